@@ -1,0 +1,373 @@
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::model::{AttemptList, DecisionResponse, MediaList};
+use super::sign::Secret;
+use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
+use crate::text::clean_short;
+
+/// Listings are small (2,000 media are under 1 MiB); anything far larger is refused
+/// rather than held in memory.
+const MAX_LISTING_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Tries in all, the first included.
+    pub tries: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is cut to it, so a confused server cannot
+    /// park the tool for an hour.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            tries: 3,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(4),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Capped exponential backoff with full jitter, for the wait after try `n` (1-based).
+    fn backoff(&self, n: u32) -> Duration {
+        let ceiling = self.base_delay.saturating_mul(1 << n.min(16)).min(self.max_delay);
+        ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Normalised base, ending in `/v1/` (see [`normalize_api_url`]).
+    pub api_url: Url,
+    pub api_key: String,
+    pub secret: Secret,
+    pub connect_timeout: Duration,
+    /// Whole-request limit for listings; downloads instead fail when no byte arrives
+    /// for this long, so a large file on a slow link is not cut off.
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    pub fn new(api_url: Url, api_key: impl Into<String>, secret: Secret) -> Self {
+        ClientConfig {
+            api_url,
+            api_key: api_key.into(),
+            secret,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// Accepts an API URL as people paste it, with or without a trailing `/` or `/v1`,
+/// and returns the base every path is joined to: `https://host/v1/`.
+pub fn normalize_api_url(raw: &str) -> Result<Url, String> {
+    let mut url = Url::parse(raw.trim()).map_err(|e| format!("invalid API URL {raw:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("invalid API URL {raw:?}: expected https://host"));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = url.path().trim_end_matches('/');
+    let path = path.strip_suffix("/v1").unwrap_or(path).to_owned();
+    url.set_path(&format!("{path}/v1/"));
+    Ok(url)
+}
+
+/// A signed Station API client. Cheap to clone; clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    config: ClientConfig,
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let home = config.api_url.clone();
+        // Credentials travel in headers on every hop, so a redirect is followed only
+        // within the configured origin; elsewhere the 3xx comes back as an error.
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 || attempt.url().origin() != home.origin() {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.timeout)
+            .redirect(redirects)
+            .user_agent(concat!("veriff-tui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Transport(error_chain(&e)))?;
+        Ok(Client { http, config })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The host requests go to, for titles and messages.
+    pub fn host(&self) -> String {
+        host_of(&self.config.api_url)
+    }
+
+    pub async fn session_attempts(&self, session_id: &str) -> Result<AttemptList, ApiError> {
+        self.get_json(&["sessions", session_id, "attempts"], session_id).await
+    }
+
+    pub async fn attempt_media(&self, attempt_id: &str) -> Result<MediaList, ApiError> {
+        self.get_json(&["attempts", attempt_id, "media"], attempt_id).await
+    }
+
+    /// The media of the session's most recent attempt.
+    pub async fn session_media(&self, session_id: &str) -> Result<MediaList, ApiError> {
+        self.get_json(&["sessions", session_id, "media"], session_id).await
+    }
+
+    pub async fn session_decision(&self, session_id: &str) -> Result<DecisionResponse, ApiError> {
+        self.get_json(&["sessions", session_id, "decision"], session_id).await
+    }
+
+    /// `API_URL/v1/<segments>`, each segment percent-encoded so an id can never
+    /// change the path.
+    pub(super) fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.config.api_url.clone();
+        url.path_segments_mut()
+            .expect("an http(s) URL has path segments")
+            .pop_if_empty()
+            .extend(segments);
+        url
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, segments: &[&str], signed_id: &str) -> Result<T, ApiError> {
+        let url = self.endpoint(segments);
+        let response = self.get(&url, signed_id, Some(self.config.timeout)).await?;
+        let signature = response_signature(response.headers());
+        let body = read_limited(response, MAX_LISTING_BYTES, self.config.timeout).await?;
+        if let Some(signature) = signature
+            && !self.config.secret.verifies(&body, &signature)
+        {
+            return Err(ApiError::BadSignature);
+        }
+        serde_json::from_slice(&body).map_err(|e| ApiError::Parse(clean_short(&e.to_string(), 200)))
+    }
+
+    /// A signed GET, retried on connection failures, 429 and 5xx. Returns only
+    /// successful responses; every other outcome becomes an [`ApiError`].
+    pub(super) async fn get(
+        &self,
+        url: &Url,
+        signed_id: &str,
+        timeout: Option<Duration>,
+    ) -> Result<Response, ApiError> {
+        let signature = self.config.secret.sign(signed_id.as_bytes());
+        let policy = &self.config.retry;
+        let mut tries = 1;
+        loop {
+            let mut request = self
+                .http
+                .get(url.clone())
+                .header(AUTH_CLIENT_HEADER, &self.config.api_key)
+                .header(SIGNATURE_HEADER, &signature);
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
+            let outcome = request.send().await;
+            let wait = match &outcome {
+                Err(e) if e.is_connect() || (e.is_request() && !e.is_timeout()) => Some(None),
+                Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => Some(retry_after(r.headers())),
+                Ok(r) if r.status().is_server_error() => Some(None),
+                _ => None,
+            };
+            if let Some(wait) = wait
+                && tries < policy.tries
+            {
+                let delay = wait.map_or_else(|| policy.backoff(tries), |d| d.min(policy.max_retry_after));
+                tracing::warn!(%url, tries, ?delay, "retrying: {}", describe(&outcome));
+                tokio::time::sleep(delay).await;
+                tries += 1;
+                continue;
+            }
+            return match outcome {
+                Err(e) => Err(transport_error(&e, url, timeout.unwrap_or(self.config.timeout))),
+                Ok(r) if r.status().is_success() => Ok(r),
+                Ok(r) if r.status().is_redirection() => Err(ApiError::Redirect {
+                    location: r
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|l| clean_short(l, 120))
+                        .unwrap_or_else(|| "an unnamed location".into()),
+                }),
+                Ok(r) => Err(failure(r, self.config.timeout).await),
+            };
+        }
+    }
+}
+
+fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        _ => url.to_string(),
+    }
+}
+
+fn describe(outcome: &Result<Response, reqwest::Error>) -> String {
+    match outcome {
+        Ok(r) => format!("HTTP {}", r.status()),
+        Err(e) => error_chain(e),
+    }
+}
+
+pub(super) fn response_signature(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(SIGNATURE_HEADER)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// `Retry-After` in seconds; the HTTP-date form falls back to the usual backoff.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The whole body, refusing more than `limit` bytes.
+async fn read_limited(mut response: Response, limit: usize, timeout: Duration) -> Result<Vec<u8>, ApiError> {
+    let url = response.url().clone();
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::TooLarge(limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e, &url, timeout))? {
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// An error status turned into Veriff's code and message when the body is Veriff's
+/// JSON, otherwise into the bare status: a proxy's HTML is never shown.
+async fn failure(response: Response, timeout: Duration) -> ApiError {
+    #[derive(serde::Deserialize)]
+    struct Fail {
+        code: serde_json::Value,
+        #[serde(default)]
+        message: Option<String>,
+    }
+    let status = response.status();
+    let body = read_limited(response, 64 * 1024, timeout).await.unwrap_or_default();
+    match serde_json::from_slice::<Fail>(&body) {
+        Ok(fail) => ApiError::Veriff {
+            status: status.as_u16(),
+            code: clean_short(&crate::api::model::plain_value(&Some(fail.code)), 20),
+            message: clean_short(fail.message.as_deref().unwrap_or_default(), 300),
+        },
+        Err(_) => ApiError::Http {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_owned(),
+        },
+    }
+}
+
+pub(super) fn transport_error(e: &reqwest::Error, url: &Url, timeout: Duration) -> ApiError {
+    if e.is_timeout() {
+        ApiError::Timeout(timeout)
+    } else if e.is_connect() {
+        ApiError::Connect {
+            host: host_of(url),
+            detail: innermost(e),
+        }
+    } else {
+        ApiError::Transport(error_chain(e))
+    }
+}
+
+/// The root cause alone ("Connection refused (os error 111)"), the part a person can
+/// act on.
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    clean_short(&cause.to_string(), 200)
+}
+
+/// Every level of an error, joined: reqwest's top level alone rarely says why.
+pub(super) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(next) = cause {
+        let text = next.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = next.source();
+    }
+    clean_short(&parts.join(": "), 300)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_urls_are_accepted_as_pasted() {
+        for raw in [
+            "https://stationapi.veriff.com",
+            "https://stationapi.veriff.com/",
+            "https://stationapi.veriff.com/v1",
+            "https://stationapi.veriff.com/v1/",
+            " https://stationapi.veriff.com/v1/?x=1 ",
+        ] {
+            assert_eq!(
+                normalize_api_url(raw).unwrap().as_str(),
+                "https://stationapi.veriff.com/v1/",
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            normalize_api_url("http://127.0.0.1:8080/prefix/v1").unwrap().as_str(),
+            "http://127.0.0.1:8080/prefix/v1/"
+        );
+        assert!(normalize_api_url("stationapi.veriff.com").is_err());
+        assert!(normalize_api_url("ftp://host").is_err());
+    }
+
+    #[test]
+    fn ids_cannot_change_the_path() {
+        let config = ClientConfig::new(
+            normalize_api_url("https://h.example/v1").unwrap(),
+            "k",
+            Secret::new("s"),
+        );
+        let client = Client::new(config).unwrap();
+        let url = client.endpoint(&["attempts", "../../admin?x=1#y", "media"]);
+        assert_eq!(
+            url.as_str(),
+            "https://h.example/v1/attempts/..%2F..%2Fadmin%3Fx=1%23y/media"
+        );
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy::default();
+        for n in 1..10 {
+            assert!(policy.backoff(n) <= policy.max_delay);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The Veriff Station API client: signing, endpoints, tolerant models, errors and
+//! streamed, verified downloads. It knows nothing of terminals; the scripting
+//! subcommands and the TUI both stand on it.
+
+mod client;
+mod download;
+mod error;
+pub mod model;
+pub mod names;
+mod sign;
+
+pub use client::{Client, ClientConfig, RetryPolicy, normalize_api_url};
+pub use download::{Progress, SaveAs};
+pub use error::{ApiError, credential_hint};
+pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
+pub use sign::{Secret, Signer};
+
+/// Header carrying the integration's API key.
+pub const AUTH_CLIENT_HEADER: &str = "x-auth-client";
+/// Header carrying the HMAC-SHA256 signature, on requests and on responses.
+pub const SIGNATURE_HEADER: &str = "x-hmac-signature";

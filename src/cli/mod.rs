@@ -1,0 +1,219 @@
+//! The command line: definitions (also the source of completions and the man page)
+//! and the scripting subcommands.
+
+mod scripting;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use scripting::run;
+
+use crate::config::Overrides;
+
+/// Browse Veriff verification sessions, attempts and media from a terminal.
+///
+/// Without a subcommand, opens the terminal browser on the given sessions.
+#[derive(Debug, Parser)]
+#[command(name = "veriff-tui", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Sessions to open: ids, or any text containing one (a portal link).
+    #[arg(value_name = "SESSION")]
+    pub sessions: Vec<String>,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Run against the built-in demo server on a free loopback port, with its
+    /// credentials: no configuration or network needed.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// The integration's API URL (with or without a trailing / or /v1).
+    #[arg(long, global = true, env = "VERIFF_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
+
+    /// The integration's API key.
+    #[arg(
+        long,
+        global = true,
+        env = "VERIFF_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+
+    /// Read the shared secret from this file. There is no flag that takes the secret
+    /// itself (it would show in `ps`): use this or VERIFF_SHARED_SECRET.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub shared_secret_file: Option<PathBuf>,
+
+    /// Where files are saved [default: your Downloads folder, else the current one].
+    #[arg(long, global = true, env = "VERIFF_DOWNLOAD_DIR", value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
+
+    /// The config file profile to use [default: the file's default_profile].
+    #[arg(long, global = true, env = "VERIFF_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The config file [default: $XDG_CONFIG_HOME/veriff-tui/config.toml, else
+    /// ~/.config/veriff-tui/config.toml].
+    #[arg(long, global = true, env = "VERIFF_TUI_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Give up on a listing request after this many seconds (downloads: when no
+    /// byte arrives for this long).
+    #[arg(long, global = true, env = "VERIFF_TIMEOUT", value_name = "SECS", value_parser = seconds)]
+    pub timeout: Option<Duration>,
+
+    /// Give up connecting after this many seconds.
+    #[arg(long, global = true, env = "VERIFF_CONNECT_TIMEOUT", value_name = "SECS", value_parser = seconds)]
+    pub connect_timeout: Option<Duration>,
+
+    /// Write the log here [default: veriff-tui.log in the data dir].
+    #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            config: self.config.clone(),
+            profile: self.profile.clone(),
+            api_url: self.api_url.clone(),
+            api_key: self.api_key.clone(),
+            shared_secret_file: self.shared_secret_file.clone(),
+            download_dir: self.download_dir.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+        }
+    }
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(value).map_err(|_| format!("{text:?} is not a usable number of seconds"))
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Output {
+    /// Print the parsed data as JSON (the API's field names) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List a session's attempts, newest first.
+    Attempts {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List the media of a session's most recent attempt.
+    SessionMedia {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show a session's decision.
+    Decision {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List an attempt's media, best first.
+    Media {
+        /// An attempt id, or text containing one.
+        attempt: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Download one media file, verified, to disk or standard output.
+    Download {
+        /// A media id.
+        media: String,
+        /// Where to write it; `-` for standard output [default: a safe name in the
+        /// download dir].
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Run the built-in Veriff-compatible demo server.
+    ServeDemo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8790")]
+        addr: SocketAddr,
+        /// Delay every answer by this many milliseconds, to play a distant server.
+        #[arg(long, default_value_t = 0, value_name = "MS")]
+        latency_ms: u64,
+        /// Also serve a file of this many bytes as media b1600000-0000-4000-8000-000000000000
+        /// (for benchmarks).
+        #[arg(long, value_name = "BYTES")]
+        big_media_size: Option<u64>,
+    },
+}
+
+/// The settings a run uses, and the demo server when `--demo` started one (it
+/// stops when this is dropped).
+pub struct Resolved {
+    pub settings: crate::config::Settings,
+    /// The config file, for switching profiles; `None` in demo mode.
+    pub config: Option<crate::config::Config>,
+    pub demo_server: Option<crate::server::RunningServer>,
+}
+
+/// Flags, environment and config file resolved into settings, or the demo server's
+/// with `--demo`. Config warnings go to stderr here, before any full-screen UI.
+pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
+    let env = crate::config::process_env;
+    if global.demo {
+        let server = crate::server::start(crate::server::ServerOptions::default())
+            .await
+            .map_err(|e| format!("cannot start the demo server: {e}"))?;
+        let mut client = server.client_config();
+        if let Some(timeout) = global.timeout {
+            client.timeout = timeout;
+        }
+        let download_dir = global
+            .download_dir
+            .clone()
+            .unwrap_or_else(|| crate::config::default_download_dir(&env));
+        let settings = crate::config::Settings {
+            profile: None,
+            client,
+            download_dir,
+        };
+        return Ok(Resolved {
+            settings,
+            config: None,
+            demo_server: Some(server),
+        });
+    }
+    let config = crate::config::Config::load(global.overrides(), &env)?;
+    for warning in &config.warnings {
+        eprintln!("{warning}");
+    }
+    let settings = config.settings(config.selected_profile(), &env)?;
+    Ok(Resolved {
+        settings,
+        config: Some(config),
+        demo_server: None,
+    })
+}

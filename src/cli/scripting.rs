@@ -1,0 +1,302 @@
+//! The scripting subcommands: a readable table by default, the parsed data as JSON
+//! with `--json`, exit status 0 only on success.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{Command, GlobalArgs, Output, resolve};
+use crate::api::{ApiError, AttemptList, Client, DecisionResponse, MediaList, Progress, SaveAs, model::plain_value};
+use crate::ids::find_id;
+use crate::text::{clean, human_duration, human_size};
+
+/// Runs a scripting subcommand. `Err` is the one-line message for stderr.
+pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
+    if let Command::ServeDemo {
+        addr,
+        latency_ms,
+        big_media_size,
+    } = command
+    {
+        return serve_demo(addr, latency_ms, big_media_size).await;
+    }
+    let resolved = resolve(global).await?;
+    let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
+    let id_of = |text: &str| find_id(text).map_err(|e| e.to_string());
+    match command {
+        Command::Attempts { session, output } => {
+            let list = client
+                .session_attempts(&id_of(&session)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            print(&output, &list, attempts_table)
+        }
+        Command::SessionMedia { session, output } => {
+            let list = client
+                .session_media(&id_of(&session)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            print(&output, &list, media_table)
+        }
+        Command::Media { attempt, output } => {
+            let list = client
+                .attempt_media(&id_of(&attempt)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            print(&output, &list, media_table)
+        }
+        Command::Decision { session, output } => {
+            let decision = client
+                .session_decision(&id_of(&session)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            print(&output, &decision, decision_table)
+        }
+        Command::Download { media, output, force } => {
+            let media = id_of(&media)?;
+            let dir = resolved.settings.download_dir.clone();
+            download(&client, &media, output, dir, force).await
+        }
+        Command::ServeDemo { .. } => unreachable!("handled above"),
+    }
+}
+
+fn print<T: Serialize>(output: &Output, value: &T, table: fn(&T) -> String) -> Result<(), String> {
+    let text = if output.json {
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n"
+    } else {
+        table(value)
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        _ => Ok(()),
+    }
+}
+
+/// Columns padded to their widest cell; every cell cleaned of control characters.
+fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for row in &rows {
+        out += &line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+fn attempts_table(list: &AttemptList) -> String {
+    if list.verifications.is_empty() {
+        return "no attempts\n".into();
+    }
+    let rows = list
+        .verifications
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.clone(),
+                a.status.clone().unwrap_or_default(),
+                a.created_time.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&["ID", "STATUS", "CREATED"], rows)
+}
+
+fn media_table(list: &MediaList) -> String {
+    if list.is_empty() {
+        return "no media\n".into();
+    }
+    let rows = list
+        .items()
+        .map(|(kind, m)| {
+            vec![
+                kind.label().to_owned(),
+                m.context.clone().unwrap_or_default(),
+                m.size.map(human_size).unwrap_or_default(),
+                m.mimetype.clone().unwrap_or_default(),
+                m.duration.map(human_duration).unwrap_or_default(),
+                m.id.clone(),
+            ]
+        })
+        .collect();
+    table(&["KIND", "CONTEXT", "SIZE", "MIMETYPE", "DURATION", "ID"], rows)
+}
+
+fn decision_table(response: &DecisionResponse) -> String {
+    let Some(d) = &response.verification else {
+        return "no decision yet\n".into();
+    };
+    let field = |v: &Option<String>| v.clone().unwrap_or_default();
+    let rows = vec![
+        vec!["status".into(), field(&d.status)],
+        vec!["code".into(), d.code.map(|c| c.to_string()).unwrap_or_default()],
+        vec!["reason".into(), plain_value(&d.reason)],
+        vec!["reason code".into(), plain_value(&d.reason_code)],
+        vec!["decided".into(), field(&d.decision_time)],
+        vec!["accepted".into(), field(&d.acceptance_time)],
+        vec!["session".into(), field(&d.id)],
+        vec!["attempt".into(), field(&d.attempt_id)],
+    ];
+    table(&["FIELD", "VALUE"], rows)
+}
+
+async fn download(
+    client: &Client,
+    media: &str,
+    output: Option<PathBuf>,
+    dir: PathBuf,
+    force: bool,
+) -> Result<(), String> {
+    let show_progress = std::io::stderr().is_terminal();
+    let mut meter = ProgressLine::default();
+    let on_progress = |p: Progress| {
+        if show_progress {
+            meter.show(p)
+        }
+    };
+    let work = async {
+        if output.as_deref() == Some(std::path::Path::new("-")) {
+            let mut stdout = tokio::io::stdout();
+            client
+                .download_to_writer(media, &mut stdout, on_progress)
+                .await
+                .map(|_| None)
+        } else {
+            let save_as = match output {
+                Some(path) => SaveAs::Path(path),
+                None => SaveAs::InDir {
+                    dir,
+                    parts: vec![media.to_owned()],
+                },
+            };
+            client.download(media, &save_as, force, on_progress).await.map(Some)
+        }
+    };
+    // Dropping the download on Ctrl-C deletes its temporary file.
+    let outcome = tokio::select! {
+        outcome = work => outcome,
+        _ = tokio::signal::ctrl_c() => {
+            if show_progress { eprintln!() }
+            return Err("interrupted; nothing was saved".into());
+        }
+    };
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    match outcome {
+        Ok(Some(path)) => {
+            println!("{}", path.display());
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(ApiError::Exists(path)) => Err(format!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `received / total (percent) at rate`, redrawn at most ten times a second.
+#[derive(Default)]
+struct ProgressLine {
+    started: Option<Instant>,
+    last: Option<Instant>,
+}
+
+impl ProgressLine {
+    fn show(&mut self, p: Progress) {
+        let now = Instant::now();
+        let started = *self.started.get_or_insert(now);
+        if self.last.is_some_and(|last| now - last < Duration::from_millis(100)) && Some(p.received) != p.total {
+            return;
+        }
+        self.last = Some(now);
+        eprint!("\r\x1b[2K{}", progress_text(p, now - started));
+    }
+}
+
+/// The progress of a download as people read it; shared with the TUI's status line.
+pub fn progress_text(p: Progress, elapsed: Duration) -> String {
+    let rate = p.received as f64 / elapsed.as_secs_f64().max(0.001);
+    let rate = human_size(rate as u64);
+    match p.total {
+        Some(total) if total > 0 => format!(
+            "{} / {} ({:.0}%) at {rate}/s",
+            human_size(p.received),
+            human_size(total),
+            p.received as f64 * 100.0 / total as f64
+        ),
+        _ => format!("{} at {rate}/s", human_size(p.received)),
+    }
+}
+
+async fn serve_demo(addr: std::net::SocketAddr, latency_ms: u64, big_media_size: Option<u64>) -> Result<(), String> {
+    let options = crate::server::ServerOptions {
+        addr,
+        latency: Duration::from_millis(latency_ms),
+        big_media_size,
+        ..Default::default()
+    };
+    let server = crate::server::start(options)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    println!("Veriff demo server listening on {}", server.url());
+    println!("Point veriff-tui at it with:");
+    println!("  export VERIFF_API_URL={}", server.url());
+    println!("  export VERIFF_API_KEY={}", crate::server::DEMO_API_KEY);
+    println!("  export VERIFF_SHARED_SECRET={}", crate::server::DEMO_SHARED_SECRET);
+    println!("Demo sessions:");
+    for session in server.featured_sessions() {
+        println!("  {session}");
+    }
+    println!("Misbehaving session (faults): {}", crate::server::faults::SESSION);
+    println!("Ctrl-C stops it.");
+    let _ = std::io::stdout().flush();
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_and_neutralise_escapes() {
+        let out = table(
+            &["A", "B"],
+            vec![vec!["x\x1b[2J".into(), "1".into()], vec!["longer".into(), "2".into()]],
+        );
+        assert_eq!(out, "A       B\nx\u{fffd}[2J   1\nlonger  2\n");
+    }
+
+    #[test]
+    fn progress_reads_like_curl() {
+        let p = Progress {
+            received: 512 * 1024,
+            total: Some(1024 * 1024),
+        };
+        assert_eq!(
+            progress_text(p, Duration::from_secs(1)),
+            "512.0 KiB / 1.0 MiB (50%) at 512.0 KiB/s"
+        );
+        let p = Progress {
+            received: 10,
+            total: None,
+        };
+        assert_eq!(progress_text(p, Duration::from_secs(1)), "10 B at 10 B/s");
+    }
+}

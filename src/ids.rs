@@ -1,0 +1,73 @@
+//! Finding Veriff ids in what people paste.
+//!
+//! Veriff ids look like UUIDs, but the API treats them as opaque text and even its own
+//! documentation uses ids with letters past `f`, so the pattern accepts any ASCII
+//! alphanumerics in the 8-4-4-4-12 shape.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static ID_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}\b")
+        .expect("the id pattern is valid")
+});
+
+/// Why pasted text was not accepted as an id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no Veriff id in {shown:?}: expected an id like f04bdb47-d3be-4b28-b028-a652feb060b5 or a link containing one")]
+pub struct NoIdFound {
+    shown: String,
+}
+
+/// The first id in `text`: a bare id, a portal link, or a line copied from a ticket.
+/// Ids are returned lower-cased, the form Veriff prints them in.
+pub fn find_id(text: &str) -> Result<String, NoIdFound> {
+    ID_SHAPE
+        .find(text)
+        .map(|m| m.as_str().to_ascii_lowercase())
+        .ok_or_else(|| NoIdFound {
+            shown: crate::text::clean_short(text, 60),
+        })
+}
+
+/// The first eight characters, enough to tell sessions apart in a narrow pane.
+pub fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_bare_ids_links_and_ticket_text() {
+        let id = "f04bdb47-d3be-4b28-b028-a652feb060b5";
+        assert_eq!(find_id(id).unwrap(), id);
+        assert_eq!(
+            find_id("https://station.veriff.com/verifications/F04BDB47-D3BE-4B28-B028-A652FEB060B5?tab=media").unwrap(),
+            id
+        );
+        assert_eq!(find_id(&format!("  session: {id}, customer says hi")).unwrap(), id);
+        // The seed's own ids are not valid UUIDs but are real Veriff-shaped ids.
+        assert_eq!(
+            find_id("e7ab18d1-5545-5e47-af7b-e23gb6247f80").unwrap(),
+            "e7ab18d1-5545-5e47-af7b-e23gb6247f80"
+        );
+    }
+
+    #[test]
+    fn rejects_text_without_an_id_and_says_why() {
+        let err = find_id("hello there").unwrap_err();
+        assert!(err.to_string().contains("no Veriff id in \"hello there\""));
+        assert!(find_id("f04bdb47-d3be-4b28-b028").is_err());
+        // Escape sequences in the pasted text do not survive into the message.
+        assert!(!find_id("\x1b[2J").unwrap_err().to_string().contains('\x1b'));
+    }
+
+    #[test]
+    fn short_ids_fit_narrow_panes() {
+        assert_eq!(short("f04bdb47-d3be-4b28-b028-a652feb060b5"), "f04bdb47");
+        assert_eq!(short("abc"), "abc");
+    }
+}

@@ -1,0 +1,291 @@
+//! The demo data: sessions from `assets/demo/sessions.json`, synthetic media files
+//! from `assets/demo/`, all built into the binary so `--demo` works from anywhere,
+//! plus a generated large session for performance work.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const SESSIONS_JSON: &str = include_str!("../../assets/demo/sessions.json");
+
+/// Every synthetic file, by the name `sessions.json` uses for it.
+const FILES: &[(&str, &str, &[u8])] = &[
+    (
+        "document-front.jpg",
+        "image/jpeg",
+        include_bytes!("../../assets/demo/document-front.jpg"),
+    ),
+    (
+        "document-back.jpg",
+        "image/jpeg",
+        include_bytes!("../../assets/demo/document-back.jpg"),
+    ),
+    ("face.jpg", "image/jpeg", include_bytes!("../../assets/demo/face.jpg")),
+    (
+        "face-pre.png",
+        "image/png",
+        include_bytes!("../../assets/demo/face-pre.png"),
+    ),
+    (
+        "selfid_video.webm",
+        "video/webm",
+        include_bytes!("../../assets/demo/selfid_video.webm"),
+    ),
+    (
+        "document-front-pre-video.mp4",
+        "video/mp4",
+        include_bytes!("../../assets/demo/document-front-pre-video.mp4"),
+    ),
+];
+
+/// A session with many attempts, the newest holding thousands of media, so the
+/// browser's scale can be tried and measured.
+pub const LARGE_SESSION: &str = "5ca1e000-0000-4000-8000-000000000060";
+const LARGE_ATTEMPTS: usize = 60;
+const LARGE_NEWEST_MEDIA: usize = 2000;
+
+#[derive(Debug, Deserialize)]
+struct SessionsFile {
+    sessions: Vec<SessionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SessionEntry {
+    id: String,
+    decision: Option<Value>,
+    attempts: Vec<AttemptEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttemptEntry {
+    id: String,
+    status: String,
+    created_time: String,
+    media: Vec<MediaEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MediaEntry {
+    id: String,
+    context: String,
+    file: String,
+    #[serde(default)]
+    duration: Option<f64>,
+}
+
+/// A file the server can send.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub mimetype: &'static str,
+    pub bytes: Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoMedia {
+    pub id: String,
+    pub context: String,
+    pub session_id: String,
+    pub duration: Option<f64>,
+    pub blob: Blob,
+}
+
+impl DemoMedia {
+    pub fn is_video(&self) -> bool {
+        self.blob.mimetype.starts_with("video/")
+    }
+
+    /// The media object exactly as Veriff lists it, `url` pointing at this server.
+    pub fn to_json(&self, base_url: &str) -> Value {
+        let mut value = json!({
+            "id": self.id,
+            "name": self.context,
+            "context": self.context,
+            "timestamp": null,
+            "size": self.blob.bytes.len(),
+            "mimetype": self.blob.mimetype,
+            "url": format!("{base_url}/v1/media/{}", self.id),
+            "sessionId": self.session_id,
+        });
+        if let Some(duration) = self.duration {
+            value["duration"] = json!(duration);
+        }
+        value
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoAttempt {
+    pub id: String,
+    pub status: String,
+    pub created_time: String,
+    pub media: Vec<DemoMedia>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoSession {
+    pub id: String,
+    pub decision: Option<Value>,
+    /// Newest first, as Veriff lists them.
+    pub attempts: Vec<DemoAttempt>,
+}
+
+#[derive(Debug, Default)]
+pub struct DemoData {
+    pub sessions: HashMap<String, DemoSession>,
+    /// attempt id -> (session id, index in its session)
+    pub attempts: HashMap<String, (String, usize)>,
+    pub media: HashMap<String, DemoMedia>,
+    /// The sessions `--demo` opens, in order.
+    pub featured: Vec<String>,
+}
+
+impl DemoData {
+    pub fn load() -> DemoData {
+        let file: SessionsFile = serde_json::from_str(SESSIONS_JSON).expect("assets/demo/sessions.json is valid");
+        let mut data = DemoData::default();
+        for entry in file.sessions {
+            let attempts = entry
+                .attempts
+                .into_iter()
+                .map(|a| DemoAttempt {
+                    id: a.id,
+                    status: a.status,
+                    created_time: a.created_time,
+                    media: a
+                        .media
+                        .into_iter()
+                        .map(|m| DemoMedia {
+                            id: m.id,
+                            context: m.context,
+                            session_id: entry.id.clone(),
+                            duration: m.duration,
+                            blob: blob(&m.file),
+                        })
+                        .collect(),
+                })
+                .collect();
+            data.featured.push(entry.id.clone());
+            data.insert(DemoSession {
+                id: entry.id,
+                decision: entry.decision,
+                attempts,
+            });
+        }
+        data.insert(large_session());
+        data.featured.push(LARGE_SESSION.to_owned());
+        data
+    }
+
+    pub fn insert(&mut self, session: DemoSession) {
+        for (index, attempt) in session.attempts.iter().enumerate() {
+            self.attempts.insert(attempt.id.clone(), (session.id.clone(), index));
+            for media in &attempt.media {
+                self.media.insert(media.id.clone(), media.clone());
+            }
+        }
+        self.sessions.insert(session.id.clone(), session);
+    }
+
+    pub fn attempt(&self, id: &str) -> Option<&DemoAttempt> {
+        let (session, index) = self.attempts.get(id)?;
+        self.sessions.get(session)?.attempts.get(*index)
+    }
+}
+
+pub fn blob(file: &str) -> Blob {
+    let (_, mimetype, bytes) = FILES
+        .iter()
+        .find(|(name, _, _)| *name == file)
+        .unwrap_or_else(|| panic!("assets/demo/sessions.json names {file}, which is not built in"));
+    Blob {
+        mimetype,
+        bytes: Bytes::from_static(bytes),
+    }
+}
+
+const IMAGE_CONTEXTS: &[(&str, &str)] = &[
+    ("document-front", "document-front.jpg"),
+    ("document-back", "document-back.jpg"),
+    ("face", "face.jpg"),
+    ("face-pre", "face-pre.png"),
+    ("document-and-face", "face.jpg"),
+    ("document-front-pre", "document-front.jpg"),
+];
+
+fn large_session() -> DemoSession {
+    const STATUSES: &[&str] = &[
+        "resubmission_requested",
+        "declined",
+        "abandoned",
+        "expired",
+        "submitted",
+    ];
+    let attempts = (0..LARGE_ATTEMPTS)
+        .map(|n| {
+            let media_count = if n == 0 { LARGE_NEWEST_MEDIA } else { 1 + n % 4 };
+            let media = (0..media_count)
+                .map(|m| {
+                    let (context, file) = IMAGE_CONTEXTS[m % IMAGE_CONTEXTS.len()];
+                    DemoMedia {
+                        id: format!("5ca1e{n:03x}-0000-4000-8000-{m:012x}"),
+                        context: context.to_owned(),
+                        session_id: LARGE_SESSION.to_owned(),
+                        duration: None,
+                        blob: blob(file),
+                    }
+                })
+                .collect();
+            let minutes = (LARGE_ATTEMPTS - n) * 7;
+            DemoAttempt {
+                id: format!("5ca1ea00-0000-4000-8000-{n:012x}"),
+                status: if n == 0 { "review" } else { STATUSES[n % STATUSES.len()] }.to_owned(),
+                created_time: format!(
+                    "2026-11-{:02}T{:02}:{:02}:00.000Z",
+                    27 - minutes / 1440,
+                    (minutes / 60) % 24,
+                    minutes % 60
+                ),
+                media,
+            }
+        })
+        .collect();
+    DemoSession {
+        id: LARGE_SESSION.to_owned(),
+        decision: Some(json!({"status": "review", "code": 9121, "reason": null, "reasonCode": null})),
+        attempts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_data_has_what_the_browser_needs_to_show() {
+        let data = DemoData::load();
+        assert!(data.featured.len() >= 2);
+        let attempts = data.sessions.values().flat_map(|s| &s.attempts);
+        assert!(attempts.clone().any(|a| a.media.is_empty()), "an empty attempt");
+        assert!(
+            attempts
+                .clone()
+                .any(|a| !a.media.is_empty() && a.media.iter().all(DemoMedia::is_video)),
+            "a video-only attempt"
+        );
+        let large = &data.sessions[LARGE_SESSION];
+        assert_eq!(large.attempts.len(), 60);
+        assert_eq!(large.attempts[0].media.len(), 2000);
+        let ids: std::collections::HashSet<_> = data.media.keys().collect();
+        assert_eq!(ids.len(), data.media.len());
+        for id in data.media.keys().chain(data.sessions.keys()) {
+            assert_eq!(
+                crate::ids::find_id(id).as_deref(),
+                Ok(id.as_str()),
+                "ids look like Veriff's"
+            );
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Ids on which the embedded server misbehaves, the way real servers and the
+//! proxies in front of them do. They live in one demo session, so they can be tried
+//! in the browser (`a`, then paste [`SESSION`]) as well as in the tests.
+
+use serde_json::{Value, json};
+
+use super::data::{DemoAttempt, DemoMedia, DemoSession};
+
+pub const SESSION: &str = "fa000000-0000-4000-8000-000000000000";
+/// Attempt media: HTTP 500 on the first request, then the real list.
+pub const ATTEMPT_500_ONCE: &str = "fa000500-0000-4000-8000-000000000000";
+/// Attempt media: 429 with `Retry-After: 1` on the first request, then the list.
+pub const ATTEMPT_429_ONCE: &str = "fa000429-0000-4000-8000-000000000000";
+/// Attempt media: a proxy's HTML 502 page, every time.
+pub const ATTEMPT_HTML_502: &str = "fa000502-0000-4000-8000-000000000000";
+/// Attempt media: a body that is not JSON.
+pub const ATTEMPT_BROKEN_JSON: &str = "fa000b0d-0000-4000-8000-000000000000";
+/// Attempt media: a valid list whose `x-hmac-signature` is wrong.
+pub const ATTEMPT_BAD_SIGNATURE: &str = "fa0005a9-0000-4000-8000-000000000000";
+/// Attempt media: escape sequences and `../` in name, context and mimetype; size
+/// and duration as strings. Lists the three media below.
+pub const ATTEMPT_HOSTILE: &str = "fa000666-0000-4000-8000-000000000000";
+/// Download: hostile Content-Type, correct bytes and signature.
+pub const MEDIA_HOSTILE: &str = "fa00d666-0000-4000-8000-000000000000";
+/// Download: half the bytes of its Content-Length, then the connection drops.
+pub const MEDIA_TRUNCATED: &str = "fa00d0c7-0000-4000-8000-000000000000";
+/// Download: all the bytes, signed wrongly.
+pub const MEDIA_BAD_SIGNATURE: &str = "fa00d5a9-0000-4000-8000-000000000000";
+/// Download: HTTP 500 on the first request, then the file.
+pub const MEDIA_500_ONCE: &str = "fa00d500-0000-4000-8000-000000000000";
+
+/// What to do instead of answering normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    ServerErrorOnce,
+    TooManyRequestsOnce,
+    HtmlBadGateway,
+    BrokenJson,
+    BadSignature,
+    Truncated,
+}
+
+pub fn fault_for(id: &str) -> Option<Fault> {
+    Some(match id {
+        ATTEMPT_500_ONCE | MEDIA_500_ONCE => Fault::ServerErrorOnce,
+        ATTEMPT_429_ONCE => Fault::TooManyRequestsOnce,
+        ATTEMPT_HTML_502 => Fault::HtmlBadGateway,
+        ATTEMPT_BROKEN_JSON => Fault::BrokenJson,
+        ATTEMPT_BAD_SIGNATURE | MEDIA_BAD_SIGNATURE => Fault::BadSignature,
+        MEDIA_TRUNCATED => Fault::Truncated,
+        _ => return None,
+    })
+}
+
+/// A name, context and mimetype that try to escape the folder and drive the terminal.
+pub const HOSTILE_NAME: &str = "../../../tmp/evil\x1b]0;pwned\x07\x1b[2J";
+pub const HOSTILE_CONTEXT: &str = "\x1b[31mdocument-front\x1b[0m/../..";
+pub const HOSTILE_MIMETYPE: &str = "image/../../\x1b[5mjpeg";
+
+pub fn session() -> DemoSession {
+    let plain = |id: &str, status: &str, minute: u32, media: Vec<DemoMedia>| DemoAttempt {
+        id: id.to_owned(),
+        status: status.to_owned(),
+        created_time: format!("2026-11-25T09:{minute:02}:00.000Z"),
+        media,
+    };
+    let file = |id: &str, context: &str, name: &str| DemoMedia {
+        id: id.to_owned(),
+        context: context.to_owned(),
+        session_id: SESSION.to_owned(),
+        duration: None,
+        blob: super::data::blob(name),
+    };
+    DemoSession {
+        id: SESSION.to_owned(),
+        decision: Some(json!({"status": "declined", "code": 9102, "reason": "Demo of faults", "reasonCode": 102})),
+        attempts: vec![
+            plain(
+                ATTEMPT_HOSTILE,
+                "declined\x1b[2J",
+                59,
+                vec![
+                    file(MEDIA_HOSTILE, HOSTILE_CONTEXT, "face.jpg"),
+                    file(MEDIA_TRUNCATED, "document-front", "document-front.jpg"),
+                    file(MEDIA_BAD_SIGNATURE, "document-back", "document-back.jpg"),
+                    file(MEDIA_500_ONCE, "face-pre", "face-pre.png"),
+                ],
+            ),
+            plain(
+                ATTEMPT_500_ONCE,
+                "submitted",
+                50,
+                vec![file("fa00e001-0000-4000-8000-000000000000", "face", "face.jpg")],
+            ),
+            plain(
+                ATTEMPT_429_ONCE,
+                "submitted",
+                40,
+                vec![file("fa00e002-0000-4000-8000-000000000000", "face", "face.jpg")],
+            ),
+            plain(ATTEMPT_HTML_502, "submitted", 30, vec![]),
+            plain(ATTEMPT_BROKEN_JSON, "submitted", 20, vec![]),
+            plain(
+                ATTEMPT_BAD_SIGNATURE,
+                "submitted",
+                10,
+                vec![file("fa00e003-0000-4000-8000-000000000000", "face", "face.jpg")],
+            ),
+        ],
+    }
+}
+
+/// The hostile attempt's listing: every string field hostile, numbers as strings.
+pub fn hostile_listing(media: &[DemoMedia], base_url: &str) -> Value {
+    let items: Vec<Value> = media
+        .iter()
+        .map(|m| {
+            let mut value = m.to_json(base_url);
+            if m.id == MEDIA_HOSTILE {
+                value["name"] = json!(HOSTILE_NAME);
+                value["mimetype"] = json!(HOSTILE_MIMETYPE);
+            }
+            value["size"] = json!(m.blob.bytes.len().to_string());
+            value
+        })
+        .collect();
+    let video = json!({
+        "id": "fa00e004-0000-4000-8000-000000000000", "name": HOSTILE_NAME, "context": "selfid_video\x07",
+        "size": "12345", "duration": "2.5", "mimetype": "video/webm\x1b[0m", "sessionId": SESSION, "timestamp": null
+    });
+    json!({"status": "success", "images": items, "videos": [video]})
+}
+
+/// The `Content-Type` of the hostile download: header values cannot carry escape
+/// sequences, but they can try to climb out of the folder.
+pub const HOSTILE_CONTENT_TYPE: &str = "image/../../../etc/evil";

@@ -1,0 +1,352 @@
+//! The embedded Veriff-compatible server: the same endpoints, signing and error
+//! codes as the Station API, serving synthetic demo data. It powers `--demo`,
+//! `serve-demo`, the tests and the benchmarks, and can misbehave on purpose (see
+//! [`faults`]).
+
+mod data;
+pub mod faults;
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub use data::LARGE_SESSION;
+use data::{DemoData, DemoMedia};
+use faults::Fault;
+
+use crate::api::{AUTH_CLIENT_HEADER, ClientConfig, SIGNATURE_HEADER, Secret, normalize_api_url};
+
+/// Credentials of the demo integration. Public on purpose: they open nothing but
+/// this server.
+pub const DEMO_API_KEY: &str = "de770000-0000-4000-8000-00000000de70";
+pub const DEMO_SHARED_SECRET: &str = "demo-shared-secret-not-for-production";
+
+/// Media id of the large file served when [`ServerOptions::big_media_size`] is set.
+pub const BIG_MEDIA: &str = "b1600000-0000-4000-8000-000000000000";
+
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub addr: SocketAddr,
+    pub api_key: String,
+    pub secret: Secret,
+    /// Added before every answer, to play a distant server.
+    pub latency: Duration,
+    /// Serve [`BIG_MEDIA`] with this many bytes, prebuilt in memory (benchmarks).
+    pub big_media_size: Option<u64>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_key: DEMO_API_KEY.to_owned(),
+            secret: Secret::new(DEMO_SHARED_SECRET),
+            latency: Duration::ZERO,
+            big_media_size: None,
+        }
+    }
+}
+
+/// A server running on its own task; dropping it shuts the server down.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    featured: Vec<String>,
+    options: ServerOptions,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl RunningServer {
+    /// `http://127.0.0.1:PORT`, what to give as the API URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client configuration pointing here with this server's credentials.
+    pub fn client_config(&self) -> ClientConfig {
+        let url = normalize_api_url(&self.url()).expect("the server's own URL is valid");
+        ClientConfig::new(url, &self.options.api_key, self.options.secret.clone())
+    }
+
+    /// The demo sessions worth opening first.
+    pub fn featured_sessions(&self) -> &[String] {
+        &self.featured
+    }
+}
+
+struct AppState {
+    data: DemoData,
+    options: ServerOptions,
+    base_url: String,
+    /// Ids whose "once" fault has already fired.
+    fired: Mutex<HashSet<String>>,
+    big: Option<(Bytes, String)>,
+}
+
+/// Binds `options.addr` (port 0 picks a free one) and serves until dropped.
+pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
+    let listener = tokio::net::TcpListener::bind(options.addr).await?;
+    let addr = listener.local_addr()?;
+    let mut data = DemoData::load();
+    data.insert(faults::session());
+    let featured = data.featured.clone();
+    let big = options.big_media_size.map(|size| {
+        // Not all zeros, so nothing on the way can compress it away.
+        let bytes: Bytes = (0..size)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect::<Vec<u8>>()
+            .into();
+        let signature = options.secret.sign(&bytes);
+        (bytes, signature)
+    });
+    let state = Arc::new(AppState {
+        data,
+        options: options.clone(),
+        base_url: format!("http://{addr}"),
+        fired: Mutex::new(HashSet::new()),
+        big,
+    });
+    let app = Router::new()
+        .route("/v1/sessions/{id}/attempts", get(session_attempts))
+        .route("/v1/sessions/{id}/media", get(session_media))
+        .route("/v1/sessions/{id}/decision", get(session_decision))
+        .route("/v1/attempts/{id}/media", get(attempt_media))
+        .route("/v1/media/{id}", get(media_file))
+        .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
+        .with_state(state);
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!("demo server stopped: {e}");
+        }
+    });
+    Ok(RunningServer {
+        addr,
+        featured,
+        options,
+        _shutdown: shutdown,
+    })
+}
+
+/// Veriff's failure body.
+fn fail(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({"status": "fail", "code": code, "message": message});
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+impl AppState {
+    /// Checks the request's credentials exactly as Veriff does, with its codes.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the answer to send, built once per request"
+    )]
+    fn authorize(&self, headers: &HeaderMap, signed_id: &str) -> Result<(), Response> {
+        let unauthorized = |code, message: &str| Err(fail(StatusCode::UNAUTHORIZED, code, message));
+        let Some(key) = headers.get(AUTH_CLIENT_HEADER).and_then(|v| v.to_str().ok()) else {
+            return unauthorized(
+                "1801",
+                "Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.",
+            );
+        };
+        if crate::ids::find_id(key).ok().as_deref() != Some(key.to_ascii_lowercase().as_str()) {
+            return unauthorized("1802", "API key is not a valid UUID.");
+        }
+        if key != self.options.api_key {
+            return unauthorized("1803", "Integration with the API key was not found.");
+        }
+        let signature = headers
+            .get(SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return unauthorized("1812", "Signature is not a valid SHA256 hash.");
+        }
+        if !self.options.secret.verifies(signed_id.as_bytes(), signature) {
+            return unauthorized(
+                "1818",
+                "Signature does not match the HMAC-SHA256 of query ID and integration API secret.",
+            );
+        }
+        Ok(())
+    }
+
+    /// Latency, credentials, then any fault this id carries. `Err` is the answer to
+    /// send instead of the normal one.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is the answer to send, built once per request"
+    )]
+    async fn admit(&self, headers: &HeaderMap, id: &str) -> Result<Option<Fault>, Response> {
+        if !self.options.latency.is_zero() {
+            tokio::time::sleep(self.options.latency).await;
+        }
+        self.authorize(headers, id)?;
+        let fault = faults::fault_for(id);
+        let once = matches!(fault, Some(Fault::ServerErrorOnce | Fault::TooManyRequestsOnce));
+        if once && !self.fired.lock().expect("fault registry lock").insert(id.to_owned()) {
+            return Ok(None);
+        }
+        match fault {
+            Some(Fault::ServerErrorOnce) => Err(fail(StatusCode::INTERNAL_SERVER_ERROR, "500", "Internal server error")),
+            Some(Fault::TooManyRequestsOnce) => Err((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "1"), (header::CONTENT_TYPE, "application/json")],
+                json!({"status": "fail", "code": "429", "message": "Too many requests"}).to_string(),
+            )
+                .into_response()),
+            Some(Fault::HtmlBadGateway) => Err((
+                StatusCode::BAD_GATEWAY,
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
+            )
+                .into_response()),
+            other => Ok(other),
+        }
+    }
+
+    /// A signed JSON answer, as Veriff signs its responses.
+    fn signed_json(&self, value: &Value, fault: Option<Fault>) -> Response {
+        let body = match fault {
+            Some(Fault::BrokenJson) => "{\"status\":\"success\",\"images\":[{\"id\":".to_owned(),
+            _ => value.to_string(),
+        };
+        let signature = match fault {
+            Some(Fault::BadSignature) => self.options.secret.sign(b"some other body"),
+            _ => self.options.secret.sign(body.as_bytes()),
+        };
+        Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(AUTH_CLIENT_HEADER, &self.options.api_key)
+            .header(SIGNATURE_HEADER, signature)
+            .body(Body::from(body))
+            .expect("static headers are valid")
+    }
+
+    fn media_listing(&self, media: &[DemoMedia]) -> Value {
+        let (videos, images): (Vec<&DemoMedia>, Vec<&DemoMedia>) = media.iter().partition(|m| m.is_video());
+        let list = |items: Vec<&DemoMedia>| items.iter().map(|m| m.to_json(&self.base_url)).collect::<Vec<_>>();
+        json!({"status": "success", "images": list(images), "videos": list(videos)})
+    }
+}
+
+fn session_not_found() -> Response {
+    fail(StatusCode::NOT_FOUND, "1102", "Session not found")
+}
+
+async fn session_attempts(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let fault = match state.admit(&headers, &id).await {
+        Ok(fault) => fault,
+        Err(answer) => return answer,
+    };
+    let Some(session) = state.data.sessions.get(&id) else {
+        return session_not_found();
+    };
+    let verifications: Vec<Value> = session
+        .attempts
+        .iter()
+        .map(|a| json!({"id": a.id, "status": a.status, "createdTime": a.created_time}))
+        .collect();
+    state.signed_json(&json!({"status": "success", "verifications": verifications}), fault)
+}
+
+async fn session_media(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let fault = match state.admit(&headers, &id).await {
+        Ok(fault) => fault,
+        Err(answer) => return answer,
+    };
+    let Some(session) = state.data.sessions.get(&id) else {
+        return session_not_found();
+    };
+    let newest = session.attempts.first().map(|a| a.media.as_slice()).unwrap_or_default();
+    let mut listing = state.media_listing(newest);
+    listing["nfcDocuments"] = json!([]);
+    state.signed_json(&listing, fault)
+}
+
+async fn session_decision(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let fault = match state.admit(&headers, &id).await {
+        Ok(fault) => fault,
+        Err(answer) => return answer,
+    };
+    let Some(session) = state.data.sessions.get(&id) else {
+        return session_not_found();
+    };
+    let verification = session.decision.as_ref().map(|decision| {
+        let mut decision = decision.clone();
+        decision["id"] = json!(session.id);
+        decision["attemptId"] = json!(session.attempts.first().map(|a| a.id.as_str()));
+        decision
+    });
+    state.signed_json(&json!({"status": "success", "verification": verification}), fault)
+}
+
+async fn attempt_media(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let fault = match state.admit(&headers, &id).await {
+        Ok(fault) => fault,
+        Err(answer) => return answer,
+    };
+    let Some(attempt) = state.data.attempt(&id) else {
+        return fail(StatusCode::NOT_FOUND, "1104", "Attempt not found");
+    };
+    let listing = if id == faults::ATTEMPT_HOSTILE {
+        faults::hostile_listing(&attempt.media, &state.base_url)
+    } else {
+        state.media_listing(&attempt.media)
+    };
+    state.signed_json(&listing, fault)
+}
+
+async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let fault = match state.admit(&headers, &id).await {
+        Ok(fault) => fault,
+        Err(answer) => return answer,
+    };
+    let (mimetype, bytes, signature) = match (&state.big, state.data.media.get(&id)) {
+        (Some((bytes, signature)), _) if id == BIG_MEDIA => {
+            ("application/octet-stream", bytes.clone(), signature.clone())
+        }
+        (_, Some(media)) => {
+            let mimetype = if id == faults::MEDIA_HOSTILE {
+                faults::HOSTILE_CONTENT_TYPE
+            } else {
+                media.blob.mimetype
+            };
+            let signature = state.options.secret.sign(&media.blob.bytes);
+            (mimetype, media.blob.bytes.clone(), signature)
+        }
+        _ => return fail(StatusCode::NOT_FOUND, "1105", "Media not found"),
+    };
+    let signature = match fault {
+        Some(Fault::BadSignature) => state.options.secret.sign(b"other bytes"),
+        _ => signature,
+    };
+    let length = bytes.len();
+    let body = match fault {
+        Some(Fault::Truncated) => {
+            let half = bytes.slice(..length / 2);
+            let chunks: Vec<Result<Bytes, std::io::Error>> =
+                vec![Ok(half), Err(std::io::Error::other("connection dropped on purpose"))];
+            Body::from_stream(futures_util::stream::iter(chunks))
+        }
+        _ => Body::from(bytes),
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, HeaderValue::from_static(mimetype))
+        .header(header::CONTENT_LENGTH, length)
+        .header(AUTH_CLIENT_HEADER, &state.options.api_key)
+        .header(SIGNATURE_HEADER, signature)
+        .body(body)
+        .expect("headers built from valid values")
+}

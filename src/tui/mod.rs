@@ -1,0 +1,3 @@
+pub async fn run(_sessions: Vec<String>, _global: &crate::cli::GlobalArgs) -> Result<(), String> {
+    Err("todo".into())
+}
