@@ -225,22 +225,7 @@ impl ProgressLine {
             return;
         }
         self.last = Some(now);
-        eprint!("\r\x1b[2K{}", progress_text(p, now - started));
-    }
-}
-
-/// The progress of a download as people read it; shared with the TUI's status line.
-pub fn progress_text(p: Progress, elapsed: Duration) -> String {
-    let rate = p.received as f64 / elapsed.as_secs_f64().max(0.001);
-    let rate = human_size(rate as u64);
-    match p.total {
-        Some(total) if total > 0 => format!(
-            "{} / {} ({:.0}%) at {rate}/s",
-            human_size(p.received),
-            human_size(total),
-            p.received as f64 * 100.0 / total as f64
-        ),
-        _ => format!("{} at {rate}/s", human_size(p.received)),
+        eprint!("\r\x1b[2K{}", p.describe(now - started));
     }
 }
 
@@ -281,22 +266,5 @@ mod tests {
             vec![vec!["x\x1b[2J".into(), "1".into()], vec!["longer".into(), "2".into()]],
         );
         assert_eq!(out, "A       B\nx\u{fffd}[2J   1\nlonger  2\n");
-    }
-
-    #[test]
-    fn progress_reads_like_curl() {
-        let p = Progress {
-            received: 512 * 1024,
-            total: Some(1024 * 1024),
-        };
-        assert_eq!(
-            progress_text(p, Duration::from_secs(1)),
-            "512.0 KiB / 1.0 MiB (50%) at 512.0 KiB/s"
-        );
-        let p = Progress {
-            received: 10,
-            total: None,
-        };
-        assert_eq!(progress_text(p, Duration::from_secs(1)), "10 B at 10 B/s");
     }
 }

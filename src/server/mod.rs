@@ -335,10 +335,18 @@ async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
     let length = bytes.len();
     let body = match fault {
         Some(Fault::Truncated) => {
+            use futures_util::StreamExt;
             let half = bytes.slice(..length / 2);
-            let chunks: Vec<Result<Bytes, std::io::Error>> =
-                vec![Ok(half), Err(std::io::Error::other("connection dropped on purpose"))];
-            Body::from_stream(futures_util::stream::iter(chunks))
+            // Hyper sends what it has buffered only when the body pauses: an error
+            // right after the first chunk would drop the connection before even the
+            // headers went out. So pause, then drop.
+            let drop_connection = async {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                Err(std::io::Error::other("connection dropped on purpose"))
+            };
+            let chunks = futures_util::stream::once(async { Ok::<_, std::io::Error>(half) })
+                .chain(futures_util::stream::once(drop_connection));
+            Body::from_stream(chunks)
         }
         _ => Body::from(bytes),
     };

@@ -1,3 +1,12 @@
-pub async fn run(_sessions: Vec<String>, _global: &crate::cli::GlobalArgs) -> Result<(), String> {
-    Err("todo".into())
-}
+//! The terminal browser: [`app`] holds the state and the pure `update`, [`ui`] draws
+//! it, [`effects`] carries out what `update` asks for, [`runtime`] wires them to
+//! the terminal.
+
+pub mod app;
+mod effects;
+mod history;
+pub mod keys;
+mod runtime;
+pub mod ui;
+
+pub use runtime::run;

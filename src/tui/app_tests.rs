@@ -1,0 +1,542 @@
+//! `update` as a plain function: what a person would see change, key by key and
+//! reply by reply, without a terminal or a network.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::api::{Attempt, MediaList};
+
+const S1: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+const S2: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(model: &mut Model, keys: &str) -> Vec<Cmd> {
+    keys.chars()
+        .flat_map(|c| update(model, key(KeyCode::Char(c))))
+        .collect()
+}
+
+fn attempt(id: &str, status: &str) -> Attempt {
+    serde_json::from_value(serde_json::json!({"id": id, "status": status, "createdTime": "2026-11-20T10:42:05.000Z"}))
+        .unwrap()
+}
+
+fn media_list(contexts: &[&str]) -> MediaList {
+    let images: Vec<_> = contexts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| serde_json::json!({"id": format!("m-{c}-{i}"), "context": c, "size": 100 + i, "mimetype": "image/jpeg"}))
+        .collect();
+    serde_json::from_value(serde_json::json!({"status": "success", "images": images})).unwrap()
+}
+
+/// The request id `cmds` carries for this kind of load of `key`.
+fn req_of(cmds: &[Cmd], wanted: &str) -> ReqId {
+    cmds.iter()
+        .find_map(|c| match c {
+            Cmd::LoadAttempts { session, req } if wanted == format!("attempts {session}") => Some(*req),
+            Cmd::LoadSessionMedia { session, req } if wanted == format!("session-media {session}") => Some(*req),
+            Cmd::LoadDecision { session, req, .. } if wanted == format!("decision {session}") => Some(*req),
+            Cmd::LoadMedia { attempt, req, .. } if wanted == format!("media {attempt}") => Some(*req),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {wanted} in {cmds:?}"))
+}
+
+/// A model opened on S1 (and S2 listed), with S1's three attempts loaded; returns
+/// the commands the attempt list triggered.
+fn opened() -> (Model, Vec<Cmd>) {
+    let (mut model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![S2.into()]);
+    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let attempts = vec![
+        attempt("a3", "approved"),
+        attempt("a2", "declined"),
+        attempt("a1", "abandoned"),
+    ];
+    let cmds = update(
+        &mut model,
+        Msg::AttemptsLoaded {
+            session: S1.into(),
+            req,
+            result: Ok(attempts),
+        },
+    );
+    (model, cmds)
+}
+
+fn media_loaded(model: &mut Model, cmds: &[Cmd], attempt: &str, list: MediaList) {
+    let req = req_of(cmds, &format!("media {attempt}"));
+    update(
+        model,
+        Msg::MediaLoaded {
+            attempt: attempt.into(),
+            req,
+            result: Ok(list),
+        },
+    );
+}
+
+#[test]
+fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
+    let (model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![S2.into(), S1.into()]);
+    assert_eq!(
+        model.sessions,
+        vec![S1, S2],
+        "given first, remembered after, no duplicates"
+    );
+    assert_eq!(model.focus, Pane::Attempts);
+    assert_eq!(model.overlay, Overlay::None);
+    // Attempts, the newest attempt's media and the decision go out together.
+    req_of(&cmds, &format!("attempts {S1}"));
+    req_of(&cmds, &format!("session-media {S1}"));
+    req_of(&cmds, &format!("decision {S1}"));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadDecision { session, background: true, .. } if session == S2))
+    );
+    assert!(cmds.contains(&Cmd::SaveHistory(vec![S1.into(), S2.into()])));
+}
+
+#[test]
+fn without_sessions_the_prompt_is_offered() {
+    let (model, cmds) = Model::new("host".into(), None, true).start(vec![], vec![]);
+    assert_eq!(model.focus, Pane::Sessions);
+    assert!(matches!(model.overlay, Overlay::Prompt { .. }));
+    assert!(cmds.is_empty());
+}
+
+#[test]
+fn the_sessions_media_stand_in_for_the_newest_attempt_until_its_own_list_arrives() {
+    let (mut model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![]);
+    assert_eq!(model.media_view(), MediaView::Loading);
+    let req = req_of(&cmds, &format!("session-media {S1}"));
+    update(
+        &mut model,
+        Msg::SessionMediaLoaded {
+            session: S1.into(),
+            req,
+            result: Ok(media_list(&["face"])),
+        },
+    );
+    // Shown before the attempt list is even in: one round trip to a useful screen.
+    assert!(matches!(model.media_view(), MediaView::Ready { provisional: true, .. }));
+    assert_eq!(model.selected_media().unwrap().1.context.as_deref(), Some("face"));
+
+    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let attempts = vec![attempt("a3", "approved"), attempt("a2", "declined")];
+    let cmds = update(
+        &mut model,
+        Msg::AttemptsLoaded {
+            session: S1.into(),
+            req,
+            result: Ok(attempts),
+        },
+    );
+    assert!(matches!(model.media_view(), MediaView::Ready { provisional: true, .. }));
+    media_loaded(&mut model, &cmds, "a3", media_list(&["document-front", "face"]));
+    assert!(matches!(
+        model.media_view(),
+        MediaView::Ready { provisional: false, .. }
+    ));
+    assert_eq!(model.visible_media().len(), 2, "reconciled with the attempt's own list");
+}
+
+#[test]
+fn an_attempt_list_prefetches_every_attempts_media_the_selected_first() {
+    let (_, cmds) = opened();
+    let loads: Vec<(&str, bool)> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::LoadMedia {
+                attempt, background, ..
+            } => Some((attempt.as_str(), *background)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(loads, vec![("a3", false), ("a2", true), ("a1", true)]);
+}
+
+#[test]
+fn moving_between_prefetched_attempts_asks_nothing_and_shows_media_at_once() {
+    let (mut model, cmds) = opened();
+    media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
+    media_loaded(
+        &mut model,
+        &cmds,
+        "a2",
+        media_list(&["document-front", "document-back"]),
+    );
+    assert!(press(&mut model, "j").is_empty(), "no request for a cached attempt");
+    assert_eq!(model.selected_attempt().unwrap().id, "a2");
+    assert_eq!(model.visible_media().len(), 2);
+    // a1's media are still on their way: still no second request for them.
+    assert!(press(&mut model, "j").is_empty());
+    assert_eq!(model.media_view(), MediaView::Loading);
+}
+
+#[test]
+fn a_reply_to_a_superseded_request_is_dropped() {
+    let (mut model, cmds) = opened();
+    let old = req_of(&cmds, "media a3");
+    let reload = press(&mut model, "r");
+    // The reload asks again; the late answer to the first request is not shown.
+    let fresh = req_of(&reload, &format!("attempts {S1}"));
+    update(
+        &mut model,
+        Msg::AttemptsLoaded {
+            session: S1.into(),
+            req: old,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(matches!(model.session_attempts(), Some(Load::Loading(r)) if *r == fresh));
+    let refetch = update(
+        &mut model,
+        Msg::AttemptsLoaded {
+            session: S1.into(),
+            req: fresh,
+            result: Ok(vec![attempt("a3", "approved")]),
+        },
+    );
+    let new_media = req_of(&refetch, "media a3");
+    update(
+        &mut model,
+        Msg::MediaLoaded {
+            attempt: "a3".into(),
+            req: old,
+            result: Ok(media_list(&["stale"])),
+        },
+    );
+    assert_eq!(model.media_view(), MediaView::Loading, "stale media reply dropped");
+    update(
+        &mut model,
+        Msg::MediaLoaded {
+            attempt: "a3".into(),
+            req: new_media,
+            result: Ok(media_list(&["fresh"])),
+        },
+    );
+    assert_eq!(model.selected_media().unwrap().1.context.as_deref(), Some("fresh"));
+}
+
+#[test]
+fn a_reply_for_a_removed_session_is_dropped() {
+    let (mut model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![S2.into()]);
+    let req = req_of(&cmds, &format!("attempts {S1}"));
+    model.focus = Pane::Sessions;
+    press(&mut model, "x");
+    assert_eq!(model.sessions, vec![S2]);
+    update(
+        &mut model,
+        Msg::AttemptsLoaded {
+            session: S1.into(),
+            req,
+            result: Ok(vec![attempt("a", "x")]),
+        },
+    );
+    assert!(!model.attempts.contains_key(S1));
+}
+
+#[test]
+fn cursor_keys_stay_in_bounds_and_page() {
+    let (mut model, cmds) = opened();
+    let many: Vec<String> = (0..50).map(|i| format!("ctx{i}")).collect();
+    media_loaded(
+        &mut model,
+        &cmds,
+        "a3",
+        media_list(&many.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    update(&mut model, Msg::Resize { list_rows: 10 });
+    model.focus = Pane::Media;
+    press(&mut model, "k");
+    assert_eq!(model.cursors[2], 0);
+    press(&mut model, "G");
+    assert_eq!(model.cursors[2], 49);
+    assert_eq!(model.offsets[2], 40, "the last page is in view");
+    update(&mut model, key(KeyCode::PageUp));
+    assert_eq!(model.cursors[2], 39);
+    press(&mut model, "g");
+    assert_eq!((model.cursors[2], model.offsets[2]), (0, 0));
+    update(&mut model, key(KeyCode::PageDown));
+    assert_eq!(model.cursors[2], 10);
+    press(&mut model, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
+    assert_eq!(model.cursors[2], 49);
+}
+
+#[test]
+fn panes_change_with_tab_h_l_and_enter() {
+    let (mut model, _) = opened();
+    press(&mut model, "h");
+    assert_eq!(model.focus, Pane::Sessions);
+    press(&mut model, "h");
+    assert_eq!(model.focus, Pane::Sessions);
+    update(&mut model, key(KeyCode::Enter));
+    assert_eq!(model.focus, Pane::Attempts);
+    update(&mut model, key(KeyCode::Tab));
+    assert_eq!(model.focus, Pane::Media);
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
+    assert_eq!(model.focus, Pane::Attempts);
+}
+
+#[test]
+fn selecting_another_session_loads_it_and_starts_its_attempts_at_the_top() {
+    let (mut model, _) = opened();
+    press(&mut model, "j");
+    model.focus = Pane::Sessions;
+    let cmds = press(&mut model, "j");
+    assert_eq!(model.selected_session(), Some(S2));
+    assert_eq!(model.cursors, [1, 0, 0]);
+    req_of(&cmds, &format!("attempts {S2}"));
+    // S2's decision was already asked for at start.
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadDecision { .. })));
+    // Back to S1: everything is cached, nothing is asked.
+    assert!(press(&mut model, "k").is_empty());
+}
+
+#[test]
+fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
+    let (mut model, _) = opened();
+    press(&mut model, "a");
+    press(&mut model, "hello");
+    update(&mut model, key(KeyCode::Enter));
+    match &model.overlay {
+        Overlay::Prompt { error: Some(error), .. } => assert!(error.contains("no Veriff id"), "{error}"),
+        other => panic!("prompt should stay open with a reason: {other:?}"),
+    }
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+    );
+    update(
+        &mut model,
+        Msg::Paste(format!(
+            "https://station.veriff.com/verifications/{}\n",
+            S2.to_uppercase()
+        )),
+    );
+    let cmds = update(&mut model, key(KeyCode::Enter));
+    assert_eq!(model.overlay, Overlay::None);
+    assert_eq!(model.sessions, vec![S2, S1], "moved to the front, not duplicated");
+    assert_eq!(model.focus, Pane::Attempts);
+    req_of(&cmds, &format!("attempts {S2}"));
+    assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into(), S1.into()])));
+}
+
+#[test]
+fn a_paste_outside_the_prompt_opens_it_with_the_text() {
+    let (mut model, _) = opened();
+    update(&mut model, Msg::Paste("link".into()));
+    assert_eq!(
+        model.overlay,
+        Overlay::Prompt {
+            input: "link".into(),
+            error: None
+        }
+    );
+    update(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay, Overlay::None);
+}
+
+#[test]
+fn sessions_are_removed_only_from_the_sessions_pane() {
+    let (mut model, _) = opened();
+    assert!(press(&mut model, "x").is_empty());
+    assert_eq!(model.sessions.len(), 2);
+    assert!(model.status.as_ref().unwrap().text.contains("sessions pane"));
+    press(&mut model, "h");
+    let cmds = press(&mut model, "x");
+    assert_eq!(model.sessions, vec![S2]);
+    assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into()])));
+}
+
+#[test]
+fn errors_show_in_place_with_the_way_to_retry() {
+    let (mut model, cmds) = opened();
+    let req = req_of(&cmds, "media a3");
+    update(
+        &mut model,
+        Msg::MediaLoaded {
+            attempt: "a3".into(),
+            req,
+            result: Err("HTTP 502 Bad Gateway".into()),
+        },
+    );
+    assert_eq!(model.media_view(), MediaView::Failed("HTTP 502 Bad Gateway"));
+    let status = model.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Error);
+    assert!(
+        status.text.contains("502") && status.text.contains("r retries"),
+        "{}",
+        status.text
+    );
+    let retry = press(&mut model, "r");
+    req_of(&retry, &format!("attempts {S1}"));
+}
+
+#[test]
+fn save_and_save_all_ask_for_the_right_files_and_esc_cancels() {
+    let (mut model, cmds) = opened();
+    media_loaded(&mut model, &cmds, "a3", media_list(&["document-front", "face"]));
+    model.focus = Pane::Media;
+    press(&mut model, "j");
+    let save = press(&mut model, "s");
+    let [
+        Cmd::Transfer {
+            id,
+            kind: TransferKind::Save,
+            folder: None,
+            items,
+        },
+    ] = save.as_slice()
+    else {
+        panic!("{save:?}")
+    };
+    assert_eq!(
+        items,
+        &vec![TransferItem {
+            media_id: "m-face-1".into(),
+            name_parts: vec!["c0ffee00".into(), "face".into(), "m-face-1".into()]
+        }]
+    );
+    assert!(press(&mut model, "S").is_empty(), "one transfer at a time");
+    assert_eq!(
+        update(&mut model, key(KeyCode::Esc)),
+        vec![Cmd::CancelTransfer { id: *id }]
+    );
+    assert!(model.transfer.is_none());
+
+    let all = press(&mut model, "S");
+    let [
+        Cmd::Transfer {
+            kind: TransferKind::SaveAll,
+            folder: Some(folder),
+            items,
+            ..
+        },
+    ] = all.as_slice()
+    else {
+        panic!("{all:?}")
+    };
+    assert_eq!(items.len(), 2);
+    assert_eq!(folder, &format!("{S1}_a3"));
+}
+
+#[test]
+fn transfer_progress_and_outcome_reach_the_status_line() {
+    let (mut model, cmds) = opened();
+    media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
+    model.focus = Pane::Media;
+    let save = press(&mut model, "s");
+    let [Cmd::Transfer { id, .. }] = save.as_slice() else {
+        panic!("{save:?}")
+    };
+    let progress = Progress {
+        received: 50,
+        total: Some(100),
+    };
+    update(
+        &mut model,
+        Msg::TransferProgress {
+            id: *id,
+            progress,
+            elapsed: Duration::from_secs(1),
+            file: 1,
+            files: 1,
+        },
+    );
+    assert!(
+        model
+            .transfer
+            .as_ref()
+            .unwrap()
+            .progress
+            .as_deref()
+            .unwrap()
+            .contains("(50%)")
+    );
+    assert!(model.animating());
+    let path = PathBuf::from("/dl/x.jpg");
+    update(
+        &mut model,
+        Msg::TransferDone {
+            id: *id,
+            result: Ok(TransferOutcome::Saved(path)),
+        },
+    );
+    assert!(model.transfer.is_none());
+    assert_eq!(model.status.as_ref().unwrap().text, "saved /dl/x.jpg");
+}
+
+#[test]
+fn the_filter_narrows_media_by_context_and_esc_clears_it() {
+    let (mut model, cmds) = opened();
+    media_loaded(
+        &mut model,
+        &cmds,
+        "a3",
+        media_list(&["document-front", "face", "face-pre"]),
+    );
+    press(&mut model, "/");
+    press(&mut model, "FACE");
+    assert_eq!(model.visible_media().len(), 2);
+    update(&mut model, key(KeyCode::Enter));
+    assert_eq!(model.overlay, Overlay::None);
+    assert_eq!(model.filter, "FACE");
+    press(&mut model, "/");
+    update(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.visible_media().len(), 3);
+}
+
+#[test]
+fn y_copies_the_id_of_what_is_selected() {
+    let (mut model, _) = opened();
+    assert_eq!(press(&mut model, "y"), vec![Cmd::Copy("a3".into())]);
+    press(&mut model, "h");
+    assert_eq!(press(&mut model, "y"), vec![Cmd::Copy(S1.into())]);
+}
+
+#[test]
+fn help_opens_and_closes_and_quit_quits() {
+    let (mut model, _) = opened();
+    press(&mut model, "?");
+    assert_eq!(model.overlay, Overlay::Help);
+    press(&mut model, "j");
+    assert_eq!(model.cursors[1], 0, "keys do not leak through the help");
+    update(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay, Overlay::None);
+    press(&mut model, "q");
+    assert!(model.quit);
+}
+
+#[test]
+fn nothing_animates_when_everything_is_loaded() {
+    let (mut model, cmds) = opened();
+    let req = req_of(&cmds, "media a3");
+    update(
+        &mut model,
+        Msg::MediaLoaded {
+            attempt: "a3".into(),
+            req,
+            result: Ok(media_list(&["face"])),
+        },
+    );
+    let (_, start) = Model::new("h".into(), None, true).start(vec![S1.into()], vec![]);
+    let decision = req_of(&start, &format!("decision {S1}"));
+    model.decisions.insert(S1.into(), Load::Loading(decision));
+    update(
+        &mut model,
+        Msg::DecisionLoaded {
+            session: S1.into(),
+            req: decision,
+            result: Ok(None),
+        },
+    );
+    assert!(!model.animating(), "an idle screen needs no ticks");
+}

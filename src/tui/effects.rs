@@ -1,0 +1,249 @@
+//! Carries out what `update` asks for. Every request runs on its own tokio task and
+//! reports back as a [`Msg`]; nothing here blocks the UI task.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::AbortHandle;
+
+use super::app::{Cmd, Msg, ReqId, TransferItem, TransferKind, TransferOutcome};
+use crate::api::{ApiError, Client, Progress, SaveAs, names};
+
+/// Background media loads in flight at once: enough to fill a session's attempts
+/// in a round trip or two without hammering the API.
+const BACKGROUND_LOADS: usize = 4;
+
+/// Where files go.
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    pub download: PathBuf,
+    /// Files fetched only to be opened.
+    pub cache: PathBuf,
+    /// `None` in demo mode: demo sessions are not remembered.
+    pub history: Option<PathBuf>,
+}
+
+pub struct Effects {
+    client: Client,
+    tx: mpsc::UnboundedSender<Msg>,
+    background: Arc<Semaphore>,
+    transfers: HashMap<ReqId, AbortHandle>,
+    dirs: Arc<Dirs>,
+    display: bool,
+}
+
+impl Effects {
+    pub fn new(client: Client, tx: mpsc::UnboundedSender<Msg>, dirs: Dirs) -> Effects {
+        Effects {
+            client,
+            tx,
+            background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
+            transfers: HashMap::new(),
+            dirs: Arc::new(dirs),
+            display: has_display(),
+        }
+    }
+
+    pub fn run(&mut self, cmd: Cmd) {
+        let client = self.client.clone();
+        let tx = self.tx.clone();
+        let text = |e: ApiError| e.to_string();
+        match cmd {
+            Cmd::LoadAttempts { session, req } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .session_attempts(&session)
+                        .await
+                        .map(|l| l.verifications)
+                        .map_err(text);
+                    let _ = tx.send(Msg::AttemptsLoaded { session, req, result });
+                });
+            }
+            Cmd::LoadDecision {
+                session,
+                req,
+                background,
+            } => {
+                let limit = background.then(|| self.background.clone());
+                tokio::spawn(async move {
+                    let _permit = queue(limit).await;
+                    let result = client
+                        .session_decision(&session)
+                        .await
+                        .map(|d| d.verification)
+                        .map_err(text);
+                    let _ = tx.send(Msg::DecisionLoaded { session, req, result });
+                });
+            }
+            Cmd::LoadSessionMedia { session, req } => {
+                tokio::spawn(async move {
+                    let result = client.session_media(&session).await.map_err(text);
+                    let _ = tx.send(Msg::SessionMediaLoaded { session, req, result });
+                });
+            }
+            Cmd::LoadMedia {
+                attempt,
+                req,
+                background,
+            } => {
+                let limit = background.then(|| self.background.clone());
+                tokio::spawn(async move {
+                    let _permit = queue(limit).await;
+                    let result = client.attempt_media(&attempt).await.map_err(text);
+                    let _ = tx.send(Msg::MediaLoaded { attempt, req, result });
+                });
+            }
+            Cmd::Transfer {
+                id,
+                kind,
+                folder,
+                items,
+            } => {
+                let dirs = self.dirs.clone();
+                let display = self.display;
+                let task = tokio::spawn(async move {
+                    let result = transfer(&client, &tx, id, kind, folder, items, &dirs, display).await;
+                    let _ = tx.send(Msg::TransferDone { id, result });
+                });
+                self.transfers.retain(|_, handle| !handle.is_finished());
+                self.transfers.insert(id, task.abort_handle());
+            }
+            Cmd::CancelTransfer { id } => {
+                // Aborting drops the download future, which deletes its temporary file.
+                if let Some(handle) = self.transfers.remove(&id) {
+                    handle.abort();
+                }
+            }
+            Cmd::Copy(text) => {
+                // OSC 52: the terminal (and tmux, with set-clipboard on) puts it on
+                // the clipboard of the machine the person sits at, over SSH too.
+                let copy = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
+                if let Err(e) = crossterm::execute!(std::io::stdout(), copy) {
+                    tracing::warn!("copy to clipboard failed: {e}");
+                }
+            }
+            Cmd::SaveHistory(sessions) => {
+                if let Some(path) = self.dirs.history.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = super::history::save(&path, &sessions) {
+                            tracing::warn!("cannot save session history to {}: {e}", path.display());
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Waits for a turn when the load is a background one.
+async fn queue(limit: Option<Arc<Semaphore>>) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    match limit {
+        Some(limit) => limit.acquire_owned().await.ok(),
+        None => None,
+    }
+}
+
+/// A display to open files on: a local macOS session, or X11/Wayland.
+fn has_display() -> bool {
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if cfg!(target_os = "macos") {
+        return !set("SSH_CONNECTION");
+    }
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
+}
+
+#[allow(clippy::too_many_arguments, reason = "the parts of one Cmd::Transfer, unpacked")]
+async fn transfer(
+    client: &Client,
+    tx: &mpsc::UnboundedSender<Msg>,
+    id: ReqId,
+    kind: TransferKind,
+    folder: Option<String>,
+    items: Vec<TransferItem>,
+    dirs: &Dirs,
+    display: bool,
+) -> Result<TransferOutcome, String> {
+    let files = items.len();
+    let mut saved = 0;
+    let mut skipped = 0;
+    let target_dir = match &folder {
+        Some(folder) => dirs.download.join(names::safe_component(folder)),
+        None => dirs.download.clone(),
+    };
+    for (index, item) in items.iter().enumerate() {
+        let file = index + 1;
+        let fetch = |dir: &Path, overwrite: bool| {
+            let save_as = SaveAs::InDir {
+                dir: dir.to_path_buf(),
+                parts: item.name_parts.clone(),
+            };
+            let started = Instant::now();
+            let mut last_sent: Option<Instant> = None;
+            let progress = move |progress: Progress| {
+                let now = Instant::now();
+                let finished = Some(progress.received) == progress.total;
+                if finished || last_sent.is_none_or(|t| now - t >= Duration::from_millis(100)) {
+                    last_sent = Some(now);
+                    let elapsed = now - started;
+                    let _ = tx.send(Msg::TransferProgress {
+                        id,
+                        progress,
+                        elapsed,
+                        file,
+                        files,
+                    });
+                }
+            };
+            let client = client.clone();
+            let media = item.media_id.clone();
+            async move { client.download(&media, &save_as, overwrite, progress).await }
+        };
+        match kind {
+            TransferKind::Open if display => {
+                let path = fetch(&dirs.cache, true).await.map_err(|e| e.to_string())?;
+                let opened = {
+                    let path = path.clone();
+                    tokio::task::spawn_blocking(move || open::that(&path)).await
+                };
+                if let Ok(Ok(())) = opened {
+                    return Ok(TransferOutcome::Opened(path));
+                }
+                tracing::warn!("the system viewer failed for {}: {opened:?}", path.display());
+                return save_one(fetch(&target_dir, false).await, "the viewer failed");
+            }
+            TransferKind::Open => {
+                return save_one(fetch(&target_dir, false).await, "no display to open it on");
+            }
+            TransferKind::Save => {
+                return match fetch(&target_dir, false).await {
+                    Ok(path) => Ok(TransferOutcome::Saved(path)),
+                    Err(ApiError::Exists(path)) => Ok(TransferOutcome::AlreadySaved(path)),
+                    Err(e) => Err(e.to_string()),
+                };
+            }
+            TransferKind::SaveAll => match fetch(&target_dir, false).await {
+                Ok(_) => saved += 1,
+                Err(ApiError::Exists(_)) => skipped += 1,
+                Err(e) => return Err(format!("file {file} of {files}: {e} ({saved} saved before it)")),
+            },
+        }
+    }
+    Ok(TransferOutcome::SavedAll {
+        dir: target_dir,
+        saved,
+        skipped,
+    })
+}
+
+fn save_one(result: Result<PathBuf, ApiError>, why: &str) -> Result<TransferOutcome, String> {
+    match result {
+        Ok(path) | Err(ApiError::Exists(path)) => Ok(TransferOutcome::SavedInstead {
+            path,
+            why: why.to_owned(),
+        }),
+        Err(e) => Err(e.to_string()),
+    }
+}

@@ -1,0 +1,187 @@
+//! The loop that ties terminal, `update`, `view` and effects together, and the
+//! terminal's safety: restored on quit, on error, on panic, on SIGTERM and SIGHUP.
+
+use std::io::stdout;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use super::app::{Model, Msg, update};
+use super::effects::{Dirs, Effects};
+use super::ui::{self, Theme};
+use crate::api::Client;
+use crate::cli::{GlobalArgs, resolve};
+use crate::config::{self, process_env};
+use crate::ids::find_id;
+
+/// Frame rate of the spinner while something loads; nothing redraws otherwise.
+const TICK: Duration = Duration::from_millis(100);
+
+pub async fn run(sessions: Vec<String>, global: &GlobalArgs) -> Result<(), String> {
+    // Refuse bad arguments before the screen changes.
+    let given = sessions
+        .iter()
+        .map(|s| find_id(s).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let resolved = resolve(global).await?;
+    let env = process_env;
+    let data_dir = config::data_dir(&env).unwrap_or_else(|| PathBuf::from("."));
+    let _log = init_logging(
+        global
+            .log_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join("veriff-tui.log")),
+    )?;
+    let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
+
+    let demo = resolved.demo_server.as_ref();
+    let given = match demo {
+        Some(server) if given.is_empty() => server.featured_sessions().to_vec(),
+        _ => given,
+    };
+    let history = demo.is_none().then(|| data_dir.join("history"));
+    let remembered = history.as_deref().map(super::history::load).unwrap_or_default();
+    let dirs = Dirs {
+        download: resolved.settings.download_dir.clone(),
+        cache: config::cache_dir(&env).unwrap_or_else(|| std::env::temp_dir().join(config::APP_DIR)),
+        history,
+    };
+    let host = if demo.is_some() {
+        format!("demo server {}", client.host())
+    } else {
+        client.host()
+    };
+    let model = Model::new(host, resolved.settings.profile.clone(), demo.is_none());
+    let (model, first) = model.start(given, remembered);
+
+    let (tx, rx) = mpsc::unbounded_channel();
+    let effects = Effects::new(client, tx, dirs);
+    tracing::info!("starting the browser");
+    let terminal = TerminalGuard::enter()?;
+    let outcome = event_loop(terminal, model, first, effects, rx).await;
+    tracing::info!("leaving the browser");
+    outcome
+}
+
+/// Owns the terminal's full-screen mode; dropping it puts the terminal back,
+/// whatever way the loop ends.
+struct TerminalGuard {
+    terminal: ratatui::DefaultTerminal,
+}
+
+impl TerminalGuard {
+    fn enter() -> Result<TerminalGuard, String> {
+        // ratatui's hook restores raw mode and the main screen before a panic
+        // message is printed; ours also turns bracketed paste off.
+        let terminal = ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(stdout(), DisableBracketedPaste);
+            previous(info);
+        }));
+        let _ = execute!(stdout(), EnableBracketedPaste);
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(stdout(), DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+async fn event_loop(
+    mut guard: TerminalGuard,
+    mut model: Model,
+    first: Vec<super::app::Cmd>,
+    mut effects: Effects,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
+) -> Result<(), String> {
+    let theme = Theme::from_env();
+    let size = guard.terminal.size().map_err(|e| e.to_string())?;
+    update(
+        &mut model,
+        Msg::Resize {
+            list_rows: ui::list_rows(size.width, size.height),
+        },
+    );
+    for cmd in first {
+        effects.run(cmd);
+    }
+    let mut events = EventStream::new();
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    let mut dirty = true;
+    while !model.quit {
+        if dirty {
+            draw(&mut guard.terminal, &model, &theme)?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { list_rows: ui::list_rows(width, height) },
+                Some(Ok(_)) => continue,
+                // The terminal is gone (a dropped SSH connection): nothing to draw on.
+                Some(Err(_)) | None => Msg::Terminate,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick(), if model.animating() => Msg::Tick,
+            _ = terminate.recv() => Msg::Terminate,
+            _ = hangup.recv() => Msg::Terminate,
+        };
+        for cmd in update(&mut model, msg) {
+            effects.run(cmd);
+        }
+        // Replies that arrived meanwhile are folded into the same frame.
+        while let Ok(msg) = rx.try_recv() {
+            for cmd in update(&mut model, msg) {
+                effects.run(cmd);
+            }
+        }
+        dirty = true;
+    }
+    Ok(())
+}
+
+fn draw(terminal: &mut ratatui::DefaultTerminal, model: &Model, theme: &Theme) -> Result<(), String> {
+    // One synchronized update per frame: no tearing on slow links.
+    let _ = execute!(stdout(), BeginSynchronizedUpdate);
+    let drawn = terminal.draw(|frame| ui::view(model, theme, frame));
+    let _ = execute!(stdout(), EndSynchronizedUpdate);
+    drawn.map(|_| ()).map_err(|e| format!("cannot draw: {e}"))
+}
+
+/// Logs go to a file, never to the screen the UI draws on.
+fn init_logging(path: PathBuf) -> Result<tracing_appender::non_blocking::WorkerGuard, String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VERIFF_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("veriff_tui=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init();
+    Ok(guard)
+}

@@ -1,0 +1,136 @@
+//! Drawing: pure functions of the model. Nothing here changes state or does I/O.
+
+mod details;
+mod overlays;
+mod panes;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{Model, Overlay};
+use super::keys::BINDINGS;
+use crate::text::clean;
+pub use theme::Theme;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+struct Areas {
+    title: Rect,
+    panes: [Rect; 3],
+    details: Rect,
+    status: Rect,
+    hints: Rect,
+}
+
+fn areas(area: Rect) -> Areas {
+    // The details area gives way first on short terminals.
+    let details_height = (area.height.saturating_sub(12)).clamp(3, 10);
+    let [title, main, details, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(details_height),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    // Sessions and attempts need only so much; every further column goes to media.
+    let sessions_width = (main.width / 4).min(26);
+    let attempts_width = (main.width / 3).min(38);
+    let [sessions, attempts, media] = Layout::horizontal([
+        Constraint::Length(sessions_width),
+        Constraint::Length(attempts_width),
+        Constraint::Fill(1),
+    ])
+    .areas(main);
+    Areas {
+        title,
+        panes: [sessions, attempts, media],
+        details,
+        status,
+        hints,
+    }
+}
+
+/// How many list rows a pane shows in a terminal of this size (its page size).
+pub fn list_rows(width: u16, height: u16) -> usize {
+    areas(Rect::new(0, 0, width, height)).panes[0].height.saturating_sub(2) as usize
+}
+
+pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
+    let areas = areas(frame.area());
+    title_bar(model, theme, frame, areas.title);
+    panes::sessions(model, theme, frame, areas.panes[0]);
+    panes::attempts(model, theme, frame, areas.panes[1]);
+    panes::media(model, theme, frame, areas.panes[2]);
+    details::details(model, theme, frame, areas.details);
+    status_line(model, theme, frame, areas.status);
+    hint_bar(theme, frame, areas.hints);
+    match &model.overlay {
+        Overlay::Help => overlays::help(theme, frame),
+        Overlay::Prompt { input, error } => overlays::prompt(theme, frame, input, error.as_deref()),
+        Overlay::Filter | Overlay::None => {}
+    }
+}
+
+fn spinner(model: &Model) -> &'static str {
+    SPINNER[model.spinner % SPINNER.len()]
+}
+
+fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![
+        Span::styled(" veriff-tui ", theme.title()),
+        Span::styled("· ", theme.dim()),
+    ];
+    if let Some(profile) = &model.profile {
+        spans.push(Span::raw(format!("profile {} ", clean(profile))));
+        spans.push(Span::styled("· ", theme.dim()));
+    }
+    spans.push(Span::raw(clean(&model.host)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let line = if model.overlay == Overlay::Filter {
+        Line::from(vec![
+            Span::styled("filter media by context: /", theme.key()),
+            Span::raw(clean(&model.filter)),
+            Span::styled("█", theme.dim()),
+            Span::styled("  Enter keeps · Esc clears", theme.dim()),
+        ])
+    } else if let Some(transfer) = &model.transfer {
+        Line::from(vec![
+            Span::raw(format!("{} {} ", spinner(model), transfer.label)),
+            Span::raw(transfer.progress.clone().unwrap_or_default()),
+            Span::styled("  Esc cancels", theme.dim()),
+        ])
+    } else if let Some(status) = &model.status {
+        Line::from(Span::styled(clean(&status.text), theme.tone(status.tone)))
+    } else if !model.filter.is_empty() {
+        Line::from(Span::styled(
+            format!("filter: {}  (Esc clears)", clean(&model.filter)),
+            theme.dim(),
+        ))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn hint_bar(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    for binding in BINDINGS {
+        if let Some(hint) = binding.hint {
+            let key = binding.label.split(' ').next().unwrap_or(binding.label);
+            spans.push(Span::styled(key.to_owned(), theme.key()));
+            spans.push(Span::styled(format!(" {hint}  "), Style::new()));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+//! Rendered frames, checked cell by cell with ratatui's `TestBackend`: the seed's
+//! examples, an empty attempt, an error, hostile text, no colour, a small terminal.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use super::{Theme, list_rows, view};
+use crate::api::{Attempt, MediaList};
+use crate::tui::app::{Cmd, Load, Model, Msg, Pane, update};
+use crate::tui::keys::BINDINGS;
+
+const SESSION: &str = "f04bdb47-d3be-4b28-b028-a652feb060b5";
+const SEED_STANDARD: &str = include_str!("../../../tests/fixtures/seed_standard.json");
+const SEED_VIDEO_ONLY: &str = include_str!("../../../tests/fixtures/seed_video_only.json");
+const SEED_EMPTY: &str = include_str!("../../../tests/fixtures/seed_empty.json");
+
+fn attempts() -> Vec<Attempt> {
+    serde_json::from_value(serde_json::json!([
+        {"id": "a3000000-0000-4000-8000-000000000000", "status": "approved", "createdTime": "2026-11-20T10:42:05.000Z"},
+        {"id": "a2000000-0000-4000-8000-000000000000", "status": "resubmission_requested", "createdTime": "2026-11-20T10:31:40.000Z"},
+        {"id": "a1000000-0000-4000-8000-000000000000", "status": "abandoned", "createdTime": "2026-11-20T10:25:13.000Z"}
+    ]))
+    .unwrap()
+}
+
+/// A model opened on one session of three attempts, the newest with `media`.
+fn model_with(media: Result<MediaList, String>, width: u16, height: u16) -> Model {
+    let (mut model, cmds) = Model::new("stationapi.veriff.com".into(), None, true).start(vec![SESSION.into()], vec![]);
+    update(
+        &mut model,
+        Msg::Resize {
+            list_rows: list_rows(width, height),
+        },
+    );
+    let mut replies = Vec::new();
+    for cmd in &cmds {
+        match cmd {
+            Cmd::LoadAttempts { session, req } => replies.push(Msg::AttemptsLoaded {
+                session: session.clone(),
+                req: *req,
+                result: Ok(attempts()),
+            }),
+            Cmd::LoadDecision { session, req, .. } => replies.push(Msg::DecisionLoaded {
+                session: session.clone(),
+                req: *req,
+                result: Ok(serde_json::from_str(r#"{"status":"approved","code":9001}"#).ok()),
+            }),
+            _ => {}
+        }
+    }
+    let mut more = Vec::new();
+    for reply in replies {
+        more.extend(update(&mut model, reply));
+    }
+    for cmd in more {
+        if let Cmd::LoadMedia { attempt, req, .. } = cmd
+            && attempt.starts_with("a3")
+        {
+            update(
+                &mut model,
+                Msg::MediaLoaded {
+                    attempt,
+                    req,
+                    result: media.clone(),
+                },
+            );
+        }
+    }
+    model
+}
+
+fn seed(json: &str) -> MediaList {
+    serde_json::from_str(json).unwrap()
+}
+
+fn render(model: &Model, theme: Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view(model, &theme, frame)).unwrap();
+    terminal
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const COLOR: Theme = Theme { color: true };
+
+#[test]
+fn the_seeds_standard_example_at_80x24() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 80, 24);
+    model.focus = Pane::Media;
+    let terminal = render(&model, COLOR, 80, 24);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn the_seeds_video_example_on_a_wide_terminal_shows_duration_and_mimetype() {
+    let mut model = model_with(Ok(seed(SEED_VIDEO_ONLY)), 120, 30);
+    model.focus = Pane::Media;
+    let terminal = render(&model, COLOR, 120, 30);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("media 1/1"), "{screen}");
+    let row = screen.lines().find(|l| l.contains("selfid_video")).unwrap();
+    assert!(
+        row.contains("vid") && row.contains("1.4 MiB") && row.contains("video/mp4") && row.contains("8s"),
+        "{row}"
+    );
+    assert!(
+        screen.contains("b3de56f4-7767-7g69-ch9d-g45id8469h02"),
+        "details show the full id"
+    );
+    assert!(screen.contains("1456789 bytes"), "details show the exact size");
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn an_empty_attempt_says_no_media() {
+    let model = model_with(Ok(seed(SEED_EMPTY)), 80, 24);
+    let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
+    assert!(screen.contains("media 0/0"), "{screen}");
+    assert!(screen.contains("no media"), "{screen}");
+}
+
+#[test]
+fn an_error_shows_in_its_pane_with_the_way_to_retry() {
+    let model = model_with(Err("the API answered HTTP 502 Bad Gateway".into()), 80, 24);
+    let terminal = render(&model, COLOR, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("HTTP 502 Bad"), "{screen}");
+    assert!(screen.contains("r retries"), "{screen}");
+    assert!(
+        screen.contains("media of attempt a3000000 failed"),
+        "status line: {screen}"
+    );
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn hostile_text_from_the_server_reaches_no_cell_as_a_control_character() {
+    let hostile: MediaList = serde_json::from_value(serde_json::json!({
+        "images": [{"id": "x\u{1b}]0;pwned\u{7}", "name": "../../\u{1b}[2J", "context": "\u{1b}[31mred\u{9b}0m",
+                    "size": "12", "mimetype": "image/\u{1b}[5mjpeg", "url": "\u{1b}]8;;http://evil\u{7}"}]
+    }))
+    .unwrap();
+    let mut model = model_with(Ok(hostile), 120, 30);
+    model.focus = Pane::Media;
+    let terminal = render(&model, COLOR, 120, 30);
+    let buffer = terminal.backend().buffer();
+    for cell in &buffer.content {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "control character in {:?}",
+            cell.symbol()
+        );
+    }
+    assert!(text(buffer).contains("[31mred"), "the text is still there, inert");
+}
+
+#[test]
+fn without_colour_the_selection_and_focus_still_show() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 80, 24);
+    model.focus = Pane::Media;
+    let terminal = render(&model, Theme { color: false }, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "no colour at all"
+    );
+    let screen = text(buffer);
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("document-front"))
+        .unwrap();
+    assert!(line.contains('▶'), "{line}");
+    let x = line.chars().position(|c| c == 'd').unwrap() as u16;
+    assert!(buffer[(x, y as u16)].modifier.contains(Modifier::REVERSED));
+    assert!(screen.contains('┏'), "the focused pane has a thick border");
+}
+
+#[test]
+fn a_long_list_renders_only_what_fits_and_titles_the_position() {
+    let items: Vec<_> = (0..2000)
+        .map(|i| serde_json::json!({"id": format!("m{i}"), "context": format!("ctx-{i}"), "size": i}))
+        .collect();
+    let list: MediaList = serde_json::from_value(serde_json::json!({"images": items})).unwrap();
+    let mut model = model_with(Ok(list), 80, 24);
+    model.focus = Pane::Media;
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+    );
+    let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
+    assert!(screen.contains("media 2000/2000"), "{screen}");
+    assert!(screen.contains("▶img ctx-1999"), "{screen}");
+    assert!(!screen.contains("ctx-0 "), "{screen}");
+}
+
+#[test]
+fn the_help_lists_every_binding_of_the_key_table() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 100, 30);
+    model.overlay = crate::tui::app::Overlay::Help;
+    let screen = text(render(&model, COLOR, 100, 30).backend().buffer());
+    for binding in BINDINGS {
+        assert!(
+            screen.contains(binding.help),
+            "help is missing {:?}:\n{screen}",
+            binding.help
+        );
+    }
+}
+
+#[test]
+fn loading_panes_show_a_spinner() {
+    let (model, _) = Model::new("h".into(), None, true).start(vec![SESSION.into()], vec![]);
+    let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
+    assert!(screen.contains("loading…"), "{screen}");
+    assert!(matches!(model.session_attempts(), Some(Load::Loading(_))));
+}
+
+#[test]
+fn a_tiny_terminal_does_not_panic() {
+    let model = model_with(Ok(seed(SEED_STANDARD)), 20, 6);
+    for (w, h) in [(20, 6), (1, 1), (80, 3)] {
+        render(&model, COLOR, w, h);
+    }
+}
