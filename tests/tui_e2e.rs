@@ -1,0 +1,281 @@
+//! The real binary in a real terminal (tmux), against the embedded server on
+//! loopback: what a person at the keyboard would see.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use veriff_tui::server::{self, ServerOptions, faults};
+
+const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+
+/// One tmux server of its own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+    home: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `veriff-tui ARGS` in a 100x30 pane, pointed at `api_url` with the
+    /// demo credentials and a private HOME; the pane stays open after it exits
+    /// and prints its exit status.
+    fn launch(api_url: &str, args: &[&str]) -> Tmux {
+        assert!(
+            Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok_and(|o| o.status.success()),
+            "tmux is needed for the end-to-end tests (.ci/run installs it)"
+        );
+        let home = tempfile::tempdir().unwrap();
+        let socket = format!(
+            "veriff-tui-e2e-{}-{}",
+            std::process::id(),
+            home.path().file_name().unwrap().to_string_lossy()
+        );
+        let h = home.path().display().to_string();
+        let binary = env!("CARGO_BIN_EXE_veriff-tui");
+        let command = format!("{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
+        let mut tmux = Command::new("tmux");
+        tmux.args([
+            "-L",
+            &socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+        ]);
+        for (name, value) in [
+            ("HOME", h.clone()),
+            ("XDG_CONFIG_HOME", format!("{h}/config")),
+            ("XDG_DATA_HOME", format!("{h}/data")),
+            ("XDG_CACHE_HOME", format!("{h}/cache")),
+            ("VERIFF_DOWNLOAD_DIR", format!("{h}/Downloads")),
+            ("VERIFF_API_URL", api_url.to_owned()),
+            ("VERIFF_API_KEY", server::DEMO_API_KEY.to_owned()),
+            ("VERIFF_SHARED_SECRET", server::DEMO_SHARED_SECRET.to_owned()),
+            ("TERM", "xterm-256color".to_owned()),
+            ("DISPLAY", String::new()),
+            ("WAYLAND_DISPLAY", String::new()),
+        ] {
+            tmux.arg("-e").arg(format!("{name}={value}"));
+        }
+        let status = tmux.arg(command).status().unwrap();
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { socket, home }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "0"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.tmux(&["send-keys", "-t", "0", key]);
+            // Esc followed at once by a letter reads as Alt-letter in any terminal.
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen if it never does.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?}; the screen was:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn format(&self, format: &str) -> String {
+        self.tmux(&["display-message", "-p", "-t", "0", format])
+            .trim()
+            .to_owned()
+    }
+
+    /// The pid of veriff-tui, the pane shell's child.
+    fn app_pid(&self) -> String {
+        let shell = self.format("#{pane_pid}");
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .expect("veriff-tui is running")
+            .to_owned()
+    }
+
+    fn downloads(&self) -> PathBuf {
+        self.home.path().join("Downloads")
+    }
+
+    /// After the app exited: the main screen is back, the cursor shows.
+    fn assert_restored(&self) {
+        let screen = self.wait_for("EXIT=");
+        assert!(
+            !screen.contains("veriff-tui ·"),
+            "the app's screen is still up:\n{screen}"
+        );
+        assert_eq!(self.format("#{alternate_on}"), "0", "still on the alternate screen");
+        assert_eq!(self.format("#{cursor_flag}"), "1", "the cursor is still hidden");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo").join(name)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_a_session_save_a_file_and_quit_cleanly() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::launch(&url, &[SESSION]);
+        // Opened on the newest attempt with its media listed.
+        let screen = tmux.wait_for("document-front");
+        assert!(screen.contains("attempts 1/3"), "{screen}");
+        assert!(screen.contains("media 1/6"), "{screen}");
+        tmux.wait_for("approved");
+
+        // Older attempt: its media were prefetched, so they show at once.
+        tmux.keys(&["j"]);
+        tmux.wait_for("media 1/2");
+        tmux.keys(&["j"]);
+        tmux.wait_for("no media");
+        tmux.keys(&["g", "l", "j", "s"]);
+        let screen = tmux.wait_for("saved ");
+        let saved: Vec<_> = std::fs::read_dir(tmux.downloads())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(saved.len(), 1, "exactly one file, no leftovers: {saved:?}");
+        assert!(
+            screen.contains(&saved[0].file_name().unwrap().to_string_lossy()[..20]),
+            "{screen}"
+        );
+        assert_eq!(
+            std::fs::read(&saved[0]).unwrap(),
+            asset("document-back.jpg"),
+            "byte-exact"
+        );
+
+        // Saving it again does not duplicate or overwrite it.
+        tmux.keys(&["s"]);
+        tmux.wait_for("already saved");
+
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+        assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_and_sighup_restore_the_terminal() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        for signal in ["-TERM", "-HUP"] {
+            let tmux = Tmux::launch(&url, &[SESSION]);
+            tmux.wait_for("document-front");
+            let status = Command::new("kill").args([signal, &tmux.app_pid()]).status().unwrap();
+            assert!(status.success());
+            tmux.assert_restored();
+        }
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = Tmux::launch(&url, &[faults::SESSION]);
+        // The hostile attempt: names with escape sequences are shown inert.
+        let screen = tmux.wait_for("document-front");
+        assert!(screen.contains("declined"), "{screen}");
+        assert!(
+            !tmux.format("#{pane_title}").contains("pwned"),
+            "a server string retitled the terminal"
+        );
+
+        // 500 once and 429 once: retried, then shown.
+        tmux.keys(&["j"]);
+        tmux.wait_for("attempts 2/6");
+        tmux.wait_for("face");
+        tmux.keys(&["j"]);
+        tmux.wait_for("attempts 3/6");
+        tmux.wait_for("face");
+        // An HTML 502 page: shown as its status, never as HTML.
+        tmux.keys(&["j"]);
+        let screen = tmux.wait_for("502 Bad Gateway");
+        assert!(!screen.contains("<html") && !screen.contains("nginx"), "{screen}");
+        assert!(screen.contains("r retries"), "{screen}");
+        // Broken JSON and a bad signature: clear errors in place.
+        tmux.keys(&["j"]);
+        tmux.wait_for("could not read the API");
+        tmux.keys(&["j"]);
+        tmux.wait_for("signature does not match");
+
+        // Downloads that fail leave nothing behind.
+        tmux.keys(&["g"]);
+        tmux.wait_for("attempts 1/6");
+        tmux.keys(&["l", "j", "s"]);
+        tmux.wait_for("download incomplete");
+        tmux.keys(&["j", "s"]);
+        tmux.wait_for("signature does not match its body");
+        assert!(
+            std::fs::read_dir(tmux.downloads()).map(|d| d.count()).unwrap_or(0) == 0,
+            "a failed download left a file"
+        );
+        // A hostile Content-Type and context still land inside the folder.
+        tmux.keys(&["g", "s"]);
+        tmux.wait_for("saved ");
+        let saved: Vec<_> = std::fs::read_dir(tmux.downloads())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(saved.len(), 1, "{saved:?}");
+        let name = saved[0].to_string_lossy();
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) && !name.starts_with('.'),
+            "{name}"
+        );
+
+        // Still alive and responsive.
+        tmux.keys(&["?"]);
+        tmux.wait_for("keys · Esc closes");
+        tmux.keys(&["Escape", "q"]);
+        tmux.assert_restored();
+        assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
