@@ -160,11 +160,12 @@ impl Config {
         if secret.is_empty() {
             return Err("the shared secret is empty".into());
         }
-        let download_dir = o
-            .download_dir
-            .clone()
-            .or(from_profile.download_dir)
-            .unwrap_or_else(|| default_download_dir(env));
+        let download_dir = match (&o.download_dir, from_profile.download_dir) {
+            (Some(flag), _) => flag.clone(),
+            // The file is read by us, not a shell: `~/` is expanded here.
+            (None, Some(path)) => expand_home(&path, env),
+            (None, None) => default_download_dir(env),
+        };
 
         let mut client = ClientConfig::new(api_url, api_key.trim(), secret);
         if let Some(timeout) = o.timeout {
@@ -179,6 +180,83 @@ impl Config {
             download_dir,
         })
     }
+}
+
+/// The config file's profiles, each resolved at most once per run, so a
+/// `shared_secret_command` (a password manager, perhaps prompting) runs once.
+#[derive(Debug)]
+pub struct Profiles {
+    config: Config,
+    resolved: std::sync::Mutex<BTreeMap<String, Settings>>,
+}
+
+impl Profiles {
+    /// `current` is the profile already in use, with its settings.
+    pub fn new(config: Config, current: Option<(String, Settings)>) -> Profiles {
+        Profiles {
+            config,
+            resolved: std::sync::Mutex::new(current.into_iter().collect()),
+        }
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.config.profile_names().into_iter().map(str::to_owned).collect()
+    }
+
+    pub fn settings(&self, name: &str, env: Env) -> Result<Settings, String> {
+        if let Some(settings) = self.resolved.lock().expect("profile cache lock").get(name) {
+            return Ok(settings.clone());
+        }
+        let settings = self.config.settings(Some(name), env)?;
+        self.resolved
+            .lock()
+            .expect("profile cache lock")
+            .insert(name.to_owned(), settings.clone());
+        Ok(settings)
+    }
+}
+
+/// What `veriff-tui config init` writes: every setting, commented.
+const TEMPLATE: &str = r#"# veriff-tui configuration. Flags and environment variables override what is here.
+# Values come from Veriff's Customer Portal: the integration's API URL, API key and
+# shared secret. This file is private to you (mode 0600): keep it so.
+
+# The profile used when --profile / VERIFF_PROFILE names none.
+default_profile = "test"
+
+[profiles.test]
+# With or without a trailing / or /v1.
+api_url = "https://stationapi.veriff.com"
+api_key = "00000000-0000-0000-0000-000000000000"
+# Either the secret itself...
+# shared_secret = "..."
+# ...or, better, a command whose standard output is the secret:
+shared_secret_command = "pass show veriff/test"
+# Where `s` and `download` save files (default: your Downloads folder).
+# download_dir = "~/veriff"
+
+# [profiles.live]
+# api_url = "https://stationapi.veriff.com"
+# api_key = "00000000-0000-0000-0000-000000000000"
+# shared_secret_command = "pass show veriff/live"
+"#;
+
+/// Writes [`TEMPLATE`] to `path` with mode 0600, refusing to replace a file.
+pub fn write_template(path: &Path) -> Result<(), String> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!("{} already exists; not overwritten", path.display()),
+        _ => format!("cannot create {}: {e}", path.display()),
+    })?;
+    file.write_all(TEMPLATE.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn read_secret_file(path: &Path) -> Result<Secret, String> {
@@ -217,6 +295,14 @@ fn loose_mode(path: &Path) -> Option<u32> {
     {
         let _ = path;
         None
+    }
+}
+
+/// `~/x` as `$HOME/x`; any other path as it is.
+fn expand_home(path: &Path, env: Env) -> PathBuf {
+    match (path.strip_prefix("~"), home(env)) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -290,6 +376,7 @@ api_key = "file-key"
 shared_secret = "file-secret"
 download_dir = "/tmp/test-dl"
 [profiles.live]
+download_dir = "~/cases"
 api_url = "https://live.example"
 api_key = "live-key"
 shared_secret_command = "printf 'from-command\n'"
@@ -320,7 +407,9 @@ shared_secret_command = "printf 'from-command\n'"
         );
         assert_eq!(settings.download_dir, PathBuf::from("/tmp/test-dl"));
 
+        let env = env_of(&[("HOME", "/home/u")]);
         let live = config.settings(Some("live"), &env).unwrap();
+        assert_eq!(live.download_dir, PathBuf::from("/home/u/cases"));
         assert_eq!(live.client.api_url.as_str(), "https://live.example/v1/");
         assert!(
             live.client
@@ -442,6 +531,64 @@ shared_secret_command = "printf 'from-command\n'"
         )
         .unwrap();
         assert!(config.warnings.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn config_init_writes_a_private_file_that_loads_and_never_overwrites() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veriff-tui/config.toml");
+        write_template(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let config = Config::load(
+            Overrides {
+                config: Some(path.clone()),
+                ..Default::default()
+            },
+            &env_of(&[]),
+        )
+        .unwrap();
+        assert_eq!(config.selected_profile(), Some("test"));
+        assert!(config.warnings.is_empty());
+        std::fs::write(&path, "mine").unwrap();
+        let err = write_template(&path).unwrap_err();
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    }
+
+    #[test]
+    fn a_profiles_secret_command_runs_once_per_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = dir.path().join("count");
+        let text = format!(
+            "[profiles.a]\napi_key = \"k\"\nshared_secret_command = \"echo run >> {} && echo s\"\n[profiles.b]\napi_key = \"k\"\nshared_secret = \"t\"\n",
+            count.display()
+        );
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[]);
+        let profiles = Profiles::new(
+            Config::load(
+                Overrides {
+                    config: Some(path),
+                    ..Default::default()
+                },
+                &env,
+            )
+            .unwrap(),
+            None,
+        );
+        assert_eq!(profiles.names(), vec!["a", "b"]);
+        for _ in 0..3 {
+            assert_eq!(profiles.settings("a", &env).unwrap().profile.as_deref(), Some("a"));
+            profiles.settings("b", &env).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(&count).unwrap(),
+            "run\n",
+            "the command ran once"
+        );
+        assert!(profiles.settings("c", &env).is_err());
     }
 
     #[test]

@@ -285,13 +285,20 @@ async fn failure(response: Response, timeout: Duration) -> ApiError {
 }
 
 pub(super) fn transport_error(e: &reqwest::Error, url: &Url, timeout: Duration) -> ApiError {
-    if e.is_timeout() {
-        ApiError::Timeout(timeout)
-    } else if e.is_connect() {
+    // A connect timeout is both: it is the connection that failed, and the
+    // connect timeout, not the request timeout, that would need raising.
+    if e.is_connect() {
+        let detail = if e.is_timeout() {
+            "no answer (raise --connect-timeout if the link is slow)".to_owned()
+        } else {
+            innermost(e)
+        };
         ApiError::Connect {
             host: host_of(url),
-            detail: innermost(e),
+            detail,
         }
+    } else if e.is_timeout() {
+        ApiError::Timeout(timeout)
     } else {
         ApiError::Transport(error_chain(e))
     }

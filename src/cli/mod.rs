@@ -17,7 +17,10 @@ use crate::config::Overrides;
 ///
 /// Without a subcommand, opens the terminal browser on the given sessions.
 #[derive(Debug, Parser)]
-#[command(name = "veriff-tui", version, args_conflicts_with_subcommands = true)]
+// No `args_conflicts_with_subcommands`: with it, any flag before the subcommand
+// (`--demo attempts ID`) turns the subcommand's name into a session to browse.
+// Without it a subcommand is still only recognised before the first session.
+#[command(name = "veriff-tui", version)]
 pub struct Cli {
     /// Sessions to open: ids, or any text containing one (a portal link).
     #[arg(value_name = "SESSION")]
@@ -155,6 +158,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a completion script: `veriff-tui completions bash > ~/.local/share/bash-completion/completions/veriff-tui`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `veriff-tui man | man -l -`.
+    Man,
+    /// Manage the config file.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Run the built-in Veriff-compatible demo server.
     ServeDemo {
         /// Address to listen on.
@@ -168,6 +183,12 @@ pub enum Command {
         #[arg(long, value_name = "BYTES")]
         big_media_size: Option<u64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented config file, private to you (mode 0600); never overwrites one.
+    Init,
 }
 
 /// The settings a run uses, and the demo server when `--demo` started one (it

@@ -14,52 +14,78 @@ use crate::text::{clean, human_duration, human_size};
 
 /// Runs a scripting subcommand. `Err` is the one-line message for stderr.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
-    if let Command::ServeDemo {
-        addr,
-        latency_ms,
-        big_media_size,
-    } = command
-    {
-        return serve_demo(addr, latency_ms, big_media_size).await;
+    // Commands that need no credentials.
+    match command {
+        Command::ServeDemo {
+            addr,
+            latency_ms,
+            big_media_size,
+        } => {
+            return serve_demo(addr, latency_ms, big_media_size).await;
+        }
+        Command::Completions { shell } => {
+            let mut cli = <super::Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli, "veriff-tui", &mut script);
+            return emit(&script);
+        }
+        Command::Man => {
+            let cli = <super::Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cli)
+                .render(&mut page)
+                .map_err(|e| e.to_string())?;
+            return emit(&page);
+        }
+        Command::Config {
+            action: super::ConfigAction::Init,
+        } => {
+            let path = match &global.config {
+                Some(path) => path.clone(),
+                None => crate::config::config_path(&crate::config::process_env).ok_or("HOME is not set")?,
+            };
+            crate::config::write_template(&path)?;
+            println!("wrote {}", path.display());
+            return Ok(());
+        }
+        _ => {}
     }
+    // The id first: text without one is refused before credentials are needed.
+    let text = match &command {
+        Command::Attempts { session, .. }
+        | Command::SessionMedia { session, .. }
+        | Command::Decision { session, .. } => session,
+        Command::Media { attempt, .. } => attempt,
+        Command::Download { media, .. } => media,
+        _ => unreachable!("handled above"),
+    };
+    let id = find_id(text).map_err(|e| e.to_string())?;
     let resolved = resolve(global).await?;
     let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
-    let id_of = |text: &str| find_id(text).map_err(|e| e.to_string());
     match command {
-        Command::Attempts { session, output } => {
-            let list = client
-                .session_attempts(&id_of(&session)?)
-                .await
-                .map_err(|e| e.to_string())?;
+        Command::Attempts { output, .. } => {
+            let list = client.session_attempts(&id).await.map_err(|e| e.to_string())?;
             print(&output, &list, attempts_table)
         }
-        Command::SessionMedia { session, output } => {
-            let list = client
-                .session_media(&id_of(&session)?)
-                .await
-                .map_err(|e| e.to_string())?;
+        Command::SessionMedia { output, .. } => {
+            let list = client.session_media(&id).await.map_err(|e| e.to_string())?;
             print(&output, &list, media_table)
         }
-        Command::Media { attempt, output } => {
-            let list = client
-                .attempt_media(&id_of(&attempt)?)
-                .await
-                .map_err(|e| e.to_string())?;
+        Command::Media { output, .. } => {
+            let list = client.attempt_media(&id).await.map_err(|e| e.to_string())?;
             print(&output, &list, media_table)
         }
-        Command::Decision { session, output } => {
-            let decision = client
-                .session_decision(&id_of(&session)?)
-                .await
-                .map_err(|e| e.to_string())?;
+        Command::Decision { output, .. } => {
+            let decision = client.session_decision(&id).await.map_err(|e| e.to_string())?;
             print(&output, &decision, decision_table)
         }
-        Command::Download { media, output, force } => {
-            let media = id_of(&media)?;
+        Command::Download { output, force, .. } => {
             let dir = resolved.settings.download_dir.clone();
-            download(&client, &media, output, dir, force).await
+            download(&client, &id, output, dir, force).await
         }
-        Command::ServeDemo { .. } => unreachable!("handled above"),
+        Command::ServeDemo { .. } | Command::Completions { .. } | Command::Man | Command::Config { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -69,9 +95,13 @@ fn print<T: Serialize>(output: &Output, value: &T, table: fn(&T) -> String) -> R
     } else {
         table(value)
     };
+    emit(text.as_bytes())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not a failure.
+fn emit(bytes: &[u8]) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        // A closed pipe (`| head`) is the reader's choice, not a failure.
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
         _ => Ok(()),
     }

@@ -8,6 +8,7 @@ pub mod faults;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -61,7 +62,7 @@ impl Default for ServerOptions {
 pub struct RunningServer {
     pub addr: SocketAddr,
     featured: Vec<String>,
-    options: ServerOptions,
+    state: Arc<AppState>,
     _shutdown: oneshot::Sender<()>,
 }
 
@@ -74,7 +75,12 @@ impl RunningServer {
     /// A client configuration pointing here with this server's credentials.
     pub fn client_config(&self) -> ClientConfig {
         let url = normalize_api_url(&self.url()).expect("the server's own URL is valid");
-        ClientConfig::new(url, &self.options.api_key, self.options.secret.clone())
+        ClientConfig::new(url, &self.state.options.api_key, self.state.options.secret.clone())
+    }
+
+    /// Requests answered so far, for checking that something asked nothing.
+    pub fn requests(&self) -> u64 {
+        self.state.requests.load(Ordering::Relaxed)
     }
 
     /// The demo sessions worth opening first.
@@ -87,6 +93,7 @@ struct AppState {
     data: DemoData,
     options: ServerOptions,
     base_url: String,
+    requests: AtomicU64,
     /// Ids whose "once" fault has already fired.
     fired: Mutex<HashSet<String>>,
     big: Option<(Bytes, String)>,
@@ -110,8 +117,9 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     });
     let state = Arc::new(AppState {
         data,
-        options: options.clone(),
+        options,
         base_url: format!("http://{addr}"),
+        requests: AtomicU64::new(0),
         fired: Mutex::new(HashSet::new()),
         big,
     });
@@ -122,7 +130,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         .route("/v1/attempts/{id}/media", get(attempt_media))
         .route("/v1/media/{id}", get(media_file))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
-        .with_state(state);
+        .with_state(state.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -135,7 +143,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     Ok(RunningServer {
         addr,
         featured,
-        options,
+        state,
         _shutdown: shutdown,
     })
 }
@@ -154,7 +162,11 @@ impl AppState {
     )]
     fn authorize(&self, headers: &HeaderMap, signed_id: &str) -> Result<(), Response> {
         let unauthorized = |code, message: &str| Err(fail(StatusCode::UNAUTHORIZED, code, message));
-        let Some(key) = headers.get(AUTH_CLIENT_HEADER).and_then(|v| v.to_str().ok()) else {
+        let key = headers
+            .get(AUTH_CLIENT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|k| !k.is_empty());
+        let Some(key) = key else {
             return unauthorized(
                 "1801",
                 "Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.",
@@ -189,6 +201,7 @@ impl AppState {
         reason = "the error is the answer to send, built once per request"
     )]
     async fn admit(&self, headers: &HeaderMap, id: &str) -> Result<Option<Fault>, Response> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
         if !self.options.latency.is_zero() {
             tokio::time::sleep(self.options.latency).await;
         }

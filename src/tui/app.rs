@@ -45,6 +45,10 @@ pub enum Overlay {
     },
     /// Typing the media filter (the filter itself lives in [`Model::filter`]).
     Filter,
+    /// Choosing a config profile: the highlighted one.
+    Profiles {
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +170,11 @@ pub enum Msg {
         id: ReqId,
         result: Result<TransferOutcome, String>,
     },
+    /// The effects now speak to `profile`'s API (`Ok` holds its host).
+    ProfileSwitched {
+        profile: String,
+        result: Result<String, String>,
+    },
     /// SIGTERM, SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -203,6 +212,7 @@ pub enum Cmd {
     },
     Copy(String),
     SaveHistory(Vec<String>),
+    SwitchProfile(String),
 }
 
 /// What the media pane shows for the current selection.
@@ -243,6 +253,8 @@ pub struct Model {
     /// Shown in the title bar.
     pub host: String,
     pub profile: Option<String>,
+    /// The config file's profiles, for `p`.
+    pub profiles: Vec<String>,
     /// Whether sessions are written to the history file (not in demo mode).
     pub keep_history: bool,
     next_req: ReqId,
@@ -268,6 +280,7 @@ impl Model {
             quit: false,
             host,
             profile,
+            profiles: Vec::new(),
             keep_history,
             next_req: 1,
         }
@@ -283,18 +296,7 @@ impl Model {
                 self.sessions.push(id);
             }
         }
-        let mut cmds = self.select_session(0);
-        // Every listed session shows its decision, so the others are asked too,
-        // behind the selected one.
-        for session in self.sessions.clone().iter().skip(1) {
-            let req = self.req();
-            self.decisions.insert(session.clone(), Load::Loading(req));
-            cmds.push(Cmd::LoadDecision {
-                session: session.clone(),
-                req,
-                background: true,
-            });
-        }
+        let mut cmds = self.open_all();
         if opened {
             self.focus = Pane::Attempts;
             cmds.push(self.history_cmd());
@@ -305,6 +307,24 @@ impl Model {
             };
         }
         (self, cmds)
+    }
+
+    /// Asks for the selected session, then for the decision of every other one
+    /// (each row shows it) behind it.
+    fn open_all(&mut self) -> Vec<Cmd> {
+        let mut cmds = self.select_session(self.cursors[Pane::Sessions as usize]);
+        for session in self.sessions.clone() {
+            if !self.decisions.contains_key(&session) {
+                let req = self.req();
+                self.decisions.insert(session.clone(), Load::Loading(req));
+                cmds.push(Cmd::LoadDecision {
+                    session,
+                    req,
+                    background: true,
+                });
+            }
+        }
+        cmds
     }
 
     fn req(&mut self) -> ReqId {
@@ -597,6 +617,23 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::ProfileSwitched { profile, result } => match result {
+            Ok(host) => {
+                // Everything cached came from the other integration.
+                model.attempts.clear();
+                model.decisions.clear();
+                model.session_media.clear();
+                model.media.clear();
+                model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
+                model.profile = Some(profile);
+                model.host = host;
+                model.open_all()
+            }
+            Err(e) => {
+                model.status = Some(Status::error(format!("profile {profile}: {e}")));
+                Vec::new()
+            }
+        },
         Msg::Terminate => {
             model.quit = true;
             Vec::new()
@@ -647,7 +684,7 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         }
         Overlay::Filter => model.filter.push_str(&text),
         // A link pasted anywhere else is most likely a session to open.
-        Overlay::None | Overlay::Help => {
+        Overlay::None | Overlay::Help | Overlay::Profiles { .. } => {
             model.overlay = Overlay::Prompt {
                 input: text,
                 error: None,
@@ -696,6 +733,23 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                 _ => {}
             }
             model.cursors[Pane::Media as usize] = 0;
+            return Vec::new();
+        }
+        Overlay::Profiles { cursor } => {
+            match action_for(key) {
+                Some(Action::Down) => *cursor = (*cursor + 1).min(model.profiles.len().saturating_sub(1)),
+                Some(Action::Up) => *cursor = cursor.saturating_sub(1),
+                Some(Action::Enter) => {
+                    let chosen = model.profiles.get(*cursor).cloned();
+                    model.overlay = Overlay::None;
+                    if let Some(name) = chosen {
+                        model.status = Some(Status::info(format!("switching to profile {name}…")));
+                        return vec![Cmd::SwitchProfile(name)];
+                    }
+                }
+                Some(Action::Cancel | Action::Profiles | Action::Quit) => model.overlay = Overlay::None,
+                _ => {}
+            }
             return Vec::new();
         }
         Overlay::Help => {
@@ -785,6 +839,22 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Copy => copy_selected(model),
+        Action::Profiles => {
+            if model.profiles.is_empty() {
+                model.status = Some(Status::info(
+                    "no profiles: add [profiles.NAME] tables to the config file",
+                ));
+            } else {
+                let current = model
+                    .profile
+                    .as_ref()
+                    .and_then(|p| model.profiles.iter().position(|n| n == p));
+                model.overlay = Overlay::Profiles {
+                    cursor: current.unwrap_or(0),
+                };
+            }
+            Vec::new()
+        }
         Action::Help => {
             model.overlay = Overlay::Help;
             Vec::new()

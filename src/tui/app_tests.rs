@@ -540,3 +540,80 @@ fn nothing_animates_when_everything_is_loaded() {
     );
     assert!(!model.animating(), "an idle screen needs no ticks");
 }
+
+#[test]
+fn p_switches_profile_and_everything_is_fetched_again() {
+    let (mut model, cmds) = opened();
+    media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
+    press(&mut model, "p");
+    assert!(
+        model.status.as_ref().unwrap().text.contains("no profiles"),
+        "without profiles, it says so"
+    );
+    assert_eq!(model.overlay, Overlay::None);
+
+    model.profiles = vec!["live".into(), "test".into()];
+    model.profile = Some("test".into());
+    press(&mut model, "p");
+    assert_eq!(
+        model.overlay,
+        Overlay::Profiles { cursor: 1 },
+        "starts on the profile in use"
+    );
+    press(&mut model, "k");
+    assert_eq!(
+        update(&mut model, key(KeyCode::Enter)),
+        vec![Cmd::SwitchProfile("live".into())]
+    );
+    assert_eq!(model.overlay, Overlay::None);
+
+    let old = req_of(&cmds, "media a2");
+    let reload = update(
+        &mut model,
+        Msg::ProfileSwitched {
+            profile: "live".into(),
+            result: Ok("live.example".into()),
+        },
+    );
+    assert_eq!(
+        (model.profile.as_deref(), model.host.as_str()),
+        (Some("live"), "live.example")
+    );
+    assert!(
+        model.media.is_empty() || !matches!(model.media.get("a3"), Some(Load::Ready(_))),
+        "old data gone"
+    );
+    req_of(&reload, &format!("attempts {S1}"));
+    assert!(
+        reload
+            .iter()
+            .any(|c| matches!(c, Cmd::LoadDecision { session, .. } if session == S2))
+    );
+    update(
+        &mut model,
+        Msg::MediaLoaded {
+            attempt: "a2".into(),
+            req: old,
+            result: Ok(media_list(&["old"])),
+        },
+    );
+    assert!(
+        !model.media.contains_key("a2"),
+        "a reply from the old profile is dropped"
+    );
+
+    let failed = update(
+        &mut model,
+        Msg::ProfileSwitched {
+            profile: "x".into(),
+            result: Err("no API key".into()),
+        },
+    );
+    assert!(failed.is_empty());
+    assert_eq!(
+        model.profile.as_deref(),
+        Some("live"),
+        "a failed switch keeps the profile in use"
+    );
+    assert_eq!(model.status.as_ref().unwrap().tone, Tone::Error);
+}

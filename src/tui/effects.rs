@@ -6,11 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::sync::RwLock;
+
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::AbortHandle;
 
 use super::app::{Cmd, Msg, ReqId, TransferItem, TransferKind, TransferOutcome};
 use crate::api::{ApiError, Client, Progress, SaveAs, names};
+use crate::config::{Profiles, process_env};
 
 /// Background media loads in flight at once: enough to fill a session's attempts
 /// in a round trip or two without hammering the API.
@@ -26,29 +29,33 @@ pub struct Dirs {
     pub history: Option<PathBuf>,
 }
 
+/// The API in use and where its files go: replaced as a whole by a profile switch.
+type Target = (Client, Arc<Dirs>);
+
 pub struct Effects {
-    client: Client,
+    /// Only ever locked to clone out or replace, never across an await.
+    target: Arc<RwLock<Target>>,
+    profiles: Option<Arc<Profiles>>,
     tx: mpsc::UnboundedSender<Msg>,
     background: Arc<Semaphore>,
     transfers: HashMap<ReqId, AbortHandle>,
-    dirs: Arc<Dirs>,
     display: bool,
 }
 
 impl Effects {
-    pub fn new(client: Client, tx: mpsc::UnboundedSender<Msg>, dirs: Dirs) -> Effects {
+    pub fn new(client: Client, tx: mpsc::UnboundedSender<Msg>, dirs: Dirs, profiles: Option<Profiles>) -> Effects {
         Effects {
-            client,
+            target: Arc::new(RwLock::new((client, Arc::new(dirs)))),
+            profiles: profiles.map(Arc::new),
             tx,
             background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
             transfers: HashMap::new(),
-            dirs: Arc::new(dirs),
             display: has_display(),
         }
     }
 
     pub fn run(&mut self, cmd: Cmd) {
-        let client = self.client.clone();
+        let (client, dirs) = self.target.read().expect("effects target lock").clone();
         let tx = self.tx.clone();
         let text = |e: ApiError| e.to_string();
         match cmd {
@@ -102,7 +109,6 @@ impl Effects {
                 folder,
                 items,
             } => {
-                let dirs = self.dirs.clone();
                 let display = self.display;
                 let task = tokio::spawn(async move {
                     let result = transfer(&client, &tx, id, kind, folder, items, &dirs, display).await;
@@ -126,13 +132,40 @@ impl Effects {
                 }
             }
             Cmd::SaveHistory(sessions) => {
-                if let Some(path) = self.dirs.history.clone() {
+                if let Some(path) = dirs.history.clone() {
                     tokio::task::spawn_blocking(move || {
                         if let Err(e) = super::history::save(&path, &sessions) {
                             tracing::warn!("cannot save session history to {}: {e}", path.display());
                         }
                     });
                 }
+            }
+            Cmd::SwitchProfile(profile) => {
+                let Some(profiles) = self.profiles.clone() else { return };
+                let target = self.target.clone();
+                tokio::spawn(async move {
+                    // Off the UI task: a shared_secret_command may take its time.
+                    let name = profile.clone();
+                    let resolved = tokio::task::spawn_blocking(move || profiles.settings(&name, &process_env)).await;
+                    let result = match resolved {
+                        Ok(Ok(settings)) => {
+                            Client::new(settings.client.clone())
+                                .map_err(|e| e.to_string())
+                                .map(|client| {
+                                    let host = client.host();
+                                    let dirs = Dirs {
+                                        download: settings.download_dir.clone(),
+                                        ..(*dirs).clone()
+                                    };
+                                    *target.write().expect("effects target lock") = (client, Arc::new(dirs));
+                                    host
+                                })
+                        }
+                        Ok(Err(e)) => Err(e),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::ProfileSwitched { profile, result });
+                });
             }
         }
     }
@@ -214,6 +247,7 @@ async fn transfer(
                 tracing::warn!("the system viewer failed for {}: {opened:?}", path.display());
                 return save_one(fetch(&target_dir, false).await, "the viewer failed");
             }
+
             TransferKind::Open => {
                 return save_one(fetch(&target_dir, false).await, "no display to open it on");
             }

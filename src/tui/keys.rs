@@ -22,6 +22,7 @@ pub enum Action {
     Reload,
     Filter,
     Copy,
+    Profiles,
     Help,
     Quit,
     Cancel,
@@ -169,6 +170,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Copy,
         help: "copy the selected id (OSC 52)",
         hint: Some("copy id"),
+    },
+    Binding {
+        keys: &[(KeyCode::Char('p'), NONE)],
+        label: "p",
+        action: Action::Profiles,
+        help: "switch config profile",
+        hint: Some("profile"),
     },
     Binding {
         keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],

@@ -57,11 +57,20 @@ pub async fn run(sessions: Vec<String>, global: &GlobalArgs) -> Result<(), Strin
     } else {
         client.host()
     };
-    let model = Model::new(host, resolved.settings.profile.clone(), demo.is_none());
+    let mut model = Model::new(host, resolved.settings.profile.clone(), demo.is_none());
+    let profiles = resolved.config.map(|config| {
+        let current = resolved
+            .settings
+            .profile
+            .clone()
+            .map(|name| (name, resolved.settings.clone()));
+        config::Profiles::new(config, current)
+    });
+    model.profiles = profiles.as_ref().map(config::Profiles::names).unwrap_or_default();
     let (model, first) = model.start(given, remembered);
 
     let (tx, rx) = mpsc::unbounded_channel();
-    let effects = Effects::new(client, tx, dirs);
+    let effects = Effects::new(client, tx, dirs, profiles);
     tracing::info!("starting the browser");
     let terminal = TerminalGuard::enter()?;
     let outcome = event_loop(terminal, model, first, effects, rx).await;

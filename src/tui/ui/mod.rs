@@ -72,6 +72,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     match &model.overlay {
         Overlay::Help => overlays::help(theme, frame),
         Overlay::Prompt { input, error } => overlays::prompt(theme, frame, input, error.as_deref()),
+        Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Filter | Overlay::None => {}
     }
 }

@@ -58,3 +58,30 @@ pub fn prompt(theme: &Theme, frame: &mut Frame, input: &str, error: Option<&str>
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
+
+pub fn profiles(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
+    let lines: Vec<Line> = model
+        .profiles
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let current = if model.profile.as_deref() == Some(name) {
+                " (in use)"
+            } else {
+                ""
+            };
+            let text = format!("{} {}{current}", if i == cursor { "▶" } else { " " }, clean(name));
+            if i == cursor {
+                Line::from(Span::styled(text, theme.selected(true)))
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    let area = centered(frame.area(), 44, lines.len() as u16 + 2);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(" profile · Enter switches ");
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,506 @@
+//! `cargo bench`: the figures of BENCHMARKS.md, measured side by side in one run
+//! against curl, `true` and the round-trip limit, on the embedded server over
+//! loopback. Prints each figure beside its target and exits non-zero when one
+//! misses. Needs curl and tmux.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use veriff_tui::api::Secret;
+use veriff_tui::server::{
+    self, BIG_MEDIA, DEMO_API_KEY, DEMO_SHARED_SECRET, LARGE_SESSION, RunningServer, ServerOptions,
+};
+use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, update};
+use veriff_tui::tui::ui::{Theme, list_rows, view};
+
+const BIN: &str = env!("CARGO_BIN_EXE_veriff-tui");
+const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+const ATTEMPT: &str = "a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d";
+const MIB: u64 = 1024 * 1024;
+
+struct Figure {
+    name: String,
+    measured: String,
+    target: String,
+    ok: bool,
+}
+
+#[derive(Default)]
+struct Report(Vec<Figure>);
+
+impl Report {
+    fn add(&mut self, name: &str, measured: String, target: String, ok: bool) {
+        println!(
+            "{} {name}: {measured} (target {target})",
+            if ok { "ok  " } else { "MISS" }
+        );
+        self.0.push(Figure {
+            name: name.into(),
+            measured,
+            target,
+            ok,
+        });
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument is not supported.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut report = Report::default();
+    let work = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+
+    println!("veriff-tui benchmarks: {}", machine());
+    download_throughput(&runtime, &mut report, work.path());
+    request_overhead(&runtime, &mut report);
+    first_useful_screen(&runtime, &mut report);
+    scale(&runtime, &mut report);
+    idle(&runtime, &mut report);
+    startup(&runtime, &mut report);
+
+    println!("\n| figure | measured | target | |\n|---|---|---|---|");
+    for f in &report.0 {
+        println!(
+            "| {} | {} | {} | {} |",
+            f.name,
+            f.measured,
+            f.target,
+            if f.ok { "ok" } else { "**miss**" }
+        );
+    }
+    if report.0.iter().any(|f| !f.ok) {
+        std::process::exit(1);
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    format!("{cpu}, {cores} cores")
+}
+
+fn start(runtime: &tokio::runtime::Runtime, options: ServerOptions) -> RunningServer {
+    runtime.block_on(server::start(options)).unwrap()
+}
+
+fn env_for(server: &RunningServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("VERIFF_API_URL", server.url()),
+        ("VERIFF_API_KEY", DEMO_API_KEY.to_owned()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+        ("VERIFF_TUI_CONFIG", "/dev/null".to_owned()),
+    ]
+}
+
+/// Runs a command to completion: wall time and peak resident memory (KiB).
+fn run(command: &mut Command) -> (Duration, u64) {
+    let started = Instant::now();
+    #[allow(clippy::zombie_processes, reason = "reaped by wait4 below, which also yields its peak memory")]
+    let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; `status` and `usage` are valid for writes.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let elapsed = started.elapsed();
+    assert!(
+        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{command:?} failed"
+    );
+    (elapsed, usage.ru_maxrss as u64)
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn curl(server: &RunningServer, id: &str, path: &str, out: &Path) -> Command {
+    let mut command = Command::new("curl");
+    command
+        .args(["-sSf", "-o"])
+        .arg(out)
+        .args(["-H", &format!("X-AUTH-CLIENT: {DEMO_API_KEY}")])
+        .args([
+            "-H",
+            &format!(
+                "X-HMAC-SIGNATURE: {}",
+                Secret::new(DEMO_SHARED_SECRET).sign(id.as_bytes())
+            ),
+        ])
+        .arg(format!("{}/v1/{path}", server.url()));
+    command
+}
+
+fn veriff(server: &RunningServer, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command.args(args).envs(env_for(server));
+    command
+}
+
+fn download_throughput(runtime: &tokio::runtime::Runtime, report: &mut Report, dir: &Path) {
+    for (size, runs) in [(256 * MIB, 5), (1024 * MIB, 2)] {
+        let server = start(
+            runtime,
+            ServerOptions {
+                big_media_size: Some(size),
+                ..Default::default()
+            },
+        );
+        let target = dir.join("big.bin");
+        let (mut ours, mut theirs, mut peak) = (Vec::new(), Vec::new(), 0);
+        for _ in 0..runs {
+            let _ = std::fs::remove_file(&target);
+            theirs.push(run(&mut curl(&server, BIG_MEDIA, &format!("media/{BIG_MEDIA}"), &target)).0);
+            let _ = std::fs::remove_file(&target);
+            let (time, rss) = run(veriff(&server, &["download", BIG_MEDIA, "--force", "-o"]).arg(&target));
+            assert_eq!(
+                std::fs::metadata(&target).unwrap().len(),
+                size,
+                "the download is complete"
+            );
+            ours.push(time);
+            peak = peak.max(rss);
+        }
+        let _ = std::fs::remove_file(&target);
+        let label = format!("{} MiB", size / MIB);
+        if size == 256 * MIB {
+            let ratio = median(ours.clone()).as_secs_f64() / median(theirs.clone()).as_secs_f64();
+            report.add(
+                &format!("download {label}: time vs curl (median of {runs})"),
+                format!("{ratio:.2}x ({} vs {})", ms(median(ours)), ms(median(theirs))),
+                "<= 1.10x".into(),
+                ratio <= 1.10,
+            );
+        }
+        report.add(
+            &format!("download {label}: peak memory"),
+            format!("{:.1} MiB", peak as f64 / 1024.0),
+            "<= 40 MiB".into(),
+            peak <= 40 * 1024,
+        );
+    }
+}
+
+fn request_overhead(runtime: &tokio::runtime::Runtime, report: &mut Report) {
+    let server = start(runtime, ServerOptions::default());
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..30 {
+        theirs.push(
+            run(&mut curl(
+                &server,
+                ATTEMPT,
+                &format!("attempts/{ATTEMPT}/media"),
+                Path::new("/dev/null"),
+            ))
+            .0,
+        );
+        ours.push(run(&mut veriff(&server, &["media", ATTEMPT, "--json"])).0);
+    }
+    let ratio = median(ours.clone()).as_secs_f64() / median(theirs.clone()).as_secs_f64();
+    report.add(
+        "`media --json` time vs curl (median of 30)",
+        format!("{ratio:.2}x ({} vs {})", ms(median(ours)), ms(median(theirs))),
+        "<= 1.5x".into(),
+        ratio <= 1.5,
+    );
+}
+
+/// veriff-tui in a tmux pane of its own, started on Enter so that tmux's own
+/// start-up is not counted.
+struct TmuxPane {
+    socket: String,
+    pid_file: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TmuxPane {
+    fn new(server: &RunningServer, args: &[&str]) -> TmuxPane {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = format!("veriff-bench-{}", std::process::id());
+        let pid_file = dir.path().join("pid");
+        let h = dir.path().display();
+        let mut env: Vec<String> = env_for(server).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        env.extend([
+            format!("HOME={h}"),
+            format!("XDG_DATA_HOME={h}"),
+            "TERM=xterm-256color".into(),
+        ]);
+        let script = format!(
+            "read _; echo $$ > {}; exec {BIN} {}",
+            pid_file.display(),
+            args.join(" ")
+        );
+        let mut command = Command::new("tmux");
+        command.args([
+            "-L",
+            &socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ]);
+        for e in &env {
+            command.arg("-e").arg(e);
+        }
+        assert!(command.arg(script).status().unwrap().success());
+        std::thread::sleep(Duration::from_millis(300));
+        TmuxPane {
+            socket,
+            pid_file,
+            _dir: dir,
+        }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    /// Sends Enter to launch, then waits for `text`: the time from launch.
+    fn launch_until(&self, text: &str) -> Duration {
+        let started = Instant::now();
+        self.keys(&["Enter"]);
+        self.wait_for(text, started)
+    }
+
+    fn wait_for(&self, text: &str, started: Instant) -> Duration {
+        loop {
+            if self.tmux(&["capture-pane", "-p", "-t", "0"]).contains(text) {
+                return started.elapsed();
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "never saw {text:?}");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn pid(&self) -> String {
+        std::fs::read_to_string(&self.pid_file).unwrap().trim().to_owned()
+    }
+}
+
+impl Drop for TmuxPane {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
+
+fn wait_until_quiet(server: &RunningServer) {
+    let mut last = server.requests();
+    loop {
+        std::thread::sleep(Duration::from_millis(400));
+        let now = server.requests();
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+}
+
+fn first_useful_screen(runtime: &tokio::runtime::Runtime, report: &mut Report) {
+    let latency = Duration::from_millis(200);
+    let server = start(
+        runtime,
+        ServerOptions {
+            latency,
+            ..Default::default()
+        },
+    );
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let pane = TmuxPane::new(&server, &[SESSION]);
+        times.push(pane.launch_until("document-front"));
+    }
+    let first = median(times);
+    report.add(
+        "first useful screen with L = 200 ms (median of 5)",
+        ms(first),
+        "<= L + 150 ms = 350 ms".into(),
+        first <= latency + Duration::from_millis(150),
+    );
+
+    let pane = TmuxPane::new(&server, &[SESSION]);
+    pane.launch_until("document-front");
+    wait_until_quiet(&server);
+    let before = server.requests();
+    let started = Instant::now();
+    pane.keys(&["j"]);
+    let switch = pane.wait_for("media 1/2", started);
+    let asked = server.requests() - before;
+    report.add(
+        "switching attempt after prefetch: requests, time to its media",
+        format!("{asked} requests, {}", ms(switch)),
+        "0 requests, next frame".into(),
+        asked == 0 && switch < Duration::from_millis(100),
+    );
+}
+
+fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
+    // Frame time, in-process: 60 attempts, 2000 media, the cursor moving each frame.
+    let (mut model, cmds) = Model::new("bench".into(), None, false).start(vec![LARGE_SESSION.into()], vec![]);
+    let server = start(runtime, ServerOptions::default());
+    let client = veriff_tui::api::Client::new(server.client_config()).unwrap();
+    let mut pending = cmds;
+    while let Some(cmd) = pending.pop() {
+        let msg = runtime.block_on(async {
+            match cmd {
+                Cmd::LoadAttempts { session, req } => {
+                    let result = client
+                        .session_attempts(&session)
+                        .await
+                        .map(|l| l.verifications)
+                        .map_err(|e| e.to_string());
+                    Some(Msg::AttemptsLoaded { session, req, result })
+                }
+                Cmd::LoadMedia { attempt, req, .. } => {
+                    let result = client.attempt_media(&attempt).await.map_err(|e| e.to_string());
+                    Some(Msg::MediaLoaded { attempt, req, result })
+                }
+                _ => None,
+            }
+        });
+        if let Some(msg) = msg {
+            pending.extend(update(&mut model, msg));
+        }
+    }
+    let theme = Theme { color: true };
+    let mut worst = Duration::ZERO;
+    for (width, height) in [(80, 24), (200, 60)] {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        update(
+            &mut model,
+            Msg::Resize {
+                list_rows: list_rows(width, height),
+            },
+        );
+        for pane in [Pane::Attempts, Pane::Media] {
+            model.focus = pane;
+            for i in 0..500 {
+                let key = if i % 50 < 25 { 'j' } else { 'k' };
+                update(
+                    &mut model,
+                    Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(key))),
+                );
+                let started = Instant::now();
+                terminal.draw(|frame| view(&model, &theme, frame)).unwrap();
+                worst = worst.max(started.elapsed());
+            }
+        }
+    }
+    assert_eq!(model.visible_media().len(), 2000, "the large attempt loaded");
+    report.add(
+        "frame render, 60 attempts x 2000 media (worst of 2000 frames)",
+        ms(worst),
+        "< 4 ms".into(),
+        worst < Duration::from_millis(4),
+    );
+
+    // In a real terminal: G, then 100 presses of k.
+    let pane = TmuxPane::new(&server, &[LARGE_SESSION]);
+    pane.launch_until("media 1/2000");
+    pane.keys(&["l"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let mut keys = vec!["G"];
+    keys.extend(std::iter::repeat_n("k", 100));
+    pane.keys(&keys);
+    let took = pane.wait_for("media 1900/2000", started);
+    report.add(
+        "`G` then 100 x `k` on 2000 media, all on screen",
+        ms(took),
+        "<= 1 s".into(),
+        took <= Duration::from_secs(1),
+    );
+}
+
+/// CPU time (user + system) of a process so far, from /proc.
+fn cpu_time(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    Duration::from_millis(ticks * 1000 / hz)
+}
+
+fn idle(runtime: &tokio::runtime::Runtime, report: &mut Report) {
+    let server = start(runtime, ServerOptions::default());
+    let pane = TmuxPane::new(&server, &[SESSION]);
+    pane.launch_until("document-front");
+    wait_until_quiet(&server);
+    let pid = pane.pid();
+    let before = cpu_time(&pid);
+    std::thread::sleep(Duration::from_secs(10));
+    let used = cpu_time(&pid) - before;
+    let share = used.as_secs_f64() / 10.0 * 100.0;
+    report.add(
+        "idle for 10 s after loading: CPU",
+        format!("{share:.2}% of a core"),
+        "<= 1%".into(),
+        share <= 1.0,
+    );
+}
+
+fn startup(runtime: &tokio::runtime::Runtime, report: &mut Report) {
+    let (mut plain, mut version) = (Vec::new(), Vec::new());
+    for _ in 0..30 {
+        plain.push(run(&mut Command::new("true")).0);
+        version.push(run(Command::new(BIN).arg("--version")).0);
+    }
+    let limit = median(plain.clone()) * 2 + Duration::from_millis(20);
+    let version = median(version);
+    report.add(
+        "`--version` (median of 30)",
+        format!("{} (`true`: {})", ms(version), ms(median(plain))),
+        format!("<= 2 x true + 20 ms = {}", ms(limit)),
+        version <= limit,
+    );
+    let server = start(
+        runtime,
+        ServerOptions {
+            latency: Duration::from_millis(200),
+            ..Default::default()
+        },
+    );
+    let mut frames = Vec::new();
+    for _ in 0..5 {
+        let pane = TmuxPane::new(&server, &[SESSION]);
+        frames.push(pane.launch_until("veriff-tui ·"));
+    }
+    let frame = median(frames);
+    report.add(
+        "first frame of the app, launch to screen in tmux (median of 5)",
+        ms(frame),
+        format!("<= {}", ms(limit)),
+        frame <= limit,
+    );
+}

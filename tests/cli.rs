@@ -1,0 +1,457 @@
+//! The real binary, run as a user runs it, against the embedded server in this
+//! process: what lands on stdout, stderr, disk and in the exit status. Every run
+//! starts from an empty environment and a temporary HOME, so no real configuration
+//! or credentials can leak in, and nothing leaves 127.0.0.1.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use tempfile::TempDir;
+use veriff_tui::server::{self, DEMO_API_KEY, DEMO_SHARED_SECRET, RunningServer, ServerOptions, faults};
+
+const BIN: &str = env!("CARGO_BIN_EXE_veriff-tui");
+const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+const UNDECIDED_SESSION: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+const NEWEST_ATTEMPT: &str = "a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d";
+const DOCUMENT_FRONT: &str = "d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6";
+const SELFID_VIDEO: &str = "v1de0001-2a3b-4c5d-8e6f-a1b2c3d4e5f6";
+
+struct Run {
+    success: bool,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8(self.stdout.clone()).expect("stdout is UTF-8")
+    }
+}
+
+/// A temporary HOME (and XDG dirs inside it), also the working directory.
+struct Home(TempDir);
+
+impl Home {
+    fn new() -> Home {
+        Home(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// Runs the binary with only PATH, the temporary HOME and `env` set.
+    async fn run(&self, env: &[(&str, String)], args: &[&str]) -> Run {
+        let home = self.path();
+        let mut command = tokio::process::Command::new(BIN);
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .current_dir(home)
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = tokio::time::timeout(std::time::Duration::from_secs(20), command.output())
+            .await
+            .unwrap_or_else(|_| panic!("veriff-tui {args:?} hung"))
+            .expect("the binary runs");
+        Run {
+            success: output.status.success(),
+            stdout: output.stdout,
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Runs the binary against `server` with its demo credentials.
+    async fn run_at(&self, server: &RunningServer, args: &[&str]) -> Run {
+        self.run(&credentials(server), args).await
+    }
+}
+
+fn credentials(server: &RunningServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("VERIFF_API_URL", server.url()),
+        ("VERIFF_API_KEY", DEMO_API_KEY.to_owned()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+    ]
+}
+
+async fn serve() -> RunningServer {
+    server::start(ServerOptions::default()).await.unwrap()
+}
+
+fn asset(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo").join(name)).unwrap()
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    found.sort();
+    found
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_slice(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout()))
+}
+
+/// A failure as the user sees it: non-zero exit, nothing on stdout, one line on
+/// stderr starting `error: `. Returns that line.
+fn one_line_error(run: &Run) -> &str {
+    assert!(!run.success, "expected a failure; stdout: {}", run.stdout());
+    assert!(run.stdout.is_empty(), "stdout: {}", run.stdout());
+    assert_eq!(run.stderr.lines().count(), 1, "one line on stderr: {:?}", run.stderr);
+    assert!(run.stderr.starts_with("error: "), "{:?}", run.stderr);
+    run.stderr.trim_end()
+}
+
+// ---------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attempts_prints_a_table_of_the_three_attempts() {
+    let server = serve().await;
+    let home = Home::new();
+    let run = home.run_at(&server, &["attempts", SESSION]).await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let out = run.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].starts_with("ID") && lines[0].contains("STATUS"), "{out}");
+    for (line, status) in lines[1..]
+        .iter()
+        .zip(["approved", "resubmission_requested", "abandoned"])
+    {
+        assert!(line.contains(status), "{line:?} should say {status}");
+    }
+    assert!(lines[1].starts_with(NEWEST_ATTEMPT), "newest first: {out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attempts_json_from_a_pasted_link_uses_the_apis_field_names() {
+    let server = serve().await;
+    let home = Home::new();
+    let link = format!("https://portal/x/{SESSION}?tab=1");
+    let run = home.run_at(&server, &["attempts", &link, "--json"]).await;
+    assert!(run.success, "{}", run.stderr);
+    let value = json(&run);
+    let verifications = value["verifications"].as_array().expect("a verifications array");
+    assert_eq!(verifications.len(), 3);
+    assert_eq!(verifications[0]["id"], NEWEST_ATTEMPT);
+    assert_eq!(verifications[0]["status"], "approved");
+    assert!(verifications[0]["createdTime"].is_string(), "{value}");
+    assert!(verifications[0].get("created_time").is_none(), "{value}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn media_and_session_media_json_have_images_and_videos() {
+    let server = serve().await;
+    let home = Home::new();
+    let run = home.run_at(&server, &["media", NEWEST_ATTEMPT, "--json"]).await;
+    assert!(run.success, "{}", run.stderr);
+    let media = json(&run);
+    assert_eq!(media["images"].as_array().unwrap().len(), 4, "{media}");
+    assert_eq!(media["videos"].as_array().unwrap().len(), 2, "{media}");
+    assert_eq!(media["images"][0]["id"], DOCUMENT_FRONT);
+    assert_eq!(media["images"][0]["sessionId"], SESSION);
+    assert_eq!(media["images"][0]["size"], asset("document-front.jpg").len() as u64);
+    assert_eq!(media["videos"][0]["duration"], 3.0);
+
+    let run = home.run_at(&server, &["session-media", SESSION, "--json"]).await;
+    assert!(run.success, "{}", run.stderr);
+    let session = json(&run);
+    assert_eq!(session["images"], media["images"]);
+    assert_eq!(session["videos"], media["videos"]);
+
+    let run = home.run_at(&server, &["media", NEWEST_ATTEMPT]).await;
+    assert!(run.success, "{}", run.stderr);
+    let table = run.stdout();
+    assert_eq!(table.lines().count(), 7, "{table}");
+    assert!(
+        table.contains("document-front") && table.contains("selfid_video"),
+        "{table}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn decision_shows_the_verdict_or_that_there_is_none() {
+    let server = serve().await;
+    let home = Home::new();
+    let run = home.run_at(&server, &["decision", SESSION]).await;
+    assert!(run.success, "{}", run.stderr);
+    let out = run.stdout();
+    assert!(
+        out.lines().any(|l| l.starts_with("status") && l.contains("approved")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("code") && l.contains("9001")),
+        "{out}"
+    );
+
+    let run = home.run_at(&server, &["decision", SESSION, "--json"]).await;
+    assert!(run.success, "{}", run.stderr);
+    let value = json(&run);
+    assert_eq!(value["verification"]["code"], 9001);
+    assert_eq!(value["verification"]["status"], "approved");
+
+    let run = home.run_at(&server, &["decision", UNDECIDED_SESSION]).await;
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(run.stdout(), "no decision yet\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn download_saves_prints_the_path_and_will_not_overwrite_without_force() {
+    let server = serve().await;
+    let home = Home::new();
+    let dir = home.path().join("downloads");
+    let dir_arg = dir.to_str().unwrap();
+    let args = ["download", DOCUMENT_FRONT, "--download-dir", dir_arg];
+
+    let run = home.run_at(&server, &args).await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "no progress meter without a terminal: {:?}",
+        run.stderr
+    );
+    let printed = PathBuf::from(run.stdout().trim_end());
+    assert_eq!(printed.parent(), Some(dir.as_path()), "{}", printed.display());
+    assert!(printed.to_str().unwrap().ends_with(".jpg"), "{}", printed.display());
+    assert_eq!(std::fs::read(&printed).unwrap(), asset("document-front.jpg"));
+    assert_eq!(entries(&dir), std::slice::from_ref(&printed));
+
+    std::fs::write(&printed, b"edited by hand").unwrap();
+    let run = home.run_at(&server, &args).await;
+    let line = one_line_error(&run);
+    assert!(line.contains("already exists"), "{line}");
+    assert!(line.contains("--force"), "{line}");
+    assert_eq!(std::fs::read(&printed).unwrap(), b"edited by hand");
+    assert_eq!(entries(&dir), std::slice::from_ref(&printed), "no temporary file left");
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let run = home.run_at(&server, &forced).await;
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(PathBuf::from(run.stdout().trim_end()), printed);
+    assert_eq!(std::fs::read(&printed).unwrap(), asset("document-front.jpg"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn download_to_stdout_writes_exactly_the_file() {
+    let server = serve().await;
+    let home = Home::new();
+    let run = home.run_at(&server, &["download", SELFID_VIDEO, "-o", "-"]).await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{:?}", run.stderr);
+    assert_eq!(run.stdout, asset("selfid_video.webm"));
+    assert!(entries(home.path()).is_empty(), "nothing written to disk");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_truncated_download_fails_and_saves_nothing() {
+    let server = serve().await;
+    let home = Home::new();
+    let dir = home.path().join("downloads");
+    std::fs::create_dir(&dir).unwrap();
+    let run = home
+        .run_at(
+            &server,
+            &[
+                "download",
+                faults::MEDIA_TRUNCATED,
+                "--download-dir",
+                dir.to_str().unwrap(),
+            ],
+        )
+        .await;
+    let line = one_line_error(&run);
+    assert!(
+        line.contains("incomplete") && line.contains("nothing was saved"),
+        "{line}"
+    );
+    assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_secret_is_one_line_naming_the_variable_never_the_secret() {
+    let server = serve().await;
+    let home = Home::new();
+    let secret = "wrong-secret-for-the-cli-test-5b1e";
+    let env = [
+        ("VERIFF_API_URL", server.url()),
+        ("VERIFF_API_KEY", DEMO_API_KEY.to_owned()),
+        ("VERIFF_SHARED_SECRET", secret.to_owned()),
+    ];
+    for args in [vec!["attempts", SESSION], vec!["download", DOCUMENT_FRONT, "-o", "-"]] {
+        let run = home.run(&env, &args).await;
+        let line = one_line_error(&run);
+        assert!(line.contains("signature was rejected"), "{line}");
+        assert!(line.contains("VERIFF_SHARED_SECRET"), "{line}");
+        assert!(!line.contains(secret), "the secret was shown: {line}");
+        assert!(!String::from_utf8_lossy(&run.stdout).contains(secret));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_key_says_to_check_the_key() {
+    let server = serve().await;
+    let home = Home::new();
+    let env = [
+        ("VERIFF_API_URL", server.url()),
+        ("VERIFF_API_KEY", "00000000-0000-4000-8000-000000000000".to_owned()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+    ];
+    let run = home.run(&env, &["attempts", SESSION]).await;
+    let line = one_line_error(&run);
+    assert!(line.contains("1803") && line.contains("check VERIFF_API_KEY"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_key_is_a_one_line_error() {
+    let server = serve().await;
+    let home = Home::new();
+    let env = [
+        ("VERIFF_API_URL", server.url()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+    ];
+    let run = home.run(&env, &["attempts", SESSION]).await;
+    let line = one_line_error(&run);
+    assert!(line.starts_with("error: no API key"), "{line}");
+    assert!(line.contains("VERIFF_API_KEY"), "{line}");
+    assert!(!line.contains(DEMO_SHARED_SECRET), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_text_never_reaches_the_terminal_raw() {
+    let server = serve().await;
+    let home = Home::new();
+    let runs = [
+        home.run_at(&server, &["media", faults::ATTEMPT_HOSTILE]).await,
+        home.run_at(&server, &["media", faults::ATTEMPT_HOSTILE, "--json"])
+            .await,
+        home.run_at(&server, &["attempts", faults::SESSION]).await,
+    ];
+    for run in &runs {
+        assert!(run.success, "{}", run.stderr);
+        for output in [&run.stdout, run.stderr.as_bytes()] {
+            assert!(!output.contains(&0x1b), "ESC in {:?}", String::from_utf8_lossy(output));
+            assert!(!output.contains(&0x07), "BEL in {:?}", String::from_utf8_lossy(output));
+        }
+    }
+    let table = runs[0].stdout();
+    assert!(table.contains(faults::MEDIA_HOSTILE), "{table}");
+    assert!(table.contains("document-front"), "text stays readable: {table}");
+    // The JSON keeps the strings, escaped, for a program to read.
+    let value = json(&runs[1]);
+    assert_eq!(value["images"][0]["name"], faults::HOSTILE_NAME);
+    assert_eq!(value["videos"][0]["duration"], 2.5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn text_without_an_id_is_refused() {
+    let server = serve().await;
+    let home = Home::new();
+    let run = home.run_at(&server, &["attempts", "the session from yesterday"]).await;
+    let line = one_line_error(&run);
+    assert!(line.contains("no Veriff id"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_mode_needs_no_configuration() {
+    let home = Home::new();
+    // Nothing but PATH and the empty HOME (the XDG dirs point into it).
+    let run = home.run(&[], &["--demo", "attempts", SESSION]).await;
+    assert!(run.success, "{}", run.stderr);
+    let out = run.stdout();
+    for status in ["approved", "resubmission_requested", "abandoned"] {
+        assert!(out.contains(status), "{out}");
+    }
+    // The flag may also come after the subcommand.
+    let run = home.run(&[], &["decision", "--demo", SESSION, "--json"]).await;
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(json(&run)["verification"]["code"], 9001);
+    assert!(
+        entries(home.path()).is_empty(),
+        "demo mode wrote nothing: {:?}",
+        entries(home.path())
+    );
+}
+
+#[tokio::test]
+async fn an_id_is_checked_before_credentials_are_asked_for() {
+    let home = Home::new();
+    let run = home.run(&[], &["attempts", "the session from yesterday"]).await;
+    let line = one_line_error(&run);
+    assert!(line.contains("no Veriff id"), "{line}");
+}
+
+#[tokio::test]
+async fn completions_and_the_man_page_come_from_the_command_line_definition() {
+    let home = Home::new();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef veriff-tui"),
+        ("fish", "complete -c veriff-tui"),
+    ] {
+        let run = home.run(&[], &["completions", shell]).await;
+        assert!(run.success, "{}", run.stderr);
+        let script = run.stdout();
+        assert!(script.contains(marker), "{shell}: {script}");
+        for subcommand in ["attempts", "session-media", "download", "serve-demo"] {
+            assert!(script.contains(subcommand), "{shell} completes {subcommand}");
+        }
+    }
+    let run = home.run(&[], &["man"]).await;
+    assert!(run.success, "{}", run.stderr);
+    let page = run.stdout();
+    assert!(page.contains(".TH veriff-tui"), "{page}");
+    assert!(page.contains("shared\\-secret\\-file"), "flags are documented: {page}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn config_init_writes_a_private_file_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let run = home.run(&[], &["config", "init"]).await;
+    assert!(run.success, "{}", run.stderr);
+    let path = home.path().join("config/veriff-tui/config.toml");
+    assert!(run.stdout().contains(&path.display().to_string()), "{}", run.stdout());
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    let written = std::fs::read_to_string(&path).unwrap();
+    let run = home.run(&[], &["config", "init"]).await;
+    assert!(one_line_error(&run).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written, "not overwritten");
+}
+
+#[tokio::test]
+async fn a_readable_config_holding_a_secret_is_warned_about_on_stderr() {
+    let server = serve().await;
+    let home = Home::new();
+    let path = home.path().join("config/veriff-tui/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let text = format!(
+        "[profiles.demo]\napi_url = \"{}\"\napi_key = \"{}\"\nshared_secret = \"{}\"\n",
+        server.url(),
+        veriff_tui::server::DEMO_API_KEY,
+        veriff_tui::server::DEMO_SHARED_SECRET
+    );
+    std::fs::write(&path, text).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let run = home.run(&[], &["--profile", "demo", "attempts", SESSION]).await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("readable by others") && run.stderr.contains("chmod 600"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(veriff_tui::server::DEMO_SHARED_SECRET));
+}
