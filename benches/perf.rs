@@ -108,7 +108,10 @@ fn env_for(server: &RunningServer) -> Vec<(&'static str, String)> {
 /// Runs a command to completion: wall time and peak resident memory (KiB).
 fn run(command: &mut Command) -> (Duration, u64) {
     let started = Instant::now();
-    #[allow(clippy::zombie_processes, reason = "reaped by wait4 below, which also yields its peak memory")]
+    #[allow(
+        clippy::zombie_processes,
+        reason = "reaped by wait4 below, which also yields its peak memory"
+    )]
     let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().unwrap();
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };

@@ -7,12 +7,11 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{Model, Overlay};
-use super::keys::BINDINGS;
+use super::keys::{Action, BINDINGS};
 use crate::text::clean;
 pub use theme::Theme;
 
@@ -121,16 +120,30 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Key hints from the key table; help and quit are pinned to the right edge so
+/// a narrow terminal cuts the others, never those.
 fn hint_bar(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut spans = Vec::new();
-    for binding in BINDINGS {
-        if let Some(hint) = binding.hint {
-            let key = binding.label.split(' ').next().unwrap_or(binding.label);
-            spans.push(Span::styled(key.to_owned(), theme.key()));
-            spans.push(Span::styled(format!(" {hint}  "), Style::new()));
+    let pinned = |b: &&crate::tui::keys::Binding| matches!(b.action, Action::Help | Action::Quit);
+    let spans = |bindings: Vec<&crate::tui::keys::Binding>| {
+        let mut spans = Vec::new();
+        for binding in bindings {
+            if let Some(hint) = binding.hint {
+                let key = binding.label.split(' ').next().unwrap_or(binding.label);
+                spans.push(Span::raw("  "));
+                spans.push(Span::styled(key.to_owned(), theme.key()));
+                spans.push(Span::raw(format!(" {hint}")));
+            }
         }
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        Line::from(spans)
+    };
+    let right = spans(BINDINGS.iter().filter(pinned).collect());
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right.width() as u16)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(spans(BINDINGS.iter().filter(|b| !pinned(b)).collect())),
+        left_area,
+    );
+    frame.render_widget(Paragraph::new(right), right_area);
 }
 
 #[cfg(test)]
