@@ -1,7 +1,7 @@
 //! `cargo bench`: the figures of BENCHMARKS.md, measured side by side in one run
 //! against curl, `true` and the round-trip limit, on the embedded server over
 //! loopback. Prints each figure beside its target and exits non-zero when one
-//! misses. Needs curl and tmux.
+//! misses. Needs curl, tmux and GNU time (`apt-get install -y curl tmux time`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,7 +14,7 @@ use veriff_tui::server::{
     self, BIG_MEDIA, DEMO_API_KEY, DEMO_SHARED_SECRET, LARGE_SESSION, RunningServer, ServerOptions,
 };
 use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, update};
-use veriff_tui::tui::ui::{Theme, list_rows, view};
+use veriff_tui::tui::ui::{Theme, view};
 
 const BIN: &str = env!("CARGO_BIN_EXE_veriff-tui");
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -105,24 +105,38 @@ fn env_for(server: &RunningServer) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Runs a command to completion: wall time and peak resident memory (KiB).
-fn run(command: &mut Command) -> (Duration, u64) {
+/// Runs a command to completion: its wall time.
+fn run(command: &mut Command) -> Duration {
     let started = Instant::now();
-    #[allow(
-        clippy::zombie_processes,
-        reason = "reaped by wait4 below, which also yields its peak memory"
-    )]
-    let child = command.stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().unwrap();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `status` and `usage` are valid for writes.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let status = command.stdout(Stdio::null()).stderr(Stdio::inherit()).status().unwrap();
     let elapsed = started.elapsed();
-    assert!(
-        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} failed"
-    );
-    (elapsed, usage.ru_maxrss as u64)
+    assert!(status.success(), "{command:?} failed");
+    elapsed
+}
+
+/// Runs a command under GNU time: its wall time and peak resident memory (KiB).
+/// Not measured from here: a child spawned by this process inherits, in Linux's
+/// accounting, the peak memory of this process (which holds the big test file).
+fn run_measured(command: &Command) -> (Duration, u64) {
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut timed = Command::new("/usr/bin/time");
+    timed
+        .args(["-f", "%M", "-o"])
+        .arg(report.path())
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (name, value) in command.get_envs() {
+        if let Some(value) = value {
+            timed.env(name, value);
+        }
+    }
+    let elapsed = run(&mut timed);
+    let kib = std::fs::read_to_string(report.path())
+        .unwrap()
+        .trim()
+        .parse()
+        .expect("GNU time's %M");
+    (elapsed, kib)
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
@@ -170,9 +184,10 @@ fn download_throughput(runtime: &tokio::runtime::Runtime, report: &mut Report, d
         let (mut ours, mut theirs, mut peak) = (Vec::new(), Vec::new(), 0);
         for _ in 0..runs {
             let _ = std::fs::remove_file(&target);
-            theirs.push(run(&mut curl(&server, BIG_MEDIA, &format!("media/{BIG_MEDIA}"), &target)).0);
+            theirs.push(run_measured(&curl(&server, BIG_MEDIA, &format!("media/{BIG_MEDIA}"), &target)).0);
             let _ = std::fs::remove_file(&target);
-            let (time, rss) = run(veriff(&server, &["download", BIG_MEDIA, "--force", "-o"]).arg(&target));
+            let mut download = veriff(&server, &["download", BIG_MEDIA, "--force", "-o"]);
+            let (time, rss) = run_measured(download.arg(&target));
             assert_eq!(
                 std::fs::metadata(&target).unwrap().len(),
                 size,
@@ -205,16 +220,13 @@ fn request_overhead(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     let server = start(runtime, ServerOptions::default());
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..30 {
-        theirs.push(
-            run(&mut curl(
-                &server,
-                ATTEMPT,
-                &format!("attempts/{ATTEMPT}/media"),
-                Path::new("/dev/null"),
-            ))
-            .0,
-        );
-        ours.push(run(&mut veriff(&server, &["media", ATTEMPT, "--json"])).0);
+        theirs.push(run(&mut curl(
+            &server,
+            ATTEMPT,
+            &format!("attempts/{ATTEMPT}/media"),
+            Path::new("/dev/null"),
+        )));
+        ours.push(run(&mut veriff(&server, &["media", ATTEMPT, "--json"])));
     }
     let ratio = median(ours.clone()).as_secs_f64() / median(theirs.clone()).as_secs_f64();
     report.add(
@@ -236,7 +248,12 @@ struct TmuxPane {
 impl TmuxPane {
     fn new(server: &RunningServer, args: &[&str]) -> TmuxPane {
         let dir = tempfile::tempdir().unwrap();
-        let socket = format!("veriff-bench-{}", std::process::id());
+        // A socket of its own: the previous pane's server may still be shutting down.
+        let socket = format!(
+            "veriff-bench-{}-{}",
+            std::process::id(),
+            dir.path().file_name().unwrap().to_string_lossy()
+        );
         let pid_file = dir.path().join("pid");
         let h = dir.path().display();
         let mut env: Vec<String> = env_for(server).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -400,12 +417,7 @@ fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     let mut worst = Duration::ZERO;
     for (width, height) in [(80, 24), (200, 60)] {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        update(
-            &mut model,
-            Msg::Resize {
-                list_rows: list_rows(width, height),
-            },
-        );
+        update(&mut model, Msg::Resize { width, height });
         for pane in [Pane::Attempts, Pane::Media] {
             model.focus = pane;
             for i in 0..500 {
@@ -476,8 +488,8 @@ fn idle(runtime: &tokio::runtime::Runtime, report: &mut Report) {
 fn startup(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     let (mut plain, mut version) = (Vec::new(), Vec::new());
     for _ in 0..30 {
-        plain.push(run(&mut Command::new("true")).0);
-        version.push(run(Command::new(BIN).arg("--version")).0);
+        plain.push(run(&mut Command::new("true")));
+        version.push(run(Command::new(BIN).arg("--version")));
     }
     let limit = median(plain.clone()) * 2 + Duration::from_millis(20);
     let version = median(version);

@@ -15,7 +15,13 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Some(command) => cli::run(command, &cli.global).await,
-            None => veriff_tui::tui::run(cli.sessions, &cli.global).await,
+            None => {
+                let options = veriff_tui::tui::Options {
+                    sessions: cli.sessions,
+                    image_protocol: cli.image_protocol,
+                };
+                veriff_tui::tui::run(options, &cli.global).await
+            }
         }
     });
     match outcome {

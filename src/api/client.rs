@@ -70,6 +70,13 @@ impl ClientConfig {
     }
 }
 
+impl ClientConfig {
+    /// The host requests go to, for titles and messages.
+    pub fn host(&self) -> String {
+        host_of(&self.api_url)
+    }
+}
+
 /// Accepts an API URL as people paste it, with or without a trailing `/` or `/v1`,
 /// and returns the base every path is joined to: `https://host/v1/`.
 pub fn normalize_api_url(raw: &str) -> Result<Url, String> {
@@ -120,7 +127,7 @@ impl Client {
 
     /// The host requests go to, for titles and messages.
     pub fn host(&self) -> String {
-        host_of(&self.config.api_url)
+        self.config.host()
     }
 
     pub async fn session_attempts(&self, session_id: &str) -> Result<AttemptList, ApiError> {

@@ -26,6 +26,10 @@ pub struct Cli {
     #[arg(value_name = "SESSION")]
     pub sessions: Vec<String>,
 
+    /// How to show image previews [auto: ask the terminal; halfblocks work everywhere].
+    #[arg(long, value_enum, default_value_t, value_name = "PROTOCOL")]
+    pub image_protocol: crate::tui::preview::ImageProtocol,
+
     #[command(flatten)]
     pub global: GlobalArgs,
 

@@ -10,8 +10,21 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::keys::{Action, action_for, label_of};
+use super::layout;
+use super::preview::PreviewImage;
 use crate::api::{Attempt, Decision, Media, MediaKind, MediaList, Progress};
 use crate::ids::{find_id, short};
+
+/// Encoded previews kept before the cache starts over.
+const MAX_PREVIEWS: usize = 48;
+
+/// A preview of one media at one size in cells.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PreviewKey {
+    pub media: String,
+    pub width: u16,
+    pub height: u16,
+}
 
 /// Tags a request so that a reply can be matched to the request still wanted.
 pub type ReqId = u64;
@@ -133,9 +146,10 @@ pub enum TransferOutcome {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    /// The terminal changed size; `list_rows` is how many rows a pane now shows.
+    /// The terminal's size, at start and whenever it changes.
     Resize {
-        list_rows: usize,
+        width: u16,
+        height: u16,
     },
     /// Animation step, sent only while something is loading or transferring.
     Tick,
@@ -169,6 +183,11 @@ pub enum Msg {
     TransferDone {
         id: ReqId,
         result: Result<TransferOutcome, String>,
+    },
+    PreviewReady {
+        key: PreviewKey,
+        req: ReqId,
+        result: Result<PreviewImage, String>,
     },
     /// The effects now speak to `profile`'s API (`Ok` holds its host).
     ProfileSwitched {
@@ -213,6 +232,12 @@ pub enum Cmd {
     Copy(String),
     SaveHistory(Vec<String>),
     SwitchProfile(String),
+    /// Fetch and encode a preview; a newer one replaces one not yet started.
+    Preview {
+        key: PreviewKey,
+        req: ReqId,
+        video: bool,
+    },
 }
 
 /// What the media pane shows for the current selection.
@@ -239,6 +264,11 @@ pub struct Model {
     /// First visible row of each pane, kept so the cursor stays in view.
     pub offsets: [usize; 3],
     pub list_rows: usize,
+    /// Cells the preview may fill; (0, 0) when previews are off.
+    pub preview_size: (u16, u16),
+    pub previews_on: bool,
+    /// Encoded previews, by media and size.
+    pub previews: HashMap<PreviewKey, Load<PreviewImage>>,
     pub attempts: HashMap<String, Load<Vec<Attempt>>>,
     pub decisions: HashMap<String, Load<Option<Decision>>>,
     pub session_media: HashMap<String, Load<MediaList>>,
@@ -268,6 +298,9 @@ impl Model {
             cursors: [0; 3],
             offsets: [0; 3],
             list_rows: 10,
+            preview_size: (0, 0),
+            previews_on: false,
+            previews: HashMap::new(),
             attempts: HashMap::new(),
             decisions: HashMap::new(),
             session_media: HashMap::new(),
@@ -420,9 +453,47 @@ impl Model {
         let session = self.selected_session();
         self.transfer.is_some()
             || matches!(self.media_view(), MediaView::Loading)
+            || self
+                .preview_key()
+                .is_some_and(|k| matches!(self.previews.get(&k), Some(Load::Loading(_))))
             || session.is_some_and(|s| {
                 matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
             })
+    }
+
+    /// The preview the screen shows now: the selected media at the current size,
+    /// while the media pane has focus.
+    pub fn preview_key(&self) -> Option<PreviewKey> {
+        let (width, height) = self.preview_size;
+        if !self.previews_on || self.focus != Pane::Media || width < 4 || height < 2 {
+            return None;
+        }
+        let (_, media) = self.selected_media()?;
+        Some(PreviewKey {
+            media: media.id.clone(),
+            width,
+            height,
+        })
+    }
+
+    /// Asks for the preview on screen unless it is known or on its way.
+    fn want_preview(&mut self) -> Vec<Cmd> {
+        let Some(key) = self.preview_key() else {
+            return Vec::new();
+        };
+        if self.previews.contains_key(&key) {
+            return Vec::new();
+        }
+        let video = self.selected_media().is_some_and(|(kind, _)| kind == MediaKind::Video);
+        // A preview still on its way is for a selection left behind: the effects
+        // drop it, so it is forgotten here too.
+        self.previews.retain(|_, load| !matches!(load, Load::Loading(_)));
+        if self.previews.len() >= MAX_PREVIEWS {
+            self.previews.clear();
+        }
+        let req = self.req();
+        self.previews.insert(key.clone(), Load::Loading(req));
+        vec![Cmd::Preview { key, req, video }]
     }
 
     fn history_cmd(&self) -> Cmd {
@@ -543,8 +614,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     let cmds = match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
-        Msg::Resize { list_rows } => {
-            model.list_rows = list_rows;
+        Msg::Resize { width, height } => {
+            model.list_rows = layout::list_rows(width, height);
+            model.preview_size = layout::preview_size(width, height);
+            Vec::new()
+        }
+        Msg::PreviewReady { key, req, result } => {
+            accept(model.previews.get_mut(&key), req, result);
             Vec::new()
         }
         Msg::Tick => {
@@ -640,6 +716,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     };
     model.settle();
+    let mut cmds = cmds;
+    cmds.extend(model.want_preview());
     cmds
 }
 

@@ -250,7 +250,7 @@ fn cursor_keys_stay_in_bounds_and_page() {
         "a3",
         media_list(&many.iter().map(String::as_str).collect::<Vec<_>>()),
     );
-    update(&mut model, Msg::Resize { list_rows: 10 });
+    model.list_rows = 10;
     model.focus = Pane::Media;
     press(&mut model, "k");
     assert_eq!(model.cursors[2], 0);
@@ -616,4 +616,87 @@ fn p_switches_profile_and_everything_is_fetched_again() {
         "a failed switch keeps the profile in use"
     );
     assert_eq!(model.status.as_ref().unwrap().tone, Tone::Error);
+}
+
+fn preview_cmds(cmds: &[Cmd]) -> Vec<(&str, (u16, u16), ReqId)> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Cmd::Preview { key, req, .. } => Some((key.media.as_str(), (key.width, key.height), *req)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn previews_follow_the_media_cursor_at_the_current_size() {
+    let (mut model, cmds) = opened();
+    model.previews_on = true;
+    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    media_loaded(&mut model, &cmds, "a3", media_list(&["document-front", "face"]));
+    assert!(
+        model.preview_key().is_none(),
+        "no preview while the attempts pane has focus"
+    );
+
+    let asked = press(&mut model, "l");
+    let size = model.preview_size;
+    assert!(size.0 >= 20 && size.1 >= 5, "{size:?}");
+    let [(media, at, first)] = preview_cmds(&asked)[..] else {
+        panic!("{asked:?}")
+    };
+    assert_eq!((media, at), ("m-document-front-0", size));
+
+    // Moving on: the next one is asked for and the first, still loading, forgotten
+    // (the effects abort it), so its late reply is dropped.
+    let asked = press(&mut model, "j");
+    let [(media, _, second)] = preview_cmds(&asked)[..] else {
+        panic!("{asked:?}")
+    };
+    assert_eq!(media, "m-face-1");
+    let old = PreviewKey {
+        media: "m-document-front-0".into(),
+        width: size.0,
+        height: size.1,
+    };
+    update(
+        &mut model,
+        Msg::PreviewReady {
+            key: old.clone(),
+            req: first,
+            result: Err("late".into()),
+        },
+    );
+    assert!(!model.previews.contains_key(&old));
+
+    let key = model.preview_key().unwrap();
+    update(
+        &mut model,
+        Msg::PreviewReady {
+            key: key.clone(),
+            req: second,
+            result: Err("no preview: test".into()),
+        },
+    );
+    assert_eq!(model.previews.get(&key), Some(&Load::Failed("no preview: test".into())));
+    assert!(
+        preview_cmds(&press(&mut model, "kj")).len() == 1,
+        "only the one never asked for is asked"
+    );
+
+    // A resize asks for the size now on screen; the old size is never shown.
+    let asked = update(&mut model, Msg::Resize { width: 160, height: 50 });
+    let [(_, at, _)] = preview_cmds(&asked)[..] else {
+        panic!("{asked:?}")
+    };
+    assert_eq!(at, model.preview_size);
+    assert_ne!(at, size);
+}
+
+#[test]
+fn with_previews_off_nothing_is_fetched() {
+    let (mut model, cmds) = opened();
+    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
+    assert!(preview_cmds(&press(&mut model, "lj")).is_empty());
+    assert!(model.preview_key().is_none());
 }

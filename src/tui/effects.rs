@@ -11,7 +11,10 @@ use std::sync::RwLock;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::AbortHandle;
 
-use super::app::{Cmd, Msg, ReqId, TransferItem, TransferKind, TransferOutcome};
+use ratatui_image::picker::Picker;
+
+use super::app::{Cmd, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
+use super::preview::{ByteCache, PreviewImage, encode, video_frame};
 use crate::api::{ApiError, Client, Progress, SaveAs, names};
 use crate::config::{Profiles, process_env};
 
@@ -40,6 +43,11 @@ pub struct Effects {
     background: Arc<Semaphore>,
     transfers: HashMap<ReqId, AbortHandle>,
     display: bool,
+    /// `None` with `--image-protocol none`.
+    picker: Option<Arc<Picker>>,
+    preview_bytes: Arc<ByteCache>,
+    /// The preview being fetched or waiting out its debounce.
+    preview_task: Option<AbortHandle>,
 }
 
 impl Effects {
@@ -51,7 +59,15 @@ impl Effects {
             background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
             transfers: HashMap::new(),
             display: has_display(),
+            picker: None,
+            preview_bytes: Arc::new(ByteCache::default()),
+            preview_task: None,
         }
+    }
+
+    /// Previews start once the terminal's image protocol is known (`None`: off).
+    pub fn set_picker(&mut self, picker: Option<Picker>) {
+        self.picker = picker.map(Arc::new);
     }
 
     pub fn run(&mut self, cmd: Cmd) {
@@ -140,6 +156,21 @@ impl Effects {
                     });
                 }
             }
+            Cmd::Preview { key, req, video } => {
+                let Some(picker) = self.picker.clone() else { return };
+                // Debounce: while the cursor moves, each new preview replaces the
+                // last before it costs a download.
+                if let Some(task) = self.preview_task.take() {
+                    task.abort();
+                }
+                let cache = self.preview_bytes.clone();
+                let task = tokio::spawn(async move {
+                    tokio::time::sleep(PREVIEW_DEBOUNCE).await;
+                    let result = preview(&client, &cache, picker, &key, video).await;
+                    let _ = tx.send(Msg::PreviewReady { key, req, result });
+                });
+                self.preview_task = Some(task.abort_handle());
+            }
             Cmd::SwitchProfile(profile) => {
                 let Some(profiles) = self.profiles.clone() else { return };
                 let target = self.target.clone();
@@ -169,6 +200,42 @@ impl Effects {
             }
         }
     }
+}
+
+/// How long the cursor must rest on a media before its preview is fetched.
+const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// Fetches (or reuses) the media's bytes, verified like any download, and encodes
+/// them for the terminal off the UI task.
+async fn preview(
+    client: &Client,
+    cache: &ByteCache,
+    picker: Arc<Picker>,
+    key: &PreviewKey,
+    video: bool,
+) -> Result<PreviewImage, String> {
+    let bytes = match cache.get(&key.media) {
+        Some(bytes) => bytes,
+        None => {
+            let mut bytes = Vec::new();
+            client
+                .download_to_writer(&key.media, &mut bytes, |_| {})
+                .await
+                .map_err(|e| e.to_string())?;
+            let bytes = Arc::new(bytes);
+            cache.put(key.media.clone(), bytes.clone());
+            bytes
+        }
+    };
+    let size = ratatui::layout::Size::new(key.width, key.height);
+    let encoded = tokio::task::spawn_blocking(move || {
+        if video {
+            encode(&picker, &video_frame(&bytes)?, size)
+        } else {
+            encode(&picker, &bytes, size)
+        }
+    });
+    encoded.await.map_err(|e| e.to_string())?
 }
 
 /// Waits for a turn when the load is a background one.

@@ -6,7 +6,9 @@ pub mod app;
 mod effects;
 mod history;
 pub mod keys;
+pub mod layout;
+pub mod preview;
 mod runtime;
 pub mod ui;
 
-pub use runtime::run;
+pub use runtime::{Options, run};

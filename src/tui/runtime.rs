@@ -12,8 +12,11 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
+use ratatui_image::picker::ProtocolType;
+
 use super::app::{Model, Msg, update};
 use super::effects::{Dirs, Effects};
+use super::preview::ImageProtocol;
 use super::ui::{self, Theme};
 use crate::api::Client;
 use crate::cli::{GlobalArgs, resolve};
@@ -23,9 +26,17 @@ use crate::ids::find_id;
 /// Frame rate of the spinner while something loads; nothing redraws otherwise.
 const TICK: Duration = Duration::from_millis(100);
 
-pub async fn run(sessions: Vec<String>, global: &GlobalArgs) -> Result<(), String> {
+/// What the browser needs beyond the global options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub sessions: Vec<String>,
+    pub image_protocol: ImageProtocol,
+}
+
+pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     // Refuse bad arguments before the screen changes.
-    let given = sessions
+    let given = options
+        .sessions
         .iter()
         .map(|s| find_id(s).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
@@ -38,7 +49,6 @@ pub async fn run(sessions: Vec<String>, global: &GlobalArgs) -> Result<(), Strin
             .clone()
             .unwrap_or_else(|| data_dir.join("veriff-tui.log")),
     )?;
-    let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
 
     let demo = resolved.demo_server.as_ref();
     let given = match demo {
@@ -52,10 +62,11 @@ pub async fn run(sessions: Vec<String>, global: &GlobalArgs) -> Result<(), Strin
         cache: config::cache_dir(&env).unwrap_or_else(|| std::env::temp_dir().join(config::APP_DIR)),
         history,
     };
+    let host = resolved.settings.client.host();
     let host = if demo.is_some() {
-        format!("demo server {}", client.host())
+        format!("demo server {host}")
     } else {
-        client.host()
+        host
     };
     let mut model = Model::new(host, resolved.settings.profile.clone(), demo.is_none());
     let profiles = resolved.config.map(|config| {
@@ -67,13 +78,37 @@ pub async fn run(sessions: Vec<String>, global: &GlobalArgs) -> Result<(), Strin
         config::Profiles::new(config, current)
     });
     model.profiles = profiles.as_ref().map(config::Profiles::names).unwrap_or_default();
+    model.previews_on = options.image_protocol != ImageProtocol::None;
     let (model, first) = model.start(given, remembered);
 
-    let (tx, rx) = mpsc::unbounded_channel();
-    let effects = Effects::new(client, tx, dirs, profiles);
     tracing::info!("starting the browser");
-    let terminal = TerminalGuard::enter()?;
-    let outcome = event_loop(terminal, model, first, effects, rx).await;
+    let mut terminal = TerminalGuard::enter()?;
+    let theme = Theme::from_env();
+    let mut model = model;
+    let size = terminal.terminal.size().map_err(|e| e.to_string())?;
+    update(
+        &mut model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    // The first frame goes out before anything slower: building the HTTP client
+    // (TLS set-up) and asking the terminal which image protocol it speaks.
+    draw(&mut terminal.terminal, &model, &theme)?;
+    let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let mut effects = Effects::new(client, tx, dirs, profiles);
+    // The first requests are on their way before the terminal is asked anything.
+    for cmd in first {
+        effects.run(cmd);
+    }
+    let picker = super::preview::picker(options.image_protocol);
+    let graphics = picker
+        .as_ref()
+        .is_some_and(|p| p.protocol_type() != ProtocolType::Halfblocks);
+    effects.set_picker(picker);
+    let outcome = event_loop(terminal, model, theme, effects, rx, graphics).await;
     tracing::info!("leaving the browser");
     outcome
 }
@@ -109,30 +144,28 @@ impl Drop for TerminalGuard {
 async fn event_loop(
     mut guard: TerminalGuard,
     mut model: Model,
-    first: Vec<super::app::Cmd>,
+    theme: Theme,
     mut effects: Effects,
     mut rx: mpsc::UnboundedReceiver<Msg>,
+    graphics: bool,
 ) -> Result<(), String> {
-    let theme = Theme::from_env();
-    let size = guard.terminal.size().map_err(|e| e.to_string())?;
-    update(
-        &mut model,
-        Msg::Resize {
-            list_rows: ui::list_rows(size.width, size.height),
-        },
-    );
-    for cmd in first {
-        effects.run(cmd);
-    }
     let mut events = EventStream::new();
     let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hangup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    let mut dirty = true;
+    // Kitty, sixel and iTerm2 images live outside the cells ratatui diffs: when
+    // what covers them changes, the screen is cleared so none stays behind.
+    let mut shown = (model.overlay.clone(), model.preview_key());
+    let mut dirty = false;
     while !model.quit {
         if dirty {
+            let now = (model.overlay.clone(), model.preview_key());
+            if graphics && now != shown {
+                guard.terminal.clear().map_err(|e| e.to_string())?;
+            }
+            shown = now;
             draw(&mut guard.terminal, &model, &theme)?;
             dirty = false;
         }
@@ -140,7 +173,7 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                Some(Ok(Event::Resize(width, height))) => Msg::Resize { list_rows: ui::list_rows(width, height) },
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
                 // The terminal is gone (a dropped SSH connection): nothing to draw on.
                 Some(Err(_)) | None => Msg::Terminate,

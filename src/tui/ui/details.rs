@@ -1,14 +1,16 @@
 //! The details area: every field of whatever the focused pane has selected.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui_image::Image;
 
 use super::Theme;
 use crate::api::model::plain_value;
 use crate::text::{clean, human_size};
-use crate::tui::app::{Load, Model, Pane};
+use crate::tui::app::{Load, Model, Pane, PreviewKey};
+use crate::tui::layout;
 
 fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
     Line::from(vec![
@@ -78,6 +80,32 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         },
     };
     let block = Block::bordered().border_style(theme.dim()).title(" details ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let preview = model.preview_key();
+    let text_area = match &preview {
+        Some(_) => {
+            let picture = layout::preview_rect(area);
+            Rect {
+                width: picture.x.saturating_sub(inner.x + 1),
+                ..inner
+            }
+        }
+        None => inner,
+    };
     // Not wrapped: a long URL is cut at the edge instead of pushing fields out of view.
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(Paragraph::new(lines), text_area);
+    if let Some(key) = preview {
+        preview_box(model, theme, frame, layout::preview_rect(area), &key);
+    }
+}
+
+/// The selected media's picture, or why there is none (yet).
+fn preview_box(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, key: &PreviewKey) {
+    let note = |text: String| Paragraph::new(Line::from(Span::styled(text, theme.dim()))).alignment(Alignment::Center);
+    match model.previews.get(key) {
+        Some(Load::Ready(image)) => frame.render_widget(Image::new(&image.0), area),
+        Some(Load::Failed(why)) => frame.render_widget(note(clean(why)).wrap(Wrap { trim: true }), area),
+        _ => frame.render_widget(note(format!("{} preview", super::spinner(model))), area),
+    }
 }

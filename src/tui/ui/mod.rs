@@ -7,6 +7,8 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::layout::areas;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -16,48 +18,6 @@ use crate::text::clean;
 pub use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
-struct Areas {
-    title: Rect,
-    panes: [Rect; 3],
-    details: Rect,
-    status: Rect,
-    hints: Rect,
-}
-
-fn areas(area: Rect) -> Areas {
-    // The details area gives way first on short terminals.
-    let details_height = (area.height.saturating_sub(12)).clamp(3, 10);
-    let [title, main, details, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(details_height),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    // Sessions and attempts need only so much; every further column goes to media.
-    let sessions_width = (main.width / 4).min(26);
-    let attempts_width = (main.width / 3).min(38);
-    let [sessions, attempts, media] = Layout::horizontal([
-        Constraint::Length(sessions_width),
-        Constraint::Length(attempts_width),
-        Constraint::Fill(1),
-    ])
-    .areas(main);
-    Areas {
-        title,
-        panes: [sessions, attempts, media],
-        details,
-        status,
-        hints,
-    }
-}
-
-/// How many list rows a pane shows in a terminal of this size (its page size).
-pub fn list_rows(width: u16, height: u16) -> usize {
-    areas(Rect::new(0, 0, width, height)).panes[0].height.saturating_sub(2) as usize
-}
 
 pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     let areas = areas(frame.area());

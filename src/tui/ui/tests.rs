@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
-use super::{Theme, list_rows, view};
+use super::{Theme, view};
 use crate::api::{Attempt, MediaList};
 use crate::tui::app::{Cmd, Load, Model, Msg, Pane, update};
 use crate::tui::keys::BINDINGS;
@@ -29,12 +29,7 @@ fn attempts() -> Vec<Attempt> {
 /// A model opened on one session of three attempts, the newest with `media`.
 fn model_with(media: Result<MediaList, String>, width: u16, height: u16) -> Model {
     let (mut model, cmds) = Model::new("stationapi.veriff.com".into(), None, true).start(vec![SESSION.into()], vec![]);
-    update(
-        &mut model,
-        Msg::Resize {
-            list_rows: list_rows(width, height),
-        },
-    );
+    update(&mut model, Msg::Resize { width, height });
     let mut replies = Vec::new();
     for cmd in &cmds {
         match cmd {
@@ -233,5 +228,78 @@ fn a_tiny_terminal_does_not_panic() {
     let model = model_with(Ok(seed(SEED_STANDARD)), 20, 6);
     for (w, h) in [(20, 6), (1, 1), (80, 3)] {
         render(&model, COLOR, w, h);
+    }
+}
+
+#[test]
+fn a_halfblocks_preview_of_the_selected_image_fills_its_box() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 120, 36);
+    model.previews_on = true;
+    model.focus = Pane::Media;
+    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let key = model.preview_key().expect("the media pane has focus and a selection");
+    let picker = ratatui_image::picker::Picker::halfblocks();
+    let face = include_bytes!("../../../assets/demo/face.jpg");
+    let size = ratatui::layout::Size::new(key.width, key.height);
+    let image = crate::tui::preview::encode(&picker, face, size).unwrap();
+    let drawn = image.0.size();
+    assert_eq!(drawn.height, key.height, "a portrait fills the box's height");
+    let req = loading_req(&model, &key);
+    update(
+        &mut model,
+        Msg::PreviewReady {
+            key: key.clone(),
+            req,
+            result: Ok(image),
+        },
+    );
+
+    let terminal = render(&model, COLOR, 120, 36);
+    let buffer = terminal.backend().buffer();
+    let area = crate::tui::layout::preview_rect(crate::tui::layout::areas(buffer.area).details);
+    let painted = (area.top()..area.bottom())
+        .flat_map(|y| (area.left()..area.right()).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let cell = &buffer[(x, y)];
+            // Each cell is two pixels: foreground over background, in true colour.
+            matches!(cell.fg, Color::Rgb(..)) || matches!(cell.bg, Color::Rgb(..))
+        })
+        .count();
+    let cells = (drawn.width * drawn.height) as usize;
+    assert!(
+        painted * 10 >= cells * 9,
+        "{painted} cells in colour for a {drawn:?} image in {area:?}"
+    );
+    let screen = text(buffer);
+    assert!(
+        screen.contains("d69a07cf-4434-4d36-be6c-d22af7dc01fb"),
+        "the fields stay beside it:\n{screen}"
+    );
+}
+
+#[test]
+fn a_preview_that_cannot_be_made_says_why_in_its_box() {
+    let mut model = model_with(Ok(seed(SEED_VIDEO_ONLY)), 120, 36);
+    model.previews_on = true;
+    model.focus = Pane::Media;
+    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let key = model.preview_key().unwrap();
+    let req = loading_req(&model, &key);
+    update(
+        &mut model,
+        Msg::PreviewReady {
+            key,
+            req,
+            result: Err("video: install ffmpeg to see a frame here".into()),
+        },
+    );
+    let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
+    assert!(screen.contains("install ffmpeg"), "{screen}");
+}
+
+fn loading_req(model: &Model, key: &crate::tui::app::PreviewKey) -> crate::tui::app::ReqId {
+    match model.previews.get(key) {
+        Some(Load::Loading(req)) => *req,
+        other => panic!("the preview should have been asked for: {other:?}"),
     }
 }

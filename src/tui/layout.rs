@@ -1,0 +1,62 @@
+//! Where everything goes on screen: one function of the terminal size, so the
+//! view and `update` (page size, preview size) always agree.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+pub struct Areas {
+    pub title: Rect,
+    pub panes: [Rect; 3],
+    pub details: Rect,
+    pub status: Rect,
+    pub hints: Rect,
+}
+
+pub fn areas(area: Rect) -> Areas {
+    // The details area gives way first on short terminals, and grows on tall ones
+    // (the preview lives there).
+    let details_height = area.height.saturating_sub(12).clamp(3, (area.height / 3).max(10));
+    let [title, main, details, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(details_height),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    // Sessions and attempts need only so much; every further column goes to media.
+    let sessions_width = (main.width / 4).min(26);
+    let attempts_width = (main.width / 3).min(38);
+    let [sessions, attempts, media] = Layout::horizontal([
+        Constraint::Length(sessions_width),
+        Constraint::Length(attempts_width),
+        Constraint::Fill(1),
+    ])
+    .areas(main);
+    Areas {
+        title,
+        panes: [sessions, attempts, media],
+        details,
+        status,
+        hints,
+    }
+}
+
+/// How many list rows a pane shows in a terminal of this size (its page size).
+pub fn list_rows(width: u16, height: u16) -> usize {
+    areas(Rect::new(0, 0, width, height)).panes[0].height.saturating_sub(2) as usize
+}
+
+/// The part of the details area (inside its border) where the preview goes.
+pub fn preview_rect(details: Rect) -> Rect {
+    let inner = details.inner(ratatui::layout::Margin::new(1, 1));
+    let [_, preview] = Layout::horizontal([Constraint::Fill(1), Constraint::Percentage(45)])
+        .spacing(1)
+        .areas(inner);
+    preview
+}
+
+/// The preview's size in cells for a terminal of this size.
+pub fn preview_size(width: u16, height: u16) -> (u16, u16) {
+    let rect = preview_rect(areas(Rect::new(0, 0, width, height)).details);
+    (rect.width, rect.height)
+}
