@@ -19,6 +19,7 @@ fn main() -> ExitCode {
                 let options = veriff_tui::tui::Options {
                     sessions: cli.sessions,
                     image_protocol: cli.image_protocol,
+                    mouse: cli.mouse,
                 };
                 veriff_tui::tui::run(options, &cli.global).await
             }

@@ -30,6 +30,11 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t, value_name = "PROTOCOL")]
     pub image_protocol: crate::tui::preview::ImageProtocol,
 
+    /// Let the mouse select and scroll (it then no longer selects text in the
+    /// terminal; hold Shift for that in most terminals).
+    #[arg(long)]
+    pub mouse: bool,
+
     #[command(flatten)]
     pub global: GlobalArgs,
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::keys::{Action, action_for, label_of};
 use super::layout;
@@ -146,6 +146,8 @@ pub enum TransferOutcome {
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
+    /// Only with `--mouse`.
+    Mouse(MouseEvent),
     /// The terminal's size, at start and whenever it changes.
     Resize {
         width: u16,
@@ -264,6 +266,8 @@ pub struct Model {
     /// First visible row of each pane, kept so the cursor stays in view.
     pub offsets: [usize; 3],
     pub list_rows: usize,
+    /// The terminal's size, for finding what a click hit.
+    pub size: (u16, u16),
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
@@ -298,6 +302,7 @@ impl Model {
             cursors: [0; 3],
             offsets: [0; 3],
             list_rows: 10,
+            size: (80, 24),
             preview_size: (0, 0),
             previews_on: false,
             previews: HashMap::new(),
@@ -614,7 +619,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     let cmds = match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
+        Msg::Mouse(mouse) => on_mouse(model, mouse),
         Msg::Resize { width, height } => {
+            model.size = (width, height);
             model.list_rows = layout::list_rows(width, height);
             model.preview_size = layout::preview_size(width, height);
             Vec::new()
@@ -750,6 +757,45 @@ fn describe_outcome(outcome: &TransferOutcome) -> Status {
             };
             Status::success(format!("saved {saved} files{skipped} in {}", dir.display()))
         }
+    }
+}
+
+/// A click focuses the pane under it and selects the row; the wheel moves the
+/// selection of the pane under the pointer.
+fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Cmd> {
+    if model.overlay != Overlay::None {
+        return Vec::new();
+    }
+    let (width, height) = model.size;
+    let panes = layout::areas(ratatui::layout::Rect::new(0, 0, width, height)).panes;
+    let at = ratatui::layout::Position::new(mouse.column, mouse.row);
+    let Some(index) = panes.iter().position(|area| area.contains(at)) else {
+        return Vec::new();
+    };
+    let pane = [Pane::Sessions, Pane::Attempts, Pane::Media][index];
+    match mouse.kind {
+        MouseEventKind::ScrollDown => {
+            model.focus = pane;
+            move_cursor(model, 1)
+        }
+        MouseEventKind::ScrollUp => {
+            model.focus = pane;
+            move_cursor(model, -1)
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            model.focus = pane;
+            // Rows start below the pane's top border.
+            let row = (mouse.row - panes[index].y) as usize;
+            if row == 0 {
+                return Vec::new();
+            }
+            let target = model.offsets[index] + row - 1;
+            if target >= model.pane_len(pane) {
+                return Vec::new();
+            }
+            move_cursor(model, target as isize - model.cursors[index] as isize)
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -700,3 +700,53 @@ fn with_previews_off_nothing_is_fetched() {
     assert!(preview_cmds(&press(&mut model, "lj")).is_empty());
     assert!(model.preview_key().is_none());
 }
+
+#[test]
+fn a_click_focuses_and_selects_and_the_wheel_scrolls_the_pane_under_it() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mouse = |kind, column, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let (mut model, cmds) = opened();
+    update(&mut model, Msg::Resize { width: 100, height: 30 });
+    media_loaded(&mut model, &cmds, "a2", media_list(&["x"]));
+    let panes = crate::tui::layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).panes;
+
+    // The second attempt row: one below the top border, plus one.
+    update(
+        &mut model,
+        mouse(MouseEventKind::Down(MouseButton::Left), panes[1].x + 3, panes[1].y + 2),
+    );
+    assert_eq!(model.focus, Pane::Attempts);
+    assert_eq!(model.selected_attempt().unwrap().id, "a2");
+    // Below the last row: nothing changes.
+    update(
+        &mut model,
+        mouse(MouseEventKind::Down(MouseButton::Left), panes[1].x + 3, panes[1].y + 9),
+    );
+    assert_eq!(model.selected_attempt().unwrap().id, "a2");
+
+    update(
+        &mut model,
+        mouse(MouseEventKind::ScrollUp, panes[0].x + 2, panes[0].y + 5),
+    );
+    assert_eq!(model.focus, Pane::Sessions);
+    update(
+        &mut model,
+        mouse(MouseEventKind::ScrollDown, panes[0].x + 2, panes[0].y + 5),
+    );
+    assert_eq!(model.selected_session(), Some(S2));
+
+    // With an overlay open the mouse does nothing underneath it.
+    press(&mut model, "?");
+    update(
+        &mut model,
+        mouse(MouseEventKind::ScrollUp, panes[0].x + 2, panes[0].y + 5),
+    );
+    assert_eq!(model.selected_session(), Some(S2));
+}

@@ -5,7 +5,10 @@ use std::io::stdout;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
+    KeyEventKind,
+};
 use crossterm::execute;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures_util::StreamExt;
@@ -31,6 +34,7 @@ const TICK: Duration = Duration::from_millis(100);
 pub struct Options {
     pub sessions: Vec<String>,
     pub image_protocol: ImageProtocol,
+    pub mouse: bool,
 }
 
 pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
@@ -82,7 +86,7 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     let (model, first) = model.start(given, remembered);
 
     tracing::info!("starting the browser");
-    let mut terminal = TerminalGuard::enter()?;
+    let mut terminal = TerminalGuard::enter(options.mouse)?;
     let theme = Theme::from_env();
     let mut model = model;
     let size = terminal.terminal.size().map_err(|e| e.to_string())?;
@@ -120,23 +124,31 @@ struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    fn enter() -> Result<TerminalGuard, String> {
+    fn enter(mouse: bool) -> Result<TerminalGuard, String> {
         // ratatui's hook restores raw mode and the main screen before a panic
-        // message is printed; ours also turns bracketed paste off.
+        // message is printed; ours also turns paste and mouse reporting off.
         let terminal = ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableBracketedPaste);
+            leave_modes();
             previous(info);
         }));
         let _ = execute!(stdout(), EnableBracketedPaste);
+        if mouse {
+            let _ = execute!(stdout(), EnableMouseCapture);
+        }
         Ok(TerminalGuard { terminal })
     }
 }
 
+/// Turns off what the browser turned on beyond ratatui's own modes.
+fn leave_modes() {
+    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableBracketedPaste);
+        leave_modes();
         ratatui::restore();
     }
 }
@@ -173,6 +185,7 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
                 // The terminal is gone (a dropped SSH connection): nothing to draw on.
