@@ -11,10 +11,8 @@ use std::sync::RwLock;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::AbortHandle;
 
-use ratatui_image::picker::Picker;
-
 use super::app::{Cmd, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
-use super::preview::{ByteCache, PreviewImage, encode, video_frame};
+use super::preview::{ByteCache, PreviewImage, Renderer, encode, video_frame};
 use crate::api::{ApiError, Client, Progress, SaveAs, names};
 use crate::config::{Profiles, process_env};
 
@@ -44,7 +42,7 @@ pub struct Effects {
     transfers: HashMap<ReqId, AbortHandle>,
     display: bool,
     /// `None` with `--image-protocol none`.
-    picker: Option<Arc<Picker>>,
+    renderer: Option<Arc<Renderer>>,
     preview_bytes: Arc<ByteCache>,
     /// The preview being fetched or waiting out its debounce.
     preview_task: Option<AbortHandle>,
@@ -59,15 +57,15 @@ impl Effects {
             background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
             transfers: HashMap::new(),
             display: has_display(),
-            picker: None,
+            renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
             preview_task: None,
         }
     }
 
     /// Previews start once the terminal's image protocol is known (`None`: off).
-    pub fn set_picker(&mut self, picker: Option<Picker>) {
-        self.picker = picker.map(Arc::new);
+    pub fn set_renderer(&mut self, renderer: Option<Renderer>) {
+        self.renderer = renderer.map(Arc::new);
     }
 
     pub fn run(&mut self, cmd: Cmd) {
@@ -157,7 +155,7 @@ impl Effects {
                 }
             }
             Cmd::Preview { key, req, video } => {
-                let Some(picker) = self.picker.clone() else { return };
+                let Some(renderer) = self.renderer.clone() else { return };
                 // Debounce: while the cursor moves, each new preview replaces the
                 // last before it costs a download.
                 if let Some(task) = self.preview_task.take() {
@@ -166,7 +164,7 @@ impl Effects {
                 let cache = self.preview_bytes.clone();
                 let task = tokio::spawn(async move {
                     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
-                    let result = preview(&client, &cache, picker, &key, video).await;
+                    let result = preview(&client, &cache, renderer, &key, video).await;
                     let _ = tx.send(Msg::PreviewReady { key, req, result });
                 });
                 self.preview_task = Some(task.abort_handle());
@@ -210,7 +208,7 @@ const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(40);
 async fn preview(
     client: &Client,
     cache: &ByteCache,
-    picker: Arc<Picker>,
+    renderer: Arc<Renderer>,
     key: &PreviewKey,
     video: bool,
 ) -> Result<PreviewImage, String> {
@@ -230,9 +228,9 @@ async fn preview(
     let size = ratatui::layout::Size::new(key.width, key.height);
     let encoded = tokio::task::spawn_blocking(move || {
         if video {
-            encode(&picker, &video_frame(&bytes)?, size)
+            encode(&renderer, &video_frame(&bytes)?, size)
         } else {
-            encode(&picker, &bytes, size)
+            encode(&renderer, &bytes, size)
         }
     });
     encoded.await.map_err(|e| e.to_string())?

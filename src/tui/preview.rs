@@ -10,6 +10,7 @@ use ratatui::layout::Size;
 use ratatui_image::Resize;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
+use ratatui_image::protocol::halfblocks::Halfblocks;
 
 /// `--image-protocol`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -26,35 +27,43 @@ pub enum ImageProtocol {
     None,
 }
 
-/// The picker for a `--image-protocol` choice; `None` turns previews off.
+/// How previews are drawn.
+pub enum Renderer {
+    /// Unicode half blocks, drawn in cells: nothing to ask the terminal, nothing
+    /// to change in tmux.
+    Halfblocks,
+    /// Kitty, sixel or iTerm2 graphics, through ratatui-image's picker (which, in
+    /// tmux, turns the pane's allow-passthrough on: graphics need it).
+    Graphics(Picker),
+}
+
+/// The renderer for a `--image-protocol` choice; `None` turns previews off.
 ///
 /// Asking the terminal costs a round trip, and a terminal that does not answer
 /// (many do not, tmux among them) stalls the query for seconds and leaves a reader
 /// that eats the next keystroke. So `auto` asks only a terminal that says, in its
 /// environment, that it draws images; every other gets halfblocks at once. It must
 /// run while nothing else reads the terminal.
-pub fn picker(choice: ImageProtocol) -> Option<Picker> {
-    let ask = match choice {
-        ImageProtocol::None => return None,
-        ImageProtocol::Halfblocks => false,
-        ImageProtocol::Auto => draws_images(&|name| std::env::var(name).ok()),
-        _ => true,
-    };
-    let mut picker = if ask {
-        Picker::from_query_stdio().unwrap_or_else(|_| Picker::halfblocks())
-    } else {
-        Picker::halfblocks()
-    };
+pub fn renderer(choice: ImageProtocol) -> Option<Renderer> {
     let forced = match choice {
+        ImageProtocol::None => return None,
+        ImageProtocol::Halfblocks => return Some(Renderer::Halfblocks),
+        ImageProtocol::Auto if !draws_images(&|name| std::env::var(name).ok()) => return Some(Renderer::Halfblocks),
+        ImageProtocol::Auto => None,
         ImageProtocol::Kitty => Some(ProtocolType::Kitty),
         ImageProtocol::Sixel => Some(ProtocolType::Sixel),
         ImageProtocol::Iterm2 => Some(ProtocolType::Iterm2),
-        _ => None,
+    };
+    let Ok(mut picker) = Picker::from_query_stdio() else {
+        return Some(Renderer::Halfblocks);
     };
     if let Some(protocol) = forced {
         picker.set_protocol_type(protocol);
     }
-    Some(picker)
+    match picker.protocol_type() {
+        ProtocolType::Halfblocks => Some(Renderer::Halfblocks),
+        _ => Some(Renderer::Graphics(picker)),
+    }
 }
 
 /// Whether the environment names a terminal known to draw images (kitty, sixel or
@@ -85,13 +94,29 @@ impl PartialEq for PreviewImage {
     }
 }
 
-/// Decodes an image and encodes it to fit in `size` cells.
-pub fn encode(picker: &Picker, bytes: &[u8], size: Size) -> Result<PreviewImage, String> {
+/// Decodes an image and encodes it to fit in `size` cells, keeping its shape.
+pub fn encode(renderer: &Renderer, bytes: &[u8], size: Size) -> Result<PreviewImage, String> {
     let image = image::load_from_memory(bytes).map_err(|e| format!("no preview: {e}"))?;
-    let protocol = picker
-        .new_protocol(image, size, Resize::Fit(None))
-        .map_err(|e| format!("no preview: {e}"))?;
+    let protocol = match renderer {
+        Renderer::Halfblocks => {
+            let fitted = halfblock_fit(image.width(), image.height(), size);
+            Protocol::Halfblocks(Halfblocks::new(image, fitted).map_err(|e| format!("no preview: {e}"))?)
+        }
+        Renderer::Graphics(picker) => picker
+            .new_protocol(image, size, Resize::Fit(None))
+            .map_err(|e| format!("no preview: {e}"))?,
+    };
     Ok(PreviewImage(Arc::new(protocol)))
+}
+
+/// The cells an image of `width` x `height` pixels fills within `limit`: a cell
+/// holds two half blocks, one above the other, each about square.
+fn halfblock_fit(width: u32, height: u32, limit: Size) -> Size {
+    let (width, height) = (width.max(1) as f64, height.max(1) as f64);
+    let scale = (limit.width as f64 / width).min(2.0 * limit.height as f64 / height);
+    let columns = (width * scale).round().clamp(1.0, limit.width.max(1) as f64);
+    let rows = (height * scale / 2.0).round().clamp(1.0, limit.height.max(1) as f64);
+    Size::new(columns as u16, rows as u16)
 }
 
 /// A PNG of the video's first frame, by ffmpeg.
@@ -162,10 +187,19 @@ mod tests {
     #[test]
     fn halfblocks_and_none_never_ask_the_terminal() {
         // Would block reading stdin under the test runner if they asked.
-        assert_eq!(
-            picker(ImageProtocol::Halfblocks).map(|p| p.protocol_type()),
-            Some(ProtocolType::Halfblocks)
-        );
-        assert!(picker(ImageProtocol::None).is_none());
+        assert!(matches!(
+            renderer(ImageProtocol::Halfblocks),
+            Some(Renderer::Halfblocks)
+        ));
+        assert!(renderer(ImageProtocol::None).is_none());
+    }
+
+    #[test]
+    fn halfblock_previews_keep_the_pictures_shape() {
+        // A 480x640 portrait in 53x10 cells: 20 half-block rows tall, 15 wide.
+        assert_eq!(halfblock_fit(480, 640, Size::new(53, 10)), Size::new(15, 10));
+        // A 640x400 card in 30x20 cells: as wide as allowed, 19 pixels tall.
+        assert_eq!(halfblock_fit(640, 400, Size::new(30, 20)), Size::new(30, 9));
+        assert_eq!(halfblock_fit(1, 1, Size::new(0, 0)), Size::new(1, 1));
     }
 }

@@ -15,11 +15,9 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use ratatui_image::picker::ProtocolType;
-
 use super::app::{Model, Msg, update};
 use super::effects::{Dirs, Effects};
-use super::preview::ImageProtocol;
+use super::preview::{ImageProtocol, Renderer};
 use super::ui::{self, Theme};
 use crate::api::Client;
 use crate::cli::{GlobalArgs, resolve};
@@ -107,11 +105,9 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     for cmd in first {
         effects.run(cmd);
     }
-    let picker = super::preview::picker(options.image_protocol);
-    let graphics = picker
-        .as_ref()
-        .is_some_and(|p| p.protocol_type() != ProtocolType::Halfblocks);
-    effects.set_picker(picker);
+    let renderer = super::preview::renderer(options.image_protocol);
+    let graphics = matches!(renderer, Some(Renderer::Graphics(_)));
+    effects.set_renderer(renderer);
     let outcome = event_loop(terminal, model, theme, effects, rx, graphics).await;
     tracing::info!("leaving the browser");
     outcome

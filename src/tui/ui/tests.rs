@@ -238,10 +238,9 @@ fn a_halfblocks_preview_of_the_selected_image_fills_its_box() {
     model.focus = Pane::Media;
     update(&mut model, Msg::Resize { width: 120, height: 36 });
     let key = model.preview_key().expect("the media pane has focus and a selection");
-    let picker = ratatui_image::picker::Picker::halfblocks();
     let face = include_bytes!("../../../assets/demo/face.jpg");
     let size = ratatui::layout::Size::new(key.width, key.height);
-    let image = crate::tui::preview::encode(&picker, face, size).unwrap();
+    let image = crate::tui::preview::encode(&crate::tui::preview::Renderer::Halfblocks, face, size).unwrap();
     let drawn = image.0.size();
     assert_eq!(drawn.height, key.height, "a portrait fills the box's height");
     let req = loading_req(&model, &key);
