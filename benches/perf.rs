@@ -3,7 +3,7 @@
 //! loopback. Prints each figure beside its target and exits non-zero when one
 //! misses. Needs curl, tmux and GNU time (`apt-get install -y curl tmux time`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,10 @@ use veriff_tui::server::{
 };
 use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, update};
 use veriff_tui::tui::ui::{Theme, view};
+
+#[path = "../tests/support/tmux.rs"]
+mod tmux;
+use tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_veriff-tui");
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -240,71 +244,29 @@ fn request_overhead(runtime: &tokio::runtime::Runtime, report: &mut Report) {
 /// veriff-tui in a tmux pane of its own, started on Enter so that tmux's own
 /// start-up is not counted.
 struct TmuxPane {
-    socket: String,
-    pid_file: PathBuf,
-    _dir: tempfile::TempDir,
+    tmux: Tmux,
+    _home: tempfile::TempDir,
 }
 
 impl TmuxPane {
     fn new(server: &RunningServer, args: &[&str]) -> TmuxPane {
-        let dir = tempfile::tempdir().unwrap();
-        // A socket of its own: the previous pane's server may still be shutting down.
-        let socket = format!(
-            "veriff-bench-{}-{}",
-            std::process::id(),
-            dir.path().file_name().unwrap().to_string_lossy()
-        );
-        let pid_file = dir.path().join("pid");
-        let h = dir.path().display();
-        let mut env: Vec<String> = env_for(server).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path().display().to_string();
+        let mut env = env_for(server);
         env.extend([
-            format!("HOME={h}"),
-            format!("XDG_DATA_HOME={h}"),
-            "TERM=xterm-256color".into(),
+            ("HOME", h.clone()),
+            ("XDG_DATA_HOME", h),
+            ("TERM", "xterm-256color".into()),
         ]);
-        let script = format!(
-            "read _; echo $$ > {}; exec {BIN} {}",
-            pid_file.display(),
-            args.join(" ")
-        );
-        let mut command = Command::new("tmux");
-        command.args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "40",
-        ]);
-        for e in &env {
-            command.arg("-e").arg(e);
-        }
-        assert!(command.arg(script).status().unwrap().success());
+        // `exec`: the pane's process is veriff-tui itself.
+        let script = format!("read _; exec {BIN} {}", args.join(" "));
+        let tmux = Tmux::start(120, 40, &env, &script);
         std::thread::sleep(Duration::from_millis(300));
-        TmuxPane {
-            socket,
-            pid_file,
-            _dir: dir,
-        }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        TmuxPane { tmux, _home: home }
     }
 
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "0"];
-        args.extend(keys);
-        self.tmux(&args);
+        self.tmux.send(keys);
     }
 
     /// Sends Enter to launch, then waits for `text`: the time from launch.
@@ -315,23 +277,12 @@ impl TmuxPane {
     }
 
     fn wait_for(&self, text: &str, started: Instant) -> Duration {
-        loop {
-            if self.tmux(&["capture-pane", "-p", "-t", "0"]).contains(text) {
-                return started.elapsed();
-            }
-            assert!(started.elapsed() < Duration::from_secs(20), "never saw {text:?}");
-            std::thread::sleep(Duration::from_millis(2));
-        }
+        self.tmux.wait_for(text, Duration::from_secs(20));
+        started.elapsed()
     }
 
     fn pid(&self) -> String {
-        std::fs::read_to_string(&self.pid_file).unwrap().trim().to_owned()
-    }
-}
-
-impl Drop for TmuxPane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        self.tmux.format("#{pane_pid}")
     }
 }
 

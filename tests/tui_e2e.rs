@@ -3,53 +3,29 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use veriff_tui::server::{self, ServerOptions, faults};
 
+#[path = "support/tmux.rs"]
+mod tmux;
+use tmux::Tmux;
+
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 
-/// One tmux server of its own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
+/// veriff-tui in a 100x30 pane, pointed at the server with the demo
+/// credentials and a private HOME; the pane stays open after it exits and prints
+/// its exit status.
+struct App {
+    tmux: Tmux,
     home: tempfile::TempDir,
 }
 
-impl Tmux {
-    /// Starts `veriff-tui ARGS` in a 100x30 pane, pointed at `api_url` with the
-    /// demo credentials and a private HOME; the pane stays open after it exits
-    /// and prints its exit status.
-    fn launch(api_url: &str, args: &[&str]) -> Tmux {
-        assert!(
-            Command::new("tmux")
-                .arg("-V")
-                .output()
-                .is_ok_and(|o| o.status.success()),
-            "tmux is needed for the end-to-end tests (.ci/run installs it)"
-        );
+impl App {
+    fn launch(api_url: &str, args: &[&str]) -> App {
         let home = tempfile::tempdir().unwrap();
-        let socket = format!(
-            "veriff-tui-e2e-{}-{}",
-            std::process::id(),
-            home.path().file_name().unwrap().to_string_lossy()
-        );
         let h = home.path().display().to_string();
-        let binary = env!("CARGO_BIN_EXE_veriff-tui");
-        let command = format!("{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
-        let mut tmux = Command::new("tmux");
-        tmux.args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-        ]);
-        for (name, value) in [
+        let env = [
             ("HOME", h.clone()),
             ("XDG_CONFIG_HOME", format!("{h}/config")),
             ("XDG_DATA_HOME", format!("{h}/data")),
@@ -61,55 +37,33 @@ impl Tmux {
             ("TERM", "xterm-256color".to_owned()),
             ("DISPLAY", String::new()),
             ("WAYLAND_DISPLAY", String::new()),
-        ] {
-            tmux.arg("-e").arg(format!("{name}={value}"));
+        ];
+        let binary = env!("CARGO_BIN_EXE_veriff-tui");
+        let command = format!("{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
+        App {
+            tmux: Tmux::start(100, 30, &env, &command),
+            home,
         }
-        let status = tmux.arg(command).status().unwrap();
-        assert!(status.success(), "tmux new-session failed");
-        Tmux { socket, home }
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "0"])
+        self.tmux.screen()
     }
 
     fn keys(&self, keys: &[&str]) {
         for key in keys {
-            self.tmux(&["send-keys", "-t", "0", key]);
+            self.tmux.send(&[key]);
             // Esc followed at once by a letter reads as Alt-letter in any terminal.
             std::thread::sleep(Duration::from_millis(60));
         }
     }
 
-    /// Waits until the screen shows `text`; fails with the screen if it never does.
     fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never saw {text:?}; the screen was:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.tmux.wait_for(text, Duration::from_secs(15))
     }
 
     fn format(&self, format: &str) -> String {
-        self.tmux(&["display-message", "-p", "-t", "0", format])
-            .trim()
-            .to_owned()
+        self.tmux.format(format)
     }
 
     /// The pid of veriff-tui, the pane shell's child.
@@ -139,12 +93,6 @@ impl Tmux {
     }
 }
 
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
-    }
-}
-
 fn asset(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo").join(name)).unwrap()
 }
@@ -154,7 +102,7 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
-        let tmux = Tmux::launch(&url, &[SESSION]);
+        let tmux = App::launch(&url, &[SESSION]);
         // Opened on the newest attempt with its media listed.
         let screen = tmux.wait_for("document-front");
         assert!(screen.contains("attempts 1/3"), "{screen}");
@@ -201,7 +149,7 @@ async fn sigterm_and_sighup_restore_the_terminal() {
     let url = server.url();
     tokio::task::spawn_blocking(move || {
         for signal in ["-TERM", "-HUP"] {
-            let tmux = Tmux::launch(&url, &[SESSION]);
+            let tmux = App::launch(&url, &[SESSION]);
             tmux.wait_for("document-front");
             let status = Command::new("kill").args([signal, &tmux.app_pid()]).status().unwrap();
             assert!(status.success());
@@ -217,7 +165,7 @@ async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
-        let tmux = Tmux::launch(&url, &[faults::SESSION]);
+        let tmux = App::launch(&url, &[faults::SESSION]);
         // The hostile attempt: names with escape sequences are shown inert.
         let screen = tmux.wait_for("document-front");
         assert!(screen.contains("declined"), "{screen}");

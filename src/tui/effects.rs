@@ -68,55 +68,57 @@ impl Effects {
         self.renderer = renderer.map(Arc::new);
     }
 
+    /// Runs `work` on its own task and sends its message back; a `background` one
+    /// first waits for a turn behind the concurrency limit.
+    fn reply(&self, background: bool, work: impl Future<Output = Msg> + Send + 'static) {
+        let limit = background.then(|| self.background.clone());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let _permit = match limit {
+                Some(limit) => limit.acquire_owned().await.ok(),
+                None => None,
+            };
+            let _ = tx.send(work.await);
+        });
+    }
+
     pub fn run(&mut self, cmd: Cmd) {
         let (client, dirs) = self.target.read().expect("effects target lock").clone();
         let tx = self.tx.clone();
         let text = |e: ApiError| e.to_string();
         match cmd {
-            Cmd::LoadAttempts { session, req } => {
-                tokio::spawn(async move {
-                    let result = client
-                        .session_attempts(&session)
-                        .await
-                        .map(|l| l.verifications)
-                        .map_err(text);
-                    let _ = tx.send(Msg::AttemptsLoaded { session, req, result });
-                });
-            }
+            Cmd::LoadAttempts { session, req } => self.reply(false, async move {
+                let result = client
+                    .session_attempts(&session)
+                    .await
+                    .map(|l| l.verifications)
+                    .map_err(text);
+                Msg::AttemptsLoaded { session, req, result }
+            }),
             Cmd::LoadDecision {
                 session,
                 req,
                 background,
-            } => {
-                let limit = background.then(|| self.background.clone());
-                tokio::spawn(async move {
-                    let _permit = queue(limit).await;
-                    let result = client
-                        .session_decision(&session)
-                        .await
-                        .map(|d| d.verification)
-                        .map_err(text);
-                    let _ = tx.send(Msg::DecisionLoaded { session, req, result });
-                });
-            }
-            Cmd::LoadSessionMedia { session, req } => {
-                tokio::spawn(async move {
-                    let result = client.session_media(&session).await.map_err(text);
-                    let _ = tx.send(Msg::SessionMediaLoaded { session, req, result });
-                });
-            }
+            } => self.reply(background, async move {
+                let result = client
+                    .session_decision(&session)
+                    .await
+                    .map(|d| d.verification)
+                    .map_err(text);
+                Msg::DecisionLoaded { session, req, result }
+            }),
+            Cmd::LoadSessionMedia { session, req } => self.reply(false, async move {
+                let result = client.session_media(&session).await.map_err(text);
+                Msg::SessionMediaLoaded { session, req, result }
+            }),
             Cmd::LoadMedia {
                 attempt,
                 req,
                 background,
-            } => {
-                let limit = background.then(|| self.background.clone());
-                tokio::spawn(async move {
-                    let _permit = queue(limit).await;
-                    let result = client.attempt_media(&attempt).await.map_err(text);
-                    let _ = tx.send(Msg::MediaLoaded { attempt, req, result });
-                });
-            }
+            } => self.reply(background, async move {
+                let result = client.attempt_media(&attempt).await.map_err(text);
+                Msg::MediaLoaded { attempt, req, result }
+            }),
             Cmd::Transfer {
                 id,
                 kind,
@@ -234,14 +236,6 @@ async fn preview(
         }
     });
     encoded.await.map_err(|e| e.to_string())?
-}
-
-/// Waits for a turn when the load is a background one.
-async fn queue(limit: Option<Arc<Semaphore>>) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    match limit {
-        Some(limit) => limit.acquire_owned().await.ok(),
-        None => None,
-    }
 }
 
 /// A display to open files on: a local macOS session, or X11/Wayland.
