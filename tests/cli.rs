@@ -455,3 +455,68 @@ async fn a_readable_config_holding_a_secret_is_warned_about_on_stderr() {
     );
     assert!(!run.stderr.contains(veriff_tui::server::DEMO_SHARED_SECRET));
 }
+
+/// A server on loopback that answers any request with the headers of a 1 MiB
+/// file and then trickles its bytes, never finishing: a download in progress.
+async fn trickling_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 1048576\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                while socket.write_all(&[7u8; 1024]).await.is_ok() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn ctrl_c_during_a_download_leaves_nothing_behind() {
+    let url = trickling_server().await;
+    let home = Home::new();
+    let downloads = home.path().join("Downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let child = tokio::process::Command::new(BIN)
+        .args(["download", DOCUMENT_FRONT, "--download-dir"])
+        .arg(&downloads)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("VERIFF_TUI_CONFIG", "/dev/null")
+        .env("VERIFF_API_URL", &url)
+        .env("VERIFF_API_KEY", DEMO_API_KEY)
+        .env("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // Bytes are flowing into the temporary file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !entries(&downloads)
+        .iter()
+        .any(|p| p.to_string_lossy().ends_with(".part"))
+    {
+        assert!(std::time::Instant::now() < deadline, "the download never started");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // SAFETY: sends SIGINT to our own child, as Ctrl-C in its terminal would.
+    assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, libc::SIGINT) }, 0);
+    let output = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("the download stops on Ctrl-C")
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("interrupted; nothing was saved"), "{stderr}");
+    assert!(entries(&downloads).is_empty(), "left behind: {:?}", entries(&downloads));
+}
