@@ -338,7 +338,7 @@ fn first_useful_screen(runtime: &tokio::runtime::Runtime, report: &mut Report) {
 
 fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     // Frame time, in-process: 60 attempts, 2000 media, the cursor moving each frame.
-    let (mut model, cmds) = Model::new("bench".into(), None, false).start(vec![LARGE_SESSION.into()], vec![]);
+    let (mut model, cmds) = Model::new("bench".into(), None).start(vec![LARGE_SESSION.into()], vec![]);
     let server = start(runtime, ServerOptions::default());
     let client = veriff_tui::api::Client::new(server.client_config()).unwrap();
     let mut pending = cmds;

@@ -272,11 +272,19 @@ fn run_secret_command(command: &str) -> Result<Secret, String> {
         .arg("-c")
         .arg(command)
         .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
+        // Captured, not inherited: it may run while the browser owns the screen.
+        .stderr(std::process::Stdio::piped())
         .output()
         .map_err(|e| format!("cannot run shared_secret_command: {e}"))?;
     if !output.status.success() {
-        return Err(format!("shared_secret_command failed ({})", output.status));
+        let said = String::from_utf8_lossy(&output.stderr);
+        let last = said.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+        let said = if last.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", crate::text::clean_short(last, 160))
+        };
+        return Err(format!("shared_secret_command failed ({}){said}", output.status));
     }
     let text = String::from_utf8(output.stdout)
         .map_err(|_| "shared_secret_command printed something that is not UTF-8".to_owned())?;

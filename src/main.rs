@@ -1,9 +1,16 @@
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use veriff_tui::cli::{self, Cli};
 
+/// Blocking work still running at exit (a viewer being launched, ffmpeg, a secret
+/// command) gets this long before the process leaves without it.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
 fn main() -> ExitCode {
+    // Readable panic reports; the browser adds its terminal restore in front.
+    let _ = color_eyre::install();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -25,6 +32,7 @@ fn main() -> ExitCode {
             }
         }
     });
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

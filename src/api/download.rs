@@ -49,6 +49,32 @@ impl Progress {
     }
 }
 
+/// Lets through at most ten progress reports a second, and always the last, each
+/// with the time since the first: what a person can read, not one per chunk.
+#[derive(Debug, Default)]
+pub struct ProgressThrottle {
+    started: Option<std::time::Instant>,
+    last: Option<std::time::Instant>,
+}
+
+impl ProgressThrottle {
+    /// The time since the first report, when this one should be shown.
+    pub fn pass(&mut self, progress: &Progress) -> Option<std::time::Duration> {
+        let now = std::time::Instant::now();
+        let started = *self.started.get_or_insert(now);
+        let finished = Some(progress.received) == progress.total;
+        if !finished
+            && self
+                .last
+                .is_some_and(|last| now - last < std::time::Duration::from_millis(100))
+        {
+            return None;
+        }
+        self.last = Some(now);
+        Some(now - started)
+    }
+}
+
 const WRITE_BUFFER: usize = 256 * 1024;
 
 impl Client {

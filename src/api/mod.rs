@@ -10,7 +10,7 @@ pub mod names;
 mod sign;
 
 pub use client::{Client, ClientConfig, RetryPolicy, normalize_api_url};
-pub use download::{Progress, SaveAs};
+pub use download::{Progress, ProgressThrottle, SaveAs};
 pub use error::{ApiError, credential_hint};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
 pub use sign::{Secret, Signer};

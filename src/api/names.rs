@@ -26,9 +26,27 @@ pub fn safe_component(s: &str) -> String {
     out
 }
 
-/// The extension for a mimetype: the common ones by name, otherwise the subtype if it
-/// is a plain word, otherwise `bin`.
-pub fn extension_for(mimetype: Option<&str>) -> String {
+/// The mimetypes Veriff serves media as, with their extensions. Anything else is
+/// saved as `.bin`: an extension chosen by the server (`.html`, `.desktop`) could
+/// make the system opener run or render it.
+const KNOWN: &[(&str, &str)] = &[
+    ("image/jpeg", "jpg"),
+    ("image/jpg", "jpg"),
+    ("image/pjpeg", "jpg"),
+    ("image/png", "png"),
+    ("image/webp", "webp"),
+    ("image/heic", "heic"),
+    ("image/avif", "avif"),
+    ("image/gif", "gif"),
+    ("image/tiff", "tiff"),
+    ("video/webm", "webm"),
+    ("video/mp4", "mp4"),
+    ("video/quicktime", "mov"),
+    ("application/pdf", "pdf"),
+];
+
+/// The extension for a mimetype (parameters and case ignored), `bin` when unknown.
+pub fn extension_for(mimetype: Option<&str>) -> &'static str {
     let essence = mimetype
         .unwrap_or_default()
         .split(';')
@@ -36,29 +54,13 @@ pub fn extension_for(mimetype: Option<&str>) -> String {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let known = match essence.as_str() {
-        "image/jpeg" | "image/jpg" | "image/pjpeg" => "jpg",
-        "image/png" => "png",
-        "image/webp" => "webp",
-        "image/heic" => "heic",
-        "image/gif" => "gif",
-        "image/tiff" => "tiff",
-        "video/webm" => "webm",
-        "video/mp4" => "mp4",
-        "video/quicktime" => "mov",
-        "application/pdf" => "pdf",
-        "application/json" => "json",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
-    }
-    match essence.split_once('/') {
-        Some((_, sub)) if (1..=8).contains(&sub.len()) && sub.chars().all(|c| c.is_ascii_alphanumeric()) => {
-            sub.to_owned()
-        }
-        _ => "bin".to_owned(),
-    }
+    KNOWN.iter().find(|(m, _)| *m == essence).map_or("bin", |(_, ext)| ext)
+}
+
+/// Whether a saved file is of a type the system viewer may be asked to open.
+pub fn is_viewable(path: &std::path::Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    KNOWN.iter().any(|(_, known)| *known == ext)
 }
 
 /// `part1_part2_..._partN.ext`, every part made safe: a name that cannot leave the
@@ -119,9 +121,12 @@ mod tests {
             "f04bdb47_document-front_d69a07cf-4434.jpg"
         );
         assert_eq!(extension_for(Some("video/webm")), "webm");
-        assert_eq!(extension_for(Some("image/avif")), "avif");
+        assert_eq!(extension_for(Some("IMAGE/AVIF")), "avif");
         assert_eq!(extension_for(Some("image/../../\x1b[2J")), "bin");
+        assert_eq!(extension_for(Some("text/html")), "bin", "no server-chosen extension");
         assert_eq!(extension_for(None), "bin");
+        assert!(is_viewable(std::path::Path::new("/d/x_face_id.jpg")));
+        assert!(!is_viewable(std::path::Path::new("/d/x_face_id.bin")));
         assert!(file_name(&[&"x".repeat(500)], None).len() <= MAX_COMPONENT + 4);
     }
 }

@@ -3,12 +3,14 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use super::{Command, GlobalArgs, Output, resolve};
-use crate::api::{ApiError, AttemptList, Client, DecisionResponse, MediaList, Progress, SaveAs, model::plain_value};
+use crate::api::{
+    ApiError, AttemptList, Client, DecisionResponse, MediaList, Progress, ProgressThrottle, SaveAs, model::plain_value,
+};
 use crate::ids::find_id;
 use crate::text::{clean, human_duration, human_size};
 
@@ -45,8 +47,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
                 None => crate::config::config_path(&crate::config::process_env).ok_or("HOME is not set")?,
             };
             crate::config::write_template(&path)?;
-            println!("wrote {}", path.display());
-            return Ok(());
+            return emit(format!("wrote {}\n", path.display()).as_bytes());
         }
         _ => {}
     }
@@ -190,15 +191,20 @@ async fn download(
     dir: PathBuf,
     force: bool,
 ) -> Result<(), String> {
+    let to_stdout = output.as_deref() == Some(std::path::Path::new("-"));
+    if to_stdout && std::io::stdout().is_terminal() {
+        // The file's bytes are the server's: on a terminal they could drive it.
+        return Err("refusing to write a media file to the terminal; redirect it (-o - > FILE, | viewer)".into());
+    }
     let show_progress = std::io::stderr().is_terminal();
-    let mut meter = ProgressLine::default();
+    let mut throttle = ProgressThrottle::default();
     let on_progress = |p: Progress| {
-        if show_progress {
-            meter.show(p)
+        if show_progress && let Some(elapsed) = throttle.pass(&p) {
+            eprint!("\r\x1b[2K{}", p.describe(elapsed));
         }
     };
     let work = async {
-        if output.as_deref() == Some(std::path::Path::new("-")) {
+        if to_stdout {
             let mut stdout = tokio::io::stdout();
             client
                 .download_to_writer(media, &mut stdout, on_progress)
@@ -215,22 +221,20 @@ async fn download(
             client.download(media, &save_as, force, on_progress).await.map(Some)
         }
     };
-    // Dropping the download on Ctrl-C deletes its temporary file.
+    // Dropping the download deletes its temporary file: on Ctrl-C, and on the
+    // SIGTERM or SIGHUP of a closed terminal or a dropped SSH connection.
     let outcome = tokio::select! {
         outcome = work => outcome,
-        _ = tokio::signal::ctrl_c() => {
+        why = stopped() => {
             if show_progress { eprintln!() }
-            return Err("interrupted; nothing was saved".into());
+            return Err(format!("{why}; nothing was saved"));
         }
     };
     if show_progress {
         eprint!("\r\x1b[2K");
     }
     match outcome {
-        Ok(Some(path)) => {
-            println!("{}", path.display());
-            Ok(())
-        }
+        Ok(Some(path)) => emit(format!("{}\n", path.display()).as_bytes()),
         Ok(None) => Ok(()),
         Err(ApiError::Exists(path)) => Err(format!(
             "{} already exists; pass --force to overwrite it",
@@ -240,22 +244,17 @@ async fn download(
     }
 }
 
-/// `received / total (percent) at rate`, redrawn at most ten times a second.
-#[derive(Default)]
-struct ProgressLine {
-    started: Option<Instant>,
-    last: Option<Instant>,
-}
-
-impl ProgressLine {
-    fn show(&mut self, p: Progress) {
-        let now = Instant::now();
-        let started = *self.started.get_or_insert(now);
-        if self.last.is_some_and(|last| now - last < Duration::from_millis(100)) && Some(p.received) != p.total {
-            return;
-        }
-        self.last = Some(now);
-        eprint!("\r\x1b[2K{}", p.describe(now - started));
+/// Resolves when the process is asked to stop: Ctrl-C, SIGTERM or SIGHUP.
+async fn stopped() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hangup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return "interrupted";
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "interrupted",
+        _ = term.recv() => "terminated",
+        _ = hangup.recv() => "hung up",
     }
 }
 

@@ -289,13 +289,11 @@ pub struct Model {
     pub profile: Option<String>,
     /// The config file's profiles, for `p`.
     pub profiles: Vec<String>,
-    /// Whether sessions are written to the history file (not in demo mode).
-    pub keep_history: bool,
     next_req: ReqId,
 }
 
 impl Model {
-    pub fn new(host: String, profile: Option<String>, keep_history: bool) -> Model {
+    pub fn new(host: String, profile: Option<String>) -> Model {
         Model {
             sessions: Vec::new(),
             focus: Pane::Sessions,
@@ -319,7 +317,6 @@ impl Model {
             host,
             profile,
             profiles: Vec::new(),
-            keep_history,
             next_req: 1,
         }
     }
@@ -490,6 +487,11 @@ impl Model {
             return Vec::new();
         }
         let video = self.selected_media().is_some_and(|(kind, _)| kind == MediaKind::Video);
+        let size = self.selected_media().and_then(|(_, m)| m.size);
+        if size.is_some_and(|s| s > super::preview::MAX_PREVIEW_BYTES) {
+            self.previews.insert(key, Load::Failed(super::preview::too_large()));
+            return Vec::new();
+        }
         // A preview still on its way is for a selection left behind: the effects
         // drop it, so it is forgotten here too.
         self.previews.retain(|_, load| !matches!(load, Load::Loading(_)));
@@ -513,7 +515,11 @@ impl Model {
         let Some(session) = self.selected_session().map(str::to_owned) else {
             return Vec::new();
         };
-        self.load_session(&session, false)
+        let mut cmds = self.load_session(&session, false);
+        // Its attempts may have arrived while another session was selected, when
+        // their media were not asked for; what is known or on its way is skipped.
+        cmds.extend(self.prefetch_media(&session));
+        cmds
     }
 
     fn load_session(&mut self, session: &str, again: bool) -> Vec<Cmd> {
@@ -785,8 +791,9 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Cmd> {
         MouseEventKind::Down(MouseButton::Left) => {
             model.focus = pane;
             // Rows start below the pane's top border.
+            // Rows lie between the top and bottom borders.
             let row = (mouse.row - panes[index].y) as usize;
-            if row == 0 {
+            if row == 0 || row + 1 >= panes[index].height as usize {
                 return Vec::new();
             }
             let target = model.offsets[index] + row - 1;
@@ -1035,9 +1042,6 @@ fn reload(model: &mut Model) -> Vec<Cmd> {
         for attempt in list.clone() {
             model.media.remove(&attempt.id);
         }
-    }
-    if let Some(attempt) = model.selected_attempt().map(|a| a.id.clone()) {
-        model.media.remove(&attempt);
     }
     model.load_session(&session, true)
 }

@@ -49,7 +49,7 @@ fn req_of(cmds: &[Cmd], wanted: &str) -> ReqId {
 /// A model opened on S1 (and S2 listed), with S1's three attempts loaded; returns
 /// the commands the attempt list triggered.
 fn opened() -> (Model, Vec<Cmd>) {
-    let (mut model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![S2.into()]);
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
     let req = req_of(&cmds, &format!("attempts {S1}"));
     let attempts = vec![
         attempt("a3", "approved"),
@@ -81,7 +81,7 @@ fn media_loaded(model: &mut Model, cmds: &[Cmd], attempt: &str, list: MediaList)
 
 #[test]
 fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
-    let (model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![S2.into(), S1.into()]);
+    let (model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into(), S1.into()]);
     assert_eq!(
         model.sessions,
         vec![S1, S2],
@@ -102,7 +102,7 @@ fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
 
 #[test]
 fn without_sessions_the_prompt_is_offered() {
-    let (model, cmds) = Model::new("host".into(), None, true).start(vec![], vec![]);
+    let (model, cmds) = Model::new("host".into(), None).start(vec![], vec![]);
     assert_eq!(model.focus, Pane::Sessions);
     assert!(matches!(model.overlay, Overlay::Prompt { .. }));
     assert!(cmds.is_empty());
@@ -110,7 +110,7 @@ fn without_sessions_the_prompt_is_offered() {
 
 #[test]
 fn the_sessions_media_stand_in_for_the_newest_attempt_until_its_own_list_arrives() {
-    let (mut model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![]);
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
     assert_eq!(model.media_view(), MediaView::Loading);
     let req = req_of(&cmds, &format!("session-media {S1}"));
     update(
@@ -224,7 +224,7 @@ fn a_reply_to_a_superseded_request_is_dropped() {
 
 #[test]
 fn a_reply_for_a_removed_session_is_dropped() {
-    let (mut model, cmds) = Model::new("host".into(), None, true).start(vec![S1.into()], vec![S2.into()]);
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
     let req = req_of(&cmds, &format!("attempts {S1}"));
     model.focus = Pane::Sessions;
     press(&mut model, "x");
@@ -527,7 +527,7 @@ fn nothing_animates_when_everything_is_loaded() {
             result: Ok(media_list(&["face"])),
         },
     );
-    let (_, start) = Model::new("h".into(), None, true).start(vec![S1.into()], vec![]);
+    let (_, start) = Model::new("h".into(), None).start(vec![S1.into()], vec![]);
     let decision = req_of(&start, &format!("decision {S1}"));
     model.decisions.insert(S1.into(), Load::Loading(decision));
     update(
@@ -749,4 +749,54 @@ fn a_click_focuses_and_selects_and_the_wheel_scrolls_the_pane_under_it() {
         mouse(MouseEventKind::ScrollUp, panes[0].x + 2, panes[0].y + 5),
     );
     assert_eq!(model.selected_session(), Some(S2));
+}
+
+#[test]
+fn a_session_whose_attempts_arrived_while_unselected_prefetches_when_selected() {
+    let (mut model, _) = opened();
+    model.focus = Pane::Sessions;
+    let to_s2 = press(&mut model, "j");
+    let req = req_of(&to_s2, &format!("attempts {S2}"));
+    press(&mut model, "k");
+    // S2's attempts arrive while S1 is selected: nothing to prefetch yet.
+    let cmds = update(
+        &mut model,
+        Msg::AttemptsLoaded {
+            session: S2.into(),
+            req,
+            result: Ok(vec![attempt("b2", "x"), attempt("b1", "y")]),
+        },
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let back = press(&mut model, "j");
+    req_of(&back, "media b2");
+    req_of(&back, "media b1");
+}
+
+#[test]
+fn a_click_on_a_panes_bottom_border_selects_nothing() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (mut model, cmds) = opened();
+    update(&mut model, Msg::Resize { width: 100, height: 30 });
+    let many: Vec<String> = (0..50).map(|i| format!("c{i}")).collect();
+    media_loaded(
+        &mut model,
+        &cmds,
+        "a3",
+        media_list(&many.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    let media = crate::tui::layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).panes[2];
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: media.x + 4,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut model, click(media.y + media.height - 1));
+    assert_eq!(model.cursors[2], 0, "the border is not a row");
+    update(&mut model, click(media.y + media.height - 2));
+    assert_eq!(model.cursors[2], media.height as usize - 3, "the last visible row");
+    assert_eq!(model.offsets[2], 0, "nothing scrolled");
 }

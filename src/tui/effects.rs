@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use std::sync::RwLock;
 
@@ -12,8 +12,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::AbortHandle;
 
 use super::app::{Cmd, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
-use super::preview::{ByteCache, PreviewImage, Renderer, encode, video_frame};
-use crate::api::{ApiError, Client, Progress, SaveAs, names};
+use super::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
+use crate::api::{ApiError, Client, Progress, ProgressThrottle, SaveAs, names};
 use crate::config::{Profiles, process_env};
 
 /// Background media loads in flight at once: enough to fill a session's attempts
@@ -46,6 +46,9 @@ pub struct Effects {
     preview_bytes: Arc<ByteCache>,
     /// The preview being fetched or waiting out its debounce.
     preview_task: Option<AbortHandle>,
+    /// History saves asked for, and the newest one written.
+    history_saves: u64,
+    history_written: Arc<std::sync::Mutex<u64>>,
 }
 
 impl Effects {
@@ -60,7 +63,31 @@ impl Effects {
             renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
             preview_task: None,
+            history_saves: 0,
+            history_written: Arc::default(),
         }
+        .purging_the_cache()
+    }
+
+    /// Files fetched only to be opened are identity documents: gone after a day.
+    fn purging_the_cache(self) -> Effects {
+        let (_, dirs) = self.target.read().expect("effects target lock").clone();
+        tokio::task::spawn_blocking(move || {
+            let Ok(entries) = std::fs::read_dir(&dirs.cache) else {
+                return;
+            };
+            let day = Duration::from_secs(24 * 60 * 60);
+            for entry in entries.flatten() {
+                let old = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day));
+                if old && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        });
+        self
     }
 
     /// Previews start once the terminal's image protocol is known (`None`: off).
@@ -149,10 +176,19 @@ impl Effects {
             }
             Cmd::SaveHistory(sessions) => {
                 if let Some(path) = dirs.history.clone() {
+                    // Saves run on blocking threads in any order; the newest list wins.
+                    self.history_saves += 1;
+                    let this = self.history_saves;
+                    let written = self.history_written.clone();
                     tokio::task::spawn_blocking(move || {
+                        let mut written = written.lock().expect("history lock");
+                        if *written > this {
+                            return;
+                        }
                         if let Err(e) = super::history::save(&path, &sessions) {
                             tracing::warn!("cannot save session history to {}: {e}", path.display());
                         }
+                        *written = this;
                     });
                 }
             }
@@ -217,12 +253,13 @@ async fn preview(
     let bytes = match cache.get(&key.media) {
         Some(bytes) => bytes,
         None => {
-            let mut bytes = Vec::new();
-            client
-                .download_to_writer(&key.media, &mut bytes, |_| {})
-                .await
-                .map_err(|e| e.to_string())?;
-            let bytes = Arc::new(bytes);
+            let mut buffer = PreviewBuffer::default();
+            let fetched = client.download_to_writer(&key.media, &mut buffer, |_| {}).await;
+            if buffer.overflowed {
+                return Err(too_large());
+            }
+            fetched.map_err(|e| e.to_string())?;
+            let bytes = Arc::new(buffer.bytes);
             cache.put(key.media.clone(), bytes.clone());
             bytes
         }
@@ -272,14 +309,9 @@ async fn transfer(
                 dir: dir.to_path_buf(),
                 parts: item.name_parts.clone(),
             };
-            let started = Instant::now();
-            let mut last_sent: Option<Instant> = None;
+            let mut throttle = ProgressThrottle::default();
             let progress = move |progress: Progress| {
-                let now = Instant::now();
-                let finished = Some(progress.received) == progress.total;
-                if finished || last_sent.is_none_or(|t| now - t >= Duration::from_millis(100)) {
-                    last_sent = Some(now);
-                    let elapsed = now - started;
+                if let Some(elapsed) = throttle.pass(&progress) {
                     let _ = tx.send(Msg::TransferProgress {
                         id,
                         progress,
@@ -296,6 +328,10 @@ async fn transfer(
         match kind {
             TransferKind::Open if display => {
                 let path = fetch(&dirs.cache, true).await.map_err(|e| e.to_string())?;
+                if !names::is_viewable(&path) {
+                    let _ = std::fs::remove_file(&path);
+                    return save_one(fetch(&target_dir, false).await, "not opened: not a known media type");
+                }
                 let opened = {
                     let path = path.clone();
                     tokio::task::spawn_blocking(move || open::that(&path)).await

@@ -137,6 +137,52 @@ pub fn video_frame(video: &[u8]) -> Result<Vec<u8>, String> {
     Ok(output.stdout)
 }
 
+/// Media larger than this are not previewed: their bytes are held in memory to be
+/// decoded.
+pub const MAX_PREVIEW_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The bytes of a preview, refusing to grow past [`MAX_PREVIEW_BYTES`] whatever
+/// size the server announced.
+#[derive(Default)]
+pub struct PreviewBuffer {
+    pub bytes: Vec<u8>,
+    pub overflowed: bool,
+}
+
+impl tokio::io::AsyncWrite for PreviewBuffer {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if (self.bytes.len() + buf.len()) as u64 > MAX_PREVIEW_BYTES {
+            self.overflowed = true;
+            return std::task::Poll::Ready(Err(std::io::Error::other("too large to preview")));
+        }
+        self.bytes.extend_from_slice(buf);
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// The message for media too large to preview.
+pub fn too_large() -> String {
+    format!("no preview: larger than {} MiB", MAX_PREVIEW_BYTES / (1024 * 1024))
+}
+
 /// Recently fetched media bytes, so a resize re-encodes without a download.
 #[derive(Default)]
 pub struct ByteCache(Mutex<VecDeque<(String, Arc<Vec<u8>>)>>);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
-    KeyEventKind,
+    KeyEventKind, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -15,8 +15,9 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::app::{Model, Msg, update};
+use super::app::{Model, Msg, Overlay, update};
 use super::effects::{Dirs, Effects};
+use super::keys::action_for;
 use super::preview::{ImageProtocol, Renderer};
 use super::ui::{self, Theme};
 use crate::api::Client;
@@ -70,7 +71,7 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     } else {
         host
     };
-    let mut model = Model::new(host, resolved.settings.profile.clone(), demo.is_none());
+    let mut model = Model::new(host, resolved.settings.profile.clone());
     let profiles = resolved.config.map(|config| {
         let current = resolved
             .settings
@@ -125,9 +126,16 @@ impl TerminalGuard {
         // message is printed; ours also turns paste and mouse reporting off.
         let terminal = ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
         let previous = std::panic::take_hook();
+        let ui = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
-            leave_modes();
-            previous(info);
+            if std::thread::current().id() == ui {
+                leave_modes();
+                previous(info);
+            } else {
+                // A background task: tokio turns its panic into an error for the
+                // task's owner, and the screen stays the app's.
+                tracing::error!("a background task panicked: {info}");
+            }
         }));
         let _ = execute!(stdout(), EnableBracketedPaste);
         if mouse {
@@ -179,9 +187,17 @@ async fn event_loop(
         }
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
+                // Nothing to redraw for a key that does nothing, or the pointer moving.
+                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
+                    if model.overlay == Overlay::None && action_for(key).is_none() {
+                        continue;
+                    }
+                    Msg::Key(key)
+                }
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
+                Some(Ok(Event::Mouse(mouse))) if !matches!(mouse.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => {
+                    Msg::Mouse(mouse)
+                }
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
                 // The terminal is gone (a dropped SSH connection): nothing to draw on.

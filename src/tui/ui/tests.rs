@@ -28,7 +28,7 @@ fn attempts() -> Vec<Attempt> {
 
 /// A model opened on one session of three attempts, the newest with `media`.
 fn model_with(media: Result<MediaList, String>, width: u16, height: u16) -> Model {
-    let (mut model, cmds) = Model::new("stationapi.veriff.com".into(), None, true).start(vec![SESSION.into()], vec![]);
+    let (mut model, cmds) = Model::new("stationapi.veriff.com".into(), None).start(vec![SESSION.into()], vec![]);
     update(&mut model, Msg::Resize { width, height });
     let mut replies = Vec::new();
     for cmd in &cmds {
@@ -217,7 +217,7 @@ fn the_help_lists_every_binding_of_the_key_table() {
 
 #[test]
 fn loading_panes_show_a_spinner() {
-    let (model, _) = Model::new("h".into(), None, true).start(vec![SESSION.into()], vec![]);
+    let (model, _) = Model::new("h".into(), None).start(vec![SESSION.into()], vec![]);
     let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
     assert!(screen.contains("loading…"), "{screen}");
     assert!(matches!(model.session_attempts(), Some(Load::Loading(_))));
