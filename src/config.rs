@@ -26,6 +26,18 @@ pub struct Overrides {
     pub connect_timeout: Option<Duration>,
 }
 
+impl Overrides {
+    /// The timeouts given on the command line, over the client's defaults.
+    pub fn apply_timeouts(&self, client: &mut ClientConfig) {
+        if let Some(timeout) = self.timeout {
+            client.timeout = timeout;
+        }
+        if let Some(timeout) = self.connect_timeout {
+            client.connect_timeout = timeout;
+        }
+    }
+}
+
 /// `config.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +119,22 @@ impl Config {
         })
     }
 
+    /// What, if anything, fixes the API or credentials whatever the profile.
+    pub fn pinned_by(&self, env: Env) -> Option<&'static str> {
+        let o = &self.overrides;
+        if o.api_url.is_some() {
+            Some("VERIFF_API_URL (or --api-url)")
+        } else if o.api_key.is_some() {
+            Some("VERIFF_API_KEY (or --api-key)")
+        } else if o.shared_secret_file.is_some() {
+            Some("--shared-secret-file")
+        } else if env("VERIFF_SHARED_SECRET").is_some() {
+            Some("VERIFF_SHARED_SECRET")
+        } else {
+            None
+        }
+    }
+
     /// The profile chosen by `--profile`/`VERIFF_PROFILE`, else `default_profile`.
     pub fn selected_profile(&self) -> Option<&str> {
         self.overrides
@@ -168,12 +196,7 @@ impl Config {
         };
 
         let mut client = ClientConfig::new(api_url, api_key.trim(), secret);
-        if let Some(timeout) = o.timeout {
-            client.timeout = timeout;
-        }
-        if let Some(timeout) = o.connect_timeout {
-            client.connect_timeout = timeout;
-        }
+        o.apply_timeouts(&mut client);
         Ok(Settings {
             profile: profile.map(str::to_owned),
             client,
@@ -203,15 +226,20 @@ impl Profiles {
         self.config.profile_names().into_iter().map(str::to_owned).collect()
     }
 
+    /// The settings of profile `name` for switching to it. Refused while a flag or
+    /// variable pins the credentials: every profile would say one integration and
+    /// use another.
     pub fn settings(&self, name: &str, env: Env) -> Result<Settings, String> {
-        if let Some(settings) = self.resolved.lock().expect("profile cache lock").get(name) {
+        // One lock across the resolution: two quick switches run the command once.
+        let mut resolved = self.resolved.lock().expect("profile cache lock");
+        if let Some(settings) = resolved.get(name) {
             return Ok(settings.clone());
         }
+        if let Some(pin) = self.config.pinned_by(env) {
+            return Err(format!("{pin} is set and overrides every profile; unset it to switch"));
+        }
         let settings = self.config.settings(Some(name), env)?;
-        self.resolved
-            .lock()
-            .expect("profile cache lock")
-            .insert(name.to_owned(), settings.clone());
+        resolved.insert(name.to_owned(), settings.clone());
         Ok(settings)
     }
 }
@@ -597,6 +625,17 @@ shared_secret_command = "printf 'from-command\n'"
             "the command ran once"
         );
         assert!(profiles.settings("c", &env).is_err());
+
+        let pinned = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let err = profiles.settings("c", &pinned).unwrap_err();
+        assert!(
+            err.contains("VERIFF_SHARED_SECRET is set and overrides every profile"),
+            "{err}"
+        );
+        assert!(
+            profiles.settings("a", &pinned).is_ok(),
+            "a profile already in use stays usable"
+        );
     }
 
     #[test]

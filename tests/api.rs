@@ -479,7 +479,8 @@ async fn a_hostile_download_stays_in_its_folder_with_a_safe_name() {
     let dir = root.path().join("a/b/c/d/downloads");
     std::fs::create_dir_all(&dir).unwrap();
 
-    // Name the file from the hostile listing, as the browser does.
+    // Name the file from every hostile field of the listing (the browser uses
+    // fewer of them: session, context and id).
     let list = client.attempt_media(faults::ATTEMPT_HOSTILE).await.unwrap();
     let media = list.images.iter().find(|m| m.id == faults::MEDIA_HOSTILE).unwrap();
     let parts: Vec<String> = [&media.session_id, &media.context, &media.name]

@@ -218,9 +218,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             .await
             .map_err(|e| format!("cannot start the demo server: {e}"))?;
         let mut client = server.client_config();
-        if let Some(timeout) = global.timeout {
-            client.timeout = timeout;
-        }
+        global.overrides().apply_timeouts(&mut client);
         let download_dir = global
             .download_dir
             .clone()

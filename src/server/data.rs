@@ -278,8 +278,14 @@ mod tests {
         let large = &data.sessions[LARGE_SESSION];
         assert_eq!(large.attempts.len(), 60);
         assert_eq!(large.attempts[0].media.len(), 2000);
-        let ids: std::collections::HashSet<_> = data.media.keys().collect();
-        assert_eq!(ids.len(), data.media.len());
+        // An id used twice would be overwritten in the map and serve the wrong file.
+        let listed: usize = data
+            .sessions
+            .values()
+            .flat_map(|s| &s.attempts)
+            .map(|a| a.media.len())
+            .sum();
+        assert_eq!(listed, data.media.len(), "every media id is unique");
         for id in data.media.keys().chain(data.sessions.keys()) {
             assert_eq!(
                 crate::ids::find_id(id).as_deref(),

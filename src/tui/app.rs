@@ -289,6 +289,8 @@ pub struct Model {
     pub profile: Option<String>,
     /// The config file's profiles, for `p`.
     pub profiles: Vec<String>,
+    /// The profile being switched to, until the effects confirm.
+    pub switching: Option<String>,
     next_req: ReqId,
 }
 
@@ -317,6 +319,7 @@ impl Model {
             host,
             profile,
             profiles: Vec::new(),
+            switching: None,
             next_req: 1,
         }
     }
@@ -706,23 +709,26 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
-        Msg::ProfileSwitched { profile, result } => match result {
-            Ok(host) => {
-                // Everything cached came from the other integration.
-                model.attempts.clear();
-                model.decisions.clear();
-                model.session_media.clear();
-                model.media.clear();
-                model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
-                model.profile = Some(profile);
-                model.host = host;
-                model.open_all()
+        Msg::ProfileSwitched { profile, result } => {
+            model.switching = None;
+            match result {
+                Ok(host) => {
+                    // Everything cached came from the other integration.
+                    model.attempts.clear();
+                    model.decisions.clear();
+                    model.session_media.clear();
+                    model.media.clear();
+                    model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
+                    model.profile = Some(profile);
+                    model.host = host;
+                    model.open_all()
+                }
+                Err(e) => {
+                    model.status = Some(Status::error(format!("profile {profile}: {e}")));
+                    Vec::new()
+                }
             }
-            Err(e) => {
-                model.status = Some(Status::error(format!("profile {profile}: {e}")));
-                Vec::new()
-            }
-        },
+        }
         Msg::Terminate => {
             model.quit = true;
             Vec::new()
@@ -875,6 +881,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                     model.overlay = Overlay::None;
                     if let Some(name) = chosen {
                         model.status = Some(Status::info(format!("switching to profile {name}…")));
+                        model.switching = Some(name.clone());
                         return vec![Cmd::SwitchProfile(name)];
                     }
                 }
@@ -971,7 +978,11 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::Copy => copy_selected(model),
         Action::Profiles => {
-            if model.profiles.is_empty() {
+            if let Some(name) = &model.switching {
+                // One at a time: switches finishing out of order would leave the
+                // title naming one integration while requests go to another.
+                model.status = Some(Status::info(format!("still switching to profile {name}…")));
+            } else if model.profiles.is_empty() {
                 model.status = Some(Status::info(
                     "no profiles: add [profiles.NAME] tables to the config file",
                 ));

@@ -566,6 +566,16 @@ fn p_switches_profile_and_everything_is_fetched_again() {
         vec![Cmd::SwitchProfile("live".into())]
     );
     assert_eq!(model.overlay, Overlay::None);
+    press(&mut model, "p");
+    assert_eq!(model.overlay, Overlay::None, "no second switch while one is on its way");
+    assert!(
+        model
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("still switching to profile live")
+    );
 
     let old = req_of(&cmds, "media a2");
     let reload = update(

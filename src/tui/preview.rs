@@ -54,8 +54,16 @@ pub fn renderer(choice: ImageProtocol) -> Option<Renderer> {
         ImageProtocol::Sixel => Some(ProtocolType::Sixel),
         ImageProtocol::Iterm2 => Some(ProtocolType::Iterm2),
     };
-    let Ok(mut picker) = Picker::from_query_stdio() else {
-        return Some(Renderer::Halfblocks);
+    let mut picker = match Picker::from_query_stdio() {
+        Ok(picker) => picker,
+        // Asked for by name: kept even if the terminal (tmux, say) did not answer,
+        // with a typical cell size.
+        #[allow(
+            deprecated,
+            reason = "the one constructor that takes a cell size without asking the terminal"
+        )]
+        Err(_) if forced.is_some() => Picker::from_fontsize(ratatui_image::FontSize::new(10, 20)),
+        Err(_) => return Some(Renderer::Halfblocks),
     };
     if let Some(protocol) = forced {
         picker.set_protocol_type(protocol);
