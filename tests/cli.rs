@@ -481,42 +481,53 @@ async fn trickling_server() -> String {
 }
 
 #[tokio::test]
-async fn ctrl_c_during_a_download_leaves_nothing_behind() {
+async fn ctrl_c_sigterm_or_sighup_during_a_download_leave_nothing_behind() {
     let url = trickling_server().await;
-    let home = Home::new();
-    let downloads = home.path().join("Downloads");
-    std::fs::create_dir_all(&downloads).unwrap();
-    let child = tokio::process::Command::new(BIN)
-        .args(["download", DOCUMENT_FRONT, "--download-dir"])
-        .arg(&downloads)
-        .env_clear()
-        .env("HOME", home.path())
-        .env("VERIFF_TUI_CONFIG", "/dev/null")
-        .env("VERIFF_API_URL", &url)
-        .env("VERIFF_API_KEY", DEMO_API_KEY)
-        .env("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    // Bytes are flowing into the temporary file.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !entries(&downloads)
-        .iter()
-        .any(|p| p.to_string_lossy().ends_with(".part"))
-    {
-        assert!(std::time::Instant::now() < deadline, "the download never started");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    // Ctrl-C; a `kill`; a closed terminal or dropped SSH connection.
+    for (signal, said) in [
+        (libc::SIGINT, "interrupted"),
+        (libc::SIGTERM, "terminated"),
+        (libc::SIGHUP, "hung up"),
+    ] {
+        let home = Home::new();
+        let downloads = home.path().join("Downloads");
+        std::fs::create_dir_all(&downloads).unwrap();
+        let child = tokio::process::Command::new(BIN)
+            .args(["download", DOCUMENT_FRONT, "--download-dir"])
+            .arg(&downloads)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("VERIFF_TUI_CONFIG", "/dev/null")
+            .env("VERIFF_API_URL", &url)
+            .env("VERIFF_API_KEY", DEMO_API_KEY)
+            .env("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        // Bytes are flowing into the temporary file.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !entries(&downloads)
+            .iter()
+            .any(|p| p.to_string_lossy().ends_with(".part"))
+        {
+            assert!(std::time::Instant::now() < deadline, "the download never started");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // SAFETY: signals our own child.
+        assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
+        let output = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait_with_output())
+            .await
+            .expect("the download stops")
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("{said}; nothing was saved")), "{stderr}");
+        assert!(
+            entries(&downloads).is_empty(),
+            "left behind after {said}: {:?}",
+            entries(&downloads)
+        );
     }
-    // SAFETY: sends SIGINT to our own child, as Ctrl-C in its terminal would.
-    assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, libc::SIGINT) }, 0);
-    let output = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait_with_output())
-        .await
-        .expect("the download stops on Ctrl-C")
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("interrupted; nothing was saved"), "{stderr}");
-    assert!(entries(&downloads).is_empty(), "left behind: {:?}", entries(&downloads));
 }
