@@ -136,6 +136,34 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
         tmux.keys(&["s"]);
         tmux.wait_for("already saved");
 
+        // Without a display, o saves instead and says where.
+        tmux.keys(&["j", "o"]);
+        let screen = tmux.wait_for("no display to open it on: saved to");
+        assert!(screen.contains("_face_face0001"), "{screen}");
+        assert_eq!(std::fs::read_dir(tmux.downloads()).unwrap().count(), 2);
+
+        // S: every file of the attempt, in a folder named after session and attempt.
+        tmux.keys(&["S"]);
+        tmux.wait_for("saved 6 files");
+        let folder = tmux
+            .downloads()
+            .join(format!("{SESSION}_a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d"));
+        let mut saved: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        saved.sort();
+        assert_eq!(saved.len(), 6, "{saved:?}");
+        let front = saved
+            .iter()
+            .find(|n| n.to_string_lossy().contains("document-front_d0c0f001"))
+            .unwrap();
+        assert_eq!(std::fs::read(folder.join(front)).unwrap(), asset("document-front.jpg"));
+        assert!(
+            saved.iter().any(|n| n.to_string_lossy().ends_with(".webm")),
+            "{saved:?}"
+        );
+
         tmux.keys(&["q"]);
         tmux.assert_restored();
         assert!(tmux.screen().contains("EXIT=0"));
