@@ -518,15 +518,7 @@ fn help_opens_and_closes_and_quit_quits() {
 #[test]
 fn nothing_animates_when_everything_is_loaded() {
     let (mut model, cmds) = opened();
-    let req = req_of(&cmds, "media a3");
-    update(
-        &mut model,
-        Msg::MediaLoaded {
-            attempt: "a3".into(),
-            req,
-            result: Ok(media_list(&["face"])),
-        },
-    );
+    media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
     let (_, start) = Model::new("h".into(), None).start(vec![S1.into()], vec![]);
     let decision = req_of(&start, &format!("decision {S1}"));
     model.decisions.insert(S1.into(), Load::Loading(decision));
