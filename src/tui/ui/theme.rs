@@ -38,7 +38,7 @@ impl Theme {
         if focused {
             self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
         } else {
-            self.fg(Color::DarkGray)
+            self.dim()
         }
     }
 
@@ -46,12 +46,10 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
+    /// Secondary text. The DIM attribute, not a grey: bright black is the
+    /// background colour in Solarized dark and kin, where grey text vanishes.
     pub fn dim(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new().add_modifier(Modifier::DIM)
-        }
+        Style::new().add_modifier(Modifier::DIM)
     }
 
     pub fn key(&self) -> Style {
