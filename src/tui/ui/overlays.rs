@@ -9,6 +9,14 @@ use super::Theme;
 use crate::text::clean;
 use crate::tui::keys::BINDINGS;
 
+/// An overlay: a double-bordered box centred on the screen, cleared underneath.
+fn boxed(frame: &mut Frame, width: u16, height: u16, title: &str, body: Paragraph) {
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered().border_type(BorderType::Double).title(title);
+    frame.render_widget(body.block(block), area);
+}
+
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [area] = Layout::horizontal([Constraint::Length(width.min(area.width))])
         .flex(Flex::Center)
@@ -29,16 +37,16 @@ pub fn help(theme: &Theme, frame: &mut Frame) {
             ])
         })
         .collect();
-    let area = centered(frame.area(), 62, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .title(" keys · Esc closes ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    boxed(
+        frame,
+        62,
+        lines.len() as u16 + 2,
+        " keys · Esc closes ",
+        Paragraph::new(lines),
+    );
 }
 
 pub fn prompt(theme: &Theme, frame: &mut Frame, input: &str, error: Option<&str>) {
-    let area = centered(frame.area(), 72, 7);
     let mut lines = vec![
         Line::from("Paste a session id or a link containing one:"),
         Line::from(vec![
@@ -54,9 +62,13 @@ pub fn prompt(theme: &Theme, frame: &mut Frame, input: &str, error: Option<&str>
             theme.dim(),
         ))),
     }
-    let block = Block::bordered().border_type(BorderType::Double).title(" add session ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    boxed(
+        frame,
+        72,
+        7,
+        " add session ",
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+    );
 }
 
 pub fn profiles(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
@@ -78,10 +90,11 @@ pub fn profiles(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame
             }
         })
         .collect();
-    let area = centered(frame.area(), 44, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .title(" profile · Enter switches ");
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    boxed(
+        frame,
+        44,
+        lines.len() as u16 + 2,
+        " profile · Enter switches ",
+        Paragraph::new(lines),
+    );
 }
