@@ -56,15 +56,19 @@ fn opened() -> (Model, Vec<Cmd>) {
         attempt("a2", "declined"),
         attempt("a1", "abandoned"),
     ];
-    let cmds = update(
-        &mut model,
+    let cmds = attempts_loaded(&mut model, S1, req, attempts);
+    (model, cmds)
+}
+
+fn attempts_loaded(model: &mut Model, session: &str, req: ReqId, attempts: Vec<Attempt>) -> Vec<Cmd> {
+    update(
+        model,
         Msg::AttemptsLoaded {
-            session: S1.into(),
+            session: session.into(),
             req,
             result: Ok(attempts),
         },
-    );
-    (model, cmds)
+    )
 }
 
 fn media_loaded(model: &mut Model, cmds: &[Cmd], attempt: &str, list: MediaList) {
@@ -127,14 +131,7 @@ fn the_sessions_media_stand_in_for_the_newest_attempt_until_its_own_list_arrives
 
     let req = req_of(&cmds, &format!("attempts {S1}"));
     let attempts = vec![attempt("a3", "approved"), attempt("a2", "declined")];
-    let cmds = update(
-        &mut model,
-        Msg::AttemptsLoaded {
-            session: S1.into(),
-            req,
-            result: Ok(attempts),
-        },
-    );
+    let cmds = attempts_loaded(&mut model, S1, req, attempts);
     assert!(matches!(model.media_view(), MediaView::Ready { provisional: true, .. }));
     media_loaded(&mut model, &cmds, "a3", media_list(&["document-front", "face"]));
     assert!(matches!(
@@ -184,23 +181,9 @@ fn a_reply_to_a_superseded_request_is_dropped() {
     let reload = press(&mut model, "r");
     // The reload asks again; the late answer to the first request is not shown.
     let fresh = req_of(&reload, &format!("attempts {S1}"));
-    update(
-        &mut model,
-        Msg::AttemptsLoaded {
-            session: S1.into(),
-            req: old,
-            result: Ok(vec![]),
-        },
-    );
+    attempts_loaded(&mut model, S1, old, vec![]);
     assert!(matches!(model.session_attempts(), Some(Load::Loading(r)) if *r == fresh));
-    let refetch = update(
-        &mut model,
-        Msg::AttemptsLoaded {
-            session: S1.into(),
-            req: fresh,
-            result: Ok(vec![attempt("a3", "approved")]),
-        },
-    );
+    let refetch = attempts_loaded(&mut model, S1, fresh, vec![attempt("a3", "approved")]);
     let new_media = req_of(&refetch, "media a3");
     update(
         &mut model,
@@ -229,14 +212,7 @@ fn a_reply_for_a_removed_session_is_dropped() {
     model.focus = Pane::Sessions;
     press(&mut model, "x");
     assert_eq!(model.sessions, vec![S2]);
-    update(
-        &mut model,
-        Msg::AttemptsLoaded {
-            session: S1.into(),
-            req,
-            result: Ok(vec![attempt("a", "x")]),
-        },
-    );
+    attempts_loaded(&mut model, S1, req, vec![attempt("a", "x")]);
     assert!(!model.attempts.contains_key(S1));
 }
 
@@ -761,14 +737,7 @@ fn a_session_whose_attempts_arrived_while_unselected_prefetches_when_selected() 
     let req = req_of(&to_s2, &format!("attempts {S2}"));
     press(&mut model, "k");
     // S2's attempts arrive while S1 is selected: nothing to prefetch yet.
-    let cmds = update(
-        &mut model,
-        Msg::AttemptsLoaded {
-            session: S2.into(),
-            req,
-            result: Ok(vec![attempt("b2", "x"), attempt("b1", "y")]),
-        },
-    );
+    let cmds = attempts_loaded(&mut model, S2, req, vec![attempt("b2", "x"), attempt("b1", "y")]);
     assert!(cmds.is_empty(), "{cmds:?}");
     let back = press(&mut model, "j");
     req_of(&back, "media b2");
