@@ -20,21 +20,30 @@ pub struct Overrides {
     pub profile: Option<String>,
     pub api_url: Option<String>,
     pub api_key: Option<String>,
+    /// Read the API key from this file (a flag's value shows in `ps`).
+    pub api_key_file: Option<PathBuf>,
     pub shared_secret_file: Option<PathBuf>,
     pub download_dir: Option<PathBuf>,
     pub timeout: Option<Duration>,
     pub connect_timeout: Option<Duration>,
+    /// `--allow-unsigned`: on for this run whatever the profile says.
+    pub allow_unsigned: bool,
+    /// `--insecure-http`: on for this run whatever the profile says.
+    pub insecure_http: bool,
 }
 
 impl Overrides {
-    /// The timeouts given on the command line, over the client's defaults.
-    pub fn apply_timeouts(&self, client: &mut ClientConfig) {
+    /// The timeouts and security switches given on the command line, over what
+    /// the profile or the defaults said.
+    pub fn apply_to(&self, client: &mut ClientConfig) {
         if let Some(timeout) = self.timeout {
             client.timeout = timeout;
         }
         if let Some(timeout) = self.connect_timeout {
             client.connect_timeout = timeout;
         }
+        client.allow_unsigned |= self.allow_unsigned;
+        client.insecure_http |= self.insecure_http;
     }
 }
 
@@ -56,6 +65,10 @@ pub struct Profile {
     /// A command whose standard output is the secret (a password manager, `pass`).
     pub shared_secret_command: Option<String>,
     pub download_dir: Option<PathBuf>,
+    /// Accept replies without Veriff's response signature (a proxy strips it).
+    pub allow_unsigned: Option<bool>,
+    /// Allow plain `http://` to a host that is not loopback.
+    pub insecure_http: Option<bool>,
 }
 
 /// Everything a run needs, resolved.
@@ -84,6 +97,8 @@ pub struct Config {
     pub overrides: Overrides,
     /// Said once on stderr by the caller (before any full-screen UI).
     pub warnings: Vec<String>,
+    /// Why this file may not run `shared_secret_command`, if it may not.
+    command_refusal: Option<String>,
 }
 
 impl Config {
@@ -95,8 +110,7 @@ impl Config {
         let mut warnings = Vec::new();
         let file = match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let file: ConfigFile =
-                    toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+                let file: ConfigFile = toml::from_str(&text).map_err(|e| describe_toml_error(&path, &text, &e))?;
                 if file.profiles.values().any(|p| p.shared_secret.is_some())
                     && let Some(mode) = loose_mode(&path)
                 {
@@ -111,12 +125,21 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && overrides.config.is_none() => ConfigFile::default(),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
+        let command_refusal = command_refusal(&path);
         Ok(Config {
             path,
             file,
             overrides,
             warnings,
+            command_refusal,
         })
+    }
+
+    fn may_run_commands(&self) -> Result<(), String> {
+        match &self.command_refusal {
+            Some(why) => Err(why.clone()),
+            None => Ok(()),
+        }
     }
 
     /// What, if anything, fixes the API or credentials whatever the profile.
@@ -124,8 +147,8 @@ impl Config {
         let o = &self.overrides;
         if o.api_url.is_some() {
             Some("VERIFF_API_URL (or --api-url)")
-        } else if o.api_key.is_some() {
-            Some("VERIFF_API_KEY (or --api-key)")
+        } else if o.api_key.is_some() || o.api_key_file.is_some() {
+            Some("VERIFF_API_KEY (or --api-key, --api-key-file)")
         } else if o.shared_secret_file.is_some() {
             Some("--shared-secret-file")
         } else if env("VERIFF_SHARED_SECRET").is_some() {
@@ -165,18 +188,33 @@ impl Config {
             .or(from_profile.api_url)
             .unwrap_or_else(|| DEFAULT_API_URL.to_owned());
         let api_url = normalize_api_url(&api_url)?;
-        let api_key = o.api_key.clone().or(from_profile.api_key).ok_or_else(|| {
-            format!(
-                "no API key: set VERIFF_API_KEY, pass --api-key, or set api_key in a profile of {}",
-                self.path.display()
-            )
-        })?;
+        let api_key_from_file = match &o.api_key_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read the API key file {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        let api_key = o
+            .api_key
+            .clone()
+            .or(api_key_from_file)
+            .or(from_profile.api_key)
+            .ok_or_else(|| {
+                format!(
+                    "no API key: set VERIFF_API_KEY, pass --api-key, or set api_key in a profile of {}",
+                    self.path.display()
+                )
+            })?;
         let secret = match (&o.shared_secret_file, env("VERIFF_SHARED_SECRET")) {
             (Some(file), _) => read_secret_file(file)?,
             (None, Some(value)) => Secret::new(value),
             (None, None) => match (from_profile.shared_secret, &from_profile.shared_secret_command) {
                 (Some(secret), _) => secret,
-                (None, Some(command)) => run_secret_command(command)?,
+                (None, Some(command)) => {
+                    self.may_run_commands()?;
+                    run_secret_command(command, SECRET_COMMAND_TIMEOUT)?
+                }
                 (None, None) => {
                     return Err(format!(
                         "no shared secret: set VERIFF_SHARED_SECRET, pass --shared-secret-file PATH, or set shared_secret_command in a profile of {}",
@@ -196,7 +234,9 @@ impl Config {
         };
 
         let mut client = ClientConfig::new(api_url, api_key.trim(), secret);
-        o.apply_timeouts(&mut client);
+        client.allow_unsigned = from_profile.allow_unsigned.unwrap_or(false);
+        client.insecure_http = from_profile.insecure_http.unwrap_or(false);
+        o.apply_to(&mut client);
         Ok(Settings {
             profile: profile.map(str::to_owned),
             client,
@@ -273,7 +313,7 @@ shared_secret_command = "pass show veriff/test"
 pub fn write_template(path: &Path) -> Result<(), String> {
     use std::io::Write;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        crate::files::create_private_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -293,30 +333,123 @@ fn read_secret_file(path: &Path) -> Result<Secret, String> {
     Ok(Secret::new(text.trim()))
 }
 
-/// Runs the profile's `shared_secret_command` through the shell; its output is the
-/// secret and is never logged or echoed, not even in an error.
-fn run_secret_command(command: &str) -> Result<Secret, String> {
-    let output = std::process::Command::new("sh")
+/// How long a `shared_secret_command` may take (a password manager waiting for a
+/// passphrase included) before it is stopped.
+pub const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Runs the profile's `shared_secret_command` through the shell, as ssh runs a
+/// ProxyCommand: in a process group of its own that is killed whole on timeout,
+/// without the credentials in its environment. Its output is the secret and is
+/// never logged or echoed; its stderr is never read into an error (a failing
+/// password manager may print what it was given), only its exit status is.
+fn run_secret_command(command: &str, timeout: Duration) -> Result<Secret, String> {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let mut child = crate::process::command("sh")
         .arg("-c")
         .arg(command)
         .stdin(std::process::Stdio::null())
-        // Captured, not inherited: it may run while the browser owns the screen.
-        .stderr(std::process::Stdio::piped())
-        .output()
+        .stdout(std::process::Stdio::piped())
+        // Not inherited: it may run while the browser owns the screen.
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
         .map_err(|e| format!("cannot run shared_secret_command: {e}"))?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stderr);
-        let last = said.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
-        let said = if last.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", crate::text::clean_short(last, 160))
-        };
-        return Err(format!("shared_secret_command failed ({}){said}", output.status));
+    let group = child.id() as i32;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let read = stdout.read_to_end(&mut bytes).map(|_| bytes);
+        let _ = tx.send(read);
+    });
+    let deadline = std::time::Instant::now() + timeout;
+    let stop = |child: &mut std::process::Child| {
+        // SAFETY: kill(2) on a process group id we created; no memory is involved.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+        let _ = child.wait();
+        format!(
+            "shared_secret_command did not finish within {} s and was stopped",
+            timeout.as_secs()
+        )
+    };
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() >= deadline => return Err(stop(&mut child)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(format!("cannot wait for shared_secret_command: {e}")),
+        }
+    };
+    if !status.success() {
+        return Err(format!("shared_secret_command failed ({status})"));
     }
-    let text = String::from_utf8(output.stdout)
-        .map_err(|_| "shared_secret_command printed something that is not UTF-8".to_owned())?;
+    // A child it left behind may hold the pipe open: the same deadline applies.
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    let bytes = match rx.recv_timeout(left) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) => return Err(format!("cannot read shared_secret_command's output: {e}")),
+        Err(_) => return Err(stop(&mut child)),
+    };
+    let text =
+        String::from_utf8(bytes).map_err(|_| "shared_secret_command printed something that is not UTF-8".to_owned())?;
     Ok(Secret::new(text.trim()))
+}
+
+/// Why a config file may not run commands: ssh's rule for its own config, since
+/// whoever can write the file chooses what `shared_secret_command` runs as you.
+fn command_refusal(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Some(format!(
+            "{} is not owned by you, so its shared_secret_command is not run; chown it, or use VERIFF_SHARED_SECRET or --shared-secret-file",
+            path.display()
+        ));
+    }
+    let mode = meta.mode() & 0o777;
+    if mode & 0o022 != 0 {
+        return Some(format!(
+            "{} is writable by others (mode {mode:03o}), so its shared_secret_command is not run; run: chmod go-w {}",
+            path.display(),
+            path.display()
+        ));
+    }
+    None
+}
+
+/// A TOML error without the value it rejected (a secret in the wrong place must
+/// not end up on the screen): unknown keys are named, other errors give the line
+/// and the key, and what was expected.
+fn describe_toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let message = e.message();
+    if message.starts_with("unknown field") || message.starts_with("missing field") {
+        return format!("{}: {message}", path.display());
+    }
+    let Some(span) = e.span() else {
+        return format!("{}: not valid TOML", path.display());
+    };
+    let start = span.start.min(text.len());
+    let line_number = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default();
+    let key = line
+        .split_once('=')
+        .map(|(key, _)| crate::text::clean_short(key.trim(), 40))
+        .filter(|key| !key.is_empty());
+    let expected = message
+        .split_once("expected ")
+        .map(|(_, what)| format!(": expected {}", crate::text::clean_short(what.trim(), 60)))
+        .unwrap_or_default();
+    match key {
+        Some(key) => format!(
+            "{}: line {line_number}: bad value for `{key}`{expected}",
+            path.display()
+        ),
+        None => format!("{}: line {line_number}: not valid TOML{expected}", path.display()),
+    }
 }
 
 /// The group/other permission bits when any are set.
@@ -651,5 +784,117 @@ shared_secret_command = "printf 'from-command\n'"
         )
         .unwrap_err();
         assert!(err.contains("api_ulr"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_command_that_hangs_is_stopped_with_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("grandchild-alive");
+        // A child that outlives the shell would keep running without the group kill.
+        let command = format!("(sleep 1; touch {}) & sleep 5", marker.display());
+        let started = std::time::Instant::now();
+        let err = run_secret_command(&command, Duration::from_millis(300))
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.contains("did not finish within"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(!marker.exists(), "the command's process group was killed");
+    }
+
+    #[test]
+    fn a_failing_secret_command_says_its_status_never_its_stderr() {
+        let err = run_secret_command("echo 'hunter2 is wrong' >&2; exit 3", SECRET_COMMAND_TIMEOUT)
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.contains("exit status: 3"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_others_can_write_may_not_run_commands() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(dir.path(), TWO_PROFILES);
+        let env = env_of(&[("HOME", "/home/u")]);
+        for (mode, allowed) in [(0o664, false), (0o646, false), (0o600, true), (0o644, true)] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let config = Config::load(
+                Overrides {
+                    config: Some(path.clone()),
+                    ..Default::default()
+                },
+                &env,
+            )
+            .unwrap();
+            let live = config.settings(Some("live"), &env);
+            assert_eq!(live.is_ok(), allowed, "mode {mode:o}: {:?}", live.map(|_| ()));
+            if let Err(e) = live {
+                assert!(e.contains("writable by others") && e.contains("chmod go-w"), "{e}");
+            }
+            // A profile with the secret inline needs no command: still usable.
+            assert!(config.settings(Some("test"), &env).is_ok());
+        }
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            // Root (as in CI) can give the file away: owned by someone else, refused.
+            let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+            // SAFETY: a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::chown(c_path.as_ptr(), 65534, 65534) }, 0);
+            let config = Config::load(
+                Overrides {
+                    config: Some(path.clone()),
+                    ..Default::default()
+                },
+                &env,
+            )
+            .unwrap();
+            let err = config.settings(Some("live"), &env).map(|_| ()).unwrap_err();
+            assert!(err.contains("not owned by you"), "{err}");
+        } else {
+            eprintln!("SKIPPED: the not-owned-by-you case needs root to chown the file");
+        }
+    }
+
+    #[test]
+    fn a_toml_type_error_never_shows_the_rejected_value() {
+        let dir = tempfile::tempdir().unwrap();
+        for text in [
+            "[profiles.x]\napi_key = \"k\"\nshared_secret = 424242424242\n",
+            "[profiles.x]\ndownload_dir = [\"424242424242\"]\n",
+            "[profiles.x]\nallow_unsigned = \"424242424242\"\n",
+        ] {
+            let path = write_config(dir.path(), text);
+            let err = Config::load(
+                Overrides {
+                    config: Some(path),
+                    ..Default::default()
+                },
+                &env_of(&[]),
+            )
+            .unwrap_err();
+            assert!(!err.contains("424242"), "{err}");
+            assert!(err.contains("line "), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_api_key_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("key");
+        std::fs::write(&key_file, "key-from-file\n").unwrap();
+        let config = Config::load(
+            Overrides {
+                api_key_file: Some(dir.path().join("key")),
+                ..Default::default()
+            },
+            &env_of(&[("VERIFF_SHARED_SECRET", "s"), ("HOME", dir.path().to_str().unwrap())]),
+        )
+        .unwrap();
+        let settings = config
+            .settings(None, &env_of(&[("VERIFF_SHARED_SECRET", "s")]))
+            .unwrap();
+        assert_eq!(settings.client.api_key, "key-from-file");
     }
 }

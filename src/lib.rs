@@ -1,7 +1,7 @@
 //! veriff-tui: a terminal browser and scripting tool for Veriff verification media.
 //!
 //! Layers, each depending only on those listed before it:
-//! - [`text`], [`ids`]: small pure helpers shared by everything;
+//! - [`text`], [`ids`], [`files`], [`process`]: small helpers shared by everything;
 //! - [`api`]: the signed Station API client (knows nothing of terminals);
 //! - [`config`]: flags, environment, config file and profiles resolved into settings;
 //! - [`server`]: the embedded Veriff-compatible server behind `--demo` and the tests;
@@ -11,7 +11,9 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod ids;
+pub mod process;
 pub mod server;
 pub mod text;
 pub mod tui;

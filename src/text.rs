@@ -2,9 +2,19 @@
 
 /// Replaces every control character (C0, DEL and C1, which covers ESC and the
 /// single-byte CSI) with U+FFFD, so a server string can never move the cursor,
-/// retitle the window or change colours, whether it ends up in the TUI or on stderr.
+/// retitle the window or change colours, whether it ends up in the TUI or on stderr;
+/// and drops bidirectional overrides and isolates, which would make a name or a
+/// file extension read backwards.
 pub fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
+    s.chars()
+        .filter(|c| !is_bidi_control(*c))
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Like [`clean`], also cut to `max` characters with an ellipsis, for messages that
@@ -54,6 +64,14 @@ mod tests {
         assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
         assert!(shown.starts_with("name"));
         assert!(shown.contains("]0;pwned"), "text stays readable: {shown:?}");
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_dropped() {
+        // "evil\u{202E}gpj.exe" reads as "evilexe.jpg" in a terminal that honours it.
+        assert_eq!(clean("evil\u{202E}gpj.exe"), "evilgpj.exe");
+        assert_eq!(clean("a\u{2066}b\u{2069}c\u{202A}d"), "abcd");
+        assert_eq!(clean("\u{7f}\u{85}\u{9f}"), "\u{FFFD}\u{FFFD}\u{FFFD}");
     }
 
     #[test]

@@ -803,3 +803,164 @@ async fn a_redirect_to_another_host_is_not_followed() {
     );
     assert!(reached.is_empty(), "{reached:?}");
 }
+
+// ---------------------------------------------------------------------------
+// failing closed (issue 8)
+
+async fn serve_unsigned() -> RunningServer {
+    server::start(ServerOptions {
+        strip_signatures: true,
+        ..ServerOptions::default()
+    })
+    .await
+    .expect("the demo server starts")
+}
+
+#[tokio::test]
+async fn an_unsigned_listing_is_refused_unless_allowed() {
+    let server = serve_unsigned().await;
+    let err = client_for(&server).session_attempts(SESSION).await.unwrap_err();
+    assert!(matches!(err, ApiError::Unsigned), "{err:?}");
+    assert!(err.to_string().starts_with("the response is not signed"), "{err}");
+    assert!(err.to_string().contains("--allow-unsigned"), "{err}");
+
+    let mut config = fast(server.client_config());
+    config.allow_unsigned = true;
+    assert!(!config.security_warnings().is_empty(), "the escape hatch is said");
+    let list = Client::new(config).unwrap().session_attempts(SESSION).await.unwrap();
+    assert_eq!(list.verifications.len(), 3);
+}
+
+#[tokio::test]
+async fn an_unsigned_download_saves_nothing_unless_allowed() {
+    let server = serve_unsigned().await;
+    let dir = tempfile::tempdir().unwrap();
+    let save = SaveAs::InDir {
+        dir: dir.path().to_path_buf(),
+        parts: vec![DOCUMENT_FRONT.into()],
+    };
+    let err = client_for(&server)
+        .download(DOCUMENT_FRONT, &save, false, no_progress)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::Unsigned), "{err:?}");
+    assert!(files_under(dir.path()).is_empty(), "{:?}", files_under(dir.path()));
+
+    let mut config = fast(server.client_config());
+    config.allow_unsigned = true;
+    let path = Client::new(config)
+        .unwrap()
+        .download(DOCUMENT_FRONT, &save, false, no_progress)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), asset("document-front.jpg"));
+}
+
+#[test]
+fn plain_http_to_a_network_host_is_refused_before_any_connection() {
+    let config = |url: &str| {
+        ClientConfig::new(
+            veriff_tui::api::normalize_api_url(url).unwrap(),
+            DEMO_API_KEY,
+            Secret::new(DEMO_SHARED_SECRET),
+        )
+    };
+    // 192.0.2.0/24 is TEST-NET-1: nothing answers there, and Client::new connects nowhere.
+    for url in [
+        "http://192.0.2.1:8080",
+        "http://stationapi.veriff.com",
+        "http://10.0.0.1",
+    ] {
+        let err = Client::new(config(url)).unwrap_err();
+        assert!(matches!(err, ApiError::Cleartext { .. }), "{url}: {err:?}");
+        let text = err.to_string();
+        assert!(text.contains("in clear") && text.contains("--insecure-http"), "{text}");
+        let mut allowed = config(url);
+        allowed.insecure_http = true;
+        assert!(allowed.security_warnings()[0].contains("in clear"), "{url}");
+        assert!(Client::new(allowed).is_ok(), "{url}");
+    }
+    for url in [
+        "http://127.0.0.1:9",
+        "http://127.8.9.10",
+        "http://localhost:9",
+        "http://[::1]:9",
+        "https://h.example",
+    ] {
+        assert!(Client::new(config(url)).is_ok(), "{url}");
+        assert!(config(url).security_warnings().is_empty(), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn too_many_redirects_on_the_same_host_are_not_called_another_host() {
+    let (api, asked) = raw_server(move |head| {
+        // Every request is sent one hop further along the same host.
+        let hop = head.matches("hop").count();
+        format!(
+            "HTTP/1.1 302 Found\r\nLocation: /v1/sessions/{SESSION}/attempts?hop{hop}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+    })
+    .await;
+    let err = client_at(api).session_attempts(SESSION).await.unwrap_err();
+    assert!(matches!(err, ApiError::TooManyRedirects), "{err:?}");
+    assert!(!err.to_string().contains("another host"), "{err}");
+    assert!(asked.lock().unwrap().len() > 1, "same-host redirects are followed");
+}
+
+#[tokio::test]
+async fn a_stalled_download_of_known_length_says_timed_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\nx-hmac-signature: 00\r\n\r\n";
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&[0u8; 100]).await;
+                // Then nothing: the connection stays open and silent.
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    let url = veriff_tui::api::normalize_api_url(&format!("http://{addr}")).unwrap();
+    let mut config = fast(ClientConfig::new(url, DEMO_API_KEY, Secret::new(DEMO_SHARED_SECRET)));
+    config.timeout = Duration::from_millis(300);
+    let dir = tempfile::tempdir().unwrap();
+    let err = Client::new(config)
+        .unwrap()
+        .download(
+            DOCUMENT_FRONT,
+            &SaveAs::Path(dir.path().join("f.jpg")),
+            false,
+            no_progress,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::Timeout(_)), "{err:?}");
+    assert!(!err.to_string().contains("incomplete"), "{err}");
+    assert!(files_under(dir.path()).is_empty());
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn folders_a_download_creates_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("case-1234/attempt");
+    let save = SaveAs::InDir {
+        dir: nested.clone(),
+        parts: vec![DOCUMENT_FRONT.into()],
+    };
+    client_for(&server)
+        .download(DOCUMENT_FRONT, &save, false, no_progress)
+        .await
+        .unwrap();
+    for path in [dir.path().join("case-1234"), nested] {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", path.display());
+    }
+}

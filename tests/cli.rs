@@ -467,7 +467,8 @@ async fn trickling_server() -> String {
             tokio::spawn(async move {
                 let mut request = vec![0; 4096];
                 let _ = socket.read(&mut request).await;
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 1048576\r\n\r\n";
+                // Signed (wrongly: it never finishes anyway), so the download starts.
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 1048576\r\nx-hmac-signature: 00\r\n\r\n";
                 if socket.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }

@@ -4,7 +4,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Response, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
+use super::error::{ApiError, MAX_REDIRECTS};
 use super::model::{AttemptList, DecisionResponse, MediaList};
 use super::sign::Secret;
 use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
@@ -55,6 +55,12 @@ pub struct ClientConfig {
     /// for this long, so a large file on a slow link is not cut off.
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// Accept responses without `x-hmac-signature` (a proxy that strips headers).
+    /// Off by default: an unsigned reply cannot be told from a forged one.
+    pub allow_unsigned: bool,
+    /// Allow `http://` to a host that is not loopback. Off by default: the API key,
+    /// the (replayable) request signatures and the documents would travel in clear.
+    pub insecure_http: bool,
 }
 
 impl ClientConfig {
@@ -66,6 +72,8 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            allow_unsigned: false,
+            insecure_http: false,
         }
     }
 }
@@ -74,6 +82,34 @@ impl ClientConfig {
     /// The host requests go to, for titles and messages.
     pub fn host(&self) -> String {
         host_of(&self.api_url)
+    }
+
+    /// What this configuration gives up, said on every run that uses it.
+    pub fn security_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.allow_unsigned {
+            warnings.push(
+                "warning: allow_unsigned is on: replies without Veriff's signature are accepted and cannot be told from forged ones".to_owned(),
+            );
+        }
+        if self.insecure_http && !is_loopback(&self.api_url) {
+            warnings.push(format!(
+                "warning: insecure_http is on: the API key, request signatures and documents travel in clear to {}",
+                self.host()
+            ));
+        }
+        warnings
+    }
+}
+
+/// Whether `url` names this machine (127.0.0.0/8, ::1 or localhost): the one place
+/// plain HTTP does not put credentials on a network.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -101,11 +137,16 @@ pub struct Client {
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        // Refused here, before any connection: over plain HTTP the key and the
+        // signatures (replayable for as long as the id lives) could be read on the way.
+        if config.api_url.scheme() == "http" && !config.insecure_http && !is_loopback(&config.api_url) {
+            return Err(ApiError::Cleartext { host: config.host() });
+        }
         let home = config.api_url.clone();
         // Credentials travel in headers on every hop, so a redirect is followed only
         // within the configured origin; elsewhere the 3xx comes back as an error.
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 5 || attempt.url().origin() != home.origin() {
+            if attempt.previous().len() >= MAX_REDIRECTS || attempt.url().origin() != home.origin() {
                 attempt.stop()
             } else {
                 attempt.follow()
@@ -161,7 +202,7 @@ impl Client {
     async fn get_json<T: DeserializeOwned>(&self, segments: &[&str], signed_id: &str) -> Result<T, ApiError> {
         let url = self.endpoint(segments);
         let response = self.get(&url, signed_id, Some(self.config.timeout)).await?;
-        let signature = response_signature(response.headers());
+        let signature = self.required_signature(&response)?;
         let body = read_limited(response, MAX_LISTING_BYTES, self.config.timeout).await?;
         if let Some(signature) = signature
             && !self.config.secret.verifies(&body, &signature)
@@ -169,6 +210,19 @@ impl Client {
             return Err(ApiError::BadSignature);
         }
         serde_json::from_slice(&body).map_err(|e| ApiError::Parse(clean_short(&e.to_string(), 200)))
+    }
+
+    /// The response's signature; a response without one is an error unless the
+    /// configuration allows unsigned replies (then `None`, and a log line).
+    pub(super) fn required_signature(&self, response: &Response) -> Result<Option<String>, ApiError> {
+        match response_signature(response.headers()) {
+            Some(signature) => Ok(Some(signature)),
+            None if self.config.allow_unsigned => {
+                tracing::warn!(url = %response.url(), "accepted an unsigned response (allow_unsigned)");
+                Ok(None)
+            }
+            None => Err(ApiError::Unsigned),
+        }
     }
 
     /// A signed GET, retried on connection failures, 429 and 5xx. Returns only
@@ -210,16 +264,29 @@ impl Client {
             return match outcome {
                 Err(e) => Err(transport_error(&e, url, timeout.unwrap_or(self.config.timeout))),
                 Ok(r) if r.status().is_success() => Ok(r),
-                Ok(r) if r.status().is_redirection() => Err(ApiError::Redirect {
-                    location: r
-                        .headers()
-                        .get(reqwest::header::LOCATION)
-                        .and_then(|v| v.to_str().ok())
-                        .map(|l| clean_short(l, 120))
-                        .unwrap_or_else(|| "an unnamed location".into()),
-                }),
+                Ok(r) if r.status().is_redirection() => Err(self.redirect_error(&r)),
                 Ok(r) => Err(failure(r, self.config.timeout).await),
             };
+        }
+    }
+}
+
+impl Client {
+    /// A redirect the policy did not follow: either to another origin (kept from
+    /// the credentials) or one hop too many within this one.
+    fn redirect_error(&self, response: &Response) -> ApiError {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok());
+        let target = location.and_then(|l| response.url().join(l).ok());
+        match target {
+            Some(target) if target.origin() == self.config.api_url.origin() => ApiError::TooManyRedirects,
+            _ => ApiError::Redirect {
+                location: location
+                    .map(|l| clean_short(l, 120))
+                    .unwrap_or_else(|| "an unnamed location".into()),
+            },
         }
     }
 }
@@ -239,7 +306,7 @@ fn describe(outcome: &Result<Response, reqwest::Error>) -> String {
     }
 }
 
-pub(super) fn response_signature(headers: &HeaderMap) -> Option<String> {
+fn response_signature(headers: &HeaderMap) -> Option<String> {
     headers
         .get(SIGNATURE_HEADER)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())

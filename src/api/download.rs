@@ -9,7 +9,7 @@ use reqwest::Response;
 use reqwest::header::CONTENT_TYPE;
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 
-use super::client::{Client, response_signature, transport_error};
+use super::client::{Client, transport_error};
 use super::error::ApiError;
 use super::names;
 
@@ -112,7 +112,8 @@ impl Client {
             path: target.clone(),
             source,
         };
-        tokio::fs::create_dir_all(&dir).await.map_err(io_error)?;
+        // Sub-folders made here hold identity documents: private, like the files.
+        crate::files::create_private_dir_all(&dir).map_err(io_error)?;
         let temp = tempfile::Builder::new()
             .prefix(".veriff-tui-")
             .suffix(".part")
@@ -171,7 +172,7 @@ impl Client {
     ) -> Result<u64, ApiError> {
         let url = response.url().clone();
         let total = response.content_length();
-        let signature = response_signature(response.headers());
+        let signature = self.required_signature(&response)?;
         let mut signer = self.config().secret.signer();
         let mut received = 0u64;
         on_progress(Progress { received, total });
@@ -183,6 +184,8 @@ impl Client {
             let chunk = match response.chunk().await {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
+                // A stalled body is a timeout, whatever its length said.
+                Err(e) if e.is_timeout() => return Err(ApiError::Timeout(self.config().timeout)),
                 // A body that ends before its Content-Length surfaces as a body error.
                 Err(_) if total.is_some_and(|t| received < t) => {
                     return Err(ApiError::Truncated {

@@ -5,6 +5,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Redirects followed within the API's own origin before giving up.
+pub const MAX_REDIRECTS: usize = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// Veriff's own `{"status":"fail","code","message"}`.
@@ -23,6 +26,16 @@ pub enum ApiError {
         "the API redirected to {location}, another host; not followed, so the credentials stay with the configured API URL"
     )]
     Redirect { location: String },
+    #[error("the API redirected more than {MAX_REDIRECTS} times within its own host; giving up")]
+    TooManyRedirects,
+    #[error(
+        "the response is not signed (no x-hmac-signature): it cannot be told from a forged one, so it was refused and nothing was saved; if a proxy strips the header, set allow_unsigned = true or pass --allow-unsigned"
+    )]
+    Unsigned,
+    #[error(
+        "refusing plain http:// to {host}: the API key, the replayable request signatures and the documents would travel in clear; use https://, or pass --insecure-http (insecure_http = true) if you must"
+    )]
+    Cleartext { host: String },
     #[error(
         "the response signature does not match its body: the reply was altered on the way, or VERIFF_SHARED_SECRET is not this integration's secret"
     )]

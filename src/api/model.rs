@@ -154,43 +154,26 @@ where
     Ok(Option::<Vec<T>>::deserialize(de)?.unwrap_or_default())
 }
 
-/// A number that may arrive as a JSON number or as a numeric string.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Numeric {
-    Number(f64),
-    Text(String),
-}
-
+/// A number that may arrive as a JSON number or as a numeric string. Anything else
+/// (text, a negative or fractional size, an object) makes this one field unknown:
+/// one odd value must not cost the person the whole listing.
 fn numeric<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    use serde::de::Error;
-    match Option::<Numeric>::deserialize(de)? {
-        None => Ok(None),
-        Some(Numeric::Number(n)) => Ok(Some(n)),
-        Some(Numeric::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(Numeric::Text(s)) => s
-            .trim()
-            .parse::<f64>()
-            .map(Some)
-            .map_err(|_| D::Error::custom(format!("expected a number, got {s:?}"))),
-    }
+    let number = match Option::<Value>::deserialize(de)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(number.filter(|n| n.is_finite() && *n >= 0.0))
 }
 
 fn flexible_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    use serde::de::Error;
-    match numeric(de)? {
-        Some(n) if !n.is_finite() || n < 0.0 => Err(D::Error::custom("expected a non-negative number")),
-        other => Ok(other),
-    }
+    numeric(de)
 }
 
 fn flexible_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
-    use serde::de::Error;
-    match flexible_f64(de)? {
-        None => Ok(None),
-        Some(n) if n.fract() == 0.0 && n <= u64::MAX as f64 => Ok(Some(n as u64)),
-        Some(n) => Err(D::Error::custom(format!("expected a whole number, got {n}"))),
-    }
+    Ok(numeric(de)?
+        .filter(|n| n.fract() == 0.0 && *n <= u64::MAX as f64)
+        .map(|n| n as u64))
 }
 
 #[cfg(test)]
@@ -207,7 +190,35 @@ mod tests {
         assert_eq!(media.extra["newField"], 1);
         let media: Media = serde_json::from_str(r#"{"id":"x","size":12.0,"duration":3}"#).unwrap();
         assert_eq!((media.size, media.duration), (Some(12), Some(3.0)));
-        assert!(serde_json::from_str::<Media>(r#"{"id":"x","size":"lots"}"#).is_err());
+    }
+
+    #[test]
+    fn one_odd_number_makes_its_field_unknown_not_the_listing_unreadable() {
+        let list: MediaList = serde_json::from_str(
+            r#"{"images":[
+                {"id":"negative","size":-5},
+                {"id":"fraction","size":12.5},
+                {"id":"text","size":"lots","duration":"long"},
+                {"id":"object","size":{"bytes":1},"duration":-1},
+                {"id":"fine","size":"7","duration":1.5}
+            ]}"#,
+        )
+        .unwrap();
+        let sizes: Vec<_> = list
+            .images
+            .iter()
+            .map(|m| (m.id.as_str(), m.size, m.duration))
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                ("negative", None, None),
+                ("fraction", None, None),
+                ("text", None, None),
+                ("object", None, None),
+                ("fine", Some(7), Some(1.5)),
+            ]
+        );
     }
 
     #[test]

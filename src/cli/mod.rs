@@ -54,7 +54,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "VERIFF_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
 
-    /// The integration's API key.
+    /// The integration's API key. A flag's value is visible to every user in `ps`:
+    /// prefer VERIFF_API_KEY, --api-key-file or the config file.
     #[arg(
         long,
         global = true,
@@ -63,6 +64,10 @@ pub struct GlobalArgs {
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
+
+    /// Read the API key from this file (not visible in `ps`, unlike --api-key).
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "api_key")]
+    pub api_key_file: Option<PathBuf>,
 
     /// Read the shared secret from this file. There is no flag that takes the secret
     /// itself (it would show in `ps`): use this or VERIFF_SHARED_SECRET.
@@ -91,6 +96,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "VERIFF_CONNECT_TIMEOUT", value_name = "SECS", value_parser = seconds)]
     pub connect_timeout: Option<Duration>,
 
+    /// Accept replies that lack Veriff's response signature (for a proxy that strips
+    /// the header). Unsafe: an unsigned reply cannot be told from a forged one.
+    #[arg(long, global = true)]
+    pub allow_unsigned: bool,
+
+    /// Allow plain http:// to a host that is not loopback. Unsafe: the API key,
+    /// replayable signatures and documents travel in clear.
+    #[arg(long, global = true)]
+    pub insecure_http: bool,
+
     /// Write the log here [default: veriff-tui.log in the data dir].
     #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -103,10 +118,13 @@ impl GlobalArgs {
             profile: self.profile.clone(),
             api_url: self.api_url.clone(),
             api_key: self.api_key.clone(),
+            api_key_file: self.api_key_file.clone(),
             shared_secret_file: self.shared_secret_file.clone(),
             download_dir: self.download_dir.clone(),
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            allow_unsigned: self.allow_unsigned,
+            insecure_http: self.insecure_http,
         }
     }
 }
@@ -218,7 +236,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             .await
             .map_err(|e| format!("cannot start the demo server: {e}"))?;
         let mut client = server.client_config();
-        global.overrides().apply_timeouts(&mut client);
+        global.overrides().apply_to(&mut client);
         let download_dir = global
             .download_dir
             .clone()
@@ -228,6 +246,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             client,
             download_dir,
         };
+        warn_about(&settings);
         return Ok(Resolved {
             settings,
             config: None,
@@ -239,9 +258,18 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
         eprintln!("{warning}");
     }
     let settings = config.settings(config.selected_profile(), &env)?;
+    warn_about(&settings);
     Ok(Resolved {
         settings,
         config: Some(config),
         demo_server: None,
     })
+}
+
+/// What the settings give up in safety, said on stderr on every run (the browser
+/// repeats it in its status line).
+fn warn_about(settings: &crate::config::Settings) {
+    for warning in settings.client.security_warnings() {
+        eprintln!("{warning}");
+    }
 }

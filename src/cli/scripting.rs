@@ -92,11 +92,28 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
 
 fn print<T: Serialize>(output: &Output, value: &T, table: fn(&T) -> String) -> Result<(), String> {
     let text = if output.json {
-        serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n"
+        json_text(value)? + "\n"
     } else {
         table(value)
     };
     emit(text.as_bytes())
+}
+
+/// Pretty JSON in which no string can drive a terminal: serde_json escapes C0
+/// controls only, so DEL, the C1 controls (U+0080..U+009F, which include a
+/// single-character CSI) and bidirectional overrides are escaped here too. Outside
+/// strings JSON is plain ASCII, so escaping every such character is exact.
+pub(crate) fn json_text<T: Serialize>(value: &T) -> Result<String, String> {
+    let raw = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) || crate::text::is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not a failure.
@@ -295,5 +312,24 @@ mod tests {
             vec![vec!["x\x1b[2J".into(), "1".into()], vec!["longer".into(), "2".into()]],
         );
         assert_eq!(out, "A       B\nx\u{fffd}[2J   1\nlonger  2\n");
+    }
+
+    #[test]
+    fn json_escapes_every_control_and_override_and_stays_json() {
+        let value = serde_json::json!({"name\u{9b}": "a\u{1b}b\u{7f}c\u{9b}31md\u{202e}e"});
+        let text = json_text(&value).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || crate::text::is_bidi_control(c)),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(r"\u001b") && text.contains(r"\u007f") && text.contains(r"\u009b"),
+            "{text}"
+        );
+        assert!(text.contains(r"\u202e"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "the escapes decode to the same data");
     }
 }

@@ -44,6 +44,8 @@ pub struct ServerOptions {
     pub latency: Duration,
     /// Serve [`BIG_MEDIA`] with this many bytes, prebuilt in memory (benchmarks).
     pub big_media_size: Option<u64>,
+    /// Play a proxy that strips `x-hmac-signature` from every answer.
+    pub strip_signatures: bool,
 }
 
 impl Default for ServerOptions {
@@ -54,6 +56,7 @@ impl Default for ServerOptions {
             secret: Secret::new(DEMO_SHARED_SECRET),
             latency: Duration::ZERO,
             big_media_size: None,
+            strip_signatures: false,
         }
     }
 }
@@ -239,12 +242,22 @@ impl AppState {
             Some(Fault::BadSignature) => self.options.secret.sign(b"some other body"),
             _ => self.options.secret.sign(body.as_bytes()),
         };
-        Response::builder()
+        let response = Response::builder()
             .header(header::CONTENT_TYPE, "application/json")
             .header(AUTH_CLIENT_HEADER, &self.options.api_key)
             .header(SIGNATURE_HEADER, signature)
             .body(Body::from(body))
-            .expect("static headers are valid")
+            .expect("static headers are valid");
+        self.as_sent(response)
+    }
+
+    /// The answer as it reaches the client: through the signature-stripping proxy
+    /// when the options play one.
+    fn as_sent(&self, mut response: Response) -> Response {
+        if self.options.strip_signatures {
+            response.headers_mut().remove(SIGNATURE_HEADER);
+        }
+        response
     }
 
     fn media_listing(&self, media: &[DemoMedia]) -> Value {
@@ -363,11 +376,12 @@ async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
         }
         _ => Body::from(bytes),
     };
-    Response::builder()
+    let response = Response::builder()
         .header(header::CONTENT_TYPE, HeaderValue::from_static(mimetype))
         .header(header::CONTENT_LENGTH, length)
         .header(AUTH_CLIENT_HEADER, &state.options.api_key)
         .header(SIGNATURE_HEADER, signature)
         .body(body)
-        .expect("headers built from valid values")
+        .expect("headers built from valid values");
+    state.as_sent(response)
 }

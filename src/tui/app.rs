@@ -15,6 +15,11 @@ use super::preview::PreviewImage;
 use crate::api::{Attempt, Decision, Media, MediaKind, MediaList, Progress};
 use crate::ids::{find_id, short};
 
+/// Attempts (newest first) whose media are fetched ahead of being selected; older
+/// ones load when selected. A session with thousands of attempts must not cost
+/// thousands of requests.
+pub const PREFETCH_ATTEMPTS: usize = 20;
+
 /// Encoded previews kept before the cache starts over.
 const MAX_PREVIEWS: usize = 48;
 
@@ -291,6 +296,9 @@ pub struct Model {
     pub profiles: Vec<String>,
     /// The profile being switched to, until the effects confirm.
     pub switching: Option<String>,
+    /// What the settings give up in safety (unsigned replies, plain HTTP): marked in
+    /// the title, said in full in the status line at start.
+    pub security_warnings: Vec<String>,
     next_req: ReqId,
 }
 
@@ -320,6 +328,7 @@ impl Model {
             profile,
             profiles: Vec::new(),
             switching: None,
+            security_warnings: Vec::new(),
             next_req: 1,
         }
     }
@@ -335,6 +344,9 @@ impl Model {
             }
         }
         let mut cmds = self.open_all();
+        if !self.security_warnings.is_empty() {
+            self.status = Some(Status::error(self.security_warnings.join("; ")));
+        }
         if opened {
             self.focus = Pane::Attempts;
             cmds.push(self.history_cmd());
@@ -562,7 +574,7 @@ impl Model {
             return Vec::new();
         };
         let selected = self.selected_attempt().map(|a| a.id.clone());
-        let mut wanted: Vec<String> = list.iter().map(|a| a.id.clone()).collect();
+        let mut wanted: Vec<String> = list.iter().take(PREFETCH_ATTEMPTS).map(|a| a.id.clone()).collect();
         if let Some(first) = &selected {
             wanted.retain(|id| id != first);
             wanted.insert(0, first.clone());

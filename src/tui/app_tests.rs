@@ -157,6 +157,29 @@ fn an_attempt_list_prefetches_every_attempts_media_the_selected_first() {
 }
 
 #[test]
+fn a_session_with_twenty_thousand_attempts_prefetches_only_the_newest_twenty() {
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
+    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let attempts: Vec<Attempt> = (0..20_000).map(|i| attempt(&format!("a{i}"), "declined")).collect();
+    let cmds = attempts_loaded(&mut model, S1, req, attempts);
+    let loads: Vec<&str> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::LoadMedia { attempt, .. } => Some(attempt.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(loads.len(), PREFETCH_ATTEMPTS);
+    assert_eq!(loads.first(), Some(&"a0"));
+    assert_eq!(loads.last(), Some(&"a19"));
+    // An older attempt loads when it is selected, and only it.
+    model.focus = Pane::Attempts;
+    let cmds = update(&mut model, key(KeyCode::End));
+    req_of(&cmds, "media a19999");
+    assert_eq!(cmds.iter().filter(|c| matches!(c, Cmd::LoadMedia { .. })).count(), 1);
+}
+
+#[test]
 fn moving_between_prefetched_attempts_asks_nothing_and_shows_media_at_once() {
     let (mut model, cmds) = opened();
     media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));

@@ -334,7 +334,7 @@ async fn transfer(
                 }
                 let opened = {
                     let path = path.clone();
-                    tokio::task::spawn_blocking(move || open::that(&path)).await
+                    tokio::task::spawn_blocking(move || crate::process::open_with_system_viewer(&path)).await
                 };
                 if let Ok(Ok(())) = opened {
                     return Ok(TransferOutcome::Opened(path));

@@ -25,7 +25,7 @@ pub fn load(path: &Path) -> Vec<String> {
 /// Replaces the file as a whole, so a crash never leaves half a history.
 pub fn save(path: &Path, sessions: &[String]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    crate::files::create_private_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     for id in sessions.iter().take(KEEP) {
         writeln!(file, "{id}")?;

@@ -82,6 +82,7 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     });
     model.profiles = profiles.as_ref().map(config::Profiles::names).unwrap_or_default();
     model.previews_on = options.image_protocol != ImageProtocol::None;
+    model.security_warnings = resolved.settings.client.security_warnings();
     let (model, first) = model.start(given, remembered);
 
     tracing::info!("starting the browser");
@@ -236,8 +237,9 @@ fn init_logging(path: PathBuf) -> Result<tracing_appender::non_blocking::WorkerG
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let file = std::fs::OpenOptions::new()
+    crate::files::create_private_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // What was looked at, and when: private like the documents themselves.
+    let file = crate::files::private_file_options()
         .create(true)
         .append(true)
         .open(&path)

@@ -12,9 +12,11 @@ use crate::text::{clean, human_size};
 use crate::tui::app::{Load, Model, Pane, PreviewKey};
 use crate::tui::layout;
 
-fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
+/// One `name value` row. Both are cleaned: unknown fields' names come from the
+/// server as much as their values do.
+fn field<'a>(theme: &Theme, name: &str, value: String) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{name:>10} "), theme.dim()),
+        Span::styled(format!("{:>10} ", clean(name)), theme.dim()),
         Span::raw(clean(&value)),
     ])
 }

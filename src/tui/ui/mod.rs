@@ -50,6 +50,13 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled("· ", theme.dim()));
     }
     spans.push(Span::raw(clean(&model.host)));
+    if !model.security_warnings.is_empty() {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::styled(
+            "⚠ unsafe settings",
+            theme.tone(crate::tui::app::Tone::Error),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
