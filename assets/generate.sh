@@ -182,5 +182,19 @@ drawtext=fontfile=$FONT_MONO:text='frame %{frame_num}':fontsize=16:fontcolor=yel
   -x264-params "threads=1" -bsf:v filter_units=remove_types=6 -movflags +faststart \
   "${FF_OUT[@]}" "$OUT/document-front-pre-video.mp4"
 
+# 7. oversized-10000x10000.png: a decompression bomb in miniature (about 120 KB
+#    that would decode to 100 MB of grey stripes), served by the fault sessions to
+#    prove previews refuse it by its header. Written directly: no tool would.
+python3 - "$OUT/oversized-10000x10000.png" <<'PY'
+import struct, sys, zlib
+side = 10000
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+rows = b"".join(b"\0" + bytes([(y // 400) * 10 % 256]) * side for y in range(side))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+PY
+
 echo "wrote:"
 ls -l "$OUT"

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use veriff_tui::server::{self, ServerOptions, faults};
+use veriff_tui::server::{self, DEMO_SHARED_SECRET, ServerOptions, faults};
 
 #[path = "support/tmux.rs"]
 mod tmux;
@@ -23,6 +23,11 @@ struct App {
 
 impl App {
     fn launch(api_url: &str, args: &[&str]) -> App {
+        App::launch_with(api_url, args, &[])
+    }
+
+    /// Like [`App::launch`], with `extra` set over (or beside) the usual environment.
+    fn launch_with(api_url: &str, args: &[&str], extra: &[(&str, String)]) -> App {
         let home = tempfile::tempdir().unwrap();
         let h = home.path().display().to_string();
         let env = [
@@ -39,7 +44,13 @@ impl App {
             ("WAYLAND_DISPLAY", String::new()),
         ];
         let binary = env!("CARGO_BIN_EXE_veriff-tui");
-        let command = format!("{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
+        // Exported by the pane's shell: tmux takes PATH and DISPLAY from its client
+        // whatever `-e` says.
+        let exports: String = extra
+            .iter()
+            .map(|(name, value)| format!("export {name}='{value}'; "))
+            .collect();
+        let command = format!("{exports}{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
         App {
             tmux: Tmux::start(100, 30, &env, &command),
             home,
@@ -252,6 +263,74 @@ async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
         tmux.keys(&["Escape", "q"]);
         tmux.assert_restored();
         assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
+
+/// The peak resident memory of a running process, from /proc.
+fn peak_rss_kib(pid: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &["--image-protocol", "halfblocks", faults::OVERSIZED_SESSION]);
+        tmux.wait_for("document-front");
+        tmux.keys(&["Tab"]);
+        tmux.wait_for("too large to preview: 10000 x 10000");
+        let peak = peak_rss_kib(&tmux.app_pid());
+        assert!(peak < 100 * 1024, "peak RSS {peak} KiB for a 120 KB PNG");
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        // Fake programs, first on PATH, that write down the environment they got.
+        let bin = tempfile::tempdir().unwrap();
+        for program in ["xdg-open", "ffmpeg"] {
+            let path = bin.path().join(program);
+            std::fs::write(&path, format!("#!/bin/sh\nenv > {}.env\nexit 0\n", path.display())).unwrap();
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        }
+        let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+        let tmux = App::launch_with(
+            &url,
+            &["--image-protocol", "halfblocks", SESSION],
+            &[("PATH", path), ("DISPLAY", ":99".to_owned())],
+        );
+        tmux.wait_for("media 1/6");
+        // The first media opened with the (fake) system viewer; then the first
+        // video, whose preview runs (fake) ffmpeg.
+        tmux.keys(&["Tab", "o"]);
+        tmux.wait_for("opened ");
+        tmux.keys(&["G"]);
+        tmux.wait_for("ffmpeg could not read a frame");
+        for program in ["xdg-open", "ffmpeg"] {
+            let seen = std::fs::read_to_string(bin.path().join(format!("{program}.env")))
+                .unwrap_or_else(|e| panic!("{program} never ran: {e}"));
+            assert!(
+                seen.contains("DISPLAY=:99"),
+                "{program} got the rest of the environment:\n{seen}"
+            );
+            for secret in ["VERIFF_SHARED_SECRET", "VERIFF_API_KEY", DEMO_SHARED_SECRET] {
+                assert!(!seen.contains(secret), "{program} was given {secret}");
+            }
+        }
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
     })
     .await
     .unwrap();

@@ -29,6 +29,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../assets/demo/face-pre.png"),
     ),
     (
+        "oversized-10000x10000.png",
+        "image/png",
+        include_bytes!("../../assets/demo/oversized-10000x10000.png"),
+    ),
+    (
         "selfid_video.webm",
         "video/webm",
         include_bytes!("../../assets/demo/selfid_video.webm"),

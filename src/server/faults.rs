@@ -29,6 +29,13 @@ pub const MEDIA_BAD_SIGNATURE: &str = "fa00d5a9-0000-4000-8000-000000000000";
 /// Download: HTTP 500 on the first request, then the file.
 pub const MEDIA_500_ONCE: &str = "fa00d500-0000-4000-8000-000000000000";
 
+/// A second session of faults, kept apart so the first one's attempts stay as
+/// they are: its one attempt holds a 10000 x 10000 PNG of about 120 KB (a
+/// decompression bomb in miniature).
+pub const OVERSIZED_SESSION: &str = "fa00b16b-0000-4000-8000-000000000000";
+pub const ATTEMPT_OVERSIZED: &str = "fa00b16a-0000-4000-8000-000000000000";
+pub const MEDIA_OVERSIZED: &str = "fa00b16d-0000-4000-8000-000000000000";
+
 /// What to do instead of answering normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -107,6 +114,25 @@ pub fn session() -> DemoSession {
                 vec![file("fa00e003-0000-4000-8000-000000000000", "face", "face.jpg")],
             ),
         ],
+    }
+}
+
+pub fn oversized_session() -> DemoSession {
+    DemoSession {
+        id: OVERSIZED_SESSION.to_owned(),
+        decision: None,
+        attempts: vec![DemoAttempt {
+            id: ATTEMPT_OVERSIZED.to_owned(),
+            status: "submitted".to_owned(),
+            created_time: "2026-11-25T10:00:00.000Z".to_owned(),
+            media: vec![DemoMedia {
+                id: MEDIA_OVERSIZED.to_owned(),
+                context: "document-front".to_owned(),
+                session_id: OVERSIZED_SESSION.to_owned(),
+                duration: None,
+                blob: super::data::blob("oversized-10000x10000.png"),
+            }],
+        }],
     }
 }
 

@@ -108,6 +108,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let mut data = DemoData::load();
     data.insert(faults::session());
+    data.insert(faults::oversized_session());
     let featured = data.featured.clone();
     let big = options.big_media_size.map(|size| {
         // Not all zeros, so nothing on the way can compress it away.

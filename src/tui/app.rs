@@ -243,7 +243,8 @@ pub enum Cmd {
     Preview {
         key: PreviewKey,
         req: ReqId,
-        video: bool,
+        /// For a video, its mimetype (ffmpeg's demuxer is chosen from it).
+        video: Option<String>,
     },
 }
 
@@ -501,7 +502,10 @@ impl Model {
         if self.previews.contains_key(&key) {
             return Vec::new();
         }
-        let video = self.selected_media().is_some_and(|(kind, _)| kind == MediaKind::Video);
+        let video = self
+            .selected_media()
+            .filter(|(kind, _)| *kind == MediaKind::Video)
+            .map(|(_, m)| m.mimetype.clone().unwrap_or_default());
         let size = self.selected_media().and_then(|(_, m)| m.size);
         if size.is_some_and(|s| s > super::preview::MAX_PREVIEW_BYTES) {
             self.previews.insert(key, Load::Failed(super::preview::too_large()));

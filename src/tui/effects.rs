@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use std::sync::RwLock;
@@ -46,6 +47,8 @@ pub struct Effects {
     preview_bytes: Arc<ByteCache>,
     /// The preview being fetched or waiting out its debounce.
     preview_task: Option<AbortHandle>,
+    /// The newest preview asked for: an older one still waiting to decode gives up.
+    preview_wanted: Arc<AtomicU64>,
     /// History saves asked for, and the newest one written.
     history_saves: u64,
     history_written: Arc<std::sync::Mutex<u64>>,
@@ -63,6 +66,7 @@ impl Effects {
             renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
             preview_task: None,
+            preview_wanted: Arc::default(),
             history_saves: 0,
             history_written: Arc::default(),
         }
@@ -200,9 +204,12 @@ impl Effects {
                     task.abort();
                 }
                 let cache = self.preview_bytes.clone();
+                self.preview_wanted.store(req, Ordering::Relaxed);
+                let wanted = self.preview_wanted.clone();
                 let task = tokio::spawn(async move {
                     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
-                    let result = preview(&client, &cache, renderer, &key, video).await;
+                    let still_wanted = move || wanted.load(Ordering::Relaxed) == req;
+                    let result = preview(&client, &cache, renderer, &key, video, still_wanted).await;
                     let _ = tx.send(Msg::PreviewReady { key, req, result });
                 });
                 self.preview_task = Some(task.abort_handle());
@@ -248,7 +255,8 @@ async fn preview(
     cache: &ByteCache,
     renderer: Arc<Renderer>,
     key: &PreviewKey,
-    video: bool,
+    video: Option<String>,
+    still_wanted: impl Fn() -> bool + Send + 'static,
 ) -> Result<PreviewImage, String> {
     let bytes = match cache.get(&key.media) {
         Some(bytes) => bytes,
@@ -265,12 +273,14 @@ async fn preview(
         }
     };
     let size = ratatui::layout::Size::new(key.width, key.height);
-    let encoded = tokio::task::spawn_blocking(move || {
-        if video {
-            encode(&renderer, &video_frame(&bytes)?, size)
-        } else {
-            encode(&renderer, &bytes, size)
-        }
+    let encoded = tokio::task::spawn_blocking(move || match video {
+        Some(mimetype) => encode(
+            &renderer,
+            &video_frame("ffmpeg", &bytes, &mimetype)?,
+            size,
+            still_wanted,
+        ),
+        None => encode(&renderer, &bytes, size, still_wanted),
     });
     encoded.await.map_err(|e| e.to_string())?
 }

@@ -102,9 +102,30 @@ impl PartialEq for PreviewImage {
     }
 }
 
+/// Images wider or taller than this are not previewed: the person who made the
+/// file chooses its dimensions, and 100 MB of pixels can hide in 100 KB of PNG.
+pub const MAX_PREVIEW_SIDE: u32 = 8192;
+
+/// What a decoder may allocate for one preview (a 12-megapixel photo fits).
+const MAX_DECODE_ALLOC: u64 = 64 * 1024 * 1024;
+
+/// One decode at a time: each may hold up to [`MAX_DECODE_ALLOC`].
+static DECODING: Mutex<()> = Mutex::new(());
+
 /// Decodes an image and encodes it to fit in `size` cells, keeping its shape.
-pub fn encode(renderer: &Renderer, bytes: &[u8], size: Size) -> Result<PreviewImage, String> {
-    let image = image::load_from_memory(bytes).map_err(|e| format!("no preview: {e}"))?;
+/// `still_wanted` is asked once this preview's turn to decode comes: a preview the
+/// cursor has left behind is abandoned before it costs memory.
+pub fn encode(
+    renderer: &Renderer,
+    bytes: &[u8],
+    size: Size,
+    still_wanted: impl Fn() -> bool,
+) -> Result<PreviewImage, String> {
+    let _turn = DECODING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !still_wanted() {
+        return Err("superseded".into());
+    }
+    let image = decode_bounded(bytes)?;
     let protocol = match renderer {
         Renderer::Halfblocks => {
             let fitted = halfblock_fit(image.width(), image.height(), size);
@@ -117,6 +138,31 @@ pub fn encode(renderer: &Renderer, bytes: &[u8], size: Size) -> Result<PreviewIm
     Ok(PreviewImage(Arc::new(protocol)))
 }
 
+/// The image, once its header has shown it small enough, decoded under an
+/// allocation cap.
+fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| format!("no preview: {e}"))
+    };
+    let (width, height) = reader()?.into_dimensions().map_err(|e| format!("no preview: {e}"))?;
+    let too_large = || format!("too large to preview: {width} x {height}");
+    if width > MAX_PREVIEW_SIDE || height > MAX_PREVIEW_SIDE {
+        return Err(too_large());
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_PREVIEW_SIDE);
+    limits.max_image_height = Some(MAX_PREVIEW_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    let mut reader = reader()?;
+    reader.limits(limits);
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => too_large(),
+        e => format!("no preview: {e}"),
+    })
+}
+
 /// The cells an image of `width` x `height` pixels fills within `limit`: a cell
 /// holds two half blocks, one above the other, each about square.
 fn halfblock_fit(width: u32, height: u32, limit: Size) -> Size {
@@ -127,22 +173,60 @@ fn halfblock_fit(width: u32, height: u32, limit: Size) -> Size {
     Size::new(columns as u16, rows as u16)
 }
 
-/// A PNG of the video's first frame, by ffmpeg.
-pub fn video_frame(video: &[u8]) -> Result<Vec<u8>, String> {
-    let mut file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+/// How long ffmpeg may take for one frame.
+const FFMPEG_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// ffmpeg's demuxer for a video mimetype: named, never guessed from the bytes, so
+/// a file cannot pick one of ffmpeg's many parsers (or its playlist formats).
+fn demuxer_for(mimetype: &str) -> Option<&'static str> {
+    let essence = mimetype
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    Some(match essence.as_str() {
+        "video/webm" | "video/x-matroska" => "matroska",
+        "video/mp4" | "video/quicktime" => "mov",
+        _ => return None,
+    })
+}
+
+/// A PNG of the video's first frame, by `ffmpeg` (the program's name, a parameter
+/// for the tests). The bytes go through a private temporary file, removed whatever
+/// happens; ffmpeg may read only that file and its output pipe, and is killed with
+/// its children after [`FFMPEG_TIMEOUT`].
+pub fn video_frame(ffmpeg: &str, video: &[u8], mimetype: &str) -> Result<Vec<u8>, String> {
+    let demuxer = demuxer_for(mimetype).ok_or_else(|| "video: no preview for this video type".to_owned())?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".veriff-tui-frame-")
+        .tempfile()
+        .map_err(|e| e.to_string())?;
     file.write_all(video).map_err(|e| e.to_string())?;
-    let output = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-nostdin", "-i"])
+    let mut command = crate::process::command(ffmpeg);
+    command
+        .args([
+            "-v",
+            "error",
+            "-nostdin",
+            "-protocol_whitelist",
+            "file,pipe",
+            "-f",
+            demuxer,
+            "-i",
+        ])
         .arg(file.path())
-        .args(["-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .map_err(|_| "video: install ffmpeg to see a frame here".to_owned())?;
-    if !output.status.success() || output.stdout.is_empty() {
+        .args(["-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "pipe:1"]);
+    use crate::process::RunError;
+    let (status, frame) = crate::process::output_within(&mut command, FFMPEG_TIMEOUT).map_err(|e| match e {
+        RunError::Spawn(_) => "video: install ffmpeg to see a frame here".to_owned(),
+        RunError::TimedOut => "video: ffmpeg took too long and was stopped".to_owned(),
+        RunError::Io(e) => format!("video: {e}"),
+    })?;
+    if !status.success() || frame.is_empty() {
         return Err("video: ffmpeg could not read a frame".into());
     }
-    Ok(output.stdout)
+    Ok(frame)
 }
 
 /// Media larger than this are not previewed: their bytes are held in memory to be
@@ -255,5 +339,61 @@ mod tests {
         // A 640x400 card in 30x20 cells: as wide as allowed, 19 pixels tall.
         assert_eq!(halfblock_fit(640, 400, Size::new(30, 20)), Size::new(30, 9));
         assert_eq!(halfblock_fit(1, 1, Size::new(0, 0)), Size::new(1, 1));
+    }
+
+    const OVERSIZED: &[u8] = include_bytes!("../../assets/demo/oversized-10000x10000.png");
+    const FACE: &[u8] = include_bytes!("../../assets/demo/face.jpg");
+
+    #[test]
+    fn an_image_too_large_is_refused_by_its_header_before_decoding() {
+        let started = std::time::Instant::now();
+        let err = encode(&Renderer::Halfblocks, OVERSIZED, Size::new(40, 20), || true).unwrap_err();
+        assert_eq!(err, "too large to preview: 10000 x 10000");
+        // Decoding 100 megapixels takes seconds; reading a header, microseconds.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_preview_no_longer_wanted_is_abandoned_before_it_decodes() {
+        assert_eq!(
+            encode(&Renderer::Halfblocks, FACE, Size::new(40, 20), || false).unwrap_err(),
+            "superseded"
+        );
+        assert!(encode(&Renderer::Halfblocks, FACE, Size::new(40, 20), || true).is_ok());
+    }
+
+    #[test]
+    fn ffmpeg_is_given_a_named_demuxer_only_local_protocols_and_no_temp_file_outlives_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = dir.path().join("args");
+        let fake = dir.path().join("ffmpeg");
+        std::fs::write(
+            &fake,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\nexit 1\n", args.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let err = video_frame(fake.to_str().unwrap(), b"not really a video", "video/webm").unwrap_err();
+        assert_eq!(err, "video: ffmpeg could not read a frame");
+        let args: Vec<String> = std::fs::read_to_string(&args)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let after = |flag: &str| args.iter().position(|a| a == flag).map(|i| args[i + 1].clone());
+        assert_eq!(after("-protocol_whitelist").as_deref(), Some("file,pipe"), "{args:?}");
+        assert_eq!(after("-f").as_deref(), Some("matroska"), "{args:?}");
+        let input = after("-i").unwrap();
+        assert!(!std::path::Path::new(&input).exists(), "{input} was left behind");
+
+        assert_eq!(
+            video_frame(fake.to_str().unwrap(), b"x", "video/x-unknown").unwrap_err(),
+            "video: no preview for this video type"
+        );
+        assert_eq!(demuxer_for("video/mp4; codecs=avc1"), Some("mov"));
     }
 }

@@ -245,7 +245,7 @@ fn a_halfblocks_preview_of_the_selected_image_fills_its_box() {
     let key = model.preview_key().expect("the media pane has focus and a selection");
     let face = include_bytes!("../../../assets/demo/face.jpg");
     let size = ratatui::layout::Size::new(key.width, key.height);
-    let image = crate::tui::preview::encode(&crate::tui::preview::Renderer::Halfblocks, face, size).unwrap();
+    let image = crate::tui::preview::encode(&crate::tui::preview::Renderer::Halfblocks, face, size, || true).unwrap();
     let drawn = image.0.size();
     assert_eq!(drawn.height, key.height, "a portrait fills the box's height");
     let req = loading_req(&model, &key);
