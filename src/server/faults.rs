@@ -45,6 +45,39 @@ pub enum Fault {
     BrokenJson,
     BadSignature,
     Truncated,
+    /// HTTP 500, every time it is drawn.
+    ServerError,
+    /// The connection drops after the headers.
+    Reset,
+}
+
+/// Faults at random, from a seed, on any request: for a chaos run that must end
+/// with no panic, a restored terminal and no partial file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Chaos {
+    pub seed: u64,
+    /// The share of requests that misbehave, 0.0 to 1.0.
+    pub rate: f64,
+}
+
+impl Chaos {
+    /// How long to wait, and what to do instead of answering normally.
+    pub fn draw(&self, rng: &mut fastrand::Rng) -> (std::time::Duration, Option<Fault>) {
+        let delay = std::time::Duration::from_millis(if rng.f64() < self.rate { rng.u64(0..800) } else { 0 });
+        if rng.f64() >= self.rate {
+            return (delay, None);
+        }
+        let fault = [
+            Fault::ServerError,
+            Fault::Reset,
+            Fault::Truncated,
+            Fault::BrokenJson,
+            Fault::BadSignature,
+            Fault::HtmlBadGateway,
+            Fault::TooManyRequestsOnce,
+        ][rng.usize(0..7)];
+        (delay, Some(fault))
+    }
 }
 
 pub fn fault_for(id: &str) -> Option<Fault> {

@@ -46,6 +46,8 @@ pub struct ServerOptions {
     pub big_media_size: Option<u64>,
     /// Play a proxy that strips `x-hmac-signature` from every answer.
     pub strip_signatures: bool,
+    /// Misbehave at random (see [`faults::Chaos`]), for the chaos test.
+    pub chaos: Option<faults::Chaos>,
 }
 
 impl Default for ServerOptions {
@@ -57,6 +59,7 @@ impl Default for ServerOptions {
             latency: Duration::ZERO,
             big_media_size: None,
             strip_signatures: false,
+            chaos: None,
         }
     }
 }
@@ -100,6 +103,8 @@ struct AppState {
     /// Ids whose "once" fault has already fired.
     fired: Mutex<HashSet<String>>,
     big: Option<(Bytes, String)>,
+    /// The chaos's random numbers: one seeded stream for the whole server.
+    chaos_rng: Mutex<fastrand::Rng>,
 }
 
 /// Binds `options.addr` (port 0 picks a free one) and serves until dropped.
@@ -119,6 +124,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         let signature = options.secret.sign(&bytes);
         (bytes, signature)
     });
+    let chaos_seed = options.chaos.map_or(0, |c| c.seed);
     let state = Arc::new(AppState {
         data,
         options,
@@ -126,6 +132,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         requests: AtomicU64::new(0),
         fired: Mutex::new(HashSet::new()),
         big,
+        chaos_rng: Mutex::new(fastrand::Rng::with_seed(chaos_seed)),
     });
     let app = Router::new()
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
@@ -210,7 +217,14 @@ impl AppState {
             tokio::time::sleep(self.options.latency).await;
         }
         self.authorize(headers, id)?;
-        let fault = faults::fault_for(id);
+        let fault = match self.options.chaos {
+            Some(chaos) => {
+                let (delay, fault) = chaos.draw(&mut self.chaos_rng.lock().expect("chaos lock"));
+                tokio::time::sleep(delay).await;
+                fault.or(faults::fault_for(id))
+            }
+            None => faults::fault_for(id),
+        };
         let once = matches!(fault, Some(Fault::ServerErrorOnce | Fault::TooManyRequestsOnce));
         if once && !self.fired.lock().expect("fault registry lock").insert(id.to_owned()) {
             return Ok(None);
@@ -223,6 +237,8 @@ impl AppState {
                 json!({"status": "fail", "code": "429", "message": "Too many requests"}).to_string(),
             )
                 .into_response()),
+            Some(Fault::ServerError) => Err(fail(StatusCode::INTERNAL_SERVER_ERROR, "500", "Internal server error")),
+            Some(Fault::Reset) => Err(reset()),
             Some(Fault::HtmlBadGateway) => Err((
                 StatusCode::BAD_GATEWAY,
                 [(header::CONTENT_TYPE, "text/html")],
@@ -266,6 +282,18 @@ impl AppState {
         let list = |items: Vec<&DemoMedia>| items.iter().map(|m| m.to_json(&self.base_url)).collect::<Vec<_>>();
         json!({"status": "success", "images": list(images), "videos": list(videos)})
     }
+}
+
+/// Headers, then the connection drops: what a reset looks like from the client.
+fn reset() -> Response {
+    let drop_connection = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        Err::<Bytes, _>(std::io::Error::other("connection reset on purpose"))
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(drop_connection))
+        .expect("static headers are valid")
 }
 
 fn session_not_found() -> Response {
