@@ -532,3 +532,121 @@ async fn ctrl_c_sigterm_or_sighup_during_a_download_leave_nothing_behind() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// failing closed (issue 8)
+
+#[tokio::test]
+async fn an_unsigned_reply_fails_unless_allow_unsigned_which_warns() {
+    let server = server::start(ServerOptions {
+        strip_signatures: true,
+        ..ServerOptions::default()
+    })
+    .await
+    .unwrap();
+    let home = Home::new();
+    let refused = home.run_at(&server, &["attempts", SESSION]).await;
+    assert!(!refused.success);
+    assert!(
+        refused.stderr.contains("the response is not signed"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stdout.is_empty());
+
+    let allowed = home.run_at(&server, &["--allow-unsigned", "attempts", SESSION]).await;
+    assert!(allowed.success, "{}", allowed.stderr);
+    assert!(allowed.stdout().contains(NEWEST_ATTEMPT));
+    assert!(
+        allowed.stderr.contains("warning: allow_unsigned is on"),
+        "{}",
+        allowed.stderr
+    );
+
+    let downloads = home.path().join("dl");
+    let refused = home
+        .run_at(
+            &server,
+            &[
+                "download",
+                DOCUMENT_FRONT,
+                "--download-dir",
+                downloads.to_str().unwrap(),
+            ],
+        )
+        .await;
+    assert!(
+        !refused.success && refused.stderr.contains("not signed"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!downloads.exists() || entries(&downloads).is_empty(), "nothing saved");
+}
+
+#[tokio::test]
+async fn plain_http_to_a_network_host_is_refused_with_the_reason() {
+    let home = Home::new();
+    let env = [
+        ("VERIFF_API_URL", "http://192.0.2.1:8080".to_owned()),
+        ("VERIFF_API_KEY", DEMO_API_KEY.to_owned()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+    ];
+    let run = home.run(&env, &["attempts", SESSION]).await;
+    assert!(!run.success);
+    assert!(
+        run.stderr.contains("refusing plain http:// to 192.0.2.1:8080"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("travel in clear"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn a_secret_command_never_sees_the_api_key() {
+    let home = Home::new();
+    let server = serve().await;
+    let seen = home.path().join("seen-env");
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.p]\napi_url = \"{}\"\nshared_secret_command = \"env > {}; echo {DEMO_SHARED_SECRET}\"\n",
+            server.url(),
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let env = [("VERIFF_API_KEY", DEMO_API_KEY.to_owned())];
+    let run = home
+        .run(
+            &env,
+            &[
+                "--config",
+                config.to_str().unwrap(),
+                "--profile",
+                "p",
+                "attempts",
+                SESSION,
+            ],
+        )
+        .await;
+    assert!(run.success, "{}", run.stderr);
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    assert!(seen.contains("HOME="), "the command got the rest of the environment");
+    assert!(
+        !seen.contains("VERIFF_API_KEY") && !seen.contains(DEMO_API_KEY),
+        "{seen}"
+    );
+}
+
+#[tokio::test]
+async fn help_says_an_api_key_flag_shows_in_ps() {
+    let run = Home::new().run(&[], &["--help"]).await;
+    assert!(
+        run.stdout().contains("visible to every user in `ps`"),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stdout().contains("--api-key-file"), "{}", run.stdout());
+}

@@ -1,6 +1,7 @@
 //! The real binary in a real terminal (tmux), against the embedded server on
 //! loopback: what a person at the keyboard would see.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -303,7 +304,7 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
         for program in ["xdg-open", "ffmpeg"] {
             let path = bin.path().join(program);
             std::fs::write(&path, format!("#!/bin/sh\nenv > {}.env\nexit 0\n", path.display())).unwrap();
-            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
         let tmux = App::launch_with(
@@ -328,6 +329,17 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
             for secret in ["VERIFF_SHARED_SECRET", "VERIFF_API_KEY", DEMO_SHARED_SECRET] {
                 assert!(!seen.contains(secret), "{program} was given {secret}");
             }
+        }
+        // What the app created for itself is private: the cache of opened files,
+        // the data dir and the log.
+        let home = tmux.home.path();
+        for (path, wanted) in [
+            (home.join("cache/veriff-tui"), 0o700),
+            (home.join("data/veriff-tui"), 0o700),
+            (home.join("data/veriff-tui/veriff-tui.log"), 0o600),
+        ] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, wanted, "{}", path.display());
         }
         tmux.keys(&["q"]);
         tmux.assert_restored();

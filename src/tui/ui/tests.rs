@@ -164,6 +164,26 @@ fn hostile_text_from_the_server_reaches_no_cell_as_a_control_character() {
 }
 
 #[test]
+fn names_of_unknown_fields_are_cleaned_like_their_values() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 120, 30);
+    let session = model.sessions[0].clone();
+    if let Some(Load::Ready(list)) = model.attempts.get_mut(&session) {
+        list[0]
+            .extra
+            .insert("\u{1b}[31mnote\u{202e}txt".into(), serde_json::json!("v\u{202e}al"));
+    }
+    model.focus = Pane::Attempts;
+    let terminal = render(&model, COLOR, 120, 30);
+    let shown = text(terminal.backend().buffer());
+    assert!(
+        shown.contains("\u{fffd}[31mnotetxt"),
+        "the key is shown inert:\n{shown}"
+    );
+    assert!(shown.contains("val"), "{shown}");
+    assert!(!shown.contains('\u{202e}'), "a bidi override reached the screen");
+}
+
+#[test]
 fn without_colour_the_selection_and_focus_still_show() {
     let mut model = model_with(Ok(seed(SEED_STANDARD)), 80, 24);
     model.focus = Pane::Media;
