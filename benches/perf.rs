@@ -13,7 +13,8 @@ use veriff_tui::api::Secret;
 use veriff_tui::server::{
     self, BIG_MEDIA, DEMO_API_KEY, DEMO_SHARED_SECRET, LARGE_SESSION, RunningServer, ServerOptions,
 };
-use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, update};
+use veriff_tui::tui::app::{Model, Msg, Pane, update};
+use veriff_tui::tui::effects::{Dirs, Effects};
 use veriff_tui::tui::ui::{Theme, view};
 
 #[path = "../tests/support/tmux.rs"]
@@ -341,39 +342,37 @@ fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     let (mut model, cmds) = Model::new("bench".into(), None).start(vec![LARGE_SESSION.into()], vec![]);
     let server = start(runtime, ServerOptions::default());
     let client = veriff_tui::api::Client::new(server.client_config()).unwrap();
-    let mut pending = cmds;
-    while let Some(cmd) = pending.pop() {
-        let msg = runtime.block_on(async {
-            match cmd {
-                Cmd::LoadAttempts { session, req } => {
-                    let result = client
-                        .session_attempts(&session)
-                        .await
-                        .map(|l| l.verifications)
-                        .map_err(|e| e.to_string());
-                    Some(Msg::AttemptsLoaded { session, req, result })
-                }
-                Cmd::LoadMedia { attempt, req, .. } => {
-                    let result = client.attempt_media(&attempt).await.map_err(|e| e.to_string());
-                    Some(Msg::MediaLoaded { attempt, req, result })
-                }
-                _ => None,
-            }
-        });
-        if let Some(msg) = msg {
-            pending.extend(update(&mut model, msg));
+    // Loaded through the browser's own effects, as in real use.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    runtime.block_on(async {
+        let dirs = Dirs {
+            download: std::env::temp_dir(),
+            cache: std::env::temp_dir(),
+            history: None,
+        };
+        let mut effects = Effects::new(client, tx, dirs, None);
+        for cmd in cmds {
+            effects.run(cmd);
         }
-    }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while model.visible_media().len() < 2000 {
+            assert!(Instant::now() < deadline, "the large session never loaded");
+            let msg = rx.recv().await.expect("the effects answer");
+            for cmd in update(&mut model, msg) {
+                effects.run(cmd);
+            }
+        }
+    });
     let theme = Theme { color: true };
     let mut worst = Duration::ZERO;
     for (width, height) in [(80, 24), (200, 60)] {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        update(&mut model, Msg::Resize { width, height });
+        let _ = update(&mut model, Msg::Resize { width, height });
         for pane in [Pane::Attempts, Pane::Media] {
             model.focus = pane;
             for i in 0..500 {
                 let key = if i % 50 < 25 { 'j' } else { 'k' };
-                update(
+                let _ = update(
                     &mut model,
                     Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(key))),
                 );

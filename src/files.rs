@@ -22,6 +22,25 @@ pub fn private_file_options() -> std::fs::OpenOptions {
     options
 }
 
+/// Writes `bytes` to `path` whole or not at all (a temporary file beside it, then a
+/// rename), private to the user; its folder is created private if missing.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    create_private_dir_all(dir)?;
+    // tempfile creates files 0600.
+    let mut file = tempfile::Builder::new()
+        .prefix(".veriff-tui-")
+        .suffix(".part")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -43,5 +62,12 @@ mod tests {
         let file = nested.join("log");
         private_file_options().create(true).append(true).open(&file).unwrap();
         assert_eq!(mode(&file), 0o600);
+        let written = dir.path().join("new/opened.jpg");
+        write_private(&written, b"bytes").unwrap();
+        assert_eq!(
+            (mode(&written), std::fs::read(&written).unwrap()),
+            (0o600, b"bytes".to_vec())
+        );
+        assert_eq!(mode(&dir.path().join("new")), 0o700);
     }
 }

@@ -31,6 +31,88 @@ pub fn find_id(text: &str) -> Result<String, NoIdFound> {
         })
 }
 
+/// Ids of the three things the browser moves between, kept apart by type so a
+/// session id can never be asked for as an attempt's. Opaque text, as Veriff treats
+/// them; `Deref` gives the text for display and requests.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(id: impl Into<String>) -> Self {
+                $name(id.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The first eight characters, enough to tell ids apart in a narrow pane.
+            pub fn short(&self) -> &str {
+                short(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                $name(id.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                $name(id)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A verification session: what a customer's ticket names.
+    SessionId
+);
+id_type!(
+    /// One attempt of a session.
+    AttemptId
+);
+id_type!(
+    /// One captured file.
+    MediaId
+);
+
 /// The first eight characters, enough to tell sessions apart in a narrow pane.
 pub fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)

@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use veriff_tui::cli::{self, Cli};
+use veriff_tui::ids::{SessionId, find_id};
 
 /// Blocking work still running at exit (a viewer being launched, ffmpeg, a secret
 /// command) gets this long before the process leaves without it.
@@ -22,14 +23,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Some(command) => cli::run(command, &cli.global).await,
-            None => {
-                let options = veriff_tui::tui::Options {
-                    sessions: cli.sessions,
-                    image_protocol: cli.image_protocol,
-                    mouse: cli.mouse,
-                };
-                veriff_tui::tui::run(options, &cli.global).await
-            }
+            None => browse(cli).await,
         }
     });
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
@@ -40,4 +34,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The browser, on the sessions given (ids refused before anything else happens).
+async fn browse(cli: Cli) -> Result<(), String> {
+    let sessions = cli
+        .sessions
+        .iter()
+        .map(|s| find_id(s).map(SessionId::from).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let resolved = cli::resolve(&cli.global).await?;
+    let options = veriff_tui::tui::Options {
+        sessions,
+        image_protocol: cli.image_protocol,
+        mouse: cli.mouse,
+        log_file: cli.global.log_file.clone(),
+    };
+    veriff_tui::tui::run(options, resolved.settings, resolved.config, resolved.demo_server).await
 }

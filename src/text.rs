@@ -44,6 +44,21 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// How far a transfer has come, as curl says it: `512.0 KiB / 1.0 MiB (50%) at
+/// 512.0 KiB/s`, or without a total `10 B at 10 B/s`.
+pub fn progress(received: u64, total: Option<u64>, elapsed: std::time::Duration) -> String {
+    let rate = human_size((received as f64 / elapsed.as_secs_f64().max(0.001)) as u64);
+    match total {
+        Some(total) if total > 0 => format!(
+            "{} / {} ({:.0}%) at {rate}/s",
+            human_size(received),
+            human_size(total),
+            received as f64 * 100.0 / total as f64
+        ),
+        _ => format!("{} at {rate}/s", human_size(received)),
+    }
+}
+
 /// Seconds as people read them: whole numbers without a fraction, others to 0.1 s.
 pub fn human_duration(seconds: f64) -> String {
     if seconds.fract() == 0.0 {
@@ -81,6 +96,16 @@ mod tests {
         assert_eq!(short.chars().count(), 20);
         assert!(short.ends_with('…'));
         assert_eq!(clean_short(" ok ", 20), "ok");
+    }
+
+    #[test]
+    fn progress_reads_like_curl() {
+        let second = std::time::Duration::from_secs(1);
+        assert_eq!(
+            progress(512 * 1024, Some(1024 * 1024), second),
+            "512.0 KiB / 1.0 MiB (50%) at 512.0 KiB/s"
+        );
+        assert_eq!(progress(10, None, second), "10 B at 10 B/s");
     }
 
     #[test]

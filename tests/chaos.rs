@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use veriff_tui::server::{self, ServerOptions, faults};
-use veriff_tui::tui::keys::{Action, BINDINGS};
+use veriff_tui::tui::keymap::{Action, Keymap, Mode};
 
 #[path = "support/tmux.rs"]
 mod tmux;
@@ -42,13 +42,20 @@ fn tmux_key(code: KeyCode, modifiers: KeyModifiers) -> Option<String> {
     Some(name)
 }
 
-/// Every key of every binding except those that quit.
+/// Every key of every mode's table except those that quit.
 fn keys() -> Vec<String> {
-    BINDINGS
+    let keymap = Keymap::defaults();
+    let keys: std::collections::BTreeSet<String> = Mode::ALL
         .iter()
-        .filter(|b| b.action != Action::Quit)
-        .flat_map(|b| b.keys.iter().filter_map(|(code, mods)| tmux_key(*code, *mods)))
-        .collect()
+        .flat_map(|mode| keymap.rows(*mode))
+        .filter(|row| row.action != Action::Quit)
+        .flat_map(|row| row.keys.iter())
+        .filter_map(|key| {
+            let event = key.event();
+            tmux_key(event.code, event.modifiers)
+        })
+        .collect();
+    keys.into_iter().collect()
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {

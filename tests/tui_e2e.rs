@@ -260,7 +260,7 @@ async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
 
         // Still alive and responsive.
         tmux.keys(&["?"]);
-        tmux.wait_for("keys · Esc closes");
+        tmux.wait_for("Esc closes");
         tmux.keys(&["Escape", "q"]);
         tmux.assert_restored();
         assert!(tmux.screen().contains("EXIT=0"));

@@ -10,6 +10,9 @@ use super::sign::Secret;
 use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
 use crate::text::clean_short;
 
+/// The detail of a connection that timed out: nothing answered at all.
+pub const NO_ANSWER: &str = "no answer";
+
 /// Listings are small (2,000 media are under 1 MiB); anything far larger is refused
 /// rather than held in memory.
 const MAX_LISTING_BYTES: usize = 32 * 1024 * 1024;
@@ -83,28 +86,11 @@ impl ClientConfig {
     pub fn host(&self) -> String {
         host_of(&self.api_url)
     }
-
-    /// What this configuration gives up, said on every run that uses it.
-    pub fn security_warnings(&self) -> Vec<String> {
-        let mut warnings = Vec::new();
-        if self.allow_unsigned {
-            warnings.push(
-                "warning: allow_unsigned is on: replies without Veriff's signature are accepted and cannot be told from forged ones".to_owned(),
-            );
-        }
-        if self.insecure_http && !is_loopback(&self.api_url) {
-            warnings.push(format!(
-                "warning: insecure_http is on: the API key, request signatures and documents travel in clear to {}",
-                self.host()
-            ));
-        }
-        warnings
-    }
 }
 
 /// Whether `url` names this machine (127.0.0.0/8, ::1 or localhost): the one place
 /// plain HTTP does not put credentials on a network.
-fn is_loopback(url: &Url) -> bool {
+pub fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match bare.parse::<std::net::IpAddr>() {
@@ -363,7 +349,7 @@ pub(super) fn transport_error(e: &reqwest::Error, url: &Url, timeout: Duration) 
     // connect timeout, not the request timeout, that would need raising.
     if e.is_connect() {
         let detail = if e.is_timeout() {
-            "no answer (raise --connect-timeout if the link is slow)".to_owned()
+            NO_ANSWER.to_owned()
         } else {
             innermost(e)
         };

@@ -31,24 +31,6 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
-impl Progress {
-    /// `512.0 KiB / 1.0 MiB (50%) at 512.0 KiB/s`, as the CLI and the status line
-    /// show it.
-    pub fn describe(&self, elapsed: std::time::Duration) -> String {
-        use crate::text::human_size;
-        let rate = human_size((self.received as f64 / elapsed.as_secs_f64().max(0.001)) as u64);
-        match self.total {
-            Some(total) if total > 0 => format!(
-                "{} / {} ({:.0}%) at {rate}/s",
-                human_size(self.received),
-                human_size(total),
-                self.received as f64 * 100.0 / total as f64
-            ),
-            _ => format!("{} at {rate}/s", human_size(self.received)),
-        }
-    }
-}
-
 /// Lets through at most ten progress reports a second, and always the last, each
 /// with the time since the first: what a person can read, not one per chunk.
 #[derive(Debug, Default)]
@@ -221,28 +203,4 @@ fn content_type(response: &Response) -> Option<String> {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-
-    #[test]
-    fn progress_reads_like_curl() {
-        let p = Progress {
-            received: 512 * 1024,
-            total: Some(1024 * 1024),
-        };
-        assert_eq!(
-            p.describe(Duration::from_secs(1)),
-            "512.0 KiB / 1.0 MiB (50%) at 512.0 KiB/s"
-        );
-        let p = Progress {
-            received: 10,
-            total: None,
-        };
-        assert_eq!(p.describe(Duration::from_secs(1)), "10 B at 10 B/s");
-    }
 }

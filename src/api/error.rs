@@ -18,7 +18,7 @@ pub enum ApiError {
     Http { status: u16, reason: String },
     #[error("could not connect to {host}: {detail}")]
     Connect { host: String, detail: String },
-    #[error("no complete reply within {0:?} (raise --timeout if the link is slow)")]
+    #[error("no complete reply within {0:?}")]
     Timeout(Duration),
     #[error("the connection failed: {0}")]
     Transport(String),
@@ -29,15 +29,15 @@ pub enum ApiError {
     #[error("the API redirected more than {MAX_REDIRECTS} times within its own host; giving up")]
     TooManyRedirects,
     #[error(
-        "the response is not signed (no x-hmac-signature): it cannot be told from a forged one, so it was refused and nothing was saved; if a proxy strips the header, set allow_unsigned = true or pass --allow-unsigned"
+        "the response is not signed (no x-hmac-signature): it cannot be told from a forged one, so it was refused and nothing was saved"
     )]
     Unsigned,
     #[error(
-        "refusing plain http:// to {host}: the API key, the replayable request signatures and the documents would travel in clear; use https://, or pass --insecure-http (insecure_http = true) if you must"
+        "refusing plain http:// to {host}: the API key, the replayable request signatures and the documents would travel in clear; use https://"
     )]
     Cleartext { host: String },
     #[error(
-        "the response signature does not match its body: the reply was altered on the way, or VERIFF_SHARED_SECRET is not this integration's secret"
+        "the response signature does not match its body: the reply was altered on the way, or the shared secret is not this integration's"
     )]
     BadSignature,
     #[error("could not read the API's reply: {0}")]
@@ -52,27 +52,41 @@ pub enum ApiError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
-impl ApiError {
-    /// Whether this failure says the credentials are wrong (no retry will help).
-    pub fn is_credentials(&self) -> bool {
-        matches!(self, ApiError::Veriff { code, .. } if credential_hint(code).is_some())
-    }
+/// What a failure means for the person looking at it, whatever its wording: the
+/// browser offers a retry, or points at the credentials, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The API key or shared secret is wrong: no retry will help.
+    Credentials,
+    /// No such session, attempt or media.
+    NotFound,
+    /// The network or the server failed; the same request may well succeed.
+    Retryable,
+    /// The reply was not Veriff's as sent (signature missing or wrong).
+    Integrity,
+    Other,
 }
 
-/// What to check for the credential codes Veriff documents.
-pub fn credential_hint(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "1801" => "the API key is missing: set VERIFF_API_KEY or pass --api-key",
-        "1802" => "the API key is not a UUID: check VERIFF_API_KEY",
-        "1803" => {
-            "this API key is unknown here: check VERIFF_API_KEY and that VERIFF_API_URL is the API URL of its integration"
+/// Veriff's credential codes ("Errors" in the API doc).
+const CREDENTIAL_CODES: [&str; 6] = ["1801", "1802", "1803", "1804", "1812", "1818"];
+
+impl ApiError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::Veriff { code, .. } if CREDENTIAL_CODES.contains(&code.as_str()) => ErrorKind::Credentials,
+            ApiError::Veriff { status, .. } | ApiError::Http { status, .. } => match status {
+                401 | 403 => ErrorKind::Credentials,
+                404 => ErrorKind::NotFound,
+                408 | 429 | 500..=599 => ErrorKind::Retryable,
+                _ => ErrorKind::Other,
+            },
+            ApiError::Connect { .. } | ApiError::Timeout(_) | ApiError::Transport(_) | ApiError::Truncated { .. } => {
+                ErrorKind::Retryable
+            }
+            ApiError::BadSignature | ApiError::Unsigned => ErrorKind::Integrity,
+            _ => ErrorKind::Other,
         }
-        "1804" => "the integration is not active: check it in Veriff's Customer Portal",
-        "1812" | "1818" => {
-            "the request signature was rejected: check VERIFF_SHARED_SECRET (the integration's shared secret, not its API key)"
-        }
-        _ => return None,
-    })
+    }
 }
 
 fn veriff_failure(status: u16, code: &str, message: &str) -> String {
@@ -80,10 +94,6 @@ fn veriff_failure(status: u16, code: &str, message: &str) -> String {
     if !message.is_empty() {
         text.push_str(": ");
         text.push_str(message);
-    }
-    if let Some(hint) = credential_hint(code) {
-        text.push_str(" — ");
-        text.push_str(hint);
     }
     text
 }
@@ -93,24 +103,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn credential_codes_say_what_to_check() {
-        let err = ApiError::Veriff {
-            status: 401,
-            code: "1818".into(),
-            message: "Signature does not match".into(),
+    fn failures_are_told_apart_by_kind() {
+        let veriff = |status, code: &str| ApiError::Veriff {
+            status,
+            code: code.into(),
+            message: "m".into(),
         };
-        let text = err.to_string();
-        assert!(text.contains("1818") && text.contains("HTTP 401"), "{text}");
-        assert!(text.contains("signature was rejected"), "{text}");
-        assert!(text.contains("check VERIFF_SHARED_SECRET"), "{text}");
-        assert!(err.is_credentials());
+        assert_eq!(veriff(401, "1818").kind(), ErrorKind::Credentials);
+        assert_eq!(veriff(400, "1802").kind(), ErrorKind::Credentials);
+        assert_eq!(veriff(404, "1102").kind(), ErrorKind::NotFound);
+        assert_eq!(veriff(500, "500").kind(), ErrorKind::Retryable);
+        let http = |status| ApiError::Http {
+            status,
+            reason: String::new(),
+        };
+        assert_eq!(http(502).kind(), ErrorKind::Retryable);
+        assert_eq!(http(403).kind(), ErrorKind::Credentials);
+        assert_eq!(ApiError::BadSignature.kind(), ErrorKind::Integrity);
+        assert_eq!(ApiError::Unsigned.kind(), ErrorKind::Integrity);
+        assert_eq!(ApiError::Timeout(Duration::from_secs(1)).kind(), ErrorKind::Retryable);
+        assert_eq!(ApiError::Parse("x".into()).kind(), ErrorKind::Other);
+        assert_eq!(veriff(401, "1818").to_string(), "Veriff error 1818 (HTTP 401): m");
+    }
 
-        let other = ApiError::Veriff {
-            status: 404,
-            code: "1404".into(),
-            message: "Not found".into(),
-        };
-        assert_eq!(other.to_string(), "Veriff error 1404 (HTTP 404): Not found");
-        assert!(!other.is_credentials());
+    #[test]
+    fn no_message_names_a_flag_or_a_variable() {
+        // Hints that do are added where messages are shown (config::describe_error).
+        for e in [
+            ApiError::Timeout(Duration::from_secs(1)),
+            ApiError::Unsigned,
+            ApiError::BadSignature,
+            ApiError::Cleartext { host: "h".into() },
+        ] {
+            let text = e.to_string();
+            assert!(!text.contains("--") && !text.contains("VERIFF_"), "{text}");
+        }
     }
 }

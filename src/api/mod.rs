@@ -9,9 +9,9 @@ pub mod model;
 pub mod names;
 mod sign;
 
-pub use client::{Client, ClientConfig, RetryPolicy, normalize_api_url};
+pub use client::{Client, ClientConfig, NO_ANSWER, RetryPolicy, is_loopback, normalize_api_url};
 pub use download::{Progress, ProgressThrottle, SaveAs};
-pub use error::{ApiError, credential_hint};
+pub use error::{ApiError, ErrorKind};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
 pub use sign::{Secret, Signer};
 

@@ -28,7 +28,7 @@ pub struct Cli {
 
     /// How to show image previews [auto: ask the terminal; halfblocks work everywhere].
     #[arg(long, value_enum, default_value_t, value_name = "PROTOCOL")]
-    pub image_protocol: crate::tui::preview::ImageProtocol,
+    pub image_protocol: crate::config::ImageProtocol,
 
     /// Let the mouse select and scroll (it then no longer selects text in the
     /// terminal; hold Shift for that in most terminals).
@@ -269,7 +269,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
 /// What the settings give up in safety, said on stderr on every run (the browser
 /// repeats it in its status line).
 fn warn_about(settings: &crate::config::Settings) {
-    for warning in settings.client.security_warnings() {
+    for warning in crate::config::security_warnings(&settings.client) {
         eprintln!("{warning}");
     }
 }

@@ -11,6 +11,7 @@ use super::{Command, GlobalArgs, Output, resolve};
 use crate::api::{
     ApiError, AttemptList, Client, DecisionResponse, MediaList, Progress, ProgressThrottle, SaveAs, model::plain_value,
 };
+use crate::config::describe_error;
 use crate::ids::find_id;
 use crate::text::{clean, human_duration, human_size};
 
@@ -62,22 +63,22 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     };
     let id = find_id(text).map_err(|e| e.to_string())?;
     let resolved = resolve(global).await?;
-    let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
+    let client = Client::new(resolved.settings.client.clone()).map_err(|e| describe_error(&e))?;
     match command {
         Command::Attempts { output, .. } => {
-            let list = client.session_attempts(&id).await.map_err(|e| e.to_string())?;
+            let list = client.session_attempts(&id).await.map_err(|e| describe_error(&e))?;
             print(&output, &list, attempts_table)
         }
         Command::SessionMedia { output, .. } => {
-            let list = client.session_media(&id).await.map_err(|e| e.to_string())?;
+            let list = client.session_media(&id).await.map_err(|e| describe_error(&e))?;
             print(&output, &list, media_table)
         }
         Command::Media { output, .. } => {
-            let list = client.attempt_media(&id).await.map_err(|e| e.to_string())?;
+            let list = client.attempt_media(&id).await.map_err(|e| describe_error(&e))?;
             print(&output, &list, media_table)
         }
         Command::Decision { output, .. } => {
-            let decision = client.session_decision(&id).await.map_err(|e| e.to_string())?;
+            let decision = client.session_decision(&id).await.map_err(|e| describe_error(&e))?;
             print(&output, &decision, decision_table)
         }
         Command::Download { output, force, .. } => {
@@ -217,7 +218,7 @@ async fn download(
     let mut throttle = ProgressThrottle::default();
     let on_progress = |p: Progress| {
         if show_progress && let Some(elapsed) = throttle.pass(&p) {
-            eprint!("\r\x1b[2K{}", p.describe(elapsed));
+            eprint!("\r\x1b[2K{}", crate::text::progress(p.received, p.total, elapsed));
         }
     };
     let work = async {
@@ -257,7 +258,7 @@ async fn download(
             "{} already exists; pass --force to overwrite it",
             path.display()
         )),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(describe_error(&e)),
     }
 }
 

@@ -3,18 +3,18 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::ids::find_id;
+use crate::ids::{SessionId, find_id};
 
 /// At most this many are kept.
 const KEEP: usize = 200;
 
 /// The remembered sessions; a missing or unreadable file is an empty history.
-pub fn load(path: &Path) -> Vec<String> {
+pub fn load(path: &Path) -> Vec<SessionId> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
     };
-    let mut sessions: Vec<String> = Vec::new();
-    for id in text.lines().filter_map(|line| find_id(line).ok()) {
+    let mut sessions: Vec<SessionId> = Vec::new();
+    for id in text.lines().filter_map(|line| find_id(line).ok().map(SessionId::from)) {
         if !sessions.contains(&id) && sessions.len() < KEEP {
             sessions.push(id);
         }
@@ -23,7 +23,7 @@ pub fn load(path: &Path) -> Vec<String> {
 }
 
 /// Replaces the file as a whole, so a crash never leaves half a history.
-pub fn save(path: &Path, sessions: &[String]) -> std::io::Result<()> {
+pub fn save(path: &Path, sessions: &[SessionId]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     crate::files::create_private_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
@@ -42,8 +42,8 @@ mod tests {
     fn round_trips_in_order_without_duplicates() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/history");
-        let a = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f".to_owned();
-        let b = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d".to_owned();
+        let a = SessionId::from("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f");
+        let b = SessionId::from("b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d");
         save(&path, &[b.clone(), a.clone()]).unwrap();
         assert_eq!(load(&path), vec![b.clone(), a.clone()]);
         std::fs::write(&path, format!("{a}\ngarbage\n{a}\n{b}\n")).unwrap();

@@ -1,11 +1,11 @@
 //! The terminal browser: [`app`] holds the state and the pure `update`, [`ui`] draws
-//! it, [`effects`] carries out what `update` asks for, [`runtime`] wires them to
-//! the terminal.
+//! it, [`effects`] carries out what `update` asks for, [`keymap`] says what every
+//! key does in every mode, [`runtime`] wires them to the terminal.
 
 pub mod app;
-mod effects;
+pub mod effects;
 mod history;
-pub mod keys;
+pub mod keymap;
 pub mod layout;
 pub mod preview;
 mod runtime;

@@ -12,20 +12,7 @@ use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
 use ratatui_image::protocol::halfblocks::Halfblocks;
 
-/// `--image-protocol`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ImageProtocol {
-    /// Ask the terminal (kitty, sixel, iTerm2), else halfblocks.
-    #[default]
-    Auto,
-    Kitty,
-    Sixel,
-    Iterm2,
-    /// Unicode half blocks: every terminal shows them, over any SSH link.
-    Halfblocks,
-    /// No previews.
-    None,
-}
+pub use crate::config::ImageProtocol;
 
 /// How previews are drawn.
 pub enum Renderer {

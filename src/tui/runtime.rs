@@ -15,74 +15,85 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use super::app::{Model, Msg, Overlay, update};
+use super::app::{Model, Msg, update};
 use super::effects::{Dirs, Effects};
-use super::keys::action_for;
+use super::keymap::Keymap;
 use super::preview::{ImageProtocol, Renderer};
 use super::ui::{self, Theme};
 use crate::api::Client;
-use crate::cli::{GlobalArgs, resolve};
-use crate::config::{self, process_env};
-use crate::ids::find_id;
+use crate::config::{self, Config, Settings, process_env};
+use crate::ids::SessionId;
+use crate::server::RunningServer;
 
 /// Frame rate of the spinner while something loads; nothing redraws otherwise.
 const TICK: Duration = Duration::from_millis(100);
 
-/// What the browser needs beyond the global options.
+/// What the browser needs beyond its settings.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    pub sessions: Vec<String>,
+    /// Sessions to open, first one selected.
+    pub sessions: Vec<SessionId>,
     pub image_protocol: ImageProtocol,
     pub mouse: bool,
+    /// Where the log goes [default: veriff-tui.log in the data dir].
+    pub log_file: Option<PathBuf>,
 }
 
-pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
-    // Refuse bad arguments before the screen changes.
-    let given = options
-        .sessions
-        .iter()
-        .map(|s| find_id(s).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let resolved = resolve(global).await?;
+/// Runs the browser with resolved `settings` until the person quits. `config` is
+/// the config file (for its profiles and keys), `None` in demo mode, where
+/// `demo` is the server the settings point at (kept running until the end).
+pub async fn run(
+    options: Options,
+    settings: Settings,
+    config: Option<Config>,
+    demo: Option<RunningServer>,
+) -> Result<(), String> {
+    // Refuse bad keys before the screen changes.
+    let keymap = match &config {
+        Some(config) if !config.file.keys.is_empty() => {
+            Keymap::with_overrides(&config.file.keys).map_err(|e| format!("{}: {e}", config.path.display()))?
+        }
+        _ => Keymap::defaults(),
+    };
     let env = process_env;
     let data_dir = config::data_dir(&env).unwrap_or_else(|| PathBuf::from("."));
     let _log = init_logging(
-        global
+        options
             .log_file
             .clone()
             .unwrap_or_else(|| data_dir.join("veriff-tui.log")),
     )?;
 
-    let demo = resolved.demo_server.as_ref();
-    let given = match demo {
-        Some(server) if given.is_empty() => server.featured_sessions().to_vec(),
-        _ => given,
+    let given = match &demo {
+        Some(server) if options.sessions.is_empty() => server
+            .featured_sessions()
+            .iter()
+            .map(|s| SessionId::from(s.as_str()))
+            .collect(),
+        _ => options.sessions.clone(),
     };
     let history = demo.is_none().then(|| data_dir.join("history"));
     let remembered = history.as_deref().map(super::history::load).unwrap_or_default();
     let dirs = Dirs {
-        download: resolved.settings.download_dir.clone(),
+        download: settings.download_dir.clone(),
         cache: config::cache_dir(&env).unwrap_or_else(|| std::env::temp_dir().join(config::APP_DIR)),
         history,
     };
-    let host = resolved.settings.client.host();
+    let host = settings.client.host();
     let host = if demo.is_some() {
         format!("demo server {host}")
     } else {
         host
     };
-    let mut model = Model::new(host, resolved.settings.profile.clone());
-    let profiles = resolved.config.map(|config| {
-        let current = resolved
-            .settings
-            .profile
-            .clone()
-            .map(|name| (name, resolved.settings.clone()));
+    let mut model = Model::new(host, settings.profile.clone());
+    let profiles = config.map(|config| {
+        let current = settings.profile.clone().map(|name| (name, settings.clone()));
         config::Profiles::new(config, current)
     });
     model.profiles = profiles.as_ref().map(config::Profiles::names).unwrap_or_default();
     model.previews_on = options.image_protocol != ImageProtocol::None;
-    model.security_warnings = resolved.settings.client.security_warnings();
+    model.security_warnings = crate::config::security_warnings(&settings.client);
+    model.keymap = std::sync::Arc::new(keymap);
     let (model, first) = model.start(given, remembered);
 
     tracing::info!("starting the browser");
@@ -90,7 +101,7 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     let theme = Theme::from_env();
     let mut model = model;
     let size = terminal.terminal.size().map_err(|e| e.to_string())?;
-    update(
+    let nothing = update(
         &mut model,
         Msg::Resize {
             width: size.width,
@@ -100,11 +111,11 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     // The first frame goes out before anything slower: building the HTTP client
     // (TLS set-up) and asking the terminal which image protocol it speaks.
     draw(&mut terminal.terminal, &model, &theme)?;
-    let client = Client::new(resolved.settings.client.clone()).map_err(|e| e.to_string())?;
+    let client = Client::new(settings.client.clone()).map_err(|e| crate::config::describe_error(&e))?;
     let (tx, rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(client, tx, dirs, profiles);
     // The first requests are on their way before the terminal is asked anything.
-    for cmd in first {
+    for cmd in first.into_iter().chain(nothing) {
         effects.run(cmd);
     }
     let renderer = super::preview::renderer(options.image_protocol);
@@ -112,6 +123,7 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     effects.set_renderer(renderer);
     let outcome = event_loop(terminal, model, theme, effects, rx, graphics).await;
     tracing::info!("leaving the browser");
+    drop(demo);
     outcome
 }
 
@@ -174,11 +186,11 @@ async fn event_loop(
 
     // Kitty, sixel and iTerm2 images live outside the cells ratatui diffs: when
     // what covers them changes, the screen is cleared so none stays behind.
-    let mut shown = (model.overlay.clone(), model.preview_key());
+    let mut shown = (model.overlay.mode(), model.preview_key());
     let mut dirty = false;
     while !model.quit {
         if dirty {
-            let now = (model.overlay.clone(), model.preview_key());
+            let now = (model.overlay.mode(), model.preview_key());
             if graphics && now != shown {
                 guard.terminal.clear().map_err(|e| e.to_string())?;
             }
@@ -190,7 +202,8 @@ async fn event_loop(
             event = events.next() => match event {
                 // Nothing to redraw for a key that does nothing, or the pointer moving.
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => {
-                    if model.overlay == Overlay::None && action_for(key).is_none() {
+                    let mode = model.overlay.mode();
+                    if !mode.takes_text() && model.keymap.action(mode, key).is_none() {
                         continue;
                     }
                     Msg::Key(key)

@@ -27,7 +27,7 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Pane::Sessions => match model.selected_session() {
             None => vec![],
             Some(id) => {
-                let mut lines = vec![field(theme, "session", id.to_owned())];
+                let mut lines = vec![field(theme, "session", id.to_string())];
                 match model.decisions.get(id) {
                     Some(Load::Ready(Some(d))) => {
                         lines.push(field(theme, "decision", opt(&d.status)));
@@ -37,7 +37,7 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                         lines.push(field(theme, "attempt", opt(&d.attempt_id)));
                     }
                     Some(Load::Ready(None)) => lines.push(field(theme, "decision", "none yet".into())),
-                    Some(Load::Failed(e)) => lines.push(field(theme, "decision", format!("failed: {e}"))),
+                    Some(Load::Failed(e)) => lines.push(field(theme, "decision", format!("failed: {}", e.message))),
                     _ => {}
                 }
                 lines
@@ -107,7 +107,7 @@ fn preview_box(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, key:
     let note = |text: String| Paragraph::new(Line::from(Span::styled(text, theme.dim()))).alignment(Alignment::Center);
     match model.previews.get(key) {
         Some(Load::Ready(image)) => frame.render_widget(Image::new(&image.0), area),
-        Some(Load::Failed(why)) => frame.render_widget(note(clean(why)).wrap(Wrap { trim: true }), area),
+        Some(Load::Failed(why)) => frame.render_widget(note(clean(&why.message)).wrap(Wrap { trim: true }), area),
         _ => frame.render_widget(note(format!("{} preview", super::spinner(model))), area),
     }
 }

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{Model, Overlay};
-use super::keys::{Action, BINDINGS};
+use super::keymap::Action;
 use crate::text::clean;
 pub use theme::Theme;
 
@@ -27,12 +27,12 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     panes::media(model, theme, frame, areas.panes[2]);
     details::details(model, theme, frame, areas.details);
     status_line(model, theme, frame, areas.status);
-    hint_bar(theme, frame, areas.hints);
+    hint_bar(model, theme, frame, areas.hints);
     match &model.overlay {
-        Overlay::Help => overlays::help(theme, frame),
-        Overlay::Prompt { input, error } => overlays::prompt(theme, frame, input, error.as_deref()),
+        Overlay::Help { scroll } => overlays::help(model, theme, frame, *scroll),
+        Overlay::Prompt { input, error } => overlays::prompt(model, theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
-        Overlay::Filter | Overlay::None => {}
+        Overlay::Filter { .. } | Overlay::None => {}
     }
 }
 
@@ -61,24 +61,25 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let line = if model.overlay == Overlay::Filter {
-        Line::from(vec![
-            Span::styled("filter media by context: /", theme.key()),
-            Span::raw(clean(&model.filter)),
-            Span::styled("█", theme.dim()),
-            Span::styled("  Enter keeps · Esc clears", theme.dim()),
-        ])
+    let line = if let Overlay::Filter { input } = &model.overlay {
+        let mut spans = vec![Span::styled(format!("filter {}: /", model.focus.name()), theme.key())];
+        spans.extend(overlays::edited_line(theme, input));
+        Line::from(spans)
     } else if let Some(transfer) = &model.transfer {
         Line::from(vec![
             Span::raw(format!("{} {} ", spinner(model), transfer.label)),
             Span::raw(transfer.progress.clone().unwrap_or_default()),
-            Span::styled("  Esc cancels", theme.dim()),
+            Span::styled(format!("  {} cancels", model.browse_key(Action::Cancel)), theme.dim()),
         ])
     } else if let Some(status) = &model.status {
         Line::from(Span::styled(clean(&status.text), theme.tone(status.tone)))
-    } else if !model.filter.is_empty() {
+    } else if !model.pane(model.focus).filter.is_empty() {
         Line::from(Span::styled(
-            format!("filter: {}  (Esc clears)", clean(&model.filter)),
+            format!(
+                "filter: {}  ({} clears)",
+                clean(&model.pane(model.focus).filter),
+                model.browse_key(Action::Cancel)
+            ),
             theme.dim(),
         ))
     } else {
@@ -87,29 +88,43 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// Key hints from the key table; help and quit are pinned to the right edge so
-/// a narrow terminal cuts the others, never those.
-fn hint_bar(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let pinned = |b: &&crate::tui::keys::Binding| matches!(b.action, Action::Help | Action::Quit);
-    let spans = |bindings: Vec<&crate::tui::keys::Binding>| {
+/// The hint bar of the mode keys are in, from its keymap: `key word` items,
+/// help and quit pinned right. Where the terminal is too narrow, whole items
+/// give way from the right; a word is never cut.
+fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rows = model.keymap.rows(model.overlay.mode());
+    let item = |row: &crate::tui::keymap::Row| {
+        let key = row.keys.first().map(ToString::to_string).unwrap_or_default();
+        let hint = row.hint.unwrap_or_default();
+        (key, hint)
+    };
+    let pinned = |row: &&crate::tui::keymap::Row| matches!(row.action, Action::Help | Action::Quit);
+    let hinted = || rows.iter().filter(|r| r.hint.is_some());
+    let width = |items: &[(String, &str)]| -> usize {
+        items
+            .iter()
+            .map(|(k, h)| 2 + Line::from(k.as_str()).width() + 1 + Line::from(*h).width())
+            .sum()
+    };
+    let right: Vec<_> = hinted().filter(pinned).map(item).collect();
+    let mut left: Vec<_> = hinted().filter(|r| !pinned(r)).map(item).collect();
+    let room = (area.width as usize).saturating_sub(width(&right));
+    while width(&left) > room {
+        left.pop();
+    }
+    let spans = |items: &[(String, &str)]| {
         let mut spans = Vec::new();
-        for binding in bindings {
-            if let Some(hint) = binding.hint {
-                let key = binding.label.split(' ').next().unwrap_or(binding.label);
-                spans.push(Span::raw("  "));
-                spans.push(Span::styled(key.to_owned(), theme.key()));
-                spans.push(Span::raw(format!(" {hint}")));
-            }
+        for (key, hint) in items {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(key.clone(), theme.key()));
+            spans.push(Span::raw(format!(" {hint}")));
         }
         Line::from(spans)
     };
-    let right = spans(BINDINGS.iter().filter(pinned).collect());
+    let right = spans(&right);
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right.width() as u16)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(spans(BINDINGS.iter().filter(|b| !pinned(b)).collect())),
-        left_area,
-    );
+    frame.render_widget(Paragraph::new(spans(&left)), left_area);
     frame.render_widget(Paragraph::new(right), right_area);
 }
 

@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::Theme;
 use crate::text::clean;
-use crate::tui::keys::BINDINGS;
+use crate::tui::app::{LineEdit, Model};
+use crate::tui::keymap::{Action, Mode};
 
 /// An overlay: a double-bordered box centred on the screen, cleared underneath.
 fn boxed(frame: &mut Frame, width: u16, height: u16, title: &str, body: Paragraph) {
@@ -27,38 +28,77 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     area
 }
 
-pub fn help(theme: &Theme, frame: &mut Frame) {
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:>10}  ", b.label), theme.key()),
-                Span::raw(b.help),
-            ])
-        })
-        .collect();
+/// Every mode's keys, from the live keymap, scrolled by `scroll` lines when the
+/// screen is shorter than the list.
+pub fn help(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) {
+    let mut lines: Vec<Line> = Vec::new();
+    for mode in Mode::ALL {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::from(Span::styled(mode.name(), theme.title())));
+        for row in model.keymap.rows(mode) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:>16}  ", row.label()), theme.key()),
+                Span::raw(row.desc),
+            ]));
+        }
+    }
+    let room = frame.area().height.saturating_sub(4).max(1) as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(room));
+    let more = lines.len() > room;
+    let title = if more {
+        format!(
+            " keys {}/{} · {} {} scroll · {} closes ",
+            scroll + 1,
+            lines.len() - room + 1,
+            model.key_for(Action::Down),
+            model.key_for(Action::Up),
+            model.key_for(Action::Cancel)
+        )
+    } else {
+        format!(" keys · {} closes ", model.key_for(Action::Cancel))
+    };
+    let height = lines.len().min(room) as u16 + 2;
     boxed(
         frame,
-        62,
-        lines.len() as u16 + 2,
-        " keys · Esc closes ",
-        Paragraph::new(lines),
+        72,
+        height,
+        &title,
+        Paragraph::new(lines).scroll((scroll as u16, 0)),
     );
 }
 
-pub fn prompt(theme: &Theme, frame: &mut Frame, input: &str, error: Option<&str>) {
+/// A line being edited, its cursor shown as a block.
+pub fn edited_line<'a>(theme: &Theme, input: &LineEdit) -> Vec<Span<'a>> {
+    let value = clean(input.value());
+    let cursor = input.0.cursor().min(value.chars().count());
+    let before: String = value.chars().take(cursor).collect();
+    let at: String = value.chars().skip(cursor).take(1).collect();
+    let after: String = value.chars().skip(cursor + 1).collect();
+    let at = if at.is_empty() { " ".to_owned() } else { at };
+    vec![
+        Span::raw(before),
+        Span::styled(at, theme.selected(true)),
+        Span::raw(after),
+    ]
+}
+
+pub fn prompt(model: &Model, theme: &Theme, frame: &mut Frame, input: &LineEdit, error: Option<&str>) {
+    let mut edited = vec![Span::styled("> ", theme.key())];
+    edited.extend(edited_line(theme, input));
     let mut lines = vec![
         Line::from("Paste a session id or a link containing one:"),
-        Line::from(vec![
-            Span::styled("> ", theme.key()),
-            Span::raw(clean(input)),
-            Span::styled("█", theme.dim()),
-        ]),
+        Line::from(edited),
     ];
     match error {
         Some(error) => lines.push(Line::from(Span::styled(clean(error), theme.error()))),
         None => lines.push(Line::from(Span::styled(
-            "Enter opens it · Esc closes · Ctrl-U clears",
+            format!(
+                "{} opens it · {} closes",
+                model.key_for(Action::Submit),
+                model.key_for(Action::Cancel)
+            ),
             theme.dim(),
         ))),
     }
@@ -71,7 +111,7 @@ pub fn prompt(theme: &Theme, frame: &mut Frame, input: &str, error: Option<&str>
     );
 }
 
-pub fn profiles(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
+pub fn profiles(model: &Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
     let lines: Vec<Line> = model
         .profiles
         .iter()
@@ -94,7 +134,7 @@ pub fn profiles(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame
         frame,
         44,
         lines.len() as u16 + 2,
-        " profile · Enter switches ",
+        &format!(" profile · {} switches ", model.key_for(Action::Submit)),
         Paragraph::new(lines),
     );
 }

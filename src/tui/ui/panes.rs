@@ -7,10 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{Theme, spinner};
+use crate::api::ErrorKind;
 use crate::api::model::Decision;
-use crate::ids::short;
 use crate::text::{clean, human_duration, human_size};
-use crate::tui::app::{Load, MediaView, Model, Pane};
+use crate::tui::app::{Failure, Load, MediaView, Model, Pane};
+use crate::tui::keymap::Action;
 
 fn block<'a>(model: &Model, theme: &Theme, pane: Pane, title: String) -> Block<'a> {
     let focused = model.focus == pane;
@@ -20,13 +21,18 @@ fn block<'a>(model: &Model, theme: &Theme, pane: Pane, title: String) -> Block<'
         .title(Span::styled(title, theme.title()))
 }
 
-/// `name N/M`, 1-based, as every pane titles itself.
-fn counted(name: &str, cursor: usize, len: usize) -> String {
-    if len == 0 {
-        format!(" {name} 0/0 ")
+/// `name N/M`, 1-based, as every pane titles itself, and `/filter` while one is set.
+fn counted(model: &Model, pane: Pane, len: usize) -> String {
+    let state = model.pane(pane);
+    let mut title = if len == 0 {
+        format!(" {} 0/0 ", pane.name())
     } else {
-        format!(" {name} {}/{len} ", cursor + 1)
+        format!(" {} {}/{len} ", pane.name(), state.cursor + 1)
+    };
+    if !state.filter.is_empty() {
+        title.push_str(&format!("/{} ", clean(&state.filter)));
     }
+    title
 }
 
 /// A message in place of a list: loading, empty, or an error with how to retry.
@@ -38,12 +44,18 @@ fn placeholder(frame: &mut Frame, area: Rect, block: Block, lines: Vec<Line>) {
     frame.render_widget(paragraph, area);
 }
 
-fn failed<'a>(theme: &Theme, error: &str) -> Vec<Line<'a>> {
+/// A failure in place of a list, with the way out its kind offers.
+fn failed<'a>(model: &Model, theme: &Theme, failure: &Failure) -> Vec<Line<'a>> {
+    let way_out = match failure.kind {
+        ErrorKind::Credentials => "check the API key and shared secret of this profile".to_owned(),
+        ErrorKind::NotFound => "check the id".to_owned(),
+        _ => format!("{} retries", model.browse_key(Action::Reload)),
+    };
     vec![
         Line::default(),
-        Line::from(Span::styled(clean(error), theme.error())),
+        Line::from(Span::styled(clean(&failure.message), theme.error())),
         Line::default(),
-        Line::from(Span::styled("r retries", theme.dim())),
+        Line::from(Span::styled(way_out, theme.dim())),
     ]
 }
 
@@ -67,12 +79,12 @@ fn window<'a>(
     len: usize,
     row: impl Fn(usize) -> Row<'a>,
 ) {
-    let i = pane as usize;
     let visible = area.height.saturating_sub(2) as usize;
-    let cursor = model.cursors[i];
+    let state = model.pane(pane);
+    let cursor = state.cursor;
     // The model keeps the cursor in view; this also holds on a frame drawn before
     // the model heard of a resize.
-    let mut offset = model.offsets[i].min(cursor);
+    let mut offset = state.offset.min(cursor);
     if visible > 0 && cursor >= offset + visible {
         offset = cursor + 1 - visible;
     }
@@ -89,11 +101,14 @@ fn window<'a>(
 }
 
 pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let len = model.sessions.len();
-    let cursor = model.cursors[Pane::Sessions as usize];
-    let block = block(model, theme, Pane::Sessions, counted("sessions", cursor, len));
-    if len == 0 {
-        let hint = Line::from(Span::styled("a adds a session", theme.dim()));
+    let visible = model.visible_sessions();
+    let len = visible.len();
+    let block = block(model, theme, Pane::Sessions, counted(model, Pane::Sessions, len));
+    if model.sessions.is_empty() {
+        let hint = Line::from(Span::styled(
+            format!("{} adds a session", model.browse_key(Action::AddSession)),
+            theme.dim(),
+        ));
         return placeholder(
             frame,
             area,
@@ -101,8 +116,16 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             vec![Line::default(), Line::from("no sessions"), hint],
         );
     }
+    if len == 0 {
+        return placeholder(
+            frame,
+            area,
+            block,
+            vec![Line::default(), Line::from("no session matches the filter")],
+        );
+    }
     let row = |i: usize| {
-        let id = &model.sessions[i];
+        let id = visible[i];
         let decision = match model.decisions.get(id) {
             Some(Load::Loading(_)) => Span::raw(spinner(model)),
             Some(Load::Ready(Some(Decision {
@@ -112,7 +135,7 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Some(Load::Failed(_)) => Span::styled("error", theme.error()),
             None => Span::raw(""),
         };
-        Row::new(vec![Line::from(short(id).to_owned()), Line::from(decision)])
+        Row::new(vec![Line::from(id.short().to_owned()), Line::from(decision)])
     };
     window(
         model,
@@ -140,9 +163,8 @@ fn when(created: Option<&str>, narrow: bool) -> String {
 }
 
 pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let cursor = model.cursors[Pane::Attempts as usize];
-    let list = model.attempt_list();
-    let mut title = counted("attempts", cursor, list.len());
+    let list = model.visible_attempts();
+    let mut title = counted(model, Pane::Attempts, list.len());
     match model.session_attempts() {
         None if model.sessions.is_empty() => {
             return placeholder(frame, area, block(model, theme, Pane::Attempts, title), vec![]);
@@ -156,11 +178,16 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 frame,
                 area,
                 block(model, theme, Pane::Attempts, title),
-                failed(theme, e),
+                failed(model, theme, e),
             );
         }
-        Some(Load::Ready(list)) if list.is_empty() => {
-            let lines = vec![Line::default(), Line::from("no attempts")];
+        Some(Load::Ready(all)) if list.is_empty() => {
+            let why = if all.is_empty() {
+                "no attempts"
+            } else {
+                "no attempt matches the filter"
+            };
+            let lines = vec![Line::default(), Line::from(why)];
             return placeholder(frame, area, block(model, theme, Pane::Attempts, title), lines);
         }
         Some(Load::Ready(_)) => {}
@@ -168,7 +195,7 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let narrow = area.width < 44;
     let time_width = if narrow { 11 } else { 16 };
     let row = |i: usize| {
-        let attempt = &list[i];
+        let attempt = list[i];
         let status = attempt.status.as_deref().unwrap_or("?");
         Row::new(vec![
             Line::from(when(attempt.created_time.as_deref(), narrow)),
@@ -191,12 +218,8 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 pub fn media(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let cursor = model.cursors[Pane::Media as usize];
     let rows = model.visible_media();
-    let mut title = counted("media", cursor, rows.len());
-    if !model.filter.is_empty() {
-        title.push_str(&format!("/{} ", clean(&model.filter)));
-    }
+    let mut title = counted(model, Pane::Media, rows.len());
     let (provisional, total) = match model.media_view() {
         MediaView::Empty(why) => {
             return placeholder(
@@ -211,7 +234,12 @@ pub fn media(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             return placeholder(frame, area, block(model, theme, Pane::Media, title), loading(model));
         }
         MediaView::Failed(e) => {
-            return placeholder(frame, area, block(model, theme, Pane::Media, title), failed(theme, e));
+            return placeholder(
+                frame,
+                area,
+                block(model, theme, Pane::Media, title),
+                failed(model, theme, e),
+            );
         }
         MediaView::Ready { list, provisional } => (provisional, list.len()),
     };

@@ -10,7 +10,6 @@ use ratatui::style::{Color, Modifier};
 use super::{Theme, view};
 use crate::api::{Attempt, MediaList};
 use crate::tui::app::{Cmd, Load, Model, Msg, Pane, update};
-use crate::tui::keys::BINDINGS;
 
 const SESSION: &str = "f04bdb47-d3be-4b28-b028-a652feb060b5";
 const SEED_STANDARD: &str = include_str!("../../../tests/fixtures/seed_standard.json");
@@ -29,7 +28,7 @@ fn attempts() -> Vec<Attempt> {
 /// A model opened on one session of three attempts, the newest with `media`.
 fn model_with(media: Result<MediaList, String>, width: u16, height: u16) -> Model {
     let (mut model, cmds) = Model::new("stationapi.veriff.com".into(), None).start(vec![SESSION.into()], vec![]);
-    update(&mut model, Msg::Resize { width, height });
+    let _ = update(&mut model, Msg::Resize { width, height });
     let mut replies = Vec::new();
     for cmd in &cmds {
         match cmd {
@@ -54,12 +53,12 @@ fn model_with(media: Result<MediaList, String>, width: u16, height: u16) -> Mode
         if let Cmd::LoadMedia { attempt, req, .. } = cmd
             && attempt.starts_with("a3")
         {
-            update(
+            let _ = update(
                 &mut model,
                 Msg::MediaLoaded {
                     attempt,
                     req,
-                    result: media.clone(),
+                    result: media.clone().map_err(crate::tui::app::Failure::from),
                 },
             );
         }
@@ -216,7 +215,7 @@ fn a_long_list_renders_only_what_fits_and_titles_the_position() {
     let list: MediaList = serde_json::from_value(serde_json::json!({"images": items})).unwrap();
     let mut model = model_with(Ok(list), 80, 24);
     model.focus = Pane::Media;
-    update(
+    let _ = update(
         &mut model,
         Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
     );
@@ -227,17 +226,24 @@ fn a_long_list_renders_only_what_fits_and_titles_the_position() {
 }
 
 #[test]
-fn the_help_lists_every_binding_of_the_key_table() {
+fn the_help_lists_every_row_of_the_live_keymap_scrolling_when_taller_than_the_screen() {
     let mut model = model_with(Ok(seed(SEED_STANDARD)), 100, 30);
-    model.overlay = crate::tui::app::Overlay::Help;
-    let screen = text(render(&model, COLOR, 100, 30).backend().buffer());
-    for binding in BINDINGS {
-        assert!(
-            screen.contains(binding.help),
-            "help is missing {:?}:\n{screen}",
-            binding.help
-        );
+    let mut seen = String::new();
+    for scroll in 0..80 {
+        model.overlay = crate::tui::app::Overlay::Help { scroll };
+        seen.push_str(&text(render(&model, COLOR, 100, 30).backend().buffer()));
     }
+    for mode in crate::tui::keymap::Mode::ALL {
+        for row in model.keymap.rows(mode) {
+            assert!(seen.contains(row.desc), "help is missing {:?}", row.desc);
+            assert!(seen.contains(&row.label()), "help is missing {:?}", row.label());
+        }
+    }
+    // Taller than the screen: the first frame says it scrolls, and does not show the end.
+    model.overlay = crate::tui::app::Overlay::Help { scroll: 0 };
+    let first = text(render(&model, COLOR, 100, 30).backend().buffer());
+    assert!(first.contains("j k scroll"), "{first}");
+    assert!(!first.contains("switch to it"), "{first}");
 }
 
 #[test]
@@ -261,7 +267,7 @@ fn a_halfblocks_preview_of_the_selected_image_fills_its_box() {
     let mut model = model_with(Ok(seed(SEED_STANDARD)), 120, 36);
     model.previews_on = true;
     model.focus = Pane::Media;
-    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 36 });
     let key = model.preview_key().expect("the media pane has focus and a selection");
     let face = include_bytes!("../../../assets/demo/face.jpg");
     let size = ratatui::layout::Size::new(key.width, key.height);
@@ -269,7 +275,7 @@ fn a_halfblocks_preview_of_the_selected_image_fills_its_box() {
     let drawn = image.0.size();
     assert_eq!(drawn.height, key.height, "a portrait fills the box's height");
     let req = loading_req(&model, &key);
-    update(
+    let _ = update(
         &mut model,
         Msg::PreviewReady {
             key: key.clone(),
@@ -306,10 +312,10 @@ fn a_preview_that_cannot_be_made_says_why_in_its_box() {
     let mut model = model_with(Ok(seed(SEED_VIDEO_ONLY)), 120, 36);
     model.previews_on = true;
     model.focus = Pane::Media;
-    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 36 });
     let key = model.preview_key().unwrap();
     let req = loading_req(&model, &key);
-    update(
+    let _ = update(
         &mut model,
         Msg::PreviewReady {
             key,

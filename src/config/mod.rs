@@ -9,8 +9,28 @@ use serde::Deserialize;
 
 use crate::api::{ClientConfig, Secret, normalize_api_url};
 
+mod hints;
+mod keys;
+pub use hints::{describe_error, hint, security_warnings};
+pub use keys::KeyOverrides;
+
 pub const DEFAULT_API_URL: &str = "https://stationapi.veriff.com";
 pub const APP_DIR: &str = "veriff-tui";
+
+/// `--image-protocol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ImageProtocol {
+    /// Ask the terminal (kitty, sixel, iTerm2), else halfblocks.
+    #[default]
+    Auto,
+    Kitty,
+    Sixel,
+    Iterm2,
+    /// Unicode half blocks: every terminal shows them, over any SSH link.
+    Halfblocks,
+    /// No previews.
+    None,
+}
 
 /// What the command line and its environment variables said (clap merges the two,
 /// flag first). The shared secret has no flag on purpose: it would show in `ps`.
@@ -54,6 +74,9 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// The browser's key overrides, checked when the browser starts.
+    #[serde(default)]
+    pub keys: KeyOverrides,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,7 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use super::*;
+use crate::api::Progress;
 use crate::api::{Attempt, MediaList};
 
 const S1: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -73,7 +77,7 @@ fn attempts_loaded(model: &mut Model, session: &str, req: ReqId, attempts: Vec<A
 
 fn media_loaded(model: &mut Model, cmds: &[Cmd], attempt: &str, list: MediaList) {
     let req = req_of(cmds, &format!("media {attempt}"));
-    update(
+    let _ = update(
         model,
         Msg::MediaLoaded {
             attempt: attempt.into(),
@@ -117,7 +121,7 @@ fn the_sessions_media_stand_in_for_the_newest_attempt_until_its_own_list_arrives
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
     assert_eq!(model.media_view(), MediaView::Loading);
     let req = req_of(&cmds, &format!("session-media {S1}"));
-    update(
+    let _ = update(
         &mut model,
         Msg::SessionMediaLoaded {
             session: S1.into(),
@@ -208,7 +212,7 @@ fn a_reply_to_a_superseded_request_is_dropped() {
     assert!(matches!(model.session_attempts(), Some(Load::Loading(r)) if *r == fresh));
     let refetch = attempts_loaded(&mut model, S1, fresh, vec![attempt("a3", "approved")]);
     let new_media = req_of(&refetch, "media a3");
-    update(
+    let _ = update(
         &mut model,
         Msg::MediaLoaded {
             attempt: "a3".into(),
@@ -217,7 +221,7 @@ fn a_reply_to_a_superseded_request_is_dropped() {
         },
     );
     assert_eq!(model.media_view(), MediaView::Loading, "stale media reply dropped");
-    update(
+    let _ = update(
         &mut model,
         Msg::MediaLoaded {
             attempt: "a3".into(),
@@ -252,18 +256,18 @@ fn cursor_keys_stay_in_bounds_and_page() {
     model.list_rows = 10;
     model.focus = Pane::Media;
     press(&mut model, "k");
-    assert_eq!(model.cursors[2], 0);
+    assert_eq!(model.pane(Pane::Media).cursor, 0);
     press(&mut model, "G");
-    assert_eq!(model.cursors[2], 49);
-    assert_eq!(model.offsets[2], 40, "the last page is in view");
-    update(&mut model, key(KeyCode::PageUp));
-    assert_eq!(model.cursors[2], 39);
+    assert_eq!(model.pane(Pane::Media).cursor, 49);
+    assert_eq!(model.pane(Pane::Media).offset, 40, "the last page is in view");
+    let _ = update(&mut model, key(KeyCode::PageUp));
+    assert_eq!(model.pane(Pane::Media).cursor, 39);
     press(&mut model, "g");
-    assert_eq!((model.cursors[2], model.offsets[2]), (0, 0));
-    update(&mut model, key(KeyCode::PageDown));
-    assert_eq!(model.cursors[2], 10);
+    assert_eq!((model.pane(Pane::Media).cursor, model.pane(Pane::Media).offset), (0, 0));
+    let _ = update(&mut model, key(KeyCode::PageDown));
+    assert_eq!(model.pane(Pane::Media).cursor, 10);
     press(&mut model, "jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
-    assert_eq!(model.cursors[2], 49);
+    assert_eq!(model.pane(Pane::Media).cursor, 49);
 }
 
 #[test]
@@ -273,11 +277,11 @@ fn panes_change_with_tab_h_l_and_enter() {
     assert_eq!(model.focus, Pane::Sessions);
     press(&mut model, "h");
     assert_eq!(model.focus, Pane::Sessions);
-    update(&mut model, key(KeyCode::Enter));
+    let _ = update(&mut model, key(KeyCode::Enter));
     assert_eq!(model.focus, Pane::Attempts);
-    update(&mut model, key(KeyCode::Tab));
+    let _ = update(&mut model, key(KeyCode::Tab));
     assert_eq!(model.focus, Pane::Media);
-    update(
+    let _ = update(
         &mut model,
         Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
     );
@@ -290,8 +294,9 @@ fn selecting_another_session_loads_it_and_starts_its_attempts_at_the_top() {
     press(&mut model, "j");
     model.focus = Pane::Sessions;
     let cmds = press(&mut model, "j");
-    assert_eq!(model.selected_session(), Some(S2));
-    assert_eq!(model.cursors, [1, 0, 0]);
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S2));
+    let cursors: Vec<usize> = Pane::ALL.iter().map(|p| model.pane(*p).cursor).collect();
+    assert_eq!(cursors, [1, 0, 0]);
     req_of(&cmds, &format!("attempts {S2}"));
     // S2's decision was already asked for at start.
     assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadDecision { .. })));
@@ -304,16 +309,16 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
     let (mut model, _) = opened();
     press(&mut model, "a");
     press(&mut model, "hello");
-    update(&mut model, key(KeyCode::Enter));
+    let _ = update(&mut model, key(KeyCode::Enter));
     match &model.overlay {
         Overlay::Prompt { error: Some(error), .. } => assert!(error.contains("no Veriff id"), "{error}"),
         other => panic!("prompt should stay open with a reason: {other:?}"),
     }
-    update(
+    let _ = update(
         &mut model,
         Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)),
     );
-    update(
+    let _ = update(
         &mut model,
         Msg::Paste(format!(
             "https://station.veriff.com/verifications/{}\n",
@@ -331,15 +336,15 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
 #[test]
 fn a_paste_outside_the_prompt_opens_it_with_the_text() {
     let (mut model, _) = opened();
-    update(&mut model, Msg::Paste("link".into()));
+    let _ = update(&mut model, Msg::Paste("link".into()));
     assert_eq!(
         model.overlay,
         Overlay::Prompt {
-            input: "link".into(),
+            input: LineEdit(tui_input::Input::new("link".into())),
             error: None
         }
     );
-    update(&mut model, key(KeyCode::Esc));
+    let _ = update(&mut model, key(KeyCode::Esc));
     assert_eq!(model.overlay, Overlay::None);
 }
 
@@ -359,7 +364,7 @@ fn sessions_are_removed_only_from_the_sessions_pane() {
 fn errors_show_in_place_with_the_way_to_retry() {
     let (mut model, cmds) = opened();
     let req = req_of(&cmds, "media a3");
-    update(
+    let _ = update(
         &mut model,
         Msg::MediaLoaded {
             attempt: "a3".into(),
@@ -367,7 +372,7 @@ fn errors_show_in_place_with_the_way_to_retry() {
             result: Err("HTTP 502 Bad Gateway".into()),
         },
     );
-    assert_eq!(model.media_view(), MediaView::Failed("HTTP 502 Bad Gateway"));
+    assert_eq!(model.media_view(), MediaView::Failed(&"HTTP 502 Bad Gateway".into()));
     let status = model.status.clone().unwrap();
     assert_eq!(status.tone, Tone::Error);
     assert!(
@@ -401,7 +406,8 @@ fn save_and_save_all_ask_for_the_right_files_and_esc_cancels() {
         items,
         &vec![TransferItem {
             media_id: "m-face-1".into(),
-            name_parts: vec!["c0ffee00".into(), "face".into(), "m-face-1".into()]
+            name_parts: vec!["c0ffee00".into(), "face".into(), "m-face-1".into()],
+            mimetype: Some("image/jpeg".into()),
         }]
     );
     assert!(press(&mut model, "S").is_empty(), "one transfer at a time");
@@ -440,7 +446,7 @@ fn transfer_progress_and_outcome_reach_the_status_line() {
         received: 50,
         total: Some(100),
     };
-    update(
+    let _ = update(
         &mut model,
         Msg::TransferProgress {
             id: *id,
@@ -462,7 +468,7 @@ fn transfer_progress_and_outcome_reach_the_status_line() {
     );
     assert!(model.animating());
     let path = PathBuf::from("/dl/x.jpg");
-    update(
+    let _ = update(
         &mut model,
         Msg::TransferDone {
             id: *id,
@@ -482,14 +488,15 @@ fn the_filter_narrows_media_by_context_and_esc_clears_it() {
         "a3",
         media_list(&["document-front", "face", "face-pre"]),
     );
+    model.focus = Pane::Media;
     press(&mut model, "/");
     press(&mut model, "FACE");
     assert_eq!(model.visible_media().len(), 2);
-    update(&mut model, key(KeyCode::Enter));
+    let _ = update(&mut model, key(KeyCode::Enter));
     assert_eq!(model.overlay, Overlay::None);
-    assert_eq!(model.filter, "FACE");
+    assert_eq!(model.pane(Pane::Media).filter, "FACE");
     press(&mut model, "/");
-    update(&mut model, key(KeyCode::Esc));
+    let _ = update(&mut model, key(KeyCode::Esc));
     assert_eq!(model.visible_media().len(), 3);
 }
 
@@ -505,10 +512,14 @@ fn y_copies_the_id_of_what_is_selected() {
 fn help_opens_and_closes_and_quit_quits() {
     let (mut model, _) = opened();
     press(&mut model, "?");
-    assert_eq!(model.overlay, Overlay::Help);
+    assert_eq!(model.overlay, Overlay::Help { scroll: 0 });
     press(&mut model, "j");
-    assert_eq!(model.cursors[1], 0, "keys do not leak through the help");
-    update(&mut model, key(KeyCode::Esc));
+    assert_eq!(
+        model.pane(Pane::Attempts).cursor,
+        0,
+        "keys do not leak through the help"
+    );
+    let _ = update(&mut model, key(KeyCode::Esc));
     assert_eq!(model.overlay, Overlay::None);
     press(&mut model, "q");
     assert!(model.quit);
@@ -521,7 +532,7 @@ fn nothing_animates_when_everything_is_loaded() {
     let (_, start) = Model::new("h".into(), None).start(vec![S1.into()], vec![]);
     let decision = req_of(&start, &format!("decision {S1}"));
     model.decisions.insert(S1.into(), Load::Loading(decision));
-    update(
+    let _ = update(
         &mut model,
         Msg::DecisionLoaded {
             session: S1.into(),
@@ -590,7 +601,7 @@ fn p_switches_profile_and_everything_is_fetched_again() {
             .iter()
             .any(|c| matches!(c, Cmd::LoadDecision { session, .. } if session == S2))
     );
-    update(
+    let _ = update(
         &mut model,
         Msg::MediaLoaded {
             attempt: "a2".into(),
@@ -632,7 +643,7 @@ fn preview_cmds(cmds: &[Cmd]) -> Vec<(&str, (u16, u16), ReqId)> {
 fn previews_follow_the_media_cursor_at_the_current_size() {
     let (mut model, cmds) = opened();
     model.previews_on = true;
-    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 36 });
     media_loaded(&mut model, &cmds, "a3", media_list(&["document-front", "face"]));
     assert!(
         model.preview_key().is_none(),
@@ -659,7 +670,7 @@ fn previews_follow_the_media_cursor_at_the_current_size() {
         width: size.0,
         height: size.1,
     };
-    update(
+    let _ = update(
         &mut model,
         Msg::PreviewReady {
             key: old.clone(),
@@ -670,7 +681,7 @@ fn previews_follow_the_media_cursor_at_the_current_size() {
     assert!(!model.previews.contains_key(&old));
 
     let key = model.preview_key().unwrap();
-    update(
+    let _ = update(
         &mut model,
         Msg::PreviewReady {
             key: key.clone(),
@@ -696,7 +707,7 @@ fn previews_follow_the_media_cursor_at_the_current_size() {
 #[test]
 fn with_previews_off_nothing_is_fetched() {
     let (mut model, cmds) = opened();
-    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 36 });
     media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
     assert!(preview_cmds(&press(&mut model, "lj")).is_empty());
     assert!(model.preview_key().is_none());
@@ -714,42 +725,42 @@ fn a_click_focuses_and_selects_and_the_wheel_scrolls_the_pane_under_it() {
         })
     };
     let (mut model, cmds) = opened();
-    update(&mut model, Msg::Resize { width: 100, height: 30 });
+    let _ = update(&mut model, Msg::Resize { width: 100, height: 30 });
     media_loaded(&mut model, &cmds, "a2", media_list(&["x"]));
     let panes = crate::tui::layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).panes;
 
     // The second attempt row: one below the top border, plus one.
-    update(
+    let _ = update(
         &mut model,
         mouse(MouseEventKind::Down(MouseButton::Left), panes[1].x + 3, panes[1].y + 2),
     );
     assert_eq!(model.focus, Pane::Attempts);
     assert_eq!(model.selected_attempt().unwrap().id, "a2");
     // Below the last row: nothing changes.
-    update(
+    let _ = update(
         &mut model,
         mouse(MouseEventKind::Down(MouseButton::Left), panes[1].x + 3, panes[1].y + 9),
     );
     assert_eq!(model.selected_attempt().unwrap().id, "a2");
 
-    update(
+    let _ = update(
         &mut model,
         mouse(MouseEventKind::ScrollUp, panes[0].x + 2, panes[0].y + 5),
     );
     assert_eq!(model.focus, Pane::Sessions);
-    update(
+    let _ = update(
         &mut model,
         mouse(MouseEventKind::ScrollDown, panes[0].x + 2, panes[0].y + 5),
     );
-    assert_eq!(model.selected_session(), Some(S2));
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S2));
 
     // With an overlay open the mouse does nothing underneath it.
     press(&mut model, "?");
-    update(
+    let _ = update(
         &mut model,
         mouse(MouseEventKind::ScrollUp, panes[0].x + 2, panes[0].y + 5),
     );
-    assert_eq!(model.selected_session(), Some(S2));
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S2));
 }
 
 #[test]
@@ -771,7 +782,7 @@ fn a_session_whose_attempts_arrived_while_unselected_prefetches_when_selected() 
 fn a_click_on_a_panes_bottom_border_selects_nothing() {
     use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let (mut model, cmds) = opened();
-    update(&mut model, Msg::Resize { width: 100, height: 30 });
+    let _ = update(&mut model, Msg::Resize { width: 100, height: 30 });
     let many: Vec<String> = (0..50).map(|i| format!("c{i}")).collect();
     media_loaded(
         &mut model,
@@ -788,9 +799,13 @@ fn a_click_on_a_panes_bottom_border_selects_nothing() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    update(&mut model, click(media.y + media.height - 1));
-    assert_eq!(model.cursors[2], 0, "the border is not a row");
-    update(&mut model, click(media.y + media.height - 2));
-    assert_eq!(model.cursors[2], media.height as usize - 3, "the last visible row");
-    assert_eq!(model.offsets[2], 0, "nothing scrolled");
+    let _ = update(&mut model, click(media.y + media.height - 1));
+    assert_eq!(model.pane(Pane::Media).cursor, 0, "the border is not a row");
+    let _ = update(&mut model, click(media.y + media.height - 2));
+    assert_eq!(
+        model.pane(Pane::Media).cursor,
+        media.height as usize - 3,
+        "the last visible row"
+    );
+    assert_eq!(model.pane(Pane::Media).offset, 0, "nothing scrolled");
 }

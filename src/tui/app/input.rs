@@ -1,0 +1,393 @@
+//! Keys, pastes and the mouse: each key is looked up in the keymap of the mode the
+//! screen is in; in the prompt and the filter, keys no row claims edit the line.
+
+use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use tui_input::backend::crossterm::to_input_request;
+
+use super::model::{LineEdit, Model, Overlay, Pane, Status};
+use super::msg::{Cmd, TransferKind};
+use crate::ids::find_id;
+use crate::tui::keymap::{Action, Mode};
+use crate::tui::layout;
+
+pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let mode = model.overlay.mode();
+    let action = model.keymap.action(mode, key);
+    match (mode, action) {
+        (_, Some(Action::Quit)) => {
+            model.quit = true;
+            Vec::new()
+        }
+        (Mode::Browse, Some(action)) => act(model, action),
+        (Mode::Browse, None) => Vec::new(),
+        (Mode::Prompt, action) => prompt_key(model, key, action),
+        (Mode::Filter, action) => filter_key(model, key, action),
+        (Mode::Help, action) => {
+            help_key(model, action);
+            Vec::new()
+        }
+        (Mode::Profiles, action) => profiles_key(model, action),
+    }
+}
+
+fn edit(input: &mut LineEdit, key: KeyEvent) -> bool {
+    to_input_request(&Event::Key(key))
+        .and_then(|request| input.0.handle(request))
+        .is_some_and(|changed| changed.value)
+}
+
+fn prompt_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    match action {
+        Some(Action::Cancel) => model.overlay = Overlay::None,
+        Some(Action::Submit) => return submit_prompt(model),
+        _ => {
+            if let Overlay::Prompt { input, error } = &mut model.overlay
+                && edit(input, key)
+            {
+                *error = None;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn filter_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    let pane = model.focus;
+    match action {
+        Some(Action::Cancel) => {
+            model.pane_mut(pane).filter.clear();
+            model.overlay = Overlay::None;
+        }
+        Some(Action::Submit) => model.overlay = Overlay::None,
+        _ => {
+            if let Overlay::Filter { input } = &mut model.overlay
+                && edit(input, key)
+            {
+                let text = input.value().to_owned();
+                set_filter(model, pane, text);
+            }
+        }
+    }
+    // The selection may have changed under the filter: what it shows is loaded.
+    filtered(model, pane)
+}
+
+/// The pane's filter becomes `text`; its cursor starts over at the first match.
+fn set_filter(model: &mut Model, pane: Pane, text: String) {
+    let state = model.pane_mut(pane);
+    state.filter = text;
+    state.cursor = 0;
+    state.offset = 0;
+}
+
+/// After a pane's rows changed by filtering: what is now selected is asked for.
+fn filtered(model: &mut Model, pane: Pane) -> Vec<Cmd> {
+    match pane {
+        Pane::Sessions => {
+            let cursor = model.pane(Pane::Sessions).cursor;
+            model.select_session(cursor)
+        }
+        Pane::Attempts => model.attempt_selected(),
+        Pane::Media => Vec::new(),
+    }
+}
+
+fn help_key(model: &mut Model, action: Option<Action>) {
+    let Overlay::Help { scroll } = &mut model.overlay else {
+        return;
+    };
+    let page = model.list_rows.max(1);
+    match action {
+        Some(Action::Down) => *scroll += 1,
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Action::PageDown | Action::HalfPageDown) => *scroll += page,
+        Some(Action::PageUp | Action::HalfPageUp) => *scroll = scroll.saturating_sub(page),
+        Some(Action::First) => *scroll = 0,
+        // The view stops at the bottom whatever the number.
+        Some(Action::Last) => *scroll = usize::MAX / 2,
+        Some(Action::Cancel | Action::Help) => model.overlay = Overlay::None,
+        _ => {}
+    }
+}
+
+fn profiles_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+    let Overlay::Profiles { cursor } = &mut model.overlay else {
+        return Vec::new();
+    };
+    match action {
+        Some(Action::Down) => *cursor = (*cursor + 1).min(model.profiles.len().saturating_sub(1)),
+        Some(Action::Up) => *cursor = cursor.saturating_sub(1),
+        Some(Action::Submit) => {
+            let chosen = model.profiles.get(*cursor).cloned();
+            model.overlay = Overlay::None;
+            if let Some(name) = chosen {
+                model.status = Some(Status::info(format!("switching to profile {name}…")));
+                model.switching = Some(name.clone());
+                return vec![Cmd::SwitchProfile(name)];
+            }
+        }
+        Some(Action::Cancel) => model.overlay = Overlay::None,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A click focuses the pane under it and selects the row; the wheel moves the
+/// selection of the pane under the pointer.
+pub(super) fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Cmd> {
+    if !model.overlay.is_none() {
+        return Vec::new();
+    }
+    let (width, height) = model.size;
+    let panes = layout::areas(ratatui::layout::Rect::new(0, 0, width, height)).panes;
+    let at = ratatui::layout::Position::new(mouse.column, mouse.row);
+    let Some(index) = panes.iter().position(|area| area.contains(at)) else {
+        return Vec::new();
+    };
+    let pane = Pane::ALL[index];
+    match mouse.kind {
+        MouseEventKind::ScrollDown => {
+            model.focus = pane;
+            move_cursor(model, 1)
+        }
+        MouseEventKind::ScrollUp => {
+            model.focus = pane;
+            move_cursor(model, -1)
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            model.focus = pane;
+            // Rows lie between the top and bottom borders.
+            let row = (mouse.row - panes[index].y) as usize;
+            if row == 0 || row + 1 >= panes[index].height as usize {
+                return Vec::new();
+            }
+            let state = model.pane(pane);
+            let target = state.offset + row - 1;
+            if target >= model.pane_len(pane) {
+                return Vec::new();
+            }
+            let delta = target as isize - state.cursor as isize;
+            move_cursor(model, delta)
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
+    let text = text.replace(['\r', '\n'], " ");
+    let insert = |input: &mut LineEdit| {
+        for c in text.chars() {
+            input.0.handle(tui_input::InputRequest::InsertChar(c));
+        }
+    };
+    match &mut model.overlay {
+        Overlay::Prompt { input, error } => {
+            insert(input);
+            *error = None;
+        }
+        Overlay::Filter { input } => {
+            insert(input);
+            let (pane, value) = (model.focus, input.value().to_owned());
+            set_filter(model, pane, value);
+            return filtered(model, pane);
+        }
+        // A link pasted anywhere else is most likely a session to open.
+        Overlay::None | Overlay::Help { .. } | Overlay::Profiles { .. } => {
+            let mut input = LineEdit::default();
+            insert(&mut input);
+            model.overlay = Overlay::Prompt { input, error: None };
+        }
+    }
+    Vec::new()
+}
+
+fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
+    let Overlay::Prompt { input, error } = &mut model.overlay else {
+        return Vec::new();
+    };
+    match find_id(input.value()) {
+        Ok(id) => {
+            let id = crate::ids::SessionId::from(id);
+            model.overlay = Overlay::None;
+            model.sessions.retain(|s| *s != id);
+            model.sessions.insert(0, id.clone());
+            // The new session must be visible to be selected.
+            model.pane_mut(Pane::Sessions).filter.clear();
+            model.focus = Pane::Attempts;
+            model.status = Some(Status::info(format!("opened session {}", id.short())));
+            let mut cmds = model.select_session(0);
+            cmds.push(model.history_cmd());
+            cmds
+        }
+        Err(e) => {
+            *error = Some(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
+    let page = model.list_rows.max(1) as isize;
+    match action {
+        Action::Down => move_cursor(model, 1),
+        Action::Up => move_cursor(model, -1),
+        Action::HalfPageDown => move_cursor(model, (page / 2).max(1)),
+        Action::HalfPageUp => move_cursor(model, -(page / 2).max(1)),
+        Action::PageDown => move_cursor(model, page),
+        Action::PageUp => move_cursor(model, -page),
+        Action::First => move_cursor(model, isize::MIN / 2),
+        Action::Last => move_cursor(model, isize::MAX / 2),
+        Action::NextPane => {
+            model.focus = match model.focus {
+                Pane::Sessions => Pane::Attempts,
+                _ => Pane::Media,
+            };
+            Vec::new()
+        }
+        Action::PrevPane => {
+            model.focus = match model.focus {
+                Pane::Media => Pane::Attempts,
+                _ => Pane::Sessions,
+            };
+            Vec::new()
+        }
+        Action::Enter => match model.focus {
+            Pane::Sessions => {
+                model.focus = Pane::Attempts;
+                Vec::new()
+            }
+            Pane::Attempts => {
+                model.focus = Pane::Media;
+                Vec::new()
+            }
+            Pane::Media => super::transfer::start_transfer(model, TransferKind::Open),
+        },
+        Action::Open => super::transfer::start_transfer(model, TransferKind::Open),
+        Action::Save => super::transfer::start_transfer(model, TransferKind::Save),
+        Action::SaveAll => super::transfer::start_transfer(model, TransferKind::SaveAll),
+        Action::AddSession => {
+            model.overlay = Overlay::Prompt {
+                input: LineEdit::default(),
+                error: None,
+            };
+            Vec::new()
+        }
+        Action::RemoveSession => remove_session(model),
+        Action::Reload => model.reload(),
+        Action::Filter => {
+            let current = model.pane(model.focus).filter.clone();
+            model.overlay = Overlay::Filter {
+                input: LineEdit(tui_input::Input::new(current)),
+            };
+            Vec::new()
+        }
+        Action::Copy => copy_selected(model),
+        Action::Profiles => {
+            if let Some(name) = &model.switching {
+                // One at a time: switches finishing out of order would leave the
+                // title naming one integration while requests go to another.
+                model.status = Some(Status::info(format!("still switching to profile {name}…")));
+            } else if model.profiles.is_empty() {
+                model.status = Some(Status::info(
+                    "no profiles: add [profiles.NAME] tables to the config file",
+                ));
+            } else {
+                let current = model
+                    .profile
+                    .as_ref()
+                    .and_then(|p| model.profiles.iter().position(|n| n == p));
+                model.overlay = Overlay::Profiles {
+                    cursor: current.unwrap_or(0),
+                };
+            }
+            Vec::new()
+        }
+        Action::Help => {
+            model.overlay = Overlay::Help { scroll: 0 };
+            Vec::new()
+        }
+        Action::Quit => {
+            model.quit = true;
+            Vec::new()
+        }
+        Action::Cancel => cancel(model),
+        // Prompt and overlay actions mean nothing while browsing.
+        Action::Submit => Vec::new(),
+    }
+}
+
+/// Esc while browsing: a running transfer stops first, then the focused pane's
+/// filter clears.
+fn cancel(model: &mut Model) -> Vec<Cmd> {
+    if let Some(transfer) = model.transfer.take() {
+        model.status = Some(Status::info(format!(
+            "cancelled {}; nothing partial left behind",
+            transfer.label
+        )));
+        return vec![Cmd::CancelTransfer { id: transfer.id }];
+    }
+    let pane = model.focus;
+    if model.pane(pane).filter.is_empty() {
+        return Vec::new();
+    }
+    set_filter(model, pane, String::new());
+    filtered(model, pane)
+}
+
+pub(super) fn move_cursor(model: &mut Model, delta: isize) -> Vec<Cmd> {
+    let pane = model.focus;
+    let len = model.pane_len(pane);
+    if len == 0 {
+        return Vec::new();
+    }
+    let before = model.pane(pane).cursor;
+    let after = (before as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+    if after == before {
+        return Vec::new();
+    }
+    model.pane_mut(pane).cursor = after;
+    match pane {
+        Pane::Sessions => model.select_session(after),
+        Pane::Attempts => model.attempt_selected(),
+        Pane::Media => Vec::new(),
+    }
+}
+
+fn remove_session(model: &mut Model) -> Vec<Cmd> {
+    if model.focus != Pane::Sessions {
+        model.status = Some(Status::info(format!(
+            "{} removes a session: go to the sessions pane first ({})",
+            model.browse_key(Action::RemoveSession),
+            model.browse_key(Action::PrevPane)
+        )));
+        return Vec::new();
+    }
+    let Some(removed) = model.selected_session().cloned() else {
+        return Vec::new();
+    };
+    let index = model.pane(Pane::Sessions).cursor;
+    model.sessions.retain(|s| *s != removed);
+    model.attempts.remove(&removed);
+    model.decisions.remove(&removed);
+    model.session_media.remove(&removed);
+    model.status = Some(Status::info(format!("removed session {}", removed.short())));
+    let last = model.visible_sessions().len().saturating_sub(1);
+    let mut cmds = model.select_session(index.min(last));
+    cmds.push(model.history_cmd());
+    cmds
+}
+
+fn copy_selected(model: &mut Model) -> Vec<Cmd> {
+    let id = match model.focus {
+        Pane::Sessions => model.selected_session().map(|s| s.to_string()),
+        Pane::Attempts => model.selected_attempt().map(|a| a.id.clone()),
+        Pane::Media => model.selected_media().map(|(_, m)| m.id.clone()),
+    };
+    match id {
+        Some(id) => {
+            model.status = Some(Status::success(format!("copied {id}")));
+            vec![Cmd::Copy(id)]
+        }
+        None => Vec::new(),
+    }
+}

@@ -1,0 +1,383 @@
+//! The browser's state, and the read-only questions the view and `update` ask of
+//! it. Nothing here changes the model.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::msg::{Failure, Load, PreviewKey, ReqId};
+use crate::api::{Attempt, Decision, Media, MediaKind, MediaList};
+use crate::ids::{AttemptId, SessionId};
+use crate::tui::keymap::{Action, Keymap, Mode};
+use crate::tui::preview::PreviewImage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Pane {
+    Sessions,
+    Attempts,
+    Media,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Sessions, Pane::Attempts, Pane::Media];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Sessions => "sessions",
+            Pane::Attempts => "attempts",
+            Pane::Media => "media",
+        }
+    }
+}
+
+/// Where a pane's cursor is, which row is at its top, and what it is filtered by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaneState {
+    pub cursor: usize,
+    /// First visible row, kept so the cursor stays in view.
+    pub offset: usize,
+    /// Rows shown are those containing this text (case-insensitive).
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Overlay {
+    #[default]
+    None,
+    /// The help, scrolled this many lines.
+    Help { scroll: usize },
+    /// Adding a session: the line being edited, and why the last try was refused.
+    Prompt { input: LineEdit, error: Option<String> },
+    /// Typing the focused pane's filter (the filter itself lives in its
+    /// [`PaneState`], so the pane follows as it is typed).
+    Filter { input: LineEdit },
+    /// Choosing a config profile: the highlighted one.
+    Profiles { cursor: usize },
+}
+
+impl Overlay {
+    /// The keymap mode the overlay puts keys in.
+    pub fn mode(&self) -> Mode {
+        match self {
+            Overlay::None => Mode::Browse,
+            Overlay::Help { .. } => Mode::Help,
+            Overlay::Prompt { .. } => Mode::Prompt,
+            Overlay::Filter { .. } => Mode::Filter,
+            Overlay::Profiles { .. } => Mode::Profiles,
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Overlay::None)
+    }
+}
+
+/// A line of text being typed, edited by a maintained line editor (cursor
+/// movement, word deletion, paste).
+#[derive(Debug, Clone, Default)]
+pub struct LineEdit(pub tui_input::Input);
+
+impl LineEdit {
+    pub fn value(&self) -> &str {
+        self.0.value()
+    }
+}
+
+impl PartialEq for LineEdit {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.value() == other.0.value() && self.0.cursor() == other.0.cursor()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Status {
+    pub fn info(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            tone: Tone::Info,
+        }
+    }
+    pub fn success(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            tone: Tone::Success,
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Status {
+        Status {
+            text: text.into(),
+            tone: Tone::Error,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub id: ReqId,
+    pub kind: super::msg::TransferKind,
+    pub label: String,
+    /// e.g. `1.2 MiB / 3.4 MiB (35%) at 2.0 MiB/s`, once bytes flow.
+    pub progress: Option<String>,
+}
+
+/// What the media pane shows for the current selection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MediaView<'a> {
+    /// Nothing to show (no session, or no attempts).
+    Empty(&'static str),
+    Loading,
+    Failed(&'a Failure),
+    /// `provisional`: the session's media standing in for its newest attempt's
+    /// until that attempt's own list arrives.
+    Ready {
+        list: &'a MediaList,
+        provisional: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Most recently added first; the history file keeps this order.
+    pub sessions: Vec<SessionId>,
+    pub focus: Pane,
+    pub panes: HashMap<Pane, PaneState>,
+    pub list_rows: usize,
+    /// The terminal's size, for finding what a click hit.
+    pub size: (u16, u16),
+    /// Cells the preview may fill; (0, 0) when previews are off.
+    pub preview_size: (u16, u16),
+    pub previews_on: bool,
+    /// Encoded previews, by media and size.
+    pub previews: HashMap<PreviewKey, Load<PreviewImage>>,
+    pub attempts: HashMap<SessionId, Load<Vec<Attempt>>>,
+    pub decisions: HashMap<SessionId, Load<Option<Decision>>>,
+    pub session_media: HashMap<SessionId, Load<MediaList>>,
+    pub media: HashMap<AttemptId, Load<MediaList>>,
+    pub overlay: Overlay,
+    pub status: Option<Status>,
+    pub transfer: Option<Transfer>,
+    pub spinner: usize,
+    pub quit: bool,
+    /// Shown in the title bar.
+    pub host: String,
+    pub profile: Option<String>,
+    /// The config file's profiles, for `p`.
+    pub profiles: Vec<String>,
+    /// The profile being switched to, until the effects confirm.
+    pub switching: Option<String>,
+    /// What the settings give up in safety (unsigned replies, plain HTTP): marked in
+    /// the title, said in full in the status line at start.
+    pub security_warnings: Vec<String>,
+    /// The keys, after the user's overrides: dispatch, hints and help read it.
+    pub keymap: Arc<Keymap>,
+    pub(super) next_req: ReqId,
+}
+
+impl Model {
+    pub fn new(host: String, profile: Option<String>) -> Model {
+        Model {
+            sessions: Vec::new(),
+            focus: Pane::Sessions,
+            panes: Pane::ALL.into_iter().map(|p| (p, PaneState::default())).collect(),
+            list_rows: 10,
+            size: (80, 24),
+            preview_size: (0, 0),
+            previews_on: false,
+            previews: HashMap::new(),
+            attempts: HashMap::new(),
+            decisions: HashMap::new(),
+            session_media: HashMap::new(),
+            media: HashMap::new(),
+            overlay: Overlay::None,
+            status: None,
+            transfer: None,
+            spinner: 0,
+            quit: false,
+            host,
+            profile,
+            profiles: Vec::new(),
+            switching: None,
+            security_warnings: Vec::new(),
+            keymap: Arc::new(Keymap::defaults()),
+            next_req: 1,
+        }
+    }
+
+    pub fn pane(&self, pane: Pane) -> &PaneState {
+        &self.panes[&pane]
+    }
+
+    pub fn pane_mut(&mut self, pane: Pane) -> &mut PaneState {
+        self.panes.get_mut(&pane).expect("every pane has a state")
+    }
+
+    /// The first key of `action` where keys go now, for status texts (`r retries`).
+    pub fn key_for(&self, action: Action) -> String {
+        self.keymap.label(self.overlay.mode(), action)
+    }
+
+    /// The same, as browsing binds it (for texts shown while browsing resumes).
+    pub fn browse_key(&self, action: Action) -> String {
+        self.keymap.label(Mode::Browse, action)
+    }
+
+    /// The sessions shown: all, or those matching the sessions pane's filter (by
+    /// id or decision).
+    pub fn visible_sessions(&self) -> Vec<&SessionId> {
+        let needle = self.pane(Pane::Sessions).filter.to_lowercase();
+        self.sessions
+            .iter()
+            .filter(|id| {
+                let decision = match self.decisions.get(*id) {
+                    Some(Load::Ready(Some(d))) => d.status.as_deref().unwrap_or_default(),
+                    _ => "",
+                };
+                matches(&needle, &[id.as_str(), decision])
+            })
+            .collect()
+    }
+
+    pub fn selected_session(&self) -> Option<&SessionId> {
+        self.visible_sessions().get(self.pane(Pane::Sessions).cursor).copied()
+    }
+
+    pub fn session_attempts(&self) -> Option<&Load<Vec<Attempt>>> {
+        self.attempts.get(self.selected_session()?)
+    }
+
+    /// Every attempt of the selected session, newest first.
+    pub fn attempt_list(&self) -> &[Attempt] {
+        match self.session_attempts() {
+            Some(Load::Ready(list)) => list,
+            _ => &[],
+        }
+    }
+
+    /// The attempts shown: all, or those matching the attempts pane's filter (by
+    /// status, id or date).
+    pub fn visible_attempts(&self) -> Vec<&Attempt> {
+        let needle = self.pane(Pane::Attempts).filter.to_lowercase();
+        self.attempt_list()
+            .iter()
+            .filter(|a| {
+                matches(
+                    &needle,
+                    &[
+                        &a.id,
+                        a.status.as_deref().unwrap_or_default(),
+                        a.created_time.as_deref().unwrap_or_default(),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    pub fn selected_attempt(&self) -> Option<&Attempt> {
+        self.visible_attempts().get(self.pane(Pane::Attempts).cursor).copied()
+    }
+
+    pub fn media_view(&self) -> MediaView<'_> {
+        let Some(session) = self.selected_session() else {
+            return MediaView::Empty("no session");
+        };
+        let newest = self.attempt_list().first().map(|a| &a.id);
+        let on_newest = newest.is_none() || newest == self.selected_attempt().map(|a| &a.id);
+        let stand_in = match self.session_media.get(session) {
+            Some(Load::Ready(list)) if on_newest => Some(MediaView::Ready {
+                list,
+                provisional: true,
+            }),
+            _ => None,
+        };
+        match self.attempts.get(session) {
+            Some(Load::Ready(list)) if list.is_empty() => MediaView::Empty("no attempts"),
+            Some(Load::Ready(_)) => {
+                let Some(attempt) = self.selected_attempt() else {
+                    return MediaView::Empty("no attempt matches the filter");
+                };
+                match self.media.get(attempt.id.as_str()) {
+                    Some(Load::Ready(list)) => MediaView::Ready {
+                        list,
+                        provisional: false,
+                    },
+                    Some(Load::Failed(e)) => MediaView::Failed(e),
+                    _ => stand_in.unwrap_or(MediaView::Loading),
+                }
+            }
+            Some(Load::Failed(_)) => MediaView::Empty("no attempts loaded"),
+            _ => stand_in.unwrap_or(MediaView::Loading),
+        }
+    }
+
+    /// The media rows shown: images then videos in the API's order, filtered by
+    /// context.
+    pub fn visible_media(&self) -> Vec<(MediaKind, &Media)> {
+        match self.media_view() {
+            MediaView::Ready { list, .. } => {
+                let needle = self.pane(Pane::Media).filter.to_lowercase();
+                list.items()
+                    .filter(|(_, m)| matches(&needle, &[m.context.as_deref().unwrap_or_default()]))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn selected_media(&self) -> Option<(MediaKind, &Media)> {
+        self.visible_media().get(self.pane(Pane::Media).cursor).copied()
+    }
+
+    pub fn pane_len(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Sessions => self.visible_sessions().len(),
+            Pane::Attempts => self.visible_attempts().len(),
+            Pane::Media => self.visible_media().len(),
+        }
+    }
+
+    /// Whether anything on screen animates (so the runtime sends ticks).
+    pub fn animating(&self) -> bool {
+        let loading = |l: Option<&Load<_>>| matches!(l, Some(Load::Loading(_)));
+        let session = self.selected_session();
+        self.transfer.is_some()
+            || matches!(self.media_view(), MediaView::Loading)
+            || self
+                .preview_key()
+                .is_some_and(|k| matches!(self.previews.get(&k), Some(Load::Loading(_))))
+            || session.is_some_and(|s| {
+                matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
+            })
+    }
+
+    /// The preview the screen shows now: the selected media at the current size,
+    /// while the media pane has focus.
+    pub fn preview_key(&self) -> Option<PreviewKey> {
+        let (width, height) = self.preview_size;
+        if !self.previews_on || self.focus != Pane::Media || width < 4 || height < 2 {
+            return None;
+        }
+        let (_, media) = self.selected_media()?;
+        Some(PreviewKey {
+            media: media.id.as_str().into(),
+            width,
+            height,
+        })
+    }
+}
+
+/// Whether any of `fields` contains `needle` (already lower-case); an empty needle
+/// matches everything.
+fn matches(needle: &str, fields: &[&str]) -> bool {
+    needle.is_empty() || fields.iter().any(|f| f.to_lowercase().contains(needle))
+}

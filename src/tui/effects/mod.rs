@@ -1,0 +1,389 @@
+//! Carries out what `update` asks for. Every request runs on its own tokio task and
+//! reports back as a [`Msg`]; nothing here blocks the UI task.
+//!
+//! The contract: every command the model waits on (see [`Cmd`]) gets exactly one
+//! reply — its result, its error, or "cancelled" when the work is aborted (a
+//! superseded preview, an Esc'd transfer) or its task panics. [`Answer`] holds
+//! that promise: whatever way the work's future ends, the reply goes out once.
+
+mod transfer;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::AbortHandle;
+
+use super::app::{Cmd, Failure, Msg, PreviewKey};
+use super::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
+use crate::api::Client;
+use crate::config::{Profiles, process_env};
+
+/// Background media loads in flight at once: enough to fill a session's attempts
+/// in a round trip or two without hammering the API.
+const BACKGROUND_LOADS: usize = 4;
+
+/// How long the cursor must rest on a media before its preview is fetched.
+const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// Where files go.
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    pub download: PathBuf,
+    /// Files fetched only to be opened.
+    pub cache: PathBuf,
+    /// `None` in demo mode: demo sessions are not remembered.
+    pub history: Option<PathBuf>,
+}
+
+/// The API in use and where its files go: replaced as a whole by a profile switch.
+type Target = (Client, Arc<Dirs>);
+
+/// The one reply owed for a piece of work. Sent by [`Answer::send`]; if the work
+/// is dropped first (aborted, or unwinding from a panic) it is sent as a failure,
+/// so the model never waits forever.
+struct Answer<T, F: FnOnce(Result<T, Failure>) -> Msg> {
+    tx: mpsc::UnboundedSender<Msg>,
+    reply: Option<F>,
+    _result: std::marker::PhantomData<fn(T)>,
+}
+
+impl<T, F: FnOnce(Result<T, Failure>) -> Msg> Answer<T, F> {
+    fn new(tx: mpsc::UnboundedSender<Msg>, reply: F) -> Self {
+        Answer {
+            tx,
+            reply: Some(reply),
+            _result: std::marker::PhantomData,
+        }
+    }
+
+    fn send(mut self, result: Result<T, Failure>) {
+        if let Some(reply) = self.reply.take() {
+            let _ = self.tx.send(reply(result));
+        }
+    }
+}
+
+impl<T, F: FnOnce(Result<T, Failure>) -> Msg> Drop for Answer<T, F> {
+    fn drop(&mut self) {
+        if let Some(reply) = self.reply.take() {
+            let why = if std::thread::panicking() {
+                "failed unexpectedly (a bug: the log has the details)"
+            } else {
+                "cancelled"
+            };
+            let _ = self.tx.send(reply(Err(Failure::cancelled(why))));
+        }
+    }
+}
+
+pub struct Effects {
+    /// Only ever locked to clone out or replace, never across an await.
+    target: Arc<RwLock<Target>>,
+    profiles: Option<Arc<Profiles>>,
+    tx: mpsc::UnboundedSender<Msg>,
+    background: Arc<Semaphore>,
+    transfers: HashMap<u64, AbortHandle>,
+    display: bool,
+    /// `None` with `--image-protocol none`.
+    renderer: Option<Arc<Renderer>>,
+    /// Verified bytes of recent previews: a resize re-encodes and `o` opens them
+    /// without a second download.
+    preview_bytes: Arc<ByteCache>,
+    /// The preview being fetched or waiting out its debounce.
+    preview_task: Option<AbortHandle>,
+    /// The newest preview asked for: an older one still waiting to decode gives up.
+    preview_wanted: Arc<AtomicU64>,
+    /// History saves asked for, and the newest one written.
+    history_saves: u64,
+    history_written: Arc<std::sync::Mutex<u64>>,
+}
+
+impl Effects {
+    pub fn new(client: Client, tx: mpsc::UnboundedSender<Msg>, dirs: Dirs, profiles: Option<Profiles>) -> Effects {
+        Effects {
+            target: Arc::new(RwLock::new((client, Arc::new(dirs)))),
+            profiles: profiles.map(Arc::new),
+            tx,
+            background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
+            transfers: HashMap::new(),
+            display: has_display(),
+            renderer: None,
+            preview_bytes: Arc::new(ByteCache::default()),
+            preview_task: None,
+            preview_wanted: Arc::default(),
+            history_saves: 0,
+            history_written: Arc::default(),
+        }
+        .purging_the_cache()
+    }
+
+    /// Files fetched only to be opened are identity documents: gone after a day.
+    fn purging_the_cache(self) -> Effects {
+        let (_, dirs) = self.target();
+        tokio::task::spawn_blocking(move || {
+            let Ok(entries) = std::fs::read_dir(&dirs.cache) else {
+                return;
+            };
+            let day = Duration::from_secs(24 * 60 * 60);
+            for entry in entries.flatten() {
+                let old = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day));
+                if old && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        });
+        self
+    }
+
+    /// Previews start once the terminal's image protocol is known (`None`: off).
+    pub fn set_renderer(&mut self, renderer: Option<Renderer>) {
+        self.renderer = renderer.map(Arc::new);
+    }
+
+    /// Whether opening shows the file (a display exists) or saves it instead.
+    pub fn set_display(&mut self, display: bool) {
+        self.display = display;
+    }
+
+    fn target(&self) -> Target {
+        self.target.read().expect("effects target lock").clone()
+    }
+
+    /// Runs `work` on its own task and answers with `reply` exactly once; a
+    /// `background` one first waits for a turn behind the concurrency limit.
+    fn spawn_answered<T: Send + 'static>(
+        &self,
+        background: bool,
+        work: impl Future<Output = Result<T, Failure>> + Send + 'static,
+        reply: impl FnOnce(Result<T, Failure>) -> Msg + Send + 'static,
+    ) -> AbortHandle {
+        let limit = background.then(|| self.background.clone());
+        let answer = Answer::new(self.tx.clone(), reply);
+        tokio::spawn(async move {
+            let _permit = match limit {
+                Some(limit) => limit.acquire_owned().await.ok(),
+                None => None,
+            };
+            answer.send(work.await);
+        })
+        .abort_handle()
+    }
+
+    pub fn run(&mut self, cmd: Cmd) {
+        let (client, dirs) = self.target();
+        match cmd {
+            Cmd::LoadAttempts { session, req } => {
+                let id = session.clone();
+                let work = async move {
+                    let list = client.session_attempts(&id).await?;
+                    Ok(list.verifications)
+                };
+                self.spawn_answered(false, api(work), move |result| Msg::AttemptsLoaded {
+                    session,
+                    req,
+                    result,
+                });
+            }
+            Cmd::LoadDecision {
+                session,
+                req,
+                background,
+            } => {
+                let id = session.clone();
+                let work = async move { Ok(client.session_decision(&id).await?.verification) };
+                self.spawn_answered(background, api(work), move |result| Msg::DecisionLoaded {
+                    session,
+                    req,
+                    result,
+                });
+            }
+            Cmd::LoadSessionMedia { session, req } => {
+                let id = session.clone();
+                let work = async move { client.session_media(&id).await };
+                self.spawn_answered(false, api(work), move |result| Msg::SessionMediaLoaded {
+                    session,
+                    req,
+                    result,
+                });
+            }
+            Cmd::LoadMedia {
+                attempt,
+                req,
+                background,
+            } => {
+                let id = attempt.clone();
+                let work = async move { client.attempt_media(&id).await };
+                self.spawn_answered(background, api(work), move |result| Msg::MediaLoaded {
+                    attempt,
+                    req,
+                    result,
+                });
+            }
+            Cmd::Transfer {
+                id,
+                kind,
+                folder,
+                items,
+            } => {
+                let job = transfer::Job {
+                    client,
+                    dirs,
+                    tx: self.tx.clone(),
+                    id,
+                    display: self.display,
+                    previewed: self.preview_bytes.clone(),
+                };
+                let work = async move { job.run(kind, folder, items).await };
+                let task = self.spawn_answered(false, work, move |result| Msg::TransferDone { id, result });
+                self.transfers.retain(|_, handle| !handle.is_finished());
+                self.transfers.insert(id, task);
+            }
+            Cmd::CancelTransfer { id } => {
+                // Aborting drops the download future, which deletes its temporary
+                // file; the transfer then answers as cancelled.
+                if let Some(handle) = self.transfers.remove(&id) {
+                    handle.abort();
+                }
+            }
+            Cmd::Copy(text) => {
+                // OSC 52: the terminal (and tmux, with set-clipboard on) puts it on
+                // the clipboard of the machine the person sits at, over SSH too.
+                let copy = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
+                if let Err(e) = crossterm::execute!(std::io::stdout(), copy) {
+                    tracing::warn!("copy to clipboard failed: {e}");
+                }
+            }
+            Cmd::SaveHistory(sessions) => self.save_history(&dirs, sessions),
+            Cmd::Preview { key, req, video } => self.preview(client, key, req, video),
+            Cmd::SwitchProfile(profile) => self.switch_profile(profile, dirs),
+        }
+    }
+
+    fn save_history(&mut self, dirs: &Dirs, sessions: Vec<crate::ids::SessionId>) {
+        let Some(path) = dirs.history.clone() else { return };
+        // Saves run on blocking threads in any order; the newest list wins.
+        self.history_saves += 1;
+        let this = self.history_saves;
+        let written = self.history_written.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut written = written.lock().expect("history lock");
+            if *written > this {
+                return;
+            }
+            if let Err(e) = super::history::save(&path, &sessions) {
+                tracing::warn!("cannot save session history to {}: {e}", path.display());
+            }
+            *written = this;
+        });
+    }
+
+    fn preview(&mut self, client: Client, key: PreviewKey, req: u64, video: Option<String>) {
+        let renderer = self.renderer.clone();
+        // Debounce: while the cursor moves, each new preview replaces the last
+        // before it costs a download (the replaced one answers as cancelled).
+        if let Some(task) = self.preview_task.take() {
+            task.abort();
+        }
+        let cache = self.preview_bytes.clone();
+        self.preview_wanted.store(req, Ordering::Relaxed);
+        let wanted = self.preview_wanted.clone();
+        let reply_key = key.clone();
+        let work = async move {
+            let renderer = renderer.ok_or_else(|| Failure::from("previews are off"))?;
+            tokio::time::sleep(PREVIEW_DEBOUNCE).await;
+            let still_wanted = move || wanted.load(Ordering::Relaxed) == req;
+            preview(&client, &cache, renderer, &key, video, still_wanted)
+                .await
+                .map_err(Failure::from)
+        };
+        let task = self.spawn_answered(false, work, move |result| Msg::PreviewReady {
+            key: reply_key,
+            req,
+            result,
+        });
+        self.preview_task = Some(task);
+    }
+
+    fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>) {
+        let profiles = self.profiles.clone();
+        let target = self.target.clone();
+        let name = profile.clone();
+        let work = async move {
+            let profiles = profiles.ok_or_else(|| Failure::from("no config file to switch profiles in"))?;
+            // Off the UI task: a shared_secret_command may take its time.
+            let settings = tokio::task::spawn_blocking(move || profiles.settings(&name, &process_env))
+                .await
+                .map_err(|e| Failure::from(e.to_string()))??;
+            let client = Client::new(settings.client.clone())?;
+            let host = client.host();
+            let dirs = Dirs {
+                download: settings.download_dir.clone(),
+                ..(*dirs).clone()
+            };
+            *target.write().expect("effects target lock") = (client, Arc::new(dirs));
+            Ok(host)
+        };
+        self.spawn_answered(false, work, move |result| Msg::ProfileSwitched { profile, result });
+    }
+}
+
+/// An API call's result with its error made a [`Failure`] (kind, message and hint).
+async fn api<T>(work: impl Future<Output = Result<T, crate::api::ApiError>>) -> Result<T, Failure> {
+    work.await.map_err(Failure::from)
+}
+
+/// Fetches (or reuses) the media's bytes, verified like any download, and encodes
+/// them for the terminal off the UI task.
+async fn preview(
+    client: &Client,
+    cache: &ByteCache,
+    renderer: Arc<Renderer>,
+    key: &PreviewKey,
+    video: Option<String>,
+    still_wanted: impl Fn() -> bool + Send + 'static,
+) -> Result<PreviewImage, String> {
+    let bytes = match cache.get(&key.media) {
+        Some(bytes) => bytes,
+        None => {
+            let mut buffer = PreviewBuffer::default();
+            let fetched = client.download_to_writer(&key.media, &mut buffer, |_| {}).await;
+            if buffer.overflowed {
+                return Err(too_large());
+            }
+            fetched.map_err(|e| crate::config::describe_error(&e))?;
+            let bytes = Arc::new(buffer.bytes);
+            cache.put(key.media.to_string(), bytes.clone());
+            bytes
+        }
+    };
+    let size = ratatui::layout::Size::new(key.width, key.height);
+    let encoded = tokio::task::spawn_blocking(move || match video {
+        Some(mimetype) => encode(
+            &renderer,
+            &video_frame("ffmpeg", &bytes, &mimetype)?,
+            size,
+            still_wanted,
+        ),
+        None => encode(&renderer, &bytes, size, still_wanted),
+    });
+    encoded.await.map_err(|e| e.to_string())?
+}
+
+/// A display to open files on: a local macOS session, or X11/Wayland.
+fn has_display() -> bool {
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if cfg!(target_os = "macos") {
+        return !set("SSH_CONNECTION");
+    }
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
+}
+
+#[cfg(test)]
+mod tests;

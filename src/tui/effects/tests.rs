@@ -1,0 +1,310 @@
+//! The effects' contract, against the embedded server on loopback: every command
+//! the model waits on gets exactly one reply — its result, its error, or
+//! "cancelled" — also when it is aborted or its task panics.
+
+use std::time::Duration;
+
+use super::*;
+use crate::api::ErrorKind;
+use crate::server::{self, RunningServer, ServerOptions};
+use crate::tui::app::{TransferItem, TransferKind, TransferOutcome};
+
+const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+const NEWEST_ATTEMPT: &str = "a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d";
+const DOCUMENT_FRONT: &str = "d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6";
+const FACE: &str = "face0001-2a3b-4c5d-8e6f-a1b2c3d4e5f6";
+
+struct Rig {
+    server: RunningServer,
+    effects: Effects,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    dir: tempfile::TempDir,
+}
+
+async fn rig() -> Rig {
+    rig_with(ServerOptions::default()).await
+}
+
+async fn rig_with(options: ServerOptions) -> Rig {
+    let server = server::start(options).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dirs = Dirs {
+        download: dir.path().join("Downloads"),
+        cache: dir.path().join("cache"),
+        history: None,
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+    let mut effects = Effects::new(Client::new(server.client_config()).unwrap(), tx, dirs, None);
+    effects.set_display(false);
+    effects.set_renderer(Some(Renderer::Halfblocks));
+    Rig {
+        server,
+        effects,
+        rx,
+        dir,
+    }
+}
+
+impl Rig {
+    /// Every reply that arrives until nothing more comes for a while; progress
+    /// reports are not replies and are left out.
+    async fn replies(&mut self) -> Vec<Msg> {
+        let mut replies = Vec::new();
+        while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(700), self.rx.recv()).await {
+            if !matches!(msg, Msg::TransferProgress { .. }) {
+                replies.push(msg);
+            }
+        }
+        replies
+    }
+}
+
+fn item(media: &str) -> TransferItem {
+    TransferItem {
+        media_id: media.into(),
+        name_parts: vec!["c0ffee00".into(), "ctx".into(), media.into()],
+        mimetype: Some("image/jpeg".into()),
+    }
+}
+
+#[tokio::test]
+async fn every_load_gets_exactly_one_reply_with_its_request_id() {
+    let mut rig = rig().await;
+    rig.effects.run(Cmd::LoadAttempts {
+        session: SESSION.into(),
+        req: 1,
+    });
+    rig.effects.run(Cmd::LoadDecision {
+        session: SESSION.into(),
+        req: 2,
+        background: true,
+    });
+    rig.effects.run(Cmd::LoadSessionMedia {
+        session: SESSION.into(),
+        req: 3,
+    });
+    rig.effects.run(Cmd::LoadMedia {
+        attempt: NEWEST_ATTEMPT.into(),
+        req: 4,
+        background: true,
+    });
+    rig.effects.run(Cmd::LoadAttempts {
+        session: "00000000-0000-4000-8000-000000000000".into(),
+        req: 5,
+    });
+    let mut reqs: Vec<(u64, bool)> = rig
+        .replies()
+        .await
+        .into_iter()
+        .map(|msg| match msg {
+            Msg::AttemptsLoaded { req, result, .. } => {
+                if req == 5 {
+                    assert_eq!(result.as_ref().unwrap_err().kind, ErrorKind::NotFound);
+                } else {
+                    assert_eq!(result.as_ref().unwrap().len(), 3);
+                }
+                (req, result.is_ok())
+            }
+            Msg::DecisionLoaded { req, result, .. } => (req, result.unwrap().is_some()),
+            Msg::SessionMediaLoaded { req, result, .. } | Msg::MediaLoaded { req, result, .. } => {
+                (req, result.unwrap().len() == 6)
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    reqs.sort();
+    assert_eq!(reqs, [(1, true), (2, true), (3, true), (4, true), (5, false)]);
+}
+
+#[tokio::test]
+async fn save_and_save_all_answer_once_with_where_the_files_went() {
+    let mut rig = rig().await;
+    rig.effects.run(Cmd::Transfer {
+        id: 7,
+        kind: TransferKind::Save,
+        folder: None,
+        items: vec![item(DOCUMENT_FRONT)],
+    });
+    let replies = rig.replies().await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    let Msg::TransferDone {
+        id: 7,
+        result: Ok(TransferOutcome::Saved(path)),
+    } = &replies[0]
+    else {
+        panic!("{replies:?}")
+    };
+    assert!(path.starts_with(rig.dir.path().join("Downloads")));
+
+    rig.effects.run(Cmd::Transfer {
+        id: 8,
+        kind: TransferKind::SaveAll,
+        folder: Some("case".into()),
+        items: vec![item(DOCUMENT_FRONT), item(FACE)],
+    });
+    let replies = rig.replies().await;
+    assert!(
+        matches!(
+            replies.as_slice(),
+            [Msg::TransferDone {
+                id: 8,
+                result: Ok(TransferOutcome::SavedAll {
+                    saved: 2,
+                    skipped: 0,
+                    ..
+                })
+            }]
+        ),
+        "{replies:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_transfer_answers_once_as_cancelled_and_leaves_nothing() {
+    let mut rig = rig_with(ServerOptions {
+        big_media_size: Some(256 * 1024 * 1024),
+        ..ServerOptions::default()
+    })
+    .await;
+    rig.effects.run(Cmd::Transfer {
+        id: 9,
+        kind: TransferKind::Save,
+        folder: None,
+        items: vec![item(crate::server::BIG_MEDIA)],
+    });
+    // Under way: its temporary file exists.
+    let downloads = rig.dir.path().join("Downloads");
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(&downloads).map(|d| d.count()).unwrap_or(0) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the download never started"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    rig.effects.run(Cmd::CancelTransfer { id: 9 });
+    let replies = rig.replies().await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    let Msg::TransferDone { id: 9, result: Err(e) } = &replies[0] else {
+        panic!("{replies:?}")
+    };
+    assert_eq!(e.message, "cancelled");
+    let left = std::fs::read_dir(&downloads).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "nothing partial");
+}
+
+#[tokio::test]
+async fn a_superseded_preview_answers_cancelled_and_the_newest_answers_with_its_image() {
+    let mut rig = rig().await;
+    let key = |media: &str| PreviewKey {
+        media: media.into(),
+        width: 20,
+        height: 10,
+    };
+    rig.effects.run(Cmd::Preview {
+        key: key(DOCUMENT_FRONT),
+        req: 1,
+        video: None,
+    });
+    rig.effects.run(Cmd::Preview {
+        key: key(FACE),
+        req: 2,
+        video: None,
+    });
+    let mut replies: Vec<(u64, Result<(), String>)> = rig
+        .replies()
+        .await
+        .into_iter()
+        .map(|msg| match msg {
+            Msg::PreviewReady { req, result, .. } => (req, result.map(|_| ()).map_err(|e| e.message)),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    replies.sort();
+    assert_eq!(replies, [(1, Err("cancelled".to_owned())), (2, Ok(()))]);
+}
+
+#[tokio::test]
+async fn open_reuses_the_bytes_a_preview_already_verified() {
+    let mut rig = rig().await;
+    rig.effects.run(Cmd::Preview {
+        key: PreviewKey {
+            media: FACE.into(),
+            width: 20,
+            height: 10,
+        },
+        req: 1,
+        video: None,
+    });
+    assert_eq!(rig.replies().await.len(), 1);
+    // With a display but no working viewer here, opening saves instead: one
+    // download (the saved copy), not two (the cache's and the saved copy).
+    rig.effects.set_display(true);
+    let before = rig.server.requests();
+    rig.effects.run(Cmd::Transfer {
+        id: 3,
+        kind: TransferKind::Open,
+        folder: None,
+        items: vec![item(FACE)],
+    });
+    let replies = rig.replies().await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    let cached = rig
+        .dir
+        .path()
+        .join("cache/c0ffee00_ctx_face0001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg");
+    let original = include_bytes!("../../../assets/demo/face.jpg");
+    assert_eq!(
+        std::fs::read(&cached).unwrap(),
+        original,
+        "the preview's bytes, verified"
+    );
+    assert!(
+        rig.server.requests() - before <= 1,
+        "{} requests",
+        rig.server.requests() - before
+    );
+}
+
+#[tokio::test]
+async fn a_profile_switch_without_a_config_file_answers_with_why() {
+    let mut rig = rig().await;
+    rig.effects.run(Cmd::SwitchProfile("live".into()));
+    let replies = rig.replies().await;
+    assert!(
+        matches!(replies.as_slice(), [Msg::ProfileSwitched { result: Err(e), .. }] if e.message.contains("no config file")),
+        "{replies:?}"
+    );
+}
+
+#[tokio::test]
+async fn work_that_panics_still_answers_once() {
+    let mut rig = rig().await;
+    let work = async {
+        if rig_never() {
+            return Ok(Vec::new());
+        }
+        panic!("a bug in the work");
+    };
+    rig.effects.spawn_answered(false, work, |result| Msg::AttemptsLoaded {
+        session: SESSION.into(),
+        req: 42,
+        result,
+    });
+    let replies = rig.replies().await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    let Msg::AttemptsLoaded {
+        req: 42,
+        result: Err(e),
+        ..
+    } = &replies[0]
+    else {
+        panic!("{replies:?}")
+    };
+    assert!(e.message.contains("failed unexpectedly"), "{e:?}");
+}
+
+/// Keeps the panicking future's type a `Result` without an unreachable warning.
+fn rig_never() -> bool {
+    std::hint::black_box(false)
+}

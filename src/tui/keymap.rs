@@ -1,0 +1,664 @@
+//! One keymap as data: for every mode (browsing, the prompt, the filter, each
+//! overlay) a table of `{keys, action, description}` rows. Dispatch, the hint bar
+//! and the help are all read from the live table, so what they say is what the
+//! keys do, after a user's `[keys]` overrides as before them.
+//!
+//! Keys are written as people write them (`q`, `ctrl-c`, `shift-tab`, `pagedown`)
+//! in [`DEFAULTS`] and in `config.toml`, and shown as terminals label them (`C-c`,
+//! `S-Tab`, `PgDn`): labels are generated from the key events, never by hand.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use crate::config::KeyOverrides;
+
+/// What a key can do. The names (snake_case) are the vocabulary of `[keys]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Down,
+    Up,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    First,
+    Last,
+    NextPane,
+    PrevPane,
+    Enter,
+    Open,
+    Save,
+    SaveAll,
+    AddSession,
+    RemoveSession,
+    Reload,
+    Filter,
+    Copy,
+    Profiles,
+    Help,
+    Quit,
+    Cancel,
+    /// Prompt and filter: take what was typed.
+    Submit,
+}
+
+impl Action {
+    fn parse(name: &str) -> Result<Action, String> {
+        Action::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name))
+            .map_err(|_| format!("unknown action `{}`", crate::text::clean_short(name, 40)))
+    }
+
+    /// The name `[keys]` uses for it.
+    pub fn name(self) -> String {
+        let debug = format!("{self:?}");
+        let mut name = String::new();
+        for (i, c) in debug.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        }
+        name
+    }
+}
+
+/// Where the keys go: what the screen is doing decides what a key means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Browse,
+    /// Typing a session id or link.
+    Prompt,
+    /// Typing the filter of the focused pane.
+    Filter,
+    Help,
+    Profiles,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 5] = [Mode::Browse, Mode::Prompt, Mode::Filter, Mode::Help, Mode::Profiles];
+
+    /// The name of its `[keys.NAME]` table, and its heading in the help.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Browse => "browse",
+            Mode::Prompt => "prompt",
+            Mode::Filter => "filter",
+            Mode::Help => "help",
+            Mode::Profiles => "profiles",
+        }
+    }
+
+    /// Modes where plain characters are text being typed, never commands.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Mode::Prompt | Mode::Filter)
+    }
+}
+
+/// One key: its code and the modifiers that matter. Shift is folded into the
+/// character (`G`, `?`), since terminals disagree on whether they report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    code: KeyCode,
+    ctrl: bool,
+    alt: bool,
+}
+
+impl Key {
+    pub fn from_event(event: KeyEvent) -> Key {
+        let code = match event.code {
+            // Some terminals send S-Tab as Tab with SHIFT.
+            KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            // Ctrl with a letter arrives lower- or upper-case depending on the terminal.
+            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            code => code,
+        };
+        Key {
+            code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    /// The event a terminal sends for this key (for tests and replays).
+    pub fn event(self) -> KeyEvent {
+        let mut modifiers = KeyModifiers::NONE;
+        if self.ctrl {
+            modifiers |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            modifiers |= KeyModifiers::ALT;
+        }
+        KeyEvent::new(self.code, modifiers)
+    }
+
+    /// `q`, `G`, `ctrl-c`, `alt-x`, `shift-tab`, `enter`, `pagedown`, `f5`, `space`...
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let bad = || format!("cannot read key `{}`", crate::text::clean_short(text, 40));
+        let mut rest = text.trim();
+        let (mut ctrl, mut alt, mut shift) = (false, false, false);
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let prefix = ["ctrl-", "c-", "alt-", "a-", "m-", "shift-", "s-"]
+                .into_iter()
+                .find(|p| lower.starts_with(p) && rest.len() > p.len());
+            let Some(prefix) = prefix else { break };
+            match prefix {
+                "ctrl-" | "c-" => ctrl = true,
+                "alt-" | "a-" | "m-" => alt = true,
+                _ => shift = true,
+            }
+            rest = &rest[prefix.len()..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "tab" if shift => KeyCode::BackTab,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" => KeyCode::Insert,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" => KeyCode::PageDown,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(bad()),
+                },
+                _ => return Err(bad()),
+            },
+        };
+        let code = match code {
+            KeyCode::Char(c) if shift && !ctrl => KeyCode::Char(c.to_ascii_uppercase()),
+            code => code,
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+
+    /// Whether typing it in the prompt or the filter should insert a character.
+    fn is_text(self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
+    }
+}
+
+/// How a terminal user reads a key: `q`, `C-c`, `A-x`, `S-Tab`, `PgDn`, `↓`.
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("C-")?;
+        }
+        if self.alt {
+            f.write_str("A-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("S-Tab"),
+            KeyCode::Backspace => f.write_str("BS"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// A row of a mode's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub keys: Vec<Key>,
+    pub action: Action,
+    pub desc: &'static str,
+    /// The word in the one-line hint bar, for the rows worth one.
+    pub hint: Option<&'static str>,
+}
+
+impl Row {
+    /// All its keys as the help shows them: `j ↓`.
+    pub fn label(&self) -> String {
+        self.keys.iter().map(Key::to_string).collect::<Vec<_>>().join(" ")
+    }
+}
+
+type Default = (
+    Mode,
+    &'static [&'static str],
+    Action,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// The keys out of the box, mode by mode, in the order the help lists them.
+pub const DEFAULTS: &[Default] = &[
+    (Mode::Browse, &["j", "down"], Action::Down, "move down", None),
+    (Mode::Browse, &["k", "up"], Action::Up, "move up", None),
+    (
+        Mode::Browse,
+        &["ctrl-d"],
+        Action::HalfPageDown,
+        "half a page down",
+        None,
+    ),
+    (Mode::Browse, &["ctrl-u"], Action::HalfPageUp, "half a page up", None),
+    (
+        Mode::Browse,
+        &["pagedown", "ctrl-f"],
+        Action::PageDown,
+        "page down",
+        None,
+    ),
+    (Mode::Browse, &["pageup", "ctrl-b"], Action::PageUp, "page up", None),
+    (Mode::Browse, &["g", "home"], Action::First, "first item", None),
+    (Mode::Browse, &["G", "end"], Action::Last, "last item", None),
+    (
+        Mode::Browse,
+        &["tab", "l", "right"],
+        Action::NextPane,
+        "next pane",
+        Some("pane"),
+    ),
+    (
+        Mode::Browse,
+        &["shift-tab", "h", "left"],
+        Action::PrevPane,
+        "previous pane",
+        None,
+    ),
+    (Mode::Browse, &["enter"], Action::Enter, "drill in; open media", None),
+    (
+        Mode::Browse,
+        &["o"],
+        Action::Open,
+        "open the media (saves instead without a display)",
+        Some("open"),
+    ),
+    (
+        Mode::Browse,
+        &["s"],
+        Action::Save,
+        "save the media to the download dir",
+        Some("save"),
+    ),
+    (
+        Mode::Browse,
+        &["S"],
+        Action::SaveAll,
+        "save every file of the attempt",
+        Some("save all"),
+    ),
+    (
+        Mode::Browse,
+        &["a"],
+        Action::AddSession,
+        "add a session (paste an id or link)",
+        Some("add"),
+    ),
+    (
+        Mode::Browse,
+        &["x"],
+        Action::RemoveSession,
+        "remove the session from the list",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["r"],
+        Action::Reload,
+        "reload (retry after an error)",
+        Some("reload"),
+    ),
+    (
+        Mode::Browse,
+        &["/"],
+        Action::Filter,
+        "filter the focused pane",
+        Some("filter"),
+    ),
+    (
+        Mode::Browse,
+        &["y"],
+        Action::Copy,
+        "copy the selected id (OSC 52)",
+        Some("copy id"),
+    ),
+    (
+        Mode::Browse,
+        &["p"],
+        Action::Profiles,
+        "switch config profile",
+        Some("profile"),
+    ),
+    (
+        Mode::Browse,
+        &["esc"],
+        Action::Cancel,
+        "cancel a transfer; clear the filter",
+        None,
+    ),
+    (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
+    (Mode::Browse, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (
+        Mode::Prompt,
+        &["enter"],
+        Action::Submit,
+        "open the session",
+        Some("open"),
+    ),
+    (Mode::Prompt, &["esc"], Action::Cancel, "close", Some("close")),
+    (Mode::Prompt, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (
+        Mode::Filter,
+        &["enter"],
+        Action::Submit,
+        "keep the filter",
+        Some("keep"),
+    ),
+    (
+        Mode::Filter,
+        &["esc"],
+        Action::Cancel,
+        "clear the filter",
+        Some("clear"),
+    ),
+    (Mode::Filter, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Help, &["j", "down"], Action::Down, "scroll down", None),
+    (Mode::Help, &["k", "up"], Action::Up, "scroll up", None),
+    (
+        Mode::Help,
+        &["pagedown", "ctrl-d", "ctrl-f", "space"],
+        Action::PageDown,
+        "page down",
+        None,
+    ),
+    (
+        Mode::Help,
+        &["pageup", "ctrl-u", "ctrl-b"],
+        Action::PageUp,
+        "page up",
+        None,
+    ),
+    (Mode::Help, &["g", "home"], Action::First, "top", None),
+    (Mode::Help, &["G", "end"], Action::Last, "bottom", None),
+    (Mode::Help, &["esc", "?"], Action::Cancel, "close", Some("close")),
+    (Mode::Help, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Profiles, &["j", "down"], Action::Down, "next profile", None),
+    (Mode::Profiles, &["k", "up"], Action::Up, "previous profile", None),
+    (
+        Mode::Profiles,
+        &["enter"],
+        Action::Submit,
+        "switch to it",
+        Some("switch"),
+    ),
+    (Mode::Profiles, &["esc", "p"], Action::Cancel, "close", Some("close")),
+    (Mode::Profiles, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+];
+
+/// Every mode's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    tables: BTreeMap<Mode, Vec<Row>>,
+}
+
+impl Keymap {
+    /// The keys out of the box.
+    pub fn defaults() -> Keymap {
+        let mut tables: BTreeMap<Mode, Vec<Row>> = BTreeMap::new();
+        for (mode, keys, action, desc, hint) in DEFAULTS {
+            let keys = keys
+                .iter()
+                .map(|k| Key::parse(k).expect("the default keys parse"))
+                .collect();
+            tables.entry(*mode).or_default().push(Row {
+                keys,
+                action: *action,
+                desc,
+                hint: *hint,
+            });
+        }
+        Keymap { tables }
+    }
+
+    /// The defaults with a user's `[keys]` applied: `action = [keys]` rebinds the
+    /// action in every mode that has it, `[keys.MODE]` in that mode only. Refused,
+    /// with the reason, for an unknown action or mode, an unreadable key, an action
+    /// left without keys, or one key bound to two actions in a mode.
+    pub fn with_overrides(overrides: &KeyOverrides) -> Result<Keymap, String> {
+        let mut keymap = Keymap::defaults();
+        let rebind = |keymap: &mut Keymap, mode: Option<Mode>, name: &str, keys: &[String]| {
+            let action = Action::parse(name)?;
+            let parsed = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+            let mut found = false;
+            for (table_mode, rows) in keymap.tables.iter_mut() {
+                if mode.is_some_and(|m| m != *table_mode) {
+                    continue;
+                }
+                for row in rows.iter_mut().filter(|r| r.action == action) {
+                    found = true;
+                    // Where characters are typed, a plain character cannot be a command.
+                    row.keys = parsed
+                        .iter()
+                        .copied()
+                        .filter(|k| !(table_mode.takes_text() && k.is_text()))
+                        .collect();
+                    if row.keys.is_empty() {
+                        return Err(format!("`{name}` would have no key left in {} mode", table_mode.name()));
+                    }
+                }
+            }
+            if !found {
+                let place = mode.map_or("any mode".to_owned(), |m| format!("{} mode", m.name()));
+                return Err(format!("`{name}` is not an action of {place}"));
+            }
+            Ok(())
+        };
+        for (name, keys) in &overrides.all_modes {
+            rebind(&mut keymap, None, name, keys).map_err(|e| format!("[keys] {e}"))?;
+        }
+        for (mode_name, table) in &overrides.per_mode {
+            let mode = Mode::ALL.into_iter().find(|m| m.name() == mode_name).ok_or_else(|| {
+                format!("[keys.{mode_name}]: unknown mode (modes: browse, prompt, filter, help, profiles)")
+            })?;
+            for (name, keys) in table {
+                rebind(&mut keymap, Some(mode), name, keys).map_err(|e| format!("[keys.{mode_name}] {e}"))?;
+            }
+        }
+        keymap.check_conflicts()?;
+        Ok(keymap)
+    }
+
+    fn check_conflicts(&self) -> Result<(), String> {
+        for (mode, rows) in &self.tables {
+            for (i, a) in rows.iter().enumerate() {
+                for b in &rows[i + 1..] {
+                    if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                        return Err(format!(
+                            "[keys] `{key}` is bound to both {} and {} in {} mode",
+                            a.action.name(),
+                            b.action.name(),
+                            mode.name()
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rows(&self, mode: Mode) -> &[Row] {
+        self.tables.get(&mode).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// What `event` does in `mode`.
+    pub fn action(&self, mode: Mode, event: KeyEvent) -> Option<Action> {
+        let key = Key::from_event(event);
+        self.rows(mode).iter().find(|r| r.keys.contains(&key)).map(|r| r.action)
+    }
+
+    /// The first key of `action` in `mode`, as status texts name it (`r retries`).
+    pub fn label(&self, mode: Mode, action: Action) -> String {
+        self.rows(mode)
+            .iter()
+            .find(|r| r.action == action)
+            .and_then(|r| r.keys.first())
+            .map_or_else(|| action.name(), Key::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    fn overrides(text: &str) -> KeyOverrides {
+        let table: toml::Table = toml::from_str(text).unwrap();
+        KeyOverrides::from_table(&table["keys"]).unwrap()
+    }
+
+    #[test]
+    fn keys_read_as_written_and_label_as_terminals_show_them() {
+        for (written, label) in [
+            ("q", "q"),
+            ("G", "G"),
+            ("ctrl-c", "C-c"),
+            ("C-x", "C-x"),
+            ("alt-x", "A-x"),
+            ("shift-tab", "S-Tab"),
+            ("pagedown", "PgDn"),
+            ("PgUp", "PgUp"),
+            ("down", "↓"),
+            ("enter", "Enter"),
+            ("space", "Space"),
+            ("f5", "F5"),
+            ("?", "?"),
+            ("/", "/"),
+            ("shift-g", "G"),
+        ] {
+            assert_eq!(Key::parse(written).unwrap().to_string(), label, "{written}");
+        }
+        for bad in ["", "ctrl-", "qq", "f13", "hyper-x"] {
+            assert!(Key::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_default_key_reaches_its_action_whatever_the_terminal_says_of_shift() {
+        let keymap = Keymap::defaults();
+        let cases = [
+            (key(KeyCode::Char('j'), KeyModifiers::NONE), Action::Down),
+            (key(KeyCode::Down, KeyModifiers::NONE), Action::Down),
+            (key(KeyCode::Char('G'), KeyModifiers::SHIFT), Action::Last),
+            (key(KeyCode::Char('G'), KeyModifiers::NONE), Action::Last),
+            (key(KeyCode::BackTab, KeyModifiers::SHIFT), Action::PrevPane),
+            (key(KeyCode::Tab, KeyModifiers::SHIFT), Action::PrevPane),
+            (key(KeyCode::Char('S'), KeyModifiers::SHIFT), Action::SaveAll),
+            (key(KeyCode::Char('c'), KeyModifiers::CONTROL), Action::Quit),
+            (
+                key(KeyCode::Char('C'), KeyModifiers::CONTROL | KeyModifiers::SHIFT),
+                Action::Quit,
+            ),
+            (key(KeyCode::Char('d'), KeyModifiers::CONTROL), Action::HalfPageDown),
+            (key(KeyCode::Char('?'), KeyModifiers::SHIFT), Action::Help),
+        ];
+        for (event, action) in cases {
+            assert_eq!(keymap.action(Mode::Browse, event), Some(action), "{event:?}");
+        }
+        assert_eq!(
+            keymap.action(Mode::Browse, key(KeyCode::Char('c'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            keymap.action(Mode::Browse, key(KeyCode::Char('j'), KeyModifiers::CONTROL)),
+            None
+        );
+        // In the prompt, letters are text.
+        assert_eq!(
+            keymap.action(Mode::Prompt, key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(keymap.label(Mode::Browse, Action::Reload), "r");
+    }
+
+    #[test]
+    fn the_defaults_bind_no_key_twice_in_a_mode() {
+        Keymap::defaults().check_conflicts().unwrap();
+    }
+
+    #[test]
+    fn overrides_rebind_an_action_in_every_mode_that_has_it() {
+        let keymap = Keymap::with_overrides(&overrides("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n")).unwrap();
+        let quit = |mode, code, mods| keymap.action(mode, key(code, mods)) == Some(Action::Quit);
+        assert!(quit(Mode::Browse, KeyCode::Char('Q'), KeyModifiers::SHIFT));
+        assert!(quit(Mode::Help, KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert!(
+            !quit(Mode::Browse, KeyCode::Char('q'), KeyModifiers::NONE),
+            "q is free again"
+        );
+        // In the prompt the plain Q stays text; C-q quits.
+        assert!(!quit(Mode::Prompt, KeyCode::Char('Q'), KeyModifiers::SHIFT));
+        assert!(quit(Mode::Prompt, KeyCode::Char('q'), KeyModifiers::CONTROL));
+        assert_eq!(keymap.label(Mode::Browse, Action::Quit), "Q");
+    }
+
+    #[test]
+    fn a_mode_table_rebinds_in_that_mode_only() {
+        let keymap = Keymap::with_overrides(&overrides("[keys.help]\ndown = [\"n\"]\n")).unwrap();
+        assert_eq!(
+            keymap.action(Mode::Help, key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            keymap.action(Mode::Browse, key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn bad_overrides_say_what_is_wrong() {
+        let err = |text: &str| Keymap::with_overrides(&overrides(text)).unwrap_err();
+        assert_eq!(err("[keys]\nqiut = [\"q\"]\n"), "[keys] unknown action `qiut`");
+        assert_eq!(err("[keys]\nsave = [\"ctrl-\"]\n"), "[keys] cannot read key `ctrl-`");
+        assert_eq!(
+            err("[keys]\nsave = [\"q\"]\n"),
+            "[keys] `q` is bound to both save and quit in browse mode"
+        );
+        assert_eq!(
+            err("[keys.prompt]\nsave = [\"s\"]\n"),
+            "[keys.prompt] `save` is not an action of prompt mode"
+        );
+        assert!(err("[keys.nowhere]\nsave = [\"s\"]\n").contains("unknown mode"));
+        assert_eq!(
+            err("[keys]\nsubmit = [\"x\"]\n"),
+            "[keys] `submit` would have no key left in prompt mode"
+        );
+    }
+}
