@@ -347,3 +347,41 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        let write = |text: &str| {
+            std::fs::write(&config, text).unwrap();
+            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        };
+        // A mistake is named before the screen changes.
+        write("[keys]\nqiut = [\"Q\"]\n");
+        let path = config.display().to_string();
+        let tmux = App::launch(&url, &["--config", &path, SESSION]);
+        let screen = tmux.wait_for("EXIT=1");
+        assert!(screen.contains("unknown action `qiut`"), "{screen}");
+
+        write("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n");
+        let tmux = App::launch(&url, &["--config", &path, SESSION]);
+        let screen = tmux.wait_for("media 1/6");
+        let hints = screen.lines().last().unwrap_or_default().to_owned();
+        assert!(hints.contains("Q quit") && !hints.contains("q quit"), "{hints}");
+        // q is free now: nothing happens.
+        tmux.keys(&["q"]);
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!tmux.screen().contains("EXIT="), "q still quits");
+        tmux.keys(&["?"]);
+        let help = tmux.wait_for("Esc closes");
+        assert!(help.contains("Q C-q  quit"), "{help}");
+        tmux.keys(&["Escape", "Q"]);
+        tmux.assert_restored();
+        assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
