@@ -7,6 +7,9 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
+mod sizes;
+mod widths;
+
 use super::{Theme, view};
 use crate::api::{Attempt, MediaList};
 use crate::tui::app::{Cmd, Load, Model, Msg, Pane, update};
