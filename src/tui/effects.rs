@@ -9,7 +9,7 @@ use std::time::Duration;
 use std::sync::RwLock;
 
 use tokio::sync::{Semaphore, mpsc};
-use tokio::task::AbortHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
 use super::app::{Cmd, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
 use super::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
@@ -39,7 +39,8 @@ pub struct Effects {
     profiles: Option<Arc<Profiles>>,
     tx: mpsc::UnboundedSender<Msg>,
     background: Arc<Semaphore>,
-    transfers: HashMap<ReqId, AbortHandle>,
+    /// Kept to be awaited as well as aborted: see [`Effects::shutdown`].
+    transfers: HashMap<ReqId, JoinHandle<()>>,
     display: bool,
     /// `None` with `--image-protocol none`.
     renderer: Option<Arc<Renderer>>,
@@ -109,6 +110,26 @@ impl Effects {
         });
     }
 
+    /// Cancels every transfer and waits (at most `limit`) until each has dropped
+    /// its download, whose temporary file goes with it. Called before the app
+    /// leaves, however it leaves (q, SIGTERM, a dropped SSH link): the runtime's
+    /// own shutdown would drop them too, but only if nothing ends the process
+    /// first, and a process whose terminal has gone can be ended by the first
+    /// thing that writes to it.
+    pub async fn shutdown(&mut self, limit: Duration) {
+        if let Some(task) = self.preview_task.take() {
+            task.abort();
+        }
+        let transfers: Vec<JoinHandle<()>> = self.transfers.drain().map(|(_, task)| task).collect();
+        for task in &transfers {
+            task.abort();
+        }
+        let finished = futures_util::future::join_all(transfers);
+        if tokio::time::timeout(limit, finished).await.is_err() {
+            tracing::warn!("a transfer did not stop within {limit:?}");
+        }
+    }
+
     pub fn run(&mut self, cmd: Cmd) {
         let (client, dirs) = self.target.read().expect("effects target lock").clone();
         let tx = self.tx.clone();
@@ -158,7 +179,7 @@ impl Effects {
                     let _ = tx.send(Msg::TransferDone { id, result });
                 });
                 self.transfers.retain(|_, handle| !handle.is_finished());
-                self.transfers.insert(id, task.abort_handle());
+                self.transfers.insert(id, task);
             }
             Cmd::CancelTransfer { id } => {
                 // Aborting drops the download future, which deletes its temporary file.
