@@ -32,7 +32,8 @@ pub const SSH_KEYGEN: Tool = Tool {
 };
 pub const IMAGEMAGICK: Tool = Tool {
     check: &["convert", "-version"],
-    says: "ImageMagick",
+    // Not just "ImageMagick": a stand-in `convert` may say it is missing.
+    says: "Version: ImageMagick",
     package: "imagemagick",
 };
 pub const TMUX: Tool = Tool {
