@@ -260,3 +260,32 @@ fn without_colour_every_size_renders_too() {
         assert!(text(terminal.backend().buffer()).contains('▶'));
     }
 }
+
+#[test]
+fn only_the_sixteen_colours_every_terminal_has() {
+    use ratatui::style::Color;
+    let mut model = full_model();
+    update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let mut states = vec![model.clone()];
+    for keys in [&['?'][..], &['a', 'x'], &['l', 's'], &['/', 'c']] {
+        let mut state = model.clone();
+        for &c in keys {
+            update(&mut state, key(KeyCode::Char(c)));
+        }
+        states.push(state);
+    }
+    // An error in a pane and on the status line.
+    states.push(super::model_with(Err("HTTP 502 Bad Gateway".into()), 120, 36));
+    for state in &states {
+        let terminal = render(state, COLOR, 120, 36);
+        for cell in &terminal.backend().buffer().content {
+            for color in [cell.fg, cell.bg] {
+                assert!(
+                    !matches!(color, Color::Rgb(..) | Color::Indexed(_)),
+                    "{color:?} needs more than 16 colours: {:?}",
+                    state.overlay
+                );
+            }
+        }
+    }
+}
