@@ -223,6 +223,11 @@ async fn event_loop(
 
     // Kitty, sixel and iTerm2 images live outside the cells ratatui diffs: when
     // what covers them changes, the screen is cleared so none stays behind.
+    // Sixel and iTerm2 pixels go with the cleared cells. Kitty images are placed
+    // by placeholder cells, so overwriting those hides them; their data is not
+    // deleted by id (`a=d`): ratatui-image transmits each encoded preview once,
+    // and a cached preview shown again would then draw nothing. Kitty evicts
+    // old images by itself past its storage quota.
     let mut shown = (model.overlay.clone(), model.preview_key());
     let mut dirty = false;
     while !model.quit {
