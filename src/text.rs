@@ -2,19 +2,33 @@
 
 /// Replaces every control character (C0, DEL and C1, which covers ESC and the
 /// single-byte CSI) with U+FFFD, so a server string can never move the cursor,
-/// retitle the window or change colours, whether it ends up in the TUI or on stderr;
-/// and drops bidirectional overrides and isolates, which would make a name or a
-/// file extension read backwards.
+/// retitle the window or change colours, whether it ends up in the TUI or on stderr.
+///
+/// Bidirectional overrides and isolates (which reorder what follows them, the
+/// trick behind `exe.txt` names spelled backwards) are replaced too. Joiners, variation
+/// selectors and skin-tone modifiers are dropped: terminals disagree on how wide a
+/// joined emoji is (tmux draws 👩‍👩‍👧 as six columns, ratatui counts two), and any
+/// disagreement shifts every column after it; the parts alone are as wide
+/// everywhere. Right-to-left letters stay, one column each.
 pub fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| !is_bidi_control(*c))
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .filter_map(|c| match c {
+            c if c.is_control() || is_bidi_control(c) => Some('\u{FFFD}'),
+            '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' => None,
+            c => Some(c),
+        })
         .collect()
 }
 
-/// U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates).
+/// Marks, embeddings, overrides and isolates of the Unicode bidirectional algorithm.
 pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Columns `s` takes in a terminal (wide CJK and emoji count two, combining
+/// marks none), for padding text that is not drawn by ratatui.
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// Like [`clean`], also cut to `max` characters with an ellipsis, for messages that
@@ -82,11 +96,19 @@ mod tests {
     }
 
     #[test]
-    fn bidirectional_overrides_are_dropped() {
-        // "evil\u{202E}gpj.exe" reads as "evilexe.jpg" in a terminal that honours it.
-        assert_eq!(clean("evil\u{202E}gpj.exe"), "evilgpj.exe");
-        assert_eq!(clean("a\u{2066}b\u{2069}c\u{202A}d"), "abcd");
-        assert_eq!(clean("\u{7f}\u{85}\u{9f}"), "\u{FFFD}\u{FFFD}\u{FFFD}");
+    fn reordering_and_joining_characters_cannot_shift_columns() {
+        // U+202E would show `gpj.exe` as `exe.jpg` and push the columns after it.
+        assert_eq!(clean("face\u{202E}gpj.exe"), "face\u{FFFD}gpj.exe");
+        assert_eq!(clean("\u{2067}x\u{2069}"), "\u{FFFD}x\u{FFFD}");
+        // A joined family and a red heart: their parts, as wide in every terminal.
+        assert_eq!(clean("👩\u{200D}👩\u{200D}👧"), "👩👩👧");
+        assert_eq!(clean("❤\u{FE0F}"), "❤");
+        assert_eq!(clean("👍\u{1F3FD}"), "👍");
+        // Right-to-left and wide letters are kept as they are.
+        assert_eq!(clean("שלום مرحبا 山田"), "שלום مرحبا 山田");
+        assert_eq!(display_width("山田"), 4);
+        assert_eq!(display_width(&clean("👩\u{200D}👩\u{200D}👧")), 6);
+        assert_eq!(display_width("שלום"), 4);
     }
 
     #[test]

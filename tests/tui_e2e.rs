@@ -30,20 +30,7 @@ impl App {
     /// Like [`App::launch`], with `extra` set over (or beside) the usual environment.
     fn launch_with(api_url: &str, args: &[&str], extra: &[(&str, String)]) -> App {
         let home = tempfile::tempdir().unwrap();
-        let h = home.path().display().to_string();
-        let env = [
-            ("HOME", h.clone()),
-            ("XDG_CONFIG_HOME", format!("{h}/config")),
-            ("XDG_DATA_HOME", format!("{h}/data")),
-            ("XDG_CACHE_HOME", format!("{h}/cache")),
-            ("VERIFF_DOWNLOAD_DIR", format!("{h}/Downloads")),
-            ("VERIFF_API_URL", api_url.to_owned()),
-            ("VERIFF_API_KEY", server::DEMO_API_KEY.to_owned()),
-            ("VERIFF_SHARED_SECRET", server::DEMO_SHARED_SECRET.to_owned()),
-            ("TERM", "xterm-256color".to_owned()),
-            ("DISPLAY", String::new()),
-            ("WAYLAND_DISPLAY", String::new()),
-        ];
+        let env = tmux::app_env(home.path(), api_url);
         let binary = env!("CARGO_BIN_EXE_veriff-tui");
         // Exported by the pane's shell: tmux takes PATH and DISPLAY from its client
         // whatever `-e` says.

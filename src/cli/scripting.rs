@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::config::describe_error;
 use crate::ids::find_id;
-use crate::text::{clean, human_duration, human_size};
+use crate::text::{clean, display_width, human_duration, human_size};
 
 /// Runs a scripting subcommand. `Err` is the one-line message for stderr.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
@@ -129,14 +129,20 @@ fn emit(bytes: &[u8]) -> Result<(), String> {
 /// Columns padded to their widest cell; every cell cleaned of control characters.
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    // Padded by the columns each cell takes on screen, not its characters: a wide
+    // name (山田, emoji) would otherwise push the columns after it.
+    let mut widths: Vec<usize> = header.iter().map(|h| display_width(h)).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(display_width(cell));
         }
     }
     let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - display_width(c))))
+            .collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
     let mut out = line(header.to_vec());
@@ -332,5 +338,23 @@ mod tests {
         assert!(text.contains(r"\u202e"), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value, "the escapes decode to the same data");
+    }
+
+    #[test]
+    fn wide_and_right_to_left_names_keep_the_columns_aligned() {
+        let out = table(
+            &["CONTEXT", "SIZE"],
+            vec![
+                vec!["山田太郎".into(), "1".into()],
+                vec!["👩\u{200D}👩\u{200D}👧".into(), "2".into()],
+                vec!["שלום".into(), "3".into()],
+                vec!["face".into(), "4".into()],
+            ],
+        );
+        let columns: Vec<usize> = out
+            .lines()
+            .map(|l| display_width(&l[..l.rfind(' ').unwrap() + 1]))
+            .collect();
+        assert_eq!(columns, vec![10, 10, 10, 10, 10], "{out}");
     }
 }

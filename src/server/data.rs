@@ -200,6 +200,30 @@ impl DemoData {
     }
 }
 
+/// One attempt listing one large generated file (`--big-media-size`), so the
+/// browser can be seen downloading something that takes a while.
+pub fn big_session(session: &str, attempt: &str, media: &str, bytes: Bytes) -> DemoSession {
+    DemoSession {
+        id: session.to_owned(),
+        decision: None,
+        attempts: vec![DemoAttempt {
+            id: attempt.to_owned(),
+            status: "submitted".to_owned(),
+            created_time: "2026-11-28T12:00:00.000Z".to_owned(),
+            media: vec![DemoMedia {
+                id: media.to_owned(),
+                context: "document-front".to_owned(),
+                session_id: session.to_owned(),
+                duration: None,
+                blob: Blob {
+                    mimetype: "application/octet-stream",
+                    bytes,
+                },
+            }],
+        }],
+    }
+}
+
 pub fn blob(file: &str) -> Blob {
     let (_, mimetype, bytes) = FILES
         .iter()

@@ -34,6 +34,10 @@ pub const DEMO_SHARED_SECRET: &str = "demo-shared-secret-not-for-production";
 
 /// Media id of the large file served when [`ServerOptions::big_media_size`] is set.
 pub const BIG_MEDIA: &str = "b1600000-0000-4000-8000-000000000000";
+/// With [`ServerOptions::big_media_size`] set: a session whose one attempt lists
+/// [`BIG_MEDIA`], so the browser can download it.
+pub const BIG_SESSION: &str = "b1600000-5e55-4000-8000-000000000000";
+pub const BIG_ATTEMPT: &str = "b1600000-a77e-4000-8000-000000000000";
 
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
@@ -89,6 +93,14 @@ impl RunningServer {
         self.state.requests.load(Ordering::Relaxed)
     }
 
+    /// From now on, media files trickle at `bytes_per_second` (a slow link, a
+    /// download still in progress when something happens); `None`: full speed.
+    pub fn set_media_rate(&self, bytes_per_second: Option<u64>) {
+        self.state
+            .media_rate
+            .store(bytes_per_second.unwrap_or(0), Ordering::Relaxed);
+    }
+
     /// The demo sessions worth opening first.
     pub fn featured_sessions(&self) -> &[String] {
         &self.featured
@@ -105,6 +117,8 @@ struct AppState {
     big: Option<(Bytes, String)>,
     /// The chaos's random numbers: one seeded stream for the whole server.
     chaos_rng: Mutex<fastrand::Rng>,
+    /// Bytes per second for media bodies; 0: full speed.
+    media_rate: AtomicU64,
 }
 
 /// Binds `options.addr` (port 0 picks a free one) and serves until dropped.
@@ -125,6 +139,9 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         (bytes, signature)
     });
     let chaos_seed = options.chaos.map_or(0, |c| c.seed);
+    if let Some((bytes, _)) = &big {
+        data.insert(data::big_session(BIG_SESSION, BIG_ATTEMPT, BIG_MEDIA, bytes.clone()));
+    }
     let state = Arc::new(AppState {
         data,
         options,
@@ -133,6 +150,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         fired: Mutex::new(HashSet::new()),
         big,
         chaos_rng: Mutex::new(fastrand::Rng::with_seed(chaos_seed)),
+        media_rate: AtomicU64::new(0),
     });
     let app = Router::new()
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
@@ -403,7 +421,10 @@ async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
                 .chain(futures_util::stream::once(drop_connection));
             Body::from_stream(chunks)
         }
-        _ => Body::from(bytes),
+        _ => match state.media_rate.load(Ordering::Relaxed) {
+            0 => Body::from(bytes),
+            rate => paced(bytes, rate),
+        },
     };
     let response = Response::builder()
         .header(header::CONTENT_TYPE, HeaderValue::from_static(mimetype))
@@ -413,4 +434,24 @@ async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
         .body(body)
         .expect("headers built from valid values");
     state.as_sent(response)
+}
+
+/// `bytes` sent a tenth of a second's worth at a time, at `rate` bytes a second.
+fn paced(bytes: Bytes, rate: u64) -> Body {
+    let chunk = (rate / 10).clamp(1, 64 * 1024) as usize;
+    let pause = Duration::from_secs_f64(chunk as f64 / rate as f64);
+    let chunks = futures_util::stream::unfold(0, move |sent| {
+        let bytes = bytes.clone();
+        async move {
+            if sent >= bytes.len() {
+                return None;
+            }
+            if sent > 0 {
+                tokio::time::sleep(pause).await;
+            }
+            let end = (sent + chunk).min(bytes.len());
+            Some((Ok::<_, std::io::Error>(bytes.slice(sent..end)), end))
+        }
+    });
+    Body::from_stream(chunks)
 }

@@ -3,6 +3,14 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+/// The smallest terminal the browser draws in (columns, rows): three panes of two
+/// rows each still fit. Below it the screen says so on one line.
+pub const MIN_SIZE: (u16, u16) = (40, 10);
+
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_SIZE.0 || height < MIN_SIZE.1
+}
+
 pub struct Areas {
     pub title: Rect,
     pub panes: [Rect; 3],
@@ -24,7 +32,8 @@ pub fn areas(area: Rect) -> Areas {
     ])
     .areas(area);
     // Sessions and attempts need only so much; every further column goes to media.
-    let sessions_width = (main.width / 4).min(26);
+    // At least a short session id (8), the selection mark, a column gap and borders.
+    let sessions_width = (main.width / 4).clamp(12, 26);
     let attempts_width = (main.width / 3).min(38);
     let [sessions, attempts, media] = Layout::horizontal([
         Constraint::Length(sessions_width),
@@ -55,8 +64,12 @@ pub fn preview_rect(details: Rect) -> Rect {
     preview
 }
 
-/// The preview's size in cells for a terminal of this size.
+/// The preview's size in cells for a terminal of this size; none in a terminal
+/// too small to draw the browser.
 pub fn preview_size(width: u16, height: u16) -> (u16, u16) {
+    if too_small(width, height) {
+        return (0, 0);
+    }
     let rect = preview_rect(areas(Rect::new(0, 0, width, height)).details);
     (rect.width, rect.height)
 }

@@ -27,10 +27,11 @@ pub enum Renderer {
 /// The renderer for a `--image-protocol` choice; `None` turns previews off.
 ///
 /// Asking the terminal costs a round trip, and a terminal that does not answer
-/// (many do not, tmux among them) stalls the query for seconds and leaves a reader
-/// that eats the next keystroke. So `auto` asks only a terminal that says, in its
-/// environment, that it draws images; every other gets halfblocks at once. It must
-/// run while nothing else reads the terminal.
+/// (many do not) stalls the query for seconds and leaves a reader behind that
+/// eats the next keystroke. So `auto` asks only a terminal that says, in its
+/// environment, that it draws images; every other gets halfblocks at once; and a
+/// protocol asked for by name is used without asking anything. It must run while
+/// nothing else reads the terminal.
 pub fn renderer(choice: ImageProtocol) -> Option<Renderer> {
     let forced = match choice {
         ImageProtocol::None => return None,
@@ -41,24 +42,36 @@ pub fn renderer(choice: ImageProtocol) -> Option<Renderer> {
         ImageProtocol::Sixel => Some(ProtocolType::Sixel),
         ImageProtocol::Iterm2 => Some(ProtocolType::Iterm2),
     };
-    let mut picker = match Picker::from_query_stdio() {
-        Ok(picker) => picker,
-        // Asked for by name: kept even if the terminal (tmux, say) did not answer,
-        // with a typical cell size.
-        #[allow(
-            deprecated,
-            reason = "the one constructor that takes a cell size without asking the terminal"
-        )]
-        Err(_) if forced.is_some() => Picker::from_fontsize(ratatui_image::FontSize::new(10, 20)),
-        Err(_) => return Some(Renderer::Halfblocks),
+    let picker = match forced {
+        Some(protocol) => {
+            #[allow(
+                deprecated,
+                reason = "the one constructor that takes a cell size without asking the terminal"
+            )]
+            let mut picker = Picker::from_fontsize(cell_size());
+            picker.set_protocol_type(protocol);
+            picker
+        }
+        None => match Picker::from_query_stdio() {
+            Ok(picker) => picker,
+            Err(_) => return Some(Renderer::Halfblocks),
+        },
     };
-    if let Some(protocol) = forced {
-        picker.set_protocol_type(protocol);
-    }
     match picker.protocol_type() {
         ProtocolType::Halfblocks => Some(Renderer::Halfblocks),
         _ => Some(Renderer::Graphics(picker)),
     }
+}
+
+/// The terminal's cell size in pixels from the kernel's window size (what
+/// terminals and sshd report with the size in cells, no query needed), else a
+/// typical 10x20.
+fn cell_size() -> ratatui_image::FontSize {
+    let measured = crossterm::terminal::window_size()
+        .ok()
+        .filter(|w| w.columns > 0 && w.rows > 0 && w.width >= w.columns && w.height >= w.rows)
+        .map(|w| ratatui_image::FontSize::new(w.width / w.columns, w.height / w.rows));
+    measured.unwrap_or(ratatui_image::FontSize::new(10, 20))
 }
 
 /// Whether the environment names a terminal known to draw images (kitty, sixel or

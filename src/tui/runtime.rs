@@ -48,6 +48,11 @@ pub async fn run(
     config: Option<Config>,
     demo: Option<RunningServer>,
 ) -> Result<(), String> {
+    use std::io::IsTerminal;
+    let term = std::env::var("TERM").ok();
+    if let Some(why) = refusal(term.as_deref(), std::io::stdin().is_terminal(), stdout().is_terminal()) {
+        return Err(why);
+    }
     // Refuse bad keys before the screen changes.
     let keymap = match &config {
         Some(config) if !config.file.keys.is_empty() => {
@@ -100,7 +105,7 @@ pub async fn run(
     let mut terminal = TerminalGuard::enter(options.mouse)?;
     let theme = Theme::from_env();
     let mut model = model;
-    let size = terminal.terminal.size().map_err(|e| e.to_string())?;
+    let size = terminal.terminal().size().map_err(|e| e.to_string())?;
     let nothing = update(
         &mut model,
         Msg::Resize {
@@ -110,7 +115,7 @@ pub async fn run(
     );
     // The first frame goes out before anything slower: building the HTTP client
     // (TLS set-up) and asking the terminal which image protocol it speaks.
-    draw(&mut terminal.terminal, &model, &theme)?;
+    draw(terminal.terminal(), &model, &theme)?;
     let client = Client::new(settings.client.clone()).map_err(|e| crate::config::describe_error(&e))?;
     let (tx, rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(client, tx, dirs, profiles);
@@ -121,16 +126,41 @@ pub async fn run(
     let renderer = super::preview::renderer(options.image_protocol);
     let graphics = matches!(renderer, Some(Renderer::Graphics(_)));
     effects.set_renderer(renderer);
-    let outcome = event_loop(terminal, model, theme, effects, rx, graphics).await;
+    let outcome = event_loop(&mut terminal, model, theme, &mut effects, rx, graphics).await;
+    // However the loop ended (q, a signal, a terminal gone mid-draw), cancelled
+    // downloads delete their temporary files first, before anything touches a
+    // terminal that may have hung up.
+    effects.shutdown(SHUTDOWN_LIMIT).await;
+    drop(terminal);
     tracing::info!("leaving the browser");
     drop(demo);
     outcome
 }
 
+/// Why the browser cannot run here, if it cannot: it needs a terminal on both
+/// ends that can move its cursor. Scripts, pipes, `ssh host cmd` without `-t`
+/// and Emacs' shell get the way to the same data instead.
+pub fn refusal(term: Option<&str>, stdin_tty: bool, stdout_tty: bool) -> Option<String> {
+    let why = if !stdin_tty || !stdout_tty {
+        let which = if stdin_tty { "standard output" } else { "standard input" };
+        format!("{which} is not a terminal")
+    } else if term == Some("dumb") {
+        "TERM=dumb cannot draw it".to_owned()
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the browser needs a terminal ({why}). For scripts use the subcommands: \
+         attempts SESSION, session-media SESSION, decision SESSION, media ATTEMPT, \
+         download MEDIA (see veriff-tui --help)"
+    ))
+}
+
 /// Owns the terminal's full-screen mode; dropping it puts the terminal back,
 /// whatever way the loop ends.
 struct TerminalGuard {
-    terminal: ratatui::DefaultTerminal,
+    /// Taken when dropped: see `Drop`.
+    terminal: Option<ratatui::DefaultTerminal>,
 }
 
 impl TerminalGuard {
@@ -154,7 +184,9 @@ impl TerminalGuard {
         if mouse {
             let _ = execute!(stdout(), EnableMouseCapture);
         }
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard {
+            terminal: Some(terminal),
+        })
     }
 }
 
@@ -166,15 +198,33 @@ fn leave_modes() {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         leave_modes();
-        ratatui::restore();
+        // When the terminal has hung up (a dropped SSH link), ratatui's
+        // `restore()` and its `Terminal`'s own drop report the failure with
+        // `eprintln!`, which panics on the dead terminal; the panic hook then
+        // prints again, and the process aborts. Then there is nothing left to
+        // restore, and the `Terminal` is let go without its drop.
+        let restored = ratatui::try_restore().is_ok();
+        if let Some(terminal) = self.terminal.take()
+            && !restored
+        {
+            std::mem::forget(terminal);
+        }
+    }
+}
+
+impl TerminalGuard {
+    fn terminal(&mut self) -> &mut ratatui::DefaultTerminal {
+        self.terminal
+            .as_mut()
+            .expect("the terminal is there until the guard drops")
     }
 }
 
 async fn event_loop(
-    mut guard: TerminalGuard,
+    guard: &mut TerminalGuard,
     mut model: Model,
     theme: Theme,
-    mut effects: Effects,
+    effects: &mut Effects,
     mut rx: mpsc::UnboundedReceiver<Msg>,
     graphics: bool,
 ) -> Result<(), String> {
@@ -186,16 +236,21 @@ async fn event_loop(
 
     // Kitty, sixel and iTerm2 images live outside the cells ratatui diffs: when
     // what covers them changes, the screen is cleared so none stays behind.
+    // Sixel and iTerm2 pixels go with the cleared cells. Kitty images are placed
+    // by placeholder cells, so overwriting those hides them; their data is not
+    // deleted by id (`a=d`): ratatui-image transmits each encoded preview once,
+    // and a cached preview shown again would then draw nothing. Kitty evicts
+    // old images by itself past its storage quota.
     let mut shown = (model.overlay.mode(), model.preview_key());
     let mut dirty = false;
     while !model.quit {
         if dirty {
             let now = (model.overlay.mode(), model.preview_key());
             if graphics && now != shown {
-                guard.terminal.clear().map_err(|e| e.to_string())?;
+                guard.terminal().clear().map_err(|e| e.to_string())?;
             }
             shown = now;
-            draw(&mut guard.terminal, &model, &theme)?;
+            draw(guard.terminal(), &model, &theme)?;
             dirty = false;
         }
         let msg = tokio::select! {
@@ -235,6 +290,9 @@ async fn event_loop(
     }
     Ok(())
 }
+
+/// How long leaving waits for cancelled transfers to clean up after themselves.
+const SHUTDOWN_LIMIT: Duration = Duration::from_secs(1);
 
 fn draw(terminal: &mut ratatui::DefaultTerminal, model: &Model, theme: &Theme) -> Result<(), String> {
     // One synchronized update per frame: no tearing on slow links.

@@ -36,6 +36,12 @@ impl Tmux {
         Tmux { socket }
     }
 
+    /// The server's socket name, for a client started elsewhere (`tmux -L NAME attach`).
+    #[allow(dead_code, reason = "only the tests that nest tmux attach a second client")]
+    pub fn socket(&self) -> &str {
+        &self.socket
+    }
+
     /// A tmux command against this server; its standard output.
     pub fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
@@ -86,4 +92,28 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
     }
+}
+
+/// The environment of the app under test: a private HOME (with the XDG folders and
+/// Downloads inside it), the server at `api_url` with the demo credentials, a
+/// common terminal and no display to open files on.
+#[allow(dead_code, reason = "the benchmarks set their own")]
+pub fn app_env(home: &std::path::Path, api_url: &str) -> Vec<(&'static str, String)> {
+    let h = home.display().to_string();
+    vec![
+        ("HOME", h.clone()),
+        ("XDG_CONFIG_HOME", format!("{h}/config")),
+        ("XDG_DATA_HOME", format!("{h}/data")),
+        ("XDG_CACHE_HOME", format!("{h}/cache")),
+        ("VERIFF_DOWNLOAD_DIR", format!("{h}/Downloads")),
+        ("VERIFF_API_URL", api_url.to_owned()),
+        ("VERIFF_API_KEY", veriff_tui::server::DEMO_API_KEY.to_owned()),
+        (
+            "VERIFF_SHARED_SECRET",
+            veriff_tui::server::DEMO_SHARED_SECRET.to_owned(),
+        ),
+        ("TERM", "xterm-256color".to_owned()),
+        ("DISPLAY", String::new()),
+        ("WAYLAND_DISPLAY", String::new()),
+    ]
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
-use tokio::task::AbortHandle;
+use tokio::task::JoinHandle;
 
 use super::app::{Cmd, Failure, Msg, PreviewKey};
 use super::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
@@ -86,7 +86,8 @@ pub struct Effects {
     profiles: Option<Arc<Profiles>>,
     tx: mpsc::UnboundedSender<Msg>,
     background: Arc<Semaphore>,
-    transfers: HashMap<u64, AbortHandle>,
+    /// Kept to be awaited as well as aborted: see [`Effects::shutdown`].
+    transfers: HashMap<u64, JoinHandle<()>>,
     display: bool,
     /// `None` with `--image-protocol none`.
     renderer: Option<Arc<Renderer>>,
@@ -94,7 +95,7 @@ pub struct Effects {
     /// without a second download.
     preview_bytes: Arc<ByteCache>,
     /// The preview being fetched or waiting out its debounce.
-    preview_task: Option<AbortHandle>,
+    preview_task: Option<JoinHandle<()>>,
     /// The newest preview asked for: an older one still waiting to decode gives up.
     preview_wanted: Arc<AtomicU64>,
     /// History saves asked for, and the newest one written.
@@ -163,7 +164,7 @@ impl Effects {
         background: bool,
         work: impl Future<Output = Result<T, Failure>> + Send + 'static,
         reply: impl FnOnce(Result<T, Failure>) -> Msg + Send + 'static,
-    ) -> AbortHandle {
+    ) -> JoinHandle<()> {
         let limit = background.then(|| self.background.clone());
         let answer = Answer::new(self.tx.clone(), reply);
         tokio::spawn(async move {
@@ -173,7 +174,26 @@ impl Effects {
             };
             answer.send(work.await);
         })
-        .abort_handle()
+    }
+
+    /// Cancels every transfer and waits (at most `limit`) until each has dropped
+    /// its download, whose temporary file goes with it. Called before the app
+    /// leaves, however it leaves (q, SIGTERM, a dropped SSH link): the runtime's
+    /// own shutdown would drop them too, but only if nothing ends the process
+    /// first, and a process whose terminal has gone can be ended by the first
+    /// thing that writes to it.
+    pub async fn shutdown(&mut self, limit: Duration) {
+        if let Some(task) = self.preview_task.take() {
+            task.abort();
+        }
+        let transfers: Vec<JoinHandle<()>> = self.transfers.drain().map(|(_, task)| task).collect();
+        for task in &transfers {
+            task.abort();
+        }
+        let finished = futures_util::future::join_all(transfers);
+        if tokio::time::timeout(limit, finished).await.is_err() {
+            tracing::warn!("a transfer did not stop within {limit:?}");
+        }
     }
 
     pub fn run(&mut self, cmd: Cmd) {

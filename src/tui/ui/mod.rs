@@ -8,7 +8,7 @@ pub mod theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::layout::areas;
+use super::layout::{MIN_SIZE, areas, too_small};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -20,7 +20,11 @@ pub use theme::Theme;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
-    let areas = areas(frame.area());
+    let area = frame.area();
+    if too_small(area.width, area.height) {
+        return too_small_line(theme, frame, area);
+    }
+    let areas = areas(area);
     title_bar(model, theme, frame, areas.title);
     panes::sessions(model, theme, frame, areas.panes[0]);
     panes::attempts(model, theme, frame, areas.panes[1]);
@@ -34,6 +38,17 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Filter { .. } | Overlay::None => {}
     }
+}
+
+/// In place of the browser when it cannot fit: what it needs, on the first row.
+/// Keys still work (q quits); growing the window brings everything back as it was.
+fn too_small_line(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "terminal too small: {}x{}, needs {}x{} (q quits)",
+        area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+    );
+    let line = Rect { height: 1, ..area };
+    frame.render_widget(Paragraph::new(Span::styled(text, theme.error())), line);
 }
 
 fn spinner(model: &Model) -> &'static str {

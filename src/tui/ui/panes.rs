@@ -150,16 +150,13 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// `2026-11-20T10:42:05.000Z` as `2026-11-20 10:42`, or `11-20 10:42` when narrow.
-fn when(created: Option<&str>, narrow: bool) -> String {
+/// `2026-11-20T10:42:05.000Z` as `2026-11-20 10:42`, or the last `width`
+/// characters of that when narrow (`11-20 10:42`, `10:42`).
+fn when(created: Option<&str>, width: usize) -> String {
     let Some(created) = created else { return String::new() };
     let text = clean(created).replace('T', " ");
-    let minutes: String = text.chars().take(16).collect();
-    if narrow {
-        minutes.chars().skip(5).collect()
-    } else {
-        minutes
-    }
+    let minutes: Vec<char> = text.chars().take(16).collect();
+    minutes[minutes.len().saturating_sub(width)..].iter().collect()
 }
 
 pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -192,13 +189,17 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         Some(Load::Ready(_)) => {}
     }
-    let narrow = area.width < 44;
-    let time_width = if narrow { 11 } else { 16 };
+    // The time shrinks to the minute on a small terminal, so the status still shows.
+    let time_width = match area.width {
+        0..24 => 5,
+        24..44 => 11,
+        _ => 16,
+    };
     let row = |i: usize| {
         let attempt = list[i];
         let status = attempt.status.as_deref().unwrap_or("?");
         Row::new(vec![
-            Line::from(when(attempt.created_time.as_deref(), narrow)),
+            Line::from(when(attempt.created_time.as_deref(), time_width as usize)),
             Line::from(Span::styled(clean(status), theme.outcome(status))),
         ])
     };
@@ -261,6 +262,8 @@ pub fn media(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         );
     }
     let wide = area.width >= 54;
+    // On a small terminal the context names the row; the size gives way.
+    let sized = area.width >= 32;
     let row = |i: usize| {
         let (kind, media) = rows[i];
         let kind = match kind {
@@ -270,15 +273,20 @@ pub fn media(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let mut cells = vec![
             Line::from(Span::styled(kind, theme.dim())),
             Line::from(clean(media.context.as_deref().unwrap_or("?"))),
-            Line::from(media.size.map(human_size).unwrap_or_default()).alignment(Alignment::Right),
         ];
+        if sized {
+            cells.push(Line::from(media.size.map(human_size).unwrap_or_default()).alignment(Alignment::Right));
+        }
         if wide {
             cells.push(Line::from(clean(media.mimetype.as_deref().unwrap_or_default())));
             cells.push(Line::from(media.duration.map(human_duration).unwrap_or_default()).alignment(Alignment::Right));
         }
         Row::new(cells)
     };
-    let mut widths = vec![Constraint::Length(3), Constraint::Fill(1), Constraint::Length(10)];
+    let mut widths = vec![Constraint::Length(3), Constraint::Fill(1)];
+    if sized {
+        widths.push(Constraint::Length(10));
+    }
     if wide {
         widths.extend([Constraint::Length(11), Constraint::Length(6)]);
     }

@@ -11,10 +11,25 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Colour unless NO_COLOR is set to anything non-empty (no-color.org).
+    /// Colour unless NO_COLOR is set to anything non-empty (no-color.org) or TERM
+    /// names a monochrome terminal. Colours are the eight of ANSI, which every
+    /// 16-colour terminal has; nothing depends on them alone.
     pub fn from_env() -> Theme {
+        Theme::for_terminal(
+            std::env::var("NO_COLOR").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        )
+    }
+
+    pub fn for_terminal(no_color: Option<&str>, term: Option<&str>) -> Theme {
+        let monochrome = term.is_some_and(|term| {
+            // terminfo's convention for monochrome entries (xterm-mono, vt100-bw,
+            // linux-m), and the DEC terminals that had no colour.
+            ["-m", "-mono", "-bw"].iter().any(|suffix| term.ends_with(suffix))
+                || ["vt52", "vt100", "vt102", "vt220"].contains(&term)
+        });
         Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            color: no_color.is_none_or(str::is_empty) && !monochrome,
         }
     }
 
@@ -76,6 +91,23 @@ impl Theme {
             "resubmission_requested" | "review" => self.fg(Color::Yellow),
             "submitted" | "started" | "created" => self.fg(Color::Blue),
             _ => self.dim(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monochrome_terminals_and_no_color_get_no_colour() {
+        let colour = |no_color, term| Theme::for_terminal(no_color, term).color;
+        assert!(colour(None, Some("xterm-256color")));
+        assert!(colour(Some(""), Some("xterm-16color")));
+        assert!(colour(None, None));
+        assert!(!colour(Some("1"), Some("xterm-256color")));
+        for term in ["xterm-mono", "vt100", "vt220", "linux-m", "vt100-bw"] {
+            assert!(!colour(None, Some(term)), "{term}");
         }
     }
 }
