@@ -1,18 +1,25 @@
 //! veriff-tui: a terminal browser and scripting tool for Veriff verification media.
 //!
-//! Layers, each depending only on those listed before it:
-//! - [`text`], [`ids`], [`files`], [`process`]: small helpers shared by everything;
-//! - [`api`]: the signed Station API client (knows nothing of terminals);
-//! - [`config`]: flags, environment, config file and profiles resolved into settings;
+//! Layers, each depending only on those listed before it (ARCHITECTURE.md has the
+//! whole map):
+//! - [`text`], [`ids`], [`files`], [`process`], [`logging`]: small helpers shared by
+//!   everything (server text made inert, typed ids, private files, child processes
+//!   without secrets, the log file);
+//! - [`api`]: the signed Station API client; knows nothing of terminals, flags or
+//!   environment variables;
+//! - [`config`]: flags, environment, config file and profiles resolved into settings,
+//!   and the hints that name them;
 //! - [`server`]: the embedded Veriff-compatible server behind `--demo` and the tests;
-//! - [`cli`]: argument definitions and the scripting subcommands;
-//! - [`tui`]: the terminal browser (model, update, view, effects).
+//! - [`cli`], [`tui`]: the scripting subcommands and argument definitions, and the
+//!   terminal browser (which takes resolved settings, never clap's types); neither
+//!   imports the other. `main.rs` wires them.
 
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod files;
 pub mod ids;
+pub mod logging;
 pub mod process;
 pub mod server;
 pub mod text;

@@ -3,6 +3,7 @@
 //! starts from an empty environment and a temporary HOME, so no real configuration
 //! or credentials can leak in, and nothing leaves 127.0.0.1.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
@@ -70,6 +71,16 @@ impl Home {
     }
 
     /// Runs the binary against `server` with its demo credentials.
+    /// What is in HOME other than the log's folder (`$XDG_DATA_HOME/veriff-tui`).
+    fn written_besides_the_log(&self) -> Vec<PathBuf> {
+        let data = self.path().join("data");
+        let mut found: Vec<PathBuf> = entries(self.path()).into_iter().filter(|p| *p != data).collect();
+        if data.exists() {
+            found.extend(entries(&data).into_iter().filter(|p| !p.ends_with("veriff-tui")));
+        }
+        found
+    }
+
     async fn run_at(&self, server: &RunningServer, args: &[&str]) -> Run {
         self.run(&credentials(server), args).await
     }
@@ -251,7 +262,7 @@ async fn download_to_stdout_writes_exactly_the_file() {
     assert!(run.success, "{}", run.stderr);
     assert!(run.stderr.is_empty(), "{:?}", run.stderr);
     assert_eq!(run.stdout, asset("selfid_video.webm"));
-    assert!(entries(home.path()).is_empty(), "nothing written to disk");
+    assert!(home.written_besides_the_log().is_empty(), "nothing written to disk");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -378,7 +389,7 @@ async fn demo_mode_needs_no_configuration() {
     assert!(run.success, "{}", run.stderr);
     assert_eq!(json(&run)["verification"]["code"], 9001);
     assert!(
-        entries(home.path()).is_empty(),
+        home.written_besides_the_log().is_empty(),
         "demo mode wrote nothing: {:?}",
         entries(home.path())
     );
@@ -616,7 +627,7 @@ async fn a_secret_command_never_sees_the_api_key() {
         ),
     )
     .unwrap();
-    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
     let env = [("VERIFF_API_KEY", DEMO_API_KEY.to_owned())];
     let run = home
         .run(
@@ -649,4 +660,19 @@ async fn help_says_an_api_key_flag_shows_in_ps() {
         run.stdout()
     );
     assert!(run.stdout().contains("--api-key-file"), "{}", run.stdout());
+}
+
+#[tokio::test]
+async fn a_retry_by_a_scripting_command_is_in_the_log() {
+    let server = serve().await;
+    let home = Home::new();
+    let run = home.run_at(&server, &["media", faults::ATTEMPT_500_ONCE]).await;
+    assert!(run.success, "{}", run.stderr);
+    let log = home.path().join("data/veriff-tui/veriff-tui.log");
+    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+    assert!(text.contains("retrying: HTTP 500"), "{text}");
+    assert!(text.contains(&format!("media {}", faults::ATTEMPT_500_ONCE)), "{text}");
+    assert!(!text.contains(DEMO_SHARED_SECRET), "{text}");
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
 }

@@ -62,6 +62,16 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         _ => unreachable!("handled above"),
     };
     let id = find_id(text).map_err(|e| e.to_string())?;
+    // Retries and failures are logged as in the browser; a log that cannot be
+    // opened must not fail a script, so that is only said.
+    let log_path = global
+        .log_file
+        .clone()
+        .unwrap_or_else(|| crate::logging::default_path(&crate::config::process_env));
+    let _log = crate::logging::init(log_path)
+        .inspect_err(|e| eprintln!("warning: {e}; running without a log"))
+        .ok();
+    tracing::info!("{}", command_line(&command));
     let resolved = resolve(global).await?;
     let client = Client::new(resolved.settings.client.clone()).map_err(|e| describe_error(&e))?;
     match command {
@@ -88,6 +98,18 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         Command::ServeDemo { .. } | Command::Completions { .. } | Command::Man | Command::Config { .. } => {
             unreachable!("handled above")
         }
+    }
+}
+
+/// What a command was asked, for the log: its name and the id it names.
+fn command_line(command: &Command) -> String {
+    match command {
+        Command::Attempts { session, .. } => format!("attempts {}", crate::text::clean_short(session, 80)),
+        Command::SessionMedia { session, .. } => format!("session-media {}", crate::text::clean_short(session, 80)),
+        Command::Decision { session, .. } => format!("decision {}", crate::text::clean_short(session, 80)),
+        Command::Media { attempt, .. } => format!("media {}", crate::text::clean_short(attempt, 80)),
+        Command::Download { media, .. } => format!("download {}", crate::text::clean_short(media, 80)),
+        _ => String::new(),
     }
 }
 

@@ -62,11 +62,11 @@ pub async fn run(
     };
     let env = process_env;
     let data_dir = config::data_dir(&env).unwrap_or_else(|| PathBuf::from("."));
-    let _log = init_logging(
+    let _log = crate::logging::init(
         options
             .log_file
             .clone()
-            .unwrap_or_else(|| data_dir.join("veriff-tui.log")),
+            .unwrap_or_else(|| crate::logging::default_path(&env)),
     )?;
 
     let given = match &demo {
@@ -300,28 +300,4 @@ fn draw(terminal: &mut ratatui::DefaultTerminal, model: &Model, theme: &Theme) -
     let drawn = terminal.draw(|frame| ui::view(model, theme, frame));
     let _ = execute!(stdout(), EndSynchronizedUpdate);
     drawn.map(|_| ()).map_err(|e| format!("cannot draw: {e}"))
-}
-
-/// Logs go to a file, never to the screen the UI draws on.
-fn init_logging(path: PathBuf) -> Result<tracing_appender::non_blocking::WorkerGuard, String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    crate::files::create_private_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // What was looked at, and when: private like the documents themselves.
-    let file = crate::files::private_file_options()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("VERIFF_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("veriff_tui=info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(false)
-        .try_init();
-    Ok(guard)
 }

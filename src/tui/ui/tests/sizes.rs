@@ -297,5 +297,8 @@ fn only_the_sixteen_colours_every_terminal_has() {
 /// Where each pane's cursor is and what it is filtered by (its scroll offset
 /// follows the size).
 fn cursors_of(model: &Model) -> Vec<(usize, String)> {
-    Pane::ALL.iter().map(|p| (model.pane(*p).cursor, model.pane(*p).filter.clone())).collect()
+    Pane::ALL
+        .iter()
+        .map(|p| (model.pane(*p).cursor, model.pane(*p).filter.clone()))
+        .collect()
 }
