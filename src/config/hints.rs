@@ -31,7 +31,7 @@ pub fn describe_error(e: &ApiError) -> String {
 }
 
 /// What to check or change about `e`, if anything.
-pub fn hint(e: &ApiError) -> Option<&'static str> {
+fn hint(e: &ApiError) -> Option<&'static str> {
     Some(match e {
         ApiError::Veriff { code, .. } => match code.as_str() {
             "1801" => "the API key is missing: set VERIFF_API_KEY, pass --api-key-file, or set api_key in the profile",

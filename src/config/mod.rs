@@ -11,7 +11,7 @@ use crate::api::{ClientConfig, Secret, normalize_api_url};
 
 mod hints;
 mod keys;
-pub use hints::{describe_error, hint, security_warnings};
+pub use hints::{describe_error, security_warnings};
 pub use keys::KeyOverrides;
 
 pub const DEFAULT_API_URL: &str = "https://stationapi.veriff.com";

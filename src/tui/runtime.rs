@@ -106,7 +106,7 @@ pub async fn run(
     let theme = Theme::from_env();
     let mut model = model;
     let size = terminal.terminal().size().map_err(|e| e.to_string())?;
-    let nothing = update(
+    let resized = update(
         &mut model,
         Msg::Resize {
             width: size.width,
@@ -120,7 +120,7 @@ pub async fn run(
     let (tx, rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(client, tx, dirs, profiles);
     // The first requests are on their way before the terminal is asked anything.
-    for cmd in first.into_iter().chain(nothing) {
+    for cmd in first.into_iter().chain(resized) {
         effects.run(cmd);
     }
     let renderer = super::preview::renderer(options.image_protocol);

@@ -93,20 +93,23 @@ fn filtered(model: &mut Model, pane: Pane) -> Vec<Cmd> {
 }
 
 fn help_key(model: &mut Model, action: Option<Action>) {
+    let page = model.help_room();
+    let bottom = model.help_lines().saturating_sub(page);
     let Overlay::Help { scroll } = &mut model.overlay else {
         return;
     };
-    let page = model.list_rows.max(1);
     match action {
         Some(Action::Down) => *scroll += 1,
         Some(Action::Up) => *scroll = scroll.saturating_sub(1),
         Some(Action::PageDown | Action::HalfPageDown) => *scroll += page,
         Some(Action::PageUp | Action::HalfPageUp) => *scroll = scroll.saturating_sub(page),
         Some(Action::First) => *scroll = 0,
-        // The view stops at the bottom whatever the number.
-        Some(Action::Last) => *scroll = usize::MAX / 2,
+        Some(Action::Last) => *scroll = bottom,
         Some(Action::Cancel | Action::Help) => model.overlay = Overlay::None,
         _ => {}
+    }
+    if let Overlay::Help { scroll } = &mut model.overlay {
+        *scroll = (*scroll).min(bottom);
     }
 }
 

@@ -232,6 +232,16 @@ impl Model {
         self.keymap.label(Mode::Browse, action)
     }
 
+    /// Lines of the help: every mode's heading and rows, a blank line between modes.
+    pub fn help_lines(&self) -> usize {
+        Mode::ALL.iter().map(|m| self.keymap.rows(*m).len() + 1).sum::<usize>() + Mode::ALL.len() - 1
+    }
+
+    /// Lines of help a screen of this height shows at once.
+    pub fn help_room(&self) -> usize {
+        self.size.1.saturating_sub(4).max(1) as usize
+    }
+
     /// The sessions shown: all, or those matching the sessions pane's filter (by
     /// id or decision).
     pub fn visible_sessions(&self) -> Vec<&SessionId> {

@@ -509,6 +509,30 @@ fn y_copies_the_id_of_what_is_selected() {
 }
 
 #[test]
+fn the_help_scrolls_to_its_end_and_back_without_overshooting() {
+    let (mut model, _) = opened();
+    let _ = update(&mut model, Msg::Resize { width: 100, height: 24 });
+    press(&mut model, "?");
+    let bottom = model.help_lines() - model.help_room();
+    press(&mut model, "G");
+    assert_eq!(model.overlay, Overlay::Help { scroll: bottom });
+    press(&mut model, "jjj");
+    assert_eq!(
+        model.overlay,
+        Overlay::Help { scroll: bottom },
+        "no further than the end"
+    );
+    press(&mut model, "k");
+    assert_eq!(
+        model.overlay,
+        Overlay::Help { scroll: bottom - 1 },
+        "one up from the end is visible at once"
+    );
+    press(&mut model, "g");
+    assert_eq!(model.overlay, Overlay::Help { scroll: 0 });
+}
+
+#[test]
 fn help_opens_and_closes_and_quit_quits() {
     let (mut model, _) = opened();
     press(&mut model, "?");

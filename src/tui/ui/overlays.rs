@@ -44,6 +44,8 @@ pub fn help(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) {
             ]));
         }
     }
+    // As `update` counts it, so scrolling stops where the view does.
+    debug_assert_eq!(lines.len(), model.help_lines());
     let room = frame.area().height.saturating_sub(4).max(1) as usize;
     let scroll = scroll.min(lines.len().saturating_sub(room));
     let more = lines.len() > room;
