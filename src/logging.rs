@@ -5,13 +5,6 @@ use std::path::{Path, PathBuf};
 
 use tracing_appender::non_blocking::WorkerGuard;
 
-/// `$XDG_DATA_HOME/veriff-tui/veriff-tui.log` (or `~/.local/share/...`).
-pub fn default_path(env: crate::config::Env) -> PathBuf {
-    crate::config::data_dir(env)
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("veriff-tui.log")
-}
-
 /// Sends this process's `tracing` output to `path` (created 0600 in a 0700
 /// folder), at `VERIFF_LOG` or info level. Keep the guard: dropping it flushes.
 pub fn init(path: PathBuf) -> Result<WorkerGuard, String> {

@@ -67,7 +67,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     let log_path = global
         .log_file
         .clone()
-        .unwrap_or_else(|| crate::logging::default_path(&crate::config::process_env));
+        .unwrap_or_else(|| crate::config::log_path(&crate::config::process_env));
     let _log = crate::logging::init(log_path)
         .inspect_err(|e| eprintln!("warning: {e}; running without a log"))
         .ok();

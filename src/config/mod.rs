@@ -487,6 +487,13 @@ pub fn data_dir(env: Env) -> Option<PathBuf> {
     xdg_dir(env, "XDG_DATA_HOME", ".local/share")
 }
 
+/// The log: `$XDG_DATA_HOME/veriff-tui/veriff-tui.log` (or `~/.local/share/...`).
+pub fn log_path(env: Env) -> PathBuf {
+    data_dir(env)
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("veriff-tui.log")
+}
+
 /// Files downloaded only to be opened.
 pub fn cache_dir(env: Env) -> Option<PathBuf> {
     xdg_dir(env, "XDG_CACHE_HOME", ".cache")

@@ -66,7 +66,7 @@ pub async fn run(
         options
             .log_file
             .clone()
-            .unwrap_or_else(|| crate::logging::default_path(&env)),
+            .unwrap_or_else(|| crate::config::log_path(&env)),
     )?;
 
     let given = match &demo {
