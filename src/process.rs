@@ -8,7 +8,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// Environment variables that hold credentials; removed from every child.
-pub const SECRET_VARIABLES: [&str; 2] = ["VERIFF_SHARED_SECRET", "VERIFF_API_KEY"];
+const SECRET_VARIABLES: [&str; 2] = ["VERIFF_SHARED_SECRET", "VERIFF_API_KEY"];
 
 /// `program`, to be run without the credentials in its environment.
 pub fn command(program: impl AsRef<OsStr>) -> Command {

@@ -46,7 +46,7 @@ const KNOWN: &[(&str, &str)] = &[
 ];
 
 /// The extension for a mimetype (parameters and case ignored), `bin` when unknown.
-pub fn extension_for(mimetype: Option<&str>) -> &'static str {
+fn extension_for(mimetype: Option<&str>) -> &'static str {
     let essence = mimetype
         .unwrap_or_default()
         .split(';')

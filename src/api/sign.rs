@@ -70,7 +70,7 @@ impl Signer {
         self.0.update(bytes);
     }
 
-    pub fn finish_hex(self) -> String {
+    fn finish_hex(self) -> String {
         hex::encode(self.0.finalize().into_bytes())
     }
 

@@ -166,7 +166,7 @@ impl Config {
     }
 
     /// What, if anything, fixes the API or credentials whatever the profile.
-    pub fn pinned_by(&self, env: Env) -> Option<&'static str> {
+    fn pinned_by(&self, env: Env) -> Option<&'static str> {
         let o = &self.overrides;
         if o.api_url.is_some() {
             Some("VERIFF_API_URL (or --api-url)")
@@ -189,7 +189,7 @@ impl Config {
             .or(self.file.default_profile.as_deref())
     }
 
-    pub fn profile_names(&self) -> Vec<&str> {
+    fn profile_names(&self) -> Vec<&str> {
         self.file.profiles.keys().map(String::as_str).collect()
     }
 
@@ -358,7 +358,7 @@ fn read_secret_file(path: &Path) -> Result<Secret, String> {
 
 /// How long a `shared_secret_command` may take (a password manager waiting for a
 /// passphrase included) before it is stopped.
-pub const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs the profile's `shared_secret_command` through the shell, as ssh runs a
 /// ProxyCommand: in a process group of its own that is killed whole on timeout,

@@ -33,8 +33,8 @@ pub const MEDIA_500_ONCE: &str = "fa00d500-0000-4000-8000-000000000000";
 /// they are: its one attempt holds a 10000 x 10000 PNG of about 120 KB (a
 /// decompression bomb in miniature).
 pub const OVERSIZED_SESSION: &str = "fa00b16b-0000-4000-8000-000000000000";
-pub const ATTEMPT_OVERSIZED: &str = "fa00b16a-0000-4000-8000-000000000000";
-pub const MEDIA_OVERSIZED: &str = "fa00b16d-0000-4000-8000-000000000000";
+const ATTEMPT_OVERSIZED: &str = "fa00b16a-0000-4000-8000-000000000000";
+const MEDIA_OVERSIZED: &str = "fa00b16d-0000-4000-8000-000000000000";
 
 /// What to do instead of answering normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -108,7 +108,7 @@ pub struct Key {
 }
 
 impl Key {
-    pub fn from_event(event: KeyEvent) -> Key {
+    fn from_event(event: KeyEvent) -> Key {
         let code = match event.code {
             // Some terminals send S-Tab as Tab with SHIFT.
             KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
@@ -255,7 +255,7 @@ type Default = (
 );
 
 /// The keys out of the box, mode by mode, in the order the help lists them.
-pub const DEFAULTS: &[Default] = &[
+const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["j", "down"], Action::Down, "move down", None),
     (Mode::Browse, &["k", "up"], Action::Up, "move up", None),
     (

@@ -140,7 +140,7 @@ pub async fn run(
 /// Why the browser cannot run here, if it cannot: it needs a terminal on both
 /// ends that can move its cursor. Scripts, pipes, `ssh host cmd` without `-t`
 /// and Emacs' shell get the way to the same data instead.
-pub fn refusal(term: Option<&str>, stdin_tty: bool, stdout_tty: bool) -> Option<String> {
+fn refusal(term: Option<&str>, stdin_tty: bool, stdout_tty: bool) -> Option<String> {
     let why = if !stdin_tty || !stdout_tty {
         let which = if stdin_tty { "standard output" } else { "standard input" };
         format!("{which} is not a terminal")

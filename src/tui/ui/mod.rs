@@ -22,7 +22,7 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     if too_small(area.width, area.height) {
-        return too_small_line(theme, frame, area);
+        return too_small_line(model, theme, frame, area);
     }
     let areas = areas(area);
     title_bar(model, theme, frame, areas.title);
@@ -41,11 +41,16 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
 }
 
 /// In place of the browser when it cannot fit: what it needs, on the first row.
-/// Keys still work (q quits); growing the window brings everything back as it was.
-fn too_small_line(theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Keys still work (quit among them); growing the window brings everything back
+/// as it was.
+fn too_small_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let text = format!(
-        "terminal too small: {}x{}, needs {}x{} (q quits)",
-        area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        "terminal too small: {}x{}, needs {}x{} ({} quits)",
+        area.width,
+        area.height,
+        MIN_SIZE.0,
+        MIN_SIZE.1,
+        model.key_for(Action::Quit)
     );
     let line = Rect { height: 1, ..area };
     frame.render_widget(Paragraph::new(Span::styled(text, theme.error())), line);

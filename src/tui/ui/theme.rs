@@ -21,7 +21,7 @@ impl Theme {
         )
     }
 
-    pub fn for_terminal(no_color: Option<&str>, term: Option<&str>) -> Theme {
+    fn for_terminal(no_color: Option<&str>, term: Option<&str>) -> Theme {
         let monochrome = term.is_some_and(|term| {
             // terminfo's convention for monochrome entries (xterm-mono, vt100-bw,
             // linux-m), and the DEC terminals that had no colour.
