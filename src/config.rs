@@ -24,6 +24,8 @@ pub struct Overrides {
     pub download_dir: Option<PathBuf>,
     pub timeout: Option<Duration>,
     pub connect_timeout: Option<Duration>,
+    /// `--redact`: on whatever the profile says.
+    pub redact: bool,
 }
 
 impl Overrides {
@@ -56,6 +58,8 @@ pub struct Profile {
     /// A command whose standard output is the secret (a password manager, `pass`).
     pub shared_secret_command: Option<String>,
     pub download_dir: Option<PathBuf>,
+    /// Mask personal values in everything printed (as `--redact`).
+    pub redact: Option<bool>,
 }
 
 /// Everything a run needs, resolved.
@@ -65,6 +69,8 @@ pub struct Settings {
     pub profile: Option<String>,
     pub client: ClientConfig,
     pub download_dir: PathBuf,
+    /// Personal values masked in everything printed.
+    pub redact: bool,
 }
 
 /// Looks up an environment variable; injected so tests need not touch the process
@@ -201,6 +207,7 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
+            redact: o.redact || from_profile.redact.unwrap_or(false),
         })
     }
 }
@@ -262,6 +269,8 @@ api_key = "00000000-0000-0000-0000-000000000000"
 shared_secret_command = "pass show veriff/test"
 # Where `s` and `download` save files (default: your Downloads folder).
 # download_dir = "~/veriff"
+# Mask names, dates of birth, ID numbers, addresses and IPs everywhere (as --redact).
+# redact = true
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"

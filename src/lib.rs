@@ -1,7 +1,7 @@
 //! veriff-tui: a terminal browser and scripting tool for Veriff verification media.
 //!
 //! Layers, each depending only on those listed before it:
-//! - [`text`], [`ids`]: small pure helpers shared by everything;
+//! - [`text`], [`ids`], [`redact`]: small pure helpers shared by everything;
 //! - [`api`]: the signed Station API client (knows nothing of terminals);
 //! - [`config`]: flags, environment, config file and profiles resolved into settings;
 //! - [`server`]: the embedded Veriff-compatible server behind `--demo` and the tests;
@@ -12,6 +12,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod ids;
+pub mod redact;
 pub mod server;
 pub mod text;
 pub mod tui;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
                     sessions: cli.sessions,
                     image_protocol: cli.image_protocol,
                     mouse: cli.mouse,
+                    watch: cli.watch,
                 };
                 veriff_tui::tui::run(options, &cli.global).await
             }

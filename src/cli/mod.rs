@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long)]
     pub mouse: bool,
 
+    /// Poll the first session every SECS seconds (attempts and decision) until it
+    /// has a final decision; `w` toggles watching in the browser (every 30 s).
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    pub watch: Option<Duration>,
+
     #[command(flatten)]
     pub global: GlobalArgs,
 
@@ -91,6 +96,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "VERIFF_CONNECT_TIMEOUT", value_name = "SECS", value_parser = seconds)]
     pub connect_timeout: Option<Duration>,
 
+    /// Mask names, dates of birth, ID and document numbers, addresses and IP
+    /// addresses in everything printed: browser, tables and --json.
+    #[arg(long, global = true)]
+    pub redact: bool,
+
     /// Write the log here [default: veriff-tui.log in the data dir].
     #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
     pub log_file: Option<PathBuf>,
@@ -107,6 +117,7 @@ impl GlobalArgs {
             download_dir: self.download_dir.clone(),
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            redact: self.redact,
         }
     }
 }
@@ -143,6 +154,20 @@ pub enum Command {
     },
     /// Show a session's decision.
     Decision {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show the person data of a session, with any PEP and sanctions matches.
+    Person {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show a session's watchlist (PEP and sanctions) screening.
+    Watchlist {
         /// A session id, or text containing one.
         session: String,
         #[command(flatten)]
@@ -227,6 +252,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             profile: None,
             client,
             download_dir,
+            redact: global.redact,
         };
         return Ok(Resolved {
             settings,

@@ -12,8 +12,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::keys::{Action, action_for, label_of};
 use super::layout;
 use super::preview::PreviewImage;
-use crate::api::{Attempt, Decision, Media, MediaKind, MediaList, Progress};
+use crate::api::{Attempt, Decision, Media, MediaKind, MediaList, Person, Progress, Watchlist};
 use crate::ids::{find_id, short};
+use crate::redact::Redact;
 
 /// Encoded previews kept before the cache starts over.
 const MAX_PREVIEWS: usize = 48;
@@ -62,6 +63,14 @@ pub enum Overlay {
     Profiles {
         cursor: usize,
     },
+    /// The sessions the selected one's decision links to: the highlighted one.
+    Linked {
+        cursor: usize,
+    },
+    /// The selected media on the whole screen.
+    Zoom,
+    /// The attempt's document front beside its best face image.
+    Compare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +152,10 @@ pub enum TransferOutcome {
 }
 
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a decision crosses the channel once per request; boxing it would cost more code than bytes"
+)]
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
@@ -198,6 +211,27 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP: leave now, restoring the terminal.
     Terminate,
+    PersonLoaded {
+        session: String,
+        req: ReqId,
+        result: Result<Option<Person>, String>,
+    },
+    WatchlistLoaded {
+        session: String,
+        req: ReqId,
+        result: Result<Option<Watchlist>, String>,
+    },
+    /// Time to poll the watched session again; `at` is the wall-clock time (UTC).
+    WatchTick {
+        session: String,
+        at: String,
+    },
+    /// An NFC document's JSON, fetched to be read in the details area.
+    NfcLoaded {
+        media: String,
+        req: ReqId,
+        result: Result<serde_json::Value, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -239,6 +273,25 @@ pub enum Cmd {
         key: PreviewKey,
         req: ReqId,
         video: bool,
+    },
+    /// Several previews wanted together (side by side), replacing any before.
+    Previews(Vec<(PreviewKey, ReqId, bool)>),
+    LoadPerson {
+        session: String,
+        req: ReqId,
+    },
+    LoadWatchlist {
+        session: String,
+        req: ReqId,
+    },
+    /// Poll `session` every `every` (`None`: stop polling).
+    Watch {
+        session: Option<String>,
+        every: Duration,
+    },
+    LoadNfc {
+        media: String,
+        req: ReqId,
     },
 }
 
@@ -291,7 +344,26 @@ pub struct Model {
     pub profiles: Vec<String>,
     /// The profile being switched to, until the effects confirm.
     pub switching: Option<String>,
+    pub persons: HashMap<String, Load<Option<Person>>>,
+    pub watchlists: HashMap<String, Load<Option<Watchlist>>>,
+    /// NFC documents' JSON, by media id.
+    pub nfc: HashMap<String, Load<serde_json::Value>>,
+    /// Personal values masked in everything drawn.
+    pub redact: Redact,
+    /// Lines of the details area scrolled past (J/K); back to 0 when what it
+    /// shows changes.
+    pub details_scroll: u16,
+    /// The session polled until it has a final decision.
+    pub watch: Option<Watch>,
+    pub watch_every: Duration,
     next_req: ReqId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    pub session: String,
+    /// When it was last polled (UTC, `HH:MM:SS`).
+    pub updated: Option<String>,
 }
 
 impl Model {
@@ -320,6 +392,13 @@ impl Model {
             profile,
             profiles: Vec::new(),
             switching: None,
+            persons: HashMap::new(),
+            watchlists: HashMap::new(),
+            nfc: HashMap::new(),
+            redact: Redact::default(),
+            details_scroll: 0,
+            watch: None,
+            watch_every: triage::DEFAULT_WATCH,
             next_req: 1,
         }
     }
@@ -423,9 +502,18 @@ impl Model {
     /// The media rows shown: images then videos in the API's order, filtered.
     pub fn visible_media(&self) -> Vec<(MediaKind, &Media)> {
         match self.media_view() {
-            MediaView::Ready { list, .. } => {
+            MediaView::Ready { list, provisional } => {
                 let needle = self.filter.to_lowercase();
+                // NFC documents come only with the session's media, which are the
+                // newest attempt's: listed under it once its own list is in too.
+                let chip: &[Media] = match self.selected_session().and_then(|s| self.session_media.get(s)) {
+                    Some(Load::Ready(session)) if !provisional && self.cursors[Pane::Attempts as usize] == 0 => {
+                        &session.nfc_documents
+                    }
+                    _ => &[],
+                };
                 list.items()
+                    .chain(chip.iter().map(|m| (MediaKind::Nfc, m)))
                     .filter(|(_, m)| {
                         needle.is_empty()
                             || m.context
@@ -464,6 +552,7 @@ impl Model {
             || session.is_some_and(|s| {
                 matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
             })
+            || self.triage_animating()
     }
 
     /// The preview the screen shows now: the selected media at the current size,
@@ -483,6 +572,9 @@ impl Model {
 
     /// Asks for the preview on screen unless it is known or on its way.
     fn want_preview(&mut self) -> Vec<Cmd> {
+        if matches!(self.overlay, Overlay::Zoom | Overlay::Compare) {
+            return self.want_closer_previews();
+        }
         let Some(key) = self.preview_key() else {
             return Vec::new();
         };
@@ -552,6 +644,8 @@ impl Model {
                 background: false,
             });
         }
+        // The card's other parts, in the same round trip.
+        cmds.extend(self.load_triage(session, again));
         cmds
     }
 
@@ -625,7 +719,8 @@ impl Model {
 
 /// Applies `msg` to `model` and returns the effects it calls for.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
-    let cmds = match msg {
+    let shown = (model.focus, model.cursors);
+    let mut cmds = match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
         Msg::Mouse(mouse) => on_mouse(model, mouse),
@@ -660,9 +755,25 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::DecisionLoaded { session, req, result } => {
-            accept(model.decisions.get_mut(&session), req, result);
+            if accept(model.decisions.get_mut(&session), req, result) {
+                triage::decision_arrived(model, &session)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::PersonLoaded { session, req, result } => {
+            accept(model.persons.get_mut(&session), req, result);
             Vec::new()
         }
+        Msg::WatchlistLoaded { session, req, result } => {
+            accept(model.watchlists.get_mut(&session), req, result);
+            Vec::new()
+        }
+        Msg::NfcLoaded { media, req, result } => {
+            accept(model.nfc.get_mut(&media), req, result);
+            Vec::new()
+        }
+        Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
         Msg::SessionMediaLoaded { session, req, result } => {
             // Only a stand-in for the newest attempt's own list: a failure here is
             // not worth a message, that list will say it.
@@ -716,6 +827,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                     // Everything cached came from the other integration.
                     model.attempts.clear();
                     model.decisions.clear();
+                    model.persons.clear();
+                    model.watchlists.clear();
                     model.session_media.clear();
                     model.media.clear();
                     model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
@@ -735,8 +848,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     };
     model.settle();
-    let mut cmds = cmds;
+    if (model.focus, model.cursors) != shown {
+        model.details_scroll = 0;
+    }
     cmds.extend(model.want_preview());
+    cmds.extend(model.want_nfc());
     cmds
 }
 
@@ -821,7 +937,12 @@ fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         }
         Overlay::Filter => model.filter.push_str(&text),
         // A link pasted anywhere else is most likely a session to open.
-        Overlay::None | Overlay::Help | Overlay::Profiles { .. } => {
+        Overlay::None
+        | Overlay::Help
+        | Overlay::Profiles { .. }
+        | Overlay::Linked { .. }
+        | Overlay::Zoom
+        | Overlay::Compare => {
             model.overlay = Overlay::Prompt {
                 input: text,
                 error: None,
@@ -896,6 +1017,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             }
             return Vec::new();
         }
+        Overlay::Linked { .. } | Overlay::Zoom | Overlay::Compare => return triage::on_overlay_key(model, key),
         Overlay::None => {}
     }
     match action_for(key) {
@@ -1001,6 +1123,18 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             model.overlay = Overlay::Help;
             Vec::new()
         }
+        Action::ScrollDetailsDown => {
+            model.scroll_details(1);
+            Vec::new()
+        }
+        Action::ScrollDetailsUp => {
+            model.scroll_details(-1);
+            Vec::new()
+        }
+        Action::Linked => triage::open_linked(model),
+        Action::Watch => triage::toggle_watch(model),
+        Action::Zoom => triage::zoom(model),
+        Action::Compare => triage::compare(model),
         Action::Quit => {
             model.quit = true;
             Vec::new()
@@ -1072,6 +1206,8 @@ fn remove_session(model: &mut Model) -> Vec<Cmd> {
     let removed = model.sessions.remove(index);
     model.attempts.remove(&removed);
     model.decisions.remove(&removed);
+    model.persons.remove(&removed);
+    model.watchlists.remove(&removed);
     model.session_media.remove(&removed);
     model.status = Some(Status::info(format!("removed session {}", short(&removed))));
     let mut cmds = model.select_session(index.min(model.sessions.len().saturating_sub(1)));
@@ -1163,6 +1299,10 @@ fn start_transfer(model: &mut Model, kind: TransferKind) -> Vec<Cmd> {
         items,
     }]
 }
+
+#[path = "app_triage.rs"]
+mod triage;
+pub use triage::{CardLine, Closer, Tone as CardTone};
 
 #[cfg(test)]
 #[path = "app_tests.rs"]

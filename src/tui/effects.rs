@@ -46,6 +46,8 @@ pub struct Effects {
     preview_bytes: Arc<ByteCache>,
     /// The preview being fetched or waiting out its debounce.
     preview_task: Option<AbortHandle>,
+    /// The task polling a watched session.
+    watch_task: Option<AbortHandle>,
     /// History saves asked for, and the newest one written.
     history_saves: u64,
     history_written: Arc<std::sync::Mutex<u64>>,
@@ -63,6 +65,7 @@ impl Effects {
             renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
             preview_task: None,
+            watch_task: None,
             history_saves: 0,
             history_written: Arc::default(),
         }
@@ -130,10 +133,75 @@ impl Effects {
                 let result = client
                     .session_decision(&session)
                     .await
-                    .map(|d| d.verification)
+                    .map(crate::api::DecisionResponse::into_decision)
                     .map_err(text);
                 Msg::DecisionLoaded { session, req, result }
             }),
+            Cmd::LoadPerson { session, req } => self.reply(false, async move {
+                let result = client
+                    .session_person(&session)
+                    .await
+                    .map(|p| p.person.filter(|p| !p.is_empty()))
+                    .map_err(text);
+                Msg::PersonLoaded { session, req, result }
+            }),
+            Cmd::LoadWatchlist { session, req } => self.reply(false, async move {
+                let result = client
+                    .session_watchlist(&session)
+                    .await
+                    .map(|w| w.data.filter(|w| !w.is_empty()))
+                    .map_err(text);
+                Msg::WatchlistLoaded { session, req, result }
+            }),
+            Cmd::LoadNfc { media, req } => self.reply(false, async move {
+                let mut buffer = PreviewBuffer::default();
+                let fetched = client.download_to_writer(&media, &mut buffer, |_| {}).await;
+                let result = if buffer.overflowed {
+                    Err(too_large())
+                } else {
+                    fetched
+                        .map_err(text)
+                        .and_then(|_| serde_json::from_slice(&buffer.bytes).map_err(|e| format!("not JSON: {e}")))
+                };
+                Msg::NfcLoaded { media, req, result }
+            }),
+            Cmd::Watch { session, every } => {
+                if let Some(task) = self.watch_task.take() {
+                    task.abort();
+                }
+                if let Some(session) = session {
+                    // Asleep between polls: no CPU, no redraws.
+                    let task = tokio::spawn(async move {
+                        loop {
+                            tokio::time::sleep(every).await;
+                            let at = utc_time_of_day(std::time::SystemTime::now());
+                            let tick = Msg::WatchTick {
+                                session: session.clone(),
+                                at,
+                            };
+                            if tx.send(tick).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    self.watch_task = Some(task.abort_handle());
+                }
+            }
+            Cmd::Previews(batch) => {
+                let Some(renderer) = self.renderer.clone() else { return };
+                if let Some(task) = self.preview_task.take() {
+                    task.abort();
+                }
+                let cache = self.preview_bytes.clone();
+                let task = tokio::spawn(async move {
+                    tokio::time::sleep(PREVIEW_DEBOUNCE).await;
+                    for (key, req, video) in batch {
+                        let result = preview(&client, &cache, renderer.clone(), &key, video).await;
+                        let _ = tx.send(Msg::PreviewReady { key, req, result });
+                    }
+                });
+                self.preview_task = Some(task.abort_handle());
+            }
             Cmd::LoadSessionMedia { session, req } => self.reply(false, async move {
                 let result = client.session_media(&session).await.map_err(text);
                 Msg::SessionMediaLoaded { session, req, result }
@@ -236,6 +304,16 @@ impl Effects {
             }
         }
     }
+}
+
+/// `HH:MM:SS` in UTC, for "updated at" in the title.
+fn utc_time_of_day(now: std::time::SystemTime) -> String {
+    let seconds = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+        % 86_400;
+    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
 /// How long the cursor must rest on a media before its preview is fetched.

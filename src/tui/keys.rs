@@ -26,6 +26,12 @@ pub enum Action {
     Help,
     Quit,
     Cancel,
+    ScrollDetailsDown,
+    ScrollDetailsUp,
+    Linked,
+    Watch,
+    Zoom,
+    Compare,
 }
 
 pub struct Binding {
@@ -177,6 +183,49 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Profiles,
         help: "switch config profile",
         hint: Some("profile"),
+    },
+    Binding {
+        keys: &[(KeyCode::Char('J'), SHIFT), (KeyCode::Char('J'), NONE)],
+        label: "J",
+        action: Action::ScrollDetailsDown,
+        help: "scroll the details (card, NFC data) down",
+        hint: None,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('K'), SHIFT), (KeyCode::Char('K'), NONE)],
+        label: "K",
+        action: Action::ScrollDetailsUp,
+        help: "scroll the details up",
+        hint: None,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('L'), SHIFT), (KeyCode::Char('L'), NONE)],
+        label: "L",
+        action: Action::Linked,
+        help: "sessions linked by risk labels or a face match",
+        // The card says it where there are links; the hint bar is full.
+        hint: None,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('w'), NONE)],
+        label: "w",
+        action: Action::Watch,
+        help: "watch the session until it is decided (toggle)",
+        hint: None,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('z'), NONE)],
+        label: "z",
+        action: Action::Zoom,
+        help: "the selected picture on the whole screen",
+        hint: None,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('v'), NONE)],
+        label: "v",
+        action: Action::Compare,
+        help: "document front versus the best face image",
+        hint: None,
     },
     Binding {
         keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],

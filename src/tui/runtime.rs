@@ -34,6 +34,8 @@ pub struct Options {
     pub sessions: Vec<String>,
     pub image_protocol: ImageProtocol,
     pub mouse: bool,
+    /// `--watch SECS`: poll the first session this often until it is decided.
+    pub watch: Option<Duration>,
 }
 
 pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
@@ -82,12 +84,18 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     });
     model.profiles = profiles.as_ref().map(config::Profiles::names).unwrap_or_default();
     model.previews_on = options.image_protocol != ImageProtocol::None;
-    let (model, first) = model.start(given, remembered);
+    model.redact = crate::redact::Redact::new(resolved.settings.redact);
+    if let Some(every) = options.watch {
+        model.watch_every = every;
+    }
+    let (mut model, mut first) = model.start(given, remembered);
+    if options.watch.is_some() {
+        first.extend(model.watching_first());
+    }
 
     tracing::info!("starting the browser");
     let mut terminal = TerminalGuard::enter(options.mouse)?;
     let theme = Theme::from_env();
-    let mut model = model;
     let size = terminal.terminal.size().map_err(|e| e.to_string())?;
     update(
         &mut model,

@@ -7,9 +7,11 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui_image::Image;
 
 use super::Theme;
+use crate::api::MediaKind;
 use crate::api::model::plain_value;
 use crate::text::{clean, human_size};
 use crate::tui::app::{Load, Model, Pane, PreviewKey};
+use crate::tui::keys::{Action, label_of};
 use crate::tui::layout;
 
 fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
@@ -22,25 +24,8 @@ fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
 pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let lines: Vec<Line> = match model.focus {
-        Pane::Sessions => match model.selected_session() {
-            None => vec![],
-            Some(id) => {
-                let mut lines = vec![field(theme, "session", id.to_owned())];
-                match model.decisions.get(id) {
-                    Some(Load::Ready(Some(d))) => {
-                        lines.push(field(theme, "decision", opt(&d.status)));
-                        lines.push(field(theme, "code", d.code.map(|c| c.to_string()).unwrap_or_default()));
-                        lines.push(field(theme, "reason", plain_value(&d.reason)));
-                        lines.push(field(theme, "decided", opt(&d.decision_time)));
-                        lines.push(field(theme, "attempt", opt(&d.attempt_id)));
-                    }
-                    Some(Load::Ready(None)) => lines.push(field(theme, "decision", "none yet".into())),
-                    Some(Load::Failed(e)) => lines.push(field(theme, "decision", format!("failed: {e}"))),
-                    _ => {}
-                }
-                lines
-            }
-        },
+        // The triage card, drawn by `card` below.
+        Pane::Sessions => vec![],
         Pane::Attempts => match model.selected_attempt() {
             None => vec![],
             Some(a) => {
@@ -57,6 +42,18 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         },
         Pane::Media => match model.selected_media() {
             None => vec![],
+            Some((MediaKind::Nfc, m)) => match model.nfc_lines() {
+                Some(Ok(json)) => json.into_iter().map(|l| Line::from(clean(&l))).collect(),
+                Some(Err(e)) => vec![
+                    field(theme, "nfc", clean(&m.id)),
+                    Line::from(Span::styled(format!("cannot read it: {}", clean(&e)), theme.error())),
+                ],
+                None => vec![field(
+                    theme,
+                    "nfc",
+                    format!("{} reading {}", super::spinner(model), m.id),
+                )],
+            },
             Some((kind, m)) => vec![
                 field(theme, "id", m.id.clone()),
                 field(theme, "name", opt(&m.name)),
@@ -79,9 +76,31 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ],
         },
     };
-    let block = Block::bordered().border_style(theme.dim()).title(" details ");
-    let inner = block.inner(area);
+    let inner = Block::bordered().inner(area);
+    let card = (model.focus == Pane::Sessions).then(|| model.card());
+    let overflow = match &card {
+        Some(card) => super::card::overflow(card, inner),
+        None => lines.len().saturating_sub(inner.height as usize),
+    };
+    let scroll = (model.details_scroll as usize).min(overflow) as u16;
+    let mut title = vec![Span::raw(" details ")];
+    if overflow > 0 {
+        title.push(Span::styled(
+            format!(
+                "· {}/{} {}/{} scroll ",
+                scroll,
+                overflow,
+                label_of(Action::ScrollDetailsDown),
+                label_of(Action::ScrollDetailsUp)
+            ),
+            theme.dim(),
+        ));
+    }
+    let block = Block::bordered().border_style(theme.dim()).title(Line::from(title));
     frame.render_widget(block, area);
+    if card.is_some() {
+        return super::card::card(model, theme, frame, inner);
+    }
     let preview = model.preview_key();
     let text_area = match &preview {
         Some(_) => {
@@ -94,7 +113,7 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => inner,
     };
     // Not wrapped: a long URL is cut at the edge instead of pushing fields out of view.
-    frame.render_widget(Paragraph::new(lines), text_area);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
     if let Some(key) = preview {
         preview_box(model, theme, frame, layout::preview_rect(area), &key);
     }

@@ -1,5 +1,6 @@
 //! Drawing: pure functions of the model. Nothing here changes state or does I/O.
 
+mod card;
 mod details;
 mod overlays;
 mod panes;
@@ -32,6 +33,8 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Help => overlays::help(theme, frame),
         Overlay::Prompt { input, error } => overlays::prompt(theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
+        Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
+        Overlay::Zoom | Overlay::Compare => overlays::closer(model, theme, frame),
         Overlay::Filter | Overlay::None => {}
     }
 }
@@ -50,6 +53,21 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled("· ", theme.dim()));
     }
     spans.push(Span::raw(clean(&model.host)));
+    if model.redact.on {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::styled("redacted", theme.warn()));
+    }
+    if let Some(watch) = &model.watch {
+        spans.push(Span::styled(" · ", theme.dim()));
+        let updated = match &watch.updated {
+            Some(at) => format!("updated {at} UTC"),
+            None => format!("every {}s", model.watch_every.as_secs()),
+        };
+        spans.push(Span::raw(format!(
+            "watching {} · {updated}",
+            crate::ids::short(&clean(&watch.session))
+        )));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

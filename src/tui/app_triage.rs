@@ -1,0 +1,666 @@
+//! The triage parts of `update`: the card's data (person, watchlist), linked
+//! sessions, watching a session until it is decided, NFC documents and the
+//! look-closer overlays. Pure like the rest of `update`.
+
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+
+use super::{Cmd, Load, MediaView, Model, Overlay, Pane, PreviewKey, Status, Watch, move_cursor};
+use crate::api::{Decision, Media, MediaKind};
+use crate::ids::short;
+use crate::tui::keys::{Action, action_for, label_of};
+use crate::tui::layout;
+
+/// How often a watched session is polled unless `--watch` says otherwise.
+pub(super) const DEFAULT_WATCH: Duration = Duration::from_secs(30);
+
+/// Statuses after which a session no longer changes (a resubmission does: the same
+/// session is used again).
+fn is_final(status: &str) -> bool {
+    matches!(status, "approved" | "declined" | "expired" | "abandoned")
+}
+
+/// One picture of a look-closer overlay: what it shows, and its preview.
+pub struct Closer<'a> {
+    pub title: String,
+    pub media: Option<&'a Media>,
+    pub key: Option<PreviewKey>,
+    pub video: bool,
+}
+
+impl Model {
+    /// The decision of the selected session, once known.
+    pub fn selected_decision(&self) -> Option<&Decision> {
+        match self.decisions.get(self.selected_session()?) {
+            Some(Load::Ready(Some(decision))) => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// Sessions the selected one's decision links to, with why.
+    pub fn linked_sessions(&self) -> Vec<(String, String)> {
+        self.selected_decision()
+            .map(Decision::linked_sessions)
+            .unwrap_or_default()
+    }
+
+    pub(super) fn load_triage(&mut self, session: &str, again: bool) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        if again || !matches!(self.persons.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
+            let req = self.req();
+            self.persons.insert(session.to_owned(), Load::Loading(req));
+            cmds.push(Cmd::LoadPerson {
+                session: session.to_owned(),
+                req,
+            });
+        }
+        if again || !matches!(self.watchlists.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
+            let req = self.req();
+            self.watchlists.insert(session.to_owned(), Load::Loading(req));
+            cmds.push(Cmd::LoadWatchlist {
+                session: session.to_owned(),
+                req,
+            });
+        }
+        cmds
+    }
+
+    pub(super) fn triage_animating(&self) -> bool {
+        let session_loading = self.selected_session().is_some_and(|s| {
+            self.focus == Pane::Sessions
+                && (matches!(self.persons.get(s), Some(Load::Loading(_)))
+                    || matches!(self.watchlists.get(s), Some(Load::Loading(_))))
+        });
+        let nfc_loading = self.focus == Pane::Media
+            && self
+                .selected_media()
+                .is_some_and(|(_, m)| matches!(self.nfc.get(&m.id), Some(Load::Loading(_))));
+        let closer_loading = self
+            .closer()
+            .iter()
+            .filter_map(|c| c.key.as_ref())
+            .any(|k| matches!(self.previews.get(k), Some(Load::Loading(_))));
+        session_loading || nfc_loading || closer_loading
+    }
+
+    /// What the look-closer overlay shows: the selected media on the whole screen,
+    /// or the document front beside the best face (each list is best first).
+    pub fn closer(&self) -> Vec<Closer<'_>> {
+        let (width, height) = self.size;
+        let keyed = |title, media, size| closer(self.previews_on, title, media, size);
+        match self.overlay {
+            Overlay::Zoom => {
+                let media = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc);
+                let title = media
+                    .and_then(|(_, m)| m.context.clone())
+                    .unwrap_or_else(|| "no picture selected".into());
+                vec![keyed(title, media, layout::zoom_size(width, height))]
+            }
+            Overlay::Compare => {
+                let images: Vec<(MediaKind, &Media)> = match self.media_view() {
+                    MediaView::Ready { list, .. } => list.images.iter().map(|m| (MediaKind::Image, m)).collect(),
+                    _ => Vec::new(),
+                };
+                let best = |exact: &str| {
+                    let context = |m: &Media| m.context.clone().unwrap_or_default();
+                    images
+                        .iter()
+                        .find(|(_, m)| context(m) == exact)
+                        .or_else(|| images.iter().find(|(_, m)| context(m).starts_with(exact)))
+                        .copied()
+                };
+                let size = layout::compare_size(width, height);
+                [("document-front", best("document-front")), ("face", best("face"))]
+                    .into_iter()
+                    .map(|(wanted, found)| {
+                        let title = match found {
+                            Some((_, m)) => m.context.clone().unwrap_or_else(|| wanted.into()),
+                            None => format!("no {wanted} image in this attempt"),
+                        };
+                        keyed(title, found, size)
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Asks for the look-closer pictures not known or on their way.
+    pub(super) fn want_closer_previews(&mut self) -> Vec<Cmd> {
+        let wanted: Vec<(PreviewKey, bool, Option<u64>)> = self
+            .closer()
+            .into_iter()
+            .filter_map(|c| Some((c.key?, c.video, c.media.and_then(|m| m.size))))
+            .filter(|(key, _, _)| !self.previews.contains_key(key))
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        self.previews.retain(|_, load| !matches!(load, Load::Loading(_)));
+        let mut batch = Vec::new();
+        for (key, video, size) in wanted {
+            if size.is_some_and(|s| s > super::super::preview::MAX_PREVIEW_BYTES) {
+                self.previews
+                    .insert(key, Load::Failed(super::super::preview::too_large()));
+                continue;
+            }
+            let req = self.req();
+            self.previews.insert(key.clone(), Load::Loading(req));
+            batch.push((key, req, video));
+        }
+        if batch.is_empty() {
+            Vec::new()
+        } else {
+            vec![Cmd::Previews(batch)]
+        }
+    }
+
+    /// The selected NFC document's JSON, fetched once to be read in the details.
+    pub(super) fn want_nfc(&mut self) -> Vec<Cmd> {
+        if self.focus != Pane::Media {
+            return Vec::new();
+        }
+        let Some((MediaKind::Nfc, media)) = self.selected_media() else {
+            return Vec::new();
+        };
+        let media = media.id.clone();
+        if matches!(self.nfc.get(&media), Some(Load::Ready(_) | Load::Loading(_))) {
+            return Vec::new();
+        }
+        let req = self.req();
+        self.nfc.insert(media.clone(), Load::Loading(req));
+        vec![Cmd::LoadNfc { media, req }]
+    }
+
+    /// With `--watch`: polling the first session from the start.
+    pub fn watching_first(&mut self) -> Vec<Cmd> {
+        let Some(session) = self.sessions.first().cloned() else {
+            return Vec::new();
+        };
+        self.watch = Some(Watch {
+            session: session.clone(),
+            updated: None,
+        });
+        vec![Cmd::Watch {
+            session: Some(session),
+            every: self.watch_every,
+        }]
+    }
+}
+
+fn closer(previews_on: bool, title: String, media: Option<(MediaKind, &Media)>, size: (u16, u16)) -> Closer<'_> {
+    let usable = previews_on && size.0 >= 4 && size.1 >= 2;
+    Closer {
+        title,
+        media: media.map(|(_, m)| m),
+        key: media.filter(|_| usable).map(|(_, m)| PreviewKey {
+            media: m.id.clone(),
+            width: size.0,
+            height: size.1,
+        }),
+        video: media.is_some_and(|(kind, _)| kind == MediaKind::Video),
+    }
+}
+
+pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let action = action_for(key);
+    let linked = model.linked_sessions();
+    match (&mut model.overlay, action) {
+        (Overlay::Linked { cursor }, Some(Action::Down)) => {
+            *cursor = (*cursor + 1).min(linked.len().saturating_sub(1));
+            Vec::new()
+        }
+        (Overlay::Linked { cursor }, Some(Action::Up)) => {
+            *cursor = cursor.saturating_sub(1);
+            Vec::new()
+        }
+        (Overlay::Linked { cursor }, Some(Action::Enter)) => {
+            let chosen = linked.get(*cursor).cloned();
+            model.overlay = Overlay::None;
+            match chosen {
+                Some((id, why)) => follow(model, id, &why),
+                None => Vec::new(),
+            }
+        }
+        // Through the media while zoomed, like an image viewer.
+        (Overlay::Zoom, Some(Action::Down)) => move_cursor(model, 1),
+        (Overlay::Zoom, Some(Action::Up)) => move_cursor(model, -1),
+        (_, Some(Action::Cancel | Action::Quit | Action::Linked | Action::Zoom | Action::Compare)) => {
+            model.overlay = Overlay::None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Adds a linked session to the sessions pane, selects it and shows its card.
+fn follow(model: &mut Model, id: String, why: &str) -> Vec<Cmd> {
+    model.sessions.retain(|s| *s != id);
+    model.sessions.insert(0, id.clone());
+    model.focus = Pane::Sessions;
+    model.status = Some(Status::info(format!("opened linked session {} ({why})", short(&id))));
+    let mut cmds = model.select_session(0);
+    cmds.push(model.history_cmd());
+    cmds
+}
+
+pub(super) fn open_linked(model: &mut Model) -> Vec<Cmd> {
+    if model.linked_sessions().is_empty() {
+        model.status = Some(Status::info(match model.selected_decision() {
+            Some(_) => "this session's decision links to no other session",
+            None => "no decision yet: nothing links this session to others",
+        }));
+        return Vec::new();
+    }
+    model.overlay = Overlay::Linked { cursor: 0 };
+    Vec::new()
+}
+
+pub(super) fn toggle_watch(model: &mut Model) -> Vec<Cmd> {
+    let Some(session) = model.selected_session().map(str::to_owned) else {
+        return Vec::new();
+    };
+    if model.watch.as_ref().is_some_and(|w| w.session == session) {
+        model.watch = None;
+        model.status = Some(Status::info(format!("stopped watching {}", short(&session))));
+        return vec![Cmd::Watch {
+            session: None,
+            every: model.watch_every,
+        }];
+    }
+    if let Some(status) = model
+        .selected_decision()
+        .and_then(|d| d.status.clone())
+        .filter(|s| is_final(s))
+    {
+        model.status = Some(Status::info(format!(
+            "{} is already {}: nothing more to watch for",
+            short(&session),
+            crate::text::clean(&status)
+        )));
+        return Vec::new();
+    }
+    model.watch = Some(Watch {
+        session: session.clone(),
+        updated: None,
+    });
+    model.status = Some(Status::info(format!(
+        "watching {} every {}s until it is decided; {} stops",
+        short(&session),
+        model.watch_every.as_secs(),
+        label_of(Action::Watch)
+    )));
+    vec![Cmd::Watch {
+        session: Some(session),
+        every: model.watch_every,
+    }]
+}
+
+pub(super) fn watch_tick(model: &mut Model, session: &str, at: String) -> Vec<Cmd> {
+    match &mut model.watch {
+        Some(watch) if watch.session == session => watch.updated = Some(at),
+        _ => return Vec::new(),
+    }
+    model.load_session(session, true)
+}
+
+/// A decision came in: a watched session that is now decided is watched no more.
+pub(super) fn decision_arrived(model: &mut Model, session: &str) -> Vec<Cmd> {
+    let status = match model.decisions.get(session) {
+        Some(Load::Ready(Some(d))) => d.status.clone().unwrap_or_default(),
+        _ => return Vec::new(),
+    };
+    if !is_final(&status) || model.watch.as_ref().is_none_or(|w| w.session != session) {
+        return Vec::new();
+    }
+    model.watch = None;
+    model.status = Some(Status::success(format!(
+        "{} is {}: stopped watching",
+        short(session),
+        crate::text::clean(&status)
+    )));
+    vec![Cmd::Watch {
+        session: None,
+        every: model.watch_every,
+    }]
+}
+
+pub(super) fn zoom(model: &mut Model) -> Vec<Cmd> {
+    if model.focus != Pane::Media || model.selected_media().is_none_or(|(kind, _)| kind == MediaKind::Nfc) {
+        model.status = Some(Status::info(format!(
+            "{} shows a picture on the whole screen: select one in the media pane first",
+            label_of(Action::Zoom)
+        )));
+        return Vec::new();
+    }
+    model.overlay = Overlay::Zoom;
+    Vec::new()
+}
+
+pub(super) fn compare(model: &mut Model) -> Vec<Cmd> {
+    if !matches!(model.media_view(), MediaView::Ready { .. }) {
+        model.status = Some(Status::info("the attempt's media are still loading"));
+        return Vec::new();
+    }
+    model.overlay = Overlay::Compare;
+    Vec::new()
+}
+
+/// How a part of a card line is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// Coloured as the attempts pane colours this status.
+    Outcome(String),
+    /// Worth a second look: an expired document, a possible watchlist match.
+    Warn,
+    Good,
+    Dim,
+    Error,
+}
+
+/// One line of the triage card: a label and its text in parts. `section` groups
+/// lines that stay together when the card is laid out in two columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardLine {
+    pub section: u8,
+    pub label: &'static str,
+    pub parts: Vec<(String, Tone)>,
+}
+
+/// `2026-11-28T14:21:37.204Z` as `2026-11-28 14:21:37 UTC` (3 or 6 fractional
+/// digits alike); other text as it came.
+fn when(time: &str) -> String {
+    let b = time.as_bytes();
+    if b.len() >= 19 && b[10] == b'T' {
+        let utc = if time.ends_with('Z') { " UTC" } else { "" };
+        format!("{} {}{utc}", &time[..10], &time[11..19])
+    } else {
+        time.to_owned()
+    }
+}
+
+/// Non-empty texts joined with ` · `.
+fn joined(parts: &[String]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+impl Model {
+    /// The triage card of the selected session, in the order: verdict,
+    /// person, document, risks and face match, watchlist, references. Personal
+    /// values are masked when redaction is on; nothing here is cleaned yet (the view
+    /// does that, like everything it draws).
+    pub fn card(&self) -> Vec<CardLine> {
+        let Some(session) = self.selected_session() else {
+            return Vec::new();
+        };
+        let r = self.redact;
+        let mut lines = Vec::new();
+        let mut push = |section: u8, label: &'static str, parts: Vec<(String, Tone)>| {
+            lines.push(CardLine { section, label, parts })
+        };
+        let text = |s: String| vec![(s, Tone::Plain)];
+        let dim = |s: &str| vec![(s.to_owned(), Tone::Dim)];
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+
+        let decision = match self.decisions.get(session) {
+            Some(Load::Ready(Some(d))) => {
+                let status = d.status.clone().unwrap_or_else(|| "?".into());
+                let mut verdict = vec![(status.clone(), Tone::Outcome(status))];
+                if let Some(code) = d.code {
+                    verdict.push((
+                        format!(" · {}", crate::api::codes::describe_decision(code)),
+                        Tone::Plain,
+                    ));
+                }
+                push(0, "verdict", verdict);
+                let reason = crate::api::codes::describe_reason(d.reason_code.as_ref(), d.reason_text());
+                if !reason.is_empty() {
+                    push(0, "reason", text(reason));
+                }
+                if let Some(time) = &d.decision_time {
+                    push(0, "decided", text(when(time)));
+                }
+                Some(d)
+            }
+            Some(Load::Ready(None)) => {
+                push(0, "verdict", dim("no decision yet"));
+                None
+            }
+            Some(Load::Failed(e)) => {
+                push(0, "verdict", vec![(format!("decision failed: {e}"), Tone::Error)]);
+                None
+            }
+            _ => {
+                push(0, "verdict", dim("loading…"));
+                None
+            }
+        };
+
+        // The decision's person, filled in from the person route where it is silent.
+        let from_route = match self.persons.get(session) {
+            Some(Load::Ready(Some(p))) => Some(p),
+            _ => None,
+        };
+        let from_decision = decision.and_then(|d| d.person.as_ref());
+        let pick = |a: Option<&Option<String>>, b: Option<&Option<String>>| {
+            a.and_then(Clone::clone).or_else(|| b.and_then(Clone::clone))
+        };
+        let first = pick(from_decision.map(|p| &p.first_name), from_route.map(|p| &p.first_name));
+        let last = pick(from_decision.map(|p| &p.last_name), from_route.map(|p| &p.last_name));
+        let name = joined(&[opt(&first), opt(&last)]).replace(" · ", " ");
+        let born = pick(
+            from_decision.map(|p| &p.date_of_birth),
+            from_route.map(|p| &p.date_of_birth),
+        )
+        .or_else(|| from_decision.and_then(|p| p.year_of_birth.clone()));
+        let nationality = pick(
+            from_decision.map(|p| &p.nationality),
+            from_route.map(|p| &p.nationality),
+        );
+        let id_number = pick(from_decision.map(|p| &p.id_number), from_route.map(|p| &p.id_code));
+        let person = joined(&[
+            r.name(&name),
+            born.map(|b| format!("born {}", r.date(&b))).unwrap_or_default(),
+            opt(&nationality),
+            id_number.map(|n| format!("ID {}", r.number(&n))).unwrap_or_default(),
+        ]);
+        match (person.is_empty(), self.persons.get(session)) {
+            (false, _) => push(1, "person", text(person)),
+            (true, Some(Load::Loading(_))) => push(1, "person", dim("loading…")),
+            (true, _) => push(1, "person", dim("no person data")),
+        }
+        for provider in from_route
+            .map(|p| p.pep_sanction_matches.as_slice())
+            .unwrap_or_default()
+        {
+            let count = provider.number_of_matches.unwrap_or(provider.hits.len() as u64);
+            let names: Vec<String> = provider
+                .hits
+                .iter()
+                .filter_map(|h| h.name())
+                .map(|n| r.name(&n))
+                .collect();
+            push(
+                1,
+                "",
+                vec![(
+                    joined(&[
+                        format!("PEP/sanctions: {count} (by {})", opt(&provider.provider)),
+                        names.join(", "),
+                    ]),
+                    Tone::Warn,
+                )],
+            );
+        }
+
+        if let Some(doc) = decision.and_then(|d| d.document.as_ref()) {
+            let mut parts = vec![(
+                joined(&[
+                    opt(&doc.kind),
+                    opt(&doc.country),
+                    r.number(&opt(&doc.number)),
+                    doc.valid_until
+                        .as_ref()
+                        .map(|v| format!("valid until {v}"))
+                        .unwrap_or_default(),
+                ]),
+                Tone::Plain,
+            )];
+            if doc.expired_at(decision.and_then(|d| d.decision_time.as_deref())) == Some(true) {
+                parts.push((" · EXPIRED at decision".into(), Tone::Warn));
+            }
+            match doc.nfc_validated.as_deref() {
+                Some("true") => parts.push((" · NFC validated".into(), Tone::Good)),
+                Some("false") => parts.push((" · NFC not validated".into(), Tone::Dim)),
+                _ => {}
+            }
+            push(2, "document", parts);
+        } else if decision.is_some() {
+            push(2, "document", dim("no document data"));
+        }
+
+        if let Some(d) = decision {
+            for (i, label) in d.risk_labels.iter().enumerate() {
+                let links = match label.session_ids.len() {
+                    0 => String::new(),
+                    1 => " · links 1 session".into(),
+                    n => format!(" · links {n} sessions"),
+                };
+                let category = label.category.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
+                push(
+                    3,
+                    if i == 0 { "risks" } else { "" },
+                    vec![
+                        (label.humanised(), Tone::Warn),
+                        (format!("{category}{links}"), Tone::Plain),
+                    ],
+                );
+            }
+            if d.risk_labels.is_empty() {
+                push(3, "risks", dim("no risk labels"));
+            }
+            match d.biometric_authentication.as_ref() {
+                Some(b) if b.matched_session_id.is_some() => {
+                    let id = opt(&b.matched_session_id);
+                    let vendor = b
+                        .matched_session_vendor_data
+                        .as_ref()
+                        .map(|v| format!(" ({v})"))
+                        .unwrap_or_default();
+                    push(3, "face match", vec![(format!("session {id}{vendor}"), Tone::Warn)]);
+                }
+                Some(_) => push(3, "face match", dim("no other session")),
+                None => {}
+            }
+            let linked = d.linked_sessions().len();
+            if linked > 0 {
+                let key = label_of(Action::Linked);
+                let hint = match linked {
+                    1 => format!("{key} opens the linked session"),
+                    n => format!("{key} lists the {n} linked sessions"),
+                };
+                push(3, "", dim(&hint));
+            }
+        }
+
+        match self.watchlists.get(session) {
+            Some(Load::Ready(Some(w))) => {
+                let status = opt(&w.match_status);
+                let tone = match status.as_str() {
+                    "no_match" => Tone::Good,
+                    _ => Tone::Warn,
+                };
+                let hits = w.hit_count();
+                let s = if hits == 1 { "" } else { "s" };
+                push(
+                    4,
+                    "watchlist",
+                    vec![
+                        (status.replace('_', " "), tone),
+                        (format!(" · {hits} hit{s}"), Tone::Plain),
+                    ],
+                );
+                for hit in w.hits.iter().take(3) {
+                    let lists = hit.list_types().join(", ");
+                    push(
+                        4,
+                        "",
+                        text(joined(&[
+                            r.name(&opt(&hit.matched_name)),
+                            lists,
+                            hit.countries.join(", "),
+                        ])),
+                    );
+                }
+                if w.hits.len() > 3 {
+                    push(4, "", dim(&format!("and {} more", w.hits.len() - 3)));
+                }
+            }
+            Some(Load::Ready(None)) => push(4, "watchlist", dim("not screened")),
+            Some(Load::Failed(e)) => push(4, "watchlist", dim(&format!("unavailable: {e}"))),
+            _ => push(4, "watchlist", dim("loading…")),
+        }
+
+        if let Some(d) = decision {
+            let refs = joined(&[
+                d.vendor_data
+                    .as_ref()
+                    .map(|v| format!("vendor {v}"))
+                    .unwrap_or_default(),
+                d.end_user_id
+                    .as_ref()
+                    .map(|v| format!("end user {v}"))
+                    .unwrap_or_default(),
+                d.ip.as_ref().map(|v| format!("IP {}", r.number(v))).unwrap_or_default(),
+            ]);
+            if !refs.is_empty() {
+                push(5, "refs", text(refs));
+            }
+        }
+        push(5, "session", text(session.to_owned()));
+        lines
+    }
+
+    /// The selected NFC document's JSON, pretty and masked, by line.
+    pub fn nfc_lines(&self) -> Option<Result<Vec<String>, String>> {
+        let (MediaKind::Nfc, media) = self.selected_media()? else {
+            return None;
+        };
+        Some(match self.nfc.get(&media.id)? {
+            Load::Ready(value) => {
+                let value = self.redact.json(value.clone());
+                let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+                Ok(pretty.lines().map(str::to_owned).collect())
+            }
+            Load::Failed(e) => Err(e.clone()),
+            Load::Loading(_) => return None,
+        })
+    }
+
+    /// Lines the details area would show, for keeping its scroll in range.
+    pub(super) fn details_len(&self) -> usize {
+        match self.focus {
+            Pane::Sessions => self.card().len(),
+            Pane::Media => self.nfc_lines().and_then(Result::ok).map_or(0, |l| l.len()),
+            Pane::Attempts => 0,
+        }
+    }
+
+    /// Scrolls the details by `delta` lines, no further than its last line.
+    pub(super) fn scroll_details(&mut self, delta: i32) {
+        let (width, height) = self.size;
+        let visible = layout::areas(ratatui::layout::Rect::new(0, 0, width, height))
+            .details
+            .height
+            .saturating_sub(2) as usize;
+        let max = self.details_len().saturating_sub(visible) as i32;
+        self.details_scroll = (self.details_scroll as i32 + delta).clamp(0, max.max(0)) as u16;
+    }
+}
