@@ -77,7 +77,7 @@ const SAMPLE_PARTS: &[&str] = &[
     "2025-05-14 08:02:11 UTC",
     "JOHANNA SPECIMEN · born 1985-11-02 · EE · ID 48511020000",
     "ID_CARD · EE · AS0000000 · valid until 2026-06-01",
-    "document integration level crosslinked with tampering [document] · links 1 session",
+    "document: integration level crosslinked with tampering · 1 linked",
     "face match",
     "possible match · 1 hit",
     "Johanna Spezimen · PEP · Estonia",

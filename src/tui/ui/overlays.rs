@@ -106,7 +106,7 @@ pub fn profiles(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame
 /// The sessions linked to the selected one; Enter opens the highlighted one.
 pub fn linked(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
     let linked = model.linked_sessions();
-    let width = frame.area().width.saturating_sub(4).min(110);
+    let width = frame.area().width.saturating_sub(4).min(140);
     let lines: Vec<Line> = linked
         .iter()
         .enumerate()
