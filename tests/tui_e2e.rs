@@ -103,11 +103,12 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
     let url = server.url();
     tokio::task::spawn_blocking(move || {
         let tmux = App::launch(&url, &[SESSION]);
-        // Opened on the newest attempt with its media listed. The session's media
-        // may show before the attempt list arrives: each is waited for.
+        // Opened on the newest attempt with its media listed (the chip's NFC data
+        // last). The session's media may show before the attempt list arrives:
+        // each is waited for.
         tmux.wait_for("document-front");
         tmux.wait_for("attempts 1/3");
-        tmux.wait_for("media 1/6");
+        tmux.wait_for("media 1/7");
         tmux.wait_for("approved");
 
         // Older attempt: its media were prefetched, so they show at once.
@@ -252,6 +253,47 @@ async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
         tmux.keys(&["Escape", "q"]);
         tmux.assert_restored();
         assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &[DECLINED]);
+        tmux.wait_for("attempts 1/2");
+        // The sessions pane: the card says why, who, with what, and what is odd.
+        tmux.keys(&["h"]);
+        let screen = tmux.wait_for("102 Suspected document tampering");
+        for part in [
+            "declined · 9102 not verified",
+            "KARL SPECIMEN · born 1990-07-21 · LV",
+            "DRIVERS_LICENSE · LV · DL0000042",
+            "document: integration level crosslinked with fraud · 1 linked",
+            "J/K scroll",
+        ] {
+            assert!(screen.contains(part), "{part:?} missing:\n{screen}");
+        }
+        // Further down: the face match and the watchlist.
+        tmux.keys(&["J", "J", "J", "J"]);
+        tmux.wait_for("possible match · 2 hits");
+
+        // L lists the linked sessions; Enter opens the first, whose card shows.
+        tmux.keys(&["L"]);
+        let screen = tmux.wait_for("linked sessions · Enter opens");
+        assert!(screen.contains("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"), "{screen}");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("opened linked session c0ffee00");
+        let screen = tmux.wait_for("approved · 9001 verified");
+        assert!(screen.contains("MARTA SPECIMEN"), "{screen}");
+        assert!(screen.contains("▶c0ffee00"), "selected in the sessions pane:\n{screen}");
+
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
     })
     .await
     .unwrap();

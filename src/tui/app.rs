@@ -719,7 +719,7 @@ impl Model {
 
 /// Applies `msg` to `model` and returns the effects it calls for.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
-    let shown = (model.focus, model.cursors);
+    let shown = (model.focus, model.cursors, model.selected_session().map(str::to_owned));
     let mut cmds = match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Paste(text) => on_paste(model, &text),
@@ -848,7 +848,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     };
     model.settle();
-    if (model.focus, model.cursors) != shown {
+    if (model.focus, model.cursors, model.selected_session().map(str::to_owned)) != shown {
         model.details_scroll = 0;
     }
     cmds.extend(model.want_preview());
