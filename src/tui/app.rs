@@ -562,7 +562,8 @@ impl Model {
         if !self.previews_on || self.focus != Pane::Media || width < 4 || height < 2 {
             return None;
         }
-        let (_, media) = self.selected_media()?;
+        // NFC data is JSON, read as text in the details instead.
+        let (_, media) = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc)?;
         Some(PreviewKey {
             media: media.id.clone(),
             width,

@@ -949,6 +949,9 @@ mod tests {
                 result: Ok(serde_json::json!({"surname": "SPECIMEN", "documentType": "ID"})),
             },
         );
+        model.previews_on = true;
+        model.preview_size = (40, 10);
+        assert_eq!(model.preview_key(), None, "JSON is not previewed as a picture");
         let lines = model.nfc_lines().unwrap().unwrap();
         assert!(
             lines.iter().any(|l| l.contains("\"surname\": \"S*******\"")),

@@ -37,13 +37,30 @@ pub fn help(theme: &Theme, frame: &mut Frame) {
             ])
         })
         .collect();
-    boxed(
-        frame,
-        62,
-        lines.len() as u16 + 2,
-        " keys · Esc closes ",
-        Paragraph::new(lines),
-    );
+    // On a short terminal the keys go in two columns rather than off the screen.
+    if lines.len() as u16 + 2 <= frame.area().height {
+        return boxed(
+            frame,
+            62,
+            lines.len() as u16 + 2,
+            " keys · Esc closes ",
+            Paragraph::new(lines),
+        );
+    }
+    let rows = lines.len().div_ceil(2);
+    let area = centered(frame.area(), 124, rows as u16 + 2);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(" keys · Esc closes ");
+    let [left, right] = Layout::horizontal([Constraint::Fill(1); 2])
+        .spacing(1)
+        .areas(block.inner(area));
+    frame.render_widget(block, area);
+    let mut lines = lines;
+    let second = lines.split_off(rows);
+    frame.render_widget(Paragraph::new(lines), left);
+    frame.render_widget(Paragraph::new(second), right);
 }
 
 pub fn prompt(theme: &Theme, frame: &mut Frame, input: &str, error: Option<&str>) {

@@ -221,6 +221,18 @@ fn the_help_lists_every_binding_of_the_key_table() {
 }
 
 #[test]
+fn on_a_short_terminal_the_help_shows_every_key_in_two_columns() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 80, 24);
+    model.overlay = crate::tui::app::Overlay::Help;
+    let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
+    for binding in BINDINGS {
+        let row = screen.lines().find(|l| l.contains(&format!("{}  ", binding.label)));
+        assert!(row.is_some(), "help is missing {:?}:\n{screen}", binding.label);
+    }
+    assert!(screen.contains("keys · Esc closes"), "{screen}");
+}
+
+#[test]
 fn loading_panes_show_a_spinner() {
     let (model, _) = Model::new("h".into(), None).start(vec![SESSION.into()], vec![]);
     let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
