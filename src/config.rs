@@ -428,6 +428,26 @@ shared_secret_command = "printf 'from-command\n'"
 "#;
 
     #[test]
+    fn redaction_comes_from_the_profile_or_the_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nredact = true");
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let load = |redact| {
+            let overrides = Overrides {
+                config: Some(path.clone()),
+                redact,
+                ..Default::default()
+            };
+            Config::load(overrides, &env).unwrap()
+        };
+        let config = load(false);
+        assert!(!config.settings(Some("test"), &env).unwrap().redact);
+        assert!(config.settings(Some("live"), &env).unwrap().redact);
+        assert!(load(true).settings(Some("test"), &env).unwrap().redact, "--redact wins");
+    }
+
+    #[test]
     fn the_config_file_fills_what_flags_and_environment_leave_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = write_config(dir.path(), TWO_PROFILES);

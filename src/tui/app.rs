@@ -232,6 +232,9 @@ pub enum Msg {
         req: ReqId,
         result: Result<serde_json::Value, String>,
     },
+    /// Whether the profile switched to masks personal values (`--redact` makes
+    /// every profile do so).
+    Redaction(bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -775,6 +778,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
+        Msg::Redaction(on) => {
+            model.redact = Redact::new(on);
+            Vec::new()
+        }
         Msg::SessionMediaLoaded { session, req, result } => {
             // Only a stand-in for the newest attempt's own list: a failure here is
             // not worth a message, that list will say it.

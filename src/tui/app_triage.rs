@@ -736,6 +736,29 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_that_redacts_masks_the_card_from_the_switch_on() {
+        let mut model = opened("declined", &[]);
+        model.decisions.insert(
+            S1.into(),
+            Load::Ready(
+                serde_json::from_value(serde_json::json!({"status": "declined", "person": {"firstName": "KARL"}})).ok(),
+            ),
+        );
+        let shows = |model: &Model| {
+            model
+                .card()
+                .iter()
+                .flat_map(|l| l.parts.clone())
+                .any(|(t, _)| t.contains("KARL"))
+        };
+        assert!(shows(&model));
+        update(&mut model, Msg::Redaction(true));
+        assert!(!shows(&model));
+        update(&mut model, Msg::Redaction(false));
+        assert!(shows(&model));
+    }
+
+    #[test]
     fn the_cards_parts_go_out_with_the_attempt_list_in_one_round_trip() {
         let (_, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
         for wanted in [

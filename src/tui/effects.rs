@@ -293,6 +293,8 @@ impl Effects {
                                         ..(*dirs).clone()
                                     };
                                     *target.write().expect("effects target lock") = (client, Arc::new(dirs));
+                                    // Before anything of the new integration is shown.
+                                    let _ = tx.send(Msg::Redaction(settings.redact));
                                     host
                                 })
                         }

@@ -21,6 +21,10 @@ pub use theme::Theme;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
+    if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
+        // The whole screen: nothing beneath, so no preview is drawn under it.
+        return overlays::closer(model, theme, frame);
+    }
     let areas = areas(frame.area());
     title_bar(model, theme, frame, areas.title);
     panes::sessions(model, theme, frame, areas.panes[0]);
@@ -34,8 +38,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Prompt { input, error } => overlays::prompt(theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
-        Overlay::Zoom | Overlay::Compare => overlays::closer(model, theme, frame),
-        Overlay::Filter | Overlay::None => {}
+        Overlay::Filter | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }
 
