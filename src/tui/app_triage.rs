@@ -496,7 +496,7 @@ impl Model {
                 "",
                 vec![(
                     joined(&[
-                        format!("PEP/sanctions: {count} (by {})", opt(&provider.provider)),
+                        format!("PEP/sanctions: {count} by {}", opt(&provider.provider)),
                         names.join(", "),
                     ]),
                     Tone::Warn,
