@@ -306,6 +306,14 @@ pub(super) fn watch_tick(model: &mut Model, session: &str, at: String) -> Vec<Cm
         Some(watch) if watch.session == session => watch.updated = Some(at),
         _ => return Vec::new(),
     }
+    if !model.sessions.iter().any(|s| s == session) {
+        // Removed from the list meanwhile: nobody is looking any more.
+        model.watch = None;
+        return vec![Cmd::Watch {
+            session: None,
+            every: model.watch_every,
+        }];
+    }
     model.load_session(session, true)
 }
 
@@ -633,7 +641,11 @@ impl Model {
                 push(5, "refs", text(refs));
             }
         }
-        push(5, "session", text(session.to_owned()));
+        let attempt = decision
+            .and_then(|d| d.attempt_id.as_ref())
+            .map(|a| format!("attempt {a}"))
+            .unwrap_or_default();
+        push(5, "session", text(joined(&[session.to_owned(), attempt])));
         lines
     }
 
@@ -875,7 +887,8 @@ mod tests {
                 .text
                 .contains("approved: stopped watching")
         );
-        // A decided session is not watched; w on a watched one stops it.
+        // A decided session is not watched; w on a watched one stops it; one
+        // removed from the list is watched no more.
         assert!(key(&mut model, KeyCode::Char('w')).is_empty());
         let mut model = opened("review", &[]);
         key(&mut model, KeyCode::Char('w'));
@@ -886,6 +899,20 @@ mod tests {
                 session: None,
                 every: DEFAULT_WATCH
             }
+        );
+        assert_eq!(model.watch, None);
+        key(&mut model, KeyCode::Char('w'));
+        key(&mut model, KeyCode::Char('x'));
+        let tick = Msg::WatchTick {
+            session: S1.into(),
+            at: "x".into(),
+        };
+        assert_eq!(
+            update(&mut model, tick),
+            vec![Cmd::Watch {
+                session: None,
+                every: DEFAULT_WATCH
+            }]
         );
         assert_eq!(model.watch, None);
     }

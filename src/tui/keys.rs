@@ -292,6 +292,12 @@ mod tests {
             (key(KeyCode::Char('c'), CTRL), Action::Quit),
             (key(KeyCode::Char('?'), SHIFT), Action::Help),
             (key(KeyCode::Esc, NONE), Action::Cancel),
+            (key(KeyCode::Char('J'), SHIFT), Action::ScrollDetailsDown),
+            (key(KeyCode::Char('K'), NONE), Action::ScrollDetailsUp),
+            (key(KeyCode::Char('L'), SHIFT), Action::Linked),
+            (key(KeyCode::Char('w'), NONE), Action::Watch),
+            (key(KeyCode::Char('z'), NONE), Action::Zoom),
+            (key(KeyCode::Char('v'), NONE), Action::Compare),
         ];
         for (key, action) in cases {
             assert_eq!(action_for(key), Some(action), "{key:?}");
