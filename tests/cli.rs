@@ -641,3 +641,11 @@ async fn nfc_documents_are_listed_with_the_session_media_and_download_as_json() 
     let chip: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(chip["surname"], "SPECIMEN");
 }
+
+#[tokio::test]
+async fn watching_more_often_than_once_a_second_is_refused_before_the_screen_changes() {
+    let home = Home::new();
+    let run = home.run(&[], &["--demo", "--watch", "0", SESSION]).await;
+    assert!(!run.success);
+    assert!(run.stderr.contains("too often"), "{}", run.stderr);
+}

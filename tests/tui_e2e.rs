@@ -298,3 +298,24 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_polls_an_undecided_session_and_says_when() {
+    const UNDECIDED: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &["--watch", "1", UNDECIDED]);
+        tmux.wait_for("watching b0a7f00d · every 1s");
+        // A poll happened: the title says when.
+        let screen = tmux.wait_for("watching b0a7f00d · updated ");
+        assert!(screen.lines().next().unwrap().ends_with(" UTC"), "{screen}");
+        // w stops it, and says so.
+        tmux.keys(&["w"]);
+        tmux.wait_for("stopped watching b0a7f00d");
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+    })
+    .await
+    .unwrap();
+}

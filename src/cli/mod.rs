@@ -37,7 +37,7 @@ pub struct Cli {
 
     /// Poll the first session every SECS seconds (attempts and decision) until it
     /// has a final decision; `w` toggles watching in the browser (every 30 s).
-    #[arg(long, value_name = "SECS", value_parser = seconds)]
+    #[arg(long, value_name = "SECS", value_parser = watch_interval)]
     pub watch: Option<Duration>,
 
     #[command(flatten)]
@@ -127,6 +127,15 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
     Duration::try_from_secs_f64(value).map_err(|_| format!("{text:?} is not a usable number of seconds"))
+}
+
+/// A polling interval: whole seconds at least, so a typo cannot hammer the API.
+fn watch_interval(text: &str) -> Result<Duration, String> {
+    let every = seconds(text)?;
+    if every < Duration::from_secs(1) {
+        return Err(format!("{text:?} is too often: poll at most once a second"));
+    }
+    Ok(every)
 }
 
 #[derive(Debug, Clone, Args)]
