@@ -1310,7 +1310,7 @@ fn start_transfer(model: &mut Model, kind: TransferKind) -> Vec<Cmd> {
 
 #[path = "app_triage.rs"]
 mod triage;
-pub use triage::{CardLine, Closer, Tone as CardTone};
+pub use triage::{CardLine, Closer, Tone as CardTone, card_columns};
 
 #[cfg(test)]
 #[path = "app_tests.rs"]

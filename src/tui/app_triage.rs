@@ -665,25 +665,51 @@ impl Model {
         })
     }
 
-    /// Lines the details area would show, for keeping its scroll in range.
-    pub(super) fn details_len(&self) -> usize {
+    /// Lines of the details area below its fold: how far it can scroll. The view
+    /// draws with the same figure, so J and K never run past what is shown.
+    pub fn details_overflow(&self) -> usize {
+        let (width, height) = self.size;
+        let inner = layout::areas(ratatui::layout::Rect::new(0, 0, width, height))
+            .details
+            .inner(ratatui::layout::Margin::new(1, 1));
         match self.focus {
-            Pane::Sessions => self.card().len(),
-            Pane::Media => self.nfc_lines().and_then(Result::ok).map_or(0, |l| l.len()),
+            Pane::Sessions => card_columns(&self.card(), inner.width, inner.height)
+                .iter()
+                .map(|c| c.len())
+                .max()
+                .unwrap_or(0)
+                .saturating_sub(inner.height as usize),
+            Pane::Media => self
+                .nfc_lines()
+                .and_then(Result::ok)
+                .map_or(0, |l| l.len().saturating_sub(inner.height as usize)),
             Pane::Attempts => 0,
         }
     }
 
     /// Scrolls the details by `delta` lines, no further than its last line.
     pub(super) fn scroll_details(&mut self, delta: i32) {
-        let (width, height) = self.size;
-        let visible = layout::areas(ratatui::layout::Rect::new(0, 0, width, height))
-            .details
-            .height
-            .saturating_sub(2) as usize;
-        let max = self.details_len().saturating_sub(visible) as i32;
-        self.details_scroll = (self.details_scroll as i32 + delta).clamp(0, max.max(0)) as u16;
+        let max = self.details_overflow() as i32;
+        self.details_scroll = (self.details_scroll as i32 + delta).clamp(0, max) as u16;
     }
+}
+
+/// Below this many columns a second column would cut the card's lines short.
+const TWO_COLUMNS_FROM: u16 = 120;
+
+/// How the card is laid out in an area of `width` x `height` cells: one column,
+/// or (where it is wide enough and one would not fit) two, split at the section
+/// boundary nearest the middle.
+pub fn card_columns(card: &[CardLine], width: u16, height: u16) -> Vec<&[CardLine]> {
+    if width < TWO_COLUMNS_FROM || card.len() <= height as usize {
+        return vec![card];
+    }
+    let half = card.len().div_ceil(2);
+    let split = (1..card.len())
+        .filter(|&i| card[i].section != card[i - 1].section)
+        .min_by_key(|&i| i.abs_diff(half))
+        .unwrap_or(half);
+    vec![&card[..split], &card[split..]]
 }
 
 #[cfg(test)]
@@ -768,6 +794,28 @@ mod tests {
         assert!(!shows(&model));
         update(&mut model, Msg::Redaction(false));
         assert!(shows(&model));
+    }
+
+    #[test]
+    fn in_two_columns_the_card_scrolls_no_further_than_its_longer_column() {
+        let mut model = opened("declined", &[]);
+        let labels: Vec<_> = (0..12)
+            .map(|i| serde_json::json!({"label": format!("risk_{i}"), "category": "session"}))
+            .collect();
+        model.decisions.insert(
+            S1.into(),
+            Load::Ready(serde_json::from_value(serde_json::json!({"status": "declined", "riskLabels": labels})).ok()),
+        );
+        update(&mut model, Msg::Resize { width: 160, height: 30 });
+        let one_column = model.card().len() - 8;
+        let overflow = model.details_overflow();
+        assert!(overflow > 0 && overflow < one_column, "{overflow} of {one_column}");
+        for _ in 0..40 {
+            key(&mut model, KeyCode::Char('J'));
+        }
+        assert_eq!(model.details_scroll as usize, overflow);
+        key(&mut model, KeyCode::Char('K'));
+        assert_eq!(model.details_scroll as usize, overflow - 1, "K moves at once");
     }
 
     #[test]

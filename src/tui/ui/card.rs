@@ -11,10 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use crate::text::clean;
-use crate::tui::app::{CardLine, CardTone as Tone, Model};
-
-/// Below this many columns a second column would cut the lines short.
-const TWO_COLUMNS_FROM: u16 = 120;
+use crate::tui::app::{CardLine, CardTone as Tone, Model, card_columns};
 
 fn style(theme: &Theme, tone: &Tone) -> Style {
     match tone {
@@ -37,36 +34,11 @@ fn line<'a>(theme: &Theme, card: &CardLine) -> Line<'a> {
     Line::from(spans)
 }
 
-/// Where the card's lines go: one column, or two split at a section boundary
-/// near the middle. Returns each column's lines.
-fn columns(card: &[CardLine], area: Rect) -> Vec<&[CardLine]> {
-    if area.width < TWO_COLUMNS_FROM || card.len() <= area.height as usize {
-        return vec![card];
-    }
-    let half = card.len().div_ceil(2);
-    // The section boundary nearest the middle.
-    let split = (1..card.len())
-        .filter(|&i| card[i].section != card[i - 1].section)
-        .min_by_key(|&i| i.abs_diff(half))
-        .unwrap_or(half);
-    vec![&card[..split], &card[split..]]
-}
-
-/// Lines below the area's height: how far the card can scroll.
-pub fn overflow(card: &[CardLine], area: Rect) -> usize {
-    columns(card, area)
-        .iter()
-        .map(|c| c.len())
-        .max()
-        .unwrap_or(0)
-        .saturating_sub(area.height as usize)
-}
-
 /// Draws the card into `area` (inside the details border), scrolled.
 pub fn card(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let card = model.card();
-    let scroll = (model.details_scroll as usize).min(overflow(&card, area)) as u16;
-    let columns = columns(&card, area);
+    let scroll = (model.details_scroll as usize).min(model.details_overflow()) as u16;
+    let columns = card_columns(&card, area.width, area.height);
     let rects = Layout::horizontal(vec![Constraint::Fill(1); columns.len()])
         .spacing(2)
         .split(area);

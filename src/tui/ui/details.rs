@@ -77,11 +77,8 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         },
     };
     let inner = Block::bordered().inner(area);
-    let card = (model.focus == Pane::Sessions).then(|| model.card());
-    let overflow = match &card {
-        Some(card) => super::card::overflow(card, inner),
-        None => lines.len().saturating_sub(inner.height as usize),
-    };
+    let card = model.focus == Pane::Sessions;
+    let overflow = model.details_overflow();
     let scroll = (model.details_scroll as usize).min(overflow) as u16;
     let mut title = vec![Span::raw(" details ")];
     if overflow > 0 {
@@ -98,7 +95,7 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let block = Block::bordered().border_style(theme.dim()).title(Line::from(title));
     frame.render_widget(block, area);
-    if card.is_some() {
+    if card {
         return super::card::card(model, theme, frame, inner);
     }
     let preview = model.preview_key();
