@@ -393,6 +393,33 @@ fn when(time: &str) -> String {
     }
 }
 
+/// What `additionalVerifiedData` adds that a person reads at a glance: the
+/// licence categories held and the estimated age. Other keys stay in `--json`.
+fn additional_verified(data: &serde_json::Value) -> String {
+    let mut categories: Vec<String> = data
+        .get("driversLicenseCategory")
+        .and_then(|c| c.as_object())
+        .map(|c| {
+            c.iter()
+                .filter(|(_, held)| held.as_bool() == Some(true))
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    categories.sort();
+    let age = match data.get("estimatedAge") {
+        Some(serde_json::Value::Number(n)) => format!("estimated age {n}"),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => format!("estimated age {s}"),
+        _ => String::new(),
+    };
+    let licence = if categories.is_empty() {
+        String::new()
+    } else {
+        format!("licence categories {}", categories.join(" "))
+    };
+    joined(&[licence, age])
+}
+
 /// Non-empty texts joined with ` · `.
 fn joined(parts: &[String]) -> String {
     parts
@@ -536,6 +563,12 @@ impl Model {
             push(2, "document", parts);
         } else if decision.is_some() {
             push(2, "document", dim("no document data"));
+        }
+        if let Some(verified) = decision.and_then(|d| d.additional_verified_data.as_ref()) {
+            let verified = additional_verified(verified);
+            if !verified.is_empty() {
+                push(2, "verified", text(verified));
+            }
         }
 
         if let Some(d) = decision {
@@ -816,6 +849,14 @@ mod tests {
         assert_eq!(model.details_scroll as usize, overflow);
         key(&mut model, KeyCode::Char('K'));
         assert_eq!(model.details_scroll as usize, overflow - 1, "K moves at once");
+    }
+
+    #[test]
+    fn additional_verified_data_reads_as_licence_categories_and_age() {
+        let data = serde_json::json!({"driversLicenseCategory": {"B": true, "C": false, "AM": true},
+                                      "estimatedAge": 34, "estimatedGender": 0.9});
+        assert_eq!(additional_verified(&data), "licence categories AM B · estimated age 34");
+        assert_eq!(additional_verified(&serde_json::json!({})), "");
     }
 
     #[test]

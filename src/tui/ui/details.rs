@@ -14,7 +14,7 @@ use crate::tui::app::{Load, Model, Pane, PreviewKey};
 use crate::tui::keys::{Action, label_of};
 use crate::tui::layout;
 
-fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
+fn field(theme: &Theme, name: &str, value: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{name:>10} "), theme.dim()),
         Span::raw(clean(&value)),
@@ -34,7 +34,9 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     field(theme, "status", opt(&a.status)),
                     field(theme, "created", opt(&a.created_time)),
                 ];
-                for (key, value) in &a.extra {
+                // Fields Veriff adds (userDefinedData, ...) may carry personal data.
+                let extra = model.redact.json(serde_json::Value::Object(a.extra.clone()));
+                for (key, value) in extra.as_object().into_iter().flatten() {
                     lines.push(field(theme, key, plain_value(&Some(value.clone()))));
                 }
                 lines
