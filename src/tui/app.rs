@@ -842,7 +842,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                     model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
                     model.profile = Some(profile);
                     model.host = host;
-                    model.open_all()
+                    let mut cmds = model.open_all();
+                    // The watched session belongs to the integration left behind.
+                    if model.watch.take().is_some() {
+                        cmds.push(Cmd::Watch {
+                            session: None,
+                            every: model.watch_every,
+                        });
+                    }
+                    cmds
                 }
                 Err(e) => {
                     model.status = Some(Status::error(format!("profile {profile}: {e}")));

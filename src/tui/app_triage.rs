@@ -991,6 +991,19 @@ mod tests {
         );
         assert_eq!(model.watch, None);
         key(&mut model, KeyCode::Char('w'));
+        let switched = update(
+            &mut model,
+            Msg::ProfileSwitched {
+                profile: "live".into(),
+                result: Ok("live.example".into()),
+            },
+        );
+        assert!(switched.contains(&Cmd::Watch {
+            session: None,
+            every: DEFAULT_WATCH
+        }));
+        assert_eq!(model.watch, None, "another integration's session is not polled");
+        key(&mut model, KeyCode::Char('w'));
         key(&mut model, KeyCode::Char('x'));
         let tick = Msg::WatchTick {
             session: S1.into(),
