@@ -2,9 +2,9 @@
 //!
 //! Layers, each depending only on those listed before it (ARCHITECTURE.md has the
 //! whole map):
-//! - [`text`], [`ids`], [`files`], [`process`], [`logging`]: small helpers shared by
-//!   everything (server text made inert, typed ids, private files, child processes
-//!   without secrets, the log file);
+//! - [`text`], [`ids`], [`files`], [`process`], [`logging`], [`redact`]: small helpers
+//!   shared by everything (server text made inert, typed ids, private files, child
+//!   processes without secrets, the log file, personal values masked);
 //! - [`api`]: the signed Station API client; knows nothing of terminals, flags or
 //!   environment variables;
 //! - [`config`]: flags, environment, config file and profiles resolved into settings,
@@ -21,6 +21,7 @@ pub mod files;
 pub mod ids;
 pub mod logging;
 pub mod process;
+pub mod redact;
 pub mod server;
 pub mod text;
 pub mod tui;

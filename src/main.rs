@@ -50,6 +50,7 @@ async fn browse(cli: Cli) -> Result<(), String> {
         sessions,
         image_protocol: cli.image_protocol,
         mouse: cli.mouse,
+        watch: cli.watch,
         log_file: cli.global.log_file.clone(),
     };
     veriff_tui::tui::run(options, resolved.settings, resolved.config, resolved.demo_server).await

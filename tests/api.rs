@@ -190,6 +190,7 @@ async fn attempt_media_lists_images_then_videos_with_true_sizes() {
                 assert!(mimetype.starts_with("video/"), "{mimetype}");
                 assert!(media.duration.is_some_and(|d| d > 0.0), "{id}");
             }
+            MediaKind::Nfc => panic!("an attempt's own list has no NFC documents: {id}"),
         }
     }
     assert_eq!(list.videos[0].duration, Some(3.0));
@@ -204,7 +205,11 @@ async fn session_media_is_the_newest_attempts_media() {
     let attempt = client.attempt_media(NEWEST_ATTEMPT).await.unwrap();
     assert_eq!(session.images, attempt.images);
     assert_eq!(session.videos, attempt.videos);
-    assert!(session.extra.contains_key("nfcDocuments"));
+    // Only the session's media carry the chip data, listed as their own kind.
+    assert_eq!(session.nfc_documents.len(), 1);
+    assert_eq!(session.nfc_documents[0].mimetype.as_deref(), Some("application/json"));
+    assert!(session.items().any(|(kind, _)| kind == MediaKind::Nfc));
+    assert!(attempt.nfc_documents.is_empty());
 }
 
 #[tokio::test]

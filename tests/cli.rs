@@ -676,3 +676,122 @@ async fn a_retry_by_a_scripting_command_is_in_the_log() {
     let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+const DECLINED_SESSION: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+
+const RESUBMISSION_SESSION: &str = "re5ubmit-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn decision_person_and_watchlist_print_tables_and_json_for_every_demo_session() {
+    let server = serve().await;
+    let home = Home::new();
+    for session in server.featured_sessions() {
+        for command in ["decision", "person", "watchlist"] {
+            let run = home.run_at(&server, &[command, session]).await;
+            assert!(run.success, "{command} {session}: {}", run.stderr);
+            assert!(!run.stdout().is_empty(), "{command} {session}");
+            let run = home.run_at(&server, &[command, session, "--json"]).await;
+            assert!(run.success, "{command} {session} --json: {}", run.stderr);
+            assert_eq!(json(&run)["status"], "success", "{command} {session}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_declined_sessions_tables_say_why_who_and_what_links_it() {
+    let server = serve().await;
+    let home = Home::new();
+    let out = home.run_at(&server, &["decision", DECLINED_SESSION]).await.stdout();
+    let row = |name: &str| {
+        out.lines()
+            .filter(|l| l.starts_with(name))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(row("code").contains("9102 not verified"), "{out}");
+    assert!(row("reason code").contains("102 suspected document tampering"), "{out}");
+    assert!(row("person").contains("KARL SPECIMEN"), "{out}");
+    assert!(row("document").contains("DRIVERS_LICENSE LV DL0000042"), "{out}");
+    let labels = row("risk label");
+    assert!(
+        labels.contains("document integration level crosslinked with fraud [document]"),
+        "{out}"
+    );
+    assert!(labels.contains(UNDECIDED_SESSION) && labels.contains(SESSION), "{out}");
+    assert!(row("face matches").contains(SESSION), "{out}");
+    assert!(row("ip").contains("198.51.100.77"), "{out}");
+
+    let out = home.run_at(&server, &["watchlist", DECLINED_SESSION]).await.stdout();
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("match") && l.contains("possible match")),
+        "{out}"
+    );
+    assert!(out.contains("Karl Spezimen on PEP (Latvia, born 1990)"), "{out}");
+    let second = out
+        .lines()
+        .find(|l| l.contains("Karl Specimen-Muster on"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(second.contains("sanctions") && second.contains("warnings"), "{second}");
+    let run = home.run_at(&server, &["watchlist", SESSION, "--json"]).await;
+    assert_eq!(json(&run)["data"]["matchStatus"], "no_match");
+
+    let out = home.run_at(&server, &["person", DECLINED_SESSION]).await.stdout();
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("id code") && l.contains("39007210000")),
+        "{out}"
+    );
+    assert!(
+        out.contains("Karl Spezimen (name_fuzzy, year_of_birth, score 1.7)"),
+        "{out}"
+    );
+    let out = home.run_at(&server, &["person", RESUBMISSION_SESSION]).await.stdout();
+    assert_eq!(out, "no person data\n");
+    let out = home.run_at(&server, &["watchlist", UNDECIDED_SESSION]).await.stdout();
+    assert_eq!(out, "no watchlist screening\n");
+
+    // The sparse resubmission: the table's meaning where the response has none.
+    let out = home.run_at(&server, &["decision", RESUBMISSION_SESSION]).await.stdout();
+    assert!(out.contains("204 poor image quality"), "{out}");
+    assert!(out.contains("2026-10-31 (expired at decision)"), "{out}");
+    let run = home
+        .run_at(&server, &["decision", RESUBMISSION_SESSION, "--json"])
+        .await;
+    let value = json(&run);
+    assert_eq!(value["verification"]["decisionTime"], "2026-11-27T09:14:03.512904Z");
+    assert_eq!(
+        value["verification"]["person"]["addresses"][0]["parsedAddress"]["houseNumber"], "null",
+        "unknown fields are echoed as they came"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nfc_documents_are_listed_with_the_session_media_and_download_as_json() {
+    let server = serve().await;
+    let home = Home::new();
+    let out = home.run_at(&server, &["session-media", SESSION]).await.stdout();
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("nfc"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(row.contains("application/json") && row.contains("nfc00001"), "{row}");
+    let run = home
+        .run_at(
+            &server,
+            &["download", "nfc00001-2a3b-4c5d-8e6f-a1b2c3d4e5f6", "-o", "-"],
+        )
+        .await;
+    assert!(run.success, "{}", run.stderr);
+    let chip: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(chip["surname"], "SPECIMEN");
+}
+
+#[tokio::test]
+async fn watching_more_often_than_once_a_second_is_refused_before_the_screen_changes() {
+    let home = Home::new();
+    let run = home.run(&[], &["--demo", "--watch", "0", SESSION]).await;
+    assert!(!run.success);
+    assert!(run.stderr.contains("too often"), "{}", run.stderr);
+}

@@ -239,7 +239,7 @@ async fn over_ssh_browse_preview_save_resize_then_a_dropped_link_leaves_nothing(
 
         // Preview: half blocks fill the picture's box beside the fields.
         tmux.send(&["l"]);
-        tmux.wait_for("media 1/6", WAIT);
+        tmux.wait_for("media 1/7", WAIT);
         let picture = layout::preview_rect(layout::areas(ratatui::layout::Rect::new(0, 0, 100, 30)).details);
         let screen = wait_until(&tmux, "a halfblock preview", |screen| {
             half_blocks(screen, picture) * 3 >= (picture.width * picture.height) as usize
@@ -261,7 +261,7 @@ async fn over_ssh_browse_preview_save_resize_then_a_dropped_link_leaves_nothing(
             lines.len() >= 20 && lines[19].contains("q quit") && lines[1].chars().nth(69) == Some('┓')
         });
         assert!(screen.lines().all(|l| l.chars().count() <= 70), "{screen}");
-        assert!(screen.contains("media 1/6"), "the selection survived:\n{screen}");
+        assert!(screen.contains("media 1/7"), "the selection survived:\n{screen}");
         tmux.run(&["resize-window", "-t", "0", "-x", "100", "-y", "30"]);
         wait_until(&tmux, "the frame redrawn at 100x30", |screen| {
             screen.lines().nth(29).is_some_and(|l| l.contains("q quit"))

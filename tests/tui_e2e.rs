@@ -106,7 +106,7 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
         // may show before the attempt list arrives: each is waited for.
         tmux.wait_for("document-front");
         tmux.wait_for("attempts 1/3");
-        tmux.wait_for("media 1/6");
+        tmux.wait_for("media 1/7");
         tmux.wait_for("approved");
 
         // Older attempt: its media were prefetched, so they show at once.
@@ -299,12 +299,13 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
             &["--image-protocol", "halfblocks", SESSION],
             &[("PATH", path), ("DISPLAY", ":99".to_owned())],
         );
-        tmux.wait_for("media 1/6");
+        tmux.wait_for("media 1/7");
         // The first media opened with the (fake) system viewer; then the first
         // video, whose preview runs (fake) ffmpeg.
         tmux.keys(&["Tab", "o"]);
         tmux.wait_for("opened ");
-        tmux.keys(&["G"]);
+        // The last video (the NFC data is listed after the videos).
+        tmux.keys(&["G", "k"]);
         tmux.wait_for("ffmpeg could not read a frame");
         for program in ["xdg-open", "ffmpeg"] {
             let seen = std::fs::read_to_string(bin.path().join(format!("{program}.env")))
@@ -355,19 +356,81 @@ async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help()
 
         write("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n");
         let tmux = App::launch(&url, &["--config", &path, SESSION]);
-        let screen = tmux.wait_for("media 1/6");
+        let screen = tmux.wait_for("media 1/7");
         let hints = screen.lines().last().unwrap_or_default().to_owned();
         assert!(hints.contains("Q quit") && !hints.contains("q quit"), "{hints}");
         // q is free now: nothing happens.
         tmux.keys(&["q"]);
         std::thread::sleep(Duration::from_millis(300));
         assert!(!tmux.screen().contains("EXIT="), "q still quits");
-        tmux.keys(&["?"]);
+        tmux.keys(&["?", "G"]);
         let help = tmux.wait_for("Esc closes");
         assert!(help.contains("Q C-q  quit"), "{help}");
         tmux.keys(&["Escape", "Q"]);
         tmux.assert_restored();
         assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &[DECLINED]);
+        tmux.wait_for("attempts 1/2");
+        // The sessions pane: the card says why, who, with what, and what is odd.
+        tmux.keys(&["h"]);
+        let screen = tmux.wait_for("102 Suspected document tampering");
+        for part in [
+            "declined · 9102 not verified",
+            "KARL SPECIMEN · born 1990-07-21 · LV",
+            "DRIVERS_LICENSE · LV · DL0000042",
+            "document: integration level crosslinked with fraud · 1 linked",
+            "J/K scroll",
+        ] {
+            assert!(screen.contains(part), "{part:?} missing:\n{screen}");
+        }
+        // Further down: the face match and the watchlist.
+        tmux.keys(&["J", "J", "J", "J"]);
+        tmux.wait_for("possible match · 2 hits");
+
+        // L lists the linked sessions; Enter opens the first, whose card shows.
+        tmux.keys(&["L"]);
+        let screen = tmux.wait_for("linked sessions · Enter opens");
+        assert!(screen.contains("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"), "{screen}");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("opened linked session c0ffee00");
+        let screen = tmux.wait_for("approved · 9001 verified");
+        assert!(screen.contains("MARTA SPECIMEN"), "{screen}");
+        assert!(screen.contains("▶c0ffee00"), "selected in the sessions pane:\n{screen}");
+
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_polls_an_undecided_session_and_says_when() {
+    const UNDECIDED: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &["--watch", "1", UNDECIDED]);
+        tmux.wait_for("watching b0a7f00d · every 1s");
+        // A poll happened: the title says when.
+        let screen = tmux.wait_for("watching b0a7f00d · updated ");
+        assert!(screen.lines().next().unwrap().ends_with(" UTC"), "{screen}");
+        // w stops it, and says so.
+        tmux.keys(&["w"]);
+        tmux.wait_for("stopped watching b0a7f00d");
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
     })
     .await
     .unwrap();

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use super::error::{ApiError, MAX_REDIRECTS};
 use super::model::{AttemptList, DecisionResponse, MediaList};
 use super::sign::Secret;
+use super::triage::{PersonResponse, WatchlistResponse};
 use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
 use crate::text::clean_short;
 
@@ -172,6 +173,16 @@ impl Client {
 
     pub async fn session_decision(&self, session_id: &str) -> Result<DecisionResponse, ApiError> {
         self.get_json(&["sessions", session_id, "decision"], session_id).await
+    }
+
+    pub async fn session_person(&self, session_id: &str) -> Result<PersonResponse, ApiError> {
+        self.get_json(&["sessions", session_id, "person"], session_id).await
+    }
+
+    /// PEP and sanctions screening; only for integrations that use the service.
+    pub async fn session_watchlist(&self, session_id: &str) -> Result<WatchlistResponse, ApiError> {
+        self.get_json(&["sessions", session_id, "watchlist-screening"], session_id)
+            .await
     }
 
     /// `API_URL/v1/<segments>`, each segment percent-encoded so an id can never

@@ -3,17 +3,20 @@
 //! subcommands and the TUI both stand on it.
 
 mod client;
+pub mod codes;
 mod download;
 mod error;
 pub mod model;
 pub mod names;
 mod sign;
+pub mod triage;
 
 pub use client::{Client, ClientConfig, NO_ANSWER, RetryPolicy, is_loopback, normalize_api_url};
 pub use download::{Progress, ProgressThrottle, SaveAs};
 pub use error::{ApiError, ErrorKind};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
 pub use sign::{Secret, Signer};
+pub use triage::{Person, PersonResponse, Watchlist, WatchlistResponse};
 
 /// Header carrying the integration's API key.
 pub const AUTH_CLIENT_HEADER: &str = "x-auth-client";

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use super::triage::{Biometric, DecisionPerson, Document, RiskLabel, TechnicalData, flexible_text};
+
 /// `GET /v1/sessions/{id}/attempts`
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct AttemptList {
@@ -32,6 +34,7 @@ pub struct Attempt {
 
 /// `GET /v1/attempts/{id}/media` and `GET /v1/sessions/{id}/media`
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MediaList {
     #[serde(default)]
     pub status: Option<String>,
@@ -40,19 +43,26 @@ pub struct MediaList {
     pub images: Vec<Media>,
     #[serde(default, deserialize_with = "null_as_empty")]
     pub videos: Vec<Media>,
+    /// Data read from the document's chip (session media only), fetched as JSON.
+    /// An entry without an id cannot be fetched and is left out.
+    #[serde(default, deserialize_with = "fetchable", skip_serializing_if = "Vec::is_empty")]
+    pub nfc_documents: Vec<Media>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 impl MediaList {
-    /// Images then videos, each in the API's order, tagged with their kind.
+    /// Images, videos, then NFC documents, each in the API's order, tagged with
+    /// their kind.
     pub fn items(&self) -> impl Iterator<Item = (MediaKind, &Media)> {
         let images = self.images.iter().map(|m| (MediaKind::Image, m));
-        images.chain(self.videos.iter().map(|m| (MediaKind::Video, m)))
+        images
+            .chain(self.videos.iter().map(|m| (MediaKind::Video, m)))
+            .chain(self.nfc_documents.iter().map(|m| (MediaKind::Nfc, m)))
     }
 
     pub fn len(&self) -> usize {
-        self.images.len() + self.videos.len()
+        self.images.len() + self.videos.len() + self.nfc_documents.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -65,6 +75,8 @@ impl MediaList {
 pub enum MediaKind {
     Image,
     Video,
+    /// An NFC document: JSON read from the document's chip.
+    Nfc,
 }
 
 impl MediaKind {
@@ -72,6 +84,7 @@ impl MediaKind {
         match self {
             MediaKind::Image => "image",
             MediaKind::Video => "video",
+            MediaKind::Nfc => "nfc",
         }
     }
 }
@@ -102,14 +115,32 @@ pub struct Media {
 
 /// `GET /v1/sessions/{id}/decision`
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DecisionResponse {
     #[serde(default)]
     pub status: Option<String>,
     /// `null` until Veriff has decided.
     #[serde(default)]
     pub verification: Option<Decision>,
+    /// A sibling of `verification` in Veriff's sample, not inside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technical_data: Option<TechnicalData>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl DecisionResponse {
+    /// The decision, carrying the response's `technicalData.ip` with it.
+    pub fn into_decision(self) -> Option<Decision> {
+        let ip = self.technical_data.and_then(|t| t.ip);
+        self.verification.map(|mut d| {
+            d.ip = ip.or_else(|| {
+                // Some payloads may nest it inside the decision instead.
+                d.extra.get("technicalData")?.get("ip")?.as_str().map(str::to_owned)
+            });
+            d
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -132,8 +163,78 @@ pub struct Decision {
     pub decision_time: Option<String>,
     #[serde(default)]
     pub acceptance_time: Option<String>,
+    /// The integrator's own reference, given at session creation.
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub vendor_data: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub end_user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<DecisionPerson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Document>,
+    /// `{}` when the feature is on and found nothing; kept as it came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_verified_data: Option<Value>,
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    pub risk_labels: Vec<RiskLabel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biometric_authentication: Option<Biometric>,
+    /// Undocumented; `[]` in every sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<Value>,
+    /// The response's `technicalData.ip` (see [`DecisionResponse::into_decision`]).
+    #[serde(skip)]
+    pub ip: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Decision {
+    /// `reasonCode` as a number, whether it came as one or as text.
+    pub fn reason_code_number(&self) -> Option<u64> {
+        match self.reason_code.as_ref()? {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// `reason` as text, when it is text.
+    pub fn reason_text(&self) -> Option<&str> {
+        self.reason.as_ref()?.as_str().filter(|s| !s.trim().is_empty())
+    }
+
+    /// Other sessions this one is linked to, each once, with why: the risk labels'
+    /// sessions in order, then the biometric match.
+    pub fn linked_sessions(&self) -> Vec<(String, String)> {
+        let mut linked: Vec<(String, String)> = Vec::new();
+        let mut add = |id: &str, why: String| {
+            let id = id.trim();
+            if id.is_empty() || self.id.as_deref() == Some(id) {
+                return;
+            }
+            match linked.iter_mut().find(|(known, _)| known == id) {
+                Some((_, reasons)) => {
+                    reasons.push_str(", ");
+                    reasons.push_str(&why);
+                }
+                None => linked.push((id.to_owned(), why)),
+            }
+        };
+        for label in &self.risk_labels {
+            for id in &label.session_ids {
+                add(id, label.humanised());
+            }
+        }
+        if let Some(id) = self
+            .biometric_authentication
+            .as_ref()
+            .and_then(|b| b.matched_session_id.as_deref())
+        {
+            add(id, "biometric match".into());
+        }
+        linked
+    }
 }
 
 /// A JSON value shown as a person would write it: strings without quotes, null as
@@ -146,7 +247,7 @@ pub fn plain_value(value: &Option<Value>) -> String {
     }
 }
 
-fn null_as_empty<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn null_as_empty<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -154,10 +255,20 @@ where
     Ok(Option::<Vec<T>>::deserialize(de)?.unwrap_or_default())
 }
 
+/// Media entries that can be fetched (they have an id); others are skipped rather
+/// than failing the whole list.
+fn fetchable<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Media>, D::Error> {
+    let items: Vec<Value> = null_as_empty(de)?;
+    Ok(items
+        .into_iter()
+        .filter_map(|item| serde_json::from_value(item).ok())
+        .collect())
+}
+
 /// A number that may arrive as a JSON number or as a numeric string. Anything else
 /// (text, a negative or fractional size, an object) makes this one field unknown:
 /// one odd value must not cost the person the whole listing.
-fn numeric<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
+pub(crate) fn numeric<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
     let number = match Option::<Value>::deserialize(de)? {
         Some(Value::Number(n)) => n.as_f64(),
         Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
@@ -166,11 +277,11 @@ fn numeric<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
     Ok(number.filter(|n| n.is_finite() && *n >= 0.0))
 }
 
-fn flexible_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
+pub(crate) fn flexible_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
     numeric(de)
 }
 
-fn flexible_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
+pub(crate) fn flexible_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
     Ok(numeric(de)?
         .filter(|n| n.fract() == 0.0 && *n <= u64::MAX as f64)
         .map(|n| n as u64))

@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long)]
     pub mouse: bool,
 
+    /// Poll the first session every SECS seconds (attempts and decision) until it
+    /// has a final decision; `w` toggles watching in the browser (every 30 s).
+    #[arg(long, value_name = "SECS", value_parser = watch_interval)]
+    pub watch: Option<Duration>,
+
     #[command(flatten)]
     pub global: GlobalArgs,
 
@@ -105,6 +110,10 @@ pub struct GlobalArgs {
     /// replayable signatures and documents travel in clear.
     #[arg(long, global = true)]
     pub insecure_http: bool,
+    /// Mask names, dates of birth, ID and document numbers, addresses and IP
+    /// addresses in everything printed: browser, tables and --json.
+    #[arg(long, global = true)]
+    pub redact: bool,
 
     /// Write the log here [default: veriff-tui.log in the data dir].
     #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
@@ -125,6 +134,7 @@ impl GlobalArgs {
             connect_timeout: self.connect_timeout,
             allow_unsigned: self.allow_unsigned,
             insecure_http: self.insecure_http,
+            redact: self.redact,
         }
     }
 }
@@ -134,6 +144,15 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
     Duration::try_from_secs_f64(value).map_err(|_| format!("{text:?} is not a usable number of seconds"))
+}
+
+/// A polling interval: whole seconds at least, so a typo cannot hammer the API.
+fn watch_interval(text: &str) -> Result<Duration, String> {
+    let every = seconds(text)?;
+    if every < Duration::from_secs(1) {
+        return Err(format!("{text:?} is too often: poll at most once a second"));
+    }
+    Ok(every)
 }
 
 #[derive(Debug, Clone, Args)]
@@ -161,6 +180,20 @@ pub enum Command {
     },
     /// Show a session's decision.
     Decision {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show the person data of a session, with any PEP and sanctions matches.
+    Person {
+        /// A session id, or text containing one.
+        session: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show a session's watchlist (PEP and sanctions) screening.
+    Watchlist {
         /// A session id, or text containing one.
         session: String,
         #[command(flatten)]
@@ -245,6 +278,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             profile: None,
             client,
             download_dir,
+            redact: global.redact,
         };
         warn_about(&settings);
         return Ok(Resolved {

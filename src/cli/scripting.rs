@@ -9,10 +9,12 @@ use serde::Serialize;
 
 use super::{Command, GlobalArgs, Output, resolve};
 use crate::api::{
-    ApiError, AttemptList, Client, DecisionResponse, MediaList, Progress, ProgressThrottle, SaveAs, model::plain_value,
+    ApiError, AttemptList, Client, DecisionResponse, MediaList, PersonResponse, Progress, ProgressThrottle, SaveAs,
+    WatchlistResponse, codes, model::plain_value,
 };
 use crate::config::describe_error;
 use crate::ids::find_id;
+use crate::redact::Redact;
 use crate::text::{clean, display_width, human_duration, human_size};
 
 /// Runs a scripting subcommand. `Err` is the one-line message for stderr.
@@ -56,7 +58,9 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     let text = match &command {
         Command::Attempts { session, .. }
         | Command::SessionMedia { session, .. }
-        | Command::Decision { session, .. } => session,
+        | Command::Decision { session, .. }
+        | Command::Person { session, .. }
+        | Command::Watchlist { session, .. } => session,
         Command::Media { attempt, .. } => attempt,
         Command::Download { media, .. } => media,
         _ => unreachable!("handled above"),
@@ -74,22 +78,31 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     tracing::info!("{}", command_line(&command));
     let resolved = resolve(global).await?;
     let client = Client::new(resolved.settings.client.clone()).map_err(|e| describe_error(&e))?;
+    let redact = Redact::new(resolved.settings.redact);
     match command {
         Command::Attempts { output, .. } => {
             let list = client.session_attempts(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, &list, attempts_table)
+            print(&output, redact, &list, attempts_table)
         }
         Command::SessionMedia { output, .. } => {
             let list = client.session_media(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, &list, media_table)
+            print(&output, redact, &list, media_table)
         }
         Command::Media { output, .. } => {
             let list = client.attempt_media(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, &list, media_table)
+            print(&output, redact, &list, media_table)
         }
         Command::Decision { output, .. } => {
             let decision = client.session_decision(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, &decision, decision_table)
+            print(&output, redact, &decision, |d| decision_table(d, redact))
+        }
+        Command::Person { output, .. } => {
+            let person = client.session_person(&id).await.map_err(|e| describe_error(&e))?;
+            print(&output, redact, &person, |p| person_table(p, redact))
+        }
+        Command::Watchlist { output, .. } => {
+            let watchlist = client.session_watchlist(&id).await.map_err(|e| describe_error(&e))?;
+            print(&output, redact, &watchlist, |w| watchlist_table(w, redact))
         }
         Command::Download { output, force, .. } => {
             let dir = resolved.settings.download_dir.clone();
@@ -107,15 +120,18 @@ fn command_line(command: &Command) -> String {
         Command::Attempts { session, .. } => format!("attempts {}", crate::text::clean_short(session, 80)),
         Command::SessionMedia { session, .. } => format!("session-media {}", crate::text::clean_short(session, 80)),
         Command::Decision { session, .. } => format!("decision {}", crate::text::clean_short(session, 80)),
+        Command::Person { session, .. } => format!("person {}", crate::text::clean_short(session, 80)),
+        Command::Watchlist { session, .. } => format!("watchlist {}", crate::text::clean_short(session, 80)),
         Command::Media { attempt, .. } => format!("media {}", crate::text::clean_short(attempt, 80)),
         Command::Download { media, .. } => format!("download {}", crate::text::clean_short(media, 80)),
         _ => String::new(),
     }
 }
 
-fn print<T: Serialize>(output: &Output, value: &T, table: fn(&T) -> String) -> Result<(), String> {
+fn print<T: Serialize>(output: &Output, redact: Redact, value: &T, table: impl Fn(&T) -> String) -> Result<(), String> {
     let text = if output.json {
-        json_text(value)? + "\n"
+        let value = redact.json(serde_json::to_value(value).map_err(|e| e.to_string())?);
+        json_text(&value)? + "\n"
     } else {
         table(value)
     };
@@ -212,21 +228,157 @@ fn media_table(list: &MediaList) -> String {
     table(&["KIND", "CONTEXT", "SIZE", "MIMETYPE", "DURATION", "ID"], rows)
 }
 
-fn decision_table(response: &DecisionResponse) -> String {
-    let Some(d) = &response.verification else {
+fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
+    let Some(d) = response.clone().into_decision() else {
         return "no decision yet\n".into();
     };
     let field = |v: &Option<String>| v.clone().unwrap_or_default();
-    let rows = vec![
+    let mut rows = vec![
         vec!["status".into(), field(&d.status)],
-        vec!["code".into(), d.code.map(|c| c.to_string()).unwrap_or_default()],
+        vec!["code".into(), d.code.map(codes::describe_decision).unwrap_or_default()],
         vec!["reason".into(), plain_value(&d.reason)],
-        vec!["reason code".into(), plain_value(&d.reason_code)],
+        vec![
+            "reason code".into(),
+            codes::describe_reason(d.reason_code.as_ref(), None),
+        ],
         vec!["decided".into(), field(&d.decision_time)],
         vec!["accepted".into(), field(&d.acceptance_time)],
         vec!["session".into(), field(&d.id)],
         vec!["attempt".into(), field(&d.attempt_id)],
     ];
+    if let Some(p) = &d.person {
+        let name = [&p.first_name, &p.last_name]
+            .iter()
+            .filter_map(|n| n.as_deref())
+            .collect::<Vec<_>>()
+            .join(" ");
+        rows.push(vec!["person".into(), redact.name(&name)]);
+        rows.push(vec!["born".into(), redact.date(&field(&p.date_of_birth))]);
+        rows.push(vec!["nationality".into(), field(&p.nationality)]);
+        rows.push(vec!["id number".into(), redact.number(&field(&p.id_number))]);
+    }
+    if let Some(doc) = &d.document {
+        let expired = match doc.expired_at(d.decision_time.as_deref()) {
+            Some(true) => " (expired at decision)",
+            _ => "",
+        };
+        rows.push(vec![
+            "document".into(),
+            [
+                field(&doc.kind),
+                field(&doc.country),
+                redact.number(&field(&doc.number)),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+        ]);
+        rows.push(vec![
+            "valid until".into(),
+            format!("{}{expired}", field(&doc.valid_until)),
+        ]);
+        rows.push(vec!["nfc validated".into(), field(&doc.nfc_validated)]);
+    }
+    for label in &d.risk_labels {
+        let linked = match label.session_ids.len() {
+            0 => String::new(),
+            1 => format!(": {}", label.session_ids[0]),
+            _ => format!(": {}", label.session_ids.join(", ")),
+        };
+        rows.push(vec![
+            "risk label".into(),
+            format!("{} [{}]{linked}", label.humanised(), field(&label.category)),
+        ]);
+    }
+    if let Some(id) = d
+        .biometric_authentication
+        .as_ref()
+        .and_then(|b| b.matched_session_id.clone())
+    {
+        rows.push(vec!["face matches".into(), id]);
+    }
+    rows.push(vec!["vendor data".into(), field(&d.vendor_data)]);
+    rows.push(vec!["end user".into(), field(&d.end_user_id)]);
+    rows.push(vec!["ip".into(), redact.number(&field(&d.ip))]);
+    table(&["FIELD", "VALUE"], rows)
+}
+
+fn person_table(response: &PersonResponse, redact: Redact) -> String {
+    let Some(p) = response.person.as_ref().filter(|p| !p.is_empty()) else {
+        return "no person data\n".into();
+    };
+    let field = |v: &Option<String>| v.clone().unwrap_or_default();
+    let name = [&p.first_name, &p.last_name]
+        .iter()
+        .filter_map(|n| n.as_deref())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut rows = vec![
+        vec!["name".into(), redact.name(&name)],
+        vec!["born".into(), redact.date(&field(&p.date_of_birth))],
+        vec!["gender".into(), field(&p.gender)],
+        vec!["nationality".into(), field(&p.nationality)],
+        vec!["citizenships".into(), p.citizenships.join(", ")],
+        vec!["id code".into(), redact.number(&field(&p.id_code))],
+        vec!["place of birth".into(), redact.address(&field(&p.place_of_birth))],
+        vec!["person id".into(), field(&p.id)],
+    ];
+    if p.pep_sanction_matches.is_empty() {
+        rows.push(vec!["pep/sanctions".into(), "no matches".into()]);
+    }
+    for provider in &p.pep_sanction_matches {
+        let count = provider.number_of_matches.unwrap_or(provider.hits.len() as u64);
+        rows.push(vec![
+            "pep/sanctions".into(),
+            format!("{}: {count} matches", field(&provider.provider)),
+        ]);
+        for hit in &provider.hits {
+            let score = hit.score.map(|s| format!(", score {s}")).unwrap_or_default();
+            rows.push(vec![
+                "  hit".into(),
+                format!(
+                    "{} ({}{score}) {}",
+                    redact.name(&hit.name().unwrap_or_default()),
+                    hit.match_types.join(", "),
+                    field(&hit.match_status)
+                ),
+            ]);
+        }
+    }
+    table(&["FIELD", "VALUE"], rows)
+}
+
+fn watchlist_table(response: &WatchlistResponse, redact: Redact) -> String {
+    let Some(w) = response.data.as_ref().filter(|w| !w.is_empty()) else {
+        return "no watchlist screening\n".into();
+    };
+    let field = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut rows = vec![
+        vec!["match".into(), field(&w.match_status).replace('_', " ")],
+        vec!["hits".into(), w.hit_count().to_string()],
+        vec!["check".into(), field(&w.check_type).replace('_', " ")],
+        vec!["screened".into(), field(&w.created_at)],
+        vec!["session".into(), field(&w.session_id)],
+        vec!["attempt".into(), field(&w.attempt_id)],
+        vec!["vendor data".into(), field(&w.vendor_data)],
+    ];
+    for hit in &w.hits {
+        let born = hit
+            .date_of_birth
+            .as_deref()
+            .map(|d| format!(", born {}", redact.date(d)))
+            .unwrap_or_default();
+        rows.push(vec![
+            "hit".into(),
+            format!(
+                "{} on {} ({}{born})",
+                redact.name(&field(&hit.matched_name)),
+                hit.list_types().join(", "),
+                hit.countries.join(", ")
+            ),
+        ]);
+    }
     table(&["FIELD", "VALUE"], rows)
 }
 

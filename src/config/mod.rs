@@ -50,6 +50,8 @@ pub struct Overrides {
     pub allow_unsigned: bool,
     /// `--insecure-http`: on for this run whatever the profile says.
     pub insecure_http: bool,
+    /// `--redact`: on whatever the profile says.
+    pub redact: bool,
 }
 
 impl Overrides {
@@ -92,6 +94,8 @@ pub struct Profile {
     pub allow_unsigned: Option<bool>,
     /// Allow plain `http://` to a host that is not loopback.
     pub insecure_http: Option<bool>,
+    /// Mask personal values in everything printed (as `--redact`).
+    pub redact: Option<bool>,
 }
 
 /// Everything a run needs, resolved.
@@ -101,6 +105,8 @@ pub struct Settings {
     pub profile: Option<String>,
     pub client: ClientConfig,
     pub download_dir: PathBuf,
+    /// Personal values masked in everything printed.
+    pub redact: bool,
 }
 
 /// Looks up an environment variable; injected so tests need not touch the process
@@ -264,6 +270,7 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
+            redact: o.redact || from_profile.redact.unwrap_or(false),
         })
     }
 }
@@ -325,6 +332,8 @@ api_key = "00000000-0000-0000-0000-000000000000"
 shared_secret_command = "pass show veriff/test"
 # Where `s` and `download` save files (default: your Downloads folder).
 # download_dir = "~/veriff"
+# Mask names, dates of birth, ID numbers, addresses and IPs everywhere (as --redact).
+# redact = true
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"
@@ -544,6 +553,26 @@ api_url = "https://live.example"
 api_key = "live-key"
 shared_secret_command = "printf 'from-command\n'"
 "#;
+
+    #[test]
+    fn redaction_comes_from_the_profile_or_the_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nredact = true");
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let load = |redact| {
+            let overrides = Overrides {
+                config: Some(path.clone()),
+                redact,
+                ..Default::default()
+            };
+            Config::load(overrides, &env).unwrap()
+        };
+        let config = load(false);
+        assert!(!config.settings(Some("test"), &env).unwrap().redact);
+        assert!(config.settings(Some("live"), &env).unwrap().redact);
+        assert!(load(true).settings(Some("test"), &env).unwrap().redact, "--redact wins");
+    }
 
     #[test]
     fn the_config_file_fills_what_flags_and_environment_leave_open() {

@@ -57,10 +57,31 @@ struct SessionsFile {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct SessionEntry {
     id: String,
     decision: Option<Value>,
     attempts: Vec<AttemptEntry>,
+    /// The decision response's `technicalData`.
+    #[serde(default)]
+    technical_data: Option<Value>,
+    /// `GET /sessions/{id}/person`'s `person`.
+    #[serde(default)]
+    person: Option<Value>,
+    /// `GET /sessions/{id}/watchlist-screening`'s `data`.
+    #[serde(default)]
+    watchlist: Option<Value>,
+    /// Data read from the document's chip: listed with the session's media,
+    /// downloaded as JSON.
+    #[serde(default)]
+    nfc_documents: Vec<NfcEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NfcEntry {
+    id: String,
+    context: String,
+    data: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,6 +158,16 @@ pub struct DemoSession {
     pub attempts: Vec<DemoAttempt>,
 }
 
+/// What a session has beyond attempts and decision: the answers of the triage
+/// routes and its chip data.
+#[derive(Debug, Clone, Default)]
+pub struct DemoTriage {
+    pub technical_data: Option<Value>,
+    pub person: Option<Value>,
+    pub watchlist: Option<Value>,
+    pub nfc_documents: Vec<DemoMedia>,
+}
+
 #[derive(Debug, Default)]
 pub struct DemoData {
     pub sessions: HashMap<String, DemoSession>,
@@ -145,6 +176,8 @@ pub struct DemoData {
     pub media: HashMap<String, DemoMedia>,
     /// The sessions `--demo` opens, in order.
     pub featured: Vec<String>,
+    /// By session id; sessions without any have none.
+    pub triage: HashMap<String, DemoTriage>,
 }
 
 impl DemoData {
@@ -172,6 +205,32 @@ impl DemoData {
                         .collect(),
                 })
                 .collect();
+            let nfc_documents: Vec<DemoMedia> = entry
+                .nfc_documents
+                .into_iter()
+                .map(|n| DemoMedia {
+                    id: n.id,
+                    context: n.context,
+                    session_id: entry.id.clone(),
+                    duration: None,
+                    blob: Blob {
+                        mimetype: "application/json",
+                        bytes: Bytes::from(serde_json::to_vec_pretty(&n.data).expect("JSON serialises")),
+                    },
+                })
+                .collect();
+            for nfc in &nfc_documents {
+                data.media.insert(nfc.id.clone(), nfc.clone());
+            }
+            data.triage.insert(
+                entry.id.clone(),
+                DemoTriage {
+                    technical_data: entry.technical_data,
+                    person: entry.person,
+                    watchlist: entry.watchlist,
+                    nfc_documents,
+                },
+            );
             data.featured.push(entry.id.clone());
             data.insert(DemoSession {
                 id: entry.id,
@@ -313,8 +372,25 @@ mod tests {
             .values()
             .flat_map(|s| &s.attempts)
             .map(|a| a.media.len())
-            .sum();
+            .sum::<usize>()
+            + data.triage.values().map(|t| t.nfc_documents.len()).sum::<usize>();
         assert_eq!(listed, data.media.len(), "every media id is unique");
+        // What the card shows: every part in some session.
+        let decisions: Vec<&Value> = data.sessions.values().filter_map(|s| s.decision.as_ref()).collect();
+        let status = |s: &str| decisions.iter().any(|d| d["status"] == s);
+        assert!(status("approved") && status("declined") && status("resubmission_requested"));
+        assert!(
+            decisions
+                .iter()
+                .any(|d| d["reasonCode"] == 102 && d["riskLabels"][0]["sessionIds"].is_array())
+        );
+        let watch = |m: &str| {
+            data.triage
+                .values()
+                .any(|t| t.watchlist.as_ref().is_some_and(|w| w["matchStatus"] == m))
+        };
+        assert!(watch("possible_match") && watch("no_match"));
+        assert!(data.triage.values().any(|t| !t.nfc_documents.is_empty()));
         for id in data.media.keys().chain(data.sessions.keys()) {
             assert_eq!(
                 crate::ids::find_id(id).as_deref(),

@@ -156,6 +156,8 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
         .route("/v1/sessions/{id}/media", get(session_media))
         .route("/v1/sessions/{id}/decision", get(session_decision))
+        .route("/v1/sessions/{id}/person", get(session_person))
+        .route("/v1/sessions/{id}/watchlist-screening", get(session_watchlist))
         .route("/v1/attempts/{id}/media", get(attempt_media))
         .route("/v1/media/{id}", get(media_file))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
@@ -344,7 +346,13 @@ async fn session_media(State(state): State<Arc<AppState>>, Path(id): Path<String
     };
     let newest = session.attempts.first().map(|a| a.media.as_slice()).unwrap_or_default();
     let mut listing = state.media_listing(newest);
-    listing["nfcDocuments"] = json!([]);
+    let nfc = state
+        .data
+        .triage
+        .get(&id)
+        .map(|t| t.nfc_documents.as_slice())
+        .unwrap_or_default();
+    listing["nfcDocuments"] = nfc.iter().map(|m| m.to_json(&state.base_url)).collect();
     state.signed_json(&listing, fault)
 }
 
@@ -362,7 +370,41 @@ async fn session_decision(State(state): State<Arc<AppState>>, Path(id): Path<Str
         decision["attemptId"] = json!(session.attempts.first().map(|a| a.id.as_str()));
         decision
     });
-    state.signed_json(&json!({"status": "success", "verification": verification}), fault)
+    let mut answer = json!({"status": "success", "verification": verification});
+    if let Some(technical) = state.data.triage.get(&id).and_then(|t| t.technical_data.clone()) {
+        answer["technicalData"] = technical;
+    }
+    state.signed_json(&answer, fault)
+}
+
+/// `{"status":"success","person":...}`: null for a session without person data.
+async fn session_person(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    triage_answer(state, id, headers, "person", |t| t.person.clone()).await
+}
+
+/// `{"status":"success","data":...}`: null for a session that was not screened.
+async fn session_watchlist(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    triage_answer(state, id, headers, "data", |t| t.watchlist.clone()).await
+}
+
+async fn triage_answer(
+    state: Arc<AppState>,
+    id: String,
+    headers: HeaderMap,
+    key: &str,
+    part: impl Fn(&data::DemoTriage) -> Option<Value>,
+) -> Response {
+    let fault = match state.admit(&headers, &id).await {
+        Ok(fault) => fault,
+        Err(answer) => return answer,
+    };
+    if !state.data.sessions.contains_key(&id) {
+        return session_not_found();
+    }
+    let value = state.data.triage.get(&id).and_then(part).unwrap_or(Value::Null);
+    let mut answer = json!({"status": "success"});
+    answer[key] = value;
+    state.signed_json(&answer, fault)
 }
 
 async fn attempt_media(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {

@@ -44,6 +44,16 @@ pub enum Action {
     Cancel,
     /// Prompt and filter: take what was typed.
     Submit,
+    ScrollDetailsDown,
+    ScrollDetailsUp,
+    /// The sessions the selected one's decision links to.
+    Linked,
+    /// Poll the selected session until it is decided (toggle).
+    Watch,
+    /// The selected picture on the whole screen.
+    Zoom,
+    /// The document front beside the best face image.
+    Compare,
 }
 
 impl Action {
@@ -76,10 +86,22 @@ pub enum Mode {
     Filter,
     Help,
     Profiles,
+    /// The linked sessions overlay.
+    Linked,
+    /// A picture on the whole screen, or two side by side.
+    Closer,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [Mode::Browse, Mode::Prompt, Mode::Filter, Mode::Help, Mode::Profiles];
+    pub const ALL: [Mode; 7] = [
+        Mode::Browse,
+        Mode::Prompt,
+        Mode::Filter,
+        Mode::Help,
+        Mode::Profiles,
+        Mode::Linked,
+        Mode::Closer,
+    ];
 
     /// The name of its `[keys.NAME]` table, and its heading in the help.
     pub fn name(self) -> &'static str {
@@ -89,6 +111,8 @@ impl Mode {
             Mode::Filter => "filter",
             Mode::Help => "help",
             Mode::Profiles => "profiles",
+            Mode::Linked => "linked",
+            Mode::Closer => "closer",
         }
     }
 
@@ -356,6 +380,49 @@ const DEFAULTS: &[Default] = &[
     ),
     (
         Mode::Browse,
+        &["J"],
+        Action::ScrollDetailsDown,
+        "scroll the details (card, NFC data) down",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["K"],
+        Action::ScrollDetailsUp,
+        "scroll the details up",
+        None,
+    ),
+    // The card says it where there are links: the hint bar is full.
+    (
+        Mode::Browse,
+        &["L"],
+        Action::Linked,
+        "sessions linked by risk labels or a face match",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["w"],
+        Action::Watch,
+        "watch the session until it is decided (toggle)",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["z"],
+        Action::Zoom,
+        "the selected picture on the whole screen",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["v"],
+        Action::Compare,
+        "document front versus the best face image",
+        None,
+    ),
+    (
+        Mode::Browse,
         &["esc"],
         Action::Cancel,
         "cancel a transfer; clear the filter",
@@ -418,6 +485,27 @@ const DEFAULTS: &[Default] = &[
     ),
     (Mode::Profiles, &["esc", "p"], Action::Cancel, "close", Some("close")),
     (Mode::Profiles, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Linked, &["j", "down"], Action::Down, "next session", None),
+    (Mode::Linked, &["k", "up"], Action::Up, "previous session", None),
+    (Mode::Linked, &["enter"], Action::Submit, "open it", Some("open")),
+    (Mode::Linked, &["esc", "L"], Action::Cancel, "close", Some("close")),
+    (Mode::Linked, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (
+        Mode::Closer,
+        &["j", "down"],
+        Action::Down,
+        "next picture (whole screen)",
+        None,
+    ),
+    (
+        Mode::Closer,
+        &["k", "up"],
+        Action::Up,
+        "previous picture (whole screen)",
+        None,
+    ),
+    (Mode::Closer, &["esc", "z", "v"], Action::Cancel, "back", Some("back")),
+    (Mode::Closer, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
 ];
 
 /// Every mode's table.

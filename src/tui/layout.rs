@@ -73,3 +73,18 @@ pub fn preview_size(width: u16, height: u16) -> (u16, u16) {
     let rect = preview_rect(areas(Rect::new(0, 0, width, height)).details);
     (rect.width, rect.height)
 }
+
+/// A look-closer picture on the whole screen, inside its border.
+pub fn zoom_size(width: u16, height: u16) -> (u16, u16) {
+    (width.saturating_sub(2), height.saturating_sub(2))
+}
+
+/// Each of two look-closer pictures side by side, inside their borders.
+pub fn compare_size(width: u16, height: u16) -> (u16, u16) {
+    ((width / 2).saturating_sub(2), height.saturating_sub(2))
+}
+
+/// The two halves of the screen the side-by-side pictures take.
+pub fn compare_rects(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Length(area.width / 2), Constraint::Fill(1)]).areas(area)
+}

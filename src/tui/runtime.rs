@@ -37,6 +37,8 @@ pub struct Options {
     pub mouse: bool,
     /// Where the log goes [default: veriff-tui.log in the data dir].
     pub log_file: Option<PathBuf>,
+    /// `--watch SECS`: poll the first session this often until it is decided.
+    pub watch: Option<Duration>,
 }
 
 /// Runs the browser with resolved `settings` until the person quits. `config` is
@@ -99,12 +101,18 @@ pub async fn run(
     model.previews_on = options.image_protocol != ImageProtocol::None;
     model.security_warnings = crate::config::security_warnings(&settings.client);
     model.keymap = std::sync::Arc::new(keymap);
-    let (model, first) = model.start(given, remembered);
+    model.redact = crate::redact::Redact::new(settings.redact);
+    if let Some(every) = options.watch {
+        model.watch_every = every;
+    }
+    let (mut model, mut first) = model.start(given, remembered);
+    if options.watch.is_some() {
+        first.extend(model.watching_first());
+    }
 
     tracing::info!("starting the browser");
     let mut terminal = TerminalGuard::enter(options.mouse)?;
     let theme = Theme::from_env();
-    let mut model = model;
     let size = terminal.terminal().size().map_err(|e| e.to_string())?;
     let resized = update(
         &mut model,

@@ -27,6 +27,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Mode::Profiles, action) => profiles_key(model, action),
+        (Mode::Linked | Mode::Closer, _) => super::triage::on_overlay_key(model, key),
     }
 }
 
@@ -195,7 +196,12 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             return filtered(model, pane);
         }
         // A link pasted anywhere else is most likely a session to open.
-        Overlay::None | Overlay::Help { .. } | Overlay::Profiles { .. } => {
+        Overlay::None
+        | Overlay::Help { .. }
+        | Overlay::Profiles { .. }
+        | Overlay::Linked { .. }
+        | Overlay::Zoom
+        | Overlay::Compare => {
             let mut input = LineEdit::default();
             insert(&mut input);
             model.overlay = Overlay::Prompt { input, error: None };
@@ -314,6 +320,18 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Cancel => cancel(model),
+        Action::ScrollDetailsDown => {
+            model.scroll_details(1);
+            Vec::new()
+        }
+        Action::ScrollDetailsUp => {
+            model.scroll_details(-1);
+            Vec::new()
+        }
+        Action::Linked => super::triage::open_linked(model),
+        Action::Watch => super::triage::toggle_watch(model),
+        Action::Zoom => super::triage::zoom(model),
+        Action::Compare => super::triage::compare(model),
         // Prompt and overlay actions mean nothing while browsing.
         Action::Submit => Vec::new(),
     }
@@ -372,6 +390,8 @@ fn remove_session(model: &mut Model) -> Vec<Cmd> {
     model.sessions.retain(|s| *s != removed);
     model.attempts.remove(&removed);
     model.decisions.remove(&removed);
+    model.persons.remove(&removed);
+    model.watchlists.remove(&removed);
     model.session_media.remove(&removed);
     model.status = Some(Status::info(format!("removed session {}", removed.short())));
     let last = model.visible_sessions().len().saturating_sub(1);

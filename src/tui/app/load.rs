@@ -116,6 +116,8 @@ impl Model {
                 background: false,
             });
         }
+        // The card's other parts, in the same round trip.
+        cmds.extend(self.load_triage(session, again));
         cmds
     }
 
@@ -171,6 +173,9 @@ impl Model {
 
     /// Asks for the preview on screen unless it is known or on its way.
     pub(super) fn want_preview(&mut self) -> Vec<Cmd> {
+        if matches!(self.overlay, Overlay::Zoom | Overlay::Compare) {
+            return self.want_closer_previews();
+        }
         let Some(key) = self.preview_key() else {
             return Vec::new();
         };

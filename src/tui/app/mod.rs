@@ -9,15 +9,19 @@
 //! - `input`: keys, pastes, the mouse;
 //! - `transfer`: opening and saving files.
 
+mod card;
 mod input;
 mod load;
 pub mod model;
 pub mod msg;
 mod transfer;
+mod triage;
 
+pub use card::{CardLine, Tone as CardTone, card_columns};
 pub use load::PREFETCH_ATTEMPTS;
-pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer};
+pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{Cmd, Failure, Load, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
+pub use triage::Closer;
 
 use load::accept;
 
@@ -25,6 +29,7 @@ use load::accept;
 /// must reach the effects: a dropped command is a reply the model waits for in vain.
 #[must_use = "the commands are work the model now waits on: hand them to the effects"]
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    let shown = (model.focus, cursors(model), model.selected_session().cloned());
     let mut cmds = match msg {
         Msg::Key(key) => input::on_key(model, key),
         Msg::Paste(text) => input::on_paste(model, &text),
@@ -59,7 +64,27 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::DecisionLoaded { session, req, result } => {
-            accept(model.decisions.get_mut(&session), req, result);
+            if accept(model.decisions.get_mut(&session), req, result) {
+                triage::decision_arrived(model, &session)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::PersonLoaded { session, req, result } => {
+            accept(model.persons.get_mut(&session), req, result);
+            Vec::new()
+        }
+        Msg::WatchlistLoaded { session, req, result } => {
+            accept(model.watchlists.get_mut(&session), req, result);
+            Vec::new()
+        }
+        Msg::NfcLoaded { media, req, result } => {
+            accept(model.nfc.get_mut(&media), req, result);
+            Vec::new()
+        }
+        Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
+        Msg::Redaction(on) => {
+            model.redact = crate::redact::Redact::new(on);
             Vec::new()
         }
         Msg::SessionMediaLoaded { session, req, result } => {
@@ -107,12 +132,22 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                     // Everything cached came from the other integration.
                     model.attempts.clear();
                     model.decisions.clear();
+                    model.persons.clear();
+                    model.watchlists.clear();
                     model.session_media.clear();
                     model.media.clear();
                     model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
                     model.profile = Some(profile);
                     model.host = host;
-                    model.open_all()
+                    let mut cmds = model.open_all();
+                    // The watched session belongs to the integration left behind.
+                    if model.watch.take().is_some() {
+                        cmds.push(Cmd::Watch {
+                            session: None,
+                            every: model.watch_every,
+                        });
+                    }
+                    cmds
                 }
                 Err(e) => {
                     model.status = Some(Status::error(format!("profile {profile}: {}", e.message)));
@@ -126,8 +161,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     };
     model.settle();
+    if (model.focus, cursors(model), model.selected_session().cloned()) != shown {
+        model.details_scroll = 0;
+    }
     cmds.extend(model.want_preview());
+    cmds.extend(model.want_nfc());
     cmds
+}
+
+/// Every pane's cursor, to tell whether the selection moved.
+fn cursors(model: &Model) -> [usize; 3] {
+    Pane::ALL.map(|pane| model.pane(pane).cursor)
 }
 
 #[cfg(test)]

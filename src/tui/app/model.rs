@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::msg::{Failure, Load, PreviewKey, ReqId};
-use crate::api::{Attempt, Decision, Media, MediaKind, MediaList};
-use crate::ids::{AttemptId, SessionId};
+use crate::api::{Attempt, Decision, Media, MediaKind, MediaList, Person, Watchlist};
+use crate::ids::{AttemptId, MediaId, SessionId};
+use crate::redact::Redact;
 use crate::tui::keymap::{Action, Keymap, Mode};
 use crate::tui::preview::PreviewImage;
 
@@ -52,6 +53,12 @@ pub enum Overlay {
     Filter { input: LineEdit },
     /// Choosing a config profile: the highlighted one.
     Profiles { cursor: usize },
+    /// The sessions the selected one's decision links to: the highlighted one.
+    Linked { cursor: usize },
+    /// The selected media on the whole screen.
+    Zoom,
+    /// The attempt's document front beside its best face image.
+    Compare,
 }
 
 impl Overlay {
@@ -63,6 +70,8 @@ impl Overlay {
             Overlay::Prompt { .. } => Mode::Prompt,
             Overlay::Filter { .. } => Mode::Filter,
             Overlay::Profiles { .. } => Mode::Profiles,
+            Overlay::Linked { .. } => Mode::Linked,
+            Overlay::Zoom | Overlay::Compare => Mode::Closer,
         }
     }
 
@@ -181,7 +190,26 @@ pub struct Model {
     pub security_warnings: Vec<String>,
     /// The keys, after the user's overrides: dispatch, hints and help read it.
     pub keymap: Arc<Keymap>,
+    pub persons: HashMap<SessionId, Load<Option<Person>>>,
+    pub watchlists: HashMap<SessionId, Load<Option<Watchlist>>>,
+    /// NFC documents' JSON, by media id.
+    pub nfc: HashMap<MediaId, Load<serde_json::Value>>,
+    /// Personal values masked in everything drawn.
+    pub redact: Redact,
+    /// Lines of the details area scrolled past; back to 0 when what it shows
+    /// changes.
+    pub details_scroll: u16,
+    /// The session polled until it has a final decision.
+    pub watch: Option<Watch>,
+    pub watch_every: std::time::Duration,
     pub(super) next_req: ReqId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    pub session: SessionId,
+    /// When it was last polled (UTC, `HH:MM:SS`).
+    pub updated: Option<String>,
 }
 
 impl Model {
@@ -210,6 +238,13 @@ impl Model {
             switching: None,
             security_warnings: Vec::new(),
             keymap: Arc::new(Keymap::defaults()),
+            persons: HashMap::new(),
+            watchlists: HashMap::new(),
+            nfc: HashMap::new(),
+            redact: Redact::default(),
+            details_scroll: 0,
+            watch: None,
+            watch_every: super::triage::DEFAULT_WATCH,
             next_req: 1,
         }
     }
@@ -330,13 +365,22 @@ impl Model {
         }
     }
 
-    /// The media rows shown: images then videos in the API's order, filtered by
-    /// context.
+    /// The media rows shown: images then videos in the API's order, then the
+    /// newest attempt's NFC documents, filtered by context.
     pub fn visible_media(&self) -> Vec<(MediaKind, &Media)> {
         match self.media_view() {
-            MediaView::Ready { list, .. } => {
+            MediaView::Ready { list, provisional } => {
                 let needle = self.pane(Pane::Media).filter.to_lowercase();
+                // NFC documents come only with the session's media, which are the
+                // newest attempt's: listed under it once its own list is in too.
+                let newest = self.attempt_list().first().map(|a| &a.id);
+                let on_newest = newest.is_some() && newest == self.selected_attempt().map(|a| &a.id);
+                let chip: &[Media] = match self.selected_session().and_then(|s| self.session_media.get(s)) {
+                    Some(Load::Ready(session)) if !provisional && on_newest => &session.nfc_documents,
+                    _ => &[],
+                };
                 list.items()
+                    .chain(chip.iter().map(|m| (MediaKind::Nfc, m)))
                     .filter(|(_, m)| matches(&needle, &[m.context.as_deref().unwrap_or_default()]))
                     .collect()
             }
@@ -368,6 +412,7 @@ impl Model {
             || session.is_some_and(|s| {
                 matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
             })
+            || self.triage_animating()
     }
 
     /// The preview the screen shows now: the selected media at the current size,
@@ -377,7 +422,8 @@ impl Model {
         if !self.previews_on || self.focus != Pane::Media || width < 4 || height < 2 {
             return None;
         }
-        let (_, media) = self.selected_media()?;
+        // NFC data is JSON, read as text in the details instead.
+        let (_, media) = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc)?;
         Some(PreviewKey {
             media: media.id.as_str().into(),
             width,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::api::{ApiError, Attempt, Decision, ErrorKind, MediaList, Progress};
+use crate::api::{ApiError, Attempt, Decision, ErrorKind, MediaList, Person, Progress, Watchlist};
 use crate::ids::{AttemptId, MediaId, SessionId};
 use crate::tui::preview::PreviewImage;
 
@@ -120,6 +120,10 @@ pub enum TransferOutcome {
 }
 
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a decision crosses the channel once per request; boxing it would cost more code than bytes"
+)]
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
@@ -175,6 +179,30 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP: leave now, restoring the terminal.
     Terminate,
+    PersonLoaded {
+        session: SessionId,
+        req: ReqId,
+        result: Result<Option<Person>, Failure>,
+    },
+    WatchlistLoaded {
+        session: SessionId,
+        req: ReqId,
+        result: Result<Option<Watchlist>, Failure>,
+    },
+    /// Time to poll the watched session again; `at` is the wall-clock time (UTC).
+    WatchTick {
+        session: SessionId,
+        at: String,
+    },
+    /// An NFC document's JSON, fetched to be read in the details area.
+    NfcLoaded {
+        media: MediaId,
+        req: ReqId,
+        result: Result<serde_json::Value, Failure>,
+    },
+    /// Whether the profile switched to masks personal values (`--redact` makes
+    /// every profile do so).
+    Redaction(bool),
 }
 
 /// Work for the effects. Every command marked "answered" gets exactly one reply
@@ -227,4 +255,48 @@ pub enum Cmd {
         /// For a video, its mimetype (ffmpeg's demuxer is chosen from it).
         video: Option<String>,
     },
+    /// Several previews wanted together (side by side), replacing any before;
+    /// each answered by its own [`Msg::PreviewReady`].
+    Previews(Vec<(PreviewKey, ReqId, Option<String>)>),
+    /// Answered by [`Msg::PersonLoaded`].
+    LoadPerson {
+        session: SessionId,
+        req: ReqId,
+    },
+    /// Answered by [`Msg::WatchlistLoaded`].
+    LoadWatchlist {
+        session: SessionId,
+        req: ReqId,
+    },
+    /// Poll `session` every `every` with [`Msg::WatchTick`] (`None`: stop polling).
+    Watch {
+        session: Option<SessionId>,
+        every: Duration,
+    },
+    /// Answered by [`Msg::NfcLoaded`].
+    LoadNfc {
+        media: MediaId,
+        req: ReqId,
+    },
+}
+
+impl Cmd {
+    /// How many reply messages the effects owe for this command (its progress
+    /// reports aside): the model waits on exactly these.
+    pub fn replies(&self) -> usize {
+        match self {
+            Cmd::LoadAttempts { .. }
+            | Cmd::LoadDecision { .. }
+            | Cmd::LoadSessionMedia { .. }
+            | Cmd::LoadMedia { .. }
+            | Cmd::LoadPerson { .. }
+            | Cmd::LoadWatchlist { .. }
+            | Cmd::LoadNfc { .. }
+            | Cmd::Transfer { .. }
+            | Cmd::SwitchProfile(_)
+            | Cmd::Preview { .. } => 1,
+            Cmd::Previews(batch) => batch.len(),
+            Cmd::CancelTransfer { .. } | Cmd::Copy(_) | Cmd::SaveHistory(_) | Cmd::Watch { .. } => 0,
+        }
+    }
 }

@@ -98,6 +98,8 @@ pub struct Effects {
     preview_task: Option<JoinHandle<()>>,
     /// The newest preview asked for: an older one still waiting to decode gives up.
     preview_wanted: Arc<AtomicU64>,
+    /// The task polling a watched session.
+    watch_task: Option<JoinHandle<()>>,
     /// History saves asked for, and the newest one written.
     history_saves: u64,
     history_written: Arc<std::sync::Mutex<u64>>,
@@ -116,6 +118,7 @@ impl Effects {
             preview_bytes: Arc::new(ByteCache::default()),
             preview_task: None,
             preview_wanted: Arc::default(),
+            watch_task: None,
             history_saves: 0,
             history_written: Arc::default(),
         }
@@ -217,7 +220,7 @@ impl Effects {
                 background,
             } => {
                 let id = session.clone();
-                let work = async move { Ok(client.session_decision(&id).await?.verification) };
+                let work = async move { Ok(client.session_decision(&id).await?.into_decision()) };
                 self.spawn_answered(background, api(work), move |result| Msg::DecisionLoaded {
                     session,
                     req,
@@ -281,9 +284,68 @@ impl Effects {
                 }
             }
             Cmd::SaveHistory(sessions) => self.save_history(&dirs, sessions),
-            Cmd::Preview { key, req, video } => self.preview(client, key, req, video),
+            Cmd::Preview { key, req, video } => self.previews(client, vec![(key, req, video)]),
+            Cmd::Previews(batch) => self.previews(client, batch),
             Cmd::SwitchProfile(profile) => self.switch_profile(profile, dirs),
+            Cmd::LoadPerson { session, req } => {
+                let id = session.clone();
+                // An empty answer is no person data, like a missing one.
+                let work = async move { Ok(client.session_person(&id).await?.person.filter(|p| !p.is_empty())) };
+                self.spawn_answered(false, api(work), move |result| Msg::PersonLoaded {
+                    session,
+                    req,
+                    result,
+                });
+            }
+            Cmd::LoadWatchlist { session, req } => {
+                let id = session.clone();
+                let work = async move { Ok(client.session_watchlist(&id).await?.data.filter(|w| !w.is_empty())) };
+                self.spawn_answered(false, api(work), move |result| Msg::WatchlistLoaded {
+                    session,
+                    req,
+                    result,
+                });
+            }
+            Cmd::LoadNfc { media, req } => {
+                let id = media.clone();
+                let work = async move {
+                    let mut buffer = PreviewBuffer::default();
+                    let fetched = client.download_to_writer(&id, &mut buffer, |_| {}).await;
+                    if buffer.overflowed {
+                        return Err(Failure::from(too_large()));
+                    }
+                    fetched?;
+                    serde_json::from_slice(&buffer.bytes).map_err(|e| Failure::from(format!("not JSON: {e}")))
+                };
+                self.spawn_answered(false, work, move |result| Msg::NfcLoaded { media, req, result });
+            }
+            Cmd::Watch { session, every } => self.watch(session, every),
         }
+    }
+
+    /// Polls `session` every `every` (asleep between polls: no CPU, no redraws),
+    /// replacing any session polled before; `None` stops polling.
+    fn watch(&mut self, session: Option<crate::ids::SessionId>, every: Duration) {
+        if let Some(task) = self.watch_task.take() {
+            task.abort();
+        }
+        let Some(session) = session else { return };
+        let tx = self.tx.clone();
+        self.watch_task = Some(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let at = utc_time_of_day(std::time::SystemTime::now());
+                if tx
+                    .send(Msg::WatchTick {
+                        session: session.clone(),
+                        at,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }));
     }
 
     fn save_history(&mut self, dirs: &Dirs, sessions: Vec<crate::ids::SessionId>) {
@@ -304,36 +366,53 @@ impl Effects {
         });
     }
 
-    fn preview(&mut self, client: Client, key: PreviewKey, req: u64, video: Option<String>) {
+    /// Fetches and encodes `batch` (one preview, or the pictures side by side),
+    /// replacing any previews still on their way: those answer as cancelled.
+    fn previews(&mut self, client: Client, batch: Vec<(PreviewKey, u64, Option<String>)>) {
         let renderer = self.renderer.clone();
         // Debounce: while the cursor moves, each new preview replaces the last
-        // before it costs a download (the replaced one answers as cancelled).
+        // before it costs a download.
         if let Some(task) = self.preview_task.take() {
             task.abort();
         }
         let cache = self.preview_bytes.clone();
-        self.preview_wanted.store(req, Ordering::Relaxed);
+        let generation = self.preview_wanted.fetch_add(1, Ordering::Relaxed) + 1;
         let wanted = self.preview_wanted.clone();
-        let reply_key = key.clone();
-        let work = async move {
-            let renderer = renderer.ok_or_else(|| Failure::from("previews are off"))?;
+        // One answer owed per picture, from the moment it is asked for.
+        let answers: Vec<_> = batch
+            .into_iter()
+            .map(|(key, req, video)| {
+                let reply_key = key.clone();
+                let answer = Answer::new(self.tx.clone(), move |result| Msg::PreviewReady {
+                    key: reply_key,
+                    req,
+                    result,
+                });
+                (key, video, answer)
+            })
+            .collect();
+        self.preview_task = Some(tokio::spawn(async move {
             tokio::time::sleep(PREVIEW_DEBOUNCE).await;
-            let still_wanted = move || wanted.load(Ordering::Relaxed) == req;
-            preview(&client, &cache, renderer, &key, video, still_wanted)
-                .await
-                .map_err(Failure::from)
-        };
-        let task = self.spawn_answered(false, work, move |result| Msg::PreviewReady {
-            key: reply_key,
-            req,
-            result,
-        });
-        self.preview_task = Some(task);
+            for (key, video, answer) in answers {
+                let result = match &renderer {
+                    None => Err(Failure::from("previews are off")),
+                    Some(renderer) => {
+                        let wanted = wanted.clone();
+                        let still_wanted = move || wanted.load(Ordering::Relaxed) == generation;
+                        preview(&client, &cache, renderer.clone(), &key, video, still_wanted)
+                            .await
+                            .map_err(Failure::from)
+                    }
+                };
+                answer.send(result);
+            }
+        }));
     }
 
     fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>) {
         let profiles = self.profiles.clone();
         let target = self.target.clone();
+        let tx = self.tx.clone();
         let name = profile.clone();
         let work = async move {
             let profiles = profiles.ok_or_else(|| Failure::from("no config file to switch profiles in"))?;
@@ -342,6 +421,8 @@ impl Effects {
                 .await
                 .map_err(|e| Failure::from(e.to_string()))??;
             let client = Client::new(settings.client.clone())?;
+            // Before anything of the new integration is shown.
+            let _ = tx.send(Msg::Redaction(settings.redact));
             let host = client.host();
             let dirs = Dirs {
                 download: settings.download_dir.clone(),
@@ -394,6 +475,16 @@ async fn preview(
         None => encode(&renderer, &bytes, size, still_wanted),
     });
     encoded.await.map_err(|e| e.to_string())?
+}
+
+/// `HH:MM:SS` in UTC, for "updated at" in the title.
+fn utc_time_of_day(now: std::time::SystemTime) -> String {
+    let seconds = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+        % 86_400;
+    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
 /// A display to open files on: a local macOS session, or X11/Wayland.

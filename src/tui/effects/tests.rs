@@ -106,9 +106,9 @@ async fn every_load_gets_exactly_one_reply_with_its_request_id() {
                 (req, result.is_ok())
             }
             Msg::DecisionLoaded { req, result, .. } => (req, result.unwrap().is_some()),
-            Msg::SessionMediaLoaded { req, result, .. } | Msg::MediaLoaded { req, result, .. } => {
-                (req, result.unwrap().len() == 6)
-            }
+            // The newest attempt's six files; the session's media add its NFC data.
+            Msg::SessionMediaLoaded { req, result, .. } => (req, result.unwrap().len() == 7),
+            Msg::MediaLoaded { req, result, .. } => (req, result.unwrap().len() == 6),
             other => panic!("unexpected {other:?}"),
         })
         .collect();

@@ -7,14 +7,16 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui_image::Image;
 
 use super::Theme;
+use crate::api::MediaKind;
 use crate::api::model::plain_value;
 use crate::text::{clean, human_size};
 use crate::tui::app::{Load, Model, Pane, PreviewKey};
+use crate::tui::keymap::Action;
 use crate::tui::layout;
 
 /// One `name value` row. Both are cleaned: unknown fields' names come from the
 /// server as much as their values do.
-fn field<'a>(theme: &Theme, name: &str, value: String) -> Line<'a> {
+fn field(theme: &Theme, name: &str, value: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{:>10} ", clean(name)), theme.dim()),
         Span::raw(clean(&value)),
@@ -24,25 +26,8 @@ fn field<'a>(theme: &Theme, name: &str, value: String) -> Line<'a> {
 pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let lines: Vec<Line> = match model.focus {
-        Pane::Sessions => match model.selected_session() {
-            None => vec![],
-            Some(id) => {
-                let mut lines = vec![field(theme, "session", id.to_string())];
-                match model.decisions.get(id) {
-                    Some(Load::Ready(Some(d))) => {
-                        lines.push(field(theme, "decision", opt(&d.status)));
-                        lines.push(field(theme, "code", d.code.map(|c| c.to_string()).unwrap_or_default()));
-                        lines.push(field(theme, "reason", plain_value(&d.reason)));
-                        lines.push(field(theme, "decided", opt(&d.decision_time)));
-                        lines.push(field(theme, "attempt", opt(&d.attempt_id)));
-                    }
-                    Some(Load::Ready(None)) => lines.push(field(theme, "decision", "none yet".into())),
-                    Some(Load::Failed(e)) => lines.push(field(theme, "decision", format!("failed: {}", e.message))),
-                    _ => {}
-                }
-                lines
-            }
-        },
+        // The triage card, drawn by `card` below.
+        Pane::Sessions => vec![],
         Pane::Attempts => match model.selected_attempt() {
             None => vec![],
             Some(a) => {
@@ -51,7 +36,9 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     field(theme, "status", opt(&a.status)),
                     field(theme, "created", opt(&a.created_time)),
                 ];
-                for (key, value) in &a.extra {
+                // Fields Veriff adds (userDefinedData, ...) may carry personal data.
+                let extra = model.redact.json(serde_json::Value::Object(a.extra.clone()));
+                for (key, value) in extra.as_object().into_iter().flatten() {
                     lines.push(field(theme, key, plain_value(&Some(value.clone()))));
                 }
                 lines
@@ -59,6 +46,18 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         },
         Pane::Media => match model.selected_media() {
             None => vec![],
+            Some((MediaKind::Nfc, m)) => match model.nfc_lines() {
+                Some(Ok(json)) => json.into_iter().map(|l| Line::from(clean(&l))).collect(),
+                Some(Err(e)) => vec![
+                    field(theme, "nfc", clean(&m.id)),
+                    Line::from(Span::styled(format!("cannot read it: {}", clean(&e)), theme.error())),
+                ],
+                None => vec![field(
+                    theme,
+                    "nfc",
+                    format!("{} reading {}", super::spinner(model), m.id),
+                )],
+            },
             Some((kind, m)) => vec![
                 field(theme, "id", m.id.clone()),
                 field(theme, "name", opt(&m.name)),
@@ -81,9 +80,28 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ],
         },
     };
-    let block = Block::bordered().border_style(theme.dim()).title(" details ");
-    let inner = block.inner(area);
+    let inner = Block::bordered().inner(area);
+    let card = model.focus == Pane::Sessions;
+    let overflow = model.details_overflow();
+    let scroll = (model.details_scroll as usize).min(overflow) as u16;
+    let mut title = vec![Span::raw(" details ")];
+    if overflow > 0 {
+        title.push(Span::styled(
+            format!(
+                "· {}/{} {}/{} scroll ",
+                scroll,
+                overflow,
+                model.browse_key(Action::ScrollDetailsDown),
+                model.browse_key(Action::ScrollDetailsUp)
+            ),
+            theme.dim(),
+        ));
+    }
+    let block = Block::bordered().border_style(theme.dim()).title(Line::from(title));
     frame.render_widget(block, area);
+    if card {
+        return super::card::card(model, theme, frame, inner);
+    }
     let preview = model.preview_key();
     let text_area = match &preview {
         Some(_) => {
@@ -96,7 +114,7 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => inner,
     };
     // Not wrapped: a long URL is cut at the edge instead of pushing fields out of view.
-    frame.render_widget(Paragraph::new(lines), text_area);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text_area);
     if let Some(key) = preview {
         preview_box(model, theme, frame, layout::preview_rect(area), &key);
     }

@@ -1,5 +1,6 @@
 //! Drawing: pure functions of the model. Nothing here changes state or does I/O.
 
+mod card;
 mod details;
 mod overlays;
 mod panes;
@@ -24,6 +25,10 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     if too_small(area.width, area.height) {
         return too_small_line(model, theme, frame, area);
     }
+    if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
+        // The whole screen: nothing beneath, so no preview is drawn under it.
+        return overlays::closer(model, theme, frame);
+    }
     let areas = areas(area);
     title_bar(model, theme, frame, areas.title);
     panes::sessions(model, theme, frame, areas.panes[0]);
@@ -36,7 +41,8 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Help { scroll } => overlays::help(model, theme, frame, *scroll),
         Overlay::Prompt { input, error } => overlays::prompt(model, theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
-        Overlay::Filter { .. } | Overlay::None => {}
+        Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
+        Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }
 
@@ -76,6 +82,18 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             "⚠ unsafe settings",
             theme.tone(crate::tui::app::Tone::Error),
         ));
+    }
+    if model.redact.on {
+        spans.push(Span::styled(" · ", theme.dim()));
+        spans.push(Span::styled("redacted", theme.warn()));
+    }
+    if let Some(watch) = &model.watch {
+        spans.push(Span::styled(" · ", theme.dim()));
+        let updated = match &watch.updated {
+            Some(at) => format!("updated {at} UTC"),
+            None => format!("every {}s", model.watch_every.as_secs()),
+        };
+        spans.push(Span::raw(format!("watching {} · {updated}", watch.session.short())));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

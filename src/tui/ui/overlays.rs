@@ -113,6 +113,15 @@ pub fn prompt(model: &Model, theme: &Theme, frame: &mut Frame, input: &LineEdit,
     );
 }
 
+/// A row of a list to choose from, marked and reversed when it is the chosen one.
+fn choice<'a>(theme: &Theme, chosen: bool, text: String) -> Line<'a> {
+    if chosen {
+        Line::from(Span::styled(format!("▶ {text}"), theme.selected(true)))
+    } else {
+        Line::from(format!("  {text}"))
+    }
+}
+
 pub fn profiles(model: &Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
     let lines: Vec<Line> = model
         .profiles
@@ -124,12 +133,7 @@ pub fn profiles(model: &Model, theme: &Theme, frame: &mut Frame, cursor: usize) 
             } else {
                 ""
             };
-            let text = format!("{} {}{current}", if i == cursor { "▶" } else { " " }, clean(name));
-            if i == cursor {
-                Line::from(Span::styled(text, theme.selected(true)))
-            } else {
-                Line::from(text)
-            }
+            choice(theme, i == cursor, format!("{}{current}", clean(name)))
         })
         .collect();
     boxed(
@@ -139,4 +143,73 @@ pub fn profiles(model: &Model, theme: &Theme, frame: &mut Frame, cursor: usize) 
         &format!(" profile · {} switches ", model.key_for(Action::Submit)),
         Paragraph::new(lines),
     );
+}
+
+/// The sessions linked to the selected one; Enter opens the highlighted one.
+pub fn linked(model: &crate::tui::app::Model, theme: &Theme, frame: &mut Frame, cursor: usize) {
+    let linked = model.linked_sessions();
+    let width = frame.area().width.saturating_sub(4).min(140);
+    let lines: Vec<Line> = linked
+        .iter()
+        .enumerate()
+        .map(|(i, (id, why))| {
+            let known = if model.sessions.iter().any(|s| *s == id.as_str()) {
+                " (listed)"
+            } else {
+                ""
+            };
+            choice(theme, i == cursor, format!("{}{known}  {}", clean(id), clean(why)))
+        })
+        .collect();
+    boxed(
+        frame,
+        width,
+        lines.len() as u16 + 2,
+        &format!(
+            " linked sessions · {} opens · {} closes ",
+            model.key_for(Action::Submit),
+            model.key_for(Action::Cancel)
+        ),
+        Paragraph::new(lines),
+    );
+}
+
+/// Look closer: the selected picture on the whole screen, or the document front
+/// beside the best face, each as large as the screen allows.
+pub fn closer(model: &Model, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Clear, area);
+    let pictures = model.closer();
+    let rects: Vec<Rect> = if pictures.len() == 2 {
+        crate::tui::layout::compare_rects(area).to_vec()
+    } else {
+        vec![area]
+    };
+    for (picture, rect) in pictures.iter().zip(rects) {
+        let block = Block::bordered().border_type(BorderType::Double).title(format!(
+            " {} · {} returns ",
+            clean(&picture.title),
+            model.key_for(Action::Cancel)
+        ));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let note = |text: String| {
+            Paragraph::new(Line::from(Span::styled(text, theme.dim())))
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(Wrap { trim: true })
+        };
+        match &picture.key {
+            None if picture.media.is_some() => {
+                frame.render_widget(note("previews are off (--image-protocol none)".into()), inner)
+            }
+            None => {}
+            Some(key) => match model.previews.get(key) {
+                Some(crate::tui::app::Load::Ready(image)) => {
+                    frame.render_widget(ratatui_image::Image::new(&image.0), inner)
+                }
+                Some(crate::tui::app::Load::Failed(why)) => frame.render_widget(note(clean(&why.message)), inner),
+                _ => frame.render_widget(note(format!("{} loading", super::spinner(model))), inner),
+            },
+        }
+    }
 }

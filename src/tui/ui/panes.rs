@@ -269,6 +269,7 @@ pub fn media(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let kind = match kind {
             crate::api::MediaKind::Image => "img",
             crate::api::MediaKind::Video => "vid",
+            crate::api::MediaKind::Nfc => "nfc",
         };
         let mut cells = vec![
             Line::from(Span::styled(kind, theme.dim())),

@@ -250,6 +250,24 @@ fn the_help_lists_every_row_of_the_live_keymap_scrolling_when_taller_than_the_sc
 }
 
 #[test]
+fn look_closer_takes_the_whole_screen_and_names_what_it_shows() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 80, 24);
+    model.focus = Pane::Media;
+    model.overlay = crate::tui::app::Overlay::Zoom;
+    let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
+    assert!(screen.starts_with("╔ document-front · Esc returns"), "{screen}");
+    assert!(!screen.contains("sessions"), "nothing beneath shows:\n{screen}");
+    assert!(screen.contains("previews are off"), "{screen}");
+    model.overlay = crate::tui::app::Overlay::Compare;
+    let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
+    let top = screen.lines().next().unwrap();
+    assert!(
+        top.contains("document-front · Esc") && top.contains("face · Esc"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn loading_panes_show_a_spinner() {
     let (model, _) = Model::new("h".into(), None).start(vec![SESSION.into()], vec![]);
     let screen = text(render(&model, COLOR, 80, 24).backend().buffer());

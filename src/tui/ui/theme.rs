@@ -75,6 +75,15 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// Worth a second look (bold, so it shows without colour too).
+    pub fn warn(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn good(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
     pub fn tone(&self, tone: Tone) -> Style {
         match tone {
             Tone::Info => Style::new(),

@@ -1,0 +1,465 @@
+//! Triage data: what the decision says about the person, the document and the
+//! risks, `GET /v1/sessions/{id}/person` and `GET /v1/sessions/{id}/watchlist-screening`.
+//!
+//! Veriff's "Decision data" page allows any field to be null, empty or missing, and
+//! new fields to appear without notice; clients disagree on whether codes, counts and
+//! flags are numbers, strings or booleans. So every field is optional, text accepts
+//! any scalar, counts accept numeric strings, and unknown fields are kept in `extra`
+//! so `--json` echoes them.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use super::model::{flexible_u64, null_as_empty, numeric};
+
+/// Text that may arrive as a string or as another scalar (a number, a boolean):
+/// shown as it came. The string `"null"` stays the text `null`.
+pub(crate) fn flexible_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(de)? {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+/// A list of texts; null or missing is empty, a lone scalar is a list of one.
+pub(crate) fn flexible_texts<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    let text = |v: Value| match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    Ok(match Option::<Value>::deserialize(de)? {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.into_iter().filter(|v| !v.is_null()).map(text).collect(),
+        Some(other) => vec![text(other)],
+    })
+}
+
+/// `verification.person`: data read from the document.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionPerson {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub first_name: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub last_name: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub date_of_birth: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub year_of_birth: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub gender: Option<String>,
+    /// National or personal code.
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub id_number: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub nationality: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub citizenship: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub place_of_birth: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `verification.document`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    /// `PASSPORT`, `ID_CARD`, `DRIVERS_LICENSE`, ... (open text).
+    #[serde(default, rename = "type", deserialize_with = "flexible_text")]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub number: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub country: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub state: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub valid_from: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub valid_until: Option<String>,
+    /// A boolean in one client, a string in another.
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub nfc_validated: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Document {
+    /// Whether the document's validity had ended by `decision_time` (both ISO 8601;
+    /// dates compare as text). Unknown when either is missing or not a date.
+    pub fn expired_at(&self, decision_time: Option<&str>) -> Option<bool> {
+        let until = self.valid_until.as_deref().filter(|d| looks_like_date(d))?;
+        let decided = decision_time.filter(|d| looks_like_date(d))?;
+        Some(until[..10] < decided[..10])
+    }
+}
+
+fn looks_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// One entry of `verification.riskLabels`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskLabel {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub category: Option<String>,
+    /// Other sessions the risk links this one to.
+    #[serde(default, deserialize_with = "flexible_texts")]
+    pub session_ids: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl RiskLabel {
+    /// `document_integration_level_crosslinked_with_fraud` as words.
+    pub fn humanised(&self) -> String {
+        self.label.as_deref().unwrap_or("unnamed risk").replace('_', " ")
+    }
+}
+
+/// `verification.biometricAuthentication`: the other session whose face matched.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Biometric {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub matched_session_id: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub matched_session_vendor_data: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub matched_session_end_user_id: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `technicalData`, a sibling of `verification` in the decision response.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct TechnicalData {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub ip: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `GET /v1/sessions/{id}/person`
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct PersonResponse {
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Null, `{}` or missing: nothing to show.
+    #[serde(default)]
+    pub person: Option<Person>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub first_name: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub last_name: Option<String>,
+    /// The decision calls it `idNumber`.
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub id_code: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub date_of_birth: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub gender: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub nationality: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub place_of_birth: Option<String>,
+    #[serde(default, deserialize_with = "flexible_texts")]
+    pub citizenships: Vec<String>,
+    /// One entry per screening provider; empty when nothing matched.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub pep_sanction_matches: Vec<PepSanctionMatch>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Person {
+    /// `{}` answers "nothing to show" just as `null` does.
+    pub fn is_empty(&self) -> bool {
+        self == &Person::default()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PepSanctionMatch {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub provider: Option<String>,
+    #[serde(default, deserialize_with = "flexible_u64")]
+    pub number_of_matches: Option<u64>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub date: Option<String>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub hits: Vec<PepHit>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PepHit {
+    /// The listed record: `{id, name, entityType, types[], aka[], ...}`, kept whole.
+    #[serde(default)]
+    pub doc: Option<Value>,
+    #[serde(default, deserialize_with = "flexible_texts")]
+    pub match_types: Vec<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub match_status: Option<String>,
+    /// The provider's first indication, not a verdict.
+    #[serde(default, deserialize_with = "numeric", skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl PepHit {
+    pub fn name(&self) -> Option<String> {
+        match self.doc.as_ref()?.get("name")? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+/// `GET /v1/sessions/{id}/watchlist-screening`
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct WatchlistResponse {
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Null, `{}` or missing: no screening to show.
+    #[serde(default)]
+    pub data: Option<Watchlist>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Watchlist {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub attempt_id: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub session_id: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub vendor_data: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub end_user_id: Option<String>,
+    /// `initial_result` or `updated_result`.
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub check_type: Option<String>,
+    /// `possible_match` or `no_match`.
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub match_status: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub review_status: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub monitor_status: Option<String>,
+    #[serde(default)]
+    pub search_term: Option<Value>,
+    #[serde(default, deserialize_with = "flexible_u64")]
+    pub total_hits: Option<u64>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub created_at: Option<String>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub hits: Vec<WatchlistHit>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Watchlist {
+    pub fn is_empty(&self) -> bool {
+        self == &Watchlist::default()
+    }
+
+    /// Hits as counted by the server, else as listed.
+    pub fn hit_count(&self) -> u64 {
+        self.total_hits.unwrap_or(self.hits.len() as u64)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchlistHit {
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub matched_name: Option<String>,
+    #[serde(default, deserialize_with = "flexible_texts")]
+    pub countries: Vec<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub date_of_birth: Option<String>,
+    #[serde(default, deserialize_with = "flexible_text")]
+    pub date_of_death: Option<String>,
+    #[serde(default, deserialize_with = "flexible_texts")]
+    pub match_types: Vec<String>,
+    /// `{warnings, sanctions, fitnessProbity, pep, adverseMedia}`, each a list of
+    /// `{sourceName, sourceUrl, date}` (or snake_case in some payloads).
+    #[serde(default)]
+    pub listings_related_to_match: Option<Value>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl WatchlistHit {
+    /// The kinds of list the hit is on (`PEP`, `sanctions`, ...), in the API's order.
+    pub fn list_types(&self) -> Vec<String> {
+        let Some(Value::Object(lists)) = &self.listings_related_to_match else {
+            return Vec::new();
+        };
+        lists
+            .iter()
+            .filter(|(_, entries)| entries.as_array().is_some_and(|a| !a.is_empty()))
+            .map(|(name, _)| list_type(name))
+            .collect()
+    }
+}
+
+fn list_type(name: &str) -> String {
+    match name {
+        "pep" => "PEP".into(),
+        "adverseMedia" | "adverse_media" => "adverse media".into(),
+        "fitnessProbity" | "fitness_probity" => "fitness/probity".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::DecisionResponse;
+
+    /// The doc's three examples, verbatim.
+    pub(crate) const DOC_DECISION: &str = include_str!("../../tests/fixtures/doc_decision.json");
+    const DOC_PERSON: &str = include_str!("../../tests/fixtures/doc_person.json");
+    const DOC_WATCHLIST: &str = include_str!("../../tests/fixtures/doc_watchlist.json");
+
+    #[test]
+    fn the_docs_decision_parses_with_every_part_typed() {
+        let response: DecisionResponse = serde_json::from_str(DOC_DECISION).unwrap();
+        let decision = response.clone().into_decision().unwrap();
+        assert_eq!(decision.code, Some(9102));
+        assert_eq!(decision.reason_code_number(), Some(102));
+        let person = decision.person.as_ref().unwrap();
+        assert_eq!(person.first_name.as_deref(), Some("JOHANNA"));
+        assert_eq!(person.year_of_birth.as_deref(), Some("1985"));
+        assert_eq!(person.id_number.as_deref(), Some("48511020000"));
+        let document = decision.document.as_ref().unwrap();
+        assert_eq!(document.kind.as_deref(), Some("ID_CARD"));
+        assert_eq!(document.expired_at(decision.decision_time.as_deref()), Some(false));
+        assert_eq!(decision.risk_labels.len(), 1);
+        assert_eq!(
+            decision.risk_labels[0].humanised(),
+            "document integration level crosslinked with tampering"
+        );
+        assert_eq!(
+            decision.risk_labels[0].session_ids,
+            ["5e551011-aaaa-4bbb-8ccc-000000000000"]
+        );
+        assert_eq!(
+            decision.biometric_authentication.as_ref().unwrap().matched_session_id,
+            None
+        );
+        assert_eq!(decision.vendor_data.as_deref(), Some("ticket-88123"));
+        assert_eq!(decision.ip.as_deref(), Some("192.0.2.44"));
+        assert_eq!(decision.linked_sessions().len(), 1);
+        // Echoed with the API's names, technicalData where it was.
+        let echoed = serde_json::to_value(&response).unwrap();
+        assert_eq!(echoed["technicalData"]["ip"], "192.0.2.44");
+        assert_eq!(echoed["verification"]["riskLabels"][0]["category"], "document");
+        assert_eq!(echoed["verification"]["document"]["type"], "ID_CARD");
+        assert_eq!(echoed["verification"]["additionalVerifiedData"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn a_sparse_decision_parses() {
+        let sparse = r#"{"status":"success","verification":{"id":"s","attemptId":null,"code":"9103",
+            "status":"resubmission_requested","reason":null,"reasonCode":"204","vendorData":null,"endUserId":null,
+            "decisionTime":"2024-09-06T21:11:48.476108Z","acceptanceTime":"2024-09-06T21:01:02.000001Z",
+            "comments":[],"additionalVerifiedData":{},
+            "person":{"firstName":null,"lastName":null,"dateOfBirth":null,"yearOfBirth":null,"idNumber":null,
+                      "addresses":[{"fullAddress":null,"parsedAddress":{"houseNumber":"null"}}]},
+            "document":{"type":null,"number":null,"country":null,"validUntil":null,"nfcValidated":"false"},
+            "riskLabels":null,"biometricAuthentication":null,"brandNewField":{"x":1}},"technicalData":null}"#;
+        let response: DecisionResponse = serde_json::from_str(sparse).unwrap();
+        let decision = response.clone().into_decision().unwrap();
+        assert_eq!(decision.code, Some(9103));
+        assert_eq!(decision.reason_code_number(), Some(204));
+        assert_eq!(decision.decision_time.as_deref(), Some("2024-09-06T21:11:48.476108Z"));
+        assert!(decision.risk_labels.is_empty());
+        assert_eq!(decision.document.unwrap().nfc_validated.as_deref(), Some("false"));
+        assert_eq!(decision.ip, None);
+        let echoed = serde_json::to_value(&response).unwrap();
+        assert_eq!(
+            echoed["verification"]["brandNewField"]["x"], 1,
+            "unknown fields are echoed"
+        );
+        assert_eq!(
+            echoed["verification"]["person"]["addresses"][0]["parsedAddress"]["houseNumber"], "null",
+            "the text null stays text"
+        );
+        // A decision with nothing at all.
+        let bare: DecisionResponse = serde_json::from_str(r#"{"verification":{}}"#).unwrap();
+        assert!(bare.into_decision().is_some());
+        let none: DecisionResponse = serde_json::from_str(r#"{"status":"success","verification":null}"#).unwrap();
+        assert!(none.into_decision().is_none());
+    }
+
+    #[test]
+    fn the_docs_person_parses_and_empty_answers_are_nothing() {
+        let response: PersonResponse = serde_json::from_str(DOC_PERSON).unwrap();
+        let person = response.person.unwrap();
+        assert_eq!(person.id_code.as_deref(), Some("48511020000"));
+        assert!(person.pep_sanction_matches.is_empty() && person.citizenships.is_empty());
+        assert!(!person.is_empty());
+        for empty in [r#"{"person":null}"#, r#"{"person":{}}"#, r#"{}"#] {
+            let response: PersonResponse = serde_json::from_str(empty).unwrap();
+            assert!(response.person.is_none_or(|p| p.is_empty()), "{empty}");
+        }
+        let with_hits: PersonResponse = serde_json::from_str(
+            r#"{"person":{"pepSanctionMatches":[{"provider":"p","numberOfMatches":"2","hits":[
+                {"doc":{"name":"X"},"matchTypes":["name_exact"],"score":"1.7","matchStatus":"potential_match"}]}]}}"#,
+        )
+        .unwrap();
+        let provider = &with_hits.person.unwrap().pep_sanction_matches[0];
+        assert_eq!(provider.number_of_matches, Some(2));
+        assert_eq!(provider.hits[0].name().as_deref(), Some("X"));
+        assert_eq!(provider.hits[0].score, Some(1.7));
+    }
+
+    #[test]
+    fn the_docs_watchlist_parses_with_its_list_types() {
+        let response: WatchlistResponse = serde_json::from_str(DOC_WATCHLIST).unwrap();
+        let data = response.data.unwrap();
+        assert_eq!(data.match_status.as_deref(), Some("possible_match"));
+        assert_eq!(data.hit_count(), 1);
+        assert_eq!(data.hits[0].matched_name.as_deref(), Some("Johanna Spezimen"));
+        assert_eq!(data.hits[0].list_types(), ["PEP"]);
+        assert_eq!(data.hits[0].date_of_birth.as_deref(), Some("1985"));
+        for empty in [r#"{"data":null}"#, r#"{"data":{}}"#, r#"{"status":"success"}"#] {
+            let response: WatchlistResponse = serde_json::from_str(empty).unwrap();
+            assert!(response.data.is_none_or(|d| d.is_empty()), "{empty}");
+        }
+        let counted: WatchlistResponse =
+            serde_json::from_str(r#"{"data":{"matchStatus":"no_match","totalHits":"0","hits":null}}"#).unwrap();
+        assert_eq!(counted.data.unwrap().hit_count(), 0);
+    }
+}

@@ -1,0 +1,400 @@
+//! The triage card's content: the selected session's verdict, person, document,
+//! risks, watchlist and references as lines of labelled parts, masked when
+//! redaction is on. The view draws these lines; building them here keeps the
+//! drawing pure and lets `update` know how far the details can scroll.
+
+use super::model::{Model, Pane};
+use super::msg::Load;
+use crate::api::MediaKind;
+use crate::tui::keymap::Action;
+use crate::tui::layout;
+
+/// How a part of a card line is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// Coloured as the attempts pane colours this status.
+    Outcome(String),
+    /// Worth a second look: an expired document, a possible watchlist match.
+    Warn,
+    Good,
+    Dim,
+    Error,
+}
+
+/// One line of the triage card: a label and its text in parts. `section` groups
+/// lines that stay together when the card is laid out in two columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardLine {
+    pub section: u8,
+    pub label: &'static str,
+    pub parts: Vec<(String, Tone)>,
+}
+
+/// `2026-11-28T14:21:37.204Z` as `2026-11-28 14:21:37 UTC` (3 or 6 fractional
+/// digits alike); other text as it came.
+fn when(time: &str) -> String {
+    let b = time.as_bytes();
+    if b.len() >= 19 && b[10] == b'T' {
+        let utc = if time.ends_with('Z') { " UTC" } else { "" };
+        format!("{} {}{utc}", &time[..10], &time[11..19])
+    } else {
+        time.to_owned()
+    }
+}
+
+/// What `additionalVerifiedData` adds that a person reads at a glance: the
+/// licence categories held and the estimated age. Other keys stay in `--json`.
+pub(super) fn additional_verified(data: &serde_json::Value) -> String {
+    let mut categories: Vec<String> = data
+        .get("driversLicenseCategory")
+        .and_then(|c| c.as_object())
+        .map(|c| {
+            c.iter()
+                .filter(|(_, held)| held.as_bool() == Some(true))
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    categories.sort();
+    let age = match data.get("estimatedAge") {
+        Some(serde_json::Value::Number(n)) => format!("estimated age {n}"),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => format!("estimated age {s}"),
+        _ => String::new(),
+    };
+    let licence = if categories.is_empty() {
+        String::new()
+    } else {
+        format!("licence categories {}", categories.join(" "))
+    };
+    joined(&[licence, age])
+}
+
+/// Non-empty texts joined with ` · `.
+fn joined(parts: &[String]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+impl Model {
+    /// The triage card of the selected session, in the order: verdict,
+    /// person, document, risks and face match, watchlist, references. Personal
+    /// values are masked when redaction is on; nothing here is cleaned yet (the view
+    /// does that, like everything it draws).
+    pub fn card(&self) -> Vec<CardLine> {
+        let Some(session) = self.selected_session() else {
+            return Vec::new();
+        };
+        let r = self.redact;
+        let mut lines = Vec::new();
+        let mut push = |section: u8, label: &'static str, parts: Vec<(String, Tone)>| {
+            lines.push(CardLine { section, label, parts })
+        };
+        let text = |s: String| vec![(s, Tone::Plain)];
+        let dim = |s: &str| vec![(s.to_owned(), Tone::Dim)];
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+
+        let decision = match self.decisions.get(session) {
+            Some(Load::Ready(Some(d))) => {
+                let status = d.status.clone().unwrap_or_else(|| "?".into());
+                let mut verdict = vec![(status.clone(), Tone::Outcome(status))];
+                if let Some(code) = d.code {
+                    verdict.push((
+                        format!(" · {}", crate::api::codes::describe_decision(code)),
+                        Tone::Plain,
+                    ));
+                }
+                push(0, "verdict", verdict);
+                let reason = crate::api::codes::describe_reason(d.reason_code.as_ref(), d.reason_text());
+                if !reason.is_empty() {
+                    push(0, "reason", text(reason));
+                }
+                if let Some(time) = &d.decision_time {
+                    push(0, "decided", text(when(time)));
+                }
+                Some(d)
+            }
+            Some(Load::Ready(None)) => {
+                push(0, "verdict", dim("no decision yet"));
+                None
+            }
+            Some(Load::Failed(e)) => {
+                push(
+                    0,
+                    "verdict",
+                    vec![(format!("decision failed: {}", e.message), Tone::Error)],
+                );
+                None
+            }
+            _ => {
+                push(0, "verdict", dim("loading…"));
+                None
+            }
+        };
+
+        // The decision's person, filled in from the person route where it is silent.
+        let from_route = match self.persons.get(session) {
+            Some(Load::Ready(Some(p))) => Some(p),
+            _ => None,
+        };
+        let from_decision = decision.and_then(|d| d.person.as_ref());
+        let pick = |a: Option<&Option<String>>, b: Option<&Option<String>>| {
+            a.and_then(Clone::clone).or_else(|| b.and_then(Clone::clone))
+        };
+        let first = pick(from_decision.map(|p| &p.first_name), from_route.map(|p| &p.first_name));
+        let last = pick(from_decision.map(|p| &p.last_name), from_route.map(|p| &p.last_name));
+        let name = joined(&[opt(&first), opt(&last)]).replace(" · ", " ");
+        let born = pick(
+            from_decision.map(|p| &p.date_of_birth),
+            from_route.map(|p| &p.date_of_birth),
+        )
+        .or_else(|| from_decision.and_then(|p| p.year_of_birth.clone()));
+        let nationality = pick(
+            from_decision.map(|p| &p.nationality),
+            from_route.map(|p| &p.nationality),
+        );
+        let id_number = pick(from_decision.map(|p| &p.id_number), from_route.map(|p| &p.id_code));
+        let person = joined(&[
+            r.name(&name),
+            born.map(|b| format!("born {}", r.date(&b))).unwrap_or_default(),
+            opt(&nationality),
+            id_number.map(|n| format!("ID {}", r.number(&n))).unwrap_or_default(),
+        ]);
+        match (person.is_empty(), self.persons.get(session)) {
+            (false, _) => push(1, "person", text(person)),
+            (true, Some(Load::Loading(_))) => push(1, "person", dim("loading…")),
+            (true, _) => push(1, "person", dim("no person data")),
+        }
+        for provider in from_route
+            .map(|p| p.pep_sanction_matches.as_slice())
+            .unwrap_or_default()
+        {
+            let count = provider.number_of_matches.unwrap_or(provider.hits.len() as u64);
+            let names: Vec<String> = provider
+                .hits
+                .iter()
+                .filter_map(|h| h.name())
+                .map(|n| r.name(&n))
+                .collect();
+            push(
+                1,
+                "",
+                vec![(
+                    joined(&[
+                        format!("PEP/sanctions: {count} by {}", opt(&provider.provider)),
+                        names.join(", "),
+                    ]),
+                    Tone::Warn,
+                )],
+            );
+        }
+
+        if let Some(doc) = decision.and_then(|d| d.document.as_ref()) {
+            let mut parts = vec![(
+                joined(&[
+                    opt(&doc.kind),
+                    opt(&doc.country),
+                    r.number(&opt(&doc.number)),
+                    doc.valid_until
+                        .as_ref()
+                        .map(|v| format!("valid until {v}"))
+                        .unwrap_or_default(),
+                ]),
+                Tone::Plain,
+            )];
+            if doc.expired_at(decision.and_then(|d| d.decision_time.as_deref())) == Some(true) {
+                parts.push((" · EXPIRED at decision".into(), Tone::Warn));
+            }
+            match doc.nfc_validated.as_deref() {
+                Some("true") => parts.push((" · NFC validated".into(), Tone::Good)),
+                Some("false") => parts.push((" · NFC not validated".into(), Tone::Dim)),
+                _ => {}
+            }
+            push(2, "document", parts);
+        } else if decision.is_some() {
+            push(2, "document", dim("no document data"));
+        }
+        if let Some(verified) = decision.and_then(|d| d.additional_verified_data.as_ref()) {
+            let verified = additional_verified(verified);
+            if !verified.is_empty() {
+                push(2, "verified", text(verified));
+            }
+        }
+
+        if let Some(d) = decision {
+            for (i, label) in d.risk_labels.iter().enumerate() {
+                let links = match label.session_ids.len() {
+                    0 => String::new(),
+                    n => format!(" · {n} linked"),
+                };
+                // `document: integration level crosslinked with fraud`: the category
+                // first, and not said twice when the label starts with it.
+                let humanised = label.humanised();
+                let (category, rest) = match label.category.as_deref() {
+                    Some(category) => {
+                        let rest = humanised.strip_prefix(category).map(str::trim_start);
+                        (format!("{category}: "), rest.unwrap_or(&humanised).to_owned())
+                    }
+                    None => (String::new(), humanised.clone()),
+                };
+                push(
+                    3,
+                    if i == 0 { "risks" } else { "" },
+                    vec![(category, Tone::Plain), (rest, Tone::Warn), (links, Tone::Plain)],
+                );
+            }
+            if d.risk_labels.is_empty() {
+                push(3, "risks", dim("no risk labels"));
+            }
+            match d.biometric_authentication.as_ref() {
+                Some(b) if b.matched_session_id.is_some() => {
+                    let id = opt(&b.matched_session_id);
+                    let vendor = b
+                        .matched_session_vendor_data
+                        .as_ref()
+                        .map(|v| format!(" ({v})"))
+                        .unwrap_or_default();
+                    push(3, "face match", vec![(format!("session {id}{vendor}"), Tone::Warn)]);
+                }
+                Some(_) => push(3, "face match", dim("no other session")),
+                None => {}
+            }
+            let linked = d.linked_sessions().len();
+            if linked > 0 {
+                let key = self.browse_key(Action::Linked);
+                let hint = match linked {
+                    1 => format!("{key} opens the linked session"),
+                    n => format!("{key} lists the {n} linked sessions"),
+                };
+                push(3, "", dim(&hint));
+            }
+        }
+
+        match self.watchlists.get(session) {
+            Some(Load::Ready(Some(w))) => {
+                let status = opt(&w.match_status);
+                let tone = match status.as_str() {
+                    "no_match" => Tone::Good,
+                    _ => Tone::Warn,
+                };
+                let hits = w.hit_count();
+                let s = if hits == 1 { "" } else { "s" };
+                push(
+                    4,
+                    "watchlist",
+                    vec![
+                        (status.replace('_', " "), tone),
+                        (format!(" · {hits} hit{s}"), Tone::Plain),
+                    ],
+                );
+                for hit in w.hits.iter().take(3) {
+                    let lists = hit.list_types().join(", ");
+                    push(
+                        4,
+                        "",
+                        text(joined(&[
+                            r.name(&opt(&hit.matched_name)),
+                            lists,
+                            hit.countries.join(", "),
+                        ])),
+                    );
+                }
+                if w.hits.len() > 3 {
+                    push(4, "", dim(&format!("and {} more", w.hits.len() - 3)));
+                }
+            }
+            Some(Load::Ready(None)) => push(4, "watchlist", dim("not screened")),
+            Some(Load::Failed(e)) => push(4, "watchlist", dim(&format!("unavailable: {}", e.message))),
+            _ => push(4, "watchlist", dim("loading…")),
+        }
+
+        if let Some(d) = decision {
+            let refs = joined(&[
+                d.vendor_data
+                    .as_ref()
+                    .map(|v| format!("vendor {v}"))
+                    .unwrap_or_default(),
+                d.end_user_id
+                    .as_ref()
+                    .map(|v| format!("end user {v}"))
+                    .unwrap_or_default(),
+                d.ip.as_ref().map(|v| format!("IP {}", r.number(v))).unwrap_or_default(),
+            ]);
+            if !refs.is_empty() {
+                push(5, "refs", text(refs));
+            }
+        }
+        let attempt = decision
+            .and_then(|d| d.attempt_id.as_ref())
+            .map(|a| format!("attempt {a}"))
+            .unwrap_or_default();
+        push(5, "session", text(joined(&[session.to_string(), attempt])));
+        lines
+    }
+
+    /// The selected NFC document's JSON, pretty and masked, by line.
+    pub fn nfc_lines(&self) -> Option<Result<Vec<String>, String>> {
+        let (MediaKind::Nfc, media) = self.selected_media()? else {
+            return None;
+        };
+        Some(match self.nfc.get(media.id.as_str())? {
+            Load::Ready(value) => {
+                let value = self.redact.json(value.clone());
+                let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+                Ok(pretty.lines().map(str::to_owned).collect())
+            }
+            Load::Failed(e) => Err(e.message.clone()),
+            Load::Loading(_) => return None,
+        })
+    }
+
+    /// Lines of the details area below its fold: how far it can scroll. The view
+    /// draws with the same figure, so J and K never run past what is shown.
+    pub fn details_overflow(&self) -> usize {
+        let (width, height) = self.size;
+        let inner = layout::areas(ratatui::layout::Rect::new(0, 0, width, height))
+            .details
+            .inner(ratatui::layout::Margin::new(1, 1));
+        match self.focus {
+            Pane::Sessions => card_columns(&self.card(), inner.width, inner.height)
+                .iter()
+                .map(|c| c.len())
+                .max()
+                .unwrap_or(0)
+                .saturating_sub(inner.height as usize),
+            Pane::Media => self
+                .nfc_lines()
+                .and_then(Result::ok)
+                .map_or(0, |l| l.len().saturating_sub(inner.height as usize)),
+            Pane::Attempts => 0,
+        }
+    }
+
+    /// Scrolls the details by `delta` lines, no further than its last line.
+    pub(super) fn scroll_details(&mut self, delta: i32) {
+        let max = self.details_overflow() as i32;
+        self.details_scroll = (self.details_scroll as i32 + delta).clamp(0, max) as u16;
+    }
+}
+
+/// Below this many columns a second column would cut the card's lines short.
+const TWO_COLUMNS_FROM: u16 = 120;
+
+/// How the card is laid out in an area of `width` x `height` cells: one column,
+/// or (where it is wide enough and one would not fit) two, split at the section
+/// boundary nearest the middle.
+pub fn card_columns(card: &[CardLine], width: u16, height: u16) -> Vec<&[CardLine]> {
+    if width < TWO_COLUMNS_FROM || card.len() <= height as usize {
+        return vec![card];
+    }
+    let half = card.len().div_ceil(2);
+    let split = (1..card.len())
+        .filter(|&i| card[i].section != card[i - 1].section)
+        .min_by_key(|&i| i.abs_diff(half))
+        .unwrap_or(half);
+    vec![&card[..split], &card[split..]]
+}

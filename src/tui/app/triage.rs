@@ -1,0 +1,373 @@
+//! The triage parts of `update`: the card's data (person, watchlist), linked
+//! sessions, watching a session until it is decided, NFC documents and the
+//! look-closer overlays. Pure like the rest of `update`.
+
+use std::time::Duration;
+
+use crossterm::event::KeyEvent;
+
+use super::input::move_cursor;
+use super::model::{MediaView, Model, Overlay, Pane, Status, Watch};
+use super::msg::{Cmd, Load, PreviewKey};
+use crate::api::{Decision, Media, MediaKind};
+use crate::ids::{MediaId, SessionId};
+use crate::tui::keymap::Action;
+use crate::tui::layout;
+
+/// How often a watched session is polled unless `--watch` says otherwise.
+pub(super) const DEFAULT_WATCH: Duration = Duration::from_secs(30);
+
+/// Statuses after which a session no longer changes (a resubmission does: the same
+/// session is used again).
+fn is_final(status: &str) -> bool {
+    matches!(status, "approved" | "declined" | "expired" | "abandoned")
+}
+
+/// One picture of a look-closer overlay: what it shows, and its preview.
+pub struct Closer<'a> {
+    pub title: String,
+    pub media: Option<&'a Media>,
+    pub key: Option<PreviewKey>,
+    /// For a video, its mimetype.
+    pub video: Option<String>,
+}
+
+impl Model {
+    /// The decision of the selected session, once known.
+    pub fn selected_decision(&self) -> Option<&Decision> {
+        match self.decisions.get(self.selected_session()?) {
+            Some(Load::Ready(Some(decision))) => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// Sessions the selected one's decision links to, with why.
+    pub fn linked_sessions(&self) -> Vec<(String, String)> {
+        self.selected_decision()
+            .map(Decision::linked_sessions)
+            .unwrap_or_default()
+    }
+
+    pub(super) fn load_triage(&mut self, session: &SessionId, again: bool) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        if again || !matches!(self.persons.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
+            let req = self.req();
+            self.persons.insert(session.clone(), Load::Loading(req));
+            cmds.push(Cmd::LoadPerson {
+                session: session.clone(),
+                req,
+            });
+        }
+        if again || !matches!(self.watchlists.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
+            let req = self.req();
+            self.watchlists.insert(session.clone(), Load::Loading(req));
+            cmds.push(Cmd::LoadWatchlist {
+                session: session.clone(),
+                req,
+            });
+        }
+        cmds
+    }
+
+    pub(super) fn triage_animating(&self) -> bool {
+        let session_loading = self.selected_session().is_some_and(|s| {
+            self.focus == Pane::Sessions
+                && (matches!(self.persons.get(s), Some(Load::Loading(_)))
+                    || matches!(self.watchlists.get(s), Some(Load::Loading(_))))
+        });
+        let nfc_loading = self.focus == Pane::Media
+            && self
+                .selected_media()
+                .is_some_and(|(_, m)| matches!(self.nfc.get(m.id.as_str()), Some(Load::Loading(_))));
+        let closer_loading = self
+            .closer()
+            .iter()
+            .filter_map(|c| c.key.as_ref())
+            .any(|k| matches!(self.previews.get(k), Some(Load::Loading(_))));
+        session_loading || nfc_loading || closer_loading
+    }
+
+    /// What the look-closer overlay shows: the selected media on the whole screen,
+    /// or the document front beside the best face (each list is best first).
+    pub fn closer(&self) -> Vec<Closer<'_>> {
+        let (width, height) = self.size;
+        let keyed = |title, media, size| closer(self.previews_on, title, media, size);
+        match self.overlay {
+            Overlay::Zoom => {
+                let media = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc);
+                let title = media
+                    .and_then(|(_, m)| m.context.clone())
+                    .unwrap_or_else(|| "no picture selected".into());
+                vec![keyed(title, media, layout::zoom_size(width, height))]
+            }
+            Overlay::Compare => {
+                let images: Vec<(MediaKind, &Media)> = match self.media_view() {
+                    MediaView::Ready { list, .. } => list.images.iter().map(|m| (MediaKind::Image, m)).collect(),
+                    _ => Vec::new(),
+                };
+                let best = |exact: &str| {
+                    let context = |m: &Media| m.context.clone().unwrap_or_default();
+                    images
+                        .iter()
+                        .find(|(_, m)| context(m) == exact)
+                        .or_else(|| images.iter().find(|(_, m)| context(m).starts_with(exact)))
+                        .copied()
+                };
+                let size = layout::compare_size(width, height);
+                [("document-front", best("document-front")), ("face", best("face"))]
+                    .into_iter()
+                    .map(|(wanted, found)| {
+                        let title = match found {
+                            Some((_, m)) => m.context.clone().unwrap_or_else(|| wanted.into()),
+                            None => format!("no {wanted} image in this attempt"),
+                        };
+                        keyed(title, found, size)
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Asks for the look-closer pictures not known or on their way.
+    pub(super) fn want_closer_previews(&mut self) -> Vec<Cmd> {
+        let wanted: Vec<(PreviewKey, Option<String>, Option<u64>)> = self
+            .closer()
+            .into_iter()
+            .filter_map(|c| Some((c.key?, c.video.clone(), c.media.and_then(|m| m.size))))
+            .filter(|(key, _, _)| !self.previews.contains_key(key))
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        self.previews.retain(|_, load| !matches!(load, Load::Loading(_)));
+        let mut batch = Vec::new();
+        for (key, video, size) in wanted {
+            if size.is_some_and(|s| s > crate::tui::preview::MAX_PREVIEW_BYTES) {
+                self.previews
+                    .insert(key, Load::Failed(crate::tui::preview::too_large().into()));
+                continue;
+            }
+            let req = self.req();
+            self.previews.insert(key.clone(), Load::Loading(req));
+            batch.push((key, req, video));
+        }
+        if batch.is_empty() {
+            Vec::new()
+        } else {
+            vec![Cmd::Previews(batch)]
+        }
+    }
+
+    /// The selected NFC document's JSON, fetched once to be read in the details.
+    pub(super) fn want_nfc(&mut self) -> Vec<Cmd> {
+        if self.focus != Pane::Media {
+            return Vec::new();
+        }
+        let Some((MediaKind::Nfc, media)) = self.selected_media() else {
+            return Vec::new();
+        };
+        let media = MediaId::from(media.id.as_str());
+        if matches!(self.nfc.get(&media), Some(Load::Ready(_) | Load::Loading(_))) {
+            return Vec::new();
+        }
+        let req = self.req();
+        self.nfc.insert(media.clone(), Load::Loading(req));
+        vec![Cmd::LoadNfc { media, req }]
+    }
+
+    /// With `--watch`: polling the first session from the start.
+    pub fn watching_first(&mut self) -> Vec<Cmd> {
+        let Some(session) = self.sessions.first().cloned() else {
+            return Vec::new();
+        };
+        self.watch = Some(Watch {
+            session: session.clone(),
+            updated: None,
+        });
+        vec![Cmd::Watch {
+            session: Some(session),
+            every: self.watch_every,
+        }]
+    }
+}
+
+fn closer(previews_on: bool, title: String, media: Option<(MediaKind, &Media)>, size: (u16, u16)) -> Closer<'_> {
+    let usable = previews_on && size.0 >= 4 && size.1 >= 2;
+    Closer {
+        title,
+        media: media.map(|(_, m)| m),
+        key: media.filter(|_| usable).map(|(_, m)| PreviewKey {
+            media: m.id.as_str().into(),
+            width: size.0,
+            height: size.1,
+        }),
+        video: media
+            .filter(|(kind, _)| *kind == MediaKind::Video)
+            .map(|(_, m)| m.mimetype.clone().unwrap_or_default()),
+    }
+}
+
+pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let action = model.keymap.action(model.overlay.mode(), key);
+    let linked = model.linked_sessions();
+    match (&mut model.overlay, action) {
+        (Overlay::Linked { cursor }, Some(Action::Down)) => {
+            *cursor = (*cursor + 1).min(linked.len().saturating_sub(1));
+            Vec::new()
+        }
+        (Overlay::Linked { cursor }, Some(Action::Up)) => {
+            *cursor = cursor.saturating_sub(1);
+            Vec::new()
+        }
+        (Overlay::Linked { cursor }, Some(Action::Submit)) => {
+            let chosen = linked.get(*cursor).cloned();
+            model.overlay = Overlay::None;
+            match chosen {
+                Some((id, why)) => follow(model, id, &why),
+                None => Vec::new(),
+            }
+        }
+        // Through the media while zoomed, like an image viewer.
+        (Overlay::Zoom, Some(Action::Down)) => move_cursor(model, 1),
+        (Overlay::Zoom, Some(Action::Up)) => move_cursor(model, -1),
+        (_, Some(Action::Cancel)) => {
+            model.overlay = Overlay::None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Adds a linked session to the sessions pane, selects it and shows its card.
+/// Selects a linked session where it is listed, else adds it on top, and shows
+/// its card.
+fn follow(model: &mut Model, id: String, why: &str) -> Vec<Cmd> {
+    let id = SessionId::from(id);
+    model.focus = Pane::Sessions;
+    model.status = Some(Status::info(format!("opened linked session {} ({why})", id.short())));
+    // Where the sessions pane shows it: a filter that hides it gives way.
+    if !model.visible_sessions().contains(&&id) {
+        model.pane_mut(Pane::Sessions).filter.clear();
+    }
+    if let Some(index) = model.visible_sessions().iter().position(|s| **s == id) {
+        return model.select_session(index);
+    }
+    model.sessions.insert(0, id);
+    let mut cmds = model.select_session(0);
+    cmds.push(model.history_cmd());
+    cmds
+}
+
+pub(super) fn open_linked(model: &mut Model) -> Vec<Cmd> {
+    if model.linked_sessions().is_empty() {
+        model.status = Some(Status::info(match model.selected_decision() {
+            Some(_) => "this session's decision links to no other session",
+            None => "no decision yet: nothing links this session to others",
+        }));
+        return Vec::new();
+    }
+    model.overlay = Overlay::Linked { cursor: 0 };
+    Vec::new()
+}
+
+pub(super) fn toggle_watch(model: &mut Model) -> Vec<Cmd> {
+    let Some(session) = model.selected_session().cloned() else {
+        return Vec::new();
+    };
+    if model.watch.as_ref().is_some_and(|w| w.session == session) {
+        model.watch = None;
+        model.status = Some(Status::info(format!("stopped watching {}", session.short())));
+        return vec![Cmd::Watch {
+            session: None,
+            every: model.watch_every,
+        }];
+    }
+    if let Some(status) = model
+        .selected_decision()
+        .and_then(|d| d.status.clone())
+        .filter(|s| is_final(s))
+    {
+        model.status = Some(Status::info(format!(
+            "{} is already {}: nothing more to watch for",
+            session.short(),
+            crate::text::clean(&status)
+        )));
+        return Vec::new();
+    }
+    model.watch = Some(Watch {
+        session: session.clone(),
+        updated: None,
+    });
+    model.status = Some(Status::info(format!(
+        "watching {} every {}s until it is decided; {} stops",
+        session.short(),
+        model.watch_every.as_secs(),
+        model.browse_key(Action::Watch)
+    )));
+    vec![Cmd::Watch {
+        session: Some(session),
+        every: model.watch_every,
+    }]
+}
+
+pub(super) fn watch_tick(model: &mut Model, session: &SessionId, at: String) -> Vec<Cmd> {
+    match &mut model.watch {
+        Some(watch) if watch.session == *session => watch.updated = Some(at),
+        _ => return Vec::new(),
+    }
+    if !model.sessions.contains(session) {
+        // Removed from the list meanwhile: nobody is looking any more.
+        model.watch = None;
+        return vec![Cmd::Watch {
+            session: None,
+            every: model.watch_every,
+        }];
+    }
+    model.load_session(session, true)
+}
+
+/// A decision came in: a watched session that is now decided is watched no more.
+pub(super) fn decision_arrived(model: &mut Model, session: &SessionId) -> Vec<Cmd> {
+    let status = match model.decisions.get(session) {
+        Some(Load::Ready(Some(d))) => d.status.clone().unwrap_or_default(),
+        _ => return Vec::new(),
+    };
+    if !is_final(&status) || model.watch.as_ref().is_none_or(|w| w.session != *session) {
+        return Vec::new();
+    }
+    model.watch = None;
+    model.status = Some(Status::success(format!(
+        "{} is {}: stopped watching",
+        session.short(),
+        crate::text::clean(&status)
+    )));
+    vec![Cmd::Watch {
+        session: None,
+        every: model.watch_every,
+    }]
+}
+
+pub(super) fn zoom(model: &mut Model) -> Vec<Cmd> {
+    if model.focus != Pane::Media || model.selected_media().is_none_or(|(kind, _)| kind == MediaKind::Nfc) {
+        model.status = Some(Status::info(format!(
+            "{} shows a picture on the whole screen: select one in the media pane first",
+            model.browse_key(Action::Zoom)
+        )));
+        return Vec::new();
+    }
+    model.overlay = Overlay::Zoom;
+    Vec::new()
+}
+
+pub(super) fn compare(model: &mut Model) -> Vec<Cmd> {
+    if !matches!(model.media_view(), MediaView::Ready { .. }) {
+        model.status = Some(Status::info("the attempt's media are still loading"));
+        return Vec::new();
+    }
+    model.overlay = Overlay::Compare;
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;

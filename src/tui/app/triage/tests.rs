@@ -1,0 +1,370 @@
+//! The triage parts of `update`, as functions: links, watching, look closer, NFC.
+
+use crossterm::event::{KeyCode, KeyModifiers};
+
+use super::*;
+use crate::api::{Attempt, MediaList};
+use crate::tui::app::card::additional_verified;
+use crate::tui::app::{Msg, update};
+
+const S1: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+const S2: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+const S3: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+
+fn key(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(model, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn decision(status: &str, linked: &[&str]) -> Option<Decision> {
+    serde_json::from_value(serde_json::json!({
+        "id": S1, "status": status,
+        "riskLabels": [{"label": "session_crosslinked_with_velocity_abuse", "category": "crosslinks", "sessionIds": linked}],
+        "biometricAuthentication": {"matchedSessionId": S2}
+    }))
+    .ok()
+}
+
+/// The browser on S1 (S2 listed too), everything of S1 answered; the sessions
+/// pane focused.
+fn opened(status: &str, linked: &[&str]) -> Model {
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 40 });
+    for cmd in cmds {
+        let reply = match cmd {
+            Cmd::LoadDecision { session, req, .. } if session == S1 => Msg::DecisionLoaded {
+                session,
+                req,
+                result: Ok(decision(status, linked)),
+            },
+            Cmd::LoadAttempts { session, req } => Msg::AttemptsLoaded {
+                session,
+                req,
+                result: Ok(vec![
+                    serde_json::from_value::<Attempt>(serde_json::json!({"id": "a2", "status": status})).unwrap(),
+                ]),
+            },
+            Cmd::LoadSessionMedia { session, req } => Msg::SessionMediaLoaded {
+                session,
+                req,
+                result: Ok(serde_json::from_value(serde_json::json!({
+                    "images": [{"id": "m-face", "context": "face"}, {"id": "m-front", "context": "document-front"}],
+                    "nfcDocuments": [{"id": "m-nfc", "context": "document-nfc", "mimetype": "application/json"}]
+                }))
+                .unwrap()),
+            },
+            _ => continue,
+        };
+        let _ = update(&mut model, reply);
+    }
+    model.focus = Pane::Sessions;
+    model
+}
+
+#[test]
+fn a_profile_that_redacts_masks_the_card_from_the_switch_on() {
+    let mut model = opened("declined", &[]);
+    model.decisions.insert(
+        S1.into(),
+        Load::Ready(
+            serde_json::from_value(serde_json::json!({"status": "declined", "person": {"firstName": "KARL"}})).ok(),
+        ),
+    );
+    let shows = |model: &Model| {
+        model
+            .card()
+            .iter()
+            .flat_map(|l| l.parts.clone())
+            .any(|(t, _)| t.contains("KARL"))
+    };
+    assert!(shows(&model));
+    let _ = update(&mut model, Msg::Redaction(true));
+    assert!(!shows(&model));
+    let _ = update(&mut model, Msg::Redaction(false));
+    assert!(shows(&model));
+}
+
+#[test]
+fn in_two_columns_the_card_scrolls_no_further_than_its_longer_column() {
+    let mut model = opened("declined", &[]);
+    let labels: Vec<_> = (0..12)
+        .map(|i| serde_json::json!({"label": format!("risk_{i}"), "category": "session"}))
+        .collect();
+    model.decisions.insert(
+        S1.into(),
+        Load::Ready(serde_json::from_value(serde_json::json!({"status": "declined", "riskLabels": labels})).ok()),
+    );
+    let _ = update(&mut model, Msg::Resize { width: 160, height: 30 });
+    let one_column = model.card().len() - 8;
+    let overflow = model.details_overflow();
+    assert!(overflow > 0 && overflow < one_column, "{overflow} of {one_column}");
+    for _ in 0..40 {
+        key(&mut model, KeyCode::Char('J'));
+    }
+    assert_eq!(model.details_scroll as usize, overflow);
+    key(&mut model, KeyCode::Char('K'));
+    assert_eq!(model.details_scroll as usize, overflow - 1, "K moves at once");
+}
+
+#[test]
+fn additional_verified_data_reads_as_licence_categories_and_age() {
+    let data = serde_json::json!({"driversLicenseCategory": {"B": true, "C": false, "AM": true},
+                                  "estimatedAge": 34, "estimatedGender": 0.9});
+    assert_eq!(additional_verified(&data), "licence categories AM B · estimated age 34");
+    assert_eq!(additional_verified(&serde_json::json!({})), "");
+}
+
+#[test]
+fn the_cards_parts_go_out_with_the_attempt_list_in_one_round_trip() {
+    let (_, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
+    for wanted in [
+        "LoadAttempts",
+        "LoadSessionMedia",
+        "LoadDecision",
+        "LoadPerson",
+        "LoadWatchlist",
+    ] {
+        assert!(
+            cmds.iter()
+                .any(|c| format!("{c:?}").starts_with(wanted) && format!("{c:?}").contains(S1)),
+            "{wanted} missing from {cmds:?}"
+        );
+    }
+}
+
+#[test]
+fn linked_sessions_open_from_the_card_with_a_few_keys() {
+    let mut model = opened("declined", &[S3, S2]);
+    assert_eq!(
+        model.linked_sessions(),
+        vec![
+            (S3.to_owned(), "session crosslinked with velocity abuse".to_owned()),
+            (
+                S2.to_owned(),
+                "session crosslinked with velocity abuse, biometric match".to_owned()
+            ),
+        ]
+    );
+    key(&mut model, KeyCode::Char('L'));
+    assert_eq!(model.overlay, Overlay::Linked { cursor: 0 });
+    // A session not listed yet is added on top, selected, and its card asked for.
+    let cmds = key(&mut model, KeyCode::Enter);
+    assert_eq!(model.overlay, Overlay::None);
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S3));
+    assert_eq!(model.sessions, vec![S3, S1, S2]);
+    assert_eq!(model.focus, Pane::Sessions, "the linked session's card shows");
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadPerson { session, .. } if session == S3))
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::SaveHistory(_))));
+    // Back to the first and on to one already listed: selected where it is.
+    key(&mut model, KeyCode::Char('j'));
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S1));
+    key(&mut model, KeyCode::Char('L'));
+    key(&mut model, KeyCode::Char('j'));
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S2));
+    assert_eq!(model.sessions, vec![S3, S1, S2], "not reordered");
+    // Nothing linked: said, no empty overlay.
+    key(&mut model, KeyCode::Char('L'));
+    assert_eq!(model.overlay, Overlay::None);
+    assert!(model.status.as_ref().unwrap().text.contains("no decision yet"));
+}
+
+#[test]
+fn watching_polls_until_the_decision_is_final() {
+    let mut model = opened("resubmission_requested", &[]);
+    let cmds = key(&mut model, KeyCode::Char('w'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::Watch {
+            session: Some(S1.into()),
+            every: DEFAULT_WATCH
+        }]
+    );
+    let cmds = update(
+        &mut model,
+        Msg::WatchTick {
+            session: S1.into(),
+            at: "10:42:05".into(),
+        },
+    );
+    assert_eq!(model.watch.as_ref().unwrap().updated.as_deref(), Some("10:42:05"));
+    let req = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::LoadDecision { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("the decision is asked for again");
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadAttempts { .. })));
+    // A tick for a session no longer watched does nothing.
+    assert!(
+        update(
+            &mut model,
+            Msg::WatchTick {
+                session: S2.into(),
+                at: "x".into()
+            }
+        )
+        .is_empty()
+    );
+    let cmds = update(
+        &mut model,
+        Msg::DecisionLoaded {
+            session: S1.into(),
+            req,
+            result: Ok(decision("approved", &[])),
+        },
+    );
+    assert_eq!(model.watch, None);
+    assert!(cmds.contains(&Cmd::Watch {
+        session: None,
+        every: DEFAULT_WATCH
+    }));
+    assert!(
+        model
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("approved: stopped watching")
+    );
+    // A decided session is not watched; w on a watched one stops it; one
+    // removed from the list is watched no more.
+    assert!(key(&mut model, KeyCode::Char('w')).is_empty());
+    let mut model = opened("review", &[]);
+    key(&mut model, KeyCode::Char('w'));
+    let cmds = key(&mut model, KeyCode::Char('w'));
+    assert_eq!(
+        cmds[0],
+        Cmd::Watch {
+            session: None,
+            every: DEFAULT_WATCH
+        }
+    );
+    assert_eq!(model.watch, None);
+    key(&mut model, KeyCode::Char('w'));
+    let switched = update(
+        &mut model,
+        Msg::ProfileSwitched {
+            profile: "live".into(),
+            result: Ok("live.example".into()),
+        },
+    );
+    assert!(switched.contains(&Cmd::Watch {
+        session: None,
+        every: DEFAULT_WATCH
+    }));
+    assert_eq!(model.watch, None, "another integration's session is not polled");
+    key(&mut model, KeyCode::Char('w'));
+    key(&mut model, KeyCode::Char('x'));
+    let tick = Msg::WatchTick {
+        session: S1.into(),
+        at: "x".into(),
+    };
+    assert_eq!(
+        update(&mut model, tick),
+        vec![Cmd::Watch {
+            session: None,
+            every: DEFAULT_WATCH
+        }]
+    );
+    assert_eq!(model.watch, None);
+}
+
+#[test]
+fn look_closer_asks_for_screen_sized_pictures_and_esc_returns() {
+    let mut model = opened("approved", &[]);
+    model.previews_on = true;
+    key(&mut model, KeyCode::Char('l'));
+    key(&mut model, KeyCode::Char('l'));
+    assert_eq!(model.focus, Pane::Media);
+    let cmds = key(&mut model, KeyCode::Char('z'));
+    assert_eq!(model.overlay, Overlay::Zoom);
+    let wanted = |cmds: &[Cmd]| -> Vec<PreviewKey> {
+        cmds.iter()
+            .flat_map(|c| match c {
+                Cmd::Previews(batch) => batch.iter().map(|(k, _, _)| k.clone()).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    };
+    assert_eq!(
+        wanted(&cmds),
+        vec![PreviewKey {
+            media: "m-face".into(),
+            width: 118,
+            height: 38
+        }]
+    );
+    // j moves on to the next picture, still on the whole screen.
+    let cmds = key(&mut model, KeyCode::Char('j'));
+    assert_eq!(wanted(&cmds)[0].media, "m-front");
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.overlay, Overlay::None);
+    // The document front beside the best face, each half the screen.
+    let cmds = key(&mut model, KeyCode::Char('v'));
+    assert_eq!(model.overlay, Overlay::Compare);
+    let keys = wanted(&cmds);
+    assert_eq!(
+        keys.iter().map(|k| k.media.as_str()).collect::<Vec<_>>(),
+        ["m-front", "m-face"]
+    );
+    assert!(keys.iter().all(|k| (k.width, k.height) == (58, 38)), "{keys:?}");
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.overlay, Overlay::None);
+}
+
+#[test]
+fn nfc_documents_list_under_the_newest_attempt_and_read_as_json() {
+    let mut model = opened("approved", &[]);
+    model.redact = crate::redact::Redact::new(true);
+    key(&mut model, KeyCode::Char('l'));
+    key(&mut model, KeyCode::Char('l'));
+    // The attempt's own list arrives: the chip data stays listed under it.
+    let req = match model.media.get("a2") {
+        Some(Load::Loading(req)) => *req,
+        other => panic!("{other:?}"),
+    };
+    let own: MediaList =
+        serde_json::from_value(serde_json::json!({"images": [{"id": "m-face", "context": "face"}]})).unwrap();
+    let _ = update(
+        &mut model,
+        Msg::MediaLoaded {
+            attempt: "a2".into(),
+            req,
+            result: Ok(own),
+        },
+    );
+    let kinds: Vec<MediaKind> = model.visible_media().iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, [MediaKind::Image, MediaKind::Nfc]);
+    let cmds = key(&mut model, KeyCode::Char('j'));
+    let req = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::LoadNfc { media, req } if media == "m-nfc" => Some(*req),
+            _ => None,
+        })
+        .expect("the chip data is fetched when selected");
+    let _ = update(
+        &mut model,
+        Msg::NfcLoaded {
+            media: "m-nfc".into(),
+            req,
+            result: Ok(serde_json::json!({"surname": "SPECIMEN", "documentType": "ID"})),
+        },
+    );
+    model.previews_on = true;
+    model.preview_size = (40, 10);
+    assert_eq!(model.preview_key(), None, "JSON is not previewed as a picture");
+    let lines = model.nfc_lines().unwrap().unwrap();
+    assert!(
+        lines.iter().any(|l| l.contains("\"surname\": \"S*******\"")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("\"documentType\": \"ID\"")),
+        "{lines:?}"
+    );
+}
