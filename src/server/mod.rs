@@ -6,11 +6,11 @@
 mod data;
 pub mod faults;
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -21,7 +21,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-pub use data::LARGE_SESSION;
+pub use data::{BULK_SESSIONS, LARGE_SESSION, bulk_session};
 use data::{DemoData, DemoMedia};
 use faults::Fault;
 
@@ -44,6 +44,12 @@ pub struct ServerOptions {
     pub latency: Duration,
     /// Serve [`BIG_MEDIA`] with this many bytes, prebuilt in memory (benchmarks).
     pub big_media_size: Option<u64>,
+    /// Also serve the [`BULK_SESSIONS`] bulk sessions ([`bulk_session`]), 144 MB
+    /// held in memory (export benchmark).
+    pub bulk: bool,
+    /// Accept at most this many requests in any one second; answer 429 with
+    /// `Retry-After` beyond.
+    pub rate_limit: Option<u32>,
 }
 
 impl Default for ServerOptions {
@@ -54,6 +60,8 @@ impl Default for ServerOptions {
             secret: Secret::new(DEMO_SHARED_SECRET),
             latency: Duration::ZERO,
             big_media_size: None,
+            bulk: false,
+            rate_limit: None,
         }
     }
 }
@@ -83,6 +91,26 @@ impl RunningServer {
         self.state.requests.load(Ordering::Relaxed)
     }
 
+    /// Requests for media files (`/v1/media/{id}`) so far.
+    pub fn media_requests(&self) -> u64 {
+        self.state.media_requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests refused with 429 under [`ServerOptions::rate_limit`].
+    pub fn refused(&self) -> usize {
+        self.state.rate.lock().expect("rate window lock").refused.len()
+    }
+
+    /// Requests refused with 429 that arrived more than `grace` after the first
+    /// refusal was answered: sent by a client that had been told to slow down.
+    /// (One sent in the instant before the client read that answer arrives
+    /// within a moment of it; `grace` leaves those out.)
+    pub fn refused_after_first(&self, grace: Duration) -> usize {
+        let rate = self.state.rate.lock().expect("rate window lock");
+        let Some(first) = rate.first_answered else { return 0 };
+        rate.refused.iter().filter(|t| **t > first + grace).count()
+    }
+
     /// The demo sessions worth opening first.
     pub fn featured_sessions(&self) -> &[String] {
         &self.featured
@@ -97,6 +125,37 @@ struct AppState {
     /// Ids whose "once" fault has already fired.
     fired: Mutex<HashSet<String>>,
     big: Option<(Bytes, String)>,
+    media_requests: AtomicU64,
+    rate: Mutex<RateWindow>,
+}
+
+/// What [`ServerOptions::rate_limit`] needs to remember.
+#[derive(Default)]
+struct RateWindow {
+    /// Arrival of each request accepted in the last second.
+    accepted: VecDeque<Instant>,
+    /// Arrival of each request refused.
+    refused: Vec<Instant>,
+    /// When the first refusal was sent back.
+    first_answered: Option<Instant>,
+}
+
+impl RateWindow {
+    /// `None` to accept the request arriving at `now`, or how long until a
+    /// place in the window frees.
+    fn admit(&mut self, now: Instant, limit: u32) -> Option<Duration> {
+        let second = Duration::from_secs(1);
+        while self.accepted.front().is_some_and(|t| now.duration_since(*t) >= second) {
+            self.accepted.pop_front();
+        }
+        if self.accepted.len() < limit as usize {
+            self.accepted.push_back(now);
+            return None;
+        }
+        self.refused.push(now);
+        let oldest = self.accepted.front().copied().unwrap_or(now);
+        Some(second.saturating_sub(now.duration_since(oldest)))
+    }
 }
 
 /// Binds `options.addr` (port 0 picks a free one) and serves until dropped.
@@ -105,6 +164,11 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let mut data = DemoData::load();
     data.insert(faults::session());
+    if options.bulk {
+        for session in data::bulk_sessions() {
+            data.insert(session);
+        }
+    }
     let featured = data.featured.clone();
     let big = options.big_media_size.map(|size| {
         // Not all zeros, so nothing on the way can compress it away.
@@ -122,6 +186,8 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         requests: AtomicU64::new(0),
         fired: Mutex::new(HashSet::new()),
         big,
+        media_requests: AtomicU64::new(0),
+        rate: Mutex::new(RateWindow::default()),
     });
     let app = Router::new()
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
@@ -130,6 +196,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         .route("/v1/attempts/{id}/media", get(attempt_media))
         .route("/v1/media/{id}", get(media_file))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit))
         .with_state(state.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -146,6 +213,43 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         state,
         _shutdown: shutdown,
     })
+}
+
+/// [`ServerOptions::rate_limit`], in front of every route (an unknown route
+/// counts too, as it would at a real gateway).
+async fn rate_limit(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let refused = state.options.rate_limit.and_then(|limit| {
+        let mut rate = state.rate.lock().expect("rate window lock");
+        rate.admit(Instant::now(), limit)
+    });
+    let Some(wait) = refused else {
+        return next.run(request).await;
+    };
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    if !state.options.latency.is_zero() {
+        tokio::time::sleep(state.options.latency).await;
+    }
+    state
+        .rate
+        .lock()
+        .expect("rate window lock")
+        .first_answered
+        .get_or_insert_with(Instant::now);
+    // Whole seconds, rounded up, as Retry-After is written.
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::RETRY_AFTER, seconds.max(1).to_string()),
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+        ],
+        json!({"status": "fail", "code": "429", "message": "Too many requests"}).to_string(),
+    )
+        .into_response()
 }
 
 /// Veriff's failure body.
@@ -322,6 +426,7 @@ async fn attempt_media(State(state): State<Arc<AppState>>, Path(id): Path<String
 }
 
 async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    state.media_requests.fetch_add(1, Ordering::Relaxed);
     let fault = match state.admit(&headers, &id).await {
         Ok(fault) => fault,
         Err(answer) => return answer,
