@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             None => {
                 let options = veriff_tui::tui::Options {
                     sessions: cli.sessions,
+                    from: cli.from,
                     image_protocol: cli.image_protocol,
                     mouse: cli.mouse,
                 };
