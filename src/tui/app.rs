@@ -3,7 +3,7 @@
 //! go out as [`Cmd`] for the runtime to carry out. Everything here is tested
 //! without a terminal.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -124,6 +124,26 @@ pub struct Transfer {
     pub progress: Option<String>,
 }
 
+/// An export of sessions running in the background (`E`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportJob {
+    pub id: ReqId,
+    pub sessions: usize,
+    pub progress: Option<crate::export::Snapshot>,
+    /// Esc was pressed: the export is saving its manifest and stopping.
+    pub cancelling: bool,
+}
+
+/// How an export ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportSummary {
+    pub dir: PathBuf,
+    pub done: usize,
+    pub failed: usize,
+    pub interrupted: bool,
+    pub first_error: Option<String>,
+}
+
 /// How a transfer ended well.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferOutcome {
@@ -191,6 +211,14 @@ pub enum Msg {
         req: ReqId,
         result: Result<PreviewImage, String>,
     },
+    ExportProgress {
+        id: ReqId,
+        snapshot: crate::export::Snapshot,
+    },
+    ExportDone {
+        id: ReqId,
+        result: Result<ExportSummary, String>,
+    },
     /// The effects now speak to `profile`'s API (`Ok` holds its host).
     ProfileSwitched {
         profile: String,
@@ -229,6 +257,15 @@ pub enum Cmd {
         items: Vec<TransferItem>,
     },
     CancelTransfer {
+        id: ReqId,
+    },
+    /// Export these sessions into the download dir.
+    Export {
+        id: ReqId,
+        sessions: Vec<String>,
+    },
+    /// Stop it, keeping what completed (and its manifest).
+    CancelExport {
         id: ReqId,
     },
     Copy(String),
@@ -282,6 +319,9 @@ pub struct Model {
     pub filter: String,
     pub status: Option<Status>,
     pub transfer: Option<Transfer>,
+    /// Sessions marked for export.
+    pub marked: HashSet<String>,
+    pub export: Option<ExportJob>,
     pub spinner: usize,
     pub quit: bool,
     /// Shown in the title bar.
@@ -314,6 +354,8 @@ impl Model {
             filter: String::new(),
             status: None,
             transfer: None,
+            marked: HashSet::new(),
+            export: None,
             spinner: 0,
             quit: false,
             host,
@@ -457,6 +499,7 @@ impl Model {
         let loading = |l: Option<&Load<_>>| matches!(l, Some(Load::Loading(_)));
         let session = self.selected_session();
         self.transfer.is_some()
+            || self.export.is_some()
             || matches!(self.media_view(), MediaView::Loading)
             || self
                 .preview_key()
@@ -729,6 +772,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 }
             }
         }
+        Msg::ExportProgress { id, snapshot } => {
+            export::progress(model, id, snapshot);
+            Vec::new()
+        }
+        Msg::ExportDone { id, result } => {
+            export::done(model, id, result);
+            Vec::new()
+        }
         Msg::Terminate => {
             model.quit = true;
             Vec::new()
@@ -977,6 +1028,8 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Copy => copy_selected(model),
+        Action::Mark => export::toggle_mark(model),
+        Action::Export => export::start(model),
         Action::Profiles => {
             if let Some(name) = &model.switching {
                 // One at a time: switches finishing out of order would leave the
@@ -1012,6 +1065,8 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
                     transfer.label
                 )));
                 vec![Cmd::CancelTransfer { id: transfer.id }]
+            } else if let Some(cmds) = export::cancel(model) {
+                cmds
             } else {
                 if !model.filter.is_empty() {
                     model.filter.clear();
@@ -1070,6 +1125,7 @@ fn remove_session(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     }
     let removed = model.sessions.remove(index);
+    model.marked.remove(&removed);
     model.attempts.remove(&removed);
     model.decisions.remove(&removed);
     model.session_media.remove(&removed);
@@ -1163,6 +1219,9 @@ fn start_transfer(model: &mut Model, kind: TransferKind) -> Vec<Cmd> {
         items,
     }]
 }
+
+#[path = "app_export.rs"]
+mod export;
 
 #[cfg(test)]
 #[path = "app_tests.rs"]

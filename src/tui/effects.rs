@@ -11,7 +11,7 @@ use std::sync::RwLock;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::AbortHandle;
 
-use super::app::{Cmd, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
+use super::app::{Cmd, ExportSummary, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
 use super::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
 use crate::api::{ApiError, Client, Progress, ProgressThrottle, SaveAs, names};
 use crate::config::{Profiles, process_env};
@@ -40,6 +40,8 @@ pub struct Effects {
     tx: mpsc::UnboundedSender<Msg>,
     background: Arc<Semaphore>,
     transfers: HashMap<ReqId, AbortHandle>,
+    /// Running exports, stopped (manifest saved) by sending on their channel.
+    exports: HashMap<ReqId, tokio::sync::oneshot::Sender<()>>,
     display: bool,
     /// `None` with `--image-protocol none`.
     renderer: Option<Arc<Renderer>>,
@@ -59,6 +61,7 @@ impl Effects {
             tx,
             background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
             transfers: HashMap::new(),
+            exports: HashMap::new(),
             display: has_display(),
             renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
@@ -166,6 +169,20 @@ impl Effects {
                     handle.abort();
                 }
             }
+            Cmd::Export { id, sessions } => {
+                let (stop, stopped) = tokio::sync::oneshot::channel();
+                self.exports.retain(|_, stop| !stop.is_closed());
+                self.exports.insert(id, stop);
+                tokio::spawn(async move {
+                    let result = export(&client, &tx, id, sessions, &dirs.download, stopped).await;
+                    let _ = tx.send(Msg::ExportDone { id, result });
+                });
+            }
+            Cmd::CancelExport { id } => {
+                if let Some(stop) = self.exports.remove(&id) {
+                    let _ = stop.send(());
+                }
+            }
             Cmd::Copy(text) => {
                 // OSC 52: the terminal (and tmux, with set-clipboard on) puts it on
                 // the clipboard of the machine the person sits at, over SSH too.
@@ -236,6 +253,63 @@ impl Effects {
             }
         }
     }
+}
+
+/// How often a running export reports its figures.
+const EXPORT_PROGRESS: Duration = Duration::from_millis(250);
+
+/// Exports `sessions` into the download dir, reporting figures as it goes, until
+/// done or until `stop` fires (or its sender is dropped, when the browser quits).
+async fn export(
+    client: &Client,
+    tx: &mpsc::UnboundedSender<Msg>,
+    id: ReqId,
+    sessions: Vec<String>,
+    dir: &Path,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) -> Result<ExportSummary, String> {
+    let counters = Arc::new(crate::export::Counters::default());
+    let started = std::time::Instant::now();
+    let reporter = {
+        let (counters, tx) = (counters.clone(), tx.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(EXPORT_PROGRESS);
+            loop {
+                every.tick().await;
+                let snapshot = counters.snapshot(started.elapsed());
+                if tx.send(Msg::ExportProgress { id, snapshot }).is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let options = crate::export::Options {
+        out: dir.to_path_buf(),
+        jobs: crate::export::DEFAULT_JOBS,
+        max_rps: None,
+        force: false,
+    };
+    let outcome = crate::export::run(client.config(), sessions, &options, counters, None, async {
+        let _ = stop.await;
+    })
+    .await;
+    reporter.abort();
+    let outcome = outcome?;
+    let done = outcome
+        .sessions
+        .iter()
+        .filter(|s| s.status == crate::export::SessionStatus::Done)
+        .count();
+    Ok(ExportSummary {
+        dir: dir.to_path_buf(),
+        done,
+        failed: outcome.failed(),
+        interrupted: outcome.interrupted,
+        first_error: outcome
+            .sessions
+            .iter()
+            .find_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", crate::ids::short(&s.id)))),
+    })
 }
 
 /// How long the cursor must rest on a media before its preview is fetched.

@@ -22,6 +22,8 @@ pub enum Action {
     Reload,
     Filter,
     Copy,
+    Mark,
+    Export,
     Profiles,
     Help,
     Quit,
@@ -172,6 +174,20 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("copy id"),
     },
     Binding {
+        keys: &[(KeyCode::Char('m'), NONE), (KeyCode::Char(' '), NONE)],
+        label: "m Space",
+        action: Action::Mark,
+        help: "mark or unmark a session for export",
+        hint: None,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('E'), SHIFT), (KeyCode::Char('E'), NONE)],
+        label: "E",
+        action: Action::Export,
+        help: "export the marked (or selected) sessions",
+        hint: None,
+    },
+    Binding {
         keys: &[(KeyCode::Char('p'), NONE)],
         label: "p",
         action: Action::Profiles,
@@ -243,6 +259,8 @@ mod tests {
             (key(KeyCode::Char('c'), CTRL), Action::Quit),
             (key(KeyCode::Char('?'), SHIFT), Action::Help),
             (key(KeyCode::Esc, NONE), Action::Cancel),
+            (key(KeyCode::Char(' '), NONE), Action::Mark),
+            (key(KeyCode::Char('E'), SHIFT), Action::Export),
         ];
         for (key, action) in cases {
             assert_eq!(action_for(key), Some(action), "{key:?}");

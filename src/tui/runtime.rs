@@ -32,6 +32,8 @@ const TICK: Duration = Duration::from_millis(100);
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub sessions: Vec<String>,
+    /// A file of sessions, one per line; `-` for standard input.
+    pub from: Option<PathBuf>,
     pub image_protocol: ImageProtocol,
     pub mouse: bool,
 }
@@ -43,6 +45,12 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
         .iter()
         .map(|s| find_id(s).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut given = given;
+    for id in sessions_from(options.from.as_deref())? {
+        if !given.contains(&id) {
+            given.push(id);
+        }
+    }
     let resolved = resolve(global).await?;
     let env = process_env;
     let data_dir = config::data_dir(&env).unwrap_or_else(|| PathBuf::from("."));
@@ -112,6 +120,30 @@ pub async fn run(options: Options, global: &GlobalArgs) -> Result<(), String> {
     let outcome = event_loop(terminal, model, theme, effects, rx, graphics).await;
     tracing::info!("leaving the browser");
     outcome
+}
+
+/// The sessions in `--from FILE`, or piped or redirected into standard input
+/// (keys are then read from the terminal itself).
+fn sessions_from(from: Option<&std::path::Path>) -> Result<Vec<String>, String> {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::FileTypeExt;
+    // Only a pipe or a file: a socket or device handed down by some launcher
+    // might never end.
+    let piped = !std::io::stdin().is_terminal()
+        && std::fs::metadata("/dev/stdin").is_ok_and(|m| m.file_type().is_fifo() || m.is_file());
+    let list = match from {
+        Some(path) => path,
+        None if piped => std::path::Path::new("-"),
+        None => return Ok(Vec::new()),
+    };
+    let (ids, without) = crate::export::read_session_list(list)?;
+    if !without.is_empty() {
+        tracing::warn!("{}: no session id on lines {without:?}", list.display());
+    }
+    if ids.is_empty() && from.is_some() {
+        return Err(format!("no session id in {}", list.display()));
+    }
+    Ok(ids)
 }
 
 /// Owns the terminal's full-screen mode; dropping it puts the terminal back,

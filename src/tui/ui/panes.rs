@@ -91,7 +91,11 @@ fn window<'a>(
 pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let len = model.sessions.len();
     let cursor = model.cursors[Pane::Sessions as usize];
-    let block = block(model, theme, Pane::Sessions, counted("sessions", cursor, len));
+    let mut title = counted("sessions", cursor, len);
+    if !model.marked.is_empty() {
+        title.push_str(&format!("· {} marked ", model.marked.len()));
+    }
+    let block = block(model, theme, Pane::Sessions, title);
     if len == 0 {
         let hint = Line::from(Span::styled("a adds a session", theme.dim()));
         return placeholder(
@@ -112,7 +116,11 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Some(Load::Failed(_)) => Span::styled("error", theme.error()),
             None => Span::raw(""),
         };
-        Row::new(vec![Line::from(short(id).to_owned()), Line::from(decision)])
+        let mut cells = vec![decision];
+        if model.marked.contains(id) {
+            cells.insert(0, Span::styled("● ", theme.key()));
+        }
+        Row::new(vec![Line::from(short(id).to_owned()), Line::from(cells)])
     };
     window(
         model,
