@@ -155,6 +155,9 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     let outcome = outcome?;
     let snapshot = counters.snapshot(started.elapsed());
     let path = outcome.manifest_path.display();
+    if args.json {
+        emit(outcome.manifest.to_json().as_bytes())?;
+    }
     if outcome.interrupted {
         let why = why.unwrap_or("stopped");
         return Err(format!(
@@ -171,9 +174,7 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
         human_size(snapshot.bytes_received),
         snapshot.elapsed.as_secs_f64()
     );
-    if args.json {
-        emit(outcome.manifest.to_json().as_bytes())?;
-    } else {
+    if !args.json {
         emit(format!("{path}\n").as_bytes())?;
     }
     match outcome.failed() {

@@ -218,8 +218,13 @@ pub async fn run(
     let out = options.out.clone();
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut manifest = Manifest::load(&out).unwrap_or_else(|| Manifest::new(client.host()));
+    // Files recorded from another API prove nothing about this one's.
+    let previous = if manifest.api == client.host() {
+        manifest.files_by_endpoint()
+    } else {
+        HashMap::new()
+    };
     manifest.api = client.host();
-    let previous = manifest.files_by_endpoint();
     let mut ids: Vec<String> = Vec::new();
     for id in sessions {
         if !ids.contains(&id) {
@@ -420,6 +425,7 @@ impl Context {
         let endpoint = endpoint(&["media", &media.id]);
         if !self.force
             && let Some(earlier) = self.previous.get(&endpoint)
+            && inside(&earlier.path, dir)
         {
             let path = self.out.join(&earlier.path);
             let check = tokio::task::spawn_blocking(move || manifest::hash_file(&path)).await;
@@ -553,6 +559,13 @@ impl Context {
     }
 }
 
+/// Whether a path read from a manifest (which anyone could have edited) names a
+/// file in `dir` of the export, not somewhere else on disk.
+fn inside(path: &str, dir: &str) -> bool {
+    let path = Path::new(path);
+    path.starts_with(dir) && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// `/v1/a/b/c`, as the manifest names where a file came from.
 fn endpoint(segments: &[&str]) -> String {
     let mut path = String::from("/v1");
@@ -610,4 +623,36 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
         }
     });
     record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_cannot_point_outside_the_export() {
+        assert!(inside("s1/a1/face_m1.jpg", "s1/a1"));
+        assert!(!inside("s1/a1/../../../etc/passwd", "s1/a1"));
+        assert!(!inside("/etc/passwd", "s1/a1"));
+        assert!(!inside("s2/a1/face_m1.jpg", "s1/a1"));
+    }
+
+    #[test]
+    fn progress_reads_sessions_files_bytes_rate_and_eta() {
+        let snapshot = Snapshot {
+            sessions_total: 40,
+            sessions_done: 3,
+            files_total: 720,
+            files_done: 57,
+            bytes_total: 100 * 1024 * 1024,
+            bytes_received: 10 * 1024 * 1024,
+            bytes_skipped: 0,
+            elapsed: Duration::from_secs(2),
+            ..Default::default()
+        };
+        assert_eq!(
+            snapshot.describe(),
+            "sessions 3/40 · files 57/720 · 10.0 MiB / 100.0 MiB · 5.0 MiB/s · ETA 18s"
+        );
+    }
 }
