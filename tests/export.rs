@@ -363,3 +363,74 @@ async fn a_rate_limited_server_is_obeyed_after_its_first_429_and_the_export_comp
         verify_files(&out, &manifest, id);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn max_rps_caps_the_rate_of_requests() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let started = std::time::Instant::now();
+    let output = run(
+        &server,
+        home.path(),
+        &[SESSION, "--out", out.to_str().unwrap(), "--max-rps", "20"],
+    )
+    .await;
+    let took = started.elapsed();
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Starts 50 ms apart: n requests take at least (n - 1) x 50 ms. (The server
+    // does not count requests to routes it lacks, so this bound is if anything low.)
+    let requests = server.requests().max(1);
+    let least = Duration::from_millis(50) * (requests as u32 - 1);
+    assert!(took >= least, "{requests} requests in {took:?}, under {least:?}");
+}
+
+#[path = "support/tmux.rs"]
+#[allow(
+    dead_code,
+    reason = "the tmux driver of the end-to-end tests; only part of it is needed here"
+)]
+mod tmux;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_one_progress_line_shows_sessions_files_bytes_rate_and_eta() {
+    let server = server::start(ServerOptions {
+        bulk: true,
+        latency: Duration::from_millis(30),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..12).map(server::bulk_session).collect();
+    let env = [
+        ("HOME", home.path().display().to_string()),
+        ("VERIFF_TUI_CONFIG", "/dev/null".to_owned()),
+        ("VERIFF_API_URL", server.url()),
+        ("VERIFF_API_KEY", DEMO_API_KEY.to_owned()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+    ];
+    let command = format!(
+        "{BIN} export --out {}/out {} > /dev/null; echo EXIT=$?; sleep 600",
+        home.path().display(),
+        ids.join(" ")
+    );
+    tokio::task::spawn_blocking(move || {
+        let tmux = tmux::Tmux::start(160, 10, &env, &command);
+        let screen = tmux.wait_for("ETA", Duration::from_secs(30));
+        let line = screen.lines().find(|l| l.contains("ETA")).unwrap();
+        for part in ["sessions ", "/12", "files ", "MiB", "/s"] {
+            assert!(line.contains(part), "{part}: {line}");
+        }
+        let screen = tmux.wait_for("EXIT=0", Duration::from_secs(60));
+        assert!(screen.contains("12 of 12 sessions"), "{screen}");
+        // One line, redrawn in place: no per-session lines on a terminal.
+        assert!(!screen.contains("done b01c"), "{screen}");
+        assert!(
+            !screen.contains("ETA"),
+            "the progress line is cleared at the end:\n{screen}"
+        );
+    })
+    .await
+    .unwrap();
+}
