@@ -275,7 +275,7 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
         tmux.wait_for("document-front");
         // Space marks and moves on: both marked.
         tmux.keys(&["h", "Space", "Space"]);
-        tmux.wait_for("2 marked");
+        tmux.wait_for("sessions 2/2 ● 2");
         tmux.keys(&["E"]);
         let screen = tmux.wait_for("exported 2 sessions into");
         assert!(screen.contains("manifest.json"), "{screen}");

@@ -203,7 +203,8 @@ pub enum Command {
         #[arg(long, value_name = "BYTES")]
         big_media_size: Option<u64>,
         /// Also serve 40 generated sessions of 3 attempts x 6 media of 200 KiB
-        /// (b01c0000-0000-4000-8000-000000000000 to ...027), for export benchmarks.
+        /// (b01c0000-0000-4000-8000-000000000000 to b01c0027-0000-4000-8000-000000000027),
+        /// for export benchmarks.
         #[arg(long)]
         bulk: bool,
         /// Accept at most this many requests per second; answer 429 with

@@ -119,13 +119,22 @@ impl Snapshot {
         }
     }
 
-    /// Time left at the rate so far, once there is a rate to go by.
+    /// Time left, once a session is done: the longer of what the sessions done so
+    /// far and the bytes received so far imply (the bytes alone would promise too
+    /// little while most lists are still unread).
     pub fn eta(&self) -> Option<Duration> {
-        let rate = self.rate();
+        let finished = self.sessions_done + self.sessions_failed;
+        if finished == 0 || finished >= self.sessions_total {
+            return None;
+        }
+        let per_session = self.elapsed.as_secs_f64() / finished as f64;
+        let by_sessions = per_session * (self.sessions_total - finished) as f64;
         let left = self
             .bytes_total
             .saturating_sub(self.bytes_received + self.bytes_skipped);
-        (rate > 0.0 && self.sessions_done < self.sessions_total).then(|| Duration::from_secs_f64(left as f64 / rate))
+        let rate = self.rate();
+        let by_bytes = if rate > 0.0 { left as f64 / rate } else { 0.0 };
+        Some(Duration::from_secs_f64(by_sessions.max(by_bytes)))
     }
 
     /// `sessions 3/40 · files 57/720 · 11.2 MiB / 140.6 MiB · 23.4 MiB/s · ETA 5s`
@@ -650,9 +659,18 @@ mod tests {
             elapsed: Duration::from_secs(2),
             ..Default::default()
         };
+        // By the bytes known, 18 s; by the sessions, 37 x 2/3 s: the longer.
         assert_eq!(
             snapshot.describe(),
-            "sessions 3/40 · files 57/720 · 10.0 MiB / 100.0 MiB · 5.0 MiB/s · ETA 18s"
+            "sessions 3/40 · files 57/720 · 10.0 MiB / 100.0 MiB · 5.0 MiB/s · ETA 24s"
+        );
+        let starting = Snapshot {
+            sessions_done: 0,
+            ..snapshot
+        };
+        assert!(
+            !starting.describe().contains("ETA"),
+            "no guess before a session is done"
         );
     }
 }

@@ -267,7 +267,7 @@ const BULK_MEDIA_BYTES: usize = 200 * 1024;
 
 /// The id of bulk session `n` (0-based).
 pub fn bulk_session(n: usize) -> String {
-    format!("b01c0000-0000-4000-8000-{n:012x}")
+    format!("b01c{n:04x}-0000-4000-8000-{n:012x}")
 }
 
 /// 40 sessions x 3 attempts x 6 images of 200 KiB: each a demo image padded

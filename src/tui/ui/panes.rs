@@ -93,7 +93,7 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cursor = model.cursors[Pane::Sessions as usize];
     let mut title = counted("sessions", cursor, len);
     if !model.marked.is_empty() {
-        title.push_str(&format!("· {} marked ", model.marked.len()));
+        title.push_str(&format!("● {} ", model.marked.len()));
     }
     let block = block(model, theme, Pane::Sessions, title);
     if len == 0 {
