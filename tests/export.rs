@@ -275,9 +275,11 @@ async fn the_fault_session_is_recorded_as_failed_while_the_others_complete() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_leaves_no_partial_file_and_a_manifest_of_what_completed() {
+    // 200 KiB files at 2 MiB/s: a tenth of a second each, in flight long enough
+    // to be caught.
     let server = server::start(ServerOptions {
         bulk: true,
-        latency: Duration::from_millis(20),
+        media_bandwidth: Some(2 * 1024 * 1024),
         ..Default::default()
     })
     .await
@@ -297,6 +299,11 @@ async fn ctrl_c_leaves_no_partial_file_and_a_manifest_of_what_completed() {
         .unwrap()
         .unwrap();
     assert!(first.starts_with("done "), "{first}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !files_under(&out).iter().any(|p| p.to_string_lossy().ends_with(".part")) {
+        assert!(std::time::Instant::now() < deadline, "no download in flight");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     // SAFETY: signals our own child.
     assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, libc::SIGINT) }, 0);
     let mut rest = Vec::new();

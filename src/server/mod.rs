@@ -50,6 +50,9 @@ pub struct ServerOptions {
     /// Accept at most this many requests in any one second; answer 429 with
     /// `Retry-After` beyond.
     pub rate_limit: Option<u32>,
+    /// Send each media file's bytes at this many bytes per second, a slow link:
+    /// downloads then stay in flight long enough to be interrupted (tests).
+    pub media_bandwidth: Option<u64>,
 }
 
 impl Default for ServerOptions {
@@ -62,6 +65,7 @@ impl Default for ServerOptions {
             big_media_size: None,
             bulk: false,
             rate_limit: None,
+            media_bandwidth: None,
         }
     }
 }
@@ -465,6 +469,19 @@ async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, 
             let chunks = futures_util::stream::once(async { Ok::<_, std::io::Error>(half) })
                 .chain(futures_util::stream::once(drop_connection));
             Body::from_stream(chunks)
+        }
+        _ if state.options.media_bandwidth.is_some() => {
+            use futures_util::StreamExt;
+            let per_second = state.options.media_bandwidth.unwrap_or(1).max(1);
+            // Ten pieces a second.
+            let piece = (per_second / 10).max(1) as usize;
+            let pieces =
+                (0..length.div_ceil(piece)).map(move |i| bytes.slice(i * piece..((i + 1) * piece).min(length)));
+            let paced = futures_util::stream::iter(pieces).then(|piece| async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                Ok::<_, std::io::Error>(piece)
+            });
+            Body::from_stream(paced)
         }
         _ => Body::from(bytes),
     };
