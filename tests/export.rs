@@ -274,7 +274,7 @@ async fn the_fault_session_is_recorded_as_failed_while_the_others_complete() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn ctrl_c_leaves_no_partial_file_and_a_manifest_of_what_completed() {
+async fn ctrl_c_sigterm_or_sighup_leave_no_partial_file_and_a_manifest_of_what_completed() {
     // 200 KiB files at 2 MiB/s: a tenth of a second each, in flight long enough
     // to be caught.
     let server = server::start(ServerOptions {
@@ -284,12 +284,23 @@ async fn ctrl_c_leaves_no_partial_file_and_a_manifest_of_what_completed() {
     })
     .await
     .unwrap();
+    // Ctrl-C; a `kill`; a closed terminal or dropped SSH connection.
+    for (signal, said) in [
+        (libc::SIGINT, "interrupted"),
+        (libc::SIGTERM, "terminated"),
+        (libc::SIGHUP, "hung up"),
+    ] {
+        interrupt(&server, signal, said).await;
+    }
+}
+
+async fn interrupt(server: &RunningServer, signal: i32, said: &str) {
     let home = tempfile::tempdir().unwrap();
     let out = home.path().join("out");
     let ids: Vec<String> = (0..server::BULK_SESSIONS).map(server::bulk_session).collect();
     let mut args: Vec<&str> = ids.iter().map(String::as_str).collect();
     args.extend(["--out", out.to_str().unwrap(), "--jobs", "4"]);
-    let mut child = export(&server, home.path(), &args, None);
+    let mut child = export(server, home.path(), &args, None);
     // Wait for the first finished session, then for files in flight.
     let stderr_pipe = child.stderr.take().unwrap();
     let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stderr_pipe));
@@ -305,22 +316,22 @@ async fn ctrl_c_leaves_no_partial_file_and_a_manifest_of_what_completed() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     // SAFETY: signals our own child.
-    assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, libc::SIGINT) }, 0);
+    assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
     let mut rest = Vec::new();
     while let Ok(Some(line)) = lines.next_line().await {
         rest.push(line);
     }
     let output = finished(child).await;
     assert!(!output.status.success());
-    let said = rest.join("\n");
-    assert!(said.contains("interrupted; no partial file left"), "{said}");
+    let told = rest.join("\n");
+    assert!(told.contains(&format!("{said}; no partial file left")), "{told}");
     let manifest = manifest(&out);
     let sessions = manifest["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), ids.len(), "every session is listed");
     let done: Vec<&Value> = sessions.iter().filter(|s| s["status"] == "done").collect();
     assert!(!done.is_empty() && done.len() < ids.len(), "{} done", done.len());
     assert!(sessions.iter().any(|s| s["status"] == "interrupted"));
-    // Every file listed is complete and verified; nothing else is on disk.
+    // Every file listed is complete and verified; no partial file is on disk.
     let mut listed = 0;
     for record in sessions {
         listed += verify_files(&out, &manifest, record["id"].as_str().unwrap());

@@ -299,3 +299,50 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
+    // Media at 1 MiB/s: the export is still running when Esc arrives.
+    let server = server::start(ServerOptions {
+        bulk: true,
+        media_bandwidth: Some(1024 * 1024),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let url = server.url();
+    let list = tempfile::NamedTempFile::new().unwrap();
+    let ids: Vec<String> = (0..6).map(server::bulk_session).collect();
+    std::fs::write(list.path(), ids.join("\n")).unwrap();
+    let list = list.path().display().to_string();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &["--from", &list]);
+        tmux.wait_for("sessions 1/6");
+        tmux.keys(&["h", "Space", "Space", "Space", "Space", "Space", "Space"]);
+        tmux.wait_for("● 6");
+        tmux.keys(&["E"]);
+        tmux.wait_for("exporting sessions");
+        tmux.wait_for("Esc cancels");
+        tmux.keys(&["Escape"]);
+        tmux.wait_for("export cancelled");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+        let sessions = manifest["sessions"].as_array().unwrap();
+        assert_eq!(sessions.len(), 6, "{manifest}");
+        assert!(sessions.iter().any(|s| s["status"] == "interrupted"), "{manifest}");
+        let mut stack = vec![tmux.downloads()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                assert!(!path.to_string_lossy().ends_with(".part"), "{path:?} left behind");
+                if path.is_dir() {
+                    stack.push(path);
+                }
+            }
+        }
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+    })
+    .await
+    .unwrap();
+}
