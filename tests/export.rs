@@ -120,6 +120,13 @@ async fn the_files_match_the_manifest_a_second_run_fetches_no_media_and_force_fe
     assert!(run1.status.success(), "{}", stderr(&run1));
     let printed: Value = serde_json::from_slice(&run1.stdout).expect("--json prints the manifest");
     assert_eq!(printed, manifest(&out), "--json prints what was saved");
+    let order: Vec<&str> = printed["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [SESSION, UNDECIDED_SESSION], "in the order given");
     for id in [SESSION, UNDECIDED_SESSION] {
         assert_eq!(session(&printed, id)["status"], "done");
         assert!(verify_files(&out, &printed, id) > 0);

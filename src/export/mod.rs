@@ -241,6 +241,13 @@ pub async fn run(
         }
     }
     add(&counters.sessions_total, ids.len() as u64);
+    // Listed in the order given from the start; a session's record is replaced
+    // when it finishes (one that never does stays "interrupted").
+    for id in &ids {
+        if !manifest.sessions.iter().any(|s| s.id == *id) {
+            manifest.put(SessionRecord::new(id));
+        }
+    }
     let context = Arc::new(Context {
         client,
         gate: Gate::new(Pacing::new(options.jobs, options.max_rps)),
