@@ -459,3 +459,28 @@ async fn on_a_terminal_one_progress_line_shows_sessions_files_bytes_rate_and_eta
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sessions_files_are_fetched_while_other_sessions_lists_still_load() {
+    let server = server::start(ServerOptions {
+        bulk: true,
+        latency: Duration::from_millis(10),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let ids: Vec<String> = (0..10).map(server::bulk_session).collect();
+    let mut args: Vec<&str> = ids.iter().map(String::as_str).collect();
+    args.extend(["--out", out.to_str().unwrap()]);
+    let output = run(&server, home.path(), &args).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let paths = server.paths();
+    let first_file = paths.iter().position(|p| p.starts_with("/v1/media/")).unwrap();
+    let last_list = paths.iter().rposition(|p| p.ends_with("/attempts")).unwrap();
+    assert!(
+        first_file < last_list,
+        "the first file came at request {first_file}, the last attempt list at {last_list}"
+    );
+}

@@ -100,6 +100,11 @@ impl RunningServer {
         self.state.media_requests.load(Ordering::Relaxed)
     }
 
+    /// The paths asked for so far, in order of arrival (the first 100,000).
+    pub fn paths(&self) -> Vec<String> {
+        self.state.log.lock().expect("request log lock").clone()
+    }
+
     /// Requests refused with 429 under [`ServerOptions::rate_limit`].
     pub fn refused(&self) -> usize {
         self.state.rate.lock().expect("rate window lock").refused.len()
@@ -131,7 +136,12 @@ struct AppState {
     big: Option<(Bytes, String)>,
     media_requests: AtomicU64,
     rate: Mutex<RateWindow>,
+    /// Paths asked for, in order of arrival, up to [`MAX_LOGGED`].
+    log: Mutex<Vec<String>>,
 }
+
+/// Enough for any test or benchmark; a long-running `serve-demo` stops there.
+const MAX_LOGGED: usize = 100_000;
 
 /// What [`ServerOptions::rate_limit`] needs to remember.
 #[derive(Default)]
@@ -192,6 +202,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         big,
         media_requests: AtomicU64::new(0),
         rate: Mutex::new(RateWindow::default()),
+        log: Mutex::new(Vec::new()),
     });
     let app = Router::new()
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
@@ -219,13 +230,19 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     })
 }
 
-/// [`ServerOptions::rate_limit`], in front of every route (an unknown route
-/// counts too, as it would at a real gateway).
+/// [`ServerOptions::rate_limit`] and the request log, in front of every route
+/// (an unknown route counts too, as it would at a real gateway).
 async fn rate_limit(
     State(state): State<Arc<AppState>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    {
+        let mut log = state.log.lock().expect("request log lock");
+        if log.len() < MAX_LOGGED {
+            log.push(request.uri().path().to_owned());
+        }
+    }
     let refused = state.options.rate_limit.and_then(|limit| {
         let mut rate = state.rate.lock().expect("rate window lock");
         rate.admit(Instant::now(), limit)
