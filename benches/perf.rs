@@ -63,6 +63,7 @@ fn main() {
 
     println!("veriff-tui benchmarks: {}", machine());
     download_throughput(&runtime, &mut report, work.path());
+    export(&runtime, &mut report, work.path());
     request_overhead(&runtime, &mut report);
     first_useful_screen(&runtime, &mut report);
     scale(&runtime, &mut report);
@@ -468,4 +469,172 @@ fn startup(runtime: &tokio::runtime::Runtime, report: &mut Report) {
         format!("<= {}", ms(limit)),
         frame <= limit,
     );
+}
+
+/// Loopback bandwidth: what curl gets for a 256 MiB file, in bytes per second.
+fn loopback_bandwidth(runtime: &tokio::runtime::Runtime, dir: &Path) -> f64 {
+    let size = 256 * MIB;
+    let server = start(
+        runtime,
+        ServerOptions {
+            big_media_size: Some(size),
+            ..Default::default()
+        },
+    );
+    let target = dir.join("bandwidth.bin");
+    let best = (0..3)
+        .map(|_| run(&mut curl(&server, BIG_MEDIA, &format!("media/{BIG_MEDIA}"), &target)))
+        .min()
+        .unwrap();
+    let _ = std::fs::remove_file(&target);
+    size as f64 / best.as_secs_f64()
+}
+
+/// Every request an export of `sessions` makes, as (signed id, path), found by
+/// walking the API in-process: the sequential script's list.
+fn export_requests(
+    runtime: &tokio::runtime::Runtime,
+    server: &RunningServer,
+    sessions: &[String],
+) -> Vec<(String, String)> {
+    let client = veriff_tui::api::Client::new(server.client_config()).unwrap();
+    let mut requests = Vec::new();
+    for session in sessions {
+        for route in ["attempts", "decision", "person", "watchlist-screening"] {
+            requests.push((session.clone(), format!("sessions/{session}/{route}")));
+        }
+        let attempts = runtime.block_on(client.session_attempts(session)).unwrap();
+        for attempt in attempts.verifications {
+            requests.push((attempt.id.clone(), format!("attempts/{}/media", attempt.id)));
+            let media = runtime.block_on(client.attempt_media(&attempt.id)).unwrap();
+            for (_, m) in media.items() {
+                requests.push((m.id.clone(), format!("media/{}", m.id)));
+            }
+        }
+    }
+    requests
+}
+
+fn export(runtime: &tokio::runtime::Runtime, report: &mut Report, dir: &Path) {
+    let bandwidth = loopback_bandwidth(runtime, dir);
+    let latency = Duration::from_millis(50);
+    let jobs = 8;
+    let server = start(
+        runtime,
+        ServerOptions {
+            bulk: true,
+            latency,
+            ..Default::default()
+        },
+    );
+    let sessions: Vec<String> = (0..server::BULK_SESSIONS).map(server::bulk_session).collect();
+    let out = dir.join("export");
+    let mut command = veriff(&server, &["export", "--jobs", &jobs.to_string(), "--out"]);
+    command.arg(&out).args(&sessions);
+    let before = server.requests();
+    let (ours, rss) = run_measured(&command);
+    let delayed = server.requests() - before;
+    let bytes: u64 = std::fs::read_to_string(out.join("manifest.json"))
+        .ok()
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+        .map(|m| {
+            m["sessions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|s| s["files"].as_array().unwrap().iter())
+                .map(|f| f["size"].as_u64().unwrap())
+                .sum()
+        })
+        .unwrap();
+
+    // The same requests one after another with curl, as a shell loop would.
+    let requests = export_requests(runtime, &server, &sessions);
+    let script_dir = dir.join("curl");
+    std::fs::create_dir_all(&script_dir).unwrap();
+    let secret = Secret::new(DEMO_SHARED_SECRET);
+    let mut script = String::new();
+    for (n, (id, path)) in requests.iter().enumerate() {
+        // Person and watchlist routes may be missing: no -f, as the export records
+        // them as not available and goes on.
+        script += &format!(
+            "curl -sS -o {}/{n} -H 'X-AUTH-CLIENT: {DEMO_API_KEY}' -H 'X-HMAC-SIGNATURE: {}' '{}/v1/{path}'\n",
+            script_dir.display(),
+            secret.sign(id.as_bytes()),
+            server.url()
+        );
+    }
+    let script_path = dir.join("sequential.sh");
+    std::fs::write(&script_path, script).unwrap();
+    let theirs = run(Command::new("bash").arg("-e").arg(&script_path));
+    let _ = std::fs::remove_dir_all(&script_dir);
+    let speedup = theirs.as_secs_f64() / ours.as_secs_f64();
+    report.add(
+        &format!(
+            "export 40 x 3 x 6 x 200 KiB, L = 50 ms: vs sequential curl ({} requests)",
+            requests.len()
+        ),
+        format!("{speedup:.1}x faster ({} vs {})", ms(ours), ms(theirs)),
+        ">= 8x".into(),
+        speedup >= 8.0,
+    );
+    let ideal = latency.as_secs_f64() * delayed as f64 / jobs as f64 + bytes as f64 / bandwidth;
+    let ratio = ours.as_secs_f64() / ideal;
+    report.add(
+        "export: vs ideal (delayed requests x L / jobs + bytes / loopback bandwidth)",
+        format!(
+            "{ratio:.2}x ({} vs {delayed} x 50 ms / {jobs} + {:.0} MiB at {:.0} MiB/s = {})",
+            ms(ours),
+            bytes as f64 / MIB as f64,
+            bandwidth / MIB as f64,
+            ms(Duration::from_secs_f64(ideal))
+        ),
+        "<= 1.3x".into(),
+        ratio <= 1.3,
+    );
+    report.add(
+        "export: peak memory",
+        format!("{:.1} MiB", rss as f64 / 1024.0),
+        "<= 60 MiB".into(),
+        rss <= 60 * 1024,
+    );
+    let media_before = server.media_requests();
+    let again = run(veriff(&server, &["export", "--out", out.to_str().unwrap()]).args(&sessions));
+    let fetched = server.media_requests() - media_before;
+    report.add(
+        "export again into the same folder: media requests",
+        format!("{fetched} ({})", ms(again)),
+        "0".into(),
+        fetched == 0,
+    );
+    let _ = std::fs::remove_dir_all(&out);
+
+    // A server that allows 10 requests a second: 3 sessions, 75 requests.
+    let limited = start(
+        runtime,
+        ServerOptions {
+            bulk: true,
+            latency,
+            rate_limit: Some(10),
+            ..Default::default()
+        },
+    );
+    let mut command = veriff(&limited, &["export", "--out"]);
+    command.arg(&out).args(&sessions[..3]);
+    let took = run(&mut command);
+    let complete = std::fs::read_to_string(out.join("manifest.json"))
+        .is_ok_and(|m| m.matches("\"status\": \"done\"").count() == 3);
+    let late = limited.refused_after_first(latency);
+    report.add(
+        "export at a 10 requests/s limit: refused after the first 429, completion",
+        format!(
+            "{late} after the first ({} in the first burst), {} in {}",
+            limited.refused(),
+            if complete { "complete" } else { "INCOMPLETE" },
+            ms(took)
+        ),
+        "0, complete".into(),
+        late == 0 && complete,
+    );
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -113,6 +113,22 @@ id_type!(
     MediaId
 );
 
+/// The ids in `text`, one per line, each kept once in the order met, and the
+/// (1-based) numbers of the non-blank lines that hold none.
+pub fn ids_in_lines(text: &str) -> (Vec<String>, Vec<usize>) {
+    let mut ids: Vec<String> = Vec::new();
+    let mut without = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        match find_id(line) {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) if line.trim().is_empty() => {}
+            Err(_) => without.push(index + 1),
+        }
+    }
+    (ids, without)
+}
+
 /// The first eight characters, enough to tell sessions apart in a narrow pane.
 pub fn short(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
@@ -145,6 +161,20 @@ mod tests {
         assert!(find_id("f04bdb47-d3be-4b28-b028").is_err());
         // Escape sequences in the pasted text do not survive into the message.
         assert!(!find_id("\x1b[2J").unwrap_err().to_string().contains('\x1b'));
+    }
+
+    #[test]
+    fn a_list_of_ids_may_be_links_and_ticket_lines() {
+        let text = "f04bdb47-d3be-4b28-b028-a652feb060b5\n\n  https://x/B0A7F00D-2E4F-4A6B-8C9D-1E2F3A4B5C6D?t=1\nno id here\nf04bdb47-d3be-4b28-b028-a652feb060b5 again\n";
+        let (ids, without) = ids_in_lines(text);
+        assert_eq!(
+            ids,
+            [
+                "f04bdb47-d3be-4b28-b028-a652feb060b5",
+                "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d"
+            ]
+        );
+        assert_eq!(without, [4], "blank lines are not complained about");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   processes without secrets, the log file, personal values masked);
 //! - [`api`]: the signed Station API client; knows nothing of terminals, flags or
 //!   environment variables;
+//! - [`export`]: many sessions at once into a verified, resumable folder (used by
+//!   both `cli` and `tui`);
 //! - [`config`]: flags, environment, config file and profiles resolved into settings,
 //!   and the hints that name them;
 //! - [`server`]: the embedded Veriff-compatible server behind `--demo` and the tests;
@@ -17,6 +19,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod files;
 pub mod ids;
 pub mod logging;

@@ -48,6 +48,7 @@ async fn browse(cli: Cli) -> Result<(), String> {
     let resolved = cli::resolve(&cli.global).await?;
     let options = veriff_tui::tui::Options {
         sessions,
+        from: cli.from.clone(),
         image_protocol: cli.image_protocol,
         mouse: cli.mouse,
         watch: cli.watch,

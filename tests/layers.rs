@@ -11,6 +11,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("process", 0),
     ("logging", 0),
     ("api", 2),
+    ("export", 3),
+    ("redact", 0),
     ("config", 3),
     ("server", 4),
     ("cli", 5),

@@ -435,3 +435,93 @@ async fn watch_polls_an_undecided_session_and_says_when() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_read_from_standard_input_are_marked_and_exported() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let url = server.url();
+    let list = tempfile::NamedTempFile::new().unwrap();
+    let other = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+    std::fs::write(
+        list.path(),
+        format!("ticket 88123\n{SESSION}\nhttps://portal/x/{other}\n"),
+    )
+    .unwrap();
+    let list = list.path().display().to_string();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &["<", &list]);
+        tmux.wait_for("sessions 1/2");
+        tmux.wait_for("document-front");
+        // Space marks and moves on: both marked.
+        tmux.keys(&["h", "Space", "Space"]);
+        tmux.wait_for("sessions 2/2 ● 2");
+        tmux.keys(&["E"]);
+        let screen = tmux.wait_for("exported 2 sessions into");
+        assert!(screen.contains("manifest.json"), "{screen}");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+        let statuses: Vec<&str> = manifest["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses, ["done", "done"]);
+        let front = tmux.downloads().join(format!(
+            "{SESSION}/a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d/document-front_d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg"
+        ));
+        assert_eq!(std::fs::read(front).unwrap(), asset("document-front.jpg"));
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+        assert!(tmux.screen().contains("EXIT=0"));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
+    // Media at 1 MiB/s: the export is still running when Esc arrives.
+    let server = server::start(ServerOptions {
+        bulk: true,
+        media_bandwidth: Some(1024 * 1024),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let url = server.url();
+    let list = tempfile::NamedTempFile::new().unwrap();
+    let ids: Vec<String> = (0..6).map(server::bulk_session).collect();
+    std::fs::write(list.path(), ids.join("\n")).unwrap();
+    let list = list.path().display().to_string();
+    tokio::task::spawn_blocking(move || {
+        let tmux = App::launch(&url, &["--from", &list]);
+        tmux.wait_for("sessions 1/6");
+        tmux.keys(&["h", "Space", "Space", "Space", "Space", "Space", "Space"]);
+        tmux.wait_for("● 6");
+        tmux.keys(&["E"]);
+        tmux.wait_for("exporting sessions");
+        tmux.wait_for("Esc cancels");
+        tmux.keys(&["Escape"]);
+        tmux.wait_for("export cancelled");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+        let sessions = manifest["sessions"].as_array().unwrap();
+        assert_eq!(sessions.len(), 6, "{manifest}");
+        assert!(sessions.iter().any(|s| s["status"] == "interrupted"), "{manifest}");
+        let mut stack = vec![tmux.downloads()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                assert!(!path.to_string_lossy().ends_with(".part"), "{path:?} left behind");
+                if path.is_dir() {
+                    stack.push(path);
+                }
+            }
+        }
+        tmux.keys(&["q"]);
+        tmux.assert_restored();
+    })
+    .await
+    .unwrap();
+}

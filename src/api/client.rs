@@ -27,6 +27,9 @@ pub struct RetryPolicy {
     /// A `Retry-After` longer than this is cut to it, so a confused server cannot
     /// park the tool for an hour.
     pub max_retry_after: Duration,
+    /// Whether a 429 is retried here; when not, it comes back as
+    /// [`ApiError::RateLimited`] for a caller that paces many requests itself.
+    pub retry_rate_limited: bool,
 }
 
 impl Default for RetryPolicy {
@@ -36,6 +39,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(4),
             max_retry_after: Duration::from_secs(30),
+            retry_rate_limited: true,
         }
     }
 }
@@ -197,6 +201,13 @@ impl Client {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, segments: &[&str], signed_id: &str) -> Result<T, ApiError> {
+        let body = self.get_verified(segments, signed_id).await?;
+        serde_json::from_slice(&body).map_err(|e| ApiError::Parse(clean_short(&e.to_string(), 200)))
+    }
+
+    /// The body of `API_URL/v1/<segments>` exactly as the server sent it, once its
+    /// signature checks out: what an export saves as evidence.
+    pub async fn get_verified(&self, segments: &[&str], signed_id: &str) -> Result<Vec<u8>, ApiError> {
         let url = self.endpoint(segments);
         let response = self.get(&url, signed_id, Some(self.config.timeout)).await?;
         let signature = self.required_signature(&response)?;
@@ -206,7 +217,7 @@ impl Client {
         {
             return Err(ApiError::BadSignature);
         }
-        serde_json::from_slice(&body).map_err(|e| ApiError::Parse(clean_short(&e.to_string(), 200)))
+        Ok(body)
     }
 
     /// The response's signature; a response without one is an error unless the
@@ -245,6 +256,11 @@ impl Client {
             let outcome = request.send().await;
             let wait = match &outcome {
                 Err(e) if e.is_connect() || (e.is_request() && !e.is_timeout()) => Some(None),
+                Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS && !policy.retry_rate_limited => {
+                    return Err(ApiError::RateLimited {
+                        retry_after: retry_after(r.headers()).map(|d| d.min(policy.max_retry_after)),
+                    });
+                }
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => Some(retry_after(r.headers())),
                 Ok(r) if r.status().is_server_error() => Some(None),
                 _ => None,

@@ -16,6 +16,9 @@ pub enum ApiError {
     /// An error status without Veriff's JSON (a proxy's HTML page, an empty body).
     #[error("the API answered HTTP {status} {reason}")]
     Http { status: u16, reason: String },
+    /// HTTP 429, when the client was told to leave the pacing to its caller.
+    #[error("the API asked to slow down (HTTP 429)")]
+    RateLimited { retry_after: Option<Duration> },
     #[error("could not connect to {host}: {detail}")]
     Connect { host: String, detail: String },
     #[error("no complete reply within {0:?}")]

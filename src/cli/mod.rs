@@ -1,6 +1,7 @@
 //! The command line: definitions (also the source of completions and the man page)
 //! and the scripting subcommands.
 
+mod export;
 mod scripting;
 
 use std::net::SocketAddr;
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use export::ExportArgs;
 pub use scripting::run;
 
 use crate::config::Overrides;
@@ -25,6 +27,11 @@ pub struct Cli {
     /// Sessions to open: ids, or any text containing one (a portal link).
     #[arg(value_name = "SESSION")]
     pub sessions: Vec<String>,
+
+    /// Also open the sessions in this file, one per line (ids or text containing
+    /// them); `-` reads standard input, as does a pipe on standard input.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
 
     /// How to show image previews [auto: ask the terminal; halfblocks work everywhere].
     #[arg(long, value_enum, default_value_t, value_name = "PROTOCOL")]
@@ -225,6 +232,10 @@ pub enum Command {
     },
     /// Print the man page (roff): `veriff-tui man | man -l -`.
     Man,
+    /// Export many sessions into a folder: every attempt's media list and file,
+    /// decision and attempts as Veriff sent them, verified, with a manifest of
+    /// sha256s. Run it again to fetch only what is missing.
+    Export(ExportArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]
@@ -242,6 +253,15 @@ pub enum Command {
         /// (for benchmarks).
         #[arg(long, value_name = "BYTES")]
         big_media_size: Option<u64>,
+        /// Also serve 40 generated sessions of 3 attempts x 6 media of 200 KiB
+        /// (b01c0000-0000-4000-8000-000000000000 to b01c0027-0000-4000-8000-000000000027),
+        /// for export benchmarks.
+        #[arg(long)]
+        bulk: bool,
+        /// Accept at most this many requests per second; answer 429 with
+        /// Retry-After beyond.
+        #[arg(long, value_name = "N")]
+        rate_limit: Option<u32>,
     },
 }
 

@@ -25,9 +25,20 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             addr,
             latency_ms,
             big_media_size,
+            bulk,
+            rate_limit,
         } => {
-            return serve_demo(addr, latency_ms, big_media_size).await;
+            let options = crate::server::ServerOptions {
+                addr,
+                latency: Duration::from_millis(latency_ms),
+                big_media_size,
+                bulk,
+                rate_limit,
+                ..Default::default()
+            };
+            return serve_demo(options).await;
         }
+        Command::Export(args) => return super::export::run(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -108,7 +119,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             let dir = resolved.settings.download_dir.clone();
             download(&client, &id, output, dir, force).await
         }
-        Command::ServeDemo { .. } | Command::Completions { .. } | Command::Man | Command::Config { .. } => {
+        Command::ServeDemo { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Config { .. }
+        | Command::Export(_) => {
             unreachable!("handled above")
         }
     }
@@ -156,7 +171,7 @@ pub(crate) fn json_text<T: Serialize>(value: &T) -> Result<String, String> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not a failure.
-fn emit(bytes: &[u8]) -> Result<(), String> {
+pub(super) fn emit(bytes: &[u8]) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
@@ -443,7 +458,7 @@ async fn download(
 }
 
 /// Resolves when the process is asked to stop: Ctrl-C, SIGTERM or SIGHUP.
-async fn stopped() -> &'static str {
+pub(super) async fn stopped() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut hangup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
         let _ = tokio::signal::ctrl_c().await;
@@ -456,13 +471,9 @@ async fn stopped() -> &'static str {
     }
 }
 
-async fn serve_demo(addr: std::net::SocketAddr, latency_ms: u64, big_media_size: Option<u64>) -> Result<(), String> {
-    let options = crate::server::ServerOptions {
-        addr,
-        latency: Duration::from_millis(latency_ms),
-        big_media_size,
-        ..Default::default()
-    };
+async fn serve_demo(options: crate::server::ServerOptions) -> Result<(), String> {
+    let addr = options.addr;
+    let bulk = options.bulk;
     let server = crate::server::start(options)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -474,6 +485,13 @@ async fn serve_demo(addr: std::net::SocketAddr, latency_ms: u64, big_media_size:
     println!("Demo sessions:");
     for session in server.featured_sessions() {
         println!("  {session}");
+    }
+    if bulk {
+        println!(
+            "Bulk sessions: {} to {}",
+            crate::server::bulk_session(0),
+            crate::server::bulk_session(crate::server::BULK_SESSIONS - 1)
+        );
     }
     println!("Misbehaving session (faults): {}", crate::server::faults::SESSION);
     println!("Ctrl-C stops it.");

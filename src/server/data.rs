@@ -347,6 +347,71 @@ fn large_session() -> DemoSession {
     }
 }
 
+/// Sessions of the bulk data set ([`crate::server::ServerOptions::bulk`]): like
+/// an audit request's list, for the export benchmark.
+pub const BULK_SESSIONS: usize = 40;
+const BULK_ATTEMPTS: usize = 3;
+const BULK_MEDIA_BYTES: usize = 200 * 1024;
+
+/// The id of bulk session `n` (0-based).
+pub fn bulk_session(n: usize) -> String {
+    format!("b01c{n:04x}-0000-4000-8000-{n:012x}")
+}
+
+/// 40 sessions x 3 attempts x 6 images of 200 KiB: each a demo image padded
+/// after its end (viewers ignore what follows a JPEG's or PNG's last chunk),
+/// so each context has distinct bytes and every file still opens.
+pub fn bulk_sessions() -> Vec<DemoSession> {
+    let blobs: Vec<(&str, Blob)> = IMAGE_CONTEXTS
+        .iter()
+        .enumerate()
+        .map(|(i, (context, file))| {
+            let base = blob(file);
+            let mut bytes = base.bytes.to_vec();
+            let mut x = 0x9e37_79b9_u32.wrapping_mul(i as u32 + 1);
+            while bytes.len() < BULK_MEDIA_BYTES {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                bytes.push(x as u8);
+            }
+            let blob = Blob {
+                mimetype: base.mimetype,
+                bytes: bytes.into(),
+            };
+            (*context, blob)
+        })
+        .collect();
+    (0..BULK_SESSIONS)
+        .map(|n| {
+            let id = bulk_session(n);
+            let attempts = (0..BULK_ATTEMPTS)
+                .map(|a| DemoAttempt {
+                    id: format!("b01ca000-0000-4000-8000-{n:08x}{a:04x}"),
+                    status: if a == 0 { "approved" } else { "resubmission_requested" }.to_owned(),
+                    created_time: format!("2026-11-20T1{a}:00:00.000Z"),
+                    media: blobs
+                        .iter()
+                        .enumerate()
+                        .map(|(m, (context, blob))| DemoMedia {
+                            id: format!("b01cd000-0000-4000-8{a:03x}-{n:08x}{m:04x}"),
+                            context: (*context).to_owned(),
+                            session_id: id.clone(),
+                            duration: None,
+                            blob: blob.clone(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            DemoSession {
+                id,
+                decision: Some(json!({"status": "approved", "code": 9001, "reason": null, "reasonCode": null})),
+                attempts,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +456,14 @@ mod tests {
         };
         assert!(watch("possible_match") && watch("no_match"));
         assert!(data.triage.values().any(|t| !t.nfc_documents.is_empty()));
+        let mut bulk = DemoData::default();
+        for session in bulk_sessions() {
+            bulk.insert(session);
+        }
+        assert_eq!(bulk.sessions.len(), 40);
+        assert_eq!(bulk.attempts.len(), 120);
+        assert_eq!(bulk.media.len(), 720, "every bulk media id is unique");
+        assert!(bulk.media.values().all(|m| m.blob.bytes.len() == BULK_MEDIA_BYTES));
         for id in data.media.keys().chain(data.sessions.keys()) {
             assert_eq!(
                 crate::ids::find_id(id).as_deref(),

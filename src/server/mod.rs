@@ -6,11 +6,11 @@
 mod data;
 pub mod faults;
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -21,7 +21,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-pub use data::LARGE_SESSION;
+pub use data::{BULK_SESSIONS, LARGE_SESSION, bulk_session};
 use data::{DemoData, DemoMedia};
 use faults::Fault;
 
@@ -52,6 +52,16 @@ pub struct ServerOptions {
     pub strip_signatures: bool,
     /// Misbehave at random (see [`faults::Chaos`]), for the chaos test.
     pub chaos: Option<faults::Chaos>,
+    /// Also serve the [`BULK_SESSIONS`] bulk sessions ([`bulk_session`]), 144 MB
+    /// held in memory (export benchmark).
+    pub bulk: bool,
+    /// Accept at most this many requests in any one second; answer 429 with
+    /// `Retry-After` beyond.
+    pub rate_limit: Option<u32>,
+    /// Send each media file's bytes at this many bytes per second, a slow link:
+    /// downloads then stay in flight long enough to be interrupted (tests). The
+    /// same as [`RunningServer::set_media_rate`] from the start.
+    pub media_bandwidth: Option<u64>,
 }
 
 impl Default for ServerOptions {
@@ -64,6 +74,9 @@ impl Default for ServerOptions {
             big_media_size: None,
             strip_signatures: false,
             chaos: None,
+            bulk: false,
+            rate_limit: None,
+            media_bandwidth: None,
         }
     }
 }
@@ -101,6 +114,31 @@ impl RunningServer {
             .store(bytes_per_second.unwrap_or(0), Ordering::Relaxed);
     }
 
+    /// Requests for media files (`/v1/media/{id}`) so far.
+    pub fn media_requests(&self) -> u64 {
+        self.state.media_requests.load(Ordering::Relaxed)
+    }
+
+    /// The paths asked for so far, in order of arrival (the first 100,000).
+    pub fn paths(&self) -> Vec<String> {
+        self.state.log.lock().expect("request log lock").clone()
+    }
+
+    /// Requests refused with 429 under [`ServerOptions::rate_limit`].
+    pub fn refused(&self) -> usize {
+        self.state.rate.lock().expect("rate window lock").refused.len()
+    }
+
+    /// Requests refused with 429 that arrived more than `grace` after the first
+    /// refusal was answered: sent by a client that had been told to slow down.
+    /// (One sent in the instant before the client read that answer arrives
+    /// within a moment of it; `grace` leaves those out.)
+    pub fn refused_after_first(&self, grace: Duration) -> usize {
+        let rate = self.state.rate.lock().expect("rate window lock");
+        let Some(first) = rate.first_answered else { return 0 };
+        rate.refused.iter().filter(|t| **t > first + grace).count()
+    }
+
     /// The demo sessions worth opening first.
     pub fn featured_sessions(&self) -> &[String] {
         &self.featured
@@ -119,6 +157,42 @@ struct AppState {
     chaos_rng: Mutex<fastrand::Rng>,
     /// Bytes per second for media bodies; 0: full speed.
     media_rate: AtomicU64,
+    media_requests: AtomicU64,
+    rate: Mutex<RateWindow>,
+    /// Paths asked for, in order of arrival, up to [`MAX_LOGGED`].
+    log: Mutex<Vec<String>>,
+}
+
+/// Enough for any test or benchmark; a long-running `serve-demo` stops there.
+const MAX_LOGGED: usize = 100_000;
+
+/// What [`ServerOptions::rate_limit`] needs to remember.
+#[derive(Default)]
+struct RateWindow {
+    /// Arrival of each request accepted in the last second.
+    accepted: VecDeque<Instant>,
+    /// Arrival of each request refused.
+    refused: Vec<Instant>,
+    /// When the first refusal was sent back.
+    first_answered: Option<Instant>,
+}
+
+impl RateWindow {
+    /// `None` to accept the request arriving at `now`, or how long until a
+    /// place in the window frees.
+    fn admit(&mut self, now: Instant, limit: u32) -> Option<Duration> {
+        let second = Duration::from_secs(1);
+        while self.accepted.front().is_some_and(|t| now.duration_since(*t) >= second) {
+            self.accepted.pop_front();
+        }
+        if self.accepted.len() < limit as usize {
+            self.accepted.push_back(now);
+            return None;
+        }
+        self.refused.push(now);
+        let oldest = self.accepted.front().copied().unwrap_or(now);
+        Some(second.saturating_sub(now.duration_since(oldest)))
+    }
 }
 
 /// Binds `options.addr` (port 0 picks a free one) and serves until dropped.
@@ -128,6 +202,11 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     let mut data = DemoData::load();
     data.insert(faults::session());
     data.insert(faults::oversized_session());
+    if options.bulk {
+        for session in data::bulk_sessions() {
+            data.insert(session);
+        }
+    }
     let featured = data.featured.clone();
     let big = options.big_media_size.map(|size| {
         // Not all zeros, so nothing on the way can compress it away.
@@ -139,6 +218,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         (bytes, signature)
     });
     let chaos_seed = options.chaos.map_or(0, |c| c.seed);
+    let media_bandwidth = options.media_bandwidth;
     if let Some((bytes, _)) = &big {
         data.insert(data::big_session(BIG_SESSION, BIG_ATTEMPT, BIG_MEDIA, bytes.clone()));
     }
@@ -150,7 +230,10 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         fired: Mutex::new(HashSet::new()),
         big,
         chaos_rng: Mutex::new(fastrand::Rng::with_seed(chaos_seed)),
-        media_rate: AtomicU64::new(0),
+        media_rate: AtomicU64::new(media_bandwidth.unwrap_or(0)),
+        media_requests: AtomicU64::new(0),
+        rate: Mutex::new(RateWindow::default()),
+        log: Mutex::new(Vec::new()),
     });
     let app = Router::new()
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
@@ -161,6 +244,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         .route("/v1/attempts/{id}/media", get(attempt_media))
         .route("/v1/media/{id}", get(media_file))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit))
         .with_state(state.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -177,6 +261,49 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         state,
         _shutdown: shutdown,
     })
+}
+
+/// [`ServerOptions::rate_limit`] and the request log, in front of every route
+/// (an unknown route counts too, as it would at a real gateway).
+async fn rate_limit(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    {
+        let mut log = state.log.lock().expect("request log lock");
+        if log.len() < MAX_LOGGED {
+            log.push(request.uri().path().to_owned());
+        }
+    }
+    let refused = state.options.rate_limit.and_then(|limit| {
+        let mut rate = state.rate.lock().expect("rate window lock");
+        rate.admit(Instant::now(), limit)
+    });
+    let Some(wait) = refused else {
+        return next.run(request).await;
+    };
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    if !state.options.latency.is_zero() {
+        tokio::time::sleep(state.options.latency).await;
+    }
+    state
+        .rate
+        .lock()
+        .expect("rate window lock")
+        .first_answered
+        .get_or_insert_with(Instant::now);
+    // Whole seconds, rounded up, as Retry-After is written.
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::RETRY_AFTER, seconds.max(1).to_string()),
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+        ],
+        json!({"status": "fail", "code": "429", "message": "Too many requests"}).to_string(),
+    )
+        .into_response()
 }
 
 /// Veriff's failure body.
@@ -424,6 +551,7 @@ async fn attempt_media(State(state): State<Arc<AppState>>, Path(id): Path<String
 }
 
 async fn media_file(State(state): State<Arc<AppState>>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    state.media_requests.fetch_add(1, Ordering::Relaxed);
     let fault = match state.admit(&headers, &id).await {
         Ok(fault) => fault,
         Err(answer) => return answer,

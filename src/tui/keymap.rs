@@ -54,6 +54,10 @@ pub enum Action {
     Zoom,
     /// The document front beside the best face image.
     Compare,
+    /// Mark or unmark the selected session for export.
+    Mark,
+    /// Export the marked (or the selected) sessions.
+    Export,
 }
 
 impl Action {
@@ -419,6 +423,20 @@ const DEFAULTS: &[Default] = &[
         &["v"],
         Action::Compare,
         "document front versus the best face image",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["m", "space"],
+        Action::Mark,
+        "mark or unmark a session for export",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["E"],
+        Action::Export,
+        "export the marked (or selected) sessions",
         None,
     ),
     (

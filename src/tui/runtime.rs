@@ -33,6 +33,8 @@ const TICK: Duration = Duration::from_millis(100);
 pub struct Options {
     /// Sessions to open, first one selected.
     pub sessions: Vec<SessionId>,
+    /// A file of sessions, one per line; `-` for standard input.
+    pub from: Option<PathBuf>,
     pub image_protocol: ImageProtocol,
     pub mouse: bool,
     /// Where the log goes [default: veriff-tui.log in the data dir].
@@ -52,8 +54,17 @@ pub async fn run(
 ) -> Result<(), String> {
     use std::io::IsTerminal;
     let term = std::env::var("TERM").ok();
-    if let Some(why) = refusal(term.as_deref(), std::io::stdin().is_terminal(), stdout().is_terminal()) {
+    // Keys come from the terminal itself when a list of sessions is piped in.
+    let keys_from_tty = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    if let Some(why) = refusal(term.as_deref(), keys_from_tty, stdout().is_terminal()) {
         return Err(why);
+    }
+    let mut given = options.sessions.clone();
+    for id in sessions_from(options.from.as_deref())? {
+        let id = SessionId::from(id);
+        if !given.contains(&id) {
+            given.push(id);
+        }
     }
     // Refuse bad keys before the screen changes.
     let keymap = match &config {
@@ -77,7 +88,7 @@ pub async fn run(
             .iter()
             .map(|s| SessionId::from(s.as_str()))
             .collect(),
-        _ => options.sessions.clone(),
+        _ => given,
     };
     let history = demo.is_none().then(|| data_dir.join("history"));
     let remembered = history.as_deref().map(super::history::load).unwrap_or_default();
@@ -148,9 +159,9 @@ pub async fn run(
 /// Why the browser cannot run here, if it cannot: it needs a terminal on both
 /// ends that can move its cursor. Scripts, pipes, `ssh host cmd` without `-t`
 /// and Emacs' shell get the way to the same data instead.
-fn refusal(term: Option<&str>, stdin_tty: bool, stdout_tty: bool) -> Option<String> {
-    let why = if !stdin_tty || !stdout_tty {
-        let which = if stdin_tty { "standard output" } else { "standard input" };
+fn refusal(term: Option<&str>, keys_tty: bool, stdout_tty: bool) -> Option<String> {
+    let why = if !keys_tty || !stdout_tty {
+        let which = if keys_tty { "standard output" } else { "standard input" };
         format!("{which} is not a terminal")
     } else if term == Some("dumb") {
         "TERM=dumb cannot draw it".to_owned()
@@ -162,6 +173,30 @@ fn refusal(term: Option<&str>, stdin_tty: bool, stdout_tty: bool) -> Option<Stri
          attempts SESSION, session-media SESSION, decision SESSION, media ATTEMPT, \
          download MEDIA (see veriff-tui --help)"
     ))
+}
+
+/// The sessions in `--from FILE`, or piped or redirected into standard input
+/// (keys are then read from the terminal itself).
+fn sessions_from(from: Option<&std::path::Path>) -> Result<Vec<String>, String> {
+    use std::io::IsTerminal;
+    use std::os::unix::fs::FileTypeExt;
+    // Only a pipe or a file: a socket or device handed down by some launcher
+    // might never end.
+    let piped = !std::io::stdin().is_terminal()
+        && std::fs::metadata("/dev/stdin").is_ok_and(|m| m.file_type().is_fifo() || m.is_file());
+    let list = match from {
+        Some(path) => path,
+        None if piped => std::path::Path::new("-"),
+        None => return Ok(Vec::new()),
+    };
+    let (ids, without) = crate::export::read_session_list(list)?;
+    if !without.is_empty() {
+        tracing::warn!("{}: no session id on lines {without:?}", list.display());
+    }
+    if ids.is_empty() && from.is_some() {
+        return Err(format!("no session id in {}", list.display()));
+    }
+    Ok(ids)
 }
 
 /// Owns the terminal's full-screen mode; dropping it puts the terminal back,

@@ -332,13 +332,15 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Watch => super::triage::toggle_watch(model),
         Action::Zoom => super::triage::zoom(model),
         Action::Compare => super::triage::compare(model),
+        Action::Mark => super::export::toggle_mark(model),
+        Action::Export => super::export::start(model),
         // Prompt and overlay actions mean nothing while browsing.
         Action::Submit => Vec::new(),
     }
 }
 
-/// Esc while browsing: a running transfer stops first, then the focused pane's
-/// filter clears.
+/// Esc while browsing: a running transfer stops first, then a running export,
+/// then the focused pane's filter clears.
 fn cancel(model: &mut Model) -> Vec<Cmd> {
     if let Some(transfer) = model.transfer.take() {
         model.status = Some(Status::info(format!(
@@ -346,6 +348,9 @@ fn cancel(model: &mut Model) -> Vec<Cmd> {
             transfer.label
         )));
         return vec![Cmd::CancelTransfer { id: transfer.id }];
+    }
+    if let Some(cmds) = super::export::cancel(model) {
+        return cmds;
     }
     let pane = model.focus;
     if model.pane(pane).filter.is_empty() {
@@ -391,6 +396,7 @@ fn remove_session(model: &mut Model) -> Vec<Cmd> {
     model.attempts.remove(&removed);
     model.decisions.remove(&removed);
     model.persons.remove(&removed);
+    model.marked.remove(&removed);
     model.watchlists.remove(&removed);
     model.session_media.remove(&removed);
     model.status = Some(Status::info(format!("removed session {}", removed.short())));

@@ -10,6 +10,7 @@
 //! - `transfer`: opening and saving files.
 
 mod card;
+mod export;
 mod input;
 mod load;
 pub mod model;
@@ -18,6 +19,7 @@ mod transfer;
 mod triage;
 
 pub use card::{CardLine, Tone as CardTone, card_columns};
+pub use export::{ExportJob, ExportSummary};
 pub use load::PREFETCH_ATTEMPTS;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{Cmd, Failure, Load, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
@@ -85,6 +87,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
         Msg::Redaction(on) => {
             model.redact = crate::redact::Redact::new(on);
+            Vec::new()
+        }
+        Msg::ExportProgress { id, snapshot } => {
+            export::progress(model, id, snapshot);
+            Vec::new()
+        }
+        Msg::ExportDone { id, result } => {
+            export::done(model, id, result);
             Vec::new()
         }
         Msg::SessionMediaLoaded { session, req, result } => {

@@ -1,7 +1,7 @@
 //! The browser's state, and the read-only questions the view and `update` ask of
 //! it. Nothing here changes the model.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::msg::{Failure, Load, PreviewKey, ReqId};
@@ -202,6 +202,9 @@ pub struct Model {
     /// The session polled until it has a final decision.
     pub watch: Option<Watch>,
     pub watch_every: std::time::Duration,
+    /// Sessions marked for export.
+    pub marked: HashSet<SessionId>,
+    pub export: Option<super::export::ExportJob>,
     pub(super) next_req: ReqId,
 }
 
@@ -245,6 +248,8 @@ impl Model {
             details_scroll: 0,
             watch: None,
             watch_every: super::triage::DEFAULT_WATCH,
+            marked: HashSet::new(),
+            export: None,
             next_req: 1,
         }
     }
@@ -405,6 +410,7 @@ impl Model {
         let loading = |l: Option<&Load<_>>| matches!(l, Some(Load::Loading(_)));
         let session = self.selected_session();
         self.transfer.is_some()
+            || self.export.is_some()
             || matches!(self.media_view(), MediaView::Loading)
             || self
                 .preview_key()

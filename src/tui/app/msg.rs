@@ -203,6 +203,14 @@ pub enum Msg {
     /// Whether the profile switched to masks personal values (`--redact` makes
     /// every profile do so).
     Redaction(bool),
+    ExportProgress {
+        id: ReqId,
+        snapshot: crate::export::Snapshot,
+    },
+    ExportDone {
+        id: ReqId,
+        result: Result<super::export::ExportSummary, Failure>,
+    },
 }
 
 /// Work for the effects. Every command marked "answered" gets exactly one reply
@@ -278,6 +286,16 @@ pub enum Cmd {
         media: MediaId,
         req: ReqId,
     },
+    /// Export these sessions into the download dir; answered by
+    /// [`Msg::ExportDone`] (figures on the way).
+    Export {
+        id: ReqId,
+        sessions: Vec<SessionId>,
+    },
+    /// Stop it, keeping what completed (and its manifest); it then answers.
+    CancelExport {
+        id: ReqId,
+    },
 }
 
 impl Cmd {
@@ -294,9 +312,14 @@ impl Cmd {
             | Cmd::LoadNfc { .. }
             | Cmd::Transfer { .. }
             | Cmd::SwitchProfile(_)
+            | Cmd::Export { .. }
             | Cmd::Preview { .. } => 1,
             Cmd::Previews(batch) => batch.len(),
-            Cmd::CancelTransfer { .. } | Cmd::Copy(_) | Cmd::SaveHistory(_) | Cmd::Watch { .. } => 0,
+            Cmd::CancelTransfer { .. }
+            | Cmd::CancelExport { .. }
+            | Cmd::Copy(_)
+            | Cmd::SaveHistory(_)
+            | Cmd::Watch { .. } => 0,
         }
     }
 }

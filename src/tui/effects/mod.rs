@@ -6,6 +6,7 @@
 //! superseded preview, an Esc'd transfer) or its task panics. [`Answer`] holds
 //! that promise: whatever way the work's future ends, the reply goes out once.
 
+mod export;
 mod transfer;
 
 use std::collections::HashMap;
@@ -100,6 +101,8 @@ pub struct Effects {
     preview_wanted: Arc<AtomicU64>,
     /// The task polling a watched session.
     watch_task: Option<JoinHandle<()>>,
+    /// Running exports: stopped (manifest saved) by sending on their channel.
+    exports: HashMap<u64, (Option<tokio::sync::oneshot::Sender<()>>, JoinHandle<()>)>,
     /// History saves asked for, and the newest one written.
     history_saves: u64,
     history_written: Arc<std::sync::Mutex<u64>>,
@@ -119,6 +122,7 @@ impl Effects {
             preview_task: None,
             preview_wanted: Arc::default(),
             watch_task: None,
+            exports: HashMap::new(),
             history_saves: 0,
             history_written: Arc::default(),
         }
@@ -193,9 +197,21 @@ impl Effects {
         for task in &transfers {
             task.abort();
         }
-        let finished = futures_util::future::join_all(transfers);
+        // Exports stop on their own terms: the files in flight are removed and
+        // the manifest of what completed is written.
+        let exports: Vec<JoinHandle<()>> = self
+            .exports
+            .drain()
+            .map(|(_, (stop, task))| {
+                if let Some(stop) = stop {
+                    let _ = stop.send(());
+                }
+                task
+            })
+            .collect();
+        let finished = futures_util::future::join_all(transfers.into_iter().chain(exports));
         if tokio::time::timeout(limit, finished).await.is_err() {
-            tracing::warn!("a transfer did not stop within {limit:?}");
+            tracing::warn!("a transfer or an export did not stop within {limit:?}");
         }
     }
 
@@ -320,6 +336,20 @@ impl Effects {
                 self.spawn_answered(false, work, move |result| Msg::NfcLoaded { media, req, result });
             }
             Cmd::Watch { session, every } => self.watch(session, every),
+            Cmd::Export { id, sessions } => {
+                let (stop, stopped) = tokio::sync::oneshot::channel();
+                let tx = self.tx.clone();
+                let work = async move { export::export(client, tx, id, sessions, &dirs.download, stopped).await };
+                let task = self.spawn_answered(false, work, move |result| Msg::ExportDone { id, result });
+                self.exports.retain(|_, (_, task)| !task.is_finished());
+                self.exports.insert(id, (Some(stop), task));
+            }
+            Cmd::CancelExport { id } => {
+                // The task is kept, to be awaited on leaving.
+                if let Some(stop) = self.exports.get_mut(&id).and_then(|(stop, _)| stop.take()) {
+                    let _ = stop.send(());
+                }
+            }
         }
     }
 

@@ -109,6 +109,11 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::raw(transfer.progress.clone().unwrap_or_default()),
             Span::styled(format!("  {} cancels", model.browse_key(Action::Cancel)), theme.dim()),
         ])
+    } else if let Some(job) = &model.export {
+        Line::from(vec![
+            Span::raw(format!("{} {}", spinner(model), job.describe())),
+            Span::styled(format!("  {} cancels", model.browse_key(Action::Cancel)), theme.dim()),
+        ])
     } else if let Some(status) = &model.status {
         Line::from(Span::styled(clean(&status.text), theme.tone(status.tone)))
     } else if !model.pane(model.focus).filter.is_empty() {

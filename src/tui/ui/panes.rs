@@ -103,7 +103,11 @@ fn window<'a>(
 pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let visible = model.visible_sessions();
     let len = visible.len();
-    let block = block(model, theme, Pane::Sessions, counted(model, Pane::Sessions, len));
+    let mut title = counted(model, Pane::Sessions, len);
+    if !model.marked.is_empty() {
+        title.push_str(&format!("● {} ", model.marked.len()));
+    }
+    let block = block(model, theme, Pane::Sessions, title);
     if model.sessions.is_empty() {
         let hint = Line::from(Span::styled(
             format!("{} adds a session", model.browse_key(Action::AddSession)),
@@ -135,7 +139,11 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Some(Load::Failed(_)) => Span::styled("error", theme.error()),
             None => Span::raw(""),
         };
-        Row::new(vec![Line::from(id.short().to_owned()), Line::from(decision)])
+        let mut cells = vec![decision];
+        if model.marked.contains(id) {
+            cells.insert(0, Span::styled("● ", theme.key()));
+        }
+        Row::new(vec![Line::from(id.short().to_owned()), Line::from(cells)])
     };
     window(
         model,

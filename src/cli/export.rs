@@ -1,0 +1,187 @@
+//! `veriff-tui export`: the export engine ([`crate::export`]) with a progress line
+//! on a terminal, one plain line per finished session otherwise, and the manifest
+//! as JSON with `--json`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use super::GlobalArgs;
+use super::scripting::{emit, stopped};
+use crate::export::{self, Counters, SessionRecord, SessionStatus};
+use crate::ids::find_id;
+use crate::text::{clean, human_size};
+
+/// The progress line is redrawn at most this often.
+const REDRAW: Duration = Duration::from_millis(250);
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Sessions: ids, or any text containing one (a portal link).
+    #[arg(value_name = "SESSION")]
+    pub sessions: Vec<String>,
+    /// Also read sessions from this file, one per line (ids or text containing
+    /// them); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// The folder to export into [default: the download dir].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Requests in flight at most (halved while the API answers 429).
+    #[arg(long, default_value_t = export::DEFAULT_JOBS, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub jobs: usize,
+    /// Start at most this many requests per second.
+    #[arg(long, value_name = "R", value_parser = positive)]
+    pub max_rps: Option<f64>,
+    /// Fetch every file again, even those the manifest says are there.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the manifest as JSON at the end.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("{text:?} is not a positive number")),
+    }
+}
+
+/// The sessions named on the command line and in `--from`, each once.
+fn sessions(args: &ExportArgs) -> Result<Vec<String>, String> {
+    let mut ids = Vec::new();
+    for text in &args.sessions {
+        ids.push(find_id(text).map_err(|e| e.to_string())?);
+    }
+    if let Some(from) = &args.from {
+        let (found, without) = export::read_session_list(from)?;
+        if !without.is_empty() {
+            let lines: Vec<String> = without.iter().take(10).map(usize::to_string).collect();
+            eprintln!(
+                "warning: no session id on line {} of {}; skipped",
+                lines.join(", "),
+                from.display()
+            );
+        }
+        ids.extend(found);
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for id in ids {
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    if unique.is_empty() {
+        return Err("no sessions to export: give session ids, or --from FILE (one per line)".into());
+    }
+    Ok(unique)
+}
+
+/// One line for a finished session, for logs and pipes.
+fn session_line(record: &SessionRecord) -> String {
+    let bytes: u64 = record.files.iter().map(|f| f.size).sum();
+    match record.status {
+        SessionStatus::Done => format!(
+            "done {}: {} files, {}",
+            record.id,
+            record.files.len(),
+            human_size(bytes)
+        ),
+        _ => format!(
+            "failed {}: {}",
+            record.id,
+            clean(record.error.as_deref().unwrap_or("unknown error"))
+        ),
+    }
+}
+
+pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
+    // Ids first: a list without one is refused before credentials are needed.
+    let ids = sessions(&args)?;
+    let resolved = super::resolve(global).await?;
+    let out = args.out.clone().unwrap_or(resolved.settings.download_dir.clone());
+    let options = export::Options {
+        out,
+        jobs: args.jobs,
+        max_rps: args.max_rps,
+        force: args.force,
+    };
+    let counters = Arc::new(Counters::default());
+    let (finished, mut reports) = tokio::sync::mpsc::unbounded_channel::<SessionRecord>();
+    let terminal = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let progress = {
+        let counters = counters.clone();
+        tokio::spawn(async move {
+            let mut redraw = tokio::time::interval(REDRAW);
+            loop {
+                tokio::select! {
+                    report = reports.recv() => match report {
+                        Some(record) if terminal && record.status == SessionStatus::Done => {}
+                        // Above the progress line on a terminal; every session in a log.
+                        Some(record) if terminal => eprintln!("\r\x1b[2K{}", session_line(&record)),
+                        Some(record) => eprintln!("{}", session_line(&record)),
+                        None => break,
+                    },
+                    _ = redraw.tick(), if terminal => {
+                        eprint!("\r\x1b[2K{}", counters.snapshot(started.elapsed()).describe());
+                    }
+                }
+            }
+            if terminal {
+                eprint!("\r\x1b[2K");
+            }
+        })
+    };
+    let mut why = None;
+    let stop = async {
+        why = Some(stopped().await);
+    };
+    let outcome = export::run(
+        &resolved.settings.client,
+        ids,
+        &options,
+        counters.clone(),
+        Some(finished),
+        stop,
+    )
+    .await;
+    let _ = progress.await;
+    let outcome = outcome?;
+    let snapshot = counters.snapshot(started.elapsed());
+    let path = outcome.manifest_path.display();
+    if args.json {
+        emit(outcome.manifest.to_json().as_bytes())?;
+    }
+    if outcome.interrupted {
+        let why = why.unwrap_or("stopped");
+        return Err(format!(
+            "{why}; no partial file left, {path} lists the {} files that completed",
+            snapshot.files_done
+        ));
+    }
+    eprintln!(
+        "{} of {} sessions, {} files ({} already there), {} received in {:.1}s",
+        outcome.sessions.len() - outcome.failed(),
+        outcome.sessions.len(),
+        snapshot.files_done,
+        snapshot.files_skipped,
+        human_size(snapshot.bytes_received),
+        snapshot.elapsed.as_secs_f64()
+    );
+    if !args.json {
+        emit(format!("{path}\n").as_bytes())?;
+    }
+    match outcome.failed() {
+        0 => Ok(()),
+        failed => Err(format!(
+            "{failed} of {} sessions failed; {path} says why",
+            outcome.sessions.len()
+        )),
+    }
+}

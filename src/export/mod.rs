@@ -1,0 +1,683 @@
+//! Many sessions at once: every session's attempts, decision, person and watchlist
+//! data as the exact signed bytes Veriff sent, every attempt's media list and every
+//! media file, verified, renamed into place and recorded with its sha256 in
+//! `DIR/manifest.json`. A second run skips what is already there and checks out.
+//!
+//! Used by `veriff-tui export` and by the browser's export key; it stands on
+//! [`crate::api`] alone and knows nothing of terminals.
+
+pub mod manifest;
+pub mod pacing;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use manifest::{Failure, Unavailable};
+pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
+use pacing::{Gate, Pacing};
+
+use crate::api::{ApiError, AttemptList, Client, ClientConfig, MediaList, SaveAs, names};
+use crate::text::clean_short;
+
+pub const DEFAULT_JOBS: usize = 8;
+
+/// Refusals (429) one request puts up with before it is counted as failed.
+const MAX_REFUSALS: u32 = 20;
+/// The manifest is rewritten at most this often while sessions complete, so a
+/// crash loses little; it is always written at the end and on a stop.
+const MANIFEST_EVERY: Duration = Duration::from_secs(1);
+
+/// Which requests go first when more are ready than may be in flight: the deepest,
+/// so each session's files flow as soon as its lists are in.
+const SESSION_LEVEL: u8 = 0;
+const ATTEMPT_LEVEL: u8 = 1;
+const FILE_LEVEL: u8 = 2;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub max_rps: Option<f64>,
+    /// Fetch everything again, even files the manifest says are there.
+    pub force: bool,
+}
+
+/// Live figures, updated as the export goes; read them any time.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub sessions_total: AtomicU64,
+    pub sessions_done: AtomicU64,
+    pub sessions_failed: AtomicU64,
+    /// Files known so far (more appear as lists arrive).
+    pub files_total: AtomicU64,
+    pub files_done: AtomicU64,
+    /// Of `files_done`, those already there from an earlier run.
+    pub files_skipped: AtomicU64,
+    pub files_failed: AtomicU64,
+    /// Bytes of the media known so far, as their lists say.
+    pub bytes_total: AtomicU64,
+    /// Bytes received.
+    pub bytes_received: AtomicU64,
+    /// Bytes already there from an earlier run.
+    pub bytes_skipped: AtomicU64,
+}
+
+/// A copy of the [`Counters`] at one moment, with what they imply.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Snapshot {
+    pub sessions_total: u64,
+    pub sessions_done: u64,
+    pub sessions_failed: u64,
+    pub files_total: u64,
+    pub files_done: u64,
+    pub files_skipped: u64,
+    pub files_failed: u64,
+    pub bytes_total: u64,
+    pub bytes_received: u64,
+    pub bytes_skipped: u64,
+    pub elapsed: Duration,
+}
+
+impl Counters {
+    pub fn snapshot(&self, elapsed: Duration) -> Snapshot {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Snapshot {
+            sessions_total: get(&self.sessions_total),
+            sessions_done: get(&self.sessions_done),
+            sessions_failed: get(&self.sessions_failed),
+            files_total: get(&self.files_total),
+            files_done: get(&self.files_done),
+            files_skipped: get(&self.files_skipped),
+            files_failed: get(&self.files_failed),
+            bytes_total: get(&self.bytes_total),
+            bytes_received: get(&self.bytes_received),
+            bytes_skipped: get(&self.bytes_skipped),
+            elapsed,
+        }
+    }
+}
+
+fn add(counter: &AtomicU64, n: u64) {
+    counter.fetch_add(n, Ordering::Relaxed);
+}
+
+impl Snapshot {
+    /// Bytes per second received so far.
+    pub fn rate(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.bytes_received as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
+    /// Time left, once a session is done: the longer of what the sessions done so
+    /// far and the bytes received so far imply (the bytes alone would promise too
+    /// little while most lists are still unread).
+    pub fn eta(&self) -> Option<Duration> {
+        let finished = self.sessions_done + self.sessions_failed;
+        if finished == 0 || finished >= self.sessions_total {
+            return None;
+        }
+        let per_session = self.elapsed.as_secs_f64() / finished as f64;
+        let by_sessions = per_session * (self.sessions_total - finished) as f64;
+        let left = self
+            .bytes_total
+            .saturating_sub(self.bytes_received + self.bytes_skipped);
+        let rate = self.rate();
+        let by_bytes = if rate > 0.0 { left as f64 / rate } else { 0.0 };
+        Some(Duration::from_secs_f64(by_sessions.max(by_bytes)))
+    }
+
+    /// `sessions 3/40 · files 57/720 · 11.2 MiB / 140.6 MiB · 23.4 MiB/s · ETA 5s`
+    pub fn describe(&self) -> String {
+        use crate::text::human_size;
+        let mut text = format!(
+            "sessions {}/{} · files {}/{} · {} / {} · {}/s",
+            self.sessions_done,
+            self.sessions_total,
+            self.files_done,
+            self.files_total,
+            human_size(self.bytes_received + self.bytes_skipped),
+            human_size(self.bytes_total),
+            human_size(self.rate() as u64),
+        );
+        if self.sessions_failed > 0 {
+            text += &format!(" · {} failed", self.sessions_failed);
+        }
+        if let Some(eta) = self.eta() {
+            text += &format!(" · ETA {}s", eta.as_secs());
+        }
+        text
+    }
+}
+
+/// The sessions listed in a file, one per line (ids or text containing them), or
+/// on standard input for `-`; with the numbers of the lines that hold none.
+pub fn read_session_list(path: &Path) -> Result<(Vec<String>, Vec<usize>), String> {
+    let text = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    };
+    Ok(crate::ids::ids_in_lines(&text))
+}
+
+/// How an export ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub manifest: Manifest,
+    /// The records of this run's sessions, in the order given.
+    pub sessions: Vec<SessionRecord>,
+    /// Stopped before the end (the manifest holds what completed).
+    pub interrupted: bool,
+    pub manifest_path: PathBuf,
+}
+
+impl Outcome {
+    pub fn failed(&self) -> usize {
+        self.sessions
+            .iter()
+            .filter(|s| s.status == SessionStatus::Failed)
+            .count()
+    }
+}
+
+/// What every session task shares.
+struct Context {
+    client: Client,
+    gate: Arc<Gate>,
+    out: PathBuf,
+    force: bool,
+    /// Files of the earlier run, by endpoint.
+    previous: HashMap<String, FileRecord>,
+    counters: Arc<Counters>,
+    /// The records of this run's sessions as they fill, so a stop can save what
+    /// completed.
+    records: Mutex<HashMap<String, SessionRecord>>,
+}
+
+/// Exports `sessions` (ids) into `options.out`. Stops early, saving the manifest
+/// of what completed and leaving no partial file, when `stop` resolves. Each
+/// finished session's record is sent to `finished`. `Err` only when the folder or
+/// the manifest cannot be written.
+pub async fn run(
+    config: &ClientConfig,
+    sessions: Vec<String>,
+    options: &Options,
+    counters: Arc<Counters>,
+    finished: Option<mpsc::UnboundedSender<SessionRecord>>,
+    stop: impl Future<Output = ()>,
+) -> Result<Outcome, String> {
+    let mut config = config.clone();
+    // 429s come back here, to slow every request down, not just the one refused.
+    config.retry.retry_rate_limited = false;
+    let client = Client::new(config).map_err(|e| e.to_string())?;
+    let out = options.out.clone();
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut manifest = Manifest::load(&out).unwrap_or_else(|| Manifest::new(client.host()));
+    // Files recorded from another API prove nothing about this one's.
+    let previous = if manifest.api == client.host() {
+        manifest.files_by_endpoint()
+    } else {
+        HashMap::new()
+    };
+    manifest.api = client.host();
+    let mut ids: Vec<String> = Vec::new();
+    for id in sessions {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    add(&counters.sessions_total, ids.len() as u64);
+    // Listed in the order given from the start; a session's record is replaced
+    // when it finishes (one that never does stays "interrupted").
+    for id in &ids {
+        if !manifest.sessions.iter().any(|s| s.id == *id) {
+            manifest.put(SessionRecord::new(id));
+        }
+    }
+    let context = Arc::new(Context {
+        client,
+        gate: Gate::new(Pacing::new(options.jobs, options.max_rps)),
+        out: out.clone(),
+        force: options.force,
+        previous,
+        counters,
+        records: Mutex::new(HashMap::new()),
+    });
+    let mut tasks = JoinSet::new();
+    let mut task_session = HashMap::new();
+    for id in &ids {
+        let task = tasks.spawn(export_session(context.clone(), id.clone()));
+        task_session.insert(task.id(), id.clone());
+    }
+    let mut stop = std::pin::pin!(stop);
+    let mut finished_ids = std::collections::HashSet::new();
+    let mut last_save = Instant::now();
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            joined = tasks.join_next_with_id() => {
+                let Some(joined) = joined else { break };
+                let record = match joined {
+                    Ok((_, record)) => record,
+                    Err(e) => {
+                        let id = task_session.get(&e.id()).cloned().unwrap_or_default();
+                        let mut record = context.take_record(&id);
+                        record.status = SessionStatus::Failed;
+                        record.error = Some(format!("the export of this session stopped: {e}"));
+                        record
+                    }
+                };
+                let counter = match record.status {
+                    SessionStatus::Failed => &context.counters.sessions_failed,
+                    _ => &context.counters.sessions_done,
+                };
+                add(counter, 1);
+                finished_ids.insert(record.id.clone());
+                manifest.put(record.clone());
+                if let Some(finished) = &finished {
+                    let _ = finished.send(record);
+                }
+                if last_save.elapsed() >= MANIFEST_EVERY {
+                    save(&manifest, &out)?;
+                    last_save = Instant::now();
+                }
+            }
+            () = &mut stop => {
+                interrupted = true;
+                // Dropping the tasks drops their downloads, which delete their
+                // temporary files; waiting for them makes sure they have.
+                tasks.abort_all();
+                while tasks.join_next().await.is_some() {}
+                break;
+            }
+        }
+    }
+    if interrupted {
+        for id in &ids {
+            if finished_ids.contains(id) {
+                continue;
+            }
+            let mut record = context.take_record(id);
+            record.status = SessionStatus::Interrupted;
+            // Files of an earlier run not reached this time are still there.
+            // (The manifest still holds the earlier run's record of an unfinished session.)
+            if let Some(earlier) = manifest.sessions.iter().find(|s| s.id == *id) {
+                for file in &earlier.files {
+                    if !record.files.iter().any(|f| f.endpoint == file.endpoint) {
+                        record.files.push(file.clone());
+                    }
+                }
+            }
+            manifest.put(record);
+        }
+    }
+    save(&manifest, &out)?;
+    let sessions = ids
+        .iter()
+        .filter_map(|id| manifest.sessions.iter().find(|s| s.id == *id).cloned())
+        .collect();
+    Ok(Outcome {
+        manifest,
+        sessions,
+        interrupted,
+        manifest_path: out.join(manifest::FILE_NAME),
+    })
+}
+
+fn save(manifest: &Manifest, out: &Path) -> Result<(), String> {
+    manifest
+        .save(out)
+        .map_err(|e| format!("cannot write {}: {e}", out.join(manifest::FILE_NAME).display()))
+}
+
+impl Context {
+    fn with_record(&self, session: &str, change: impl FnOnce(&mut SessionRecord)) {
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        let record = records
+            .entry(session.to_owned())
+            .or_insert_with(|| SessionRecord::new(session));
+        change(record);
+    }
+
+    fn take_record(&self, session: &str) -> SessionRecord {
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        records.remove(session).unwrap_or_else(|| SessionRecord::new(session))
+    }
+
+    fn file_done(&self, session: &str, file: FileRecord) {
+        add(&self.counters.files_done, 1);
+        self.with_record(session, |r| r.files.push(file));
+    }
+
+    fn failed(&self, session: &str, endpoint: &str, error: &ApiError) {
+        let failure = Failure {
+            endpoint: endpoint.to_owned(),
+            error: error.to_string(),
+        };
+        self.with_record(session, |r| r.failures.push(failure));
+    }
+
+    /// A request through the gate: waits its turn, slows everything down on a 429
+    /// and tries again after the pause.
+    async fn request<T, F: Future<Output = Result<T, ApiError>>>(
+        &self,
+        priority: u8,
+        send: impl Fn() -> F,
+    ) -> Result<T, ApiError> {
+        let mut refusals = 0;
+        loop {
+            let permit = self.gate.acquire(priority).await;
+            match send().await {
+                Err(ApiError::RateLimited { retry_after }) if refusals < MAX_REFUSALS => {
+                    permit.rate_limited(retry_after);
+                    refusals += 1;
+                }
+                outcome => {
+                    if matches!(outcome, Ok(_) | Err(ApiError::Veriff { .. } | ApiError::Http { .. })) {
+                        permit.accepted();
+                    }
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    /// Fetches a JSON document and saves its exact bytes as `relative`. Returns
+    /// the bytes.
+    async fn fetch_json(
+        &self,
+        session: &str,
+        priority: u8,
+        segments: &[&str],
+        signed_id: &str,
+        relative: &str,
+    ) -> Result<Vec<u8>, ApiError> {
+        let bytes = self
+            .request(priority, || self.client.get_verified(segments, signed_id))
+            .await?;
+        let path = self.out.join(relative);
+        let unchanged = std::fs::read(&path).is_ok_and(|old| old == bytes);
+        if !unchanged {
+            let written = {
+                let (path, bytes) = (path.clone(), bytes.clone());
+                tokio::task::spawn_blocking(move || manifest::write_atomic(&path, &bytes)).await
+            };
+            written
+                .map_err(std::io::Error::other)
+                .and_then(|r| r)
+                .map_err(|source| ApiError::Io { path, source })?;
+        }
+        self.file_done(
+            session,
+            FileRecord {
+                path: relative.to_owned(),
+                size: bytes.len() as u64,
+                sha256: manifest::sha256_hex(&bytes),
+                mimetype: Some("application/json".into()),
+                media_id: None,
+                endpoint: endpoint(segments),
+            },
+        );
+        Ok(bytes)
+    }
+
+    /// One media file: skipped when the earlier run's copy is there and checks
+    /// out, otherwise downloaded (verified, renamed into place) and hashed.
+    async fn fetch_media(&self, session: &str, dir: &str, media: &crate::api::Media) -> Result<(), ApiError> {
+        let endpoint = endpoint(&["media", &media.id]);
+        if !self.force
+            && let Some(earlier) = self.previous.get(&endpoint)
+            && inside(&earlier.path, dir)
+        {
+            let path = self.out.join(&earlier.path);
+            let check = tokio::task::spawn_blocking(move || manifest::hash_file(&path)).await;
+            if let Ok(Ok((size, sha256))) = check
+                && size == earlier.size
+                && sha256 == earlier.sha256
+            {
+                add(&self.counters.files_skipped, 1);
+                add(&self.counters.bytes_skipped, size);
+                self.file_done(session, earlier.clone());
+                return Ok(());
+            }
+        }
+        let save_as = SaveAs::InDir {
+            dir: self.out.join(dir),
+            parts: vec![media.context.clone().unwrap_or_default(), media.id.clone()],
+        };
+        let path = self
+            .request(FILE_LEVEL, || {
+                let mut counted = 0;
+                let counters = self.counters.clone();
+                let progress = move |p: crate::api::Progress| {
+                    add(&counters.bytes_received, p.received.saturating_sub(counted));
+                    counted = p.received;
+                };
+                self.client.download(&media.id, &save_as, true, progress)
+            })
+            .await?;
+        let hashed = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || manifest::hash_file(&path)).await
+        };
+        let (size, sha256) = hashed
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
+            .map_err(|source| ApiError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.file_done(
+            session,
+            FileRecord {
+                path: format!("{dir}/{name}"),
+                size,
+                sha256,
+                mimetype: media.mimetype.as_deref().map(|m| clean_short(m, 100)),
+                media_id: Some(media.id.clone()),
+                endpoint,
+            },
+        );
+        Ok(())
+    }
+
+    /// An attempt's media list, saved, then every file of it at once.
+    async fn export_attempt(&self, session: &str, session_dir: &str, attempt: &str) {
+        let dir = format!("{session_dir}/{}", names::safe_component(attempt));
+        let segments = ["attempts", attempt, "media"];
+        add(&self.counters.files_total, 1);
+        let listed = self
+            .fetch_json(session, ATTEMPT_LEVEL, &segments, attempt, &format!("{dir}/media.json"))
+            .await;
+        let list = match listed.map(|b| serde_json::from_slice::<MediaList>(&b)) {
+            Ok(Ok(list)) => list,
+            Ok(Err(e)) => {
+                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+                return self.failed(session, &endpoint(&segments), &error);
+            }
+            Err(e) => {
+                add(&self.counters.files_failed, 1);
+                return self.failed(session, &endpoint(&segments), &e);
+            }
+        };
+        add(&self.counters.files_total, list.len() as u64);
+        let bytes: u64 = list.items().filter_map(|(_, m)| m.size).sum();
+        add(&self.counters.bytes_total, bytes);
+        let files = list.items().map(|(_, media)| async {
+            if let Err(e) = self.fetch_media(session, &dir, media).await {
+                add(&self.counters.files_failed, 1);
+                self.failed(session, &endpoint(&["media", &media.id]), &e);
+            }
+        });
+        join_all(files).await;
+    }
+
+    /// Person and watchlist data exist only for some integrations and routes:
+    /// a refusal of that kind is recorded as not available, not as a failure.
+    async fn fetch_optional(&self, session: &str, session_dir: &str, route: &str, file: &str) {
+        let segments = ["sessions", session, route];
+        let relative = format!("{session_dir}/{file}");
+        match self
+            .fetch_json(session, SESSION_LEVEL, &segments, session, &relative)
+            .await
+        {
+            // Counted only once it exists: most integrations have neither.
+            Ok(_) => add(&self.counters.files_total, 1),
+            Err(e @ (ApiError::Veriff { status, .. } | ApiError::Http { status, .. }))
+                if (400..500).contains(&status) && status != 401 && status != 429 =>
+            {
+                let unavailable = Unavailable {
+                    file: file.to_owned(),
+                    endpoint: endpoint(&segments),
+                    reason: e.to_string(),
+                };
+                self.with_record(session, |r| r.not_available.push(unavailable));
+            }
+            Err(e) => {
+                add(&self.counters.files_total, 1);
+                add(&self.counters.files_failed, 1);
+                self.failed(session, &endpoint(&segments), &e);
+            }
+        }
+    }
+
+    async fn fetch_required(&self, session: &str, segments: &[&str], relative: &str) -> Option<Vec<u8>> {
+        add(&self.counters.files_total, 1);
+        match self
+            .fetch_json(session, SESSION_LEVEL, segments, session, relative)
+            .await
+        {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                add(&self.counters.files_failed, 1);
+                self.failed(session, &endpoint(segments), &e);
+                None
+            }
+        }
+    }
+}
+
+/// Whether a path read from a manifest (which anyone could have edited) names a
+/// file in `dir` of the export, not somewhere else on disk.
+fn inside(path: &str, dir: &str) -> bool {
+    let path = Path::new(path);
+    path.starts_with(dir) && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// `/v1/a/b/c`, as the manifest names where a file came from.
+fn endpoint(segments: &[&str]) -> String {
+    let mut path = String::from("/v1");
+    for segment in segments {
+        path.push('/');
+        path.push_str(&clean_short(segment, 200));
+    }
+    path
+}
+
+async fn export_session(context: Arc<Context>, session: String) -> SessionRecord {
+    let dir = names::safe_component(&session);
+    let attempts = async {
+        let segments = ["sessions", session.as_str(), "attempts"];
+        let bytes = context
+            .fetch_required(&session, &segments, &format!("{dir}/attempts.json"))
+            .await?;
+        match serde_json::from_slice::<AttemptList>(&bytes) {
+            Ok(list) => Some(list),
+            Err(e) => {
+                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+                context.failed(&session, &endpoint(&segments), &error);
+                None
+            }
+        }
+    };
+    let media = async {
+        if let Some(list) = attempts.await {
+            let each = list
+                .verifications
+                .iter()
+                .map(|attempt| context.export_attempt(&session, &dir, &attempt.id));
+            join_all(each).await;
+        }
+    };
+    let decision_file = format!("{dir}/decision.json");
+    let decision_route = ["sessions", session.as_str(), "decision"];
+    let decision = context.fetch_required(&session, &decision_route, &decision_file);
+    let person = context.fetch_optional(&session, &dir, "person", "person.json");
+    let watchlist = context.fetch_optional(&session, &dir, "watchlist-screening", "watchlist.json");
+    tokio::join!(media, decision, person, watchlist);
+    let mut record = context.take_record(&session);
+    record.files.sort_by(|a, b| a.path.cmp(&b.path));
+    record.status = if record.failures.is_empty() {
+        SessionStatus::Done
+    } else {
+        SessionStatus::Failed
+    };
+    record.error = record.failures.first().map(|f| {
+        let more = record.failures.len() - 1;
+        if more > 0 {
+            format!("{}: {} (and {more} more)", f.endpoint, f.error)
+        } else {
+            format!("{}: {}", f.endpoint, f.error)
+        }
+    });
+    record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_cannot_point_outside_the_export() {
+        assert!(inside("s1/a1/face_m1.jpg", "s1/a1"));
+        assert!(!inside("s1/a1/../../../etc/passwd", "s1/a1"));
+        assert!(!inside("/etc/passwd", "s1/a1"));
+        assert!(!inside("s2/a1/face_m1.jpg", "s1/a1"));
+    }
+
+    #[test]
+    fn progress_reads_sessions_files_bytes_rate_and_eta() {
+        let snapshot = Snapshot {
+            sessions_total: 40,
+            sessions_done: 3,
+            files_total: 720,
+            files_done: 57,
+            bytes_total: 100 * 1024 * 1024,
+            bytes_received: 10 * 1024 * 1024,
+            bytes_skipped: 0,
+            elapsed: Duration::from_secs(2),
+            ..Default::default()
+        };
+        // By the bytes known, 18 s; by the sessions, 37 x 2/3 s: the longer.
+        assert_eq!(
+            snapshot.describe(),
+            "sessions 3/40 · files 57/720 · 10.0 MiB / 100.0 MiB · 5.0 MiB/s · ETA 24s"
+        );
+        let starting = Snapshot {
+            sessions_done: 0,
+            ..snapshot
+        };
+        assert!(
+            !starting.describe().contains("ETA"),
+            "no guess before a session is done"
+        );
+    }
+}

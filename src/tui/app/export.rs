@@ -1,0 +1,151 @@
+//! Marking sessions and exporting them (`m`/Space, `E`, Esc): the part of
+//! `update` that drives [`crate::export`] through [`Cmd::Export`].
+
+use std::path::PathBuf;
+
+use super::input::move_cursor;
+use super::model::{Model, Pane, Status};
+use super::msg::{Cmd, Failure, ReqId};
+use crate::ids::SessionId;
+use crate::tui::keymap::Action;
+
+/// An export of sessions running in the background (`E`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportJob {
+    pub id: ReqId,
+    pub sessions: usize,
+    pub progress: Option<crate::export::Snapshot>,
+    /// Cancel was pressed: the export is saving its manifest and stopping.
+    pub cancelling: bool,
+}
+
+/// How an export ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportSummary {
+    pub dir: PathBuf,
+    pub done: usize,
+    pub failed: usize,
+    pub interrupted: bool,
+    pub first_error: Option<String>,
+}
+
+/// Marks or unmarks the selected session; in the sessions pane the cursor then
+/// moves on, so a run of Space marks a run of sessions.
+pub(super) fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
+    let Some(session) = model.selected_session().cloned() else {
+        return Vec::new();
+    };
+    if !model.marked.remove(&session) {
+        model.marked.insert(session);
+    }
+    model.status = Some(Status::info(format!(
+        "{} marked · {} exports them",
+        model.marked.len(),
+        model.browse_key(Action::Export)
+    )));
+    if model.focus == Pane::Sessions {
+        move_cursor(model, 1)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Exports the marked sessions, in list order, or else the selected one.
+pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
+    if let Some(job) = &model.export {
+        model.status = Some(Status::info(format!(
+            "an export of {} sessions is still running; {} cancels it",
+            job.sessions,
+            model.browse_key(Action::Cancel)
+        )));
+        return Vec::new();
+    }
+    let sessions: Vec<SessionId> = if model.marked.is_empty() {
+        model.selected_session().cloned().into_iter().collect()
+    } else {
+        model
+            .sessions
+            .iter()
+            .filter(|s| model.marked.contains(*s))
+            .cloned()
+            .collect()
+    };
+    if sessions.is_empty() {
+        model.status = Some(Status::info(format!(
+            "no session to export: {} adds one",
+            model.browse_key(Action::AddSession)
+        )));
+        return Vec::new();
+    }
+    let id = model.req();
+    model.export = Some(ExportJob {
+        id,
+        sessions: sessions.len(),
+        progress: None,
+        cancelling: false,
+    });
+    model.status = None;
+    vec![Cmd::Export { id, sessions }]
+}
+
+/// Esc while an export runs: asks it to stop. `None` when there is none.
+pub(super) fn cancel(model: &mut Model) -> Option<Vec<Cmd>> {
+    let job = model.export.as_mut().filter(|job| !job.cancelling)?;
+    job.cancelling = true;
+    Some(vec![Cmd::CancelExport { id: job.id }])
+}
+
+pub(super) fn progress(model: &mut Model, id: ReqId, snapshot: crate::export::Snapshot) {
+    if let Some(job) = model.export.as_mut().filter(|job| job.id == id) {
+        job.progress = Some(snapshot);
+    }
+}
+
+pub(super) fn done(model: &mut Model, id: ReqId, result: Result<ExportSummary, Failure>) {
+    if model.export.as_ref().is_none_or(|job| job.id != id) {
+        return;
+    }
+    model.export = None;
+    model.status = Some(match result {
+        Err(e) => Status::error(format!("export failed: {}", e.message)),
+        Ok(summary) if summary.interrupted => Status::info(format!(
+            "export cancelled: {} sessions complete, no partial file; manifest.json in {} lists them",
+            summary.done,
+            summary.dir.display()
+        )),
+        Ok(summary) if summary.failed > 0 => Status::error(format!(
+            "exported {} sessions into {}; {} failed: {}",
+            summary.done,
+            summary.dir.display(),
+            summary.failed,
+            summary.first_error.as_deref().unwrap_or("see manifest.json")
+        )),
+        Ok(summary) => {
+            // What was exported is done with: marks start over.
+            model.marked.clear();
+            Status::success(format!(
+                "exported {} sessions into {} (manifest.json)",
+                summary.done,
+                summary.dir.display()
+            ))
+        }
+    });
+}
+
+impl ExportJob {
+    /// The status line while the export runs.
+    pub fn describe(&self) -> String {
+        let what = match &self.progress {
+            Some(snapshot) => snapshot.describe(),
+            None => format!("sessions 0/{}", self.sessions),
+        };
+        if self.cancelling {
+            format!("cancelling the export… {what}")
+        } else {
+            format!("exporting {what}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

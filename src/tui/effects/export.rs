@@ -1,0 +1,71 @@
+//! `Cmd::Export`: many sessions into the download dir through the export engine,
+//! its figures reported to the status line as it goes.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::api::Client;
+use crate::ids::SessionId;
+use crate::tui::app::{ExportSummary, Failure, Msg, ReqId};
+
+/// How often a running export reports its figures.
+const EXPORT_PROGRESS: Duration = Duration::from_millis(250);
+
+/// Exports `sessions` into `dir`, reporting figures as it goes, until done or until
+/// `stop` fires (or its sender is dropped, when the browser quits): what
+/// completed stays, with its manifest, and nothing partial.
+pub(super) async fn export(
+    client: Client,
+    tx: mpsc::UnboundedSender<Msg>,
+    id: ReqId,
+    sessions: Vec<SessionId>,
+    dir: &Path,
+    stop: oneshot::Receiver<()>,
+) -> Result<ExportSummary, Failure> {
+    let counters = Arc::new(crate::export::Counters::default());
+    let started = std::time::Instant::now();
+    let reporter = {
+        let counters = counters.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(EXPORT_PROGRESS);
+            loop {
+                every.tick().await;
+                let snapshot = counters.snapshot(started.elapsed());
+                if tx.send(Msg::ExportProgress { id, snapshot }).is_err() {
+                    return;
+                }
+            }
+        })
+    };
+    let options = crate::export::Options {
+        out: dir.to_path_buf(),
+        jobs: crate::export::DEFAULT_JOBS,
+        max_rps: None,
+        force: false,
+    };
+    let sessions = sessions.iter().map(ToString::to_string).collect();
+    let outcome = crate::export::run(client.config(), sessions, &options, counters, None, async {
+        let _ = stop.await;
+    })
+    .await;
+    reporter.abort();
+    let outcome = outcome?;
+    let done = outcome
+        .sessions
+        .iter()
+        .filter(|s| s.status == crate::export::SessionStatus::Done)
+        .count();
+    Ok(ExportSummary {
+        dir: dir.to_path_buf(),
+        done,
+        failed: outcome.failed(),
+        interrupted: outcome.interrupted,
+        first_error: outcome
+            .sessions
+            .iter()
+            .find_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", crate::ids::short(&s.id)))),
+    })
+}
