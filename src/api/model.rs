@@ -209,10 +209,13 @@ impl Decision {
     pub fn linked_sessions(&self) -> Vec<(String, String)> {
         let mut linked: Vec<(String, String)> = Vec::new();
         let mut add = |id: &str, why: String| {
-            let id = id.trim();
-            if id.is_empty() || self.id.as_deref() == Some(id) {
+            // Only what is an id and nothing else: these become sessions to open,
+            // export and remember, one a line.
+            let Ok(id) = crate::ids::find_id(id) else { return };
+            if self.id.as_deref() == Some(id.as_str()) || linked.len() >= MAX_LINKED {
                 return;
             }
+            let id = id.as_str();
             match linked.iter_mut().find(|(known, _)| known == id) {
                 Some((_, reasons)) => {
                     reasons.push_str(", ");
@@ -236,6 +239,9 @@ impl Decision {
         linked
     }
 }
+
+/// Linked sessions kept from one decision: more are not a person's to follow.
+const MAX_LINKED: usize = 100;
 
 /// A JSON value shown as a person would write it: strings without quotes, null as
 /// nothing.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::GlobalArgs;
-use super::scripting::{emit, stopped};
+use super::scripting::{emit, json_text, say, stopped};
 use crate::export::{self, Counters, SessionRecord, SessionStatus};
 use crate::ids::find_id;
 use crate::text::{clean, human_size};
@@ -62,11 +62,11 @@ fn sessions(args: &ExportArgs) -> Result<Vec<String>, String> {
         let (found, without) = export::read_session_list(from)?;
         if !without.is_empty() {
             let lines: Vec<String> = without.iter().take(10).map(usize::to_string).collect();
-            eprintln!(
-                "warning: no session id on line {} of {}; skipped",
+            say(&format!(
+                "warning: no session id on line {} of {}; skipped\n",
                 lines.join(", "),
                 from.display()
-            );
+            ));
         }
         ids.extend(found);
     }
@@ -124,17 +124,17 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
                     report = reports.recv() => match report {
                         Some(record) if terminal && record.status == SessionStatus::Done => {}
                         // Above the progress line on a terminal; every session in a log.
-                        Some(record) if terminal => eprintln!("\r\x1b[2K{}", session_line(&record)),
-                        Some(record) => eprintln!("{}", session_line(&record)),
+                        Some(record) if terminal => say(&format!("\r\x1b[2K{}\n", session_line(&record))),
+                        Some(record) => say(&format!("{}\n", session_line(&record))),
                         None => break,
                     },
                     _ = redraw.tick(), if terminal => {
-                        eprint!("\r\x1b[2K{}", counters.snapshot(started.elapsed()).describe());
+                        say(&format!("\r\x1b[2K{}", counters.snapshot(started.elapsed()).describe()));
                     }
                 }
             }
             if terminal {
-                eprint!("\r\x1b[2K");
+                say("\r\x1b[2K");
             }
         })
     };
@@ -156,7 +156,8 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     let snapshot = counters.snapshot(started.elapsed());
     let path = outcome.manifest_path.display();
     if args.json {
-        emit(outcome.manifest.to_json().as_bytes())?;
+        let value: serde_json::Value = serde_json::from_str(&outcome.manifest.to_json()).map_err(|e| e.to_string())?;
+        emit((json_text(&value)? + "\n").as_bytes())?;
     }
     if outcome.interrupted {
         let why = why.unwrap_or("stopped");
@@ -165,15 +166,15 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
             snapshot.files_done
         ));
     }
-    eprintln!(
-        "{} of {} sessions, {} files ({} already there), {} received in {:.1}s",
+    say(&format!(
+        "{} of {} sessions, {} files ({} already there), {} received in {:.1}s\n",
         outcome.sessions.len() - outcome.failed(),
         outcome.sessions.len(),
         snapshot.files_done,
         snapshot.files_skipped,
         human_size(snapshot.bytes_received),
         snapshot.elapsed.as_secs_f64()
-    );
+    ));
     if !args.json {
         emit(format!("{path}\n").as_bytes())?;
     }

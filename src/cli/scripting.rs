@@ -179,6 +179,14 @@ pub(super) fn emit(bytes: &[u8]) -> Result<(), String> {
     }
 }
 
+/// Writes to stderr, and says nothing when it cannot: a terminal that hung up (a
+/// dropped SSH link) must not turn a progress line into a panic that aborts the
+/// process before its downloads clean up after themselves.
+pub(super) fn say(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes()).and_then(|()| stderr.flush());
+}
+
 /// Columns padded to their widest cell; every cell cleaned of control characters.
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
@@ -413,7 +421,10 @@ async fn download(
     let mut throttle = ProgressThrottle::default();
     let on_progress = |p: Progress| {
         if show_progress && let Some(elapsed) = throttle.pass(&p) {
-            eprint!("\r\x1b[2K{}", crate::text::progress(p.received, p.total, elapsed));
+            say(&format!(
+                "\r\x1b[2K{}",
+                crate::text::progress(p.received, p.total, elapsed)
+            ));
         }
     };
     let work = async {
@@ -439,12 +450,12 @@ async fn download(
     let outcome = tokio::select! {
         outcome = work => outcome,
         why = stopped() => {
-            if show_progress { eprintln!() }
+            if show_progress { say("\n") }
             return Err(format!("{why}; nothing was saved"));
         }
     };
     if show_progress {
-        eprint!("\r\x1b[2K");
+        say("\r\x1b[2K");
     }
     match outcome {
         Ok(Some(path)) => emit(format!("{}\n", path.display()).as_bytes()),

@@ -3,7 +3,6 @@
 //! rename), so a reader never sees half of one, whenever the export stops.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -134,25 +133,8 @@ impl Manifest {
 
     /// Writes `DIR/manifest.json` atomically.
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        write_atomic(&dir.join(FILE_NAME), self.to_json().as_bytes())
+        crate::files::write_private(&dir.join(FILE_NAME), self.to_json().as_bytes())
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it, renamed into place:
-/// the file is either the old one or the whole new one, never a part.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".veriff-tui-")
-        .suffix(".part")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

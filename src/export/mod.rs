@@ -225,7 +225,7 @@ pub async fn run(
     config.retry.retry_rate_limited = false;
     let client = Client::new(config).map_err(|e| e.to_string())?;
     let out = options.out.clone();
-    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    crate::files::create_private_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut manifest = Manifest::load(&out).unwrap_or_else(|| Manifest::new(client.host()));
     // Files recorded from another API prove nothing about this one's.
     let previous = if manifest.api == client.host() {
@@ -414,7 +414,7 @@ impl Context {
         if !unchanged {
             let written = {
                 let (path, bytes) = (path.clone(), bytes.clone());
-                tokio::task::spawn_blocking(move || manifest::write_atomic(&path, &bytes)).await
+                tokio::task::spawn_blocking(move || crate::files::write_private(&path, &bytes)).await
             };
             written
                 .map_err(std::io::Error::other)

@@ -443,7 +443,7 @@ const DEFAULTS: &[Default] = &[
         Mode::Browse,
         &["esc"],
         Action::Cancel,
-        "cancel a transfer; clear the filter",
+        "cancel a transfer or an export; clear the filter",
         None,
     ),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
@@ -589,7 +589,8 @@ impl Keymap {
         }
         for (mode_name, table) in &overrides.per_mode {
             let mode = Mode::ALL.into_iter().find(|m| m.name() == mode_name).ok_or_else(|| {
-                format!("[keys.{mode_name}]: unknown mode (modes: browse, prompt, filter, help, profiles)")
+                let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.name()).collect();
+                format!("[keys.{mode_name}]: unknown mode (modes: {})", modes.join(", "))
             })?;
             for (name, keys) in table {
                 rebind(&mut keymap, Some(mode), name, keys).map_err(|e| format!("[keys.{mode_name}] {e}"))?;

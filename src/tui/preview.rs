@@ -275,12 +275,16 @@ pub fn too_large() -> String {
     format!("no preview: larger than {} MiB", MAX_PREVIEW_BYTES / (1024 * 1024))
 }
 
-/// Recently fetched media bytes, so a resize re-encodes without a download.
+/// Recently fetched (and verified) media bytes, so a resize re-encodes and `o`
+/// opens without a download. Bounded by count and by bytes, newest first.
 #[derive(Default)]
 pub struct ByteCache(Mutex<VecDeque<(String, Arc<Vec<u8>>)>>);
 
 impl ByteCache {
     const KEEP: usize = 16;
+    /// What the cache may hold in all: a few photos, not [`Self::KEEP`] times
+    /// [`MAX_PREVIEW_BYTES`].
+    const MAX_BYTES: usize = 64 * 1024 * 1024;
 
     pub fn get(&self, id: &str) -> Option<Arc<Vec<u8>>> {
         let cache = self.0.lock().expect("preview cache lock");
@@ -292,6 +296,16 @@ impl ByteCache {
         cache.retain(|(k, _)| *k != id);
         cache.push_front((id, bytes));
         cache.truncate(Self::KEEP);
+        let mut held = 0;
+        cache.retain(|(_, bytes)| {
+            held += bytes.len();
+            held <= Self::MAX_BYTES
+        });
+    }
+
+    /// Forgets everything: the bytes were verified with another integration's secret.
+    pub fn clear(&self) {
+        self.0.lock().expect("preview cache lock").clear();
     }
 }
 

@@ -83,7 +83,7 @@ pub async fn run(
     )?;
 
     let given = match &demo {
-        Some(server) if options.sessions.is_empty() => server
+        Some(server) if given.is_empty() => server
             .featured_sessions()
             .iter()
             .map(|s| SessionId::from(s.as_str()))
@@ -170,8 +170,8 @@ fn refusal(term: Option<&str>, keys_tty: bool, stdout_tty: bool) -> Option<Strin
     };
     Some(format!(
         "the browser needs a terminal ({why}). For scripts use the subcommands: \
-         attempts SESSION, session-media SESSION, decision SESSION, media ATTEMPT, \
-         download MEDIA (see veriff-tui --help)"
+         attempts, session-media, decision, person, watchlist SESSION; media ATTEMPT; \
+         download MEDIA; export SESSION... (see veriff-tui --help)"
     ))
 }
 

@@ -34,12 +34,13 @@ pub struct CardLine {
 /// `2026-11-28T14:21:37.204Z` as `2026-11-28 14:21:37 UTC` (3 or 6 fractional
 /// digits alike); other text as it came.
 fn when(time: &str) -> String {
-    let b = time.as_bytes();
-    if b.len() >= 19 && b[10] == b'T' {
-        let utc = if time.ends_with('Z') { " UTC" } else { "" };
-        format!("{} {}{utc}", &time[..10], &time[11..19])
-    } else {
-        time.to_owned()
+    // Only ASCII up to the seconds can be cut there: the text is the server's.
+    match (time.get(..10), time.get(10..11), time.get(11..19)) {
+        (Some(date), Some("T"), Some(clock)) if time[..19].is_ascii() => {
+            let utc = if time.ends_with('Z') { " UTC" } else { "" };
+            format!("{date} {clock}{utc}")
+        }
+        _ => time.to_owned(),
     }
 }
 

@@ -342,11 +342,11 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
 /// Esc while browsing: a running transfer stops first, then a running export,
 /// then the focused pane's filter clears.
 fn cancel(model: &mut Model) -> Vec<Cmd> {
-    if let Some(transfer) = model.transfer.take() {
-        model.status = Some(Status::info(format!(
-            "cancelled {}; nothing partial left behind",
-            transfer.label
-        )));
+    if let Some(transfer) = model.transfer.as_mut() {
+        if transfer.cancelling {
+            return Vec::new();
+        }
+        transfer.cancelling = true;
         return vec![Cmd::CancelTransfer { id: transfer.id }];
     }
     if let Some(cmds) = super::export::cancel(model) {

@@ -138,6 +138,9 @@ pub struct Transfer {
     pub label: String,
     /// e.g. `1.2 MiB / 3.4 MiB (35%) at 2.0 MiB/s`, once bytes flow.
     pub progress: Option<String>,
+    /// Cancel was asked for; what happened is said when the effects answer (a
+    /// file finished the instant before is saved, and said so).
+    pub cancelling: bool,
 }
 
 /// What the media pane shows for the current selection.

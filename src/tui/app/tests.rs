@@ -415,7 +415,18 @@ fn save_and_save_all_ask_for_the_right_files_and_esc_cancels() {
         update(&mut model, key(KeyCode::Esc)),
         vec![Cmd::CancelTransfer { id: *id }]
     );
+    assert!(update(&mut model, key(KeyCode::Esc)).is_empty(), "asked once");
+    // Said when the effects answer: cancelled, nothing partial.
+    let _ = update(
+        &mut model,
+        Msg::TransferDone {
+            id: *id,
+            result: Err(Failure::cancelled("cancelled")),
+        },
+    );
     assert!(model.transfer.is_none());
+    let status = model.status.clone().unwrap().text;
+    assert!(status.starts_with("cancelled saving face; nothing partial"), "{status}");
 
     let all = press(&mut model, "S");
     let [

@@ -72,6 +72,7 @@ pub(super) fn start_transfer(model: &mut Model, kind: TransferKind) -> Vec<Cmd> 
         kind,
         label,
         progress: None,
+        cancelling: false,
     });
     model.status = None;
     vec![Cmd::Transfer {
@@ -84,13 +85,16 @@ pub(super) fn start_transfer(model: &mut Model, kind: TransferKind) -> Vec<Cmd> 
 
 /// A transfer's end, if it is the one running.
 pub(super) fn transfer_done(model: &mut Model, id: u64, result: Result<TransferOutcome, Failure>) {
-    if model.transfer.as_ref().is_some_and(|t| t.id == id) {
-        model.transfer = None;
-        model.status = Some(match result {
-            Ok(outcome) => describe_outcome(&outcome),
-            Err(e) => Status::error(e.message),
-        });
-    }
+    let Some(transfer) = model.transfer.take_if(|t| t.id == id) else {
+        return;
+    };
+    model.status = Some(match result {
+        Ok(outcome) => describe_outcome(&outcome),
+        Err(_) if transfer.cancelling => {
+            Status::info(format!("cancelled {}; nothing partial left behind", transfer.label))
+        }
+        Err(e) => Status::error(e.message),
+    });
 }
 
 fn describe_outcome(outcome: &TransferOutcome) -> Status {

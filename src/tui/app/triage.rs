@@ -324,6 +324,13 @@ pub(super) fn watch_tick(model: &mut Model, session: &SessionId, at: String) -> 
             every: model.watch_every,
         }];
     }
+    // The last poll is still on its way (a slow API): this one waits its turn
+    // rather than piling requests up.
+    if matches!(model.attempts.get(session), Some(Load::Loading(_)))
+        || matches!(model.decisions.get(session), Some(Load::Loading(_)))
+    {
+        return Vec::new();
+    }
     model.load_session(session, true)
 }
 

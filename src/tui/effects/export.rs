@@ -11,6 +11,15 @@ use crate::api::Client;
 use crate::ids::SessionId;
 use crate::tui::app::{ExportSummary, Failure, Msg, ReqId};
 
+/// A task that ends when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// How often a running export reports its figures.
 const EXPORT_PROGRESS: Duration = Duration::from_millis(250);
 
@@ -27,7 +36,9 @@ pub(super) async fn export(
 ) -> Result<ExportSummary, Failure> {
     let counters = Arc::new(crate::export::Counters::default());
     let started = std::time::Instant::now();
-    let reporter = {
+    // Aborted however this ends, a panic or an abort included: figures every
+    // 250 ms from an export that is gone would keep the screen busy for nothing.
+    let reporter = AbortOnDrop({
         let counters = counters.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(EXPORT_PROGRESS);
@@ -39,7 +50,7 @@ pub(super) async fn export(
                 }
             }
         })
-    };
+    });
     let options = crate::export::Options {
         out: dir.to_path_buf(),
         jobs: crate::export::DEFAULT_JOBS,
@@ -51,7 +62,7 @@ pub(super) async fn export(
         let _ = stop.await;
     })
     .await;
-    reporter.abort();
+    drop(reporter);
     let outcome = outcome?;
     let done = outcome
         .sessions

@@ -40,6 +40,9 @@ pub struct Dirs {
     pub history: Option<PathBuf>,
 }
 
+/// What opens a file for the person to see: the system viewer (a stand-in in tests).
+pub(crate) type Opener = fn(&std::path::Path) -> std::io::Result<()>;
+
 /// The API in use and where its files go: replaced as a whole by a profile switch.
 type Target = (Client, Arc<Dirs>);
 
@@ -90,6 +93,7 @@ pub struct Effects {
     /// Kept to be awaited as well as aborted: see [`Effects::shutdown`].
     transfers: HashMap<u64, JoinHandle<()>>,
     display: bool,
+    opener: Opener,
     /// `None` with `--image-protocol none`.
     renderer: Option<Arc<Renderer>>,
     /// Verified bytes of recent previews: a resize re-encodes and `o` opens them
@@ -117,6 +121,7 @@ impl Effects {
             background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
             transfers: HashMap::new(),
             display: has_display(),
+            opener: crate::process::open_with_system_viewer,
             renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
             preview_task: None,
@@ -158,6 +163,11 @@ impl Effects {
     /// Whether opening shows the file (a display exists) or saves it instead.
     pub fn set_display(&mut self, display: bool) {
         self.display = display;
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_opener(&mut self, opener: Opener) {
+        self.opener = opener;
     }
 
     fn target(&self) -> Target {
@@ -278,6 +288,7 @@ impl Effects {
                     id,
                     display: self.display,
                     previewed: self.preview_bytes.clone(),
+                    opener: self.opener,
                 };
                 let work = async move { job.run(kind, folder, items).await };
                 let task = self.spawn_answered(false, work, move |result| Msg::TransferDone { id, result });
@@ -429,9 +440,7 @@ impl Effects {
                     Some(renderer) => {
                         let wanted = wanted.clone();
                         let still_wanted = move || wanted.load(Ordering::Relaxed) == generation;
-                        preview(&client, &cache, renderer.clone(), &key, video, still_wanted)
-                            .await
-                            .map_err(Failure::from)
+                        preview(&client, &cache, renderer.clone(), &key, video, still_wanted).await
                     }
                 };
                 answer.send(result);
@@ -442,6 +451,7 @@ impl Effects {
     fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>) {
         let profiles = self.profiles.clone();
         let target = self.target.clone();
+        let previewed = self.preview_bytes.clone();
         let tx = self.tx.clone();
         let name = profile.clone();
         let work = async move {
@@ -459,6 +469,8 @@ impl Effects {
                 ..(*dirs).clone()
             };
             *target.write().expect("effects target lock") = (client, Arc::new(dirs));
+            // Verified with the other integration's secret: not to be opened as this one's.
+            previewed.clear();
             Ok(host)
         };
         self.spawn_answered(false, work, move |result| Msg::ProfileSwitched { profile, result });
@@ -479,16 +491,17 @@ async fn preview(
     key: &PreviewKey,
     video: Option<String>,
     still_wanted: impl Fn() -> bool + Send + 'static,
-) -> Result<PreviewImage, String> {
+) -> Result<PreviewImage, Failure> {
     let bytes = match cache.get(&key.media) {
         Some(bytes) => bytes,
         None => {
             let mut buffer = PreviewBuffer::default();
             let fetched = client.download_to_writer(&key.media, &mut buffer, |_| {}).await;
             if buffer.overflowed {
-                return Err(too_large());
+                return Err(too_large().into());
             }
-            fetched.map_err(|e| crate::config::describe_error(&e))?;
+            // The fetch's own kind (credentials, not found...) reaches the screen.
+            fetched?;
             let bytes = Arc::new(buffer.bytes);
             cache.put(key.media.to_string(), bytes.clone());
             bytes
@@ -504,7 +517,10 @@ async fn preview(
         ),
         None => encode(&renderer, &bytes, size, still_wanted),
     });
-    encoded.await.map_err(|e| e.to_string())?
+    encoded
+        .await
+        .map_err(|e| Failure::from(e.to_string()))?
+        .map_err(Failure::from)
 }
 
 /// `HH:MM:SS` in UTC, for "updated at" in the title.

@@ -20,6 +20,7 @@ pub(super) struct Job {
     pub id: ReqId,
     pub display: bool,
     pub previewed: Arc<ByteCache>,
+    pub opener: super::Opener,
 }
 
 impl Job {
@@ -53,7 +54,8 @@ impl Job {
         }
         let opened = {
             let path = path.clone();
-            tokio::task::spawn_blocking(move || crate::process::open_with_system_viewer(&path)).await
+            let opener = self.opener;
+            tokio::task::spawn_blocking(move || opener(&path)).await
         };
         if let Ok(Ok(())) = opened {
             return Ok(TransferOutcome::Opened(path));

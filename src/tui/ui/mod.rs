@@ -104,8 +104,9 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.extend(overlays::edited_line(theme, input));
         Line::from(spans)
     } else if let Some(transfer) = &model.transfer {
+        let doing = if transfer.cancelling { "cancelling " } else { "" };
         Line::from(vec![
-            Span::raw(format!("{} {} ", spinner(model), transfer.label)),
+            Span::raw(format!("{} {doing}{} ", spinner(model), transfer.label)),
             Span::raw(transfer.progress.clone().unwrap_or_default()),
             Span::styled(format!("  {} cancels", model.browse_key(Action::Cancel)), theme.dim()),
         ])
