@@ -57,6 +57,22 @@ impl Rig {
         }
         replies
     }
+
+    /// Every message until an export's answer, or `limit`.
+    async fn replies_within(&mut self, limit: Duration) -> Vec<Msg> {
+        let mut replies = Vec::new();
+        let deadline = tokio::time::Instant::now() + limit;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            let done = matches!(msg, Msg::ExportDone { .. });
+            replies.push(msg);
+            if done {
+                // Anything owed after it would show within a moment.
+                replies.extend(self.replies().await);
+                break;
+            }
+        }
+        replies
+    }
 }
 
 fn item(media: &str) -> TransferItem {
@@ -304,4 +320,135 @@ async fn work_that_panics_still_answers_once() {
 /// Keeps the panicking future's type a `Result` without an unreachable warning.
 fn rig_never() -> bool {
     std::hint::black_box(false)
+}
+
+#[tokio::test]
+async fn the_triage_loads_answer_once_each_with_what_the_card_needs() {
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    let mut rig = rig().await;
+    let cmds = [
+        Cmd::LoadPerson {
+            session: DECLINED.into(),
+            req: 1,
+        },
+        Cmd::LoadWatchlist {
+            session: DECLINED.into(),
+            req: 2,
+        },
+        Cmd::LoadNfc {
+            media: "nfc00001-2a3b-4c5d-8e6f-a1b2c3d4e5f6".into(),
+            req: 3,
+        },
+    ];
+    let owed: usize = cmds.iter().map(Cmd::replies).sum();
+    for cmd in cmds {
+        rig.effects.run(cmd);
+    }
+    let replies = rig.replies().await;
+    assert_eq!(replies.len(), owed, "{replies:?}");
+    for reply in replies {
+        match reply {
+            Msg::PersonLoaded { req: 1, result, .. } => assert!(result.unwrap().is_some()),
+            Msg::WatchlistLoaded { req: 2, result, .. } => {
+                assert_eq!(result.unwrap().unwrap().match_status.as_deref(), Some("possible_match"))
+            }
+            Msg::NfcLoaded { req: 3, result, .. } => assert!(result.unwrap().is_object()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn pictures_side_by_side_answer_one_reply_each() {
+    let mut rig = rig().await;
+    let key = |media: &str| PreviewKey {
+        media: media.into(),
+        width: 20,
+        height: 10,
+    };
+    let batch = Cmd::Previews(vec![(key(DOCUMENT_FRONT), 1, None), (key(FACE), 2, None)]);
+    assert_eq!(batch.replies(), 2);
+    rig.effects.run(batch);
+    let mut reqs: Vec<(u64, bool)> = rig
+        .replies()
+        .await
+        .into_iter()
+        .map(|msg| match msg {
+            Msg::PreviewReady { req, result, .. } => (req, result.is_ok()),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    reqs.sort();
+    assert_eq!(reqs, [(1, true), (2, true)]);
+}
+
+#[tokio::test]
+async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
+    let mut rig = rig().await;
+    rig.effects.run(Cmd::Export {
+        id: 5,
+        sessions: vec![SESSION.into()],
+    });
+    let replies = rig.replies_within(Duration::from_secs(30)).await;
+    let done: Vec<_> = replies
+        .iter()
+        .filter(|m| !matches!(m, Msg::ExportProgress { .. }))
+        .collect();
+    let [
+        Msg::ExportDone {
+            id: 5,
+            result: Ok(summary),
+        },
+    ] = done.as_slice()
+    else {
+        panic!("{done:?}")
+    };
+    assert_eq!((summary.done, summary.failed, summary.interrupted), (1, 0, false));
+    assert!(rig.dir.path().join("Downloads/manifest.json").is_file());
+
+    // Stopped at once: still one answer, said as interrupted, nothing partial.
+    let mut rig = rig_with(ServerOptions {
+        media_bandwidth: Some(64 * 1024),
+        ..ServerOptions::default()
+    })
+    .await;
+    rig.effects.run(Cmd::Export {
+        id: 6,
+        sessions: vec![SESSION.into()],
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    rig.effects.run(Cmd::CancelExport { id: 6 });
+    let replies = rig.replies_within(Duration::from_secs(30)).await;
+    let done: Vec<_> = replies
+        .iter()
+        .filter(|m| !matches!(m, Msg::ExportProgress { .. }))
+        .collect();
+    let [
+        Msg::ExportDone {
+            id: 6,
+            result: Ok(summary),
+        },
+    ] = done.as_slice()
+    else {
+        panic!("{done:?}")
+    };
+    assert!(summary.interrupted, "{summary:?}");
+    let partial = walk(&rig.dir.path().join("Downloads"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".part"))
+        .count();
+    assert_eq!(partial, 0);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
 }
