@@ -15,6 +15,8 @@ use veriff_tui::tui::keymap::{Action, Keymap, Mode};
 
 #[path = "support/tmux.rs"]
 mod tmux;
+#[path = "support/tools.rs"]
+mod tools;
 use tmux::Tmux;
 
 /// Peak memory the app may reach during the run.
@@ -82,6 +84,12 @@ fn rss_kib(pid: &str, field: &str) -> Option<u64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_minute_of_random_keys_against_a_misbehaving_server() {
+    if !tools::available(
+        "a_minute_of_random_keys_against_a_misbehaving_server",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let seed = std::env::var("CHAOS_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -10,6 +10,8 @@ use veriff_tui::server::{self, DEMO_SHARED_SECRET, ServerOptions, faults};
 
 #[path = "support/tmux.rs"]
 mod tmux;
+#[path = "support/tools.rs"]
+mod tools;
 use tmux::Tmux;
 
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -98,6 +100,12 @@ fn asset(name: &str) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browse_a_session_save_a_file_and_quit_cleanly() {
+    if !tools::available(
+        "browse_a_session_save_a_file_and_quit_cleanly",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
@@ -173,6 +181,9 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_and_sighup_restore_the_terminal() {
+    if !tools::available("sigterm_and_sighup_restore_the_terminal", &[tools::TMUX, tools::PGREP]) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
@@ -190,6 +201,12 @@ async fn sigterm_and_sighup_restore_the_terminal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
+    if !tools::available(
+        "a_misbehaving_server_never_freezes_garbles_or_kills_the_app",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
@@ -265,6 +282,12 @@ fn peak_rss_kib(pid: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low() {
+    if !tools::available(
+        "a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
@@ -283,6 +306,12 @@ async fn a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
+    if !tools::available(
+        "the_viewer_and_ffmpeg_never_see_the_credentials",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
@@ -338,6 +367,12 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help() {
+    if !tools::available(
+        "keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     tokio::task::spawn_blocking(move || {
@@ -376,6 +411,12 @@ async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
+    if !tools::available(
+        "the_declined_sessions_card_leads_to_the_session_it_is_linked_to",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
@@ -417,6 +458,12 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_polls_an_undecided_session_and_says_when() {
+    if !tools::available(
+        "watch_polls_an_undecided_session_and_says_when",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     const UNDECIDED: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
@@ -438,6 +485,12 @@ async fn watch_polls_an_undecided_session_and_says_when() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_read_from_standard_input_are_marked_and_exported() {
+    if !tools::available(
+        "sessions_read_from_standard_input_are_marked_and_exported",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     let server = server::start(ServerOptions::default()).await.unwrap();
     let url = server.url();
     let list = tempfile::NamedTempFile::new().unwrap();
@@ -481,6 +534,12 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
+    if !tools::available(
+        "esc_stops_an_export_leaving_no_partial_file_and_a_manifest",
+        &[tools::TMUX, tools::PGREP],
+    ) {
+        return;
+    }
     // Media at 1 MiB/s: the export is still running when Esc arrives.
     let server = server::start(ServerOptions {
         bulk: true,

@@ -1,4 +1,4 @@
-//! Outside programs a test drives (sshd, ImageMagick): under CI=true a missing one
+//! Outside programs a test drives (tmux, sshd, ImageMagick): under CI=true a missing one
 //! fails the test, because `.ci/run` installs them; elsewhere the test says loudly
 //! that it skipped, and why.
 #![allow(dead_code, reason = "each test names only the tools it drives")]
@@ -35,6 +35,11 @@ pub const IMAGEMAGICK: Tool = Tool {
     // Not just "ImageMagick": a stand-in `convert` may say it is missing.
     says: "Version: ImageMagick",
     package: "imagemagick",
+};
+pub const PGREP: Tool = Tool {
+    check: &["pgrep", "-V"],
+    says: "pgrep",
+    package: "procps",
 };
 pub const TMUX: Tool = Tool {
     check: &["tmux", "-V"],
