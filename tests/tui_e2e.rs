@@ -94,183 +94,183 @@ impl App {
     }
 }
 
+/// Runs `drive`, the blocking tmux part of a test, with the URL of an embedded
+/// server started with `options`. Where tmux is missing the test says so loudly
+/// and ends (under CI=true it fails instead: `.ci/run` installs tmux).
+async fn in_tmux(test: &str, options: ServerOptions, drive: impl FnOnce(String) + Send + 'static) {
+    if !tools::available(test, &[tools::TMUX, tools::PGREP]) {
+        return;
+    }
+    let server = server::start(options).await.unwrap();
+    let url = server.url();
+    tokio::task::spawn_blocking(move || drive(url)).await.unwrap();
+}
+
 fn asset(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo").join(name)).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browse_a_session_save_a_file_and_quit_cleanly() {
-    if !tools::available(
+    in_tmux(
         "browse_a_session_save_a_file_and_quit_cleanly",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &[SESSION]);
-        // Opened on the newest attempt with its media listed. The session's media
-        // may show before the attempt list arrives: each is waited for.
-        tmux.wait_for("document-front");
-        tmux.wait_for("attempts 1/3");
-        tmux.wait_for("media 1/7");
-        tmux.wait_for("approved");
+        ServerOptions::default(),
+        move |url| {
+            let tmux = App::launch(&url, &[SESSION]);
+            // Opened on the newest attempt with its media listed. The session's media
+            // may show before the attempt list arrives: each is waited for.
+            tmux.wait_for("document-front");
+            tmux.wait_for("attempts 1/3");
+            tmux.wait_for("media 1/7");
+            tmux.wait_for("approved");
 
-        // Older attempt: its media were prefetched, so they show at once.
-        tmux.keys(&["j"]);
-        tmux.wait_for("media 1/2");
-        tmux.keys(&["j"]);
-        tmux.wait_for("no media");
-        tmux.keys(&["g", "l", "j", "s"]);
-        let screen = tmux.wait_for("saved ");
-        let saved: Vec<_> = std::fs::read_dir(tmux.downloads())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        assert_eq!(saved.len(), 1, "exactly one file, no leftovers: {saved:?}");
-        assert!(
-            screen.contains(&saved[0].file_name().unwrap().to_string_lossy()[..20]),
-            "{screen}"
-        );
-        assert_eq!(
-            std::fs::read(&saved[0]).unwrap(),
-            asset("document-back.jpg"),
-            "byte-exact"
-        );
+            // Older attempt: its media were prefetched, so they show at once.
+            tmux.keys(&["j"]);
+            tmux.wait_for("media 1/2");
+            tmux.keys(&["j"]);
+            tmux.wait_for("no media");
+            tmux.keys(&["g", "l", "j", "s"]);
+            let screen = tmux.wait_for("saved ");
+            let saved: Vec<_> = std::fs::read_dir(tmux.downloads())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            assert_eq!(saved.len(), 1, "exactly one file, no leftovers: {saved:?}");
+            assert!(
+                screen.contains(&saved[0].file_name().unwrap().to_string_lossy()[..20]),
+                "{screen}"
+            );
+            assert_eq!(
+                std::fs::read(&saved[0]).unwrap(),
+                asset("document-back.jpg"),
+                "byte-exact"
+            );
 
-        // Saving it again does not duplicate or overwrite it.
-        tmux.keys(&["s"]);
-        tmux.wait_for("already saved");
+            // Saving it again does not duplicate or overwrite it.
+            tmux.keys(&["s"]);
+            tmux.wait_for("already saved");
 
-        // Without a display, o saves instead and says where.
-        tmux.keys(&["j", "o"]);
-        let screen = tmux.wait_for("no display to open it on: saved to");
-        assert!(screen.contains("_face_face0001"), "{screen}");
-        assert_eq!(std::fs::read_dir(tmux.downloads()).unwrap().count(), 2);
+            // Without a display, o saves instead and says where.
+            tmux.keys(&["j", "o"]);
+            let screen = tmux.wait_for("no display to open it on: saved to");
+            assert!(screen.contains("_face_face0001"), "{screen}");
+            assert_eq!(std::fs::read_dir(tmux.downloads()).unwrap().count(), 2);
 
-        // S: every file of the attempt, in a folder named after session and attempt.
-        tmux.keys(&["S"]);
-        tmux.wait_for("saved 6 files");
-        let folder = tmux
-            .downloads()
-            .join(format!("{SESSION}_a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d"));
-        let mut saved: Vec<_> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        saved.sort();
-        assert_eq!(saved.len(), 6, "{saved:?}");
-        let front = saved
-            .iter()
-            .find(|n| n.to_string_lossy().contains("document-front_d0c0f001"))
-            .unwrap();
-        assert_eq!(std::fs::read(folder.join(front)).unwrap(), asset("document-front.jpg"));
-        assert!(
-            saved.iter().any(|n| n.to_string_lossy().ends_with(".webm")),
-            "{saved:?}"
-        );
+            // S: every file of the attempt, in a folder named after session and attempt.
+            tmux.keys(&["S"]);
+            tmux.wait_for("saved 6 files");
+            let folder = tmux
+                .downloads()
+                .join(format!("{SESSION}_a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d"));
+            let mut saved: Vec<_> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            saved.sort();
+            assert_eq!(saved.len(), 6, "{saved:?}");
+            let front = saved
+                .iter()
+                .find(|n| n.to_string_lossy().contains("document-front_d0c0f001"))
+                .unwrap();
+            assert_eq!(std::fs::read(folder.join(front)).unwrap(), asset("document-front.jpg"));
+            assert!(
+                saved.iter().any(|n| n.to_string_lossy().ends_with(".webm")),
+                "{saved:?}"
+            );
 
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-        assert!(tmux.screen().contains("EXIT=0"));
-    })
-    .await
-    .unwrap();
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+            assert!(tmux.screen().contains("EXIT=0"));
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_and_sighup_restore_the_terminal() {
-    if !tools::available("sigterm_and_sighup_restore_the_terminal", &[tools::TMUX, tools::PGREP]) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        for signal in ["-TERM", "-HUP"] {
-            let tmux = App::launch(&url, &[SESSION]);
-            tmux.wait_for("document-front");
-            let status = Command::new("kill").args([signal, &tmux.app_pid()]).status().unwrap();
-            assert!(status.success());
-            tmux.assert_restored();
-        }
-    })
-    .await
-    .unwrap();
+    in_tmux(
+        "sigterm_and_sighup_restore_the_terminal",
+        ServerOptions::default(),
+        move |url| {
+            for signal in ["-TERM", "-HUP"] {
+                let tmux = App::launch(&url, &[SESSION]);
+                tmux.wait_for("document-front");
+                let status = Command::new("kill").args([signal, &tmux.app_pid()]).status().unwrap();
+                assert!(status.success());
+                tmux.assert_restored();
+            }
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
-    if !tools::available(
+    in_tmux(
         "a_misbehaving_server_never_freezes_garbles_or_kills_the_app",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &[faults::SESSION]);
-        // The hostile attempt: names with escape sequences are shown inert.
-        tmux.wait_for("document-front");
-        tmux.wait_for("declined");
-        assert!(
-            !tmux.format("#{pane_title}").contains("pwned"),
-            "a server string retitled the terminal"
-        );
+        ServerOptions::default(),
+        move |url| {
+            let tmux = App::launch(&url, &[faults::SESSION]);
+            // The hostile attempt: names with escape sequences are shown inert.
+            tmux.wait_for("document-front");
+            tmux.wait_for("declined");
+            assert!(
+                !tmux.format("#{pane_title}").contains("pwned"),
+                "a server string retitled the terminal"
+            );
 
-        // 500 once and 429 once: retried, then shown.
-        tmux.keys(&["j"]);
-        tmux.wait_for("attempts 2/6");
-        tmux.wait_for("media 1/1");
-        tmux.keys(&["j"]);
-        tmux.wait_for("attempts 3/6");
-        tmux.wait_for("media 1/1");
-        // An HTML 502 page: shown as its status, never as HTML.
-        tmux.keys(&["j"]);
-        let screen = tmux.wait_for("502 Bad Gateway");
-        assert!(!screen.contains("<html") && !screen.contains("nginx"), "{screen}");
-        assert!(screen.contains("r retries"), "{screen}");
-        // Broken JSON and a bad signature: clear errors in place.
-        tmux.keys(&["j"]);
-        tmux.wait_for("could not read the API");
-        tmux.keys(&["j"]);
-        tmux.wait_for("signature does not match");
+            // 500 once and 429 once: retried, then shown.
+            tmux.keys(&["j"]);
+            tmux.wait_for("attempts 2/6");
+            tmux.wait_for("media 1/1");
+            tmux.keys(&["j"]);
+            tmux.wait_for("attempts 3/6");
+            tmux.wait_for("media 1/1");
+            // An HTML 502 page: shown as its status, never as HTML.
+            tmux.keys(&["j"]);
+            let screen = tmux.wait_for("502 Bad Gateway");
+            assert!(!screen.contains("<html") && !screen.contains("nginx"), "{screen}");
+            assert!(screen.contains("r retries"), "{screen}");
+            // Broken JSON and a bad signature: clear errors in place.
+            tmux.keys(&["j"]);
+            tmux.wait_for("could not read the API");
+            tmux.keys(&["j"]);
+            tmux.wait_for("signature does not match");
 
-        // Downloads that fail leave nothing behind.
-        tmux.keys(&["g"]);
-        tmux.wait_for("attempts 1/6");
-        tmux.keys(&["l", "j", "s"]);
-        tmux.wait_for("download incomplete");
-        tmux.keys(&["j", "s"]);
-        tmux.wait_for("signature does not match its body");
-        assert!(
-            std::fs::read_dir(tmux.downloads()).map(|d| d.count()).unwrap_or(0) == 0,
-            "a failed download left a file"
-        );
-        // A hostile Content-Type and context still land inside the folder.
-        tmux.keys(&["g", "s"]);
-        tmux.wait_for("saved ");
-        let saved: Vec<_> = std::fs::read_dir(tmux.downloads())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(saved.len(), 1, "{saved:?}");
-        let name = saved[0].to_string_lossy();
-        assert!(
-            name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) && !name.starts_with('.'),
-            "{name}"
-        );
+            // Downloads that fail leave nothing behind.
+            tmux.keys(&["g"]);
+            tmux.wait_for("attempts 1/6");
+            tmux.keys(&["l", "j", "s"]);
+            tmux.wait_for("download incomplete");
+            tmux.keys(&["j", "s"]);
+            tmux.wait_for("signature does not match its body");
+            assert!(
+                std::fs::read_dir(tmux.downloads()).map(|d| d.count()).unwrap_or(0) == 0,
+                "a failed download left a file"
+            );
+            // A hostile Content-Type and context still land inside the folder.
+            tmux.keys(&["g", "s"]);
+            tmux.wait_for("saved ");
+            let saved: Vec<_> = std::fs::read_dir(tmux.downloads())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(saved.len(), 1, "{saved:?}");
+            let name = saved[0].to_string_lossy();
+            assert!(
+                name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) && !name.starts_with('.'),
+                "{name}"
+            );
 
-        // Still alive and responsive.
-        tmux.keys(&["?"]);
-        tmux.wait_for("Esc closes");
-        tmux.keys(&["Escape", "q"]);
-        tmux.assert_restored();
-        assert!(tmux.screen().contains("EXIT=0"));
-    })
-    .await
-    .unwrap();
+            // Still alive and responsive.
+            tmux.keys(&["?"]);
+            tmux.wait_for("Esc closes");
+            tmux.keys(&["Escape", "q"]);
+            tmux.assert_restored();
+            assert!(tmux.screen().contains("EXIT=0"));
+        },
+    )
+    .await;
 }
 
 /// The peak resident memory of a running process, from /proc.
@@ -282,305 +282,268 @@ fn peak_rss_kib(pid: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low() {
-    if !tools::available(
+    in_tmux(
         "a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &["--image-protocol", "halfblocks", faults::OVERSIZED_SESSION]);
-        tmux.wait_for("document-front");
-        tmux.keys(&["Tab"]);
-        tmux.wait_for("too large to preview: 10000 x 10000");
-        let peak = peak_rss_kib(&tmux.app_pid());
-        assert!(peak < 100 * 1024, "peak RSS {peak} KiB for a 120 KB PNG");
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-    })
-    .await
-    .unwrap();
+        ServerOptions::default(),
+        move |url| {
+            let tmux = App::launch(&url, &["--image-protocol", "halfblocks", faults::OVERSIZED_SESSION]);
+            tmux.wait_for("document-front");
+            tmux.keys(&["Tab"]);
+            tmux.wait_for("too large to preview: 10000 x 10000");
+            let peak = peak_rss_kib(&tmux.app_pid());
+            assert!(peak < 100 * 1024, "peak RSS {peak} KiB for a 120 KB PNG");
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
-    if !tools::available(
+    in_tmux(
         "the_viewer_and_ffmpeg_never_see_the_credentials",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        // Fake programs, first on PATH, that write down the environment they got.
-        let bin = tempfile::tempdir().unwrap();
-        for program in ["xdg-open", "ffmpeg"] {
-            let path = bin.path().join(program);
-            std::fs::write(&path, format!("#!/bin/sh\nenv > {}.env\nexit 0\n", path.display())).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
-        let tmux = App::launch_with(
-            &url,
-            &["--image-protocol", "halfblocks", SESSION],
-            &[("PATH", path), ("DISPLAY", ":99".to_owned())],
-        );
-        tmux.wait_for("media 1/7");
-        // The first media opened with the (fake) system viewer; then the first
-        // video, whose preview runs (fake) ffmpeg.
-        tmux.keys(&["Tab", "o"]);
-        tmux.wait_for("opened ");
-        // The last video (the NFC data is listed after the videos).
-        tmux.keys(&["G", "k"]);
-        tmux.wait_for("ffmpeg could not read a frame");
-        for program in ["xdg-open", "ffmpeg"] {
-            let seen = std::fs::read_to_string(bin.path().join(format!("{program}.env")))
-                .unwrap_or_else(|e| panic!("{program} never ran: {e}"));
-            assert!(
-                seen.contains("DISPLAY=:99"),
-                "{program} got the rest of the environment:\n{seen}"
-            );
-            for secret in ["VERIFF_SHARED_SECRET", "VERIFF_API_KEY", DEMO_SHARED_SECRET] {
-                assert!(!seen.contains(secret), "{program} was given {secret}");
+        ServerOptions::default(),
+        move |url| {
+            // Fake programs, first on PATH, that write down the environment they got.
+            let bin = tempfile::tempdir().unwrap();
+            for program in ["xdg-open", "ffmpeg"] {
+                let path = bin.path().join(program);
+                std::fs::write(&path, format!("#!/bin/sh\nenv > {}.env\nexit 0\n", path.display())).unwrap();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
             }
-        }
-        // What the app created for itself is private: the cache of opened files,
-        // the data dir and the log.
-        let home = tmux.home.path();
-        for (path, wanted) in [
-            (home.join("cache/veriff-tui"), 0o700),
-            (home.join("data/veriff-tui"), 0o700),
-            (home.join("data/veriff-tui/veriff-tui.log"), 0o600),
-        ] {
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, wanted, "{}", path.display());
-        }
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-    })
-    .await
-    .unwrap();
+            let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+            let tmux = App::launch_with(
+                &url,
+                &["--image-protocol", "halfblocks", SESSION],
+                &[("PATH", path), ("DISPLAY", ":99".to_owned())],
+            );
+            tmux.wait_for("media 1/7");
+            // The first media opened with the (fake) system viewer; then the first
+            // video, whose preview runs (fake) ffmpeg.
+            tmux.keys(&["Tab", "o"]);
+            tmux.wait_for("opened ");
+            // The last video (the NFC data is listed after the videos).
+            tmux.keys(&["G", "k"]);
+            tmux.wait_for("ffmpeg could not read a frame");
+            for program in ["xdg-open", "ffmpeg"] {
+                let seen = std::fs::read_to_string(bin.path().join(format!("{program}.env")))
+                    .unwrap_or_else(|e| panic!("{program} never ran: {e}"));
+                assert!(
+                    seen.contains("DISPLAY=:99"),
+                    "{program} got the rest of the environment:\n{seen}"
+                );
+                for secret in ["VERIFF_SHARED_SECRET", "VERIFF_API_KEY", DEMO_SHARED_SECRET] {
+                    assert!(!seen.contains(secret), "{program} was given {secret}");
+                }
+            }
+            // What the app created for itself is private: the cache of opened files,
+            // the data dir and the log.
+            let home = tmux.home.path();
+            for (path, wanted) in [
+                (home.join("cache/veriff-tui"), 0o700),
+                (home.join("data/veriff-tui"), 0o700),
+                (home.join("data/veriff-tui/veriff-tui.log"), 0o600),
+            ] {
+                let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, wanted, "{}", path.display());
+            }
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help() {
-    if !tools::available(
+    in_tmux(
         "keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("config.toml");
-        let write = |text: &str| {
-            std::fs::write(&config, text).unwrap();
-            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
-        };
-        // A mistake is named before the screen changes.
-        write("[keys]\nqiut = [\"Q\"]\n");
-        let path = config.display().to_string();
-        let tmux = App::launch(&url, &["--config", &path, SESSION]);
-        let screen = tmux.wait_for("EXIT=1");
-        assert!(screen.contains("unknown action `qiut`"), "{screen}");
+        ServerOptions::default(),
+        move |url| {
+            let dir = tempfile::tempdir().unwrap();
+            let config = dir.path().join("config.toml");
+            let write = |text: &str| {
+                std::fs::write(&config, text).unwrap();
+                std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+            };
+            // A mistake is named before the screen changes.
+            write("[keys]\nqiut = [\"Q\"]\n");
+            let path = config.display().to_string();
+            let tmux = App::launch(&url, &["--config", &path, SESSION]);
+            let screen = tmux.wait_for("EXIT=1");
+            assert!(screen.contains("unknown action `qiut`"), "{screen}");
 
-        write("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n");
-        let tmux = App::launch(&url, &["--config", &path, SESSION]);
-        let screen = tmux.wait_for("media 1/7");
-        let hints = screen.lines().last().unwrap_or_default().to_owned();
-        assert!(hints.contains("Q quit") && !hints.contains("q quit"), "{hints}");
-        // q is free now: nothing happens.
-        tmux.keys(&["q"]);
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(!tmux.screen().contains("EXIT="), "q still quits");
-        tmux.keys(&["?", "G"]);
-        let help = tmux.wait_for("Esc closes");
-        assert!(help.contains("Q C-q  quit"), "{help}");
-        tmux.keys(&["Escape", "Q"]);
-        tmux.assert_restored();
-        assert!(tmux.screen().contains("EXIT=0"));
-    })
-    .await
-    .unwrap();
+            write("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n");
+            let tmux = App::launch(&url, &["--config", &path, SESSION]);
+            let screen = tmux.wait_for("media 1/7");
+            let hints = screen.lines().last().unwrap_or_default().to_owned();
+            assert!(hints.contains("Q quit") && !hints.contains("q quit"), "{hints}");
+            // q is free now: nothing happens.
+            tmux.keys(&["q"]);
+            std::thread::sleep(Duration::from_millis(300));
+            assert!(!tmux.screen().contains("EXIT="), "q still quits");
+            tmux.keys(&["?", "G"]);
+            let help = tmux.wait_for("Esc closes");
+            assert!(help.contains("Q C-q  quit"), "{help}");
+            tmux.keys(&["Escape", "Q"]);
+            tmux.assert_restored();
+            assert!(tmux.screen().contains("EXIT=0"));
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
-    if !tools::available(
+    in_tmux(
         "the_declined_sessions_card_leads_to_the_session_it_is_linked_to",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &[DECLINED]);
-        tmux.wait_for("attempts 1/2");
-        // The sessions pane: the card says why, who, with what, and what is odd.
-        tmux.keys(&["h"]);
-        let screen = tmux.wait_for("102 Suspected document tampering");
-        for part in [
-            "declined · 9102 not verified",
-            "KARL SPECIMEN · born 1990-07-21 · LV",
-            "DRIVERS_LICENSE · LV · DL0000042",
-            "document: integration level crosslinked with fraud · 1 linked",
-            "J/K scroll",
-        ] {
-            assert!(screen.contains(part), "{part:?} missing:\n{screen}");
-        }
-        // Further down: the face match and the watchlist.
-        tmux.keys(&["J", "J", "J", "J"]);
-        tmux.wait_for("possible match · 2 hits");
+        ServerOptions::default(),
+        move |url| {
+            const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+            let tmux = App::launch(&url, &[DECLINED]);
+            tmux.wait_for("attempts 1/2");
+            // The sessions pane: the card says why, who, with what, and what is odd.
+            tmux.keys(&["h"]);
+            let screen = tmux.wait_for("102 Suspected document tampering");
+            for part in [
+                "declined · 9102 not verified",
+                "KARL SPECIMEN · born 1990-07-21 · LV",
+                "DRIVERS_LICENSE · LV · DL0000042",
+                "document: integration level crosslinked with fraud · 1 linked",
+                "J/K scroll",
+            ] {
+                assert!(screen.contains(part), "{part:?} missing:\n{screen}");
+            }
+            // Further down: the face match and the watchlist.
+            tmux.keys(&["J", "J", "J", "J"]);
+            tmux.wait_for("possible match · 2 hits");
 
-        // L lists the linked sessions; Enter opens the first, whose card shows.
-        tmux.keys(&["L"]);
-        let screen = tmux.wait_for("linked sessions · Enter opens");
-        assert!(screen.contains("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"), "{screen}");
-        tmux.keys(&["Enter"]);
-        tmux.wait_for("opened linked session c0ffee00");
-        let screen = tmux.wait_for("approved · 9001 verified");
-        assert!(screen.contains("MARTA SPECIMEN"), "{screen}");
-        assert!(screen.contains("▶c0ffee00"), "selected in the sessions pane:\n{screen}");
+            // L lists the linked sessions; Enter opens the first, whose card shows.
+            tmux.keys(&["L"]);
+            let screen = tmux.wait_for("linked sessions · Enter opens");
+            assert!(screen.contains("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"), "{screen}");
+            tmux.keys(&["Enter"]);
+            tmux.wait_for("opened linked session c0ffee00");
+            let screen = tmux.wait_for("approved · 9001 verified");
+            assert!(screen.contains("MARTA SPECIMEN"), "{screen}");
+            assert!(screen.contains("▶c0ffee00"), "selected in the sessions pane:\n{screen}");
 
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-    })
-    .await
-    .unwrap();
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_polls_an_undecided_session_and_says_when() {
-    if !tools::available(
+    in_tmux(
         "watch_polls_an_undecided_session_and_says_when",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    const UNDECIDED: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &["--watch", "1", UNDECIDED]);
-        tmux.wait_for("watching b0a7f00d · every 1s");
-        // A poll happened: the title says when.
-        let screen = tmux.wait_for("watching b0a7f00d · updated ");
-        assert!(screen.lines().next().unwrap().ends_with(" UTC"), "{screen}");
-        // w stops it, and says so.
-        tmux.keys(&["w"]);
-        tmux.wait_for("stopped watching b0a7f00d");
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-    })
-    .await
-    .unwrap();
+        ServerOptions::default(),
+        move |url| {
+            const UNDECIDED: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+            let tmux = App::launch(&url, &["--watch", "1", UNDECIDED]);
+            tmux.wait_for("watching b0a7f00d · every 1s");
+            // A poll happened: the title says when.
+            let screen = tmux.wait_for("watching b0a7f00d · updated ");
+            assert!(screen.lines().next().unwrap().ends_with(" UTC"), "{screen}");
+            // w stops it, and says so.
+            tmux.keys(&["w"]);
+            tmux.wait_for("stopped watching b0a7f00d");
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_read_from_standard_input_are_marked_and_exported() {
-    if !tools::available(
+    in_tmux(
         "sessions_read_from_standard_input_are_marked_and_exported",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let url = server.url();
-    let list = tempfile::NamedTempFile::new().unwrap();
-    let other = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
-    std::fs::write(
-        list.path(),
-        format!("ticket 88123\n{SESSION}\nhttps://portal/x/{other}\n"),
+        ServerOptions::default(),
+        move |url| {
+            let list = tempfile::NamedTempFile::new().unwrap();
+            let other = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
+            std::fs::write(
+                list.path(),
+                format!("ticket 88123\n{SESSION}\nhttps://portal/x/{other}\n"),
+            )
+            .unwrap();
+            let list = list.path().display().to_string();
+            let tmux = App::launch(&url, &["<", &list]);
+            tmux.wait_for("sessions 1/2");
+            tmux.wait_for("document-front");
+            // Space marks and moves on: both marked.
+            tmux.keys(&["h", "Space", "Space"]);
+            tmux.wait_for("sessions 2/2 ● 2");
+            tmux.keys(&["E"]);
+            let screen = tmux.wait_for("exported 2 sessions into");
+            assert!(screen.contains("manifest.json"), "{screen}");
+            let manifest: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+            let statuses: Vec<&str> = manifest["sessions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["status"].as_str().unwrap())
+                .collect();
+            assert_eq!(statuses, ["done", "done"]);
+            let front = tmux.downloads().join(format!(
+                "{SESSION}/a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d/document-front_d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg"
+            ));
+            assert_eq!(std::fs::read(front).unwrap(), asset("document-front.jpg"));
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+            assert!(tmux.screen().contains("EXIT=0"));
+        },
     )
-    .unwrap();
-    let list = list.path().display().to_string();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &["<", &list]);
-        tmux.wait_for("sessions 1/2");
-        tmux.wait_for("document-front");
-        // Space marks and moves on: both marked.
-        tmux.keys(&["h", "Space", "Space"]);
-        tmux.wait_for("sessions 2/2 ● 2");
-        tmux.keys(&["E"]);
-        let screen = tmux.wait_for("exported 2 sessions into");
-        assert!(screen.contains("manifest.json"), "{screen}");
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
-        let statuses: Vec<&str> = manifest["sessions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["status"].as_str().unwrap())
-            .collect();
-        assert_eq!(statuses, ["done", "done"]);
-        let front = tmux.downloads().join(format!(
-            "{SESSION}/a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d/document-front_d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg"
-        ));
-        assert_eq!(std::fs::read(front).unwrap(), asset("document-front.jpg"));
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-        assert!(tmux.screen().contains("EXIT=0"));
-    })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
-    if !tools::available(
+    in_tmux(
         "esc_stops_an_export_leaving_no_partial_file_and_a_manifest",
-        &[tools::TMUX, tools::PGREP],
-    ) {
-        return;
-    }
-    // Media at 1 MiB/s: the export is still running when Esc arrives.
-    let server = server::start(ServerOptions {
-        bulk: true,
-        media_bandwidth: Some(1024 * 1024),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let url = server.url();
-    let list = tempfile::NamedTempFile::new().unwrap();
-    let ids: Vec<String> = (0..6).map(server::bulk_session).collect();
-    std::fs::write(list.path(), ids.join("\n")).unwrap();
-    let list = list.path().display().to_string();
-    tokio::task::spawn_blocking(move || {
-        let tmux = App::launch(&url, &["--from", &list]);
-        tmux.wait_for("sessions 1/6");
-        tmux.keys(&["h", "Space", "Space", "Space", "Space", "Space", "Space"]);
-        tmux.wait_for("● 6");
-        tmux.keys(&["E"]);
-        tmux.wait_for("exporting sessions");
-        tmux.wait_for("Esc cancels");
-        tmux.keys(&["Escape"]);
-        tmux.wait_for("export cancelled");
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
-        let sessions = manifest["sessions"].as_array().unwrap();
-        assert_eq!(sessions.len(), 6, "{manifest}");
-        assert!(sessions.iter().any(|s| s["status"] == "interrupted"), "{manifest}");
-        let mut stack = vec![tmux.downloads()];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                assert!(!path.to_string_lossy().ends_with(".part"), "{path:?} left behind");
-                if path.is_dir() {
-                    stack.push(path);
+        ServerOptions {
+            bulk: true,
+            media_bandwidth: Some(1024 * 1024),
+            ..Default::default()
+        },
+        move |url| {
+            // Media at 1 MiB/s: the export is still running when Esc arrives.
+            let list = tempfile::NamedTempFile::new().unwrap();
+            let ids: Vec<String> = (0..6).map(server::bulk_session).collect();
+            std::fs::write(list.path(), ids.join("\n")).unwrap();
+            let list = list.path().display().to_string();
+            let tmux = App::launch(&url, &["--from", &list]);
+            tmux.wait_for("sessions 1/6");
+            tmux.keys(&["h", "Space", "Space", "Space", "Space", "Space", "Space"]);
+            tmux.wait_for("● 6");
+            tmux.keys(&["E"]);
+            tmux.wait_for("exporting sessions");
+            tmux.wait_for("Esc cancels");
+            tmux.keys(&["Escape"]);
+            tmux.wait_for("export cancelled");
+            let manifest: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+            let sessions = manifest["sessions"].as_array().unwrap();
+            assert_eq!(sessions.len(), 6, "{manifest}");
+            assert!(sessions.iter().any(|s| s["status"] == "interrupted"), "{manifest}");
+            let mut stack = vec![tmux.downloads()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    assert!(!path.to_string_lossy().ends_with(".part"), "{path:?} left behind");
+                    if path.is_dir() {
+                        stack.push(path);
+                    }
                 }
             }
-        }
-        tmux.keys(&["q"]);
-        tmux.assert_restored();
-    })
-    .await
-    .unwrap();
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
 }

@@ -156,8 +156,7 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     let snapshot = counters.snapshot(started.elapsed());
     let path = outcome.manifest_path.display();
     if args.json {
-        let value: serde_json::Value = serde_json::from_str(&outcome.manifest.to_json()).map_err(|e| e.to_string())?;
-        emit((json_text(&value)? + "\n").as_bytes())?;
+        emit((json_text(&outcome.manifest)? + "\n").as_bytes())?;
     }
     if outcome.interrupted {
         let why = why.unwrap_or("stopped");

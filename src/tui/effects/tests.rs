@@ -58,11 +58,15 @@ impl Rig {
         replies
     }
 
-    /// Every message until an export's answer, or `limit`.
-    async fn replies_within(&mut self, limit: Duration) -> Vec<Msg> {
+    /// The replies until an export's answer, or `limit`; its figures on the way
+    /// are not replies and are left out.
+    async fn export_replies(&mut self, limit: Duration) -> Vec<Msg> {
         let mut replies = Vec::new();
         let deadline = tokio::time::Instant::now() + limit;
         while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            if matches!(msg, Msg::ExportProgress { .. }) {
+                continue;
+            }
             let done = matches!(msg, Msg::ExportDone { .. });
             replies.push(msg);
             if done {
@@ -389,11 +393,7 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
         id: 5,
         sessions: vec![SESSION.into()],
     });
-    let replies = rig.replies_within(Duration::from_secs(30)).await;
-    let done: Vec<_> = replies
-        .iter()
-        .filter(|m| !matches!(m, Msg::ExportProgress { .. }))
-        .collect();
+    let done = rig.export_replies(Duration::from_secs(30)).await;
     let [
         Msg::ExportDone {
             id: 5,
@@ -418,11 +418,7 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     rig.effects.run(Cmd::CancelExport { id: 6 });
-    let replies = rig.replies_within(Duration::from_secs(30)).await;
-    let done: Vec<_> = replies
-        .iter()
-        .filter(|m| !matches!(m, Msg::ExportProgress { .. }))
-        .collect();
+    let done = rig.export_replies(Duration::from_secs(30)).await;
     let [
         Msg::ExportDone {
             id: 6,
