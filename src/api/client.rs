@@ -202,7 +202,7 @@ impl Client {
 
     async fn get_json<T: DeserializeOwned>(&self, segments: &[&str], signed_id: &str) -> Result<T, ApiError> {
         let body = self.get_verified(segments, signed_id).await?;
-        serde_json::from_slice(&body).map_err(|e| ApiError::Parse(clean_short(&e.to_string(), 200)))
+        super::error::parse_json(&body)
     }
 
     /// The body of `API_URL/v1/<segments>` exactly as the server sent it, once its

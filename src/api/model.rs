@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::triage::{Biometric, DecisionPerson, Document, RiskLabel, TechnicalData, flexible_text};
 
 /// `GET /v1/sessions/{id}/attempts`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct AttemptList {
     #[serde(default)]
     pub status: Option<String>,
@@ -19,7 +19,7 @@ pub struct AttemptList {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     pub id: String,
@@ -114,7 +114,7 @@ pub struct Media {
 }
 
 /// `GET /v1/sessions/{id}/decision`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionResponse {
     #[serde(default)]
@@ -143,7 +143,7 @@ impl DecisionResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     #[serde(default)]

@@ -88,11 +88,23 @@ pub struct Document {
 
 impl Document {
     /// Whether the document's validity had ended by `decision_time` (both ISO 8601;
-    /// dates compare as text). Unknown when either is missing or not a date.
+    /// dates compare as text). Unknown when either is missing or not a date. A
+    /// validity masked to its year (`2024-**-**`, under `--redact`) still tells
+    /// when the years differ.
     pub fn expired_at(&self, decision_time: Option<&str>) -> Option<bool> {
-        let until = self.valid_until.as_deref().filter(|d| looks_like_date(d))?;
+        let until = self.valid_until.as_deref()?;
         let decided = decision_time.filter(|d| looks_like_date(d))?;
-        Some(until[..10] < decided[..10])
+        if looks_like_date(until) {
+            return Some(until[..10] < decided[..10]);
+        }
+        let year = until
+            .strip_suffix("-**-**")
+            .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))?;
+        match year.cmp(&decided[..4]) {
+            std::cmp::Ordering::Less => Some(true),
+            std::cmp::Ordering::Greater => Some(false),
+            std::cmp::Ordering::Equal => None,
+        }
     }
 }
 
@@ -153,7 +165,7 @@ pub struct TechnicalData {
 }
 
 /// `GET /v1/sessions/{id}/person`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct PersonResponse {
     #[serde(default)]
     pub status: Option<String>,
@@ -243,7 +255,7 @@ impl PepHit {
 }
 
 /// `GET /v1/sessions/{id}/watchlist-screening`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct WatchlistResponse {
     #[serde(default)]
     pub status: Option<String>,

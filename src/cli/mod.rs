@@ -298,7 +298,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             profile: None,
             client,
             download_dir,
-            redact: global.redact,
+            redact: crate::redact::Redact::new(global.redact),
         };
         warn_about(&settings);
         return Ok(Resolved {

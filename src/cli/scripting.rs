@@ -16,6 +16,7 @@ use crate::config::describe_error;
 use crate::ids::find_id;
 use crate::redact::Redact;
 use crate::text::{clean, display_width, human_duration, human_size};
+use serde::de::DeserializeOwned;
 
 /// Runs a scripting subcommand. `Err` is the one-line message for stderr.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
@@ -89,7 +90,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     tracing::info!("{}", command_line(&command));
     let resolved = resolve(global).await?;
     let client = Client::new(resolved.settings.client.clone()).map_err(|e| describe_error(&e))?;
-    let redact = Redact::new(resolved.settings.redact);
+    let redact = resolved.settings.redact;
     match command {
         Command::Attempts { output, .. } => {
             let list = client.session_attempts(&id).await.map_err(|e| describe_error(&e))?;
@@ -109,11 +110,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         }
         Command::Person { output, .. } => {
             let person = client.session_person(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, redact, &person, |p| person_table(p, redact))
+            print(&output, redact, &person, person_table)
         }
         Command::Watchlist { output, .. } => {
             let watchlist = client.session_watchlist(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, redact, &watchlist, |w| watchlist_table(w, redact))
+            print(&output, redact, &watchlist, watchlist_table)
         }
         Command::Download { output, force, .. } => {
             let dir = resolved.settings.download_dir.clone();
@@ -143,10 +144,23 @@ fn command_line(command: &Command) -> String {
     }
 }
 
-fn print<T: Serialize>(output: &Output, redact: Redact, value: &T, table: impl Fn(&T) -> String) -> Result<(), String> {
+/// Under redaction the answer is masked once, before either form is made: the
+/// table and the JSON show only what the allow-list let through.
+fn print<T: Serialize + DeserializeOwned + Default + Clone>(
+    output: &Output,
+    redact: Redact,
+    value: &T,
+    table: impl Fn(&T) -> String,
+) -> Result<(), String> {
+    let masked;
+    let value = if redact.on {
+        masked = redact.model(value.clone());
+        &masked
+    } else {
+        value
+    };
     let text = if output.json {
-        let value = redact.json(serde_json::to_value(value).map_err(|e| e.to_string())?);
-        json_text(&value)? + "\n"
+        json_text(value)? + "\n"
     } else {
         table(value)
     };
@@ -259,7 +273,15 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
     let mut rows = vec![
         vec!["status".into(), field(&d.status)],
         vec!["code".into(), d.code.map(codes::describe_decision).unwrap_or_default()],
-        vec!["reason".into(), plain_value(&d.reason)],
+        // Under redaction the free text is gone; the code's row below says it.
+        vec![
+            "reason".into(),
+            if redact.on {
+                String::new()
+            } else {
+                plain_value(&d.reason)
+            },
+        ],
         vec![
             "reason code".into(),
             codes::describe_reason(d.reason_code.as_ref(), None),
@@ -275,10 +297,10 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
             .filter_map(|n| n.as_deref())
             .collect::<Vec<_>>()
             .join(" ");
-        rows.push(vec!["person".into(), redact.name(&name)]);
-        rows.push(vec!["born".into(), redact.date(&field(&p.date_of_birth))]);
+        rows.push(vec!["person".into(), name]);
+        rows.push(vec!["born".into(), field(&p.date_of_birth)]);
         rows.push(vec!["nationality".into(), field(&p.nationality)]);
-        rows.push(vec!["id number".into(), redact.number(&field(&p.id_number))]);
+        rows.push(vec!["id number".into(), field(&p.id_number)]);
     }
     if let Some(doc) = &d.document {
         let expired = match doc.expired_at(d.decision_time.as_deref()) {
@@ -287,15 +309,11 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
         };
         rows.push(vec![
             "document".into(),
-            [
-                field(&doc.kind),
-                field(&doc.country),
-                redact.number(&field(&doc.number)),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
+            [field(&doc.kind), field(&doc.country), field(&doc.number)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
         ]);
         rows.push(vec![
             "valid until".into(),
@@ -323,11 +341,11 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
     }
     rows.push(vec!["vendor data".into(), field(&d.vendor_data)]);
     rows.push(vec!["end user".into(), field(&d.end_user_id)]);
-    rows.push(vec!["ip".into(), redact.number(&field(&d.ip))]);
+    rows.push(vec!["ip".into(), field(&d.ip)]);
     table(&["FIELD", "VALUE"], rows)
 }
 
-fn person_table(response: &PersonResponse, redact: Redact) -> String {
+fn person_table(response: &PersonResponse) -> String {
     let Some(p) = response.person.as_ref().filter(|p| !p.is_empty()) else {
         return "no person data\n".into();
     };
@@ -338,13 +356,13 @@ fn person_table(response: &PersonResponse, redact: Redact) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let mut rows = vec![
-        vec!["name".into(), redact.name(&name)],
-        vec!["born".into(), redact.date(&field(&p.date_of_birth))],
+        vec!["name".into(), name],
+        vec!["born".into(), field(&p.date_of_birth)],
         vec!["gender".into(), field(&p.gender)],
         vec!["nationality".into(), field(&p.nationality)],
         vec!["citizenships".into(), p.citizenships.join(", ")],
-        vec!["id code".into(), redact.number(&field(&p.id_code))],
-        vec!["place of birth".into(), redact.address(&field(&p.place_of_birth))],
+        vec!["id code".into(), field(&p.id_code)],
+        vec!["place of birth".into(), field(&p.place_of_birth)],
         vec!["person id".into(), field(&p.id)],
     ];
     if p.pep_sanction_matches.is_empty() {
@@ -362,7 +380,7 @@ fn person_table(response: &PersonResponse, redact: Redact) -> String {
                 "  hit".into(),
                 format!(
                     "{} ({}{score}) {}",
-                    redact.name(&hit.name().unwrap_or_default()),
+                    hit.name().unwrap_or_default(),
                     hit.match_types.join(", "),
                     field(&hit.match_status)
                 ),
@@ -372,7 +390,7 @@ fn person_table(response: &PersonResponse, redact: Redact) -> String {
     table(&["FIELD", "VALUE"], rows)
 }
 
-fn watchlist_table(response: &WatchlistResponse, redact: Redact) -> String {
+fn watchlist_table(response: &WatchlistResponse) -> String {
     let Some(w) = response.data.as_ref().filter(|w| !w.is_empty()) else {
         return "no watchlist screening\n".into();
     };
@@ -390,13 +408,13 @@ fn watchlist_table(response: &WatchlistResponse, redact: Redact) -> String {
         let born = hit
             .date_of_birth
             .as_deref()
-            .map(|d| format!(", born {}", redact.date(d)))
+            .map(|d| format!(", born {d}"))
             .unwrap_or_default();
         rows.push(vec![
             "hit".into(),
             format!(
                 "{} on {} ({}{born})",
-                redact.name(&field(&hit.matched_name)),
+                field(&hit.matched_name),
                 hit.list_types().join(", "),
                 hit.countries.join(", ")
             ),

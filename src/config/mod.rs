@@ -94,8 +94,23 @@ pub struct Profile {
     pub allow_unsigned: Option<bool>,
     /// Allow plain `http://` to a host that is not loopback.
     pub insecure_http: Option<bool>,
-    /// Mask personal values in everything printed (as `--redact`).
-    pub redact: Option<bool>,
+    /// Mask personal values in everything printed (as `--redact`): `true`, or
+    /// `"initials"` to keep the initials of names.
+    pub redact: Option<RedactSetting>,
+}
+
+/// `redact = true` or `redact = "initials"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RedactSetting {
+    On(bool),
+    Style(RedactStyle),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RedactStyle {
+    Initials,
 }
 
 /// Everything a run needs, resolved.
@@ -106,7 +121,7 @@ pub struct Settings {
     pub client: ClientConfig,
     pub download_dir: PathBuf,
     /// Personal values masked in everything printed.
-    pub redact: bool,
+    pub redact: crate::redact::Redact,
 }
 
 /// Looks up an environment variable; injected so tests need not touch the process
@@ -270,7 +285,11 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
-            redact: o.redact || from_profile.redact.unwrap_or(false),
+            redact: match from_profile.redact {
+                Some(RedactSetting::Style(RedactStyle::Initials)) => crate::redact::Redact::with_initials(true),
+                Some(RedactSetting::On(on)) => crate::redact::Redact::new(o.redact || on),
+                None => crate::redact::Redact::new(o.redact),
+            },
         })
     }
 }
@@ -332,7 +351,7 @@ api_key = "00000000-0000-0000-0000-000000000000"
 shared_secret_command = "pass show veriff/test"
 # Where `s` and `download` save files (default: your Downloads folder).
 # download_dir = "~/veriff"
-# Mask names, dates of birth, ID numbers, addresses and IPs everywhere (as --redact).
+# Hide every personal value everywhere (as --redact); "initials" keeps the initials of names.
 # redact = true
 
 # [profiles.live]
@@ -569,9 +588,24 @@ shared_secret_command = "printf 'from-command\n'"
             Config::load(overrides, &env).unwrap()
         };
         let config = load(false);
-        assert!(!config.settings(Some("test"), &env).unwrap().redact);
-        assert!(config.settings(Some("live"), &env).unwrap().redact);
-        assert!(load(true).settings(Some("test"), &env).unwrap().redact, "--redact wins");
+        assert!(!config.settings(Some("test"), &env).unwrap().redact.on);
+        assert!(config.settings(Some("live"), &env).unwrap().redact.on);
+        assert!(
+            load(true).settings(Some("test"), &env).unwrap().redact.on,
+            "--redact wins"
+        );
+
+        let text = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nredact = \"initials\"");
+        let path = write_config(dir.path(), &text);
+        let overrides = Overrides {
+            config: Some(path),
+            ..Default::default()
+        };
+        let initials = Config::load(overrides, &env)
+            .unwrap()
+            .settings(Some("live"), &env)
+            .unwrap();
+        assert_eq!(initials.redact.name("Marta Specimen"), "M. S.");
     }
 
     #[test]

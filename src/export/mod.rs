@@ -23,7 +23,7 @@ use manifest::{Failure, Unavailable};
 pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
 use pacing::{Gate, Pacing};
 
-use crate::api::{ApiError, AttemptList, Client, ClientConfig, MediaList, SaveAs, names};
+use crate::api::{ApiError, AttemptList, Client, ClientConfig, MediaList, SaveAs, names, parse_json};
 use crate::text::clean_short;
 
 pub const DEFAULT_JOBS: usize = 8;
@@ -507,10 +507,9 @@ impl Context {
         let listed = self
             .fetch_json(session, ATTEMPT_LEVEL, &segments, attempt, &format!("{dir}/media.json"))
             .await;
-        let list = match listed.map(|b| serde_json::from_slice::<MediaList>(&b)) {
+        let list = match listed.map(|b| parse_json::<MediaList>(&b)) {
             Ok(Ok(list)) => list,
-            Ok(Err(e)) => {
-                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+            Ok(Err(error)) => {
                 return self.failed(session, &endpoint(&segments), &error);
             }
             Err(e) => {
@@ -599,10 +598,9 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
         let bytes = context
             .fetch_required(&session, &segments, &format!("{dir}/attempts.json"))
             .await?;
-        match serde_json::from_slice::<AttemptList>(&bytes) {
+        match parse_json::<AttemptList>(&bytes) {
             Ok(list) => Some(list),
-            Err(e) => {
-                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+            Err(error) => {
                 context.failed(&session, &endpoint(&segments), &error);
                 None
             }

@@ -112,7 +112,7 @@ pub async fn run(
     model.previews_on = options.image_protocol != ImageProtocol::None;
     model.security_warnings = crate::config::security_warnings(&settings.client);
     model.keymap = std::sync::Arc::new(keymap);
-    model.redact = crate::redact::Redact::new(settings.redact);
+    model.redact = settings.redact;
     if let Some(every) = options.watch {
         model.watch_every = every;
     }

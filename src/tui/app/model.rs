@@ -219,6 +219,27 @@ pub struct Watch {
 }
 
 impl Model {
+    /// Redaction turned on (a profile that redacts): what was loaded in clear is
+    /// masked now, not only what arrives from here on. Turning it off leaves the
+    /// masks until the data is loaded again (a profile switch reloads it).
+    pub(super) fn mask_loaded(&mut self) {
+        fn mask<T: Default>(map: &mut HashMap<impl std::hash::Hash + Eq, Load<T>>, f: impl Fn(T) -> T) {
+            for load in map.values_mut() {
+                if let Load::Ready(value) = load {
+                    *value = f(std::mem::take(value));
+                }
+            }
+        }
+        let r = self.redact;
+        mask(&mut self.attempts, |list| {
+            list.into_iter().map(|a| r.model(a)).collect()
+        });
+        mask(&mut self.decisions, |d| d.map(|d| r.model(d)));
+        mask(&mut self.persons, |p| p.map(|p| r.model(p)));
+        mask(&mut self.watchlists, |w| w.map(|w| r.model(w)));
+        mask(&mut self.nfc, |nfc| r.json(nfc));
+    }
+
     pub fn new(host: String, profile: Option<String>) -> Model {
         Model {
             sessions: Vec::new(),

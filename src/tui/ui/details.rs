@@ -36,9 +36,9 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     field(theme, "status", opt(&a.status)),
                     field(theme, "created", opt(&a.created_time)),
                 ];
-                // Fields Veriff adds (userDefinedData, ...) may carry personal data.
-                let extra = model.redact.json(serde_json::Value::Object(a.extra.clone()));
-                for (key, value) in extra.as_object().into_iter().flatten() {
+                // Fields Veriff adds (userDefinedData, ...): masked as they arrived
+                // when redaction is on.
+                for (key, value) in &a.extra {
                     lines.push(field(theme, key, plain_value(&Some(value.clone()))));
                 }
                 lines
