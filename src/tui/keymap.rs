@@ -58,6 +58,8 @@ pub enum Action {
     Mark,
     /// Export the marked (or the selected) sessions.
     Export,
+    /// Under redaction: show the selected picture until the selection changes.
+    Reveal,
 }
 
 impl Action {
@@ -427,6 +429,13 @@ const DEFAULTS: &[Default] = &[
     ),
     (
         Mode::Browse,
+        &["X"],
+        Action::Reveal,
+        "show the picture hidden by redaction, until the selection changes",
+        None,
+    ),
+    (
+        Mode::Browse,
         &["m", "space"],
         Action::Mark,
         "mark or unmark a session for export",
@@ -520,6 +529,13 @@ const DEFAULTS: &[Default] = &[
         &["k", "up"],
         Action::Up,
         "previous picture (whole screen)",
+        None,
+    ),
+    (
+        Mode::Closer,
+        &["X"],
+        Action::Reveal,
+        "show the pictures hidden by redaction",
         None,
     ),
     (Mode::Closer, &["esc", "z", "v"], Action::Cancel, "back", Some("back")),

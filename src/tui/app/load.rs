@@ -179,7 +179,7 @@ impl Model {
         let Some(key) = self.preview_key() else {
             return Vec::new();
         };
-        if self.previews.contains_key(&key) {
+        if self.previews.contains_key(&key) || self.hidden(&key.media) {
             return Vec::new();
         }
         let selected = self.selected_media();

@@ -179,6 +179,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     model.settle();
     if (model.focus, cursors(model), model.selected_session().cloned()) != shown {
         model.details_scroll = 0;
+        // A picture revealed despite redaction is hidden again once passed.
+        model.revealed.clear();
     }
     cmds.extend(model.want_preview());
     cmds.extend(model.want_nfc());

@@ -172,6 +172,8 @@ pub struct Model {
     pub previews_on: bool,
     /// Encoded previews, by media and size.
     pub previews: HashMap<PreviewKey, Load<PreviewImage>>,
+    /// Pictures shown despite redaction, until the selection changes.
+    pub revealed: HashSet<MediaId>,
     pub attempts: HashMap<SessionId, Load<Vec<Attempt>>>,
     pub decisions: HashMap<SessionId, Load<Option<Decision>>>,
     pub session_media: HashMap<SessionId, Load<MediaList>>,
@@ -249,6 +251,7 @@ impl Model {
             size: (80, 24),
             preview_size: (0, 0),
             previews_on: false,
+            revealed: HashSet::new(),
             previews: HashMap::new(),
             attempts: HashMap::new(),
             decisions: HashMap::new(),
@@ -443,6 +446,17 @@ impl Model {
                 matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
             })
             || self.triage_animating()
+    }
+
+    /// Whether a picture is hidden: redaction is on and it was not revealed.
+    /// Hidden pictures are neither fetched for a preview nor drawn.
+    pub fn hidden(&self, media: &MediaId) -> bool {
+        self.redact.on && !self.revealed.contains(media)
+    }
+
+    /// What stands where a hidden picture would be.
+    pub fn hidden_note(&self) -> String {
+        format!("hidden: redacted, {} reveals", self.key_for(Action::Reveal))
     }
 
     /// The preview the screen shows now: the selected media at the current size,

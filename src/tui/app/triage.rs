@@ -30,6 +30,8 @@ pub struct Closer<'a> {
     pub key: Option<PreviewKey>,
     /// For a video, its mimetype.
     pub video: Option<String>,
+    /// Hidden by redaction: not fetched, not drawn.
+    pub hidden: bool,
 }
 
 impl Model {
@@ -91,7 +93,7 @@ impl Model {
     /// or the document front beside the best face (each list is best first).
     pub fn closer(&self) -> Vec<Closer<'_>> {
         let (width, height) = self.size;
-        let keyed = |title, media, size| closer(self.previews_on, title, media, size);
+        let keyed = |title, media, size| closer(self, title, media, size);
         match self.overlay {
             Overlay::Zoom => {
                 let media = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc);
@@ -134,6 +136,7 @@ impl Model {
         let wanted: Vec<(PreviewKey, Option<String>, Option<u64>)> = self
             .closer()
             .into_iter()
+            .filter(|c| !c.hidden)
             .filter_map(|c| Some((c.key?, c.video.clone(), c.media.and_then(|m| m.size))))
             .filter(|(key, _, _)| !self.previews.contains_key(key))
             .collect();
@@ -192,9 +195,10 @@ impl Model {
     }
 }
 
-fn closer(previews_on: bool, title: String, media: Option<(MediaKind, &Media)>, size: (u16, u16)) -> Closer<'_> {
-    let usable = previews_on && size.0 >= 4 && size.1 >= 2;
+fn closer<'a>(model: &Model, title: String, media: Option<(MediaKind, &'a Media)>, size: (u16, u16)) -> Closer<'a> {
+    let usable = model.previews_on && size.0 >= 4 && size.1 >= 2;
     Closer {
+        hidden: media.is_some_and(|(_, m)| model.hidden(&m.id.as_str().into())),
         title,
         media: media.map(|(_, m)| m),
         key: media.filter(|_| usable).map(|(_, m)| PreviewKey {
@@ -231,12 +235,47 @@ pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         // Through the media while zoomed, like an image viewer.
         (Overlay::Zoom, Some(Action::Down)) => move_cursor(model, 1),
         (Overlay::Zoom, Some(Action::Up)) => move_cursor(model, -1),
+        (Overlay::Zoom | Overlay::Compare, Some(Action::Reveal)) => reveal(model),
         (_, Some(Action::Cancel)) => {
             model.overlay = Overlay::None;
             Vec::new()
         }
         _ => Vec::new(),
     }
+}
+
+/// Shows the selected picture (or every picture looked at closer) despite
+/// redaction, until the selection changes. Saving and opening never needed it:
+/// files are evidence.
+pub(super) fn reveal(model: &mut Model) -> Vec<Cmd> {
+    if !model.redact.on {
+        model.status = Some(Status::info("nothing is hidden: redaction is off"));
+        return Vec::new();
+    }
+    let pictures: Vec<MediaId> = if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
+        model
+            .closer()
+            .iter()
+            .filter_map(|c| c.media)
+            .map(|m| m.id.as_str().into())
+            .collect()
+    } else {
+        model
+            .selected_media()
+            .filter(|(kind, _)| *kind != MediaKind::Nfc)
+            .map(|(_, m)| m.id.as_str().into())
+            .into_iter()
+            .collect()
+    };
+    if pictures.is_empty() {
+        model.status = Some(Status::info("no picture selected to reveal"));
+        return Vec::new();
+    }
+    model.revealed.extend(pictures);
+    model.status = Some(Status::error(
+        "picture shown despite redaction: it hides again when the selection changes",
+    ));
+    Vec::new()
 }
 
 /// Adds a linked session to the sessions pane, selects it and shows its card.

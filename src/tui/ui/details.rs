@@ -123,6 +123,9 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// The selected media's picture, or why there is none (yet).
 fn preview_box(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, key: &PreviewKey) {
     let note = |text: String| Paragraph::new(Line::from(Span::styled(text, theme.dim()))).alignment(Alignment::Center);
+    if model.hidden(&key.media) {
+        return frame.render_widget(note(model.hidden_note()).wrap(Wrap { trim: true }), area);
+    }
     match model.previews.get(key) {
         Some(Load::Ready(image)) => frame.render_widget(Image::new(&image.0), area),
         Some(Load::Failed(why)) => frame.render_widget(note(clean(&why.message)).wrap(Wrap { trim: true }), area),
