@@ -431,7 +431,7 @@ const DEFAULTS: &[Default] = &[
         Mode::Browse,
         &["X"],
         Action::Reveal,
-        "show the picture hidden by redaction, until the selection changes",
+        "show the picture hidden by --redact (until you move)",
         None,
     ),
     (
