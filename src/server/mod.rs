@@ -458,7 +458,11 @@ async fn session_attempts(State(state): State<Arc<AppState>>, Path(id): Path<Str
     let verifications: Vec<Value> = session
         .attempts
         .iter()
-        .map(|a| json!({"id": a.id, "status": a.status, "createdTime": a.created_time}))
+        .map(|a| {
+            let mut attempt = json!({"id": a.id, "status": a.status, "createdTime": a.created_time});
+            attempt.as_object_mut().expect("an object").extend(a.extra.clone());
+            attempt
+        })
         .collect();
     state.signed_json(&json!({"status": "success", "verifications": verifications}), fault)
 }
