@@ -44,10 +44,8 @@ impl Model {
     }
 
     /// Sessions the selected one's decision links to, with why.
-    pub fn linked_sessions(&self) -> Vec<(String, String)> {
-        self.selected_decision()
-            .map(Decision::linked_sessions)
-            .unwrap_or_default()
+    pub fn linked_sessions(&self) -> &[(String, String)] {
+        self.selected_decision().map_or(&[], Decision::linked_sessions)
     }
 
     pub(super) fn load_triage(&mut self, session: &SessionId, again: bool) -> Vec<Cmd> {
@@ -214,10 +212,10 @@ fn closer<'a>(model: &Model, title: String, media: Option<(MediaKind, &'a Media)
 
 pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let action = model.keymap.action(model.overlay.mode(), key);
-    let linked = model.linked_sessions();
+    let linked = model.linked_sessions().len();
     match (&mut model.overlay, action) {
         (Overlay::Linked { cursor }, Some(Action::Down)) => {
-            *cursor = (*cursor + 1).min(linked.len().saturating_sub(1));
+            *cursor = (*cursor + 1).min(linked.saturating_sub(1));
             Vec::new()
         }
         (Overlay::Linked { cursor }, Some(Action::Up)) => {
@@ -225,7 +223,8 @@ pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Overlay::Linked { cursor }, Some(Action::Submit)) => {
-            let chosen = linked.get(*cursor).cloned();
+            let cursor = *cursor;
+            let chosen = model.linked_sessions().get(cursor).cloned();
             model.overlay = Overlay::None;
             match chosen {
                 Some((id, why)) => follow(model, id, &why),
