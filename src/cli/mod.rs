@@ -117,8 +117,9 @@ pub struct GlobalArgs {
     /// replayable signatures and documents travel in clear.
     #[arg(long, global = true)]
     pub insecure_http: bool,
-    /// Mask names, dates of birth, ID and document numbers, addresses and IP
-    /// addresses in everything printed: browser, tables and --json.
+    /// Hide every personal value in everything printed (browser, tables, --json)
+    /// and every picture until revealed: only ids, statuses, codes, dates of the
+    /// decision and the like stay. For screen sharing and ticket screenshots.
     #[arg(long, global = true)]
     pub redact: bool,
 
@@ -262,6 +263,10 @@ pub enum Command {
         /// Retry-After beyond.
         #[arg(long, value_name = "N")]
         rate_limit: Option<u32>,
+        /// Listen on an address other hosts can reach. The demo's credentials are
+        /// published, so anyone who reaches it can use it.
+        #[arg(long)]
+        public: bool,
     },
 }
 

@@ -28,7 +28,14 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             big_media_size,
             bulk,
             rate_limit,
+            public,
         } => {
+            if !addr.ip().is_loopback() && !public {
+                return Err(format!(
+                    "refusing to listen on {addr}, which other hosts can reach: the demo's credentials are \
+                     published, so anyone there could use it; add --public to mean it"
+                ));
+            }
             let options = crate::server::ServerOptions {
                 addr,
                 latency: Duration::from_millis(latency_ms),
@@ -506,9 +513,22 @@ async fn serve_demo(options: crate::server::ServerOptions) -> Result<(), String>
     let server = crate::server::start(options)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // The URL to use from this host: the client refuses plain http:// to any
+    // other, so an unspecified address (0.0.0.0, ::) is reached on loopback.
+    let local = match server.addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => format!("http://[::1]:{}", server.addr.port()),
+        ip if ip.is_unspecified() => format!("http://127.0.0.1:{}", server.addr.port()),
+        _ => server.url(),
+    };
     println!("Veriff demo server listening on {}", server.url());
+    if !server.addr.ip().is_loopback() {
+        println!(
+            "Other hosts reach it over plain http://, which veriff-tui refuses to a network host unless given \
+             --insecure-http: for a demo only."
+        );
+    }
     println!("Point veriff-tui at it with:");
-    println!("  export VERIFF_API_URL={}", server.url());
+    println!("  export VERIFF_API_URL={local}");
     println!("  export VERIFF_API_KEY={}", crate::server::DEMO_API_KEY);
     println!("  export VERIFF_SHARED_SECRET={}", crate::server::DEMO_SHARED_SECRET);
     println!("Demo sessions:");
