@@ -45,9 +45,12 @@ pub struct ExportArgs {
     pub json: bool,
 }
 
+/// A request rate that can be waited for: at least one request a minute (a rate
+/// like 1e-300 would mean waiting longer than time can be counted).
 fn positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        Ok(r) if r.is_finite() && r >= export::SLOWEST_RPS => Ok(r),
+        Ok(r) if r.is_finite() && r > 0.0 => Err(format!("{text:?} is slower than one request a minute")),
         _ => Err(format!("{text:?} is not a positive number")),
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod manifest;
 pub mod pacing;
+pub use pacing::SLOWEST_RPS;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -134,7 +135,7 @@ impl Snapshot {
             .saturating_sub(self.bytes_received + self.bytes_skipped);
         let rate = self.rate();
         let by_bytes = if rate > 0.0 { left as f64 / rate } else { 0.0 };
-        Some(Duration::from_secs_f64(by_sessions.max(by_bytes)))
+        Duration::try_from_secs_f64(by_sessions.max(by_bytes)).ok()
     }
 
     /// `sessions 3/40 · files 57/720 · 11.2 MiB / 140.6 MiB · 23.4 MiB/s · ETA 5s`
