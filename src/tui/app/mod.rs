@@ -184,6 +184,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     }
     cmds.extend(model.want_preview());
     cmds.extend(model.want_nfc());
+    cmds.extend(model.want_decisions_on_screen());
     cmds
 }
 

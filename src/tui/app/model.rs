@@ -313,6 +313,9 @@ impl Model {
     /// id or decision).
     pub fn visible_sessions(&self) -> Vec<&SessionId> {
         let needle = self.pane(Pane::Sessions).filter.to_lowercase();
+        if needle.is_empty() {
+            return self.sessions.iter().collect();
+        }
         self.sessions
             .iter()
             .filter(|id| {
@@ -326,7 +329,12 @@ impl Model {
     }
 
     pub fn selected_session(&self) -> Option<&SessionId> {
-        self.visible_sessions().get(self.pane(Pane::Sessions).cursor).copied()
+        let state = self.pane(Pane::Sessions);
+        // Asked many times a key: without a filter, no list of thousands is built.
+        if state.filter.is_empty() {
+            return self.sessions.get(state.cursor);
+        }
+        self.visible_sessions().get(state.cursor).copied()
     }
 
     pub fn session_attempts(&self) -> Option<&Load<Vec<Attempt>>> {
