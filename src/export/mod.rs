@@ -10,6 +10,10 @@ pub mod manifest;
 pub mod pacing;
 pub use pacing::SLOWEST_RPS;
 
+/// Why an export is refused under `--redact`, in the CLI and the browser alike.
+pub const REDACTED_REFUSAL: &str = "refusing to export under --redact: an export is evidence, every answer \
+     and file as Veriff sent them, unmasked";
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
