@@ -18,6 +18,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::text::is_iso_date;
+
 /// What every hidden value becomes: the same width whatever it hid.
 pub const MASK: &str = "*****";
 
@@ -103,17 +105,6 @@ fn is_timestamp(text: &str) -> bool {
         && is_iso_date(text)
         && (b[10] == b'T' || b[10] == b' ')
         && b[11..].iter().all(|c| c.is_ascii_digit() || b":.+-Z".contains(c))
-}
-
-fn is_iso_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() >= 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// A run of at least `n` digits, separators between them ignored: a phone

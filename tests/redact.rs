@@ -83,8 +83,9 @@ fn assert_clean(what: &str, text: &str, personal: &[String]) {
     }
 }
 
-async fn run(server: &RunningServer, args: &[&str]) -> String {
-    let output = tokio::process::Command::new(BIN)
+/// The binary's output for `args`, against `server`, from an empty environment.
+async fn output(server: &RunningServer, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(BIN)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -95,7 +96,11 @@ async fn run(server: &RunningServer, args: &[&str]) -> String {
         .stdin(Stdio::null())
         .output()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn run(server: &RunningServer, args: &[&str]) -> String {
+    let output = output(server, args).await;
     assert!(
         output.status.success(),
         "{args:?}: {}",
@@ -413,18 +418,7 @@ async fn an_answer_of_the_wrong_shape_is_reported_without_its_values() {
     let server = server::start(ServerOptions::default()).await.unwrap();
     let fault = veriff_tui::server::faults::SESSION;
     for args in [vec!["decision", fault], vec!["--redact", "decision", fault]] {
-        let output = tokio::process::Command::new(BIN)
-            .args(&args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", std::env::temp_dir())
-            .env("VERIFF_API_URL", server.url())
-            .env("VERIFF_API_KEY", server::DEMO_API_KEY)
-            .env("VERIFF_SHARED_SECRET", server::DEMO_SHARED_SECRET)
-            .stdin(Stdio::null())
-            .output()
-            .await
-            .unwrap();
+        let output = output(&server, &args).await;
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("at `verification.person`"), "{args:?}: {stderr}");

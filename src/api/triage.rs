@@ -93,8 +93,8 @@ impl Document {
     /// when the years differ.
     pub fn expired_at(&self, decision_time: Option<&str>) -> Option<bool> {
         let until = self.valid_until.as_deref()?;
-        let decided = decision_time.filter(|d| looks_like_date(d))?;
-        if looks_like_date(until) {
+        let decided = decision_time.filter(|d| crate::text::is_iso_date(d))?;
+        if crate::text::is_iso_date(until) {
             return Some(until[..10] < decided[..10]);
         }
         let year = until
@@ -106,17 +106,6 @@ impl Document {
             std::cmp::Ordering::Equal => None,
         }
     }
-}
-
-fn looks_like_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() >= 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// One entry of `verification.riskLabels`.
