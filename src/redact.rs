@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::ids::is_uuid;
 use crate::text::is_iso_date;
 
 /// What every hidden value becomes: the same width whatever it hid.
@@ -134,15 +135,6 @@ fn looks_personal(text: &str) -> bool {
         .split_once('@')
         .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
     email || has_digit_run(text, 7)
-}
-
-fn is_uuid(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 impl Redact {

@@ -47,6 +47,9 @@ pub enum ApiError {
     BadSignature,
     #[error("could not read the API's reply: {0}")]
     Parse(String),
+    /// A write refused before sending, because Veriff would refuse it.
+    #[error("{0}")]
+    Refused(String),
     #[error("the reply was larger than {0} bytes, more than any Veriff listing; refused")]
     TooLarge(usize),
     #[error("download incomplete: received {received} of {expected} bytes; nothing was saved")]

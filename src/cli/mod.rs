@@ -1,6 +1,7 @@
 //! The command line: definitions (also the source of completions and the man page)
 //! and the scripting subcommands.
 
+mod actions;
 mod export;
 mod scripting;
 
@@ -122,6 +123,10 @@ pub struct GlobalArgs {
     /// decision and the like stay. For screen sharing and ticket screenshots.
     #[arg(long, global = true)]
     pub redact: bool,
+    /// Refuse every write to Veriff (new-session, delete-session), as a profile's
+    /// `read_only = true` does.
+    #[arg(long, global = true)]
+    pub read_only: bool,
 
     /// Write the log here [default: veriff-tui.log in the data dir].
     #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
@@ -143,6 +148,7 @@ impl GlobalArgs {
             allow_unsigned: self.allow_unsigned,
             insecure_http: self.insecure_http,
             redact: self.redact,
+            read_only: self.read_only,
         }
     }
 }
@@ -237,6 +243,11 @@ pub enum Command {
     /// decision and attempts as Veriff sent them, verified, with a manifest of
     /// sha256s. Run it again to fetch only what is missing.
     Export(ExportArgs),
+    /// Create a verification session and print its link for the end user.
+    NewSession(actions::NewSessionArgs),
+    /// Delete a session at Veriff (an erasure request): says what goes, and asks
+    /// for the session's first 8 characters (--confirm ID8 in scripts).
+    DeleteSession(actions::DeleteSessionArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]
@@ -304,6 +315,7 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             client,
             download_dir,
             redact: crate::redact::Redact::new(global.redact),
+            read_only: global.read_only,
         };
         warn_about(&settings);
         return Ok(Resolved {

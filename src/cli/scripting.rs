@@ -47,6 +47,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             return serve_demo(options).await;
         }
         Command::Export(args) => return super::export::run(args, global).await,
+        Command::NewSession(args) => return super::actions::new_session(args, global).await,
+        Command::DeleteSession(args) => return super::actions::delete_session(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -131,7 +133,9 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::Completions { .. }
         | Command::Man
         | Command::Config { .. }
-        | Command::Export(_) => {
+        | Command::Export(_)
+        | Command::NewSession(_)
+        | Command::DeleteSession(_) => {
             unreachable!("handled above")
         }
     }

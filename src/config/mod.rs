@@ -52,6 +52,8 @@ pub struct Overrides {
     pub insecure_http: bool,
     /// `--redact`: on whatever the profile says.
     pub redact: bool,
+    /// `--read-only`: no write to Veriff, whatever the profile says.
+    pub read_only: bool,
 }
 
 impl Overrides {
@@ -97,6 +99,9 @@ pub struct Profile {
     /// Mask personal values in everything printed (as `--redact`): `true`, or
     /// `"initials"` to keep the initials of names.
     pub redact: Option<RedactSetting>,
+    /// Refuse every write to Veriff (new sessions, deletions): a profile to hand
+    /// to staff who only look.
+    pub read_only: Option<bool>,
 }
 
 /// `redact = true` or `redact = "initials"`.
@@ -122,6 +127,8 @@ pub struct Settings {
     pub download_dir: PathBuf,
     /// Personal values masked in everything printed.
     pub redact: crate::redact::Redact,
+    /// Writes to Veriff refused (`read_only = true`, `--read-only`).
+    pub read_only: bool,
 }
 
 /// Looks up an environment variable; injected so tests need not touch the process
@@ -290,6 +297,7 @@ impl Config {
                 Some(RedactSetting::On(on)) => crate::redact::Redact::new(o.redact || on),
                 None => crate::redact::Redact::new(o.redact),
             },
+            read_only: o.read_only || from_profile.read_only.unwrap_or(false),
         })
     }
 }
@@ -353,6 +361,8 @@ shared_secret_command = "pass show veriff/test"
 # download_dir = "~/veriff"
 # Hide every personal value everywhere (as --redact); "initials" keeps the initials of names.
 # redact = true
+# Refuse every write to Veriff: new sessions, deletions (as --read-only).
+# read_only = true
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"

@@ -91,7 +91,7 @@ pub async fn run(
         _ => given,
     };
     let history = demo.is_none().then(|| data_dir.join("history"));
-    let remembered = history.as_deref().map(super::history::load).unwrap_or_default();
+    let remembered = history.as_deref().map(crate::history::load).unwrap_or_default();
     let dirs = Dirs {
         download: settings.download_dir.clone(),
         cache: config::cache_dir(&env).unwrap_or_else(|| std::env::temp_dir().join(config::APP_DIR)),

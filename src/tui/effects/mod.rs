@@ -400,7 +400,7 @@ impl Effects {
             if *written > this {
                 return;
             }
-            if let Err(e) = super::history::save(&path, &sessions) {
+            if let Err(e) = crate::history::save(&path, &sessions) {
                 tracing::warn!("cannot save session history to {}: {e}", path.display());
             }
             *written = this;
