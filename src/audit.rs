@@ -17,7 +17,7 @@ pub struct Entry {
     pub user: String,
     pub profile: Option<String>,
     pub api_url: String,
-    /// `create_session`, `delete_session`.
+    /// `create_session`, `delete_session`, `review_watchlist_hit`.
     pub action: &'static str,
     pub session: Option<String>,
     /// Ours, sent with the request as `X-Request-Id`, to find it again on both sides.

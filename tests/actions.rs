@@ -274,3 +274,102 @@ async fn the_sixth_deletion_in_an_hour_is_refused_with_the_limits_named() {
     assert_eq!(lines[11]["outcome"], "rate_limited");
     assert_eq!(lines[11]["status"], 429);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_watchlist_hit_is_reviewed_signed_over_the_body_and_shows_as_reviewed() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let hit = "h0000001-0000-4000-8000-000000000001";
+    let table = run(&server, home, &["watchlist", DECLINED]).await;
+    assert!(
+        table.stdout.contains(hit),
+        "the table names the hit to review:\n{}",
+        table.stdout
+    );
+
+    let refused = run(
+        &server,
+        home,
+        &["watchlist", "review", DECLINED, hit, "--status", "maybe"],
+    )
+    .await;
+    assert!(
+        !refused.success && refused.stderr.contains("false_positive"),
+        "{}",
+        refused.stderr
+    );
+    let misplaced = run(
+        &server,
+        home,
+        &[
+            "watchlist",
+            "review",
+            DECLINED,
+            hit,
+            "--status",
+            "false_positive",
+            "--risk-level",
+            "high",
+        ],
+    )
+    .await;
+    assert!(
+        !misplaced.success && misplaced.stderr.contains("true_match"),
+        "{}",
+        misplaced.stderr
+    );
+    assert!(writes(&server).is_empty(), "refused before sending");
+
+    let reviewed = run(
+        &server,
+        home,
+        &["watchlist", "review", DECLINED, hit, "--status", "false_positive"],
+    )
+    .await;
+    assert!(reviewed.success, "{}", reviewed.stderr);
+    assert_eq!(
+        writes(&server),
+        [format!("PATCH /v1/sessions/{DECLINED}/watchlist-screening")]
+    );
+    let after = run(&server, home, &["watchlist", DECLINED]).await;
+    assert!(after.stdout.contains("false positive)"), "{}", after.stdout);
+
+    // Signed over anything but the body, the server refuses it.
+    let answer = reqwest::Client::new()
+        .patch(format!("{}/v1/sessions/{DECLINED}/watchlist-screening", server.url()))
+        .header("x-auth-client", DEMO_API_KEY)
+        .header(
+            "x-hmac-signature",
+            Secret::new(DEMO_SHARED_SECRET).sign(DECLINED.as_bytes()),
+        )
+        .body(format!(r#"{{"hit":{{"id":"{hit}","matchStatus":"true_match"}}}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+
+    let read_only = run(
+        &server,
+        home,
+        &[
+            "--read-only",
+            "watchlist",
+            "review",
+            DECLINED,
+            hit,
+            "--status",
+            "true_match",
+        ],
+    )
+    .await;
+    assert!(
+        !read_only.success && read_only.stderr.contains("read-only"),
+        "{}",
+        read_only.stderr
+    );
+    let lines = audit_lines(home);
+    assert_eq!(lines.len(), 1, "one line for the one write sent");
+    assert_eq!(lines[0]["action"], "review_watchlist_hit");
+    assert_eq!(lines[0]["session"], DECLINED);
+}

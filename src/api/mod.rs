@@ -19,8 +19,8 @@ pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKi
 pub use sign::{Secret, Signer};
 pub use triage::{Person, PersonResponse, Watchlist, WatchlistResponse};
 pub use write::{
-    Created, CreatedSession, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, MAX_VENDOR_DATA, NewSession,
-    Written,
+    Created, CreatedSession, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HIT_STATUSES, HitReview,
+    MAX_VENDOR_DATA, NewSession, Written,
 };
 
 /// Header carrying the integration's API key.

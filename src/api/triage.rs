@@ -302,6 +302,9 @@ impl Watchlist {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchlistHit {
+    /// What `watchlist review` names the hit by.
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(default, deserialize_with = "flexible_text")]
     pub matched_name: Option<String>,
     #[serde(default, deserialize_with = "flexible_texts")]

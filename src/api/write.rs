@@ -28,6 +28,45 @@ pub const DELETABLE_STATUSES: &[&str] = &[
 pub const DELETIONS_PER_HOUR: usize = 5;
 pub const DELETIONS_PER_DAY: usize = 10;
 
+/// A watchlist hit's review outcomes, as Veriff's reference names them.
+pub const HIT_STATUSES: &[&str] = &["false_positive", "potential_match", "true_match", "inconclusive"];
+
+/// A watchlist hit's review: `PATCH /v1/sessions/{id}/watchlist-screening` with
+/// `{"hit": {...}}`.
+#[derive(Debug, Clone, Default)]
+pub struct HitReview {
+    pub hit: String,
+    pub match_status: String,
+    /// `low` or `high`, with `true_match` only.
+    pub risk_level: Option<String>,
+    pub whitelisted: Option<bool>,
+}
+
+impl HitReview {
+    pub fn body(&self) -> Result<Value, String> {
+        if !HIT_STATUSES.contains(&self.match_status.as_str()) {
+            return Err(format!(
+                "--status is one of {}, not {}",
+                HIT_STATUSES.join(", "),
+                crate::text::clean_short(&self.match_status, 40)
+            ));
+        }
+        let mut hit = Map::new();
+        hit.insert("id".into(), self.hit.clone().into());
+        hit.insert("matchStatus".into(), self.match_status.clone().into());
+        if let Some(level) = &self.risk_level {
+            if self.match_status != "true_match" || !["low", "high"].contains(&level.as_str()) {
+                return Err("--risk-level (low or high) goes only with --status true_match".into());
+            }
+            hit.insert("riskLevel".into(), level.clone().into());
+        }
+        if let Some(whitelisted) = self.whitelisted {
+            hit.insert("isWhitelisted".into(), whitelisted.into());
+        }
+        Ok(serde_json::json!({ "hit": hit }))
+    }
+}
+
 /// vendorData longer than this is refused by Veriff; it is refused here first.
 pub const MAX_VENDOR_DATA: usize = 1000;
 
@@ -134,6 +173,19 @@ impl Client {
         let (status, answer) = self
             .write(Method::DELETE, &["sessions", session], session.as_bytes(), None)
             .await?;
+        let value = if answer.is_empty() {
+            Value::Null
+        } else {
+            parse_json(&answer)?
+        };
+        Ok(Written { status, answer: value })
+    }
+
+    /// Records a watchlist hit's review at Veriff.
+    pub async fn review_hit(&self, session: &str, review: &HitReview) -> Result<Written<Value>, ApiError> {
+        let body = serde_json::to_vec(&review.body().map_err(ApiError::Refused)?).expect("JSON serialises");
+        let segments = ["sessions", session, "watchlist-screening"];
+        let (status, answer) = self.write(Method::PATCH, &segments, &body, Some(body.clone())).await?;
         let value = if answer.is_empty() {
             Value::Null
         } else {

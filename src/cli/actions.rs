@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::GlobalArgs;
 use super::scripting::{emit, json_text, say};
-use crate::api::{ApiError, Client, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, NewSession};
+use crate::api::{ApiError, Client, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HitReview, NewSession};
 use crate::audit::Entry;
 use crate::config::{Settings, describe_error, process_env};
 use crate::text::clean;
@@ -41,6 +41,26 @@ pub struct DeleteSessionArgs {
     #[arg(long, value_name = "ID8")]
     pub confirm: Option<String>,
     /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The session's id, or a link containing it.
+    pub session: String,
+    /// The hit's id, as `watchlist SESSION --json` lists it.
+    pub hit: String,
+    /// false_positive, potential_match, true_match or inconclusive.
+    #[arg(long, value_name = "STATUS")]
+    pub status: String,
+    /// low or high, with --status true_match only.
+    #[arg(long, value_name = "LEVEL")]
+    pub risk_level: Option<String>,
+    /// Whitelist the hit (no more alerts for it), or --whitelist=false to undo.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub whitelist: Option<bool>,
+    /// Print Veriff's answer as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -130,6 +150,45 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     }
     say(&format!("created session {}\n", clean(&verification.id)));
     emit(format!("{}\n", clean(verification.url.as_deref().unwrap_or_default())).as_bytes())
+}
+
+pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), String> {
+    let session = crate::ids::find_id(&args.session).map_err(|e| e.to_string())?;
+    let review = HitReview {
+        hit: args.hit.trim().to_owned(),
+        match_status: args.status,
+        risk_level: args.risk_level,
+        whitelisted: args.whitelist,
+    };
+    // Refused before credentials are even looked for, as Veriff would refuse it.
+    review.body()?;
+    let resolved = super::resolve(global).await?;
+    let settings = &resolved.settings;
+    writes_allowed(settings)?;
+    let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
+    let mut entry = entry("review_watchlist_hit", settings, Some(session.clone()));
+    let result = client.review_hit(&session, &review).await;
+    match &result {
+        Ok(written) => {
+            entry.status = Some(written.status);
+            entry.outcome = "done";
+        }
+        Err(e) => {
+            entry.status = status_of(e);
+            entry.outcome = outcome_of(e);
+        }
+    }
+    audit(&entry);
+    let written = result.map_err(|e| describe_error(&e))?;
+    if args.json {
+        return emit((json_text(&settings.redact.json(written.answer))? + "\n").as_bytes());
+    }
+    say(&format!(
+        "hit {} of session {session} recorded as {}\n",
+        clean(&review.hit),
+        review.match_status
+    ));
+    Ok(())
 }
 
 /// What a deletion would take away, said before it is asked for.

@@ -206,12 +206,17 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Show a session's watchlist (PEP and sanctions) screening.
+    /// Show a session's watchlist (PEP and sanctions) screening; `watchlist review`
+    /// records a hit's review at Veriff.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Watchlist {
         /// A session id, or text containing one.
-        session: String,
+        #[arg(required = true)]
+        session: Option<String>,
         #[command(flatten)]
         output: Output,
+        #[command(subcommand)]
+        review: Option<WatchlistAction>,
     },
     /// List an attempt's media, best first.
     Media {
@@ -279,6 +284,12 @@ pub enum Command {
         #[arg(long)]
         public: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchlistAction {
+    /// Record a hit as reviewed: a false positive, a true match, ...
+    Review(actions::ReviewArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,6 +48,10 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         }
         Command::Export(args) => return super::export::run(args, global).await,
         Command::NewSession(args) => return super::actions::new_session(args, global).await,
+        Command::Watchlist {
+            review: Some(super::WatchlistAction::Review(args)),
+            ..
+        } => return super::actions::review_hit(args, global).await,
         Command::DeleteSession(args) => return super::actions::delete_session(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
@@ -81,7 +85,9 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::SessionMedia { session, .. }
         | Command::Decision { session, .. }
         | Command::Person { session, .. }
-        | Command::Watchlist { session, .. } => session,
+        | Command::Watchlist {
+            session: Some(session), ..
+        } => session,
         Command::Media { attempt, .. } => attempt,
         Command::Download { media, .. } => media,
         _ => unreachable!("handled above"),
@@ -148,7 +154,9 @@ fn command_line(command: &Command) -> String {
         Command::SessionMedia { session, .. } => format!("session-media {}", crate::text::clean_short(session, 80)),
         Command::Decision { session, .. } => format!("decision {}", crate::text::clean_short(session, 80)),
         Command::Person { session, .. } => format!("person {}", crate::text::clean_short(session, 80)),
-        Command::Watchlist { session, .. } => format!("watchlist {}", crate::text::clean_short(session, 80)),
+        Command::Watchlist {
+            session: Some(session), ..
+        } => format!("watchlist {}", crate::text::clean_short(session, 80)),
         Command::Media { attempt, .. } => format!("media {}", crate::text::clean_short(attempt, 80)),
         Command::Download { media, .. } => format!("download {}", crate::text::clean_short(media, 80)),
         _ => String::new(),
@@ -421,10 +429,15 @@ fn watchlist_table(response: &WatchlistResponse) -> String {
             .as_deref()
             .map(|d| format!(", born {d}"))
             .unwrap_or_default();
+        let id = hit.id.as_ref().map(|id| format!(" [{id}]")).unwrap_or_default();
+        let reviewed = match hit.extra.get("matchStatus").and_then(|s| s.as_str()) {
+            Some(status) => format!(", {}", status.replace('_', " ")),
+            None => String::new(),
+        };
         rows.push(vec![
             "hit".into(),
             format!(
-                "{} on {} ({}{born})",
+                "{} on {} ({}{born}{reviewed}){id}",
                 field(&hit.matched_name),
                 hit.list_types().join(", "),
                 hit.countries.join(", ")

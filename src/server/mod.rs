@@ -247,7 +247,10 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         .route("/v1/sessions/{id}/media", get(session_media))
         .route("/v1/sessions/{id}/decision", get(session_decision))
         .route("/v1/sessions/{id}/person", get(session_person))
-        .route("/v1/sessions/{id}/watchlist-screening", get(session_watchlist))
+        .route(
+            "/v1/sessions/{id}/watchlist-screening",
+            get(session_watchlist).patch(writes::review_hit),
+        )
         .route("/v1/attempts/{id}/media", get(attempt_media))
         .route("/v1/media/{id}", get(media_file))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
@@ -581,7 +584,11 @@ async fn triage_answer(
     if !state.data.sessions.contains_key(&id) {
         return session_not_found();
     }
-    let value = state.data.triage.get(&id).and_then(part).unwrap_or(Value::Null);
+    let mut value = state.data.triage.get(&id).and_then(part).unwrap_or(Value::Null);
+    // Hits reviewed through the API show their new status.
+    if key == "data" {
+        state.writes.lock().expect("writes lock").apply_reviews(&id, &mut value);
+    }
     let mut answer = json!({"status": "success"});
     answer[key] = value;
     state.signed_json(&answer, fault)

@@ -23,6 +23,86 @@ pub(super) struct Writes {
     pub deleted: std::collections::HashSet<String>,
     /// When each deletion was accepted.
     pub deletions: Vec<Instant>,
+    /// Reviewed watchlist hits: (session, hit id) -> the fields the review set.
+    pub reviews: std::collections::HashMap<(String, String), serde_json::Map<String, Value>>,
+}
+
+impl Writes {
+    /// The watchlist answer `data` of `session` with its reviewed hits updated.
+    pub fn apply_reviews(&self, session: &str, data: &mut Value) {
+        let Some(hits) = data.get_mut("hits").and_then(Value::as_array_mut) else {
+            return;
+        };
+        for hit in hits {
+            let id = hit["id"].as_str().unwrap_or_default().to_owned();
+            if let Some(review) = self.reviews.get(&(session.to_owned(), id))
+                && let Some(hit) = hit.as_object_mut()
+            {
+                hit.extend(review.clone());
+            }
+        }
+    }
+}
+
+/// `PATCH /v1/sessions/{id}/watchlist-screening` with `{"hit": {"id", "matchStatus",
+/// "riskLevel", "isWhitelisted"}}`, signed over the body, validated as Veriff's
+/// reference describes it.
+pub(super) async fn review_hit(
+    State(state): State<Arc<AppState>>,
+    Path(session): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    state.count_request().await;
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return fail(StatusCode::BAD_REQUEST, "1102", "Request body is not UTF-8");
+    };
+    if let Err(answer) = state.authorize(&headers, text) {
+        return answer;
+    }
+    let bad = |message: &str| fail(StatusCode::BAD_REQUEST, "1102", message);
+    let Ok(request) = serde_json::from_str::<Value>(text) else {
+        return bad("Request body is not JSON.");
+    };
+    let Some(hit) = request
+        .get("hit")
+        .and_then(Value::as_object)
+        .filter(|_| request.as_object().is_some_and(|o| o.len() == 1))
+    else {
+        return bad("Exactly one of hit, monitorStatus is expected.");
+    };
+    let Some(hit_id) = hit.get("id").and_then(Value::as_str) else {
+        return bad("hit.id is required.");
+    };
+    let status = hit.get("matchStatus").and_then(Value::as_str);
+    if status.is_some_and(|s| !crate::api::HIT_STATUSES.contains(&s)) {
+        return bad("hit.matchStatus is not one of false_positive, potential_match, true_match, inconclusive.");
+    }
+    if hit.contains_key("riskLevel") && status != Some("true_match") {
+        return bad("hit.riskLevel is only accepted with matchStatus true_match.");
+    }
+    let known = state
+        .data
+        .triage
+        .get(&session)
+        .and_then(|t| t.watchlist.as_ref())
+        .and_then(|w| w["hits"].as_array())
+        .is_some_and(|hits| hits.iter().any(|h| h["id"] == hit_id));
+    if !known || state.is_deleted(&session) {
+        return fail(StatusCode::NOT_FOUND, "1102", "Hit not found");
+    }
+    let mut review = hit.clone();
+    review.remove("id");
+    state
+        .writes
+        .lock()
+        .expect("writes lock")
+        .reviews
+        .insert((session.clone(), hit_id.to_owned()), review);
+    state.signed_json(
+        &json!({"status": "success", "data": {"sessionId": session, "hit": hit}}),
+        None,
+    )
 }
 
 pub(super) async fn create_session(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
