@@ -22,6 +22,7 @@ pub mod config;
 pub mod export;
 pub mod files;
 pub mod ids;
+pub mod inbox;
 pub mod logging;
 pub mod process;
 pub mod redact;
