@@ -211,3 +211,299 @@ async fn the_sqlite_inbox_is_private_and_in_wal_mode() {
     assert_eq!(mode(path.parent().unwrap()), 0o700);
     assert!(path.with_extension("db-wal").exists(), "WAL journal");
 }
+
+// ---- The receiver: the real binary, over HTTP ----
+
+const KEY_A: &str = "aaaa0000-0000-4000-8000-00000000000a";
+const SECRET_A: &str = "specimen-secret-a";
+const KEY_B: &str = "bbbb0000-0000-4000-8000-00000000000b";
+const SECRET_B: &str = "specimen-secret-b";
+
+/// A config with two profiles whose webhooks are accepted, in a private file.
+fn config_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "default_profile = \"a\"\n\
+         [profiles.a]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY_A}\"\nshared_secret = \"{SECRET_A}\"\n\
+         [profiles.b]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY_B}\"\nshared_secret = \"{SECRET_B}\"\n"
+    );
+    veriff_tui::files::write_private(&path, text.as_bytes()).unwrap();
+    path
+}
+
+/// The binary with a clean environment: no VERIFF_* of the developer's leaks in.
+fn veriff_tui(home: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("VERIFF_") || name.starts_with("XDG_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("HOME", home).kill_on_drop(true);
+    command
+}
+
+struct Receiver {
+    child: tokio::process::Child,
+    url: String,
+}
+
+async fn start_receiver(home: &std::path::Path, inbox_url: &str) -> Receiver {
+    use tokio::io::AsyncBufReadExt;
+    let config = config_file(home);
+    let mut child = veriff_tui(home)
+        .args(["--config", config.to_str().unwrap(), "inbox", "--inbox-url", inbox_url])
+        .args(["receive", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the receiver says where it listens")
+        .unwrap()
+        .expect("a line");
+    let url = line.strip_prefix("listening on ").expect("listening on URL").to_owned();
+    Receiver { child, url }
+}
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    veriff_tui::api::Secret::new(secret).sign(body)
+}
+
+async fn post(client: &reqwest::Client, url: &str, key: &str, signature: &str, body: Vec<u8>) -> u16 {
+    client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-auth-client", key)
+        .header("x-hmac-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+async fn post_signed(client: &reqwest::Client, url: &str, body: &Value) -> u16 {
+    let bytes = serde_json::to_vec(body).unwrap();
+    post(client, url, KEY_A, &sign(SECRET_A, &bytes), bytes).await
+}
+
+#[tokio::test]
+async fn the_receiver_refuses_what_is_not_signed_and_stores_what_is() {
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let receiver = start_receiver(home.path(), &inbox_url).await;
+    let client = reqwest::Client::new();
+    let body = serde_json::to_vec(&decision("s-signed", "approved", 9001, "2026-01-01T00:00:00Z")).unwrap();
+    let url = format!("{}/decision", receiver.url);
+
+    // Refusals: wrong secret, unknown key, no signature, signed with the other profile's secret.
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign("wrong", &body), body.clone()).await,
+        401
+    );
+    let unknown = "cccc0000-0000-4000-8000-00000000000c";
+    assert_eq!(
+        post(&client, &url, unknown, &sign(SECRET_A, &body), body.clone()).await,
+        401
+    );
+    assert_eq!(post(&client, &url, KEY_A, "", body.clone()).await, 401);
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign(SECRET_B, &body), body.clone()).await,
+        401
+    );
+    // Signed but not JSON, and too large.
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign(SECRET_A, b"not json"), b"not json".to_vec()).await,
+        400
+    );
+    let huge = vec![b' '; (1 << 20) + 1];
+    assert_eq!(post(&client, &url, KEY_A, &sign(SECRET_A, &huge), huge).await, 413);
+    let store = Store::open(&inbox_url).await.unwrap();
+    assert!(
+        store.event_bodies().await.unwrap().is_empty(),
+        "nothing refused is stored"
+    );
+
+    // Accepted: either profile, on its path or on / told by shape; unknown types raw.
+    assert_eq!(
+        post(&client, &url, KEY_B, &sign(SECRET_B, &body), body.clone()).await,
+        200
+    );
+    let event = json!({"id": "s-signed", "action": "submitted", "code": 7002, "time": "2026-01-01T00:00:01Z"});
+    assert_eq!(post_signed(&client, &format!("{}/", receiver.url), &event).await, 200);
+    let odd = json!({"somethingNew": true});
+    assert_eq!(post_signed(&client, &format!("{}/", receiver.url), &odd).await, 200);
+    assert_eq!(store.event_bodies().await.unwrap().len(), 3);
+    assert_eq!(store.event_count("s-signed").await.unwrap(), 2);
+    assert_eq!(ids(&store, "status:approved").await, ["s-signed"]);
+    drop(receiver);
+}
+
+/// Senders keep posting while the receiver is killed with SIGKILL: every webhook it
+/// answered 2xx is in the store afterwards.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_during_a_burst_loses_nothing_answered() {
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let mut receiver = start_receiver(home.path(), &inbox_url).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/decision", receiver.url);
+    let answered = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
+    let mut senders = Vec::new();
+    for sender in 0..16 {
+        let (client, url, answered) = (client.clone(), url.clone(), answered.clone());
+        senders.push(tokio::spawn(async move {
+            for i in 0.. {
+                let body = serde_json::to_vec(&decision(
+                    &format!("s-{sender}-{i}"),
+                    "approved",
+                    9001,
+                    "2026-01-01T00:00:00Z",
+                ))
+                .unwrap();
+                match post(&client, &url, KEY_A, &sign(SECRET_A, &body), body.clone()).await {
+                    200 => answered.lock().unwrap().push(body),
+                    _ => break, // the receiver is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let pid = receiver.child.id().unwrap() as i32;
+    // SAFETY: a plain kill(2) of the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    let _ = receiver.child.wait().await;
+    for sender in senders {
+        sender.await.unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    assert!(answered.len() > 50, "the burst got going: {} answered", answered.len());
+    let store = Store::open(&inbox_url).await.unwrap();
+    let stored: std::collections::HashSet<Vec<u8>> = store.event_bodies().await.unwrap().into_iter().collect();
+    let lost = answered.iter().filter(|b| !stored.contains(*b)).count();
+    assert_eq!(lost, 0, "{lost} of {} answered webhooks lost", answered.len());
+}
+
+/// Two receivers write into one PostgreSQL: everything arrives once, duplicates
+/// sent to both are stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_receivers_share_one_postgres() {
+    let Some(db) = postgres::database("inbox::two_receivers_share_one_postgres").await else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let first = start_receiver(home.path(), &db.url).await;
+    let second = start_receiver(home.path(), &db.url).await;
+    let client = reqwest::Client::new();
+    let mut sends = Vec::new();
+    for i in 0..200 {
+        let body = decision(
+            &format!("s-{}", i % 50),
+            "approved",
+            9001,
+            &format!("2026-01-01T00:{:02}:00Z", i / 50),
+        );
+        for receiver in [&first, &second] {
+            let (client, url, body) = (client.clone(), format!("{}/", receiver.url), body.clone());
+            sends.push(tokio::spawn(async move { post_signed(&client, &url, &body).await }));
+        }
+    }
+    for send in sends {
+        assert_eq!(send.await.unwrap(), 200);
+    }
+    let store = Store::open(&db.url).await.unwrap();
+    assert_eq!(store.event_bodies().await.unwrap().len(), 200);
+    assert_eq!(store.count(&Query::default()).await.unwrap(), 50);
+    assert_eq!(store.event_count("s-7").await.unwrap(), 4);
+    drop((first, second));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn listening_beyond_loopback_needs_public_and_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    let config = config_file(home.path());
+    let out = veriff_tui(home.path())
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "inbox",
+            "receive",
+            "--listen",
+            "0.0.0.0:0",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--public") && stderr.contains("TLS"), "{stderr}");
+}
+
+/// An archive imported from standard input is listed by query, names masked under
+/// --redact; the default SQLite inbox lands in the profile's data folder.
+#[tokio::test]
+async fn import_then_list_by_query_with_redaction() {
+    use tokio::io::AsyncWriteExt;
+    let home = tempfile::tempdir().unwrap();
+    let config = config_file(home.path());
+    let mut archive = String::new();
+    for i in 0..30 {
+        let mut body = decision(
+            &format!("s-{i}"),
+            if i % 3 == 0 { "declined" } else { "approved" },
+            9001,
+            "2026-01-01T00:00:00Z",
+        );
+        body["verification"]["person"] = json!({"firstName": "SPECIMEN", "lastName": format!("SAMPLE{i}")});
+        archive.push_str(&format!("{body}\n"));
+    }
+    archive.push_str("not json\n");
+    archive.push_str(&format!(
+        "{}\n",
+        decision("s-0", "declined", 9001, "2026-01-01T00:00:00Z")
+    ));
+    let mut import = veriff_tui(home.path())
+        .args(["--config", config.to_str().unwrap(), "inbox", "import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    import
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(archive.as_bytes())
+        .await
+        .unwrap();
+    let out = import.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("imported 31, 0 already stored, 1 not JSON"), "{stderr}");
+    assert!(home.path().join(".local/share/veriff-tui/a/inbox.db").exists());
+
+    let list = |args: &'static [&'static str]| {
+        let mut command = veriff_tui(home.path());
+        command
+            .args(["--config", config.to_str().unwrap(), "inbox", "list"])
+            .args(args);
+        async move { String::from_utf8(command.output().await.unwrap().stdout).unwrap() }
+    };
+    let json_out = list(&["--json", "status:declined", "name:sample12"]).await;
+    let rows: Vec<Value> = json_out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{json_out}");
+    assert_eq!(rows[0]["id"], "s-12");
+    assert_eq!(rows[0]["personName"], "SPECIMEN SAMPLE12");
+    let redacted = list(&["--json", "--redact", "s-12"]).await;
+    assert!(
+        !redacted.contains("SPECIMEN") && redacted.contains("\"s-12\""),
+        "{redacted}"
+    );
+    let table = list(&["--view", "needs review"]).await;
+    assert_eq!(table.lines().count(), 1, "only the header: {table}");
+    let declined = list(&["status:declined", "--limit", "0"]).await;
+    assert_eq!(declined.lines().count(), 1 + 10, "{declined}");
+}

@@ -2,6 +2,7 @@
 //! and the scripting subcommands.
 
 mod export;
+mod inbox;
 mod scripting;
 
 use std::net::SocketAddr;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 pub use export::ExportArgs;
+pub use inbox::InboxArgs;
 pub use scripting::run;
 
 use crate::config::Overrides;
@@ -236,6 +238,9 @@ pub enum Command {
     /// decision and attempts as Veriff sent them, verified, with a manifest of
     /// sha256s. Run it again to fetch only what is missing.
     Export(ExportArgs),
+    /// The inbox: Veriff's webhooks received and indexed, so sessions are found by
+    /// name, status or date.
+    Inbox(InboxArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]

@@ -79,6 +79,17 @@ pub struct ConfigFile {
     /// The browser's key overrides, checked when the browser starts.
     #[serde(default)]
     pub keys: KeyOverrides,
+    #[serde(default)]
+    pub inbox: InboxSection,
+}
+
+/// `[inbox]`: saved views (`[[inbox.views]] name = "...", query = "..."`), shown
+/// after the default ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxSection {
+    #[serde(default)]
+    pub views: Vec<crate::inbox::View>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,6 +107,9 @@ pub struct Profile {
     pub insecure_http: Option<bool>,
     /// Mask personal values in everything printed (as `--redact`).
     pub redact: Option<bool>,
+    /// Where this profile's inbox is: `postgres://...` for a team [default: SQLite
+    /// in the data dir].
+    pub inbox_url: Option<String>,
 }
 
 /// Everything a run needs, resolved.
