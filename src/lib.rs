@@ -8,7 +8,8 @@
 //! - [`api`]: the signed Station API client; knows nothing of terminals, flags or
 //!   environment variables;
 //! - [`export`]: many sessions at once into a verified, resumable folder (used by
-//!   both `cli` and `tui`);
+//!   both `cli` and `tui`); [`inbox`]: webhooks received, stored and indexed by
+//!   session in SQLite or PostgreSQL;
 //! - [`config`]: flags, environment, config file and profiles resolved into settings,
 //!   and the hints that name them;
 //! - [`server`]: the embedded Veriff-compatible server behind `--demo` and the tests;
@@ -24,6 +25,7 @@ pub mod export;
 pub mod files;
 pub mod history;
 pub mod ids;
+pub mod inbox;
 pub mod logging;
 pub mod process;
 pub mod redact;

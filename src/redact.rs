@@ -59,7 +59,7 @@ fn shown_as(key: &str) -> Option<Shown> {
         | "attemptids" => Shown::Id,
         "status" | "action" | "feature" | "checktype" | "matchstatus" | "eventtype" | "category" | "label"
         | "context" | "mimetype" | "type" | "types" | "matchtype" | "matchtypes" | "risklevel" | "result"
-        | "listtype" | "listtypes" | "decision" | "documenttype" => Shown::Word,
+        | "listtype" | "listtypes" | "decision" | "documenttype" | "risklabels" | "watchliststatus" => Shown::Word,
         "decisiontime" | "acceptancetime" | "createdtime" | "createdat" | "updatedat" | "submissiontime" | "time"
         | "timestamp" | "starttime" | "endtime" | "eventtime" => Shown::Time,
         "country" | "documentcountry" | "issuingcountry" => Shown::Country,

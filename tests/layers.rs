@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("history", 0),
     ("api", 1),
     ("export", 2),
+    ("inbox", 2),
     ("config", 3),
     ("server", 4),
     ("cli", 5),

@@ -3,6 +3,7 @@
 
 mod actions;
 mod export;
+mod inbox;
 mod scripting;
 
 use std::net::SocketAddr;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 pub use export::ExportArgs;
+pub use inbox::InboxArgs;
 pub use scripting::run;
 
 use crate::config::Overrides;
@@ -253,6 +255,9 @@ pub enum Command {
     /// Delete a session at Veriff (an erasure request): says what goes, and asks
     /// for the session's first 8 characters (--confirm ID8 in scripts).
     DeleteSession(actions::DeleteSessionArgs),
+    /// The inbox: Veriff's webhooks received and indexed, so sessions are found by
+    /// name, status or date.
+    Inbox(InboxArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]

@@ -53,6 +53,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             ..
         } => return super::actions::review_hit(args, global).await,
         Command::DeleteSession(args) => return super::actions::delete_session(args, global).await,
+        Command::Inbox(args) => return super::inbox::run(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -141,7 +142,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::Config { .. }
         | Command::Export(_)
         | Command::NewSession(_)
-        | Command::DeleteSession(_) => {
+        | Command::DeleteSession(_)
+        | Command::Inbox(_) => {
             unreachable!("handled above")
         }
     }

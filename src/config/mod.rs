@@ -81,6 +81,17 @@ pub struct ConfigFile {
     /// The browser's key overrides, checked when the browser starts.
     #[serde(default)]
     pub keys: KeyOverrides,
+    #[serde(default)]
+    pub inbox: InboxSection,
+}
+
+/// `[inbox]`: saved views (`[[inbox.views]] name = "...", query = "..."`), shown
+/// after the default ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboxSection {
+    #[serde(default)]
+    pub views: Vec<crate::inbox::View>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -102,6 +113,9 @@ pub struct Profile {
     /// Refuse every write to Veriff (new sessions, deletions): a profile to hand
     /// to staff who only look.
     pub read_only: Option<bool>,
+    /// Where this profile's inbox is: `postgres://...` for a team [default: SQLite
+    /// in the data dir].
+    pub inbox_url: Option<String>,
 }
 
 /// `redact = true` or `redact = "initials"`.
@@ -110,6 +124,17 @@ pub struct Profile {
 pub enum RedactSetting {
     On(bool),
     Style(RedactStyle),
+}
+
+impl RedactSetting {
+    /// The redaction a run uses: the profile's setting, turned on by `--redact`.
+    pub fn resolve(flag: bool, setting: Option<RedactSetting>) -> crate::redact::Redact {
+        match setting {
+            Some(RedactSetting::Style(RedactStyle::Initials)) => crate::redact::Redact::with_initials(true),
+            Some(RedactSetting::On(on)) => crate::redact::Redact::new(flag || on),
+            None => crate::redact::Redact::new(flag),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -292,11 +317,7 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
-            redact: match from_profile.redact {
-                Some(RedactSetting::Style(RedactStyle::Initials)) => crate::redact::Redact::with_initials(true),
-                Some(RedactSetting::On(on)) => crate::redact::Redact::new(o.redact || on),
-                None => crate::redact::Redact::new(o.redact),
-            },
+            redact: RedactSetting::resolve(o.redact, from_profile.redact),
             read_only: o.read_only || from_profile.read_only.unwrap_or(false),
         })
     }

@@ -1,0 +1,371 @@
+//! `veriff-tui inbox`: receive webhooks, list sessions by query, import an archive,
+//! purge old data. The store itself is [`crate::inbox`].
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::GlobalArgs;
+use crate::config::{Config, process_env};
+use crate::inbox::receiver::{self, Integration};
+use crate::inbox::{self as store, Incoming, Kind, Page, Query, SessionRow, Store, format_time_ms, now_ms};
+use crate::redact::Redact;
+use crate::text::clean_short;
+
+#[derive(Debug, Clone, Args)]
+pub struct InboxArgs {
+    /// The inbox database: `postgres://user@host/db` for a team, `sqlite://PATH`
+    /// [default: the profile's inbox_url, else
+    /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
+    #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL")]
+    pub inbox_url: Option<String>,
+    #[command(subcommand)]
+    pub action: InboxAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum InboxAction {
+    /// Receive Veriff's webhooks (POST /decision, /event, /watchlist, /status, or /
+    /// for any) signed with a configured profile's API key and secret.
+    Receive {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8791")]
+        listen: SocketAddr,
+        /// Allow listening on an address that is not loopback (put it behind a TLS
+        /// proxy: webhooks carry personal data).
+        #[arg(long)]
+        public: bool,
+    },
+    /// List the sessions a query finds, newest activity first.
+    ///
+    /// QUERY is words to find anywhere plus field:value terms: status:review,declined
+    /// code:9102 reason:102 since:24h before:1h vendor:TEXT user:ID name:PART doc:NUMBER
+    /// label:LABEL watchlist:possible_match.
+    List {
+        #[arg(value_name = "QUERY")]
+        query: Vec<String>,
+        /// Run a saved view's query (see `inbox views`) before QUERY's terms.
+        #[arg(long, value_name = "NAME")]
+        view: Option<String>,
+        /// At most this many sessions (0: all, read page by page).
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        limit: u64,
+        /// One JSON object per session per line, with its index fields.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The saved views and how many sessions each finds.
+    Views,
+    /// Store webhook bodies from a file (`-`: standard input), one JSON object per
+    /// line (NDJSON), as an integrator's archive keeps them.
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Delete events and sessions with no activity for DAYS days.
+    Purge {
+        #[arg(long, value_name = "DAYS")]
+        older_than: u32,
+    },
+}
+
+/// How many webhooks an import commits at once.
+const IMPORT_BATCH: usize = 1000;
+/// A page read by `inbox list --limit 0`.
+const LIST_PAGE: u32 = 500;
+
+pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
+    let env = process_env;
+    let config = Config::load(global.overrides(), &env)?;
+    let profile_name = config.selected_profile().map(str::to_owned);
+    let profile = profile_name
+        .as_ref()
+        .and_then(|p| config.file.profiles.get(p))
+        .cloned()
+        .unwrap_or_default();
+    let url = match args.inbox_url.clone().or(profile.inbox_url.clone()) {
+        Some(url) => url,
+        None => {
+            let dir = crate::config::data_dir(&env).ok_or("cannot tell where the inbox goes: HOME is not set")?;
+            let folder = if global.demo {
+                "demo"
+            } else {
+                profile_name.as_deref().unwrap_or("default")
+            };
+            format!("sqlite://{}", dir.join(folder).join("inbox.db").display())
+        }
+    };
+    let redact = crate::config::RedactSetting::resolve(global.redact, profile.redact);
+    match args.action {
+        InboxAction::Receive { listen, public } => {
+            if !receiver::is_loopback(&listen) && !public {
+                return Err(format!(
+                    "{listen} is not a loopback address: add --public to listen there, behind a TLS proxy \
+                     (webhooks carry personal data)"
+                ));
+            }
+            let integrations = integrations(&config, global).await?;
+            let store = Store::open(&url).await?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            if public {
+                eprintln!("listening beyond this machine: serve it only behind TLS (a reverse proxy)");
+            }
+            let names: Vec<&str> = integrations.iter().map(|i| i.name.as_str()).collect();
+            eprintln!(
+                "inbox: webhooks of {} into {}",
+                names.join(", "),
+                if store.is_postgres() { "PostgreSQL" } else { "SQLite" }
+            );
+            // Tests and scripts read the address (port 0 picks a free one).
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "listening on http://{addr}");
+            let _ = out.flush();
+            tokio::select! {
+                served = receiver::serve(listener, store, integrations) => served.map_err(|e| format!("the receiver stopped: {e}")),
+                _ = tokio::signal::ctrl_c() => Ok(()),
+            }
+        }
+        InboxAction::List {
+            query,
+            view,
+            limit,
+            json,
+        } => {
+            let mut text = match view {
+                Some(name) => views(&config)
+                    .into_iter()
+                    .find(|v| v.name == name)
+                    .map(|v| v.query)
+                    .ok_or_else(|| format!("no view {name:?}: `veriff-tui inbox views` lists them"))?,
+                None => String::new(),
+            };
+            text.push(' ');
+            text.push_str(&query.join(" "));
+            let query = Query::parse(&text).map_err(|e| e.to_string())?;
+            let store = Store::open(&url).await?;
+            list(&store, &query, limit, json, redact).await
+        }
+        InboxAction::Views => {
+            let store = Store::open(&url).await?;
+            let mut out = std::io::stdout().lock();
+            for view in views(&config) {
+                let query = Query::parse(&view.query).map_err(|e| format!("view {:?}: {e}", view.name))?;
+                let count = store.count(&query).await?;
+                let _ = writeln!(out, "{count:>8}  {:<32} {}", view.name, view.query);
+            }
+            Ok(())
+        }
+        InboxAction::Import { file } => {
+            let store = Store::open(&url).await?;
+            import(&store, &file).await
+        }
+        InboxAction::Purge { older_than } => {
+            let store = Store::open(&url).await?;
+            let cutoff = now_ms() - i64::from(older_than) * 86_400_000;
+            let (events, sessions) = store.purge(cutoff).await?;
+            println!("purged {events} events and {sessions} sessions with no activity for {older_than} days");
+            Ok(())
+        }
+    }
+}
+
+/// The default views, then the config file's.
+fn views(config: &Config) -> Vec<store::View> {
+    let mut views = store::default_views();
+    views.extend(config.file.inbox.views.iter().cloned());
+    views
+}
+
+/// Every profile whose API key and secret resolve (the demo server's with --demo).
+async fn integrations(config: &Config, global: &GlobalArgs) -> Result<Vec<Integration>, String> {
+    if global.demo {
+        return Ok(vec![Integration {
+            name: "demo".to_owned(),
+            api_key: crate::server::DEMO_API_KEY.to_owned(),
+            secret: crate::api::Secret::new(crate::server::DEMO_SHARED_SECRET),
+        }]);
+    }
+    let env = process_env;
+    let mut found = Vec::new();
+    let names: Vec<Option<String>> = if config.file.profiles.is_empty() {
+        vec![None]
+    } else {
+        config.file.profiles.keys().cloned().map(Some).collect()
+    };
+    for name in names {
+        match config.settings(name.as_deref(), &env) {
+            Ok(settings) => found.push(Integration {
+                name: name.unwrap_or_else(|| "default".to_owned()),
+                api_key: settings.client.api_key,
+                secret: settings.client.secret,
+            }),
+            Err(e) => eprintln!("inbox: profile {} skipped: {e}", name.as_deref().unwrap_or("default")),
+        }
+    }
+    if found.is_empty() {
+        return Err("no profile has an API key and shared secret to check webhooks with".to_owned());
+    }
+    Ok(found)
+}
+
+async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Redact) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    let mut page = Page {
+        after: None,
+        limit: LIST_PAGE,
+    };
+    let mut printed = 0u64;
+    if !json {
+        let _ = writeln!(
+            out,
+            "{:<24} {:<22} {:<5} {:<6} {:<24} {:<20} SESSION",
+            "TIME", "STATUS", "CODE", "REASON", "NAME", "VENDOR"
+        );
+    }
+    loop {
+        if limit > 0 {
+            page.limit = LIST_PAGE.min(u32::try_from(limit - printed).unwrap_or(LIST_PAGE));
+        }
+        let rows = store.list(query, page).await?;
+        let Some(last) = rows.last() else { break };
+        page.after = Some((last.updated_ms, last.n));
+        for row in &rows {
+            let line = if json {
+                json_line(row, redact)
+            } else {
+                table_line(row, redact)
+            };
+            if writeln!(out, "{line}").is_err() {
+                return Ok(()); // the reader went away (`| head`)
+            }
+            printed += 1;
+        }
+        if (limit > 0 && printed >= limit) || rows.len() < page.limit as usize {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A session's index fields, masked by the allow-list under `--redact` like
+/// every other answer: the table and `--json` are made from this.
+fn masked_row(row: &SessionRow, redact: Redact) -> serde_json::Value {
+    redact.json(json!({
+        "id": row.id,
+        "status": row.status,
+        "code": row.code,
+        "reasonCode": row.reason_code,
+        "reason": row.reason,
+        "decisionTime": row.decision_ms.map(format_time_ms),
+        "updatedAt": format_time_ms(row.updated_ms),
+        "vendorData": row.vendor_data,
+        "endUserId": row.end_user_id,
+        "personName": row.person_name,
+        "documentNumber": row.document_number,
+        "documentCountry": row.document_country,
+        "riskLabels": row.risk_labels,
+        "watchlistStatus": row.watchlist_status,
+    }))
+}
+
+fn json_line(row: &SessionRow, redact: Redact) -> String {
+    masked_row(row, redact).to_string()
+}
+
+fn table_line(row: &SessionRow, redact: Redact) -> String {
+    let masked = masked_row(row, redact);
+    let field = |key: &str| masked[key].as_str().map(str::to_owned);
+    let text = |v: &Option<String>, max: usize| clean_short(v.as_deref().unwrap_or("-"), max);
+    let (name, vendor) = (field("personName"), field("vendorData"));
+    format!(
+        "{:<24} {:<22} {:<5} {:<6} {:<24} {:<20} {}",
+        format_time_ms(row.updated_ms),
+        text(&row.status, 22),
+        row.code.map_or("-".to_owned(), |c| c.to_string()),
+        row.reason_code.map_or("-".to_owned(), |c| c.to_string()),
+        text(&name, 24),
+        text(&vendor, 20),
+        clean_short(&row.id, 40)
+    )
+}
+
+/// Streams NDJSON into the store in batches; progress on stderr.
+async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
+    use tokio::io::AsyncBufReadExt;
+    let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if file.as_os_str() == "-" {
+        Box::new(tokio::io::stdin())
+    } else {
+        Box::new(
+            tokio::fs::File::open(file)
+                .await
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+        )
+    };
+    let mut lines = tokio::io::BufReader::with_capacity(1 << 16, reader).lines();
+    let terminal = std::io::stderr().is_terminal();
+    let (mut stored, mut duplicates, mut bad, mut line_no) = (0u64, 0u64, 0u64, 0u64);
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    loop {
+        let line = lines
+            .next_line()
+            .await
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let done = line.is_none();
+        if let Some(line) = line {
+            line_no += 1;
+            let trimmed = line.trim();
+            if !trimmed.is_empty() {
+                match serde_json::from_str::<Value>(trimmed) {
+                    Ok(value) => {
+                        let kind = Kind::from_shape(&value);
+                        batch.push(Incoming {
+                            kind,
+                            facts: store::facts(kind, &value),
+                            body: trimmed.as_bytes().to_vec(),
+                            headers: "{}".to_owned(),
+                            source: "import".to_owned(),
+                            received_ms: now_ms(),
+                        });
+                    }
+                    Err(e) => {
+                        bad += 1;
+                        if bad <= 5 {
+                            eprintln!("line {line_no}: not JSON ({e}), skipped");
+                        }
+                    }
+                }
+            }
+        }
+        if batch.len() >= IMPORT_BATCH || (done && !batch.is_empty()) {
+            for outcome in store.ingest(&batch).await? {
+                match outcome {
+                    store::Outcome::Stored => stored += 1,
+                    store::Outcome::Duplicate => duplicates += 1,
+                }
+            }
+            batch.clear();
+        }
+        if done || last_report.elapsed() >= Duration::from_secs(1) {
+            last_report = Instant::now();
+            let rate = (stored + duplicates) as f64 / started.elapsed().as_secs_f64().max(0.001);
+            let progress = format!("imported {stored}, {duplicates} already stored, {bad} not JSON ({rate:.0}/s)");
+            if terminal && !done {
+                eprint!("\r{progress}");
+            } else {
+                eprintln!("{}{progress}", if terminal { "\r" } else { "" });
+            }
+        }
+        if done {
+            return Ok(());
+        }
+    }
+}

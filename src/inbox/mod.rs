@@ -1,0 +1,41 @@
+//! The inbox: every webhook Veriff sends, kept raw and indexed by session, so sessions
+//! are found by name, status or date without knowing their id. One code path for
+//! SQLite (one person, no set-up) and PostgreSQL (a team: several receivers and
+//! analysts on one database) through sqlx's `Any` driver; only the text search and
+//! the migrations differ. Knows nothing of the terminal, flags or config files.
+
+mod event;
+mod query;
+pub mod receiver;
+mod store;
+mod time;
+
+pub use event::{Facts, Kind, facts};
+pub use query::{Query, QueryError};
+pub use store::{Incoming, Outcome, Page, SessionRow, Store};
+pub use time::{format_time_ms, now_ms, parse_time_ms};
+
+/// A saved view: a name and a query (`[[inbox.views]]` in the config file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    pub name: String,
+    pub query: String,
+}
+
+/// The views every inbox starts with, before the config file's own.
+pub fn default_views() -> Vec<View> {
+    [
+        ("needs review", "status:review,resubmission_requested"),
+        ("declined 24h", "status:declined since:24h"),
+        ("watchlist possible match", "watchlist:possible_match"),
+        ("started not submitted over 1h", "status:started before:1h"),
+        ("all", ""),
+    ]
+    .into_iter()
+    .map(|(name, query)| View {
+        name: name.to_owned(),
+        query: query.to_owned(),
+    })
+    .collect()
+}

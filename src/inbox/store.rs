@@ -1,0 +1,392 @@
+//! The store: raw events and the session index, in SQLite or PostgreSQL.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Row};
+
+use super::event::Facts;
+use super::query::{Param, Query};
+use super::time::now_ms;
+
+/// One webhook to store, checked and parsed by the receiver or the importer.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub kind: super::Kind,
+    pub facts: Facts,
+    pub body: Vec<u8>,
+    /// The request's headers as a JSON object (`{}` for an import).
+    pub headers: String,
+    /// Which profile's key signed it, or `import`.
+    pub source: String,
+    pub received_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Stored,
+    /// The same body was stored before: Veriff retried, or an archive overlapped.
+    Duplicate,
+}
+
+/// A session's index fields.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRow {
+    #[serde(skip)]
+    pub n: i64,
+    pub id: String,
+    pub status: Option<String>,
+    pub code: Option<i64>,
+    pub reason_code: Option<i64>,
+    pub reason: Option<String>,
+    pub decision_ms: Option<i64>,
+    pub updated_ms: i64,
+    pub vendor_data: Option<String>,
+    pub end_user_id: Option<String>,
+    pub person_name: Option<String>,
+    pub document_number: Option<String>,
+    pub document_country: Option<String>,
+    pub risk_labels: Vec<String>,
+    pub watchlist_status: Option<String>,
+}
+
+/// Where a listing continues: after this row (keyset paging, newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub after: Option<(i64, i64)>,
+    pub limit: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    postgres: bool,
+}
+
+/// The versioned migrations of each database, embedded in the binary.
+fn migrator(postgres: bool) -> Migrator {
+    let sql = if postgres {
+        include_str!("migrations/postgres_0001.sql")
+    } else {
+        include_str!("migrations/sqlite_0001.sql")
+    };
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("events and session index"),
+            MigrationType::Simple,
+            Cow::Borrowed(sql),
+            false,
+        )]),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    }
+}
+
+const UPSERT_SESSION: &str = "
+INSERT INTO sessions (id, status, code, reason_code, reason, decision_ms, event_ms, watchlist_ms,
+    updated_ms, vendor_data, end_user_id, person_name, name_key, document_number,
+    document_country, risk_labels, watchlist_status)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+ON CONFLICT (id) DO UPDATE SET
+    status = CASE
+        WHEN excluded.decision_ms IS NOT NULL
+             AND (sessions.decision_ms IS NULL OR excluded.decision_ms >= sessions.decision_ms)
+            THEN excluded.status
+        WHEN excluded.decision_ms IS NULL AND excluded.status IS NOT NULL
+             AND sessions.decision_ms IS NULL
+             AND (sessions.event_ms IS NULL OR excluded.event_ms >= sessions.event_ms)
+            THEN excluded.status
+        ELSE sessions.status END,
+    code = CASE WHEN excluded.decision_ms IS NOT NULL
+             AND (sessions.decision_ms IS NULL OR excluded.decision_ms >= sessions.decision_ms)
+            THEN excluded.code ELSE sessions.code END,
+    reason_code = CASE WHEN excluded.decision_ms IS NOT NULL
+             AND (sessions.decision_ms IS NULL OR excluded.decision_ms >= sessions.decision_ms)
+            THEN excluded.reason_code ELSE sessions.reason_code END,
+    reason = CASE WHEN excluded.decision_ms IS NOT NULL
+             AND (sessions.decision_ms IS NULL OR excluded.decision_ms >= sessions.decision_ms)
+            THEN excluded.reason ELSE sessions.reason END,
+    decision_ms = CASE WHEN excluded.decision_ms IS NOT NULL
+             AND (sessions.decision_ms IS NULL OR excluded.decision_ms >= sessions.decision_ms)
+            THEN excluded.decision_ms ELSE sessions.decision_ms END,
+    event_ms = CASE WHEN sessions.event_ms IS NULL OR excluded.event_ms > sessions.event_ms
+            THEN excluded.event_ms ELSE sessions.event_ms END,
+    watchlist_status = CASE WHEN excluded.watchlist_status IS NOT NULL
+             AND (sessions.watchlist_ms IS NULL OR excluded.watchlist_ms >= sessions.watchlist_ms)
+            THEN excluded.watchlist_status ELSE sessions.watchlist_status END,
+    watchlist_ms = CASE WHEN excluded.watchlist_status IS NOT NULL
+             AND (sessions.watchlist_ms IS NULL OR excluded.watchlist_ms >= sessions.watchlist_ms)
+            THEN excluded.watchlist_ms ELSE sessions.watchlist_ms END,
+    updated_ms = CASE WHEN excluded.updated_ms > sessions.updated_ms
+            THEN excluded.updated_ms ELSE sessions.updated_ms END,
+    vendor_data = COALESCE(excluded.vendor_data, sessions.vendor_data),
+    end_user_id = COALESCE(excluded.end_user_id, sessions.end_user_id),
+    person_name = COALESCE(excluded.person_name, sessions.person_name),
+    name_key = COALESCE(excluded.name_key, sessions.name_key),
+    document_number = COALESCE(excluded.document_number, sessions.document_number),
+    document_country = COALESCE(excluded.document_country, sessions.document_country),
+    risk_labels = COALESCE(excluded.risk_labels, sessions.risk_labels)";
+
+const COLUMNS: &str = "n, id, status, code, reason_code, reason, decision_ms, updated_ms, vendor_data, \
+    end_user_id, person_name, document_number, document_country, risk_labels, watchlist_status";
+
+impl Store {
+    /// Opens (creating it if needed) the store at `url` and runs its migrations.
+    /// `sqlite://PATH` files and their folder are made private (0600, 0700).
+    pub async fn open(url: &str) -> Result<Store, String> {
+        sqlx::any::install_default_drivers();
+        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        if !postgres {
+            let path = url
+                .strip_prefix("sqlite://")
+                .ok_or_else(|| format!("inbox URL {url:?}: use sqlite://PATH or postgres://..."))?;
+            let path = path.split('?').next().unwrap_or(path);
+            prepare_sqlite_file(Path::new(path)).map_err(|e| format!("cannot create the inbox at {path}: {e}"))?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(if postgres { 8 } else { 4 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if !postgres {
+                        // WAL: readers never wait for the writer. FULL: a commit is on
+                        // disk before the receiver answers 2xx (group commit pays for it).
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA synchronous = FULL",
+                            "PRAGMA busy_timeout = 10000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .map_err(|e| format!("cannot open the inbox: {e}"))?;
+        migrator(postgres)
+            .run(&pool)
+            .await
+            .map_err(|e| format!("cannot prepare the inbox database: {e}"))?;
+        Ok(Store { pool, postgres })
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Stores a batch in one transaction: every webhook is durable when this
+    /// returns, each with whether it was new. Postgres deadlocks between receivers
+    /// are retried.
+    pub async fn ingest(&self, batch: &[Incoming]) -> Result<Vec<Outcome>, String> {
+        let mut attempt = 0;
+        loop {
+            match self.ingest_once(batch).await {
+                Ok(outcomes) => return Ok(outcomes),
+                Err(e) if attempt < 3 => {
+                    attempt += 1;
+                    tracing::warn!(error = %e, attempt, "inbox batch failed, retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+                }
+                Err(e) => return Err(format!("cannot store webhooks: {e}")),
+            }
+        }
+    }
+
+    async fn ingest_once(&self, batch: &[Incoming]) -> Result<Vec<Outcome>, sqlx::Error> {
+        // One order for every writer: two receivers lock sessions alike, no deadlock.
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|&a, &b| batch[a].facts.session_id.cmp(&batch[b].facts.session_id));
+        let mut outcomes = vec![Outcome::Duplicate; batch.len()];
+        let mut tx = self.pool.begin().await?;
+        for i in order {
+            let item = &batch[i];
+            let facts = &item.facts;
+            let hash = hex::encode(Sha256::digest(&item.body));
+            let at = facts.time_ms.unwrap_or(item.received_ms);
+            let inserted = sqlx::query(
+                "INSERT INTO events (body_hash, kind, session_id, source, received_ms, event_ms, headers, body)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (body_hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(item.kind.as_str())
+            .bind(facts.session_id.clone())
+            .bind(item.source.clone())
+            .bind(item.received_ms)
+            .bind(facts.time_ms)
+            .bind(item.headers.clone())
+            .bind(item.body.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                continue;
+            }
+            outcomes[i] = Outcome::Stored;
+            let Some(session) = &facts.session_id else { continue };
+            let decision = facts.decision.clone().unwrap_or_default();
+            let status = if facts.decision.is_some() {
+                decision.status.clone()
+            } else {
+                facts.progress.clone()
+            };
+            let labels = (!facts.risk_labels.is_empty()).then(|| format!(",{},", facts.risk_labels.join(",")));
+            sqlx::query(UPSERT_SESSION)
+                .bind(session.clone())
+                .bind(status)
+                .bind(decision.code)
+                .bind(decision.reason_code)
+                .bind(decision.reason.clone())
+                .bind(facts.decision.is_some().then_some(at))
+                .bind(at)
+                .bind(facts.watchlist_status.is_some().then_some(at))
+                .bind(at)
+                .bind(facts.vendor_data.clone())
+                .bind(facts.end_user_id.clone())
+                .bind(facts.person_name.clone())
+                .bind(facts.person_name.as_ref().map(|n| n.to_uppercase()))
+                .bind(facts.document_number.clone())
+                .bind(facts.document_country.clone())
+                .bind(labels)
+                .bind(facts.watchlist_status.as_ref().map(|s| s.to_lowercase()))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// One page of the sessions matching `query`, newest activity first.
+    pub async fn list(&self, query: &Query, page: Page) -> Result<Vec<SessionRow>, String> {
+        let mut w = query.conditions(self.postgres, now_ms());
+        if let Some((updated, n)) = page.after {
+            let (a, b, c) = (
+                w.bind(Param::Int(updated)),
+                w.bind(Param::Int(updated)),
+                w.bind(Param::Int(n)),
+            );
+            w.clauses
+                .push(format!("(updated_ms < {a} OR (updated_ms = {b} AND n < {c}))"));
+        }
+        let limit = w.bind(Param::Int(i64::from(page.limit)));
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sessions {} ORDER BY updated_ms DESC, n DESC LIMIT {limit}",
+            w.sql()
+        );
+        let mut q = sqlx::query(&sql);
+        for param in w.params {
+            q = match param {
+                Param::Text(t) => q.bind(t),
+                Param::Int(i) => q.bind(i),
+            };
+        }
+        let rows = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))?;
+        rows.iter()
+            .map(session_row)
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// How many sessions match `query` (a view's count).
+    pub async fn count(&self, query: &Query) -> Result<i64, String> {
+        let w = query.conditions(self.postgres, now_ms());
+        let sql = format!("SELECT COUNT(*) FROM sessions {}", w.sql());
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for param in w.params {
+            q = match param {
+                Param::Text(t) => q.bind(t),
+                Param::Int(i) => q.bind(i),
+            };
+        }
+        q.fetch_one(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// How many raw events are stored for a session (its history).
+    pub async fn event_count(&self, session: &str) -> Result<i64, String> {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events WHERE session_id = $1")
+            .bind(session.to_owned())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// The raw bodies of every stored event, oldest first (for checks and exports).
+    pub async fn event_bodies(&self) -> Result<Vec<Vec<u8>>, String> {
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT body FROM events ORDER BY n")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// Deletes events and sessions with no activity since `cutoff_ms`; says how many
+    /// of each went.
+    pub async fn purge(&self, cutoff_ms: i64) -> Result<(u64, u64), String> {
+        let fail = |e: sqlx::Error| format!("cannot purge the inbox: {e}");
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        let events = sqlx::query("DELETE FROM events WHERE COALESCE(event_ms, received_ms) < $1")
+            .bind(cutoff_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?
+            .rows_affected();
+        let sessions = sqlx::query("DELETE FROM sessions WHERE updated_ms < $1")
+            .bind(cutoff_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?
+            .rows_affected();
+        tx.commit().await.map_err(fail)?;
+        Ok((events, sessions))
+    }
+}
+
+fn session_row(row: &AnyRow) -> Result<SessionRow, sqlx::Error> {
+    let labels: Option<String> = row.try_get("risk_labels")?;
+    Ok(SessionRow {
+        n: row.try_get("n")?,
+        id: row.try_get("id")?,
+        status: row.try_get("status")?,
+        code: row.try_get("code")?,
+        reason_code: row.try_get("reason_code")?,
+        reason: row.try_get("reason")?,
+        decision_ms: row.try_get("decision_ms")?,
+        updated_ms: row.try_get("updated_ms")?,
+        vendor_data: row.try_get("vendor_data")?,
+        end_user_id: row.try_get("end_user_id")?,
+        person_name: row.try_get("person_name")?,
+        document_number: row.try_get("document_number")?,
+        document_country: row.try_get("document_country")?,
+        risk_labels: labels
+            .map(|l| l.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .unwrap_or_default(),
+        watchlist_status: row.try_get("watchlist_status")?,
+    })
+}
+
+/// The database file and its folder exist and are private before SQLite opens them
+/// (its -wal and -shm files take the database file's mode).
+fn prepare_sqlite_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::files::create_private_dir_all(dir)?;
+    }
+    crate::files::private_file_options()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+}

@@ -1,0 +1,509 @@
+//! The inbox store and receiver, against SQLite always and a real PostgreSQL (a
+//! database of each test's own) where one runs.
+
+#[path = "support/postgres.rs"]
+mod postgres;
+
+use serde_json::{Value, json};
+use veriff_tui::inbox::{Incoming, Kind, Outcome, Page, Query, SessionRow, Store, facts, parse_time_ms};
+
+/// Runs a check against a fresh SQLite store and a fresh PostgreSQL database.
+macro_rules! on_both {
+    ($check:ident) => {
+        mod $check {
+            #[tokio::test]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
+                let store = super::Store::open(&url).await.unwrap();
+                super::$check(&store).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(db) = super::postgres::database(concat!("inbox::", stringify!($check))).await else {
+                    return;
+                };
+                let store = super::Store::open(&db.url).await.unwrap();
+                super::$check(&store).await;
+                store.close().await;
+            }
+        }
+    };
+}
+
+fn incoming(body: &Value) -> Incoming {
+    let kind = Kind::from_shape(body);
+    Incoming {
+        kind,
+        facts: facts(kind, body),
+        body: serde_json::to_vec(body).unwrap(),
+        headers: "{}".to_owned(),
+        source: "test".to_owned(),
+        received_ms: veriff_tui::inbox::now_ms(),
+    }
+}
+
+fn decision(id: &str, status: &str, code: i64, time: &str) -> Value {
+    json!({"status": "success", "verification": {
+        "id": id, "status": status, "code": code, "decisionTime": time,
+        "reason": if status == "approved" { Value::Null } else { json!("Physical document not used") },
+        "reasonCode": if status == "approved" { Value::Null } else { json!(102) },
+    }, "technicalData": {"ip": null}})
+}
+
+async fn list(store: &Store, query: &str) -> Vec<SessionRow> {
+    let query = Query::parse(query).unwrap();
+    store
+        .list(
+            &query,
+            Page {
+                after: None,
+                limit: 1000,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn ids(store: &Store, query: &str) -> Vec<String> {
+    list(store, query).await.into_iter().map(|r| r.id).collect()
+}
+
+async fn duplicates_are_stored_once(store: &Store) {
+    let body = incoming(&decision("s-dup", "approved", 9001, "2026-01-02T03:04:05.000Z"));
+    let first = store.ingest(&[body.clone(), body.clone()]).await.unwrap();
+    let again = store.ingest(std::slice::from_ref(&body)).await.unwrap();
+    assert_eq!(first, [Outcome::Stored, Outcome::Duplicate]);
+    assert_eq!(again, [Outcome::Duplicate]);
+    assert_eq!(store.event_count("s-dup").await.unwrap(), 1);
+    assert_eq!(store.event_bodies().await.unwrap(), [body.body]);
+}
+on_both!(duplicates_are_stored_once);
+
+async fn an_older_decision_never_overwrites_a_newer_one(store: &Store) {
+    let newer = incoming(&decision("s-ooo", "approved", 9001, "2026-01-02T10:00:00.000Z"));
+    let older = incoming(&decision("s-ooo", "review", 9121, "2026-01-02T09:00:00.000000Z"));
+    let started = incoming(&json!({"id": "s-ooo", "action": "started", "code": 7001, "time": "2026-01-02T11:00:00Z"}));
+    store.ingest(&[newer]).await.unwrap();
+    store.ingest(&[older]).await.unwrap();
+    store.ingest(&[started]).await.unwrap();
+    let rows = list(store, "").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status.as_deref(), Some("approved"));
+    assert_eq!(rows[0].code, Some(9001));
+    assert_eq!(rows[0].reason_code, None);
+    assert_eq!(rows[0].decision_ms, parse_time_ms("2026-01-02T10:00:00Z"));
+    // Every event is kept in its history all the same.
+    assert_eq!(store.event_count("s-ooo").await.unwrap(), 3);
+    // And a later decision does take over.
+    let later = incoming(&decision("s-ooo", "declined", 9102, "2026-01-03T00:00:00Z"));
+    store.ingest(&[later]).await.unwrap();
+    assert_eq!(list(store, "").await[0].status.as_deref(), Some("declined"));
+}
+on_both!(an_older_decision_never_overwrites_a_newer_one);
+
+async fn a_query_finds_each_field(store: &Store) {
+    let now = veriff_tui::inbox::format_time_ms(veriff_tui::inbox::now_ms());
+    let full = json!({"status": "success", "verification": {
+        "id": "s-full", "status": "declined", "code": 9102, "reason": "Physical document not used",
+        "reasonCode": "105", "decisionTime": now, "vendorData": "order-42", "endUserId": "user-7",
+        "person": {"firstName": "SPECIMEN", "lastName": "O'SAMPLE"},
+        "document": {"number": "X9876543", "country": "EE"},
+        "riskLabels": [{"label": "document_integration_level_crosslinked_with_fraud"}]
+    }});
+    let old = decision("s-old", "review", 9121, "2020-01-01T00:00:00Z");
+    let started = json!({"id": "s-started", "action": "started", "code": 7001, "time": "2020-01-01T00:00:00Z"});
+    let watch = json!({"checkType": "initial_result", "sessionId": "s-old", "matchStatus": "possible_match",
+        "createdAt": "2020-01-01T00:00:01Z"});
+    let items: Vec<Incoming> = [full, old, started, watch].iter().map(incoming).collect();
+    store.ingest(&items).await.unwrap();
+
+    assert_eq!(ids(store, "").await, ["s-full", "s-old", "s-started"]);
+    assert_eq!(ids(store, "status:declined").await, ["s-full"]);
+    assert_eq!(ids(store, "status:review,resubmission_requested").await, ["s-old"]);
+    assert_eq!(ids(store, "code:9121").await, ["s-old"]);
+    assert_eq!(ids(store, "reason:105").await, ["s-full"]);
+    assert_eq!(ids(store, "since:24h").await, ["s-full"]);
+    assert_eq!(ids(store, "status:started before:1h").await, ["s-started"]);
+    assert_eq!(ids(store, "vendor:order-42").await, ["s-full"]);
+    assert_eq!(ids(store, "user:user-7").await, ["s-full"]);
+    assert_eq!(ids(store, "name:o'sam").await, ["s-full"]);
+    assert_eq!(ids(store, "doc:X9876543").await, ["s-full"]);
+    assert_eq!(
+        ids(store, "label:document_integration_level_crosslinked_with_fraud").await,
+        ["s-full"]
+    );
+    assert_eq!(ids(store, "watchlist:possible_match").await, ["s-old"]);
+    assert_eq!(ids(store, "specimen").await, ["s-full"]);
+    assert_eq!(ids(store, "SPECIMEN order-42 status:declined").await, ["s-full"]);
+    assert!(ids(store, "nobody").await.is_empty());
+    // FTS syntax in the user's text is just text.
+    assert!(ids(store, "\"unbalanced OR NEAR(").await.is_empty());
+    assert_eq!(
+        store
+            .count(&Query::parse("status:declined,review").unwrap())
+            .await
+            .unwrap(),
+        2
+    );
+    let row = &list(store, "s-full").await[0];
+    assert_eq!(row.person_name.as_deref(), Some("SPECIMEN O'SAMPLE"));
+    assert_eq!(row.document_country.as_deref(), Some("EE"));
+}
+on_both!(a_query_finds_each_field);
+
+async fn pages_follow_each_other_without_gaps_or_repeats(store: &Store) {
+    let items: Vec<Incoming> = (0..25)
+        .map(|i| {
+            incoming(&decision(
+                &format!("s-{i:02}"),
+                "approved",
+                9001,
+                &format!("2026-01-01T00:00:{:02}Z", i % 10),
+            ))
+        })
+        .collect();
+    store.ingest(&items).await.unwrap();
+    let query = Query::default();
+    let mut seen = Vec::new();
+    let mut page = Page { after: None, limit: 7 };
+    loop {
+        let rows = store.list(&query, page).await.unwrap();
+        let Some(last) = rows.last() else { break };
+        page.after = Some((last.updated_ms, last.n));
+        seen.extend(rows.into_iter().map(|r| (r.updated_ms, r.id)));
+    }
+    assert_eq!(seen.len(), 25);
+    assert!(seen.windows(2).all(|w| w[0].0 >= w[1].0), "newest first");
+    let mut unique: Vec<_> = seen.iter().map(|s| s.1.clone()).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 25);
+}
+on_both!(pages_follow_each_other_without_gaps_or_repeats);
+
+async fn purge_removes_only_what_is_older(store: &Store) {
+    let old = incoming(&decision("s-old", "approved", 9001, "2020-01-01T00:00:00Z"));
+    let now = veriff_tui::inbox::format_time_ms(veriff_tui::inbox::now_ms());
+    let new = incoming(&decision("s-new", "approved", 9001, &now));
+    store.ingest(&[old, new]).await.unwrap();
+    let cutoff = veriff_tui::inbox::now_ms() - 30 * 86_400_000;
+    assert_eq!(store.purge(cutoff).await.unwrap(), (1, 1));
+    assert_eq!(ids(store, "").await, ["s-new"]);
+    assert!(ids(store, "s-old").await.is_empty(), "gone from the text search too");
+}
+on_both!(purge_removes_only_what_is_older);
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_inbox_is_private_and_in_wal_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile").join("inbox.db");
+    let store = Store::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    store
+        .ingest(&[incoming(&decision("s", "approved", 9001, "2026-01-01T00:00:00Z"))])
+        .await
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    assert!(path.with_extension("db-wal").exists(), "WAL journal");
+}
+
+// ---- The receiver: the real binary, over HTTP ----
+
+const KEY_A: &str = "aaaa0000-0000-4000-8000-00000000000a";
+const SECRET_A: &str = "specimen-secret-a";
+const KEY_B: &str = "bbbb0000-0000-4000-8000-00000000000b";
+const SECRET_B: &str = "specimen-secret-b";
+
+/// A config with two profiles whose webhooks are accepted, in a private file.
+fn config_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "default_profile = \"a\"\n\
+         [profiles.a]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY_A}\"\nshared_secret = \"{SECRET_A}\"\n\
+         [profiles.b]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY_B}\"\nshared_secret = \"{SECRET_B}\"\n"
+    );
+    veriff_tui::files::write_private(&path, text.as_bytes()).unwrap();
+    path
+}
+
+/// The binary with a clean environment: no VERIFF_* of the developer's leaks in.
+fn veriff_tui(home: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("VERIFF_") || name.starts_with("XDG_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("HOME", home).kill_on_drop(true);
+    command
+}
+
+struct Receiver {
+    child: tokio::process::Child,
+    url: String,
+}
+
+async fn start_receiver(home: &std::path::Path, inbox_url: &str) -> Receiver {
+    use tokio::io::AsyncBufReadExt;
+    let config = config_file(home);
+    let mut child = veriff_tui(home)
+        .args(["--config", config.to_str().unwrap(), "inbox", "--inbox-url", inbox_url])
+        .args(["receive", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the receiver says where it listens")
+        .unwrap()
+        .expect("a line");
+    let url = line.strip_prefix("listening on ").expect("listening on URL").to_owned();
+    Receiver { child, url }
+}
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    veriff_tui::api::Secret::new(secret).sign(body)
+}
+
+async fn post(client: &reqwest::Client, url: &str, key: &str, signature: &str, body: Vec<u8>) -> u16 {
+    client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-auth-client", key)
+        .header("x-hmac-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+async fn post_signed(client: &reqwest::Client, url: &str, body: &Value) -> u16 {
+    let bytes = serde_json::to_vec(body).unwrap();
+    post(client, url, KEY_A, &sign(SECRET_A, &bytes), bytes).await
+}
+
+#[tokio::test]
+async fn the_receiver_refuses_what_is_not_signed_and_stores_what_is() {
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let receiver = start_receiver(home.path(), &inbox_url).await;
+    let client = reqwest::Client::new();
+    let body = serde_json::to_vec(&decision("s-signed", "approved", 9001, "2026-01-01T00:00:00Z")).unwrap();
+    let url = format!("{}/decision", receiver.url);
+
+    // Refusals: wrong secret, unknown key, no signature, signed with the other profile's secret.
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign("wrong", &body), body.clone()).await,
+        401
+    );
+    let unknown = "cccc0000-0000-4000-8000-00000000000c";
+    assert_eq!(
+        post(&client, &url, unknown, &sign(SECRET_A, &body), body.clone()).await,
+        401
+    );
+    assert_eq!(post(&client, &url, KEY_A, "", body.clone()).await, 401);
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign(SECRET_B, &body), body.clone()).await,
+        401
+    );
+    // Signed but not JSON, and too large.
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign(SECRET_A, b"not json"), b"not json".to_vec()).await,
+        400
+    );
+    let huge = vec![b' '; (1 << 20) + 1];
+    assert_eq!(post(&client, &url, KEY_A, &sign(SECRET_A, &huge), huge).await, 413);
+    let store = Store::open(&inbox_url).await.unwrap();
+    assert!(
+        store.event_bodies().await.unwrap().is_empty(),
+        "nothing refused is stored"
+    );
+
+    // Accepted: either profile, on its path or on / told by shape; unknown types raw.
+    assert_eq!(
+        post(&client, &url, KEY_B, &sign(SECRET_B, &body), body.clone()).await,
+        200
+    );
+    let event = json!({"id": "s-signed", "action": "submitted", "code": 7002, "time": "2026-01-01T00:00:01Z"});
+    assert_eq!(post_signed(&client, &format!("{}/", receiver.url), &event).await, 200);
+    let odd = json!({"somethingNew": true});
+    assert_eq!(post_signed(&client, &format!("{}/", receiver.url), &odd).await, 200);
+    assert_eq!(store.event_bodies().await.unwrap().len(), 3);
+    assert_eq!(store.event_count("s-signed").await.unwrap(), 2);
+    assert_eq!(ids(&store, "status:approved").await, ["s-signed"]);
+    drop(receiver);
+}
+
+/// Senders keep posting while the receiver is killed with SIGKILL: every webhook it
+/// answered 2xx is in the store afterwards.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_during_a_burst_loses_nothing_answered() {
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let mut receiver = start_receiver(home.path(), &inbox_url).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/decision", receiver.url);
+    let answered = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
+    let mut senders = Vec::new();
+    for sender in 0..16 {
+        let (client, url, answered) = (client.clone(), url.clone(), answered.clone());
+        senders.push(tokio::spawn(async move {
+            for i in 0.. {
+                let body = serde_json::to_vec(&decision(
+                    &format!("s-{sender}-{i}"),
+                    "approved",
+                    9001,
+                    "2026-01-01T00:00:00Z",
+                ))
+                .unwrap();
+                match post(&client, &url, KEY_A, &sign(SECRET_A, &body), body.clone()).await {
+                    200 => answered.lock().unwrap().push(body),
+                    _ => break, // the receiver is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let pid = receiver.child.id().unwrap() as i32;
+    // SAFETY: a plain kill(2) of the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    let _ = receiver.child.wait().await;
+    for sender in senders {
+        sender.await.unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    assert!(answered.len() > 50, "the burst got going: {} answered", answered.len());
+    let store = Store::open(&inbox_url).await.unwrap();
+    let stored: std::collections::HashSet<Vec<u8>> = store.event_bodies().await.unwrap().into_iter().collect();
+    let lost = answered.iter().filter(|b| !stored.contains(*b)).count();
+    assert_eq!(lost, 0, "{lost} of {} answered webhooks lost", answered.len());
+}
+
+/// Two receivers write into one PostgreSQL: everything arrives once, duplicates
+/// sent to both are stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_receivers_share_one_postgres() {
+    let Some(db) = postgres::database("inbox::two_receivers_share_one_postgres").await else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let first = start_receiver(home.path(), &db.url).await;
+    let second = start_receiver(home.path(), &db.url).await;
+    let client = reqwest::Client::new();
+    let mut sends = Vec::new();
+    for i in 0..200 {
+        let body = decision(
+            &format!("s-{}", i % 50),
+            "approved",
+            9001,
+            &format!("2026-01-01T00:{:02}:00Z", i / 50),
+        );
+        for receiver in [&first, &second] {
+            let (client, url, body) = (client.clone(), format!("{}/", receiver.url), body.clone());
+            sends.push(tokio::spawn(async move { post_signed(&client, &url, &body).await }));
+        }
+    }
+    for send in sends {
+        assert_eq!(send.await.unwrap(), 200);
+    }
+    let store = Store::open(&db.url).await.unwrap();
+    assert_eq!(store.event_bodies().await.unwrap().len(), 200);
+    assert_eq!(store.count(&Query::default()).await.unwrap(), 50);
+    assert_eq!(store.event_count("s-7").await.unwrap(), 4);
+    drop((first, second));
+    store.close().await;
+}
+
+#[tokio::test]
+async fn listening_beyond_loopback_needs_public_and_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    let config = config_file(home.path());
+    let out = veriff_tui(home.path())
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "inbox",
+            "receive",
+            "--listen",
+            "0.0.0.0:0",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("--public") && stderr.contains("TLS"), "{stderr}");
+}
+
+/// An archive imported from standard input is listed by query, names masked under
+/// --redact; the default SQLite inbox lands in the profile's data folder.
+#[tokio::test]
+async fn import_then_list_by_query_with_redaction() {
+    use tokio::io::AsyncWriteExt;
+    let home = tempfile::tempdir().unwrap();
+    let config = config_file(home.path());
+    let mut archive = String::new();
+    for i in 0..30 {
+        let mut body = decision(
+            &format!("s-{i}"),
+            if i % 3 == 0 { "declined" } else { "approved" },
+            9001,
+            "2026-01-01T00:00:00Z",
+        );
+        body["verification"]["person"] = json!({"firstName": "SPECIMEN", "lastName": format!("SAMPLE{i}")});
+        archive.push_str(&format!("{body}\n"));
+    }
+    archive.push_str("not json\n");
+    archive.push_str(&format!(
+        "{}\n",
+        decision("s-0", "declined", 9001, "2026-01-01T00:00:00Z")
+    ));
+    let mut import = veriff_tui(home.path())
+        .args(["--config", config.to_str().unwrap(), "inbox", "import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    import
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(archive.as_bytes())
+        .await
+        .unwrap();
+    let out = import.wait_with_output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("imported 31, 0 already stored, 1 not JSON"), "{stderr}");
+    assert!(home.path().join(".local/share/veriff-tui/a/inbox.db").exists());
+
+    let list = |args: &'static [&'static str]| {
+        let mut command = veriff_tui(home.path());
+        command
+            .args(["--config", config.to_str().unwrap(), "inbox", "list"])
+            .args(args);
+        async move { String::from_utf8(command.output().await.unwrap().stdout).unwrap() }
+    };
+    let json_out = list(&["--json", "status:declined", "name:sample12"]).await;
+    let rows: Vec<Value> = json_out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{json_out}");
+    assert_eq!(rows[0]["id"], "s-12");
+    assert_eq!(rows[0]["personName"], "SPECIMEN SAMPLE12");
+    let redacted = list(&["--json", "--redact", "s-12"]).await;
+    assert!(
+        !redacted.contains("SPECIMEN") && redacted.contains("\"s-12\""),
+        "{redacted}"
+    );
+    let table = list(&["--view", "needs review"]).await;
+    assert_eq!(table.lines().count(), 1, "only the header: {table}");
+    let declined = list(&["status:declined", "--limit", "0"]).await;
+    assert_eq!(declined.lines().count(), 1 + 10, "{declined}");
+}
