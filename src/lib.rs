@@ -26,6 +26,7 @@ pub mod history;
 pub mod ids;
 pub mod logging;
 pub mod process;
+pub mod qr;
 pub mod redact;
 pub mod server;
 pub mod text;

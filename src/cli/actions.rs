@@ -149,7 +149,16 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
         return emit((json_text(&answer)? + "\n").as_bytes());
     }
     say(&format!("created session {}\n", clean(&verification.id)));
-    emit(format!("{}\n", clean(verification.url.as_deref().unwrap_or_default())).as_bytes())
+    let url = clean(verification.url.as_deref().unwrap_or_default());
+    // For a customer at the desk: a code to scan off the screen, on stderr so the
+    // link stays the only thing on stdout for a script.
+    if std::io::stdout().is_terminal()
+        && !url.is_empty()
+        && let Ok(lines) = crate::qr::half_block_lines(&url)
+    {
+        say(&(lines.join("\n") + "\n"));
+    }
+    emit(format!("{url}\n").as_bytes())
 }
 
 pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), String> {
