@@ -412,3 +412,25 @@ async fn a_redirected_write_is_not_followed() {
         "the signed write was not sent again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_that_could_not_be_audited_is_not_sent() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    // Where the log should be, a folder: it cannot be opened for appending.
+    std::fs::create_dir_all(home.join("data/veriff-tui/audit.log")).unwrap();
+    for args in [
+        vec!["new-session"],
+        vec!["delete-session", DECLINED, "--confirm", "dec11ned"],
+    ] {
+        let refused = run(&server, home, &args).await;
+        assert!(!refused.success, "{args:?}");
+        assert!(
+            refused.stderr.contains("cannot open the audit log"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    assert!(writes(&server).is_empty(), "sent: {:?}", writes(&server));
+}
