@@ -28,6 +28,7 @@ pub mod ids;
 pub mod inbox;
 pub mod logging;
 pub mod process;
+pub mod qr;
 pub mod redact;
 pub mod server;
 pub mod text;

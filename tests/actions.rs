@@ -373,3 +373,64 @@ async fn a_watchlist_hit_is_reviewed_signed_over_the_body_and_shows_as_reviewed(
     assert_eq!(lines[0]["action"], "review_watchlist_hit");
     assert_eq!(lines[0]["session"], DECLINED);
 }
+
+/// A server that answers every write with a same-origin redirect, counting what
+/// arrives where it points.
+#[tokio::test]
+async fn a_redirected_write_is_not_followed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::http::{StatusCode, header};
+    use axum::routing::any;
+
+    let followed = Arc::new(AtomicUsize::new(0));
+    let counter = followed.clone();
+    let app = axum::Router::new()
+        .route(
+            "/v1/sessions",
+            any(|| async { (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, "/v1/elsewhere")]) }),
+        )
+        .route(
+            "/v1/elsewhere",
+            any(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+                async { StatusCode::OK }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = veriff_tui::api::normalize_api_url(&format!("http://{addr}")).unwrap();
+    let config = veriff_tui::api::ClientConfig::new(url, DEMO_API_KEY, Secret::new(DEMO_SHARED_SECRET));
+    let client = Client::new(config).unwrap();
+    let refused = client.create_session(&NewSession::default()).await.unwrap_err();
+    assert!(refused.to_string().contains("307"), "{refused}");
+    assert_eq!(
+        followed.load(Ordering::Relaxed),
+        0,
+        "the signed write was not sent again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_that_could_not_be_audited_is_not_sent() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    // Where the log should be, a folder: it cannot be opened for appending.
+    std::fs::create_dir_all(home.join("data/veriff-tui/audit.log")).unwrap();
+    for args in [
+        vec!["new-session"],
+        vec!["delete-session", DECLINED, "--confirm", "dec11ned"],
+    ] {
+        let refused = run(&server, home, &args).await;
+        assert!(!refused.success, "{args:?}");
+        assert!(
+            refused.stderr.contains("cannot open the audit log"),
+            "{args:?}: {}",
+            refused.stderr
+        );
+    }
+    assert!(writes(&server).is_empty(), "sent: {:?}", writes(&server));
+}

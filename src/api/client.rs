@@ -123,6 +123,9 @@ pub fn normalize_api_url(raw: &str) -> Result<Url, String> {
 #[derive(Debug, Clone)]
 pub struct Client {
     pub(super) http: reqwest::Client,
+    /// For writes: never follows a redirect, since a 307 would send the signed
+    /// write again to another path and a 303 would turn it into a GET.
+    pub(super) writes: reqwest::Client,
     pub(super) config: ClientConfig,
 }
 
@@ -143,14 +146,21 @@ impl Client {
                 attempt.follow()
             }
         });
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.timeout)
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .read_timeout(config.timeout)
+                .user_agent(concat!("veriff-tui/", env!("CARGO_PKG_VERSION")))
+        };
+        let http = builder()
             .redirect(redirects)
-            .user_agent(concat!("veriff-tui/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Transport(error_chain(&e)))?;
-        Ok(Client { http, config })
+        let writes = builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ApiError::Transport(error_chain(&e)))?;
+        Ok(Client { http, writes, config })
     }
 
     pub fn config(&self) -> &ClientConfig {

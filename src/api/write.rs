@@ -205,7 +205,7 @@ impl Client {
         let url = self.endpoint(segments);
         let config = &self.config;
         let mut request = self
-            .http
+            .writes
             .request(method, url.clone())
             .header(AUTH_CLIENT_HEADER, &config.api_key)
             .header(SIGNATURE_HEADER, config.secret.sign(signed))

@@ -3,6 +3,7 @@
 //! `read_only`, checked before anything is sent, and written to the audit log.
 
 use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -76,14 +77,36 @@ fn writes_allowed(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
-/// Appends the write to the audit log; a log that cannot be written is said,
-/// since the write itself has happened.
-fn audit(entry: &Entry) {
-    let Some(path) = crate::config::data_dir(&process_env).map(|d| d.join("audit.log")) else {
-        say("warning: no data dir for the audit log (set HOME or XDG_DATA_HOME); this write is not logged\n");
-        return;
-    };
-    if let Err(e) = crate::audit::append(&path, entry) {
+/// The audit log's path, once it is known to open for appending: checked before
+/// a write is sent, so a write that could not be recorded is not made.
+fn audit_log_ready() -> Result<PathBuf, String> {
+    let path = crate::config::data_dir(&process_env)
+        .map(|d| d.join("audit.log"))
+        .ok_or(
+            "refused: no data dir for the audit log (set HOME or XDG_DATA_HOME); every write is recorded there first",
+        )?;
+    let opened = path
+        .parent()
+        .map_or(Ok(()), crate::files::create_private_dir_all)
+        .and_then(|()| {
+            crate::files::private_file_options()
+                .create(true)
+                .append(true)
+                .open(&path)
+        });
+    opened.map_err(|e| {
+        format!(
+            "refused: cannot open the audit log {}: {e}; every write is recorded there first",
+            path.display()
+        )
+    })?;
+    Ok(path)
+}
+
+/// Appends the write to the audit log; a log that cannot be written after all is
+/// said, since the write itself has happened.
+fn audit(path: &Path, entry: &Entry) {
+    if let Err(e) = crate::audit::append(path, entry) {
         say(&format!("warning: could not append to {}: {e}\n", path.display()));
     }
 }
@@ -127,6 +150,7 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
     writes_allowed(settings)?;
+    let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("create_session", settings, None);
     let result = client.create_session(&new).await;
@@ -141,7 +165,7 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
             entry.outcome = outcome_of(e);
         }
     }
-    audit(&entry);
+    audit(&audit_log, &entry);
     let created = result.map_err(|e| describe_error(&e))?.answer;
     let verification = created.verification.expect("checked by create_session");
     if args.json {
@@ -149,7 +173,16 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
         return emit((json_text(&answer)? + "\n").as_bytes());
     }
     say(&format!("created session {}\n", clean(&verification.id)));
-    emit(format!("{}\n", clean(verification.url.as_deref().unwrap_or_default())).as_bytes())
+    let url = clean(verification.url.as_deref().unwrap_or_default());
+    // For a customer at the desk: a code to scan off the screen, on stderr so the
+    // link stays the only thing on stdout for a script.
+    if std::io::stdout().is_terminal()
+        && !url.is_empty()
+        && let Ok(lines) = crate::qr::half_block_lines(&url)
+    {
+        say(&(lines.join("\n") + "\n"));
+    }
+    emit(format!("{url}\n").as_bytes())
 }
 
 pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), String> {
@@ -165,6 +198,7 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
     writes_allowed(settings)?;
+    let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("review_watchlist_hit", settings, Some(session.clone()));
     let result = client.review_hit(&session, &review).await;
@@ -178,7 +212,7 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
             entry.outcome = outcome_of(e);
         }
     }
-    audit(&entry);
+    audit(&audit_log, &entry);
     let written = result.map_err(|e| describe_error(&e))?;
     if args.json {
         return emit((json_text(&settings.redact.json(written.answer))? + "\n").as_bytes());
@@ -248,6 +282,7 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
     writes_allowed(settings)?;
+    let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let doomed = doomed(&client, &session, settings).await?;
     if !DELETABLE_STATUSES.contains(&doomed.status.as_str()) {
@@ -301,7 +336,7 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
             entry.outcome = outcome_of(e);
         }
     }
-    audit(&entry);
+    audit(&audit_log, &entry);
     match result {
         Err(ApiError::RateLimited { retry_after }) => {
             let wait = retry_after
