@@ -31,6 +31,11 @@ impl App {
 
     /// Like [`App::launch`], with `extra` set over (or beside) the usual environment.
     fn launch_with(api_url: &str, args: &[&str], extra: &[(&str, String)]) -> App {
+        App::launch_sized((100, 30), api_url, args, extra)
+    }
+
+    /// Like [`App::launch_with`], in a pane of `size` (columns, rows).
+    fn launch_sized(size: (u16, u16), api_url: &str, args: &[&str], extra: &[(&str, String)]) -> App {
         let home = tempfile::tempdir().unwrap();
         let env = tmux::app_env(home.path(), api_url);
         let binary = env!("CARGO_BIN_EXE_veriff-tui");
@@ -42,7 +47,7 @@ impl App {
             .collect();
         let command = format!("{exports}{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
         App {
-            tmux: Tmux::start(100, 30, &env, &command),
+            tmux: Tmux::start(size.0, size.1, &env, &command),
             home,
         }
     }
@@ -124,8 +129,9 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
             tmux.wait_for("media 1/7");
             tmux.wait_for("approved");
 
-            // Older attempt: its media were prefetched, so they show at once.
-            tmux.keys(&["j"]);
+            // The card first, the attempts one pane to the right. Older attempt:
+            // its media were prefetched, so they show at once.
+            tmux.keys(&["l", "j"]);
             tmux.wait_for("media 1/2");
             tmux.keys(&["j"]);
             tmux.wait_for("no media");
@@ -220,7 +226,7 @@ async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
             );
 
             // 500 once and 429 once: retried, then shown.
-            tmux.keys(&["j"]);
+            tmux.keys(&["l", "j"]);
             tmux.wait_for("attempts 2/6");
             tmux.wait_for("media 1/1");
             tmux.keys(&["j"]);
@@ -288,7 +294,7 @@ async fn a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low() {
         move |url| {
             let tmux = App::launch(&url, &["--image-protocol", "halfblocks", faults::OVERSIZED_SESSION]);
             tmux.wait_for("document-front");
-            tmux.keys(&["Tab"]);
+            tmux.keys(&["Tab", "Tab"]);
             tmux.wait_for("too large to preview: 10000 x 10000");
             let peak = peak_rss_kib(&tmux.app_pid());
             assert!(peak < 100 * 1024, "peak RSS {peak} KiB for a 120 KB PNG");
@@ -321,7 +327,7 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
             tmux.wait_for("media 1/7");
             // The first media opened with the (fake) system viewer; then the first
             // video, whose preview runs (fake) ffmpeg.
-            tmux.keys(&["Tab", "o"]);
+            tmux.keys(&["Tab", "Tab", "o"]);
             tmux.wait_for("opened ");
             // The last video (the NFC data is listed after the videos).
             tmux.keys(&["G", "k"]);
@@ -403,8 +409,7 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
             const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
             let tmux = App::launch(&url, &[DECLINED]);
             tmux.wait_for("attempts 1/2");
-            // The sessions pane: the card says why, who, with what, and what is odd.
-            tmux.keys(&["h"]);
+            // Without a key: the card says why, who, with what, and what is odd.
             let screen = tmux.wait_for("102 Suspected document tampering");
             for part in [
                 "declined · 9102 not verified",
@@ -541,6 +546,38 @@ async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
                     }
                 }
             }
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
+}
+
+/// The answer on the first screen: a session opened by id, by link from the
+/// prompt, shows its verdict and reason before any key, at 80x24.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opened_session_shows_its_verdict_and_reason_first_at_80x24() {
+    in_tmux(
+        "an_opened_session_shows_its_verdict_and_reason_first_at_80x24",
+        ServerOptions::default(),
+        move |url| {
+            const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+            let tmux = App::launch_sized((80, 24), &url, &[DECLINED], &[]);
+            let screen = tmux.wait_for("102 Suspected document tampering");
+            assert!(screen.contains("declined · 9102 not verified"), "{screen}");
+            assert!(
+                screen.contains("┏ sessions"),
+                "the sessions pane has the focus:\n{screen}"
+            );
+
+            // A link pasted into the prompt: its card, not an attempt row.
+            tmux.keys(&["a"]);
+            tmux.wait_for("Paste a session id");
+            tmux.tmux
+                .send(&["-l", &format!("https://station.veriff.com/verifications/{SESSION}")]);
+            tmux.keys(&["Enter"]);
+            let screen = tmux.wait_for("approved · 9001 verified");
+            assert!(screen.contains("▶c0ffee00"), "{screen}");
             tmux.keys(&["q"]);
             tmux.assert_restored();
         },

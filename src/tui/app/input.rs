@@ -222,7 +222,8 @@ fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
             model.sessions.insert(0, id.clone());
             // The new session must be visible to be selected.
             model.pane_mut(Pane::Sessions).filter.clear();
-            model.focus = Pane::Attempts;
+            // The card first: the verdict is what a session is opened for.
+            model.focus = Pane::Sessions;
             model.status = Some(Status::info(format!("opened session {}", id.short())));
             let mut cmds = model.select_session(0);
             cmds.push(model.history_cmd());

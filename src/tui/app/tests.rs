@@ -50,8 +50,8 @@ fn req_of(cmds: &[Cmd], wanted: &str) -> ReqId {
         .unwrap_or_else(|| panic!("no {wanted} in {cmds:?}"))
 }
 
-/// A model opened on S1 (and S2 listed), with S1's three attempts loaded; returns
-/// the commands the attempt list triggered.
+/// A model opened on S1 (and S2 listed), with S1's three attempts loaded and
+/// the attempts pane focused (`l`); returns the commands the attempt list triggered.
 fn opened() -> (Model, Vec<Cmd>) {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
     let req = req_of(&cmds, &format!("attempts {S1}"));
@@ -61,6 +61,7 @@ fn opened() -> (Model, Vec<Cmd>) {
         attempt("a1", "abandoned"),
     ];
     let cmds = attempts_loaded(&mut model, S1, req, attempts);
+    assert!(press(&mut model, "l").is_empty());
     (model, cmds)
 }
 
@@ -95,7 +96,9 @@ fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
         vec![S1, S2],
         "given first, remembered after, no duplicates"
     );
-    assert_eq!(model.focus, Pane::Attempts);
+    // The sessions pane, whose details are the card: the verdict comes first.
+    assert_eq!(model.focus, Pane::Sessions);
+    assert_eq!(model.pane(Pane::Attempts).cursor, 0, "the newest attempt selected");
     assert_eq!(model.overlay, Overlay::None);
     // Attempts, the newest attempt's media and the decision go out together.
     req_of(&cmds, &format!("attempts {S1}"));
@@ -328,7 +331,7 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
     let cmds = update(&mut model, key(KeyCode::Enter));
     assert_eq!(model.overlay, Overlay::None);
     assert_eq!(model.sessions, vec![S2, S1], "moved to the front, not duplicated");
-    assert_eq!(model.focus, Pane::Attempts);
+    assert_eq!(model.focus, Pane::Sessions, "its card first");
     req_of(&cmds, &format!("attempts {S2}"));
     assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into(), S1.into()])));
 }
