@@ -391,7 +391,7 @@ async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help()
             assert!(!tmux.screen().contains("EXIT="), "q still quits");
             tmux.keys(&["?", "G"]);
             let help = tmux.wait_for("Esc closes");
-            assert!(help.contains("Q C-q  quit"), "{help}");
+            assert!(help.contains("Q C-q C-c  quit"), "C-c still quits:\n{help}");
             tmux.keys(&["Escape", "Q"]);
             tmux.assert_restored();
             assert!(tmux.screen().contains("EXIT=0"));
@@ -580,6 +580,41 @@ async fn an_opened_session_shows_its_verdict_and_reason_first_at_80x24() {
             assert!(screen.contains("▶c0ffee00"), "{screen}");
             tmux.keys(&["q"]);
             tmux.assert_restored();
+        },
+    )
+    .await;
+}
+
+/// Keys that forgive: `quit = ["Q"]` starts (it was refused for the prompt), the
+/// help says what it kept, Ctrl-C still quits, even from the prompt, and a wide
+/// hint bar shows every key of an action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebound_quit_starts_says_what_it_kept_and_ctrl_c_still_quits() {
+    in_tmux(
+        "a_rebound_quit_starts_says_what_it_kept_and_ctrl_c_still_quits",
+        ServerOptions::default(),
+        move |url| {
+            let dir = tempfile::tempdir().unwrap();
+            let config = dir.path().join("config.toml");
+            std::fs::write(&config, "[keys]\nquit = [\"Q\"]\n").unwrap();
+            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let path = config.display().to_string();
+            let tmux = App::launch_sized((160, 45), &url, &["--config", &path, SESSION], &[]);
+            let screen = tmux.wait_for("media 1/7");
+            let hints = screen.lines().last().unwrap_or_default().to_owned();
+            assert!(
+                hints.contains("Tab/l/→ pane") && hints.contains("Q/C-c quit"),
+                "{hints}"
+            );
+            tmux.keys(&["?"]);
+            let help = tmux.wait_for("your [keys]");
+            assert!(help.contains("prompt: quit keeps C-c (Q types itself there)"), "{help}");
+            assert!(help.contains("C-c still quits"), "{help}");
+            tmux.keys(&["Escape", "a"]);
+            tmux.wait_for("Paste a session id");
+            tmux.keys(&["Q", "C-c"]);
+            tmux.assert_restored();
+            assert!(tmux.screen().contains("EXIT=0"));
         },
     )
     .await;

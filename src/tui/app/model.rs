@@ -301,7 +301,11 @@ impl Model {
 
     /// Lines of the help: every mode's heading and rows, a blank line between modes.
     pub fn help_lines(&self) -> usize {
-        Mode::ALL.iter().map(|m| self.keymap.rows(*m).len() + 1).sum::<usize>() + Mode::ALL.len() - 1
+        let notes = match self.keymap.notes().len() {
+            0 => 0,
+            n => n + 2,
+        };
+        notes + Mode::ALL.iter().map(|m| self.keymap.rows(*m).len() + 1).sum::<usize>() + Mode::ALL.len() - 1
     }
 
     /// Lines of help a screen of this height shows at once.
