@@ -619,3 +619,47 @@ async fn a_rebound_quit_starts_says_what_it_kept_and_ctrl_c_still_quits() {
     )
     .await;
 }
+
+/// Dates carry their year where it is not this one, a filter matches what the
+/// pane shows, and a sessions filter matching nothing says so instead of spinning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_old_dates_show_their_year_and_filters_match_the_screen() {
+    in_tmux(
+        "at_80x24_old_dates_show_their_year_and_filters_match_the_screen",
+        ServerOptions::default(),
+        move |url| {
+            let tmux = App::launch_sized((80, 24), &url, &[SESSION], &[]);
+            tmux.wait_for("attempts 1/3");
+            // The demo's oldest attempt is of 2025-12-30.
+            let screen = tmux.wait_for("2025-12-30");
+            assert!(screen.contains("2025-12-30  abandoned"), "{screen}");
+            tmux.keys(&["l", "/"]);
+            tmux.tmux.send(&["-l", "12-30 10"]);
+            tmux.keys(&["Enter"]);
+            let screen = tmux.wait_for("attempts 1/1");
+            assert!(screen.contains("▶2025-12-30"), "{screen}");
+            assert!(
+                !screen.contains("approved "),
+                "the filter let others through:\n{screen}"
+            );
+
+            tmux.keys(&["h", "/"]);
+            tmux.tmux.send(&["-l", "no such session"]);
+            tmux.keys(&["Enter"]);
+            tmux.wait_for("no session matches the filter");
+            // Kept, and still saying so a while later: nothing is on its way.
+            std::thread::sleep(Duration::from_millis(300));
+            let screen = tmux.screen();
+            assert!(!screen.contains("filter sessions:"), "{screen}");
+            assert!(!screen.contains("loading"), "a spinner for nothing:\n{screen}");
+            assert_eq!(
+                screen.matches("no session matches").count(),
+                3,
+                "each pane says so:\n{screen}"
+            );
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
+}

@@ -10,6 +10,7 @@
 //! - `transfer`: opening and saving files.
 
 mod card;
+pub mod dates;
 mod export;
 mod input;
 mod load;

@@ -167,6 +167,8 @@ pub struct Model {
     pub list_rows: usize,
     /// The terminal's size, for finding what a click hit.
     pub size: (u16, u16),
+    /// The year times are shown without (`12-30 10:42`); others show theirs.
+    pub this_year: i32,
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
@@ -249,6 +251,7 @@ impl Model {
             panes: Pane::ALL.into_iter().map(|p| (p, PaneState::default())).collect(),
             list_rows: 10,
             size: (80, 24),
+            this_year: super::dates::this_year(),
             preview_size: (0, 0),
             previews_on: false,
             revealed: HashSet::new(),
@@ -323,8 +326,11 @@ impl Model {
         self.sessions
             .iter()
             .filter(|id| {
+                // The word the row shows, as well as the status sent.
                 let decision = match self.decisions.get(*id) {
-                    Some(Load::Ready(Some(d))) => d.status.as_deref().unwrap_or_default(),
+                    Some(Load::Ready(Some(d))) => d.status.as_deref().unwrap_or("pending"),
+                    Some(Load::Ready(None)) => "pending",
+                    Some(Load::Failed(_)) => "error",
                     _ => "",
                 };
                 matches(&needle, &[id.as_str(), decision])
@@ -354,19 +360,20 @@ impl Model {
     }
 
     /// The attempts shown: all, or those matching the attempts pane's filter (by
-    /// status, id or date).
+    /// status, id or date, as sent or as the pane shows it).
     pub fn visible_attempts(&self) -> Vec<&Attempt> {
         let needle = self.pane(Pane::Attempts).filter.to_lowercase();
+        if needle.is_empty() {
+            return self.attempt_list().iter().collect();
+        }
         self.attempt_list()
             .iter()
             .filter(|a| {
+                let created = a.created_time.as_deref().unwrap_or_default();
+                let shown = super::dates::short_time(created, self.this_year, 16);
                 matches(
                     &needle,
-                    &[
-                        &a.id,
-                        a.status.as_deref().unwrap_or_default(),
-                        a.created_time.as_deref().unwrap_or_default(),
-                    ],
+                    &[&a.id, a.status.as_deref().unwrap_or_default(), created, &shown],
                 )
             })
             .collect()
@@ -378,7 +385,11 @@ impl Model {
 
     pub fn media_view(&self) -> MediaView<'_> {
         let Some(session) = self.selected_session() else {
-            return MediaView::Empty("no session");
+            return MediaView::Empty(if self.sessions.is_empty() {
+                "no session"
+            } else {
+                "no session matches the filter"
+            });
         };
         let newest = self.attempt_list().first().map(|a| &a.id);
         let on_newest = newest.is_none() || newest == self.selected_attempt().map(|a| &a.id);

@@ -514,6 +514,68 @@ fn the_filter_narrows_media_by_context_and_esc_clears_it() {
     assert_eq!(model.visible_media().len(), 3);
 }
 
+/// The pane shows `12-30 10:42`; `2025-12-30T10` was the only way to find it.
+#[test]
+fn the_attempts_filter_matches_the_time_as_shown_and_as_sent() {
+    let (mut model, _) = opened();
+    model.this_year = 2026;
+    let mut old = attempt("a0", "declined");
+    old.created_time = Some("2025-12-30T10:42:05.000Z".into());
+    let mut new = attempt("a4", "approved");
+    new.created_time = Some("2026-12-30T10:42:05.000Z".into());
+    if let Some(Load::Ready(list)) = model.attempts.get_mut(S1) {
+        list.push(old);
+        list.insert(0, new);
+    }
+    for (typed, wanted) in [
+        ("12-30 10:42", vec!["a4", "a0"]),
+        ("2025-12-30 10", vec!["a0"]),
+        ("2025-12-30T10", vec!["a0"]),
+        ("11-20 10", vec!["a3", "a2", "a1"]),
+    ] {
+        model.pane_mut(Pane::Attempts).filter = typed.into();
+        let ids: Vec<&str> = model.visible_attempts().iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, wanted, "{typed}");
+    }
+}
+
+#[test]
+fn the_sessions_filter_matches_the_word_a_row_shows() {
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
+    let req = |session: &str| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Cmd::LoadDecision { session: s, req, .. } if s == session => Some(*req),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (r1, r2) = (req(S1), req(S2));
+    let _ = update(
+        &mut model,
+        Msg::DecisionLoaded {
+            session: S1.into(),
+            req: r1,
+            result: Ok(None),
+        },
+    );
+    let _ = update(
+        &mut model,
+        Msg::DecisionLoaded {
+            session: S2.into(),
+            req: r2,
+            result: Err("HTTP 500".into()),
+        },
+    );
+    model.pane_mut(Pane::Sessions).filter = "pending".into();
+    assert_eq!(model.visible_sessions(), vec![&crate::ids::SessionId::from(S1)]);
+    model.pane_mut(Pane::Sessions).filter = "error".into();
+    assert_eq!(model.visible_sessions(), vec![&crate::ids::SessionId::from(S2)]);
+    model.pane_mut(Pane::Sessions).filter = "nothing like it".into();
+    assert!(model.selected_session().is_none());
+    assert_eq!(model.media_view(), MediaView::Empty("no session matches the filter"));
+}
+
 #[test]
 fn y_copies_the_id_of_what_is_selected() {
     let (mut model, _) = opened();
