@@ -663,3 +663,48 @@ async fn at_80x24_old_dates_show_their_year_and_filters_match_the_screen() {
     )
     .await;
 }
+
+/// A wrong secret: one banner for every session instead of an `error` per row
+/// that says nothing more, and `M` shows every message in full, the fix first,
+/// at 80x24 where the status line cuts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
+    in_tmux(
+        "at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full",
+        ServerOptions::default(),
+        move |url| {
+            const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+            let tmux = App::launch_sized(
+                (80, 24),
+                &url,
+                &[SESSION, DECLINED],
+                &[("VERIFF_SHARED_SECRET", "not-the-secret".to_owned())],
+            );
+            let screen = tmux.wait_for("every session (2) failed: the request signature was rejected");
+            assert!(screen.contains("every session (2) failed"), "{screen}");
+            tmux.keys(&["M"]);
+            let log = tmux.wait_for(" messages ");
+            let flat = log
+                .lines()
+                .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for part in [
+                "fix: the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret \
+                 (the integration's shared secret, not its API key)",
+                "decision of session",
+                ": Veriff error 1818 (HTTP 401): Signature does not match the HMAC-SHA256 of query ID and \
+                 integration API secret.",
+                "every session (2) failed: the request signature was rejected",
+            ] {
+                assert!(flat.contains(part), "{part:?} missing:\n{log}");
+            }
+            assert!(log.lines().all(|l| l.chars().count() <= 80), "{log}");
+            tmux.keys(&["Escape"]);
+            tmux.wait_for("q quit");
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
+}

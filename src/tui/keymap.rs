@@ -60,6 +60,8 @@ pub enum Action {
     Export,
     /// Under redaction: show the selected picture until the selection changes.
     Reveal,
+    /// The message log: every error and notice in full.
+    Messages,
 }
 
 impl Action {
@@ -126,10 +128,12 @@ pub enum Mode {
     Linked,
     /// A picture on the whole screen, or two side by side.
     Closer,
+    /// The message log.
+    Messages,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Browse,
         Mode::Prompt,
         Mode::Filter,
@@ -137,6 +141,7 @@ impl Mode {
         Mode::Profiles,
         Mode::Linked,
         Mode::Closer,
+        Mode::Messages,
     ];
 
     /// The name of its `[keys.NAME]` table, and its heading in the help.
@@ -149,6 +154,7 @@ impl Mode {
             Mode::Profiles => "profiles",
             Mode::Linked => "linked",
             Mode::Closer => "closer",
+            Mode::Messages => "messages",
         }
     }
 
@@ -486,6 +492,13 @@ const DEFAULTS: &[Default] = &[
         "cancel a transfer or an export; clear the filter",
         None,
     ),
+    (
+        Mode::Browse,
+        &["M"],
+        Action::Messages,
+        "every error and notice in full, the fix first",
+        None,
+    ),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
     (Mode::Browse, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
     (
@@ -571,6 +584,25 @@ const DEFAULTS: &[Default] = &[
     ),
     (Mode::Closer, &["esc", "z", "v"], Action::Cancel, "back", Some("back")),
     (Mode::Closer, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Messages, &["j", "down"], Action::Down, "scroll down", None),
+    (Mode::Messages, &["k", "up"], Action::Up, "scroll up", None),
+    (
+        Mode::Messages,
+        &["pagedown", "ctrl-d", "ctrl-f", "space"],
+        Action::PageDown,
+        "page down",
+        None,
+    ),
+    (
+        Mode::Messages,
+        &["pageup", "ctrl-u", "ctrl-b"],
+        Action::PageUp,
+        "page up",
+        None,
+    ),
+    (Mode::Messages, &["g", "home"], Action::First, "newest", None),
+    (Mode::Messages, &["esc", "M"], Action::Cancel, "close", Some("close")),
+    (Mode::Messages, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
 ];
 
 /// Every mode's table.

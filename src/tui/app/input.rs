@@ -27,6 +27,10 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Mode::Profiles, action) => profiles_key(model, action),
+        (Mode::Messages, action) => {
+            messages_key(model, action);
+            Vec::new()
+        }
         (Mode::Linked | Mode::Closer, _) => super::triage::on_overlay_key(model, key),
     }
 }
@@ -114,6 +118,23 @@ fn help_key(model: &mut Model, action: Option<Action>) {
     }
 }
 
+/// The log scrolls by lines as drawn; the view stops at the last one.
+fn messages_key(model: &mut Model, action: Option<Action>) {
+    let page = model.help_room();
+    let Overlay::Messages { scroll } = &mut model.overlay else {
+        return;
+    };
+    match action {
+        Some(Action::Down) => *scroll += 1,
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Action::PageDown) => *scroll += page,
+        Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
+        Some(Action::First) => *scroll = 0,
+        Some(Action::Cancel) => model.overlay = Overlay::None,
+        _ => {}
+    }
+}
+
 fn profiles_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
     let Overlay::Profiles { cursor } = &mut model.overlay else {
         return Vec::new();
@@ -198,6 +219,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         // A link pasted anywhere else is most likely a session to open.
         Overlay::None
         | Overlay::Help { .. }
+        | Overlay::Messages { .. }
         | Overlay::Profiles { .. }
         | Overlay::Linked { .. }
         | Overlay::Zoom
@@ -275,6 +297,10 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Open => super::transfer::start_transfer(model, TransferKind::Open),
         Action::Save => super::transfer::start_transfer(model, TransferKind::Save),
         Action::SaveAll => super::transfer::start_transfer(model, TransferKind::SaveAll),
+        Action::Messages => {
+            model.overlay = Overlay::Messages { scroll: 0 };
+            Vec::new()
+        }
         Action::AddSession => {
             model.overlay = Overlay::Prompt {
                 input: LineEdit::default(),

@@ -55,6 +55,8 @@ pub enum Overlay {
     Profiles { cursor: usize },
     /// The sessions the selected one's decision links to: the highlighted one.
     Linked { cursor: usize },
+    /// Every error and notice of the run, in full: the lines scrolled past.
+    Messages { scroll: usize },
     /// The selected media on the whole screen.
     Zoom,
     /// The attempt's document front beside its best face image.
@@ -71,6 +73,7 @@ impl Overlay {
             Overlay::Filter { .. } => Mode::Filter,
             Overlay::Profiles { .. } => Mode::Profiles,
             Overlay::Linked { .. } => Mode::Linked,
+            Overlay::Messages { .. } => Mode::Messages,
             Overlay::Zoom | Overlay::Compare => Mode::Closer,
         }
     }
@@ -169,6 +172,8 @@ pub struct Model {
     pub size: (u16, u16),
     /// The year times are shown without (`12-30 10:42`); others show theirs.
     pub this_year: i32,
+    /// Every status and failure of the run, newest first (see `messages.rs`).
+    pub messages: Vec<Status>,
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
@@ -252,6 +257,7 @@ impl Model {
             list_rows: 10,
             size: (80, 24),
             this_year: super::dates::this_year(),
+            messages: Vec::new(),
             preview_size: (0, 0),
             previews_on: false,
             revealed: HashSet::new(),

@@ -2,6 +2,7 @@
 
 mod card;
 mod details;
+mod messages;
 mod overlays;
 mod panes;
 pub mod theme;
@@ -42,6 +43,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Prompt { input, error } => overlays::prompt(model, theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
+        Overlay::Messages { scroll } => messages::messages(model, theme, frame, *scroll),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }
