@@ -236,18 +236,30 @@ fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
     let Overlay::Prompt { input, error } = &mut model.overlay else {
         return Vec::new();
     };
+    // A paste of several links or ticket lines adds every id in it; the first opens.
+    let ids: Vec<crate::ids::SessionId> = crate::ids::find_ids(input.value())
+        .into_iter()
+        .map(crate::ids::SessionId::from)
+        .collect();
     match find_id(input.value()) {
-        Ok(id) => {
-            let id = crate::ids::SessionId::from(id);
+        Ok(_) => {
             model.overlay = Overlay::None;
-            model.sessions.retain(|s| *s != id);
-            model.sessions.insert(0, id.clone());
+            model.sessions.retain(|s| !ids.contains(s));
+            for (at, id) in ids.iter().enumerate() {
+                model.sessions.insert(at, id.clone());
+            }
             // The new session must be visible to be selected.
             model.pane_mut(Pane::Sessions).filter.clear();
             // The card first: the verdict is what a session is opened for.
             model.focus = Pane::Sessions;
-            model.status = Some(Status::info(format!("opened session {}", id.short())));
+            let more = match ids.len() {
+                1 => String::new(),
+                n => format!(", {} more added below it", n - 1),
+            };
+            model.status = Some(Status::info(format!("opened session {}{more}", ids[0].short())));
             let mut cmds = model.select_session(0);
+            let added: Vec<_> = ids[1..].to_vec();
+            cmds.extend(model.load_decisions(added));
             cmds.push(model.history_cmd());
             cmds
         }

@@ -72,7 +72,7 @@ impl Model {
         self.load_decisions(on_screen)
     }
 
-    fn load_decisions(&mut self, sessions: Vec<SessionId>) -> Vec<Cmd> {
+    pub(super) fn load_decisions(&mut self, sessions: Vec<SessionId>) -> Vec<Cmd> {
         let mut cmds = Vec::new();
         for session in sessions {
             if !self.decisions.contains_key(&session) {

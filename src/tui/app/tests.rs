@@ -576,6 +576,31 @@ fn the_sessions_filter_matches_the_word_a_row_shows() {
     assert_eq!(model.media_view(), MediaView::Empty("no session matches the filter"));
 }
 
+/// Pasting two ids opened the first and dropped the second.
+#[test]
+fn a_paste_of_several_ids_adds_them_all_and_opens_the_first() {
+    let (mut model, _) = opened();
+    const S3: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    press(&mut model, "a");
+    let _ = update(
+        &mut model,
+        Msg::Paste(format!(
+            "https://station.veriff.com/verifications/{S3}\n{S2}\nticket 88123 {S3}\n"
+        )),
+    );
+    let cmds = update(&mut model, key(KeyCode::Enter));
+    assert_eq!(
+        model.sessions,
+        vec![S3, S2, S1],
+        "both added, in the order pasted, none twice"
+    );
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S3));
+    req_of(&cmds, &format!("attempts {S3}"));
+    assert!(cmds.contains(&Cmd::SaveHistory(vec![S3.into(), S2.into(), S1.into()])));
+    let status = model.status.as_ref().unwrap().text.clone();
+    assert_eq!(status, "opened session dec11ned, 1 more added below it");
+}
+
 #[test]
 fn y_copies_the_id_of_what_is_selected() {
     let (mut model, _) = opened();
