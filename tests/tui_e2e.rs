@@ -422,7 +422,9 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
             }
             // Further down: the face match and the watchlist.
             tmux.keys(&["J", "J", "J", "J"]);
-            tmux.wait_for("possible match · 2 hits");
+            let screen = tmux.wait_for("possible match · 2 hits");
+            // A biometric link says what it is: this face was seen elsewhere.
+            assert!(screen.contains("face same face as session "), "{screen}");
 
             // L lists the linked sessions; Enter opens the first, whose card shows.
             tmux.keys(&["L"]);

@@ -78,7 +78,7 @@ const SAMPLE_PARTS: &[&str] = &[
     "JOHANNA SPECIMEN · born 1985-11-02 · EE · ID 48511020000",
     "ID_CARD · EE · AS0000000 · valid until 2026-06-01",
     "document: integration level crosslinked with tampering · 1 linked",
-    "face match",
+    "face seen in no other session",
     "possible match · 1 hit",
     "Johanna Spezimen · PEP · Estonia",
     "vendor ticket-88123 · IP 192.0.2.44",
