@@ -729,6 +729,11 @@ async fn the_declined_sessions_tables_say_why_who_and_what_links_it() {
         "{out}"
     );
     assert!(out.contains("Karl Spezimen on PEP (Latvia, born 1990)"), "{out}");
+    // Under each hit: the list it comes from, how it matched, its aka and associates.
+    assert!(
+        out.contains("Demo PEP register (PEP) · name fuzzy, year of birth · 1 aka · 0 associates"),
+        "{out}"
+    );
     let second = out
         .lines()
         .find(|l| l.contains("Karl Specimen-Muster on"))

@@ -297,11 +297,14 @@ impl Model {
                     ],
                 );
                 for hit in w.hits.iter().take(3) {
-                    let lists = hit.list_types().join(", ");
                     push(
                         4,
                         "",
-                        text(joined(&[opt(&hit.matched_name), lists, hit.countries.join(", ")])),
+                        text(joined(&[
+                            opt(&hit.matched_name),
+                            hit.countries.join(", "),
+                            hit.summary(),
+                        ])),
                     );
                 }
                 if w.hits.len() > 3 {
