@@ -326,6 +326,7 @@ fn first_useful_screen(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     pane.launch_until("document-front");
     wait_until_quiet(&server);
     let before = server.requests();
+    pane.keys(&["l"]);
     let started = Instant::now();
     pane.keys(&["j"]);
     let switch = pane.wait_for("media 1/2", started);
@@ -394,7 +395,7 @@ fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     // In a real terminal: G, then 100 presses of k.
     let pane = TmuxPane::new(&server, &[LARGE_SESSION]);
     pane.launch_until("media 1/2000");
-    pane.keys(&["l"]);
+    pane.keys(&["l", "l"]);
     std::thread::sleep(Duration::from_millis(200));
     let started = Instant::now();
     let mut keys = vec!["G"];

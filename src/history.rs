@@ -1,12 +1,31 @@
 //! The sessions remembered between runs: one id a line, most recent first.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::ids::{SessionId, find_id};
 
 /// At most this many are kept.
 const KEEP: usize = 200;
+
+/// Where `profile`'s sessions are remembered: `history-NAME` in `data_dir`, so a
+/// test session never shows as "not found" under `live`; `history` when no
+/// profile is in use. The one file every profile shared before is taken over by
+/// the default profile (renamed once, while that profile has no file of its own).
+pub fn path_for(data_dir: &Path, profile: Option<&str>, default_profile: Option<&str>) -> PathBuf {
+    let shared = data_dir.join("history");
+    let of = |name: &str| data_dir.join(format!("history-{}", crate::api::names::safe_component(name)));
+    if let Some(default) = default_profile {
+        let theirs = of(default);
+        if shared.is_file()
+            && !theirs.exists()
+            && let Err(e) = std::fs::rename(&shared, &theirs)
+        {
+            tracing::warn!("cannot move the shared history to {}: {e}", theirs.display());
+        }
+    }
+    profile.map_or(shared, of)
+}
 
 /// The remembered sessions; a missing or unreadable file is an empty history.
 pub fn load(path: &Path) -> Vec<SessionId> {
@@ -58,5 +77,28 @@ mod tests {
         std::fs::write(&path, format!("{a}\ngarbage\n{a}\n{b}\n")).unwrap();
         assert_eq!(load(&path), vec![a, b]);
         assert!(load(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn each_profile_has_its_own_history_and_the_shared_one_goes_to_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SessionId::from("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f");
+        let b = SessionId::from("b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d");
+        save(&dir.path().join("history"), std::slice::from_ref(&a)).unwrap();
+
+        // Live is not the default: it starts empty, and the shared file moves to test.
+        let live = path_for(dir.path(), Some("live"), Some("test"));
+        assert!(load(&live).is_empty());
+        let test = path_for(dir.path(), Some("test"), Some("test"));
+        assert_eq!(load(&test), vec![a.clone()]);
+        assert!(!dir.path().join("history").exists(), "migrated once, not copied");
+
+        save(&live, std::slice::from_ref(&b)).unwrap();
+        assert_eq!(load(&path_for(dir.path(), Some("live"), Some("test"))), vec![b]);
+        assert_eq!(load(&path_for(dir.path(), Some("test"), Some("test"))), vec![a]);
+        // A profile name never leaves the folder.
+        let odd = path_for(dir.path(), Some("../x"), None);
+        assert_eq!(odd.parent(), Some(dir.path()));
+        assert_eq!(path_for(dir.path(), None, None), dir.path().join("history"));
     }
 }

@@ -42,6 +42,18 @@ pub fn find_id(text: &str) -> Result<String, NoIdFound> {
         })
 }
 
+/// Every id in `text`, each once, in the order met: a paste of several links or
+/// ticket lines.
+pub fn find_ids(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in ID_SHAPE.find_iter(text).map(|m| m.as_str().to_ascii_lowercase()) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 /// Ids of the three things the browser moves between, kept apart by type so a
 /// session id can never be asked for as an attempt's. Opaque text, as Veriff treats
 /// them; `Deref` gives the text for display and requests.

@@ -729,6 +729,11 @@ async fn the_declined_sessions_tables_say_why_who_and_what_links_it() {
         "{out}"
     );
     assert!(out.contains("Karl Spezimen on PEP (Latvia, born 1990)"), "{out}");
+    // Under each hit: the list it comes from, how it matched, its aka and associates.
+    assert!(
+        out.contains("Demo PEP register (PEP) · name fuzzy, year of birth · 1 aka · 0 associates"),
+        "{out}"
+    );
     let second = out
         .lines()
         .find(|l| l.contains("Karl Specimen-Muster on"))
@@ -840,4 +845,21 @@ async fn serve_demo_on_a_network_address_needs_public_and_prints_a_url_the_clien
     assert!(attempts.success, "{}", attempts.stderr);
     assert!(attempts.stdout().contains(NEWEST_ATTEMPT));
     child.kill().await.unwrap();
+}
+
+/// A plain-http loopback URL needs no TLS, so no CA store is read: a broken one
+/// (as a misconfigured SSL_CERT_FILE makes it) used to fail every command with "No
+/// CA certificates were loaded from the system".
+#[tokio::test]
+async fn a_loopback_http_command_reads_no_ca_store() {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .args(["--demo", "attempts", "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"])
+        .env("SSL_CERT_FILE", "/nonexistent/bundle.pem")
+        .env("SSL_CERT_DIR", "/nonexistent")
+        .env("HOME", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&run.stdout).contains("approved"), "{stderr}");
 }

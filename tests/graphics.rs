@@ -388,7 +388,7 @@ fn sixel_check(url: &str, passthrough: bool) {
     app.app.wait_for("document-front", WAIT);
     // Into the media pane: the document's front is selected and previewed.
     let mark = app.captured().len();
-    app.app.send(&["l"]);
+    app.app.send(&["l", "l"]);
     let (start, sixel) = app.wait_for("a sixel image", mark, last_sixel);
     assert_same_picture(what, &decode_sixel(&sixel), "document-front.jpg", app.cell());
     // Drawn at the preview box's top-left cell.
@@ -439,7 +439,7 @@ fn kitty_check(url: &str, passthrough: bool) {
     let app = Graphics::launch(url, "kitty", passthrough);
     app.app.wait_for("document-front", WAIT);
     let mark = app.captured().len();
-    app.app.send(&["l"]);
+    app.app.send(&["l", "l"]);
     let (id, picture) = app.wait_for("a kitty transmission", mark, last_kitty_image);
     assert_same_picture(what, &picture, "document-front.jpg", app.cell());
     app.assert_passthrough_on();

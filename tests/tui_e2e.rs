@@ -31,6 +31,11 @@ impl App {
 
     /// Like [`App::launch`], with `extra` set over (or beside) the usual environment.
     fn launch_with(api_url: &str, args: &[&str], extra: &[(&str, String)]) -> App {
+        App::launch_sized((100, 30), api_url, args, extra)
+    }
+
+    /// Like [`App::launch_with`], in a pane of `size` (columns, rows).
+    fn launch_sized(size: (u16, u16), api_url: &str, args: &[&str], extra: &[(&str, String)]) -> App {
         let home = tempfile::tempdir().unwrap();
         let env = tmux::app_env(home.path(), api_url);
         let binary = env!("CARGO_BIN_EXE_veriff-tui");
@@ -42,7 +47,7 @@ impl App {
             .collect();
         let command = format!("{exports}{binary} {}; echo EXIT=$?; sleep 600", args.join(" "));
         App {
-            tmux: Tmux::start(100, 30, &env, &command),
+            tmux: Tmux::start(size.0, size.1, &env, &command),
             home,
         }
     }
@@ -124,8 +129,9 @@ async fn browse_a_session_save_a_file_and_quit_cleanly() {
             tmux.wait_for("media 1/7");
             tmux.wait_for("approved");
 
-            // Older attempt: its media were prefetched, so they show at once.
-            tmux.keys(&["j"]);
+            // The card first, the attempts one pane to the right. Older attempt:
+            // its media were prefetched, so they show at once.
+            tmux.keys(&["l", "j"]);
             tmux.wait_for("media 1/2");
             tmux.keys(&["j"]);
             tmux.wait_for("no media");
@@ -220,7 +226,7 @@ async fn a_misbehaving_server_never_freezes_garbles_or_kills_the_app() {
             );
 
             // 500 once and 429 once: retried, then shown.
-            tmux.keys(&["j"]);
+            tmux.keys(&["l", "j"]);
             tmux.wait_for("attempts 2/6");
             tmux.wait_for("media 1/1");
             tmux.keys(&["j"]);
@@ -288,7 +294,7 @@ async fn a_decompression_bomb_is_refused_by_its_header_and_memory_stays_low() {
         move |url| {
             let tmux = App::launch(&url, &["--image-protocol", "halfblocks", faults::OVERSIZED_SESSION]);
             tmux.wait_for("document-front");
-            tmux.keys(&["Tab"]);
+            tmux.keys(&["Tab", "Tab"]);
             tmux.wait_for("too large to preview: 10000 x 10000");
             let peak = peak_rss_kib(&tmux.app_pid());
             assert!(peak < 100 * 1024, "peak RSS {peak} KiB for a 120 KB PNG");
@@ -321,7 +327,7 @@ async fn the_viewer_and_ffmpeg_never_see_the_credentials() {
             tmux.wait_for("media 1/7");
             // The first media opened with the (fake) system viewer; then the first
             // video, whose preview runs (fake) ffmpeg.
-            tmux.keys(&["Tab", "o"]);
+            tmux.keys(&["Tab", "Tab", "o"]);
             tmux.wait_for("opened ");
             // The last video (the NFC data is listed after the videos).
             tmux.keys(&["G", "k"]);
@@ -385,7 +391,7 @@ async fn keys_remapped_in_the_config_file_drive_the_app_its_hints_and_its_help()
             assert!(!tmux.screen().contains("EXIT="), "q still quits");
             tmux.keys(&["?", "G"]);
             let help = tmux.wait_for("Esc closes");
-            assert!(help.contains("Q C-q  quit"), "{help}");
+            assert!(help.contains("Q C-q C-c  quit"), "C-c still quits:\n{help}");
             tmux.keys(&["Escape", "Q"]);
             tmux.assert_restored();
             assert!(tmux.screen().contains("EXIT=0"));
@@ -403,8 +409,7 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
             const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
             let tmux = App::launch(&url, &[DECLINED]);
             tmux.wait_for("attempts 1/2");
-            // The sessions pane: the card says why, who, with what, and what is odd.
-            tmux.keys(&["h"]);
+            // Without a key: the card says why, who, with what, and what is odd.
             let screen = tmux.wait_for("102 Suspected document tampering");
             for part in [
                 "declined · 9102 not verified",
@@ -417,7 +422,9 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
             }
             // Further down: the face match and the watchlist.
             tmux.keys(&["J", "J", "J", "J"]);
-            tmux.wait_for("possible match · 2 hits");
+            let screen = tmux.wait_for("possible match · 2 hits");
+            // A biometric link says what it is: this face was seen elsewhere.
+            assert!(screen.contains("face same face as session "), "{screen}");
 
             // L lists the linked sessions; Enter opens the first, whose card shows.
             tmux.keys(&["L"]);
@@ -541,6 +548,162 @@ async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
                     }
                 }
             }
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
+}
+
+/// The answer on the first screen: a session opened by id, by link from the
+/// prompt, shows its verdict and reason before any key, at 80x24.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opened_session_shows_its_verdict_and_reason_first_at_80x24() {
+    in_tmux(
+        "an_opened_session_shows_its_verdict_and_reason_first_at_80x24",
+        ServerOptions::default(),
+        move |url| {
+            const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+            let tmux = App::launch_sized((80, 24), &url, &[DECLINED], &[]);
+            let screen = tmux.wait_for("102 Suspected document tampering");
+            assert!(screen.contains("declined · 9102 not verified"), "{screen}");
+            assert!(
+                screen.contains("┏ sessions"),
+                "the sessions pane has the focus:\n{screen}"
+            );
+
+            // A link pasted into the prompt: its card, not an attempt row.
+            tmux.keys(&["a"]);
+            tmux.wait_for("Paste a session id");
+            tmux.tmux
+                .send(&["-l", &format!("https://station.veriff.com/verifications/{SESSION}")]);
+            tmux.keys(&["Enter"]);
+            let screen = tmux.wait_for("approved · 9001 verified");
+            assert!(screen.contains("▶c0ffee00"), "{screen}");
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
+}
+
+/// Keys that forgive: `quit = ["Q"]` starts (it was refused for the prompt), the
+/// help says what it kept, Ctrl-C still quits, even from the prompt, and a wide
+/// hint bar shows every key of an action.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebound_quit_starts_says_what_it_kept_and_ctrl_c_still_quits() {
+    in_tmux(
+        "a_rebound_quit_starts_says_what_it_kept_and_ctrl_c_still_quits",
+        ServerOptions::default(),
+        move |url| {
+            let dir = tempfile::tempdir().unwrap();
+            let config = dir.path().join("config.toml");
+            std::fs::write(&config, "[keys]\nquit = [\"Q\"]\n").unwrap();
+            std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let path = config.display().to_string();
+            let tmux = App::launch_sized((160, 45), &url, &["--config", &path, SESSION], &[]);
+            let screen = tmux.wait_for("media 1/7");
+            let hints = screen.lines().last().unwrap_or_default().to_owned();
+            assert!(
+                hints.contains("Tab/l/→ pane") && hints.contains("Q/C-c quit"),
+                "{hints}"
+            );
+            tmux.keys(&["?"]);
+            let help = tmux.wait_for("your [keys]");
+            assert!(help.contains("prompt: quit keeps C-c (Q types itself there)"), "{help}");
+            assert!(help.contains("C-c still quits"), "{help}");
+            tmux.keys(&["Escape", "a"]);
+            tmux.wait_for("Paste a session id");
+            tmux.keys(&["Q", "C-c"]);
+            tmux.assert_restored();
+            assert!(tmux.screen().contains("EXIT=0"));
+        },
+    )
+    .await;
+}
+
+/// Dates carry their year where it is not this one, a filter matches what the
+/// pane shows, and a sessions filter matching nothing says so instead of spinning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_old_dates_show_their_year_and_filters_match_the_screen() {
+    in_tmux(
+        "at_80x24_old_dates_show_their_year_and_filters_match_the_screen",
+        ServerOptions::default(),
+        move |url| {
+            let tmux = App::launch_sized((80, 24), &url, &[SESSION], &[]);
+            tmux.wait_for("attempts 1/3");
+            // The demo's oldest attempt is of 2025-12-30.
+            let screen = tmux.wait_for("2025-12-30");
+            assert!(screen.contains("2025-12-30  abandoned"), "{screen}");
+            tmux.keys(&["l", "/"]);
+            tmux.tmux.send(&["-l", "12-30 10"]);
+            tmux.keys(&["Enter"]);
+            let screen = tmux.wait_for("attempts 1/1");
+            assert!(screen.contains("▶2025-12-30"), "{screen}");
+            assert!(
+                !screen.contains("approved "),
+                "the filter let others through:\n{screen}"
+            );
+
+            tmux.keys(&["h", "/"]);
+            tmux.tmux.send(&["-l", "no such session"]);
+            tmux.keys(&["Enter"]);
+            tmux.wait_for("no session matches the filter");
+            // Kept, and still saying so a while later: nothing is on its way.
+            std::thread::sleep(Duration::from_millis(300));
+            let screen = tmux.screen();
+            assert!(!screen.contains("filter sessions:"), "{screen}");
+            assert!(!screen.contains("loading"), "a spinner for nothing:\n{screen}");
+            assert_eq!(
+                screen.matches("no session matches").count(),
+                3,
+                "each pane says so:\n{screen}"
+            );
+            tmux.keys(&["q"]);
+            tmux.assert_restored();
+        },
+    )
+    .await;
+}
+
+/// A wrong secret: one banner for every session instead of an `error` per row
+/// that says nothing more, and `M` shows every message in full, the fix first,
+/// at 80x24 where the status line cuts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
+    in_tmux(
+        "at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full",
+        ServerOptions::default(),
+        move |url| {
+            const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+            let tmux = App::launch_sized(
+                (80, 24),
+                &url,
+                &[SESSION, DECLINED],
+                &[("VERIFF_SHARED_SECRET", "not-the-secret".to_owned())],
+            );
+            let screen = tmux.wait_for("every session (2) failed: the request signature was rejected");
+            assert!(screen.contains("every session (2) failed"), "{screen}");
+            tmux.keys(&["M"]);
+            let log = tmux.wait_for(" messages ");
+            let flat = log
+                .lines()
+                .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for part in [
+                "fix: the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret \
+                 (the integration's shared secret, not its API key)",
+                "decision of session",
+                ": Veriff error 1818 (HTTP 401): Signature does not match the HMAC-SHA256 of query ID and \
+                 integration API secret.",
+                "every session (2) failed: the request signature was rejected",
+            ] {
+                assert!(flat.contains(part), "{part:?} missing:\n{log}");
+            }
+            assert!(log.lines().all(|l| l.chars().count() <= 80), "{log}");
+            tmux.keys(&["Escape"]);
+            tmux.wait_for("q quit");
             tmux.keys(&["q"]);
             tmux.assert_restored();
         },

@@ -146,11 +146,20 @@ impl Client {
                 attempt.follow()
             }
         });
+        let plain_http = config.api_url.scheme() == "http";
         let builder = || {
-            reqwest::Client::builder()
+            let builder = reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
                 .read_timeout(config.timeout)
-                .user_agent(concat!("veriff-tui/", env!("CARGO_PKG_VERSION")))
+                .user_agent(concat!("veriff-tui/", env!("CARGO_PKG_VERSION")));
+            // Every request goes to the configured origin (redirects elsewhere stop),
+            // so over `http://` no TLS is ever spoken: loading the system's CA store
+            // (a directory of about 140 files, read on every run) would be work for nothing.
+            if plain_http {
+                builder.tls_certs_only(std::iter::empty())
+            } else {
+                builder
+            }
         };
         let http = builder()
             .redirect(redirects)

@@ -335,6 +335,49 @@ impl WatchlistHit {
             .map(|(name, _)| list_type(name))
             .collect()
     }
+
+    /// The lists the hit comes from, with their kind: `Demo PEP register (PEP)`,
+    /// each once, in the API's order.
+    pub fn sources(&self) -> Vec<String> {
+        let Some(Value::Object(lists)) = &self.listings_related_to_match else {
+            return Vec::new();
+        };
+        let mut sources: Vec<String> = Vec::new();
+        for (kind, entries) in lists {
+            for entry in entries.as_array().into_iter().flatten() {
+                let name = entry.get("sourceName").or_else(|| entry.get("source_name"));
+                if let Some(name) = name.and_then(Value::as_str).filter(|n| !n.trim().is_empty()) {
+                    let source = format!("{name} ({})", list_type(kind));
+                    if !sources.contains(&source) {
+                        sources.push(source);
+                    }
+                }
+            }
+        }
+        sources
+    }
+
+    /// How many entries a list field (`aka`, `associates`) holds.
+    fn count(&self, field: &str) -> usize {
+        self.extra.get(field).and_then(Value::as_array).map_or(0, Vec::len)
+    }
+
+    /// What a person triaging the hit reads first, after the name: where it comes
+    /// from, how it matched, and how many other names and associates it has.
+    /// `Demo PEP register (PEP) · name fuzzy, year of birth · 1 aka · 0 associates`.
+    pub fn summary(&self) -> String {
+        let sources = match self.sources() {
+            sources if sources.is_empty() => self.list_types().join(", "),
+            sources => sources.join(", "),
+        };
+        let matched: Vec<String> = self.match_types.iter().map(|m| m.replace('_', " ")).collect();
+        let counts = format!("{} aka · {} associates", self.count("aka"), self.count("associates"));
+        [sources, matched.join(", "), counts]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
 }
 
 fn list_type(name: &str) -> String {

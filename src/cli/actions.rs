@@ -351,7 +351,9 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
         Ok(_) => {}
     }
     // Forgotten here too: the browser's history no longer offers it.
-    if let Some(path) = crate::config::data_dir(&process_env).map(|d| d.join("history"))
+    let default_profile = resolved.config.as_ref().and_then(|c| c.file.default_profile.as_deref());
+    if let Some(path) = crate::config::data_dir(&process_env)
+        .map(|d| crate::history::path_for(&d, settings.profile.as_deref(), default_profile))
         && let Err(e) = crate::history::remove(&path, &session.as_str().into())
     {
         say(&format!("warning: could not remove it from {}: {e}\n", path.display()));

@@ -445,6 +445,7 @@ fn watchlist_table(response: &WatchlistResponse) -> String {
                 hit.countries.join(", ")
             ),
         ]);
+        rows.push(vec!["".into(), hit.summary()]);
     }
     table(&["FIELD", "VALUE"], rows)
 }

@@ -389,6 +389,16 @@ shared_secret_command = "pass show veriff/test"
 # api_url = "https://stationapi.veriff.com"
 # api_key = "00000000-0000-0000-0000-000000000000"
 # shared_secret_command = "pass show veriff/live"
+
+# Keys of the browser: name an action and its keys, for every mode that has it, or
+# in one mode's table. `?` in the browser lists every mode, action and key, and says
+# what your keys changed. Ctrl-C quits unless you bind ctrl-c to another action; in
+# the prompt and the filter a plain character types itself.
+# [keys]
+# quit = ["q", "ctrl-q"]
+# save = ["s", "ctrl-s"]
+# [keys.help]
+# down = ["j", "n"]
 "#;
 
 /// Writes [`TEMPLATE`] to `path` with mode 0600, refusing to replace a file.

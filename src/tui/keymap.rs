@@ -60,12 +60,27 @@ pub enum Action {
     Export,
     /// Under redaction: show the selected picture until the selection changes.
     Reveal,
+    /// The message log: every error and notice in full.
+    Messages,
 }
 
 impl Action {
     fn parse(name: &str) -> Result<Action, String> {
-        Action::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name))
-            .map_err(|_| format!("unknown action `{}`", crate::text::clean_short(name, 40)))
+        Action::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name)).map_err(|_| {
+            let mut names: Vec<String> = Vec::new();
+            for (_, _, action, _, _) in DEFAULTS {
+                if !names.contains(&action.name()) {
+                    names.push(action.name());
+                }
+            }
+            let near = names.iter().find(|n| edit_distance(n, name) <= 2);
+            let guess = near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+            format!(
+                "unknown action `{}`{guess}: the actions are {}",
+                crate::text::clean_short(name, 40),
+                names.join(", ")
+            )
+        })
     }
 
     /// The name `[keys]` uses for it.
@@ -82,6 +97,23 @@ impl Action {
     }
 }
 
+/// How many single-character edits turn `a` into `b` (Levenshtein), for guessing
+/// the action a typo meant.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Where the keys go: what the screen is doing decides what a key means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
@@ -96,10 +128,12 @@ pub enum Mode {
     Linked,
     /// A picture on the whole screen, or two side by side.
     Closer,
+    /// The message log.
+    Messages,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Browse,
         Mode::Prompt,
         Mode::Filter,
@@ -107,6 +141,7 @@ impl Mode {
         Mode::Profiles,
         Mode::Linked,
         Mode::Closer,
+        Mode::Messages,
     ];
 
     /// The name of its `[keys.NAME]` table, and its heading in the help.
@@ -119,6 +154,7 @@ impl Mode {
             Mode::Profiles => "profiles",
             Mode::Linked => "linked",
             Mode::Closer => "closer",
+            Mode::Messages => "messages",
         }
     }
 
@@ -456,6 +492,13 @@ const DEFAULTS: &[Default] = &[
         "cancel a transfer or an export; clear the filter",
         None,
     ),
+    (
+        Mode::Browse,
+        &["M"],
+        Action::Messages,
+        "every error and notice in full, the fix first",
+        None,
+    ),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
     (Mode::Browse, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
     (
@@ -541,13 +584,37 @@ const DEFAULTS: &[Default] = &[
     ),
     (Mode::Closer, &["esc", "z", "v"], Action::Cancel, "back", Some("back")),
     (Mode::Closer, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Messages, &["j", "down"], Action::Down, "scroll down", None),
+    (Mode::Messages, &["k", "up"], Action::Up, "scroll up", None),
+    (
+        Mode::Messages,
+        &["pagedown", "ctrl-d", "ctrl-f", "space"],
+        Action::PageDown,
+        "page down",
+        None,
+    ),
+    (
+        Mode::Messages,
+        &["pageup", "ctrl-u", "ctrl-b"],
+        Action::PageUp,
+        "page up",
+        None,
+    ),
+    (Mode::Messages, &["g", "home"], Action::First, "newest", None),
+    (Mode::Messages, &["esc", "M"], Action::Cancel, "close", Some("close")),
+    (Mode::Messages, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
 ];
 
 /// Every mode's table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
     tables: BTreeMap<Mode, Vec<Row>>,
+    /// What the user's `[keys]` did not do as written, and why: shown in `?`.
+    notes: Vec<String>,
 }
+
+/// How keys are written, for a refusal that cannot read one.
+const KEY_EXAMPLES: &str = "q, G, ctrl-c, alt-x, shift-tab, enter, esc, space, pagedown, f5";
 
 impl Keymap {
     /// The keys out of the box.
@@ -565,18 +632,37 @@ impl Keymap {
                 hint: *hint,
             });
         }
-        Keymap { tables }
+        Keymap {
+            tables,
+            notes: Vec::new(),
+        }
     }
 
     /// The defaults with a user's `[keys]` applied: `action = [keys]` rebinds the
-    /// action in every mode that has it, `[keys.MODE]` in that mode only. Refused,
-    /// with the reason, for an unknown action or mode, an unreadable key, an action
-    /// left without keys, or one key bound to two actions in a mode.
+    /// action in every mode that has it, `[keys.MODE]` in that mode only.
+    ///
+    /// It forgives what it can, and says so in `?`: in the prompt and the filter a
+    /// plain character types itself, so an all-modes rebinding that leaves an
+    /// action only such keys there keeps that mode's own keys; a key the user
+    /// gives one action is taken from the default of another; `ctrl-c` quits
+    /// wherever the user has not bound it to something else. Refused, with the
+    /// reason and the fix, for an unknown action or mode, an unreadable key, an
+    /// action left without keys, or one key the user gave two actions in a mode.
     pub fn with_overrides(overrides: &KeyOverrides) -> Result<Keymap, String> {
         let mut keymap = Keymap::defaults();
-        let rebind = |keymap: &mut Keymap, mode: Option<Mode>, name: &str, keys: &[String]| {
+        // The rows whose keys the user wrote.
+        let mut chosen: Vec<(Mode, Action)> = Vec::new();
+        let mut rebind = |keymap: &mut Keymap, mode: Option<Mode>, name: &str, keys: &[String]| {
             let action = Action::parse(name)?;
-            let parsed = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+            let parsed = keys
+                .iter()
+                .map(|k| Key::parse(k).map_err(|e| format!("{e}: write keys like {KEY_EXAMPLES}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            if parsed.is_empty() {
+                return Err(format!(
+                    "`{name}` has no key: give it at least one, or leave it out to keep its default"
+                ));
+            }
             let mut found = false;
             for (table_mode, rows) in keymap.tables.iter_mut() {
                 if mode.is_some_and(|m| m != *table_mode) {
@@ -585,19 +671,45 @@ impl Keymap {
                 for row in rows.iter_mut().filter(|r| r.action == action) {
                     found = true;
                     // Where characters are typed, a plain character cannot be a command.
-                    row.keys = parsed
-                        .iter()
-                        .copied()
-                        .filter(|k| !(table_mode.takes_text() && k.is_text()))
-                        .collect();
-                    if row.keys.is_empty() {
-                        return Err(format!("`{name}` would have no key left in {} mode", table_mode.name()));
+                    let (typed, kept): (Vec<Key>, Vec<Key>) =
+                        parsed.iter().partition(|k| table_mode.takes_text() && k.is_text());
+                    let typed = typed.iter().map(Key::to_string).collect::<Vec<_>>().join(" ");
+                    if kept.is_empty() && mode.is_none() {
+                        keymap.notes.push(format!(
+                            "{}: {name} keeps {} ({typed} types itself there)",
+                            table_mode.name(),
+                            row.label()
+                        ));
+                        continue;
                     }
+                    if kept.is_empty() {
+                        return Err(format!(
+                            "`{name}` would have no key left in {mode} mode, where a plain character types \
+                             itself: give it a key like ctrl-x, alt-x or f2 in [keys.{mode}]",
+                            mode = table_mode.name()
+                        ));
+                    }
+                    if !typed.is_empty() {
+                        keymap
+                            .notes
+                            .push(format!("{}: {typed} types itself, not {name}", table_mode.name()));
+                    }
+                    row.keys = kept;
+                    chosen.push((*table_mode, action));
                 }
             }
             if !found {
                 let place = mode.map_or("any mode".to_owned(), |m| format!("{} mode", m.name()));
-                return Err(format!("`{name}` is not an action of {place}"));
+                let actions: Vec<String> = match mode {
+                    Some(m) => keymap.rows(m).iter().map(|r| r.action.name()).collect(),
+                    None => Vec::new(),
+                };
+                let fix = if actions.is_empty() {
+                    String::new()
+                } else {
+                    format!(": its actions are {}", actions.join(", "))
+                };
+                return Err(format!("`{name}` is not an action of {place}{fix}"));
             }
             Ok(())
         };
@@ -616,8 +728,74 @@ impl Keymap {
                 rebind(&mut keymap, Some(mode), name, keys).map_err(|e| format!("[keys.{mode_name}] {e}"))?;
             }
         }
+        keymap.keep_ctrl_c_quitting(&chosen);
+        keymap.give_chosen_keys_way(&chosen)?;
         keymap.check_conflicts()?;
         Ok(keymap)
+    }
+
+    /// A rebound `quit` keeps `ctrl-c` in every mode where the user bound it to
+    /// nothing else: the key everyone tries first must not silently stop working.
+    fn keep_ctrl_c_quitting(&mut self, chosen: &[(Mode, Action)]) {
+        let ctrl_c = Key::parse("ctrl-c").expect("ctrl-c parses");
+        let mut kept = Vec::new();
+        for (mode, rows) in self.tables.iter_mut() {
+            let taken = rows
+                .iter()
+                .any(|r| r.keys.contains(&ctrl_c) && chosen.contains(&(*mode, r.action)) && r.action != Action::Quit);
+            if taken || !chosen.contains(&(*mode, Action::Quit)) {
+                continue;
+            }
+            if let Some(quit) = rows.iter_mut().find(|r| r.action == Action::Quit)
+                && !quit.keys.contains(&ctrl_c)
+            {
+                quit.keys.push(ctrl_c);
+                kept.push(mode.name());
+            }
+        }
+        if !kept.is_empty() {
+            self.notes.push(format!(
+                "{}: C-c still quits (bind ctrl-c to another action to take it)",
+                kept.join(", ")
+            ));
+        }
+    }
+
+    /// A key the user gave one action is taken from the default keys of another
+    /// in that mode; an action left with no key at all is refused, with the fix.
+    fn give_chosen_keys_way(&mut self, chosen: &[(Mode, Action)]) -> Result<(), String> {
+        for (mode, rows) in self.tables.iter_mut() {
+            let wanted: Vec<(Key, Action)> = rows
+                .iter()
+                .filter(|r| chosen.contains(&(*mode, r.action)))
+                .flat_map(|r| r.keys.iter().map(move |k| (*k, r.action)))
+                .collect();
+            for row in rows.iter_mut().filter(|r| !chosen.contains(&(*mode, r.action))) {
+                let before = row.keys.len();
+                let taken: Vec<String> = wanted
+                    .iter()
+                    .filter(|(k, _)| row.keys.contains(k))
+                    .map(|(k, by)| format!("{k} to {}", by.name()))
+                    .collect();
+                row.keys.retain(|k| !wanted.iter().any(|(w, _)| w == k));
+                if row.keys.is_empty() && before > 0 {
+                    return Err(format!(
+                        "[keys] giving {} leaves {} without a key in {mode} mode: give it another, e.g. \
+                         [keys.{mode}] {} = [\"f2\"]",
+                        taken.join(", "),
+                        row.action.name(),
+                        row.action.name(),
+                        mode = mode.name()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What `[keys]` did differently from what it says, for `?`.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     fn check_conflicts(&self) -> Result<(), String> {
@@ -626,10 +804,11 @@ impl Keymap {
                 for b in &rows[i + 1..] {
                     if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k)) {
                         return Err(format!(
-                            "[keys] `{key}` is bound to both {} and {} in {} mode",
+                            "[keys] `{key}` is bound to both {} and {} in {mode} mode: give one of them \
+                             another key (in [keys] or [keys.{mode}])",
                             a.action.name(),
                             b.action.name(),
-                            mode.name()
+                            mode = mode.name()
                         ));
                     }
                 }
@@ -770,23 +949,101 @@ mod tests {
     }
 
     #[test]
-    fn bad_overrides_say_what_is_wrong() {
+    fn every_refusal_says_what_is_wrong_and_how_to_fix_it() {
         let err = |text: &str| Keymap::with_overrides(&overrides(text)).unwrap_err();
-        assert_eq!(err("[keys]\nqiut = [\"q\"]\n"), "[keys] unknown action `qiut`");
-        assert_eq!(err("[keys]\nsave = [\"ctrl-\"]\n"), "[keys] cannot read key `ctrl-`");
+        let unknown = err("[keys]\nqiut = [\"q\"]\n");
+        assert!(
+            unknown.starts_with("[keys] unknown action `qiut` (did you mean `quit`?): the actions are down, up,"),
+            "{unknown}"
+        );
         assert_eq!(
-            err("[keys]\nsave = [\"q\"]\n"),
-            "[keys] `q` is bound to both save and quit in browse mode"
+            err("[keys]\nsave = [\"ctrl-\"]\n"),
+            "[keys] cannot read key `ctrl-`: write keys like q, G, ctrl-c, alt-x, shift-tab, enter, esc, space, \
+             pagedown, f5"
+        );
+        assert_eq!(
+            err("[keys]\nsave = [\"q\"]\nquit = [\"q\"]\n"),
+            "[keys] `q` is bound to both save and quit in browse mode: give one of them another key (in [keys] \
+             or [keys.browse])"
         );
         assert_eq!(
             err("[keys.prompt]\nsave = [\"s\"]\n"),
-            "[keys.prompt] `save` is not an action of prompt mode"
+            "[keys.prompt] `save` is not an action of prompt mode: its actions are submit, cancel, quit"
         );
-        assert!(err("[keys.nowhere]\nsave = [\"s\"]\n").contains("unknown mode"));
+        assert!(err("[keys.nowhere]\nsave = [\"s\"]\n").contains("unknown mode (modes: browse, prompt,"));
         assert_eq!(
-            err("[keys]\nsubmit = [\"x\"]\n"),
-            "[keys] `submit` would have no key left in prompt mode"
+            err("[keys.prompt]\nsubmit = [\"x\"]\n"),
+            "[keys.prompt] `submit` would have no key left in prompt mode, where a plain character types itself: \
+             give it a key like ctrl-x, alt-x or f2 in [keys.prompt]"
         );
+        assert_eq!(
+            err("[keys]\nsave = []\n"),
+            "[keys] `save` has no key: give it at least one, or leave it out to keep its default"
+        );
+        assert_eq!(
+            err("[keys]\nsave = [\"enter\"]\n"),
+            "[keys] giving Enter to save leaves enter without a key in browse mode: give it another, e.g. \
+             [keys.browse] enter = [\"f2\"]"
+        );
+    }
+
+    /// `quit = ["Q"]` (or `["q", "Q"]`) refused to start ("no key left in prompt
+    /// mode"), and any `quit` rebinding silently stopped Ctrl-C from quitting.
+    #[test]
+    fn a_rebound_quit_starts_keeps_ctrl_c_and_leaves_typing_modes_their_keys() {
+        let quits = |keymap: &Keymap, mode, code, mods| keymap.action(mode, key(code, mods)) == Some(Action::Quit);
+        for text in ["[keys]\nquit = [\"Q\"]\n", "[keys]\nquit = [\"q\", \"Q\"]\n"] {
+            let keymap = Keymap::with_overrides(&overrides(text)).unwrap();
+            for mode in Mode::ALL {
+                assert!(
+                    quits(&keymap, mode, KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    "{text}: C-c does not quit in {mode:?}"
+                );
+            }
+            assert!(quits(&keymap, Mode::Browse, KeyCode::Char('Q'), KeyModifiers::SHIFT));
+            assert!(
+                !quits(&keymap, Mode::Prompt, KeyCode::Char('Q'), KeyModifiers::SHIFT),
+                "Q types itself in the prompt"
+            );
+            let notes = keymap.notes().join("\n");
+            assert!(notes.contains("prompt: quit keeps C-c"), "{notes}");
+            assert!(notes.contains("filter: quit keeps C-c"), "{notes}");
+            assert!(notes.contains("C-c still quits"), "{notes}");
+        }
+        // An all-modes submit of a letter: the prompt and the filter keep Enter.
+        let keymap = Keymap::with_overrides(&overrides("[keys]\nsubmit = [\"x\"]\n")).unwrap();
+        assert_eq!(
+            keymap.action(Mode::Prompt, key(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(Action::Submit)
+        );
+        assert_eq!(
+            keymap.action(Mode::Linked, key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Submit)
+        );
+    }
+
+    #[test]
+    fn ctrl_c_bound_to_another_action_is_that_actions_key() {
+        let keymap = Keymap::with_overrides(&overrides("[keys]\ncopy = [\"ctrl-c\"]\n")).unwrap();
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action(Mode::Browse, ctrl_c), Some(Action::Copy));
+        assert_eq!(
+            keymap.action(Mode::Browse, key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        // Where copy is no action, C-c still quits.
+        assert_eq!(keymap.action(Mode::Prompt, ctrl_c), Some(Action::Quit));
+
+        let keymap = Keymap::with_overrides(&overrides("[keys]\nquit = [\"Q\"]\ncopy = [\"ctrl-c\"]\n")).unwrap();
+        assert_eq!(keymap.action(Mode::Browse, ctrl_c), Some(Action::Copy));
+        assert_eq!(keymap.action(Mode::Help, ctrl_c), Some(Action::Quit));
+        // The user's key for one action is taken from another's defaults.
+        let keymap = Keymap::with_overrides(&overrides("[keys]\nsave = [\"q\"]\n")).unwrap();
+        assert_eq!(
+            keymap.action(Mode::Browse, key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Save)
+        );
+        assert_eq!(keymap.action(Mode::Browse, ctrl_c), Some(Action::Quit));
     }
 
     /// `[keys."\u001b]2;X\u0007"]` retitled the terminal that printed the refusal.
@@ -806,5 +1063,31 @@ mod tests {
             assert!(!refusal.chars().any(char::is_control), "{refusal:?}");
             assert!(refusal.starts_with("[keys"), "{refusal:?}");
         }
+    }
+
+    /// `config init` writes a `[keys]` sample: uncommented, it is accepted and does
+    /// what it says.
+    #[cfg(unix)]
+    #[test]
+    fn the_keys_sample_config_init_writes_works_once_uncommented() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        crate::config::write_template(&path).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        let sample: String = written
+            .lines()
+            .skip_while(|l| *l != "# [keys]")
+            .map(|l| format!("{}\n", l.trim_start_matches("# ")))
+            .collect();
+        assert!(sample.starts_with("[keys]\nquit = "), "no [keys] sample in:\n{written}");
+        let keymap = Keymap::with_overrides(&overrides(&sample)).unwrap();
+        let ctrl = |c| key(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action(Mode::Browse, ctrl('q')), Some(Action::Quit));
+        assert_eq!(keymap.action(Mode::Browse, ctrl('s')), Some(Action::Save));
+        assert_eq!(keymap.action(Mode::Browse, ctrl('c')), Some(Action::Quit));
+        assert_eq!(
+            keymap.action(Mode::Help, key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
     }
 }

@@ -90,7 +90,10 @@ pub async fn run(
             .collect(),
         _ => given,
     };
-    let history = demo.is_none().then(|| data_dir.join("history"));
+    let default_profile = config.as_ref().and_then(|c| c.file.default_profile.clone());
+    let history = demo
+        .is_none()
+        .then(|| crate::history::path_for(&data_dir, settings.profile.as_deref(), default_profile.as_deref()));
     let remembered = history.as_deref().map(crate::history::load).unwrap_or_default();
     let dirs = Dirs {
         download: settings.download_dir.clone(),

@@ -257,9 +257,15 @@ impl Model {
                         .as_ref()
                         .map(|v| format!(" ({v})"))
                         .unwrap_or_default();
-                    push(3, "face match", vec![(format!("session {id}{vendor}"), Tone::Warn)]);
+                    // A biometric link: this face was seen in another session. It
+                    // says nothing of the selfie against the document.
+                    push(
+                        3,
+                        "face",
+                        vec![(format!("same face as session {id}{vendor}"), Tone::Warn)],
+                    );
                 }
-                Some(_) => push(3, "face match", dim("no other session")),
+                Some(_) => push(3, "face", dim("seen in no other session")),
                 None => {}
             }
             let linked = d.linked_sessions().len();
@@ -291,11 +297,14 @@ impl Model {
                     ],
                 );
                 for hit in w.hits.iter().take(3) {
-                    let lists = hit.list_types().join(", ");
                     push(
                         4,
                         "",
-                        text(joined(&[opt(&hit.matched_name), lists, hit.countries.join(", ")])),
+                        text(joined(&[
+                            opt(&hit.matched_name),
+                            hit.countries.join(", "),
+                            hit.summary(),
+                        ])),
                     );
                 }
                 if w.hits.len() > 3 {

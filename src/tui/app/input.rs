@@ -27,6 +27,10 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Mode::Profiles, action) => profiles_key(model, action),
+        (Mode::Messages, action) => {
+            messages_key(model, action);
+            Vec::new()
+        }
         (Mode::Linked | Mode::Closer, _) => super::triage::on_overlay_key(model, key),
     }
 }
@@ -114,6 +118,23 @@ fn help_key(model: &mut Model, action: Option<Action>) {
     }
 }
 
+/// The log scrolls by lines as drawn; the view stops at the last one.
+fn messages_key(model: &mut Model, action: Option<Action>) {
+    let page = model.help_room();
+    let Overlay::Messages { scroll } = &mut model.overlay else {
+        return;
+    };
+    match action {
+        Some(Action::Down) => *scroll += 1,
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Action::PageDown) => *scroll += page,
+        Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
+        Some(Action::First) => *scroll = 0,
+        Some(Action::Cancel) => model.overlay = Overlay::None,
+        _ => {}
+    }
+}
+
 fn profiles_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
     let Overlay::Profiles { cursor } = &mut model.overlay else {
         return Vec::new();
@@ -198,6 +219,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         // A link pasted anywhere else is most likely a session to open.
         Overlay::None
         | Overlay::Help { .. }
+        | Overlay::Messages { .. }
         | Overlay::Profiles { .. }
         | Overlay::Linked { .. }
         | Overlay::Zoom
@@ -214,17 +236,30 @@ fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
     let Overlay::Prompt { input, error } = &mut model.overlay else {
         return Vec::new();
     };
+    // A paste of several links or ticket lines adds every id in it; the first opens.
+    let ids: Vec<crate::ids::SessionId> = crate::ids::find_ids(input.value())
+        .into_iter()
+        .map(crate::ids::SessionId::from)
+        .collect();
     match find_id(input.value()) {
-        Ok(id) => {
-            let id = crate::ids::SessionId::from(id);
+        Ok(_) => {
             model.overlay = Overlay::None;
-            model.sessions.retain(|s| *s != id);
-            model.sessions.insert(0, id.clone());
+            model.sessions.retain(|s| !ids.contains(s));
+            for (at, id) in ids.iter().enumerate() {
+                model.sessions.insert(at, id.clone());
+            }
             // The new session must be visible to be selected.
             model.pane_mut(Pane::Sessions).filter.clear();
-            model.focus = Pane::Attempts;
-            model.status = Some(Status::info(format!("opened session {}", id.short())));
+            // The card first: the verdict is what a session is opened for.
+            model.focus = Pane::Sessions;
+            let more = match ids.len() {
+                1 => String::new(),
+                n => format!(", {} more added below it", n - 1),
+            };
+            model.status = Some(Status::info(format!("opened session {}{more}", ids[0].short())));
             let mut cmds = model.select_session(0);
+            let added: Vec<_> = ids[1..].to_vec();
+            cmds.extend(model.load_decisions(added));
             cmds.push(model.history_cmd());
             cmds
         }
@@ -274,6 +309,10 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Open => super::transfer::start_transfer(model, TransferKind::Open),
         Action::Save => super::transfer::start_transfer(model, TransferKind::Save),
         Action::SaveAll => super::transfer::start_transfer(model, TransferKind::SaveAll),
+        Action::Messages => {
+            model.overlay = Overlay::Messages { scroll: 0 };
+            Vec::new()
+        }
         Action::AddSession => {
             model.overlay = Overlay::Prompt {
                 input: LineEdit::default(),

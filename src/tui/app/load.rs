@@ -23,8 +23,10 @@ const MAX_PREVIEWS: usize = 48;
 
 impl Model {
     /// The opening state: sessions from the command line first (the first one
-    /// open, focus on its newest attempt), then those remembered; with none given,
-    /// focus on the sessions pane with the prompt offered.
+    /// open, its newest attempt selected), then those remembered; with none given,
+    /// the prompt offered. Focus stays on the sessions pane either way: its details
+    /// are the triage card, whose verdict and reason are what an opened session is
+    /// opened for.
     pub fn start(mut self, given: Vec<SessionId>, remembered: Vec<SessionId>) -> (Model, Vec<Cmd>) {
         let opened = !given.is_empty();
         for id in given.into_iter().chain(remembered) {
@@ -37,7 +39,6 @@ impl Model {
             self.status = Some(Status::error(self.security_warnings.join("; ")));
         }
         if opened {
-            self.focus = Pane::Attempts;
             cmds.push(self.history_cmd());
         } else {
             self.overlay = Overlay::Prompt {
@@ -71,7 +72,7 @@ impl Model {
         self.load_decisions(on_screen)
     }
 
-    fn load_decisions(&mut self, sessions: Vec<SessionId>) -> Vec<Cmd> {
+    pub(super) fn load_decisions(&mut self, sessions: Vec<SessionId>) -> Vec<Cmd> {
         let mut cmds = Vec::new();
         for session in sessions {
             if !self.decisions.contains_key(&session) {

@@ -10,9 +10,11 @@
 //! - `transfer`: opening and saving files.
 
 mod card;
+pub mod dates;
 mod export;
 mod input;
 mod load;
+mod messages;
 pub mod model;
 pub mod msg;
 mod transfer;
@@ -21,6 +23,7 @@ mod triage;
 pub use card::{CardLine, Tone as CardTone, card_columns};
 pub use export::{ExportJob, ExportSummary};
 pub use load::PREFETCH_ATTEMPTS;
+pub use messages::fix_first;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{Cmd, Failure, Load, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
 pub use triage::Closer;
@@ -32,6 +35,8 @@ use load::accept;
 #[must_use = "the commands are work the model now waits on: hand them to the effects"]
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     let shown = (model.focus, cursors(model), model.selected_session().cloned());
+    let status_before = model.status.clone();
+    let failure = messages::failure_of(&msg);
     let mut cmds = match msg {
         Msg::Key(key) => input::on_key(model, key),
         Msg::Paste(text) => input::on_paste(model, &text),
@@ -177,6 +182,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     };
     model.settle();
+    model.log_after(status_before, failure);
     if (model.focus, cursors(model), model.selected_session().cloned()) != shown {
         model.details_scroll = 0;
         // A picture revealed despite redaction is hidden again once passed.

@@ -55,6 +55,8 @@ pub enum Overlay {
     Profiles { cursor: usize },
     /// The sessions the selected one's decision links to: the highlighted one.
     Linked { cursor: usize },
+    /// Every error and notice of the run, in full: the lines scrolled past.
+    Messages { scroll: usize },
     /// The selected media on the whole screen.
     Zoom,
     /// The attempt's document front beside its best face image.
@@ -71,6 +73,7 @@ impl Overlay {
             Overlay::Filter { .. } => Mode::Filter,
             Overlay::Profiles { .. } => Mode::Profiles,
             Overlay::Linked { .. } => Mode::Linked,
+            Overlay::Messages { .. } => Mode::Messages,
             Overlay::Zoom | Overlay::Compare => Mode::Closer,
         }
     }
@@ -167,6 +170,10 @@ pub struct Model {
     pub list_rows: usize,
     /// The terminal's size, for finding what a click hit.
     pub size: (u16, u16),
+    /// The year times are shown without (`12-30 10:42`); others show theirs.
+    pub this_year: i32,
+    /// Every status and failure of the run, newest first (see `messages.rs`).
+    pub messages: Vec<Status>,
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
@@ -249,6 +256,8 @@ impl Model {
             panes: Pane::ALL.into_iter().map(|p| (p, PaneState::default())).collect(),
             list_rows: 10,
             size: (80, 24),
+            this_year: super::dates::this_year(),
+            messages: Vec::new(),
             preview_size: (0, 0),
             previews_on: false,
             revealed: HashSet::new(),
@@ -301,7 +310,11 @@ impl Model {
 
     /// Lines of the help: every mode's heading and rows, a blank line between modes.
     pub fn help_lines(&self) -> usize {
-        Mode::ALL.iter().map(|m| self.keymap.rows(*m).len() + 1).sum::<usize>() + Mode::ALL.len() - 1
+        let notes = match self.keymap.notes().len() {
+            0 => 0,
+            n => n + 2,
+        };
+        notes + Mode::ALL.iter().map(|m| self.keymap.rows(*m).len() + 1).sum::<usize>() + Mode::ALL.len() - 1
     }
 
     /// Lines of help a screen of this height shows at once.
@@ -319,8 +332,11 @@ impl Model {
         self.sessions
             .iter()
             .filter(|id| {
+                // The word the row shows, as well as the status sent.
                 let decision = match self.decisions.get(*id) {
-                    Some(Load::Ready(Some(d))) => d.status.as_deref().unwrap_or_default(),
+                    Some(Load::Ready(Some(d))) => d.status.as_deref().unwrap_or("pending"),
+                    Some(Load::Ready(None)) => "pending",
+                    Some(Load::Failed(_)) => "error",
                     _ => "",
                 };
                 matches(&needle, &[id.as_str(), decision])
@@ -350,19 +366,20 @@ impl Model {
     }
 
     /// The attempts shown: all, or those matching the attempts pane's filter (by
-    /// status, id or date).
+    /// status, id or date, as sent or as the pane shows it).
     pub fn visible_attempts(&self) -> Vec<&Attempt> {
         let needle = self.pane(Pane::Attempts).filter.to_lowercase();
+        if needle.is_empty() {
+            return self.attempt_list().iter().collect();
+        }
         self.attempt_list()
             .iter()
             .filter(|a| {
+                let created = a.created_time.as_deref().unwrap_or_default();
+                let shown = super::dates::short_time(created, self.this_year, 16);
                 matches(
                     &needle,
-                    &[
-                        &a.id,
-                        a.status.as_deref().unwrap_or_default(),
-                        a.created_time.as_deref().unwrap_or_default(),
-                    ],
+                    &[&a.id, a.status.as_deref().unwrap_or_default(), created, &shown],
                 )
             })
             .collect()
@@ -374,7 +391,11 @@ impl Model {
 
     pub fn media_view(&self) -> MediaView<'_> {
         let Some(session) = self.selected_session() else {
-            return MediaView::Empty("no session");
+            return MediaView::Empty(if self.sessions.is_empty() {
+                "no session"
+            } else {
+                "no session matches the filter"
+            });
         };
         let newest = self.attempt_list().first().map(|a| &a.id);
         let on_newest = newest.is_none() || newest == self.selected_attempt().map(|a| &a.id);

@@ -50,8 +50,8 @@ fn req_of(cmds: &[Cmd], wanted: &str) -> ReqId {
         .unwrap_or_else(|| panic!("no {wanted} in {cmds:?}"))
 }
 
-/// A model opened on S1 (and S2 listed), with S1's three attempts loaded; returns
-/// the commands the attempt list triggered.
+/// A model opened on S1 (and S2 listed), with S1's three attempts loaded and
+/// the attempts pane focused (`l`); returns the commands the attempt list triggered.
 fn opened() -> (Model, Vec<Cmd>) {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
     let req = req_of(&cmds, &format!("attempts {S1}"));
@@ -61,6 +61,7 @@ fn opened() -> (Model, Vec<Cmd>) {
         attempt("a1", "abandoned"),
     ];
     let cmds = attempts_loaded(&mut model, S1, req, attempts);
+    assert!(press(&mut model, "l").is_empty());
     (model, cmds)
 }
 
@@ -95,7 +96,9 @@ fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
         vec![S1, S2],
         "given first, remembered after, no duplicates"
     );
-    assert_eq!(model.focus, Pane::Attempts);
+    // The sessions pane, whose details are the card: the verdict comes first.
+    assert_eq!(model.focus, Pane::Sessions);
+    assert_eq!(model.pane(Pane::Attempts).cursor, 0, "the newest attempt selected");
     assert_eq!(model.overlay, Overlay::None);
     // Attempts, the newest attempt's media and the decision go out together.
     req_of(&cmds, &format!("attempts {S1}"));
@@ -328,7 +331,7 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
     let cmds = update(&mut model, key(KeyCode::Enter));
     assert_eq!(model.overlay, Overlay::None);
     assert_eq!(model.sessions, vec![S2, S1], "moved to the front, not duplicated");
-    assert_eq!(model.focus, Pane::Attempts);
+    assert_eq!(model.focus, Pane::Sessions, "its card first");
     req_of(&cmds, &format!("attempts {S2}"));
     assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into(), S1.into()])));
 }
@@ -509,6 +512,93 @@ fn the_filter_narrows_media_by_context_and_esc_clears_it() {
     press(&mut model, "/");
     let _ = update(&mut model, key(KeyCode::Esc));
     assert_eq!(model.visible_media().len(), 3);
+}
+
+/// The pane shows `12-30 10:42`; `2025-12-30T10` was the only way to find it.
+#[test]
+fn the_attempts_filter_matches_the_time_as_shown_and_as_sent() {
+    let (mut model, _) = opened();
+    model.this_year = 2026;
+    let mut old = attempt("a0", "declined");
+    old.created_time = Some("2025-12-30T10:42:05.000Z".into());
+    let mut new = attempt("a4", "approved");
+    new.created_time = Some("2026-12-30T10:42:05.000Z".into());
+    if let Some(Load::Ready(list)) = model.attempts.get_mut(S1) {
+        list.push(old);
+        list.insert(0, new);
+    }
+    for (typed, wanted) in [
+        ("12-30 10:42", vec!["a4", "a0"]),
+        ("2025-12-30 10", vec!["a0"]),
+        ("2025-12-30T10", vec!["a0"]),
+        ("11-20 10", vec!["a3", "a2", "a1"]),
+    ] {
+        model.pane_mut(Pane::Attempts).filter = typed.into();
+        let ids: Vec<&str> = model.visible_attempts().iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, wanted, "{typed}");
+    }
+}
+
+#[test]
+fn the_sessions_filter_matches_the_word_a_row_shows() {
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
+    let req = |session: &str| {
+        cmds.iter()
+            .find_map(|c| match c {
+                Cmd::LoadDecision { session: s, req, .. } if s == session => Some(*req),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (r1, r2) = (req(S1), req(S2));
+    let _ = update(
+        &mut model,
+        Msg::DecisionLoaded {
+            session: S1.into(),
+            req: r1,
+            result: Ok(None),
+        },
+    );
+    let _ = update(
+        &mut model,
+        Msg::DecisionLoaded {
+            session: S2.into(),
+            req: r2,
+            result: Err("HTTP 500".into()),
+        },
+    );
+    model.pane_mut(Pane::Sessions).filter = "pending".into();
+    assert_eq!(model.visible_sessions(), vec![&crate::ids::SessionId::from(S1)]);
+    model.pane_mut(Pane::Sessions).filter = "error".into();
+    assert_eq!(model.visible_sessions(), vec![&crate::ids::SessionId::from(S2)]);
+    model.pane_mut(Pane::Sessions).filter = "nothing like it".into();
+    assert!(model.selected_session().is_none());
+    assert_eq!(model.media_view(), MediaView::Empty("no session matches the filter"));
+}
+
+/// Pasting two ids opened the first and dropped the second.
+#[test]
+fn a_paste_of_several_ids_adds_them_all_and_opens_the_first() {
+    let (mut model, _) = opened();
+    const S3: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    press(&mut model, "a");
+    let _ = update(
+        &mut model,
+        Msg::Paste(format!(
+            "https://station.veriff.com/verifications/{S3}\n{S2}\nticket 88123 {S3}\n"
+        )),
+    );
+    let cmds = update(&mut model, key(KeyCode::Enter));
+    assert_eq!(
+        model.sessions,
+        vec![S3, S2, S1],
+        "both added, in the order pasted, none twice"
+    );
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S3));
+    req_of(&cmds, &format!("attempts {S3}"));
+    assert!(cmds.contains(&Cmd::SaveHistory(vec![S3.into(), S2.into(), S1.into()])));
+    let status = model.status.as_ref().unwrap().text.clone();
+    assert_eq!(status, "opened session dec11ned, 1 more added below it");
 }
 
 #[test]

@@ -78,9 +78,11 @@ const SAMPLE_PARTS: &[&str] = &[
     "JOHANNA SPECIMEN · born 1985-11-02 · EE · ID 48511020000",
     "ID_CARD · EE · AS0000000 · valid until 2026-06-01",
     "document: integration level crosslinked with tampering · 1 linked",
-    "face match",
+    "face seen in no other session",
     "possible match · 1 hit",
-    "Johanna Spezimen · PEP · Estonia",
+    // Each hit: its name, countries, the list it comes from, how it matched,
+    // how many other names and associates.
+    "Johanna Spezimen · Estonia · Example PEP register (PEP) · name fuzzy, year of birth · 0 aka · 0 associates",
     "vendor ticket-88123 · IP 192.0.2.44",
     SESSION,
 ];

@@ -2,6 +2,7 @@
 
 mod card;
 mod details;
+mod messages;
 mod overlays;
 mod panes;
 pub mod theme;
@@ -42,6 +43,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Prompt { input, error } => overlays::prompt(model, theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
+        Overlay::Messages { scroll } => messages::messages(model, theme, frame, *scroll),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }
@@ -138,15 +140,23 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The hint bar of the mode keys are in, from its keymap: `key word` items,
-/// help and quit pinned right. Where the terminal is too narrow, whole items
-/// give way from the right; a word is never cut.
+/// The hint bar of the mode keys are in, from its keymap: `keys word` items,
+/// help and quit pinned right. Every key of an action shows (`q/C-c quit`) where
+/// there is room; where there is not, first the others' and then help and quit's
+/// give way to their first key; then whole items give way from the right. A word
+/// is never cut.
 fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = model.keymap.rows(model.overlay.mode());
-    let item = |row: &crate::tui::keymap::Row| {
-        let key = row.keys.first().map(ToString::to_string).unwrap_or_default();
-        let hint = row.hint.unwrap_or_default();
-        (key, hint)
+    let item = |every: bool| {
+        move |row: &crate::tui::keymap::Row| {
+            let keys: Vec<String> = row.keys.iter().map(ToString::to_string).collect();
+            let key = if every {
+                keys.join("/")
+            } else {
+                keys.first().cloned().unwrap_or_default()
+            };
+            (key, row.hint.unwrap_or_default())
+        }
     };
     let pinned = |row: &&crate::tui::keymap::Row| matches!(row.action, Action::Help | Action::Quit);
     let hinted = || rows.iter().filter(|r| r.hint.is_some());
@@ -156,8 +166,15 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             .map(|(k, h)| 2 + Line::from(k.as_str()).width() + 1 + Line::from(*h).width())
             .sum()
     };
-    let right: Vec<_> = hinted().filter(pinned).map(item).collect();
-    let mut left: Vec<_> = hinted().filter(|r| !pinned(r)).map(item).collect();
+    let fits = |left: &[(String, &str)], right: &[(String, &str)]| width(left) + width(right) <= area.width as usize;
+    let mut right: Vec<_> = hinted().filter(pinned).map(item(true)).collect();
+    let mut left: Vec<_> = hinted().filter(|r| !pinned(r)).map(item(true)).collect();
+    if !fits(&left, &right) {
+        left = hinted().filter(|r| !pinned(r)).map(item(false)).collect();
+    }
+    if !fits(&left, &right) {
+        right = hinted().filter(pinned).map(item(false)).collect();
+    }
     let room = (area.width as usize).saturating_sub(width(&right));
     while width(&left) > room {
         left.pop();

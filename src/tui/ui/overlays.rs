@@ -32,6 +32,13 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// screen is shorter than the list.
 pub fn help(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) {
     let mut lines: Vec<Line> = Vec::new();
+    // What the user's [keys] did not do as written comes first: it is a surprise.
+    if !model.keymap.notes().is_empty() {
+        lines.push(Line::from(Span::styled("your [keys]", theme.title())));
+        for note in model.keymap.notes() {
+            lines.push(Line::from(format!("  {}", clean(note))));
+        }
+    }
     for mode in Mode::ALL {
         if !lines.is_empty() {
             lines.push(Line::default());

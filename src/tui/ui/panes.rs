@@ -10,6 +10,7 @@ use super::{Theme, spinner};
 use crate::api::ErrorKind;
 use crate::api::model::Decision;
 use crate::text::{clean, human_duration, human_size};
+use crate::tui::app::dates::short_time;
 use crate::tui::app::{Failure, Load, MediaView, Model, Pane};
 use crate::tui::keymap::Action;
 
@@ -158,21 +159,17 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// `2026-11-20T10:42:05.000Z` as `2026-11-20 10:42`, or the last `width`
-/// characters of that when narrow (`11-20 10:42`, `10:42`).
-fn when(created: Option<&str>, width: usize) -> String {
-    let Some(created) = created else { return String::new() };
-    let text = clean(created).replace('T', " ");
-    let minutes: Vec<char> = text.chars().take(16).collect();
-    minutes[minutes.len().saturating_sub(width)..].iter().collect()
-}
-
 pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let list = model.visible_attempts();
     let mut title = counted(model, Pane::Attempts, list.len());
     match model.session_attempts() {
         None if model.sessions.is_empty() => {
             return placeholder(frame, area, block(model, theme, Pane::Attempts, title), vec![]);
+        }
+        // A sessions filter that matches none: nothing is on its way.
+        None if model.selected_session().is_none() => {
+            let lines = vec![Line::default(), Line::from("no session matches the filter")];
+            return placeholder(frame, area, block(model, theme, Pane::Attempts, title), lines);
         }
         None | Some(Load::Loading(_)) => {
             title = format!(" attempts {} ", spinner(model));
@@ -207,7 +204,13 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let attempt = list[i];
         let status = attempt.status.as_deref().unwrap_or("?");
         Row::new(vec![
-            Line::from(when(attempt.created_time.as_deref(), time_width as usize)),
+            Line::from(
+                attempt
+                    .created_time
+                    .as_deref()
+                    .map(|t| short_time(t, model.this_year, time_width as usize))
+                    .unwrap_or_default(),
+            ),
             Line::from(Span::styled(clean(status), theme.outcome(status))),
         ])
     };

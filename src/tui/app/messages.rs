@@ -1,0 +1,102 @@
+//! The message log: every error and notice of the run, in full, newest first,
+//! for the overlay `M` opens. The status line shows one at a time and cuts it at
+//! the terminal's width; the log keeps the whole text, the fix first. When every
+//! session failed for the same credential reason, one banner says so instead of
+//! one `error` per row.
+
+use super::model::{Model, Status};
+use super::msg::{Load, Msg};
+use crate::api::ErrorKind;
+
+/// Messages kept; the oldest go first.
+const KEPT: usize = 500;
+
+/// A message split into what to do about it (where the text says) and what
+/// happened: `… — check VERIFF_SHARED_SECRET` reads as the fix, then the error.
+pub fn fix_first(text: &str) -> (Option<&str>, &str) {
+    match text.rsplit_once(" — ") {
+        Some((what, fix)) => (Some(fix), what),
+        None => (None, text),
+    }
+}
+
+impl Model {
+    /// Adds `status` to the log, unless it is the newest entry already.
+    pub(super) fn log(&mut self, status: Status) {
+        if self.messages.first() == Some(&status) {
+            return;
+        }
+        self.messages.insert(0, status);
+        self.messages.truncate(KEPT);
+    }
+
+    /// After a message: the status it set and the failure it carried go to the
+    /// log; the credential banner replaces the status when every session failed.
+    pub(super) fn log_after(&mut self, before: Option<Status>, failure: Option<String>) {
+        if let Some(failure) = failure {
+            self.log(Status::error(failure));
+        }
+        if let Some(banner) = self.credential_banner()
+            && self.status.as_ref().is_none_or(|s| s.text != banner)
+        {
+            self.status = Some(Status::error(banner));
+        }
+        if self.status != before
+            && let Some(status) = self.status.clone()
+        {
+            self.log(status);
+        }
+    }
+
+    /// `every session failed: …` when there are sessions, every one's decision
+    /// failed on the credentials, all for the same reason.
+    fn credential_banner(&self) -> Option<String> {
+        let mut reasons = self.sessions.iter().map(|s| match self.decisions.get(s) {
+            Some(Load::Failed(f)) if f.kind == ErrorKind::Credentials => Some(f.message.as_str()),
+            _ => None,
+        });
+        let first = reasons.next()??;
+        if !reasons.all(|r| r == Some(first)) {
+            return None;
+        }
+        let (fix, what) = fix_first(first);
+        let count = self.sessions.len();
+        let key = self.browse_key(crate::tui::keymap::Action::Messages);
+        // The fix first: on a narrow status line the end is what is cut.
+        Some(format!(
+            "every session ({count}) failed: {}; {key} shows every message",
+            fix.unwrap_or(what)
+        ))
+    }
+}
+
+/// What failed, in full, for a reply that carries a failure.
+pub(super) fn failure_of(msg: &Msg) -> Option<String> {
+    let (what, result) = match msg {
+        Msg::AttemptsLoaded { session, result, .. } => (
+            format!("attempts of session {}", session.short()),
+            result.as_ref().err(),
+        ),
+        Msg::DecisionLoaded { session, result, .. } => (
+            format!("decision of session {}", session.short()),
+            result.as_ref().err(),
+        ),
+        Msg::SessionMediaLoaded { session, result, .. } => {
+            (format!("media of session {}", session.short()), result.as_ref().err())
+        }
+        Msg::MediaLoaded { attempt, result, .. } => {
+            (format!("media of attempt {}", attempt.short()), result.as_ref().err())
+        }
+        Msg::PersonLoaded { session, result, .. } => {
+            (format!("person of session {}", session.short()), result.as_ref().err())
+        }
+        Msg::WatchlistLoaded { session, result, .. } => (
+            format!("watchlist of session {}", session.short()),
+            result.as_ref().err(),
+        ),
+        Msg::NfcLoaded { media, result, .. } => (format!("NFC data {}", media.short()), result.as_ref().err()),
+        Msg::PreviewReady { result, .. } => ("preview".to_owned(), result.as_ref().err()),
+        _ => return None,
+    };
+    result.map(|failure| format!("{what}: {}", failure.message))
+}
