@@ -14,7 +14,20 @@ const KEEP: usize = 200;
 /// the default profile (renamed once, while that profile has no file of its own).
 pub fn path_for(data_dir: &Path, profile: Option<&str>, default_profile: Option<&str>) -> PathBuf {
     let shared = data_dir.join("history");
-    let of = |name: &str| data_dir.join(format!("history-{}", crate::api::names::safe_component(name)));
+    // A profile name from the config file: only what is safe in a file name.
+    let safe = |name: &str| -> String {
+        name.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(64)
+            .collect()
+    };
+    let of = |name: &str| data_dir.join(format!("history-{}", safe(name)));
     if let Some(default) = default_profile {
         let theirs = of(default);
         if shared.is_file()
