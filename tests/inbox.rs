@@ -507,3 +507,32 @@ async fn import_then_list_by_query_with_redaction() {
     let declined = list(&["status:declined", "--limit", "0"]).await;
     assert_eq!(declined.lines().count(), 1 + 10, "{declined}");
 }
+
+/// A session the inbox knows only from an event gets its decision from the API
+/// (the embedded server), once: a second sync changes nothing.
+#[tokio::test]
+async fn sync_fetches_decisions_for_sessions_without_one() {
+    use veriff_tui::server::{self, LARGE_SESSION, ServerOptions};
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let client = veriff_tui::api::Client::new(server.client_config()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("inbox.db").display()))
+        .await
+        .unwrap();
+    let started = json!({"id": LARGE_SESSION, "action": "started", "code": 7001, "time": "2026-01-01T00:00:00Z"});
+    let decided = decision("s-decided", "approved", 9001, "2026-01-01T00:00:00Z");
+    store.ingest(&[incoming(&started), incoming(&decided)]).await.unwrap();
+
+    let counts = veriff_tui::inbox::sync::sync(&store, &client, 100, 4, None)
+        .await
+        .unwrap();
+    assert_eq!((counts.asked, counts.stored, counts.failed), (1, 1, 0), "{counts:?}");
+    let row = &list(&store, LARGE_SESSION).await[0];
+    assert_eq!((row.status.as_deref(), row.code), (Some("review"), Some(9121)));
+    // Still in review, so asked again; the same signed answer is stored once.
+    let again = veriff_tui::inbox::sync::sync(&store, &client, 100, 4, None)
+        .await
+        .unwrap();
+    assert_eq!((again.asked, again.stored, again.unchanged), (1, 0, 1), "{again:?}");
+    assert_eq!(store.event_count(LARGE_SESSION).await.unwrap(), 2);
+}

@@ -66,6 +66,20 @@ pub enum InboxAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Ask the API for the decision of sessions known without one (or in review),
+    /// paced like an export.
+    Sync {
+        /// At most this many sessions.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        limit: u32,
+        /// Requests in flight at most (halved while the API answers 429).
+        #[arg(long, default_value_t = crate::export::DEFAULT_JOBS, value_name = "N",
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+        jobs: usize,
+        /// Start at most this many requests per second.
+        #[arg(long, value_name = "R")]
+        max_rps: Option<f64>,
+    },
     /// Delete events and sessions with no activity for DAYS days.
     Purge {
         #[arg(long, value_name = "DAYS")]
@@ -165,6 +179,20 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         InboxAction::Import { file } => {
             let store = Store::open(&url).await?;
             import(&store, &file).await
+        }
+        InboxAction::Sync { limit, jobs, max_rps } => {
+            let resolved = super::resolve(global).await?;
+            let client = crate::api::Client::new(resolved.settings.client).map_err(|e| e.to_string())?;
+            let store = Store::open(&url).await?;
+            let counts = store::sync::sync(&store, &client, limit, jobs, max_rps).await?;
+            println!(
+                "asked about {} sessions: {} decisions stored, {} unchanged, {} failed (see the log)",
+                counts.asked, counts.stored, counts.unchanged, counts.failed
+            );
+            if counts.failed > 0 {
+                return Err(format!("{} sessions could not be synced", counts.failed));
+            }
+            Ok(())
         }
         InboxAction::Purge { older_than } => {
             let store = Store::open(&url).await?;

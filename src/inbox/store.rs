@@ -316,6 +316,19 @@ impl Store {
             .map_err(|e| format!("cannot read the inbox: {e}"))
     }
 
+    /// Sessions known without a decision (only events arrived) or still in review,
+    /// most recently active first: what `inbox sync` asks the API about.
+    pub async fn sessions_to_sync(&self, limit: u32) -> Result<Vec<String>, String> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT id FROM sessions WHERE decision_ms IS NULL OR status = 'review'
+             ORDER BY updated_ms DESC, n DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
     /// How many raw events are stored for a session (its history).
     pub async fn event_count(&self, session: &str) -> Result<i64, String> {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events WHERE session_id = $1")
