@@ -81,6 +81,21 @@ async fn duplicates_are_stored_once(store: &Store) {
 }
 on_both!(duplicates_are_stored_once);
 
+async fn the_change_marker_grows_with_new_events_only(store: &Store) {
+    assert_eq!(store.latest_event().await.unwrap(), 0);
+    let body = incoming(&decision("s-mark", "approved", 9001, "2026-01-02T03:04:05.000Z"));
+    store.ingest(std::slice::from_ref(&body)).await.unwrap();
+    let after_one = store.latest_event().await.unwrap();
+    assert!(after_one > 0);
+    store.ingest(&[body]).await.unwrap();
+    assert_eq!(
+        store.latest_event().await.unwrap(),
+        after_one,
+        "a duplicate is no change"
+    );
+}
+on_both!(the_change_marker_grows_with_new_events_only);
+
 async fn an_older_decision_never_overwrites_a_newer_one(store: &Store) {
     let newer = incoming(&decision("s-ooo", "approved", 9001, "2026-01-02T10:00:00.000Z"));
     let older = incoming(&decision("s-ooo", "review", 9121, "2026-01-02T09:00:00.000000Z"));
@@ -535,4 +550,23 @@ async fn sync_fetches_decisions_for_sessions_without_one() {
         .unwrap();
     assert_eq!((again.asked, again.stored, again.unchanged), (1, 0, 1), "{again:?}");
     assert_eq!(store.event_count(LARGE_SESSION).await.unwrap(), 2);
+}
+
+/// A browser on PostgreSQL hears of a new webhook at once, without polling.
+#[tokio::test]
+async fn postgres_notifies_listeners_when_a_webhook_is_stored() {
+    let Some(db) = postgres::database("inbox::postgres_notifies_listeners").await else {
+        return;
+    };
+    let store = Store::open(&db.url).await.unwrap();
+    let mut listener = sqlx::postgres::PgListener::connect(&db.url).await.unwrap();
+    listener.listen("veriff_inbox").await.unwrap();
+    store
+        .ingest(&[incoming(&decision("s-live", "review", 9121, "2026-01-01T00:00:00Z"))])
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv()).await;
+    assert!(heard.is_ok_and(|n| n.is_ok()), "no notification within 5 s");
+    drop(listener);
+    store.close().await;
 }

@@ -262,6 +262,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        if self.postgres && outcomes.contains(&Outcome::Stored) {
+            // Sent on commit: open browsers (LISTEN veriff_inbox) refresh at once.
+            sqlx::query("SELECT pg_notify('veriff_inbox', '')")
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(outcomes)
     }
@@ -327,6 +333,15 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// The newest stored event's number: a view polls it (cheap on both databases)
+    /// and reloads when it grew; PostgreSQL also notifies `veriff_inbox` on commit.
+    pub async fn latest_event(&self) -> Result<i64, String> {
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(n), 0) FROM events")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))
     }
 
     /// How many raw events are stored for a session (its history).
