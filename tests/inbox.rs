@@ -570,3 +570,51 @@ async fn postgres_notifies_listeners_when_a_webhook_is_stored() {
     drop(listener);
     store.close().await;
 }
+
+/// A profile's inbox_url and the config file's views are used; the views list
+/// shows the defaults first, each with its count.
+#[tokio::test]
+async fn views_and_inbox_url_come_from_the_config_file() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("team.db");
+    let config = home.path().join("config.toml");
+    let text = format!(
+        "default_profile = \"a\"\n[profiles.a]\napi_key = \"{KEY_A}\"\nshared_secret = \"{SECRET_A}\"\n\
+         inbox_url = \"sqlite://{}\"\n[[inbox.views]]\nname = \"big orders\"\nquery = \"vendor:VIP status:review\"\n",
+        db.display()
+    );
+    veriff_tui::files::write_private(&config, text.as_bytes()).unwrap();
+    let store = Store::open(&format!("sqlite://{}", db.display())).await.unwrap();
+    let mut vip = decision("s-vip", "review", 9121, "2026-01-01T00:00:00Z");
+    vip["verification"]["vendorData"] = json!("VIP");
+    store.ingest(&[incoming(&vip)]).await.unwrap();
+    let out = veriff_tui(home.path())
+        .args(["--config", config.to_str().unwrap(), "inbox", "views"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|l| {
+            let (count, rest) = l.trim_start().split_once(' ').unwrap();
+            (count, rest.trim_start().split("  ").next().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("1", "needs review"),
+            ("0", "declined 24h"),
+            ("0", "watchlist possible match"),
+            ("0", "started not submitted over 1h"),
+            ("1", "all"),
+            ("1", "big orders")
+        ],
+        "{stdout}"
+    );
+    assert!(
+        !home.path().join(".local/share/veriff-tui/a/inbox.db").exists(),
+        "the profile's URL, not the default"
+    );
+}

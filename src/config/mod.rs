@@ -348,11 +348,18 @@ shared_secret_command = "pass show veriff/test"
 # download_dir = "~/veriff"
 # Mask names, dates of birth, ID numbers, addresses and IPs everywhere (as --redact).
 # redact = true
+# The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
+# inbox_url = "postgres://inbox@db.internal/veriff"
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"
 # api_key = "00000000-0000-0000-0000-000000000000"
 # shared_secret_command = "pass show veriff/live"
+
+# Saved inbox views, after the defaults (needs review, declined 24h, ...).
+# [[inbox.views]]
+# name = "big orders"
+# query = "vendor:VIP status:review"
 "#;
 
 /// Writes [`TEMPLATE`] to `path` with mode 0600, refusing to replace a file.
