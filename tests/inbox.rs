@@ -618,3 +618,33 @@ async fn views_and_inbox_url_come_from_the_config_file() {
         "the profile's URL, not the default"
     );
 }
+
+/// A sender that stalls mid-body is answered 408 after 10 s, and nothing is stored.
+#[tokio::test]
+async fn a_body_not_sent_within_10_s_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let receiver = start_receiver(home.path(), &inbox_url).await;
+    let addr = receiver.url.strip_prefix("http://").unwrap().to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /decision HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nX-AUTH-CLIENT: {KEY_A}\r\n\
+         X-HMAC-SIGNATURE: 00\r\nContent-Length: 100\r\n\r\n{{\"status\":"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), socket.read(&mut answer))
+        .await
+        .expect("an answer within 20 s")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(9),
+        "not before the 10 s"
+    );
+    let store = Store::open(&inbox_url).await.unwrap();
+    assert!(store.event_bodies().await.unwrap().is_empty());
+}
