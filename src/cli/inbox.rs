@@ -94,6 +94,11 @@ const LIST_PAGE: u32 = 500;
 
 pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
     let env = process_env;
+    // The receiver's refusals and failed batches go to the log, never a body.
+    let log_path = global.log_file.clone().unwrap_or_else(|| crate::config::log_path(&env));
+    let _log = crate::logging::init(log_path)
+        .inspect_err(|e| eprintln!("warning: {e}; running without a log"))
+        .ok();
     let config = Config::load(global.overrides(), &env)?;
     let profile_name = config.selected_profile().map(str::to_owned);
     let profile = profile_name
