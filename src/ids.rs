@@ -13,6 +13,17 @@ static ID_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the id pattern is valid")
 });
 
+/// A UUID proper (hex digits only), as `endUserId` must be: stricter than the
+/// ids Veriff hands out, which [`find_id`] accepts.
+pub fn is_uuid(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// Why pasted text was not accepted as an id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("no Veriff id in {shown:?}: expected an id like f04bdb47-d3be-4b28-b028-a652feb060b5 or a link containing one")]

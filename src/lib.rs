@@ -18,10 +18,12 @@
 //!   imports the other. `main.rs` wires them.
 
 pub mod api;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod export;
 pub mod files;
+pub mod history;
 pub mod ids;
 pub mod inbox;
 pub mod logging;

@@ -1,158 +1,282 @@
-//! `--redact`: personal values masked wherever the tool prints them (browser, tables,
-//! `--json`), for screen sharing and ticket screenshots. Names keep their initials
-//! (`S**** M*****`), dates their year (`1967-**-**`); ID and document numbers,
-//! addresses and IP addresses keep only their shape.
+//! `--redact`: personal values hidden wherever the tool prints them (browser, tables,
+//! `--json`), for screen sharing and ticket screenshots.
 //!
-//! One [`Redact`] is handed to everything that prints; when it is off every method
-//! gives its input back unchanged.
+//! It fails closed. A value is shown only when its field is on [`shown_as`]'s
+//! allow-list of what is not personal (ids, statuses, codes, the decision process's
+//! timestamps, document type and country, risk labels, match types and statuses,
+//! counts, sizes, mimetypes, contexts, provider names) and the value has that
+//! field's shape; everything else is masked, whatever its key, casing or depth:
+//! unknown fields, strings inside arrays, free text, comments, NFC data. A mask is
+//! always [`MASK`], so it says nothing of the length; a date keeps its year at most;
+//! `redact = "initials"` keeps the initials of names.
+//!
+//! Data from the API is masked once, as it arrives ([`Redact::model`]), so the
+//! card, the tables and `--json` print only what survived. When redaction is off
+//! every method gives its input back unchanged.
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+use crate::ids::is_uuid;
+use crate::text::is_iso_date;
+
+/// What every hidden value becomes: the same width whatever it hid.
+pub const MASK: &str = "*****";
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Redact {
     pub on: bool,
+    /// Names keep their initials (`M. S.`) instead of the plain mask.
+    pub initials: bool,
 }
 
-/// Keys whose values are personal wherever they appear, and how each is masked.
-/// Matching is on the key alone, so a field Veriff adds under a known name is
-/// masked too; unknown names pass (see [`Redact::json`] for the exceptions).
-fn kind_of(key: &str) -> Option<Kind> {
+/// What a field's value may be shown as, when it has the shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    /// An opaque id: letters, digits, `-` and `_`.
+    Id,
+    /// A machine word: a status, code, context, mimetype, label or category.
+    Word,
+    /// A timestamp of the decision process (a full ISO 8601 date and time).
+    Time,
+    /// An ISO country code.
+    Country,
+    /// A count, size, duration, code or score.
+    Count,
+    /// The name of a provider, list or source: words, no long numbers, no address.
+    Provider,
+    /// vendorData and endUserId: the integrator's own references, shown unless
+    /// they look like an email, a phone number or carry a long run of digits.
+    Reference,
+}
+
+/// The allow-list. Keys are compared without case, `_` or `-`, so `session_id`,
+/// `sessionId` and `SESSION-ID` are one key. A key not here is masked.
+fn shown_as(key: &str) -> Option<Shown> {
     Some(match key {
-        "firstName" | "lastName" | "fullName" | "middleName" | "maidenName" | "givenNames" | "surname"
-        | "matchedName" | "name" | "extraNames" | "aka" | "associates" => Kind::Name,
-        "dateOfBirth" | "dateOfDeath" | "birthDate" => Kind::Date,
-        "idNumber"
-        | "idCode"
-        | "number"
-        | "documentNumber"
-        | "personalNumber"
-        | "driversLicenseNumber"
-        | "cpfNumber"
-        | "processNumber"
-        | "mrz" => Kind::Number,
-        "addresses" | "address" | "fullAddress" | "parsedAddress" | "street" | "houseNumber" | "postcode" | "city"
-        | "unit" | "placeOfBirth" => Kind::Address,
-        "ip" | "ipAddress" => Kind::Number,
+        "id" | "sessionid" | "attemptid" | "mediaid" | "verificationid" | "matchedsessionid" | "sessionids"
+        | "attemptids" => Shown::Id,
+        "status" | "action" | "feature" | "checktype" | "matchstatus" | "eventtype" | "category" | "label"
+        | "context" | "mimetype" | "type" | "types" | "matchtype" | "matchtypes" | "risklevel" | "result"
+        | "listtype" | "listtypes" | "decision" | "documenttype" => Shown::Word,
+        "decisiontime" | "acceptancetime" | "createdtime" | "createdat" | "updatedat" | "submissiontime" | "time"
+        | "timestamp" | "starttime" | "endtime" | "eventtime" => Shown::Time,
+        "country" | "documentcountry" | "issuingcountry" => Shown::Country,
+        "code" | "reasoncode" | "statuscode" | "size" | "duration" | "score" | "totalhits" | "numberofmatches"
+        | "hitcount" => Shown::Count,
+        "provider" | "sourcename" | "listname" | "source" => Shown::Provider,
+        "vendordata" | "enduserid" | "matchedsessionvendordata" => Shown::Reference,
         _ => return None,
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Name,
-    Date,
-    Number,
-    Address,
+/// `session_id`, `sessionId` and `Session-Id` alike: `sessionid`.
+fn normalised(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn has_shape(shown: Shown, text: &str) -> bool {
+    let all = |ok: fn(char) -> bool| !text.is_empty() && text.chars().all(ok);
+    match shown {
+        Shown::Id => text.len() <= 80 && all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        Shown::Word => {
+            text.len() <= 80 && all(|c| c.is_ascii_alphanumeric() || "-_./+:".contains(c)) && !has_digit_run(text, 5)
+        }
+        Shown::Time => is_timestamp(text),
+        Shown::Country => (2..=3).contains(&text.len()) && all(|c| c.is_ascii_uppercase()),
+        Shown::Count => text.len() <= 20 && all(|c| c.is_ascii_digit() || c == '.'),
+        Shown::Provider => {
+            text.chars().count() <= 80
+                && all(|c| c.is_alphanumeric() || " &.,()'_-".contains(c))
+                && !has_digit_run(text, 4)
+        }
+        Shown::Reference => !looks_personal(text),
+    }
+}
+
+/// `2026-11-28T14:21:37.204Z`, `2026-11-28T14:21:37+02:00`: a moment, not a birthday.
+fn is_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 16
+        && b.len() <= 40
+        && is_iso_date(text)
+        && (b[10] == b'T' || b[10] == b' ')
+        && b[11..].iter().all(|c| c.is_ascii_digit() || b":.+-Z".contains(c))
+}
+
+/// A run of at least `n` digits, separators between them ignored: a phone
+/// number, an ID code or an account number written any way.
+fn has_digit_run(text: &str, n: usize) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else if !" -.()/".contains(c) {
+            run = 0;
+        }
+    }
+    false
+}
+
+/// An email, a phone number or a long run of digits: personal whatever field it
+/// sits in. A UUID is an id, even where its hex happens to be digits.
+fn looks_personal(text: &str) -> bool {
+    if is_uuid(text) {
+        return false;
+    }
+    let email = text
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+    email || has_digit_run(text, 7)
 }
 
 impl Redact {
     pub fn new(on: bool) -> Redact {
-        Redact { on }
+        Redact { on, initials: false }
     }
 
-    /// Each word's first letter kept: `Marta Specimen` -> `M**** S*******`.
+    /// `redact = "initials"`: names keep their first letters.
+    pub fn with_initials(on: bool) -> Redact {
+        Redact { on, initials: on }
+    }
+
+    /// A person's name: the mask, or `M. S.` when initials were asked for.
     pub fn name(&self, text: &str) -> String {
-        if !self.on {
+        if !self.on || text.trim().is_empty() {
             return text.to_owned();
         }
-        let mut out = String::with_capacity(text.len());
-        let mut word_start = true;
-        for c in text.chars() {
-            if c.is_alphanumeric() {
-                out.push(if word_start { c } else { '*' });
-                word_start = false;
-            } else {
-                out.push(c);
-                word_start = true;
-            }
+        if !self.initials {
+            return MASK.to_owned();
         }
-        out
+        let initials: Vec<String> = text
+            .split(|c: char| !c.is_alphabetic())
+            .filter_map(|word| word.chars().next())
+            .map(|c| format!("{c}."))
+            .collect();
+        if initials.is_empty() {
+            MASK.to_owned()
+        } else {
+            initials.join(" ")
+        }
     }
 
-    /// The year kept when the text starts with one: `1967-03-14` -> `1967-**-**`.
+    /// A date keeps its year at most: `1967-03-14` -> `1967-**-**`; `670330`
+    /// (ICAO's YYMMDD) or `14.03.1967` -> the mask.
     pub fn date(&self, text: &str) -> String {
-        if !self.on {
+        if !self.on || text.trim().is_empty() {
             return text.to_owned();
         }
-        let year_first = text.len() >= 4 && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
-        text.chars()
-            .enumerate()
-            .map(|(i, c)| {
-                if c.is_alphanumeric() && !(year_first && i < 4) {
-                    '*'
-                } else {
-                    c
-                }
-            })
-            .collect()
+        match year_of(text) {
+            Some(year) if text.len() == 4 => year.to_owned(),
+            Some(year) => format!("{year}-**-**"),
+            None => MASK.to_owned(),
+        }
     }
 
-    /// Every letter and digit masked, separators kept: `192.0.2.44` -> `***.*.*.**`.
-    pub fn number(&self, text: &str) -> String {
-        if !self.on {
+    /// Anything else personal (a number, an address, free text): the mask.
+    pub fn text(&self, text: &str) -> String {
+        if !self.on || text.trim().is_empty() {
             return text.to_owned();
         }
-        text.chars()
-            .map(|c| if c.is_alphanumeric() { '*' } else { c })
-            .collect()
+        MASK.to_owned()
     }
 
-    pub fn address(&self, text: &str) -> String {
-        self.number(text)
-    }
-
-    fn mask(&self, kind: Kind, text: &str) -> String {
-        match kind {
-            Kind::Name => self.name(text),
-            Kind::Date => self.date(text),
-            Kind::Number => self.number(text),
-            Kind::Address => self.address(text),
+    /// vendorData or endUserId: shown, unless it looks like an email, a phone
+    /// number or carries a long run of digits.
+    pub fn reference(&self, text: &str) -> String {
+        if self.on && looks_personal(text) {
+            MASK.to_owned()
+        } else {
+            text.to_owned()
         }
     }
 
-    /// A JSON answer with every personal value masked: the keys above, anywhere in
-    /// the tree, and everything beneath them. A media object's `name` is its
-    /// context, not a person's, and stays; so does a provider field's `name` (the
-    /// field's label), while its `value` is masked.
+    /// A typed answer with every value off the allow-list masked: it goes through
+    /// [`Redact::json`] and back, so a field the type does not name is masked
+    /// too. Should the masked answer no longer fit its type, an empty one is
+    /// given: never the unmasked.
+    pub fn model<T: Serialize + DeserializeOwned + Default>(&self, value: T) -> T {
+        if !self.on {
+            return value;
+        }
+        serde_json::to_value(&value)
+            .ok()
+            .and_then(|json| serde_json::from_value(self.json(json)).ok())
+            .unwrap_or_default()
+    }
+
+    /// A JSON answer with its shape kept (the same keys, in the same places) and
+    /// every value off the allow-list masked.
     pub fn json(&self, value: Value) -> Value {
         if !self.on {
             return value;
         }
-        self.walk(value, None)
+        self.walk(value, "", &Map::new())
     }
 
-    fn walk(&self, value: Value, kind: Option<Kind>) -> Value {
+    /// `key` is the normalised key the value sits under (an array's items sit
+    /// under the array's key); `parent` is the object holding it.
+    fn walk(&self, value: Value, key: &str, parent: &Map<String, Value>) -> Value {
         match value {
-            Value::String(s) => match kind {
-                Some(kind) => Value::String(self.mask(kind, &s)),
-                None => Value::String(s),
-            },
-            Value::Number(n) => match kind {
-                // A date or number given as a JSON number is still personal.
-                Some(kind) => Value::String(self.mask(kind, &n.to_string())),
-                None => Value::Number(n),
-            },
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.walk(v, kind)).collect()),
             Value::Object(map) => {
-                let is_media = map.contains_key("mimetype");
-                let is_field = map.contains_key("value") && map.contains_key("source");
-                let walked: Map<String, Value> = map
-                    .into_iter()
-                    .map(|(key, v)| {
-                        let own = match key.as_str() {
-                            "name" if is_media || is_field => None,
-                            "value" if is_field => Some(Kind::Number),
-                            _ => kind_of(&key),
-                        };
-                        let v = self.walk(v, kind.or(own));
-                        (key, v)
-                    })
+                let walked = map
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.walk(v.clone(), &normalised(k), &map)))
                     .collect();
                 Value::Object(walked)
             }
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.walk(v, key, parent)).collect()),
+            Value::String(s) => Value::String(self.leaf(key, parent, &s)),
+            Value::Number(n) => match shown_as(key) {
+                Some(Shown::Count) => Value::Number(n),
+                _ => Value::String(self.leaf(key, parent, &n.to_string())),
+            },
+            // true/false and null say nothing of a person.
             other => other,
         }
     }
+
+    fn leaf(&self, key: &str, parent: &Map<String, Value>, text: &str) -> String {
+        if text.is_empty() {
+            return String::new();
+        }
+        let shown = match key {
+            // A media object's name is its context; a provider field's name is its
+            // label ("Date of Birth"), while its value is masked.
+            "name" if parent.contains_key("mimetype") => Some(Shown::Word),
+            "name" if parent.contains_key("source") && parent.contains_key("value") => Some(Shown::Provider),
+            _ => shown_as(key),
+        };
+        if shown.is_some_and(|s| has_shape(s, text)) {
+            return text.to_owned();
+        }
+        if key.contains("name") {
+            return self.name(text);
+        }
+        let date_like = ["date", "birth", "dob", "year", "valid", "expir", "issued"]
+            .iter()
+            .any(|d| key.contains(d));
+        if date_like || is_iso_date(text) {
+            return self.date(text);
+        }
+        MASK.to_owned()
+    }
+}
+
+/// The year a date starts with, when it is a plausible one: `1967-03-14`, `1967`.
+fn year_of(text: &str) -> Option<&str> {
+    let year = text.get(..4)?;
+    let plausible = year.parse::<u16>().is_ok_and(|y| (1800..=2199).contains(&y));
+    let rest = &text[4..];
+    let date_after = rest.is_empty() || (rest.starts_with('-') && is_iso_date(text));
+    (plausible && date_after).then_some(year)
 }
 
 #[cfg(test)]
@@ -161,53 +285,143 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn values_keep_their_shape_and_lose_their_content() {
+    fn masks_are_one_width_and_dates_keep_the_year_at_most() {
         let r = Redact::new(true);
-        assert_eq!(r.name("Sarah Miller"), "S**** M*****");
-        assert_eq!(r.name("JOHANNA SPECIMEN-MUSTER"), "J****** S*******-M*****");
+        assert_eq!(r.name("Sarah Miller"), MASK);
+        assert_eq!(r.name("Jo"), MASK, "no length shows through");
+        assert_eq!(r.text("46703140000"), MASK);
         assert_eq!(r.date("1967-03-14"), "1967-**-**");
-        assert_eq!(r.date("14.03.1967"), "**.**.****");
-        assert_eq!(r.number("AS0000000"), "*********");
-        assert_eq!(r.number("192.0.2.44"), "***.*.*.**");
+        assert_eq!(r.date("1967"), "1967");
+        assert_eq!(r.date("670330"), MASK, "an ICAO date keeps not even its month");
+        assert_eq!(r.date("14.03.1967"), MASK);
+        assert_eq!(r.name(""), "", "nothing to hide stays nothing");
+        let initials = Redact::with_initials(true);
+        assert_eq!(initials.name("Sarah J Miller"), "S. J. M.");
         let off = Redact::default();
         assert_eq!(off.name("Sarah Miller"), "Sarah Miller");
         assert_eq!(off.json(json!({"firstName": "X"})), json!({"firstName": "X"}));
     }
 
     #[test]
-    fn json_is_masked_by_key_anywhere_and_beneath() {
+    fn references_are_shown_unless_they_look_personal() {
+        let r = Redact::new(true);
+        assert_eq!(r.reference("order-2291"), "order-2291");
+        assert_eq!(
+            r.reference("0b6d1bd4-7c42-4b6f-9c2e-123456789012"),
+            "0b6d1bd4-7c42-4b6f-9c2e-123456789012"
+        );
+        assert_eq!(r.reference("sarah.morgan@example.com"), MASK);
+        assert_eq!(r.reference("+372 5555 1234"), MASK);
+        assert_eq!(r.reference("customer 38001085718"), MASK);
+    }
+
+    #[test]
+    fn json_shows_only_the_allow_list_whatever_the_key_casing_or_depth() {
         let r = Redact::new(true);
         let masked = r.json(json!({
-            "verification": {"status": "approved", "code": 9001,
-                "person": {"firstName": "MARTA", "dateOfBirth": "1967-03-14", "yearOfBirth": "1967", "idNumber": 46703140000u64,
-                           "nationality": "EE", "addresses": [{"fullAddress": "1 Specimen Street", "parsedAddress": {"houseNumber": "null"}}]},
-                "document": {"type": "ID_CARD", "number": "AS0000001", "country": "EE"}},
-            "technicalData": {"ip": "192.0.2.10"},
-            "images": [{"name": "document-front", "mimetype": "image/jpeg", "context": "document-front"}],
-            "hits": [{"doc": {"name": "Karl Spezimen", "aka": [{"name": "K. Spezimen"}],
-                      "fields": [{"name": "Date of Birth", "source": "s", "value": "1990-07-21"}]}}]
+            "status": "success",
+            "verification": {"status": "declined", "code": 9102, "reasonCode": 102,
+                "reason": "Name on document (SARAH J MORGAN) does not match",
+                "decisionTime": "2026-11-28T14:21:37.204Z",
+                "person": {"firstName": "SARAH", "dateOfBirth": "1967-03-30", "yearOfBirth": "1967",
+                           "idNumber": 46703140000u64, "nationality": "EE", "occupation": "Teacher"},
+                "document": {"type": "PASSPORT", "number": "AS0000001", "country": "EE", "remarks": "x"},
+                "first_name": "SARAH", "date_of_birth": "1967-03-30", "ID_NUMBER": "38001085718",
+                "comments": [{"type": "note", "comment": "call +372 5555 1234"}],
+                "riskLabels": [{"label": "document_integration_level_crosslinked_with_fraud",
+                                "category": "document", "sessionIds": ["c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"]}],
+                "vendorData": "order-2291", "endUserId": "sarah.morgan@example.com"},
+            "technicalData": {"ip": "192.0.2.10", "ipv6": "2001:db8::1"},
+            "images": [{"id": "m1", "name": "document-front", "mimetype": "image/jpeg", "size": 1234,
+                        "url": "https://x.example/v1/media/m1"}],
+            "someNewField": {"deep": ["Sarah Morgan", 1967, true, null]},
+            "hits": [{"doc": {"fields": [{"name": "Date of Birth", "source": "s", "value": "1990-07-21"},
+                                         {"name": "Passport", "value": "AS0000001"}]}}]
         }));
         let v = &masked["verification"];
-        assert_eq!(v["status"], "approved");
-        assert_eq!(v["code"], 9001);
-        assert_eq!(v["person"]["firstName"], "M****");
-        assert_eq!(v["person"]["dateOfBirth"], "1967-**-**");
-        assert_eq!(v["person"]["yearOfBirth"], "1967");
-        assert_eq!(v["person"]["idNumber"], "***********");
-        assert_eq!(v["person"]["nationality"], "EE");
-        assert_eq!(v["person"]["addresses"][0]["fullAddress"], "* ******** ******");
-        assert_eq!(v["person"]["addresses"][0]["parsedAddress"]["houseNumber"], "****");
-        assert_eq!(v["document"]["number"], "*********");
-        assert_eq!(v["document"]["type"], "ID_CARD");
-        assert_eq!(masked["technicalData"]["ip"], "***.*.*.**");
+        for (shown, at) in [
+            (json!("success"), &masked["status"]),
+            (json!("declined"), &v["status"]),
+            (json!(9102), &v["code"]),
+            (json!(102), &v["reasonCode"]),
+            (json!("2026-11-28T14:21:37.204Z"), &v["decisionTime"]),
+            (json!("PASSPORT"), &v["document"]["type"]),
+            (json!("EE"), &v["document"]["country"]),
+            (json!("document"), &v["riskLabels"][0]["category"]),
+            (
+                json!("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"),
+                &v["riskLabels"][0]["sessionIds"][0],
+            ),
+            (json!("order-2291"), &v["vendorData"]),
+            (json!("document-front"), &masked["images"][0]["name"]),
+            (json!(1234), &masked["images"][0]["size"]),
+            (json!("Date of Birth"), &masked["hits"][0]["doc"]["fields"][0]["name"]),
+            (json!(true), &masked["someNewField"]["deep"][2]),
+            (json!(null), &masked["someNewField"]["deep"][3]),
+            (json!("1967-**-**"), &v["person"]["dateOfBirth"]),
+            (json!("1967-**-**"), &v["date_of_birth"]),
+            (json!("1967"), &v["person"]["yearOfBirth"]),
+            (json!("1990-**-**"), &masked["hits"][0]["doc"]["fields"][0]["value"]),
+        ] {
+            assert_eq!(at, &shown, "{masked:#}");
+        }
+        for at in [
+            &v["reason"],
+            &v["person"]["firstName"],
+            &v["person"]["idNumber"],
+            &v["person"]["nationality"],
+            &v["person"]["occupation"],
+            &v["document"]["number"],
+            &v["document"]["remarks"],
+            &v["first_name"],
+            &v["ID_NUMBER"],
+            &v["comments"][0]["comment"],
+            &v["endUserId"],
+            &masked["technicalData"]["ip"],
+            &masked["technicalData"]["ipv6"],
+            &masked["images"][0]["url"],
+            &masked["someNewField"]["deep"][0],
+            &masked["someNewField"]["deep"][1],
+            &masked["hits"][0]["doc"]["fields"][1]["name"],
+            &masked["hits"][0]["doc"]["fields"][1]["value"],
+        ] {
+            assert_eq!(at, &json!(MASK), "{masked:#}");
+        }
+    }
+
+    #[test]
+    fn an_allowed_key_with_a_value_of_the_wrong_shape_is_masked() {
+        let r = Redact::new(true);
+        let masked = r.json(json!({"id": "Sarah Morgan", "status": "call me on 5551234567",
+                                   "country": "Estonia", "decisionTime": "1967-03-30",
+                                   "provider": "https://pep.example.org/sarah-morgan", "size": "12 Main St"}));
+        for key in ["id", "status", "country", "provider", "size"] {
+            assert_eq!(masked[key], json!(MASK), "{key}: {masked:#}");
+        }
         assert_eq!(
-            masked["images"][0]["name"], "document-front",
-            "a media name is its context"
+            masked["decisionTime"],
+            json!("1967-**-**"),
+            "a bare date is not a timestamp of the process"
         );
-        let doc = &masked["hits"][0]["doc"];
-        assert_eq!(doc["name"], "K*** S*******");
-        assert_eq!(doc["aka"][0]["name"], "K. S*******");
-        assert_eq!(doc["fields"][0]["name"], "Date of Birth");
-        assert_eq!(doc["fields"][0]["value"], "****-**-**");
+    }
+
+    #[test]
+    fn a_typed_answer_is_masked_through_its_json() {
+        let r = Redact::new(true);
+        #[derive(Default, serde::Deserialize, Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Person {
+            first_name: Option<String>,
+            status: Option<String>,
+            #[serde(flatten)]
+            extra: Map<String, Value>,
+        }
+        let person: Person =
+            serde_json::from_value(json!({"firstName": "SARAH", "status": "approved", "someFutureField": "Sarah"}))
+                .unwrap();
+        let masked = r.model(person);
+        assert_eq!(masked.first_name.as_deref(), Some(MASK));
+        assert_eq!(masked.status.as_deref(), Some("approved"));
+        assert_eq!(masked.extra["someFutureField"], json!(MASK));
     }
 }

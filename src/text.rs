@@ -82,6 +82,18 @@ pub fn human_duration(seconds: f64) -> String {
     }
 }
 
+/// `2026-11-28...`: text that starts with an ISO 8601 date.
+pub fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -795,3 +795,49 @@ async fn watching_more_often_than_once_a_second_is_refused_before_the_screen_cha
     assert!(!run.success);
     assert!(run.stderr.contains("too often"), "{}", run.stderr);
 }
+
+/// The demo's credentials are published: listening where other hosts reach it is
+/// said out loud, and the URL printed is one the client accepts.
+#[tokio::test]
+async fn serve_demo_on_a_network_address_needs_public_and_prints_a_url_the_client_takes() {
+    let home = Home::new();
+    let refused = home.run(&[], &["serve-demo", "--addr", "0.0.0.0:0"]).await;
+    assert!(!refused.success);
+    assert!(refused.stderr.contains("--public"), "{}", refused.stderr);
+
+    let mut child = tokio::process::Command::new(BIN)
+        .args(["serve-demo", "--addr", "0.0.0.0:0", "--public"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stdout.take().unwrap()));
+    let mut url = None;
+    let mut said = String::new();
+    while url.is_none() {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+            .await
+            .expect("the server says where it is")
+            .unwrap()
+            .expect("a line");
+        said.push_str(&line);
+        said.push('\n');
+        url = line.trim().strip_prefix("export VERIFF_API_URL=").map(str::to_owned);
+    }
+    let url = url.unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}\n{said}");
+    assert!(said.contains("--insecure-http"), "{said}");
+    let env = [
+        ("VERIFF_API_URL", url),
+        ("VERIFF_API_KEY", DEMO_API_KEY.to_owned()),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
+    ];
+    let attempts = home.run(&env, &["attempts", SESSION]).await;
+    assert!(attempts.success, "{}", attempts.stderr);
+    assert!(attempts.stdout().contains(NEWEST_ATTEMPT));
+    child.kill().await.unwrap();
+}

@@ -410,6 +410,59 @@ async fn max_rps_caps_the_rate_of_requests() {
     assert!(took >= least, "{requests} requests in {took:?}, under {least:?}");
 }
 
+/// Under --redact an export would write every answer and file unmasked: refused
+/// with the reason unless --unredacted says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn under_redact_an_export_is_refused_unless_unredacted_is_given() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let refused = run(
+        &server,
+        home.path(),
+        &[SESSION, "--out", out.to_str().unwrap(), "--redact"],
+    )
+    .await;
+    assert!(!refused.status.success());
+    let said = stderr(&refused);
+    assert!(
+        said.contains("refusing to export under --redact") && said.contains("--unredacted"),
+        "{said}"
+    );
+    assert!(!out.exists(), "nothing written");
+    assert_eq!(server.requests(), 0, "nothing asked");
+    let done = run(
+        &server,
+        home.path(),
+        &[SESSION, "--out", out.to_str().unwrap(), "--redact", "--unredacted"],
+    )
+    .await;
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert_eq!(session(&manifest(&out), SESSION)["status"], "done");
+}
+
+/// A rate no clock can wait out is refused before anything starts, not a panic.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_too_small_to_wait_for_is_an_error_not_a_panic() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    for rate in ["1e-300", "0.001", "0", "NaN", "inf"] {
+        let output = run(
+            &server,
+            home.path(),
+            &[SESSION, "--out", out.to_str().unwrap(), "--max-rps", rate],
+        )
+        .await;
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{rate}: {said}");
+        assert!(!said.contains("panicked"), "{rate}: {said}");
+        assert!(said.contains("--max-rps"), "{rate}: {said}");
+    }
+    assert!(!out.exists(), "nothing was started");
+    assert_eq!(server.requests(), 0);
+}
+
 #[path = "support/tmux.rs"]
 #[allow(
     dead_code,

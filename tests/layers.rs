@@ -11,6 +11,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("process", 0),
     ("logging", 0),
     ("redact", 0),
+    ("audit", 0),
+    ("history", 0),
     ("api", 1),
     ("export", 2),
     ("inbox", 2),

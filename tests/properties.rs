@@ -149,3 +149,215 @@ proptest! {
         prop_assert!(!Secret::new("another secret").verifies(&message, &signature));
     }
 }
+
+mod redaction {
+    //! Under `--redact`, personal-looking values under keys nobody listed, anywhere
+    //! in any endpoint's answer, never print: not in `--json`, not in the browser.
+
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use veriff_tui::api::{PersonResponse, WatchlistResponse};
+    use veriff_tui::redact::Redact;
+    use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, update};
+    use veriff_tui::tui::ui::{Theme, view};
+
+    const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+    const ATTEMPT: &str = "a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d";
+
+    /// A name, an email, a phone number, an ID code or a street: each distinctive
+    /// enough that finding it in the output means it leaked.
+    fn personal() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "Q[a-z]{4,8} Z[a-z]{4,8}",
+            "q[a-z]{3,6}\\.z[a-z]{3,6}@example\\.(com|org)",
+            "\\+3[0-9]{2} [0-9]{4} [0-9]{4}",
+            "[4-6][0-9]{10}",
+            "[1-9] Q[a-z]{4,8} (Street|Lane)",
+        ]
+    }
+
+    /// JSON whose keys are no field Veriff documents (all start with `zz`) and
+    /// whose leaves are personal, nested in objects and arrays.
+    fn planted() -> impl Strategy<Value = Value> {
+        let leaf = personal().prop_map(Value::String);
+        leaf.prop_recursive(3, 12, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..3).prop_map(Value::Array),
+                prop::collection::btree_map("zz[a-zA-Z_]{1,8}", inner, 1..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn leaves(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| leaves(v, out)),
+            Value::Object(map) => map.values().for_each(|v| leaves(v, out)),
+            _ => {}
+        }
+    }
+
+    /// Puts `extra` under `key` in every object of `answer`.
+    fn plant(answer: &mut Value, key: &str, extra: &Value) {
+        match answer {
+            Value::Object(map) => {
+                map.values_mut().for_each(|v| plant(v, key, extra));
+                map.insert(key.to_owned(), extra.clone());
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| plant(v, key, extra)),
+            _ => {}
+        }
+    }
+
+    fn answers() -> [(&'static str, Value); 5] {
+        [
+            (
+                "decision",
+                serde_json::json!({"status": "success", "verification": {
+                "id": SESSION, "attemptId": ATTEMPT, "status": "declined", "code": 9102, "reasonCode": 102,
+                "decisionTime": "2026-11-28T14:21:37.204Z", "vendorData": "ticket-1",
+                "person": {"firstName": "X", "addresses": [{"parsedAddress": {"city": "X"}}]},
+                "document": {"type": "PASSPORT", "country": "EE"},
+                "riskLabels": [{"label": "x", "category": "person", "sessionIds": [SESSION]}],
+                "biometricAuthentication": {"matchedSessionId": SESSION},
+                "comments": [{"type": "note"}], "additionalVerifiedData": {}},
+                "technicalData": {}}),
+            ),
+            (
+                "person",
+                serde_json::json!({"status": "success", "person": {"id": "p1",
+                "pepSanctionMatches": [{"provider": "P", "hits": [{"doc": {"fields": [{"name": "n"}]}}]}]}}),
+            ),
+            (
+                "watchlist",
+                serde_json::json!({"status": "success", "data": {"matchStatus": "possible_match",
+                "searchTerm": {}, "hits": [{"matchTypes": ["name_fuzzy"], "listingsRelatedToMatch": {"pep": [{}]}}]}}),
+            ),
+            (
+                "attempts",
+                serde_json::json!({"status": "success", "verifications": [
+                {"id": ATTEMPT, "status": "approved", "createdTime": "2026-11-20T10:42:05.000Z"}]}),
+            ),
+            (
+                "media",
+                serde_json::json!({"status": "success",
+                "images": [{"id": "m1", "context": "document-front", "mimetype": "image/jpeg", "size": 10}],
+                "nfcDocuments": [{"id": "n1", "context": "document-nfc", "mimetype": "application/json", "size": 10}]}),
+            ),
+        ]
+    }
+
+    /// The browser with redaction on, fed these answers as the effects would,
+    /// drawn with every pane focused in turn.
+    fn frames(answers: &[(&str, Value)], nfc: &Value) -> String {
+        let get = |name: &str| answers.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+        let (mut model, mut cmds) = Model::new("h".into(), None).start(vec![SESSION.into()], vec![]);
+        let _ = update(&mut model, Msg::Redaction(Redact::new(true)));
+        let _ = update(&mut model, Msg::Resize { width: 160, height: 45 });
+        let mut out = String::new();
+        let mut draw = |model: &Model| {
+            let mut terminal = Terminal::new(TestBackend::new(160, 45)).unwrap();
+            terminal.draw(|f| view(model, &Theme { color: false }, f)).unwrap();
+            let buffer = terminal.backend().buffer().clone();
+            out.extend(buffer.content().iter().map(|c| c.symbol().to_owned()));
+        };
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for cmd in cmds {
+                let reply = match cmd {
+                    Cmd::LoadAttempts { session, req } => Msg::AttemptsLoaded {
+                        session,
+                        req,
+                        result: Ok(serde_json::from_value::<AttemptList>(get("attempts"))
+                            .unwrap()
+                            .verifications),
+                    },
+                    Cmd::LoadDecision { session, req, .. } => Msg::DecisionLoaded {
+                        session,
+                        req,
+                        result: Ok(serde_json::from_value::<DecisionResponse>(get("decision"))
+                            .unwrap()
+                            .into_decision()),
+                    },
+                    Cmd::LoadPerson { session, req } => Msg::PersonLoaded {
+                        session,
+                        req,
+                        result: Ok(serde_json::from_value::<PersonResponse>(get("person")).unwrap().person),
+                    },
+                    Cmd::LoadWatchlist { session, req } => Msg::WatchlistLoaded {
+                        session,
+                        req,
+                        result: Ok(serde_json::from_value::<WatchlistResponse>(get("watchlist"))
+                            .unwrap()
+                            .data),
+                    },
+                    Cmd::LoadMedia { attempt, req, .. } => Msg::MediaLoaded {
+                        attempt,
+                        req,
+                        result: Ok(serde_json::from_value::<MediaList>(get("media")).unwrap()),
+                    },
+                    Cmd::LoadSessionMedia { session, req } => Msg::SessionMediaLoaded {
+                        session,
+                        req,
+                        result: Ok(serde_json::from_value::<MediaList>(get("media")).unwrap()),
+                    },
+                    Cmd::LoadNfc { media, req } => Msg::NfcLoaded {
+                        media,
+                        req,
+                        result: Ok(nfc.clone()),
+                    },
+                    _ => continue,
+                };
+                next.extend(update(&mut model, reply));
+            }
+            cmds = next;
+            for pane in [Pane::Sessions, Pane::Attempts, Pane::Media] {
+                model.focus = pane;
+                draw(&model);
+            }
+            // The NFC row: the chip data is read when selected.
+            model.focus = Pane::Media;
+            cmds.extend(update(
+                &mut model,
+                Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('j'))),
+            ));
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn personal_values_under_unknown_keys_never_print_under_redact(
+            extra in planted(),
+            key in "zz[a-zA-Z_]{1,8}",
+        ) {
+            let mut secrets = Vec::new();
+            leaves(&extra, &mut secrets);
+            let redact = Redact::new(true);
+            let mut planted_answers = answers();
+            for (_, answer) in planted_answers.iter_mut() {
+                plant(answer, &key, &extra);
+                let printed = serde_json::to_string(&redact.json(answer.clone())).unwrap();
+                for secret in &secrets {
+                    prop_assert!(!printed.contains(secret.as_str()), "{secret} in {printed}");
+                }
+            }
+            let mut nfc = serde_json::json!({"documentType": "P"});
+            plant(&mut nfc, &key, &extra);
+            let drawn = frames(&planted_answers, &nfc);
+            for secret in &secrets {
+                let words = secret.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 5);
+                for part in std::iter::once(secret.as_str()).chain(words) {
+                    prop_assert!(!drawn.contains(part), "{part} drawn");
+                }
+            }
+            // Without redaction the same answers do show them: the check can fail.
+            let shown = serde_json::to_string(&planted_answers[0].1).unwrap();
+            prop_assert!(secrets.iter().all(|s| shown.contains(s.as_str())));
+        }
+    }
+}

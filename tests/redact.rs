@@ -83,8 +83,9 @@ fn assert_clean(what: &str, text: &str, personal: &[String]) {
     }
 }
 
-async fn run(server: &RunningServer, args: &[&str]) -> String {
-    let output = tokio::process::Command::new(BIN)
+/// The binary's output for `args`, against `server`, from an empty environment.
+async fn output(server: &RunningServer, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(BIN)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -95,7 +96,11 @@ async fn run(server: &RunningServer, args: &[&str]) -> String {
         .stdin(Stdio::null())
         .output()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn run(server: &RunningServer, args: &[&str]) -> String {
+    let output = output(server, args).await;
     assert!(
         output.status.success(),
         "{args:?}: {}",
@@ -275,4 +280,159 @@ async fn redact_hides_every_personal_value_of_every_demo_session() {
         key(&mut model, &mut fx, KeyCode::Char('j')).await;
     }
     assert!(frame(&model, 160, 45).lines().next().unwrap().contains("redacted"));
+}
+
+/// What the demo session `1eaced00` plants where no field list names it: snake_case
+/// keys, comments, free text, unknown fields, NFC data groups, attempt extras,
+/// watchlist documents. Written out here, not gathered by key, so a value that
+/// slips past the allow-list by any route shows.
+const PLANTED: &[&str] = &[
+    "LIISA",
+    "Liisa",
+    "Spesimen",
+    "MAIE",
+    "liisa.specimen@example.com",
+    "5555 0199",
+    "+3725555",
+    "48506210000",
+    "1985-06-21",
+    "21.06.1985",
+    "850621",
+    "19850621",
+    "Specimen Lane",
+    "Specimen tester",
+    "Tartu",
+    "203.0.113.55",
+    "2001:db8::55",
+    "203.0.113.56",
+    "device-LIISA",
+    "PS0000077",
+    "gala",
+    "liisa-spesimen",
+    "SPECIMEN<<",
+];
+const LEAKY: &str = "1eaced00-5e55-4a1d-8c0d-0a1b2c3d4e5f";
+const LEAKY_ATTEMPT: &str = "a5000001-5e55-4a1d-8c0d-0a1b2c3d4e5f";
+
+fn assert_no_planted(what: &str, text: &str) {
+    for value in PLANTED {
+        assert!(!text.contains(value), "{what} shows {value:?}:\n{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn personal_data_in_unexpected_places_never_prints_under_redact() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let client = Client::new(server.client_config()).unwrap();
+
+    // Without --redact the planted values are there to be found: the checks can fail.
+    let mut plain = String::new();
+    for command in ["decision", "person", "watchlist", "attempts"] {
+        plain += &run(&server, &[command, LEAKY, "--json"]).await;
+    }
+    for value in [
+        "liisa.specimen@example.com",
+        "48506210000",
+        "Specimen Lane",
+        "gala",
+        "2001:db8::55",
+    ] {
+        assert!(plain.contains(value), "{value} is not in the demo's answers");
+    }
+
+    for command in ["decision", "person", "watchlist", "attempts", "session-media"] {
+        for json in [false, true] {
+            let mut args = vec!["--redact", command, LEAKY];
+            if json {
+                args.push("--json");
+            }
+            let out = run(&server, &args).await;
+            assert_no_planted(&args.join(" "), &out);
+            if json {
+                serde_json::from_str::<Value>(&out).expect("still JSON");
+            }
+        }
+    }
+    let media = run(&server, &["--redact", "media", LEAKY_ATTEMPT, "--json"]).await;
+    assert_no_planted("media --json", &media);
+    // --json keeps its shape: the same keys, masked values.
+    let decision: Value =
+        serde_json::from_str(&run(&server, &["--redact", "decision", LEAKY, "--json"]).await).unwrap();
+    let person = &decision["verification"]["person"];
+    assert_eq!(person["first_name"], "*****");
+    assert_eq!(person["date_of_birth"], "1985-**-**", "a date keeps its year at most");
+    assert_eq!(decision["verification"]["comments"][0]["comment"], "*****");
+    assert_eq!(decision["verification"]["reasonCode"], 102);
+    assert_eq!(decision["verification"]["status"], "declined");
+
+    // The browser: the card at three sizes scrolled to its end, the linked
+    // sessions, the attempt's details, every media row's details (NFC data too).
+    let model = Model::new("demo".into(), None);
+    let (mut model, cmds) = model.start(vec![LEAKY.into()], vec![]);
+    let _ = update(&mut model, Msg::Redaction(Redact::new(true)));
+    let _ = update(&mut model, Msg::Resize { width: 160, height: 45 });
+    let mut fx = Effected::new(client.clone());
+    settle(&mut model, &mut fx, cmds).await;
+    key(&mut model, &mut fx, KeyCode::Char('h')).await;
+    assert_eq!(model.focus, Pane::Sessions);
+    let card = frame(&model, 160, 45);
+    assert!(
+        card.contains("102 suspected document tampering"),
+        "the reason from the code table:\n{card}"
+    );
+    assert_no_planted("the card", &card);
+    for (width, height) in [(80, 24), (100, 30)] {
+        let _ = update(&mut model, Msg::Resize { width, height });
+        for _ in 0..30 {
+            assert_no_planted("the card, scrolled", &frame(&model, width, height));
+            key(&mut model, &mut fx, KeyCode::Char('J')).await;
+        }
+    }
+    let _ = update(&mut model, Msg::Resize { width: 160, height: 45 });
+    key(&mut model, &mut fx, KeyCode::Char('L')).await;
+    assert!(
+        matches!(model.overlay, Overlay::Linked { .. }),
+        "the session links another"
+    );
+    assert_no_planted("the linked sessions", &frame(&model, 160, 45));
+    key(&mut model, &mut fx, KeyCode::Esc).await;
+    key(&mut model, &mut fx, KeyCode::Char('l')).await;
+    assert_eq!(model.focus, Pane::Attempts);
+    assert_no_planted("the attempt's details", &frame(&model, 160, 45));
+    key(&mut model, &mut fx, KeyCode::Char('l')).await;
+    let rows = model.visible_media().len();
+    assert_eq!(rows, 3, "two pictures and the chip data");
+    for _ in 0..rows {
+        for _ in 0..30 {
+            assert_no_planted("the media details", &frame(&model, 160, 45));
+            key(&mut model, &mut fx, KeyCode::Char('J')).await;
+        }
+        key(&mut model, &mut fx, KeyCode::Char('j')).await;
+    }
+}
+
+/// A field of an unexpected type is named by its path and the type expected, not
+/// by the value found, with or without --redact, in the CLI and on the card.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_of_the_wrong_shape_is_reported_without_its_values() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let fault = veriff_tui::server::faults::SESSION;
+    for args in [vec!["decision", fault], vec!["--redact", "decision", fault]] {
+        let output = output(&server, &args).await;
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("at `verification.person`"), "{args:?}: {stderr}");
+        assert!(stderr.contains("expected struct"), "{args:?}: {stderr}");
+        assert_no_planted(&format!("{args:?}"), &stderr);
+    }
+
+    let client = Client::new(server.client_config()).unwrap();
+    let (mut model, cmds) = Model::new("demo".into(), None).start(vec![fault.into()], vec![]);
+    let _ = update(&mut model, Msg::Resize { width: 160, height: 45 });
+    let mut fx = Effected::new(client);
+    settle(&mut model, &mut fx, cmds).await;
+    key(&mut model, &mut fx, KeyCode::Char('h')).await;
+    let card = frame(&model, 160, 45);
+    assert!(card.contains("verification.person"), "{card}");
+    assert_no_planted("the card of a broken decision", &card);
 }

@@ -122,8 +122,8 @@ pub fn normalize_api_url(raw: &str) -> Result<Url, String> {
 /// A signed Station API client. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    config: ClientConfig,
+    pub(super) http: reqwest::Client,
+    pub(super) config: ClientConfig,
 }
 
 impl Client {
@@ -202,7 +202,7 @@ impl Client {
 
     async fn get_json<T: DeserializeOwned>(&self, segments: &[&str], signed_id: &str) -> Result<T, ApiError> {
         let body = self.get_verified(segments, signed_id).await?;
-        serde_json::from_slice(&body).map_err(|e| ApiError::Parse(clean_short(&e.to_string(), 200)))
+        super::error::parse_json(&body)
     }
 
     /// The body of `API_URL/v1/<segments>` exactly as the server sent it, once its
@@ -326,13 +326,13 @@ fn response_signature(headers: &HeaderMap) -> Option<String> {
 }
 
 /// `Retry-After` in seconds; the HTTP-date form falls back to the usual backoff.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// The whole body, refusing more than `limit` bytes.
-async fn read_limited(mut response: Response, limit: usize, timeout: Duration) -> Result<Vec<u8>, ApiError> {
+pub(super) async fn read_limited(mut response: Response, limit: usize, timeout: Duration) -> Result<Vec<u8>, ApiError> {
     let url = response.url().clone();
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(ApiError::TooLarge(limit));
@@ -349,7 +349,7 @@ async fn read_limited(mut response: Response, limit: usize, timeout: Duration) -
 
 /// An error status turned into Veriff's code and message when the body is Veriff's
 /// JSON, otherwise into the bare status: a proxy's HTML is never shown.
-async fn failure(response: Response, timeout: Duration) -> ApiError {
+pub(super) async fn failure(response: Response, timeout: Duration) -> ApiError {
     #[derive(serde::Deserialize)]
     struct Fail {
         code: serde_json::Value,

@@ -3,6 +3,8 @@
 //! short before it is stored here, so an error can be printed anywhere.
 
 use std::path::PathBuf;
+
+use crate::text::clean_short;
 use std::time::Duration;
 
 /// Redirects followed within the API's own origin before giving up.
@@ -45,6 +47,9 @@ pub enum ApiError {
     BadSignature,
     #[error("could not read the API's reply: {0}")]
     Parse(String),
+    /// A write refused before sending, because Veriff would refuse it.
+    #[error("{0}")]
+    Refused(String),
     #[error("the reply was larger than {0} bytes, more than any Veriff listing; refused")]
     TooLarge(usize),
     #[error("download incomplete: received {received} of {expected} bytes; nothing was saved")]
@@ -92,6 +97,48 @@ impl ApiError {
     }
 }
 
+/// The API's reply parsed as `T`, or an error that names where it failed (the JSON
+/// path) and what was expected there, never the value found: a value of the wrong
+/// type is as personal as a right one (`invalid type: string "SARAH MORGAN …"`).
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            String::new()
+        } else {
+            format!(" at `{}`", clean_short(&path, 80))
+        };
+        ApiError::Parse(format!("{}{at}", without_values(&e.inner().to_string())))
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::Parse(without_values(&e.to_string())))?;
+    Ok(value)
+}
+
+/// serde's message with every quoted or back-quoted value left out: `invalid type:
+/// string "X", expected struct Y at line 1 column 5` -> `invalid type: string,
+/// expected struct Y`. What follows "expected" comes from our types, not the reply.
+fn without_values(message: &str) -> String {
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let (found, expected) = match message.split_once(", expected ") {
+        Some((found, expected)) => (found, Some(expected)),
+        None => (message, None),
+    };
+    let quoted = |word: &&str| word.contains(['"', '`', '\'']);
+    let kept: Vec<&str> = found.split_whitespace().take_while(|w| !quoted(w)).collect();
+    let mut text = kept.join(" ");
+    if let Some(expected) = expected {
+        text.push_str(", expected ");
+        text.push_str(expected);
+    }
+    clean_short(&text, 200)
+}
+
 fn veriff_failure(status: u16, code: &str, message: &str) -> String {
     let mut text = format!("Veriff error {code} (HTTP {status})");
     if !message.is_empty() {
@@ -127,6 +174,37 @@ mod tests {
         assert_eq!(ApiError::Timeout(Duration::from_secs(1)).kind(), ErrorKind::Retryable);
         assert_eq!(ApiError::Parse("x".into()).kind(), ErrorKind::Other);
         assert_eq!(veriff(401, "1818").to_string(), "Veriff error 1818 (HTTP 401): m");
+    }
+
+    #[test]
+    fn a_reply_of_the_wrong_shape_is_named_by_its_path_never_its_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Person {
+            name: Option<u32>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Reply {
+            verification: Option<Person>,
+        }
+        for (body, path) in [
+            (r#"{"verification": "SARAH MORGAN 1967-03-30"}"#, "verification"),
+            (
+                r#"{"verification": {"name": "SARAH MORGAN 1967-03-30"}}"#,
+                "verification.name",
+            ),
+            (r#"{"verification": {"name": -1967}}"#, "verification.name"),
+        ] {
+            let text = parse_json::<Reply>(body.as_bytes()).unwrap_err().to_string();
+            assert!(!text.contains("SARAH") && !text.contains("1967"), "{text}");
+            assert!(text.contains(&format!("at `{path}`")), "{text}");
+            assert!(text.contains("expected"), "{text}");
+        }
+        let broken = parse_json::<Reply>(b"{\"verification\": nul").unwrap_err().to_string();
+        assert!(broken.starts_with("could not read the API's reply: "), "{broken}");
+        let trailing = parse_json::<Reply>(b"{} SARAH").unwrap_err().to_string();
+        assert!(!trailing.contains("SARAH"), "{trailing}");
     }
 
     #[test]

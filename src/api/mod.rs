@@ -10,13 +10,18 @@ pub mod model;
 pub mod names;
 mod sign;
 pub mod triage;
+mod write;
 
 pub use client::{Client, ClientConfig, NO_ANSWER, RetryPolicy, is_loopback, normalize_api_url};
 pub use download::{Progress, ProgressThrottle, SaveAs};
-pub use error::{ApiError, ErrorKind};
+pub use error::{ApiError, ErrorKind, parse_json};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
 pub use sign::{Secret, Signer};
 pub use triage::{Person, PersonResponse, Watchlist, WatchlistResponse};
+pub use write::{
+    Created, CreatedSession, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HIT_STATUSES, HitReview,
+    MAX_VENDOR_DATA, NewSession, Written,
+};
 
 /// Header carrying the integration's API key.
 pub const AUTH_CLIENT_HEADER: &str = "x-auth-client";

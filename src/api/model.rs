@@ -2,13 +2,15 @@
 //! require: unknown fields are kept (and echoed by `--json`), missing arrays are empty,
 //! numbers may arrive as numeric strings, and ids are opaque text.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::triage::{Biometric, DecisionPerson, Document, RiskLabel, TechnicalData, flexible_text};
 
 /// `GET /v1/sessions/{id}/attempts`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct AttemptList {
     #[serde(default)]
     pub status: Option<String>,
@@ -19,7 +21,7 @@ pub struct AttemptList {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     pub id: String,
@@ -114,7 +116,7 @@ pub struct Media {
 }
 
 /// `GET /v1/sessions/{id}/decision`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionResponse {
     #[serde(default)]
@@ -143,9 +145,12 @@ impl DecisionResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
+    /// [`Decision::linked_sessions`], worked out on first use.
+    #[serde(skip)]
+    linked: std::sync::OnceLock<Vec<(String, String)>>,
     #[serde(default)]
     pub id: Option<String>,
     #[serde(default)]
@@ -205,43 +210,65 @@ impl Decision {
     }
 
     /// Other sessions this one is linked to, each once, with why: the risk labels'
-    /// sessions in order, then the biometric match.
-    pub fn linked_sessions(&self) -> Vec<(String, String)> {
-        let mut linked: Vec<(String, String)> = Vec::new();
-        let mut add = |id: &str, why: String| {
-            // Only what is an id and nothing else: these become sessions to open,
-            // export and remember, one a line.
-            let Ok(id) = crate::ids::find_id(id) else { return };
-            if self.id.as_deref() == Some(id.as_str()) || linked.len() >= MAX_LINKED {
-                return;
-            }
-            let id = id.as_str();
-            match linked.iter_mut().find(|(known, _)| known == id) {
-                Some((_, reasons)) => {
-                    reasons.push_str(", ");
-                    reasons.push_str(&why);
+    /// sessions in order (at most [`MAX_LINKED`]), then the biometric match.
+    /// Worked out once per decision: the card and the linked list ask on every
+    /// key, and a decision may link tens of thousands of sessions.
+    pub fn linked_sessions(&self) -> &[(String, String)] {
+        self.linked.get_or_init(|| {
+            let mut linked = Linked::default();
+            for label in &self.risk_labels {
+                let why = label.humanised();
+                // Past the cap only sessions already listed can gain a reason, so a
+                // label's ids beyond that many are not looked at.
+                for id in label.session_ids.iter().take(MAX_LINKED) {
+                    linked.add(self.id.as_deref(), id, &why, MAX_LINKED);
                 }
-                None => linked.push((id.to_owned(), why)),
             }
-        };
-        for label in &self.risk_labels {
-            for id in &label.session_ids {
-                add(id, label.humanised());
+            if let Some(id) = self
+                .biometric_authentication
+                .as_ref()
+                .and_then(|b| b.matched_session_id.as_deref())
+            {
+                // The face match is never crowded out by the labels.
+                linked.add(self.id.as_deref(), id, "biometric match", MAX_LINKED + 1);
             }
-        }
-        if let Some(id) = self
-            .biometric_authentication
-            .as_ref()
-            .and_then(|b| b.matched_session_id.as_deref())
-        {
-            add(id, "biometric match".into());
-        }
-        linked
+            linked.list
+        })
     }
 }
 
 /// Linked sessions kept from one decision: more are not a person's to follow.
 const MAX_LINKED: usize = 100;
+
+/// The linked sessions being gathered, with an index so each id is found at once.
+#[derive(Default)]
+struct Linked {
+    list: Vec<(String, String)>,
+    index: HashMap<String, usize>,
+}
+
+impl Linked {
+    fn add(&mut self, own: Option<&str>, id: &str, why: &str, cap: usize) {
+        // Only what is an id and nothing else: these become sessions to open,
+        // export and remember, one a line.
+        let Ok(id) = crate::ids::find_id(id) else { return };
+        if own == Some(id.as_str()) {
+            return;
+        }
+        match self.index.get(id.as_str()) {
+            Some(&at) => {
+                let reasons = &mut self.list[at].1;
+                reasons.push_str(", ");
+                reasons.push_str(why);
+            }
+            None if self.list.len() < cap => {
+                self.index.insert(id.as_str().to_owned(), self.list.len());
+                self.list.push((id.as_str().to_owned(), why.to_owned()));
+            }
+            None => {}
+        }
+    }
+}
 
 /// A JSON value shown as a person would write it: strings without quotes, null as
 /// nothing.

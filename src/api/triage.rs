@@ -88,23 +88,24 @@ pub struct Document {
 
 impl Document {
     /// Whether the document's validity had ended by `decision_time` (both ISO 8601;
-    /// dates compare as text). Unknown when either is missing or not a date.
+    /// dates compare as text). Unknown when either is missing or not a date. A
+    /// validity masked to its year (`2024-**-**`, under `--redact`) still tells
+    /// when the years differ.
     pub fn expired_at(&self, decision_time: Option<&str>) -> Option<bool> {
-        let until = self.valid_until.as_deref().filter(|d| looks_like_date(d))?;
-        let decided = decision_time.filter(|d| looks_like_date(d))?;
-        Some(until[..10] < decided[..10])
+        let until = self.valid_until.as_deref()?;
+        let decided = decision_time.filter(|d| crate::text::is_iso_date(d))?;
+        if crate::text::is_iso_date(until) {
+            return Some(until[..10] < decided[..10]);
+        }
+        let year = until
+            .strip_suffix("-**-**")
+            .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))?;
+        match year.cmp(&decided[..4]) {
+            std::cmp::Ordering::Less => Some(true),
+            std::cmp::Ordering::Greater => Some(false),
+            std::cmp::Ordering::Equal => None,
+        }
     }
-}
-
-fn looks_like_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() >= 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b[..10]
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// One entry of `verification.riskLabels`.
@@ -153,7 +154,7 @@ pub struct TechnicalData {
 }
 
 /// `GET /v1/sessions/{id}/person`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct PersonResponse {
     #[serde(default)]
     pub status: Option<String>,
@@ -243,7 +244,7 @@ impl PepHit {
 }
 
 /// `GET /v1/sessions/{id}/watchlist-screening`
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 pub struct WatchlistResponse {
     #[serde(default)]
     pub status: Option<String>,
@@ -301,6 +302,9 @@ impl Watchlist {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchlistHit {
+    /// What `watchlist review` names the hit by.
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(default, deserialize_with = "flexible_text")]
     pub matched_name: Option<String>,
     #[serde(default, deserialize_with = "flexible_texts")]

@@ -43,11 +43,18 @@ pub struct ExportArgs {
     /// Print the manifest as JSON at the end.
     #[arg(long)]
     pub json: bool,
+    /// Export under --redact all the same: the export holds every answer and
+    /// file as Veriff sent them, unmasked.
+    #[arg(long)]
+    pub unredacted: bool,
 }
 
+/// A request rate that can be waited for: at least one request a minute (a rate
+/// like 1e-300 would mean waiting longer than time can be counted).
 fn positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        Ok(r) if r.is_finite() && r >= export::SLOWEST_RPS => Ok(r),
+        Ok(r) if r.is_finite() && r > 0.0 => Err(format!("{text:?} is slower than one request a minute")),
         _ => Err(format!("{text:?} is not a positive number")),
     }
 }
@@ -104,6 +111,12 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     // Ids first: a list without one is refused before credentials are needed.
     let ids = sessions(&args)?;
     let resolved = super::resolve(global).await?;
+    if resolved.settings.redact.on && !args.unredacted {
+        return Err(format!(
+            "{}; add --unredacted to export all the same",
+            export::REDACTED_REFUSAL
+        ));
+    }
     let out = args.out.clone().unwrap_or(resolved.settings.download_dir.clone());
     let options = export::Options {
         out,

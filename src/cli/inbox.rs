@@ -118,7 +118,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             format!("sqlite://{}", dir.join(folder).join("inbox.db").display())
         }
     };
-    let redact = Redact::new(global.redact || profile.redact.unwrap_or(false));
+    let redact = crate::config::redaction(profile.redact, global.redact);
     match args.action {
         InboxAction::Receive { listen, public } => {
             if !receiver::is_loopback(&listen) && !public {
@@ -296,10 +296,10 @@ fn json_line(row: &SessionRow, redact: Redact) -> String {
         "reason": row.reason,
         "decisionTime": row.decision_ms.map(format_time_ms),
         "updatedAt": format_time_ms(row.updated_ms),
-        "vendorData": row.vendor_data,
-        "endUserId": row.end_user_id,
+        "vendorData": row.vendor_data.as_deref().map(|v| redact.reference(v)),
+        "endUserId": row.end_user_id.as_deref().map(|v| redact.reference(v)),
         "personName": row.person_name.as_deref().map(|n| redact.name(n)),
-        "documentNumber": row.document_number.as_deref().map(|n| redact.number(n)),
+        "documentNumber": row.document_number.as_deref().map(|n| redact.text(n)),
         "documentCountry": row.document_country,
         "riskLabels": row.risk_labels,
         "watchlistStatus": row.watchlist_status,
@@ -310,6 +310,7 @@ fn json_line(row: &SessionRow, redact: Redact) -> String {
 fn table_line(row: &SessionRow, redact: Redact) -> String {
     let text = |v: &Option<String>, max: usize| clean_short(v.as_deref().unwrap_or("-"), max);
     let name = row.person_name.as_deref().map(|n| redact.name(n));
+    let vendor = row.vendor_data.as_deref().map(|v| redact.reference(v));
     format!(
         "{:<24} {:<22} {:<5} {:<6} {:<24} {:<20} {}",
         format_time_ms(row.updated_ms),
@@ -317,7 +318,7 @@ fn table_line(row: &SessionRow, redact: Redact) -> String {
         row.code.map_or("-".to_owned(), |c| c.to_string()),
         row.reason_code.map_or("-".to_owned(), |c| c.to_string()),
         text(&name, 24),
-        text(&row.vendor_data, 20),
+        text(&vendor, 20),
         clean_short(&row.id, 40)
     )
 }

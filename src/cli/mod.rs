@@ -1,6 +1,7 @@
 //! The command line: definitions (also the source of completions and the man page)
 //! and the scripting subcommands.
 
+mod actions;
 mod export;
 mod inbox;
 mod scripting;
@@ -119,10 +120,15 @@ pub struct GlobalArgs {
     /// replayable signatures and documents travel in clear.
     #[arg(long, global = true)]
     pub insecure_http: bool,
-    /// Mask names, dates of birth, ID and document numbers, addresses and IP
-    /// addresses in everything printed: browser, tables and --json.
+    /// Hide every personal value in everything printed (browser, tables, --json)
+    /// and every picture until revealed: only ids, statuses, codes, dates of the
+    /// decision and the like stay. For screen sharing and ticket screenshots.
     #[arg(long, global = true)]
     pub redact: bool,
+    /// Refuse every write to Veriff (new-session, delete-session), as a profile's
+    /// `read_only = true` does.
+    #[arg(long, global = true)]
+    pub read_only: bool,
 
     /// Write the log here [default: veriff-tui.log in the data dir].
     #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
@@ -144,6 +150,7 @@ impl GlobalArgs {
             allow_unsigned: self.allow_unsigned,
             insecure_http: self.insecure_http,
             redact: self.redact,
+            read_only: self.read_only,
         }
     }
 }
@@ -201,12 +208,17 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Show a session's watchlist (PEP and sanctions) screening.
+    /// Show a session's watchlist (PEP and sanctions) screening; `watchlist review`
+    /// records a hit's review at Veriff.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Watchlist {
         /// A session id, or text containing one.
-        session: String,
+        #[arg(required = true)]
+        session: Option<String>,
         #[command(flatten)]
         output: Output,
+        #[command(subcommand)]
+        review: Option<WatchlistAction>,
     },
     /// List an attempt's media, best first.
     Media {
@@ -238,6 +250,11 @@ pub enum Command {
     /// decision and attempts as Veriff sent them, verified, with a manifest of
     /// sha256s. Run it again to fetch only what is missing.
     Export(ExportArgs),
+    /// Create a verification session and print its link for the end user.
+    NewSession(actions::NewSessionArgs),
+    /// Delete a session at Veriff (an erasure request): says what goes, and asks
+    /// for the session's first 8 characters (--confirm ID8 in scripts).
+    DeleteSession(actions::DeleteSessionArgs),
     /// The inbox: Veriff's webhooks received and indexed, so sessions are found by
     /// name, status or date.
     Inbox(InboxArgs),
@@ -267,7 +284,17 @@ pub enum Command {
         /// Retry-After beyond.
         #[arg(long, value_name = "N")]
         rate_limit: Option<u32>,
+        /// Listen on an address other hosts can reach. The demo's credentials are
+        /// published, so anyone who reaches it can use it.
+        #[arg(long)]
+        public: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchlistAction {
+    /// Record a hit as reviewed: a false positive, a true match, ...
+    Review(actions::ReviewArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -303,7 +330,8 @@ pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
             profile: None,
             client,
             download_dir,
-            redact: global.redact,
+            redact: crate::redact::Redact::new(global.redact),
+            read_only: global.read_only,
         };
         warn_about(&settings);
         return Ok(Resolved {

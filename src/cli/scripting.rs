@@ -16,6 +16,7 @@ use crate::config::describe_error;
 use crate::ids::find_id;
 use crate::redact::Redact;
 use crate::text::{clean, display_width, human_duration, human_size};
+use serde::de::DeserializeOwned;
 
 /// Runs a scripting subcommand. `Err` is the one-line message for stderr.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
@@ -27,7 +28,14 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             big_media_size,
             bulk,
             rate_limit,
+            public,
         } => {
+            if !addr.ip().is_loopback() && !public {
+                return Err(format!(
+                    "refusing to listen on {addr}, which other hosts can reach: the demo's credentials are \
+                     published, so anyone there could use it; add --public to mean it"
+                ));
+            }
             let options = crate::server::ServerOptions {
                 addr,
                 latency: Duration::from_millis(latency_ms),
@@ -39,6 +47,12 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             return serve_demo(options).await;
         }
         Command::Export(args) => return super::export::run(args, global).await,
+        Command::NewSession(args) => return super::actions::new_session(args, global).await,
+        Command::Watchlist {
+            review: Some(super::WatchlistAction::Review(args)),
+            ..
+        } => return super::actions::review_hit(args, global).await,
+        Command::DeleteSession(args) => return super::actions::delete_session(args, global).await,
         Command::Inbox(args) => return super::inbox::run(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
@@ -72,7 +86,9 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::SessionMedia { session, .. }
         | Command::Decision { session, .. }
         | Command::Person { session, .. }
-        | Command::Watchlist { session, .. } => session,
+        | Command::Watchlist {
+            session: Some(session), ..
+        } => session,
         Command::Media { attempt, .. } => attempt,
         Command::Download { media, .. } => media,
         _ => unreachable!("handled above"),
@@ -90,7 +106,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     tracing::info!("{}", command_line(&command));
     let resolved = resolve(global).await?;
     let client = Client::new(resolved.settings.client.clone()).map_err(|e| describe_error(&e))?;
-    let redact = Redact::new(resolved.settings.redact);
+    let redact = resolved.settings.redact;
     match command {
         Command::Attempts { output, .. } => {
             let list = client.session_attempts(&id).await.map_err(|e| describe_error(&e))?;
@@ -110,11 +126,11 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         }
         Command::Person { output, .. } => {
             let person = client.session_person(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, redact, &person, |p| person_table(p, redact))
+            print(&output, redact, &person, person_table)
         }
         Command::Watchlist { output, .. } => {
             let watchlist = client.session_watchlist(&id).await.map_err(|e| describe_error(&e))?;
-            print(&output, redact, &watchlist, |w| watchlist_table(w, redact))
+            print(&output, redact, &watchlist, watchlist_table)
         }
         Command::Download { output, force, .. } => {
             let dir = resolved.settings.download_dir.clone();
@@ -125,6 +141,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::Man
         | Command::Config { .. }
         | Command::Export(_)
+        | Command::NewSession(_)
+        | Command::DeleteSession(_)
         | Command::Inbox(_) => {
             unreachable!("handled above")
         }
@@ -138,17 +156,32 @@ fn command_line(command: &Command) -> String {
         Command::SessionMedia { session, .. } => format!("session-media {}", crate::text::clean_short(session, 80)),
         Command::Decision { session, .. } => format!("decision {}", crate::text::clean_short(session, 80)),
         Command::Person { session, .. } => format!("person {}", crate::text::clean_short(session, 80)),
-        Command::Watchlist { session, .. } => format!("watchlist {}", crate::text::clean_short(session, 80)),
+        Command::Watchlist {
+            session: Some(session), ..
+        } => format!("watchlist {}", crate::text::clean_short(session, 80)),
         Command::Media { attempt, .. } => format!("media {}", crate::text::clean_short(attempt, 80)),
         Command::Download { media, .. } => format!("download {}", crate::text::clean_short(media, 80)),
         _ => String::new(),
     }
 }
 
-fn print<T: Serialize>(output: &Output, redact: Redact, value: &T, table: impl Fn(&T) -> String) -> Result<(), String> {
+/// Under redaction the answer is masked once, before either form is made: the
+/// table and the JSON show only what the allow-list let through.
+fn print<T: Serialize + DeserializeOwned + Default + Clone>(
+    output: &Output,
+    redact: Redact,
+    value: &T,
+    table: impl Fn(&T) -> String,
+) -> Result<(), String> {
+    let masked;
+    let value = if redact.on {
+        masked = redact.model(value.clone());
+        &masked
+    } else {
+        value
+    };
     let text = if output.json {
-        let value = redact.json(serde_json::to_value(value).map_err(|e| e.to_string())?);
-        json_text(&value)? + "\n"
+        json_text(value)? + "\n"
     } else {
         table(value)
     };
@@ -261,7 +294,15 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
     let mut rows = vec![
         vec!["status".into(), field(&d.status)],
         vec!["code".into(), d.code.map(codes::describe_decision).unwrap_or_default()],
-        vec!["reason".into(), plain_value(&d.reason)],
+        // Under redaction the free text is gone; the code's row below says it.
+        vec![
+            "reason".into(),
+            if redact.on {
+                String::new()
+            } else {
+                plain_value(&d.reason)
+            },
+        ],
         vec![
             "reason code".into(),
             codes::describe_reason(d.reason_code.as_ref(), None),
@@ -277,10 +318,10 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
             .filter_map(|n| n.as_deref())
             .collect::<Vec<_>>()
             .join(" ");
-        rows.push(vec!["person".into(), redact.name(&name)]);
-        rows.push(vec!["born".into(), redact.date(&field(&p.date_of_birth))]);
+        rows.push(vec!["person".into(), name]);
+        rows.push(vec!["born".into(), field(&p.date_of_birth)]);
         rows.push(vec!["nationality".into(), field(&p.nationality)]);
-        rows.push(vec!["id number".into(), redact.number(&field(&p.id_number))]);
+        rows.push(vec!["id number".into(), field(&p.id_number)]);
     }
     if let Some(doc) = &d.document {
         let expired = match doc.expired_at(d.decision_time.as_deref()) {
@@ -289,15 +330,11 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
         };
         rows.push(vec![
             "document".into(),
-            [
-                field(&doc.kind),
-                field(&doc.country),
-                redact.number(&field(&doc.number)),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
+            [field(&doc.kind), field(&doc.country), field(&doc.number)]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
         ]);
         rows.push(vec![
             "valid until".into(),
@@ -325,11 +362,11 @@ fn decision_table(response: &DecisionResponse, redact: Redact) -> String {
     }
     rows.push(vec!["vendor data".into(), field(&d.vendor_data)]);
     rows.push(vec!["end user".into(), field(&d.end_user_id)]);
-    rows.push(vec!["ip".into(), redact.number(&field(&d.ip))]);
+    rows.push(vec!["ip".into(), field(&d.ip)]);
     table(&["FIELD", "VALUE"], rows)
 }
 
-fn person_table(response: &PersonResponse, redact: Redact) -> String {
+fn person_table(response: &PersonResponse) -> String {
     let Some(p) = response.person.as_ref().filter(|p| !p.is_empty()) else {
         return "no person data\n".into();
     };
@@ -340,13 +377,13 @@ fn person_table(response: &PersonResponse, redact: Redact) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let mut rows = vec![
-        vec!["name".into(), redact.name(&name)],
-        vec!["born".into(), redact.date(&field(&p.date_of_birth))],
+        vec!["name".into(), name],
+        vec!["born".into(), field(&p.date_of_birth)],
         vec!["gender".into(), field(&p.gender)],
         vec!["nationality".into(), field(&p.nationality)],
         vec!["citizenships".into(), p.citizenships.join(", ")],
-        vec!["id code".into(), redact.number(&field(&p.id_code))],
-        vec!["place of birth".into(), redact.address(&field(&p.place_of_birth))],
+        vec!["id code".into(), field(&p.id_code)],
+        vec!["place of birth".into(), field(&p.place_of_birth)],
         vec!["person id".into(), field(&p.id)],
     ];
     if p.pep_sanction_matches.is_empty() {
@@ -364,7 +401,7 @@ fn person_table(response: &PersonResponse, redact: Redact) -> String {
                 "  hit".into(),
                 format!(
                     "{} ({}{score}) {}",
-                    redact.name(&hit.name().unwrap_or_default()),
+                    hit.name().unwrap_or_default(),
                     hit.match_types.join(", "),
                     field(&hit.match_status)
                 ),
@@ -374,7 +411,7 @@ fn person_table(response: &PersonResponse, redact: Redact) -> String {
     table(&["FIELD", "VALUE"], rows)
 }
 
-fn watchlist_table(response: &WatchlistResponse, redact: Redact) -> String {
+fn watchlist_table(response: &WatchlistResponse) -> String {
     let Some(w) = response.data.as_ref().filter(|w| !w.is_empty()) else {
         return "no watchlist screening\n".into();
     };
@@ -392,13 +429,18 @@ fn watchlist_table(response: &WatchlistResponse, redact: Redact) -> String {
         let born = hit
             .date_of_birth
             .as_deref()
-            .map(|d| format!(", born {}", redact.date(d)))
+            .map(|d| format!(", born {d}"))
             .unwrap_or_default();
+        let id = hit.id.as_ref().map(|id| format!(" [{id}]")).unwrap_or_default();
+        let reviewed = match hit.extra.get("matchStatus").and_then(|s| s.as_str()) {
+            Some(status) => format!(", {}", status.replace('_', " ")),
+            None => String::new(),
+        };
         rows.push(vec![
             "hit".into(),
             format!(
-                "{} on {} ({}{born})",
-                redact.name(&field(&hit.matched_name)),
+                "{} on {} ({}{born}{reviewed}){id}",
+                field(&hit.matched_name),
                 hit.list_types().join(", "),
                 hit.countries.join(", ")
             ),
@@ -490,9 +532,22 @@ async fn serve_demo(options: crate::server::ServerOptions) -> Result<(), String>
     let server = crate::server::start(options)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // The URL to use from this host: the client refuses plain http:// to any
+    // other, so an unspecified address (0.0.0.0, ::) is reached on loopback.
+    let local = match server.addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => format!("http://[::1]:{}", server.addr.port()),
+        ip if ip.is_unspecified() => format!("http://127.0.0.1:{}", server.addr.port()),
+        _ => server.url(),
+    };
     println!("Veriff demo server listening on {}", server.url());
+    if !server.addr.ip().is_loopback() {
+        println!(
+            "Other hosts reach it over plain http://, which veriff-tui refuses to a network host unless given \
+             --insecure-http: for a demo only."
+        );
+    }
     println!("Point veriff-tui at it with:");
-    println!("  export VERIFF_API_URL={}", server.url());
+    println!("  export VERIFF_API_URL={local}");
     println!("  export VERIFF_API_KEY={}", crate::server::DEMO_API_KEY);
     println!("  export VERIFF_SHARED_SECRET={}", crate::server::DEMO_SHARED_SECRET);
     println!("Demo sessions:");

@@ -29,6 +29,8 @@ impl KeyOverrides {
     pub fn from_table(value: &toml::Value) -> Result<KeyOverrides, String> {
         let table = value.as_table().ok_or("[keys] must be a table")?;
         let keys = |name: &str, value: &toml::Value| -> Result<Vec<String>, String> {
+            // Said back to a terminal: what the file says is cleaned first.
+            let name = crate::text::clean_short(name, 40);
             match value {
                 toml::Value::String(key) => Ok(vec![key.clone()]),
                 toml::Value::Array(keys) => keys

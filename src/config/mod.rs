@@ -52,6 +52,8 @@ pub struct Overrides {
     pub insecure_http: bool,
     /// `--redact`: on whatever the profile says.
     pub redact: bool,
+    /// `--read-only`: no write to Veriff, whatever the profile says.
+    pub read_only: bool,
 }
 
 impl Overrides {
@@ -105,11 +107,38 @@ pub struct Profile {
     pub allow_unsigned: Option<bool>,
     /// Allow plain `http://` to a host that is not loopback.
     pub insecure_http: Option<bool>,
-    /// Mask personal values in everything printed (as `--redact`).
-    pub redact: Option<bool>,
+    /// Mask personal values in everything printed (as `--redact`): `true`, or
+    /// `"initials"` to keep the initials of names.
+    pub redact: Option<RedactSetting>,
+    /// Refuse every write to Veriff (new sessions, deletions): a profile to hand
+    /// to staff who only look.
+    pub read_only: Option<bool>,
     /// Where this profile's inbox is: `postgres://...` for a team [default: SQLite
     /// in the data dir].
     pub inbox_url: Option<String>,
+}
+
+/// What `--redact` (`flag`) and a profile's `redact` make of redaction.
+pub fn redaction(setting: Option<RedactSetting>, flag: bool) -> crate::redact::Redact {
+    match setting {
+        Some(RedactSetting::Style(RedactStyle::Initials)) => crate::redact::Redact::with_initials(true),
+        Some(RedactSetting::On(on)) => crate::redact::Redact::new(flag || on),
+        None => crate::redact::Redact::new(flag),
+    }
+}
+
+/// `redact = true` or `redact = "initials"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RedactSetting {
+    On(bool),
+    Style(RedactStyle),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RedactStyle {
+    Initials,
 }
 
 /// Everything a run needs, resolved.
@@ -120,7 +149,9 @@ pub struct Settings {
     pub client: ClientConfig,
     pub download_dir: PathBuf,
     /// Personal values masked in everything printed.
-    pub redact: bool,
+    pub redact: crate::redact::Redact,
+    /// Writes to Veriff refused (`read_only = true`, `--read-only`).
+    pub read_only: bool,
 }
 
 /// Looks up an environment variable; injected so tests need not touch the process
@@ -284,7 +315,8 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
-            redact: o.redact || from_profile.redact.unwrap_or(false),
+            redact: redaction(from_profile.redact, o.redact),
+            read_only: o.read_only || from_profile.read_only.unwrap_or(false),
         })
     }
 }
@@ -346,8 +378,10 @@ api_key = "00000000-0000-0000-0000-000000000000"
 shared_secret_command = "pass show veriff/test"
 # Where `s` and `download` save files (default: your Downloads folder).
 # download_dir = "~/veriff"
-# Mask names, dates of birth, ID numbers, addresses and IPs everywhere (as --redact).
+# Hide every personal value everywhere (as --redact); "initials" keeps the initials of names.
 # redact = true
+# Refuse every write to Veriff: new sessions, deletions (as --read-only).
+# read_only = true
 # The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
 # inbox_url = "postgres://inbox@db.internal/veriff"
 
@@ -590,9 +624,24 @@ shared_secret_command = "printf 'from-command\n'"
             Config::load(overrides, &env).unwrap()
         };
         let config = load(false);
-        assert!(!config.settings(Some("test"), &env).unwrap().redact);
-        assert!(config.settings(Some("live"), &env).unwrap().redact);
-        assert!(load(true).settings(Some("test"), &env).unwrap().redact, "--redact wins");
+        assert!(!config.settings(Some("test"), &env).unwrap().redact.on);
+        assert!(config.settings(Some("live"), &env).unwrap().redact.on);
+        assert!(
+            load(true).settings(Some("test"), &env).unwrap().redact.on,
+            "--redact wins"
+        );
+
+        let text = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nredact = \"initials\"");
+        let path = write_config(dir.path(), &text);
+        let overrides = Overrides {
+            config: Some(path),
+            ..Default::default()
+        };
+        let initials = Config::load(overrides, &env)
+            .unwrap()
+            .settings(Some("live"), &env)
+            .unwrap();
+        assert_eq!(initials.redact.name("Marta Specimen"), "M. S.");
     }
 
     #[test]

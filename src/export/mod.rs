@@ -8,6 +8,11 @@
 
 pub mod manifest;
 pub mod pacing;
+pub use pacing::SLOWEST_RPS;
+
+/// Why an export is refused under `--redact`, in the CLI and the browser alike.
+pub const REDACTED_REFUSAL: &str = "refusing to export under --redact: an export is evidence, every answer \
+     and file as Veriff sent them, unmasked";
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +28,7 @@ use manifest::{Failure, Unavailable};
 pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
 use pacing::{Gate, Pacing};
 
-use crate::api::{ApiError, AttemptList, Client, ClientConfig, MediaList, SaveAs, names};
+use crate::api::{ApiError, AttemptList, Client, ClientConfig, MediaList, SaveAs, names, parse_json};
 use crate::text::clean_short;
 
 pub const DEFAULT_JOBS: usize = 8;
@@ -134,7 +139,7 @@ impl Snapshot {
             .saturating_sub(self.bytes_received + self.bytes_skipped);
         let rate = self.rate();
         let by_bytes = if rate > 0.0 { left as f64 / rate } else { 0.0 };
-        Some(Duration::from_secs_f64(by_sessions.max(by_bytes)))
+        Duration::try_from_secs_f64(by_sessions.max(by_bytes)).ok()
     }
 
     /// `sessions 3/40 · files 57/720 · 11.2 MiB / 140.6 MiB · 23.4 MiB/s · ETA 5s`
@@ -507,10 +512,9 @@ impl Context {
         let listed = self
             .fetch_json(session, ATTEMPT_LEVEL, &segments, attempt, &format!("{dir}/media.json"))
             .await;
-        let list = match listed.map(|b| serde_json::from_slice::<MediaList>(&b)) {
+        let list = match listed.map(|b| parse_json::<MediaList>(&b)) {
             Ok(Ok(list)) => list,
-            Ok(Err(e)) => {
-                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+            Ok(Err(error)) => {
                 return self.failed(session, &endpoint(&segments), &error);
             }
             Err(e) => {
@@ -599,10 +603,9 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
         let bytes = context
             .fetch_required(&session, &segments, &format!("{dir}/attempts.json"))
             .await?;
-        match serde_json::from_slice::<AttemptList>(&bytes) {
+        match parse_json::<AttemptList>(&bytes) {
             Ok(list) => Some(list),
-            Err(e) => {
-                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+            Err(error) => {
                 context.failed(&session, &endpoint(&segments), &error);
                 None
             }

@@ -24,6 +24,9 @@ const MIN_RPS: f64 = 0.5;
 /// The pause after a 429 that did not say how long to wait.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
+/// The slowest `--max-rps` taken: one request a minute.
+pub const SLOWEST_RPS: f64 = 1.0 / 60.0;
+
 #[derive(Debug, Clone)]
 pub struct Pacing {
     max_jobs: usize,
@@ -52,7 +55,8 @@ impl Pacing {
         Pacing {
             max_jobs: jobs,
             limit: jobs as f64,
-            user_rps: max_rps.filter(|r| *r > 0.0),
+            // Slower than that would mean waiting longer than time can be counted.
+            user_rps: max_rps.filter(|r| *r > 0.0).map(|r| r.max(SLOWEST_RPS)),
             learned_rps: None,
             epoch: 0,
             accepted: VecDeque::new(),

@@ -91,6 +91,9 @@ struct AttemptEntry {
     status: String,
     created_time: String,
     media: Vec<MediaEntry>,
+    /// Fields Veriff adds to an attempt (`userDefinedData`, ...), served as they are.
+    #[serde(flatten)]
+    extra: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +151,8 @@ pub struct DemoAttempt {
     pub status: String,
     pub created_time: String,
     pub media: Vec<DemoMedia>,
+    /// Fields beyond id, status and createdTime, listed with the attempt.
+    pub extra: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +197,7 @@ impl DemoData {
                     id: a.id,
                     status: a.status,
                     created_time: a.created_time,
+                    extra: a.extra,
                     media: a
                         .media
                         .into_iter()
@@ -266,6 +272,7 @@ pub fn big_session(session: &str, attempt: &str, media: &str, bytes: Bytes) -> D
         id: session.to_owned(),
         decision: None,
         attempts: vec![DemoAttempt {
+            extra: Default::default(),
             id: attempt.to_owned(),
             status: "submitted".to_owned(),
             created_time: "2026-11-28T12:00:00.000Z".to_owned(),
@@ -328,6 +335,7 @@ fn large_session() -> DemoSession {
                 .collect();
             let minutes = (LARGE_ATTEMPTS - n) * 7;
             DemoAttempt {
+                extra: Default::default(),
                 id: format!("5ca1ea00-0000-4000-8000-{n:012x}"),
                 status: if n == 0 { "review" } else { STATUSES[n % STATUSES.len()] }.to_owned(),
                 created_time: format!(
@@ -387,6 +395,7 @@ pub fn bulk_sessions() -> Vec<DemoSession> {
             let id = bulk_session(n);
             let attempts = (0..BULK_ATTEMPTS)
                 .map(|a| DemoAttempt {
+                    extra: Default::default(),
                     id: format!("b01ca000-0000-4000-8000-{n:08x}{a:04x}"),
                     status: if a == 0 { "approved" } else { "resubmission_requested" }.to_owned(),
                     created_time: format!("2026-11-20T1{a}:00:00.000Z"),

@@ -99,6 +99,7 @@ pub const HOSTILE_MIMETYPE: &str = "image/../../\x1b[5mjpeg";
 
 pub fn session() -> DemoSession {
     let plain = |id: &str, status: &str, minute: u32, media: Vec<DemoMedia>| DemoAttempt {
+        extra: Default::default(),
         id: id.to_owned(),
         status: status.to_owned(),
         created_time: format!("2026-11-25T09:{minute:02}:00.000Z"),
@@ -113,7 +114,11 @@ pub fn session() -> DemoSession {
     };
     DemoSession {
         id: SESSION.to_owned(),
-        decision: Some(json!({"status": "declined", "code": 9102, "reason": "Demo of faults", "reasonCode": 102})),
+        // A person of the wrong type: the error must say where, never the value.
+        decision: Some(
+            json!({"status": "declined", "code": 9102, "reason": "Demo of faults", "reasonCode": 102,
+                              "person": "LIISA SPECIMEN 1985-06-21"}),
+        ),
         attempts: vec![
             plain(
                 ATTEMPT_HOSTILE,
@@ -155,6 +160,7 @@ pub fn oversized_session() -> DemoSession {
         id: OVERSIZED_SESSION.to_owned(),
         decision: None,
         attempts: vec![DemoAttempt {
+            extra: Default::default(),
             id: ATTEMPT_OVERSIZED.to_owned(),
             status: "submitted".to_owned(),
             created_time: "2026-11-25T10:00:00.000Z".to_owned(),

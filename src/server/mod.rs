@@ -5,6 +5,7 @@
 
 mod data;
 pub mod faults;
+mod writes;
 
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -17,7 +18,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
@@ -119,7 +120,8 @@ impl RunningServer {
         self.state.media_requests.load(Ordering::Relaxed)
     }
 
-    /// The paths asked for so far, in order of arrival (the first 100,000).
+    /// The paths asked for so far, in order of arrival (the first 100,000); a
+    /// write as `METHOD path`.
     pub fn paths(&self) -> Vec<String> {
         self.state.log.lock().expect("request log lock").clone()
     }
@@ -161,6 +163,8 @@ struct AppState {
     rate: Mutex<RateWindow>,
     /// Paths asked for, in order of arrival, up to [`MAX_LOGGED`].
     log: Mutex<Vec<String>>,
+    /// Sessions created and deleted through the API.
+    writes: Mutex<writes::Writes>,
 }
 
 /// Enough for any test or benchmark; a long-running `serve-demo` stops there.
@@ -234,13 +238,19 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         media_requests: AtomicU64::new(0),
         rate: Mutex::new(RateWindow::default()),
         log: Mutex::new(Vec::new()),
+        writes: Mutex::new(writes::Writes::default()),
     });
     let app = Router::new()
+        .route("/v1/sessions", post(writes::create_session))
+        .route("/v1/sessions/{id}", delete(writes::delete_session))
         .route("/v1/sessions/{id}/attempts", get(session_attempts))
         .route("/v1/sessions/{id}/media", get(session_media))
         .route("/v1/sessions/{id}/decision", get(session_decision))
         .route("/v1/sessions/{id}/person", get(session_person))
-        .route("/v1/sessions/{id}/watchlist-screening", get(session_watchlist))
+        .route(
+            "/v1/sessions/{id}/watchlist-screening",
+            get(session_watchlist).patch(writes::review_hit),
+        )
         .route("/v1/attempts/{id}/media", get(attempt_media))
         .route("/v1/media/{id}", get(media_file))
         .fallback(|| async { fail(StatusCode::NOT_FOUND, "1404", "Route not found") })
@@ -273,7 +283,12 @@ async fn rate_limit(
     {
         let mut log = state.log.lock().expect("request log lock");
         if log.len() < MAX_LOGGED {
-            log.push(request.uri().path().to_owned());
+            // Reads by path alone; a write says its method too (`DELETE /v1/...`).
+            let path = request.uri().path();
+            log.push(match request.method() {
+                &axum::http::Method::GET => path.to_owned(),
+                method => format!("{method} {path}"),
+            });
         }
     }
     let refused = state.options.rate_limit.and_then(|limit| {
@@ -358,12 +373,43 @@ impl AppState {
         clippy::result_large_err,
         reason = "the error is the answer to send, built once per request"
     )]
-    async fn admit(&self, headers: &HeaderMap, id: &str) -> Result<Option<Fault>, Response> {
+    /// Every request counts, and waits out the latency played.
+    async fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
         if !self.options.latency.is_zero() {
             tokio::time::sleep(self.options.latency).await;
         }
+    }
+
+    /// Whether `id` (a session, or an attempt or media of one) was deleted.
+    fn is_deleted(&self, id: &str) -> bool {
+        let writes = self.writes.lock().expect("writes lock");
+        !writes.deleted.is_empty()
+            && (writes.deleted.contains(id)
+                || self
+                    .data
+                    .attempts
+                    .get(id)
+                    .is_some_and(|(s, _)| writes.deleted.contains(s))
+                || self
+                    .data
+                    .media
+                    .get(id)
+                    .is_some_and(|m| writes.deleted.contains(&m.session_id)))
+    }
+
+    /// A session created through the API, not yet started: no attempts, no decision.
+    fn is_created(&self, id: &str) -> bool {
+        self.writes.lock().expect("writes lock").created.contains_key(id)
+    }
+
+    async fn admit(&self, headers: &HeaderMap, id: &str) -> Result<Option<Fault>, Response> {
+        self.count_request().await;
         self.authorize(headers, id)?;
+        // Gone from the API at once, as Veriff says of a deleted session.
+        if self.is_deleted(id) {
+            return Err(session_not_found());
+        }
         let fault = match self.options.chaos {
             Some(chaos) => {
                 let (delay, fault) = chaos.draw(&mut self.chaos_rng.lock().expect("chaos lock"));
@@ -452,13 +498,20 @@ async fn session_attempts(State(state): State<Arc<AppState>>, Path(id): Path<Str
         Ok(fault) => fault,
         Err(answer) => return answer,
     };
+    if state.is_created(&id) {
+        return state.signed_json(&json!({"status": "success", "verifications": []}), fault);
+    }
     let Some(session) = state.data.sessions.get(&id) else {
         return session_not_found();
     };
     let verifications: Vec<Value> = session
         .attempts
         .iter()
-        .map(|a| json!({"id": a.id, "status": a.status, "createdTime": a.created_time}))
+        .map(|a| {
+            let mut attempt = json!({"id": a.id, "status": a.status, "createdTime": a.created_time});
+            attempt.as_object_mut().expect("an object").extend(a.extra.clone());
+            attempt
+        })
         .collect();
     state.signed_json(&json!({"status": "success", "verifications": verifications}), fault)
 }
@@ -488,6 +541,9 @@ async fn session_decision(State(state): State<Arc<AppState>>, Path(id): Path<Str
         Ok(fault) => fault,
         Err(answer) => return answer,
     };
+    if state.is_created(&id) {
+        return state.signed_json(&json!({"status": "success", "verification": null}), fault);
+    }
     let Some(session) = state.data.sessions.get(&id) else {
         return session_not_found();
     };
@@ -528,7 +584,11 @@ async fn triage_answer(
     if !state.data.sessions.contains_key(&id) {
         return session_not_found();
     }
-    let value = state.data.triage.get(&id).and_then(part).unwrap_or(Value::Null);
+    let mut value = state.data.triage.get(&id).and_then(part).unwrap_or(Value::Null);
+    // Hits reviewed through the API show their new status.
+    if key == "data" {
+        state.writes.lock().expect("writes lock").apply_reviews(&id, &mut value);
+    }
     let mut answer = json!({"status": "success"});
     answer[key] = value;
     state.signed_json(&answer, fault)

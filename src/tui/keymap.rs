@@ -58,6 +58,8 @@ pub enum Action {
     Mark,
     /// Export the marked (or the selected) sessions.
     Export,
+    /// Under redaction: show the selected picture until the selection changes.
+    Reveal,
 }
 
 impl Action {
@@ -185,6 +187,7 @@ impl Key {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_control() => return Err(bad()),
             (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
             _ => match rest.to_ascii_lowercase().as_str() {
                 "enter" | "return" => KeyCode::Enter,
@@ -427,6 +430,13 @@ const DEFAULTS: &[Default] = &[
     ),
     (
         Mode::Browse,
+        &["X"],
+        Action::Reveal,
+        "show the picture hidden by --redact (until you move)",
+        None,
+    ),
+    (
+        Mode::Browse,
         &["m", "space"],
         Action::Mark,
         "mark or unmark a session for export",
@@ -522,6 +532,13 @@ const DEFAULTS: &[Default] = &[
         "previous picture (whole screen)",
         None,
     ),
+    (
+        Mode::Closer,
+        &["X"],
+        Action::Reveal,
+        "show the pictures hidden by redaction",
+        None,
+    ),
     (Mode::Closer, &["esc", "z", "v"], Action::Cancel, "back", Some("back")),
     (Mode::Closer, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
 ];
@@ -588,7 +605,10 @@ impl Keymap {
             rebind(&mut keymap, None, name, keys).map_err(|e| format!("[keys] {e}"))?;
         }
         for (mode_name, table) in &overrides.per_mode {
-            let mode = Mode::ALL.into_iter().find(|m| m.name() == mode_name).ok_or_else(|| {
+            let mode = Mode::ALL.into_iter().find(|m| m.name() == mode_name);
+            // Said back to a terminal: what the file says is cleaned first.
+            let mode_name = crate::text::clean_short(mode_name, 40);
+            let mode = mode.ok_or_else(|| {
                 let modes: Vec<&str> = Mode::ALL.iter().map(|m| m.name()).collect();
                 format!("[keys.{mode_name}]: unknown mode (modes: {})", modes.join(", "))
             })?;
@@ -767,5 +787,24 @@ mod tests {
             err("[keys]\nsubmit = [\"x\"]\n"),
             "[keys] `submit` would have no key left in prompt mode"
         );
+    }
+
+    /// `[keys."\u001b]2;X\u0007"]` retitled the terminal that printed the refusal.
+    #[test]
+    fn a_refusal_never_says_back_control_characters_from_the_file() {
+        let hostile = [
+            "[keys.\"\\u001b]2;X\\u0007\"]\nsave = [\"s\"]\n",
+            "[keys]\n\"\\u001b]2;X\\u0007\" = [\"s\"]\n",
+            "[keys]\nsave = [\"\\u001b\"]\n",
+            "[keys]\n\"\\u001b]2;X\\u0007\" = 5\n",
+        ];
+        for text in hostile {
+            let refusal = match KeyOverrides::from_table(&toml::from_str::<toml::Table>(text).unwrap()["keys"]) {
+                Ok(overrides) => Keymap::with_overrides(&overrides).unwrap_err(),
+                Err(e) => e,
+            };
+            assert!(!refusal.chars().any(char::is_control), "{refusal:?}");
+            assert!(refusal.starts_with("[keys"), "{refusal:?}");
+        }
     }
 }

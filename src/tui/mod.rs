@@ -4,7 +4,6 @@
 
 pub mod app;
 pub mod effects;
-mod history;
 pub mod keymap;
 pub mod layout;
 pub mod preview;

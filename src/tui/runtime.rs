@@ -91,7 +91,7 @@ pub async fn run(
         _ => given,
     };
     let history = demo.is_none().then(|| data_dir.join("history"));
-    let remembered = history.as_deref().map(super::history::load).unwrap_or_default();
+    let remembered = history.as_deref().map(crate::history::load).unwrap_or_default();
     let dirs = Dirs {
         download: settings.download_dir.clone(),
         cache: config::cache_dir(&env).unwrap_or_else(|| std::env::temp_dir().join(config::APP_DIR)),
@@ -112,7 +112,7 @@ pub async fn run(
     model.previews_on = options.image_protocol != ImageProtocol::None;
     model.security_warnings = crate::config::security_warnings(&settings.client);
     model.keymap = std::sync::Arc::new(keymap);
-    model.redact = crate::redact::Redact::new(settings.redact);
+    model.redact = settings.redact;
     if let Some(every) = options.watch {
         model.watch_every = every;
     }

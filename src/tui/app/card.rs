@@ -83,9 +83,10 @@ fn joined(parts: &[String]) -> String {
 
 impl Model {
     /// The triage card of the selected session, in the order: verdict,
-    /// person, document, risks and face match, watchlist, references. Personal
-    /// values are masked when redaction is on; nothing here is cleaned yet (the view
-    /// does that, like everything it draws).
+    /// person, document, risks and face match, watchlist, references. Under
+    /// redaction the answers were masked as they arrived (`update`), so only what
+    /// the allow-list shows is here; nothing here is cleaned yet (the view does
+    /// that, like everything it draws).
     pub fn card(&self) -> Vec<CardLine> {
         let Some(session) = self.selected_session() else {
             return Vec::new();
@@ -110,7 +111,9 @@ impl Model {
                     ));
                 }
                 push(0, "verdict", verdict);
-                let reason = crate::api::codes::describe_reason(d.reason_code.as_ref(), d.reason_text());
+                // Under redaction the reason's free text is gone: the code table says it.
+                let said = if r.on { None } else { d.reason_text() };
+                let reason = crate::api::codes::describe_reason(d.reason_code.as_ref(), said);
                 if !reason.is_empty() {
                     push(0, "reason", text(reason));
                 }
@@ -160,10 +163,10 @@ impl Model {
         );
         let id_number = pick(from_decision.map(|p| &p.id_number), from_route.map(|p| &p.id_code));
         let person = joined(&[
-            r.name(&name),
-            born.map(|b| format!("born {}", r.date(&b))).unwrap_or_default(),
+            name,
+            born.map(|b| format!("born {b}")).unwrap_or_default(),
             opt(&nationality),
-            id_number.map(|n| format!("ID {}", r.number(&n))).unwrap_or_default(),
+            id_number.map(|n| format!("ID {n}")).unwrap_or_default(),
         ]);
         match (person.is_empty(), self.persons.get(session)) {
             (false, _) => push(1, "person", text(person)),
@@ -175,12 +178,7 @@ impl Model {
             .unwrap_or_default()
         {
             let count = provider.number_of_matches.unwrap_or(provider.hits.len() as u64);
-            let names: Vec<String> = provider
-                .hits
-                .iter()
-                .filter_map(|h| h.name())
-                .map(|n| r.name(&n))
-                .collect();
+            let names: Vec<String> = provider.hits.iter().filter_map(|h| h.name()).collect();
             push(
                 1,
                 "",
@@ -199,7 +197,7 @@ impl Model {
                 joined(&[
                     opt(&doc.kind),
                     opt(&doc.country),
-                    r.number(&opt(&doc.number)),
+                    opt(&doc.number),
                     doc.valid_until
                         .as_ref()
                         .map(|v| format!("valid until {v}"))
@@ -297,11 +295,7 @@ impl Model {
                     push(
                         4,
                         "",
-                        text(joined(&[
-                            r.name(&opt(&hit.matched_name)),
-                            lists,
-                            hit.countries.join(", "),
-                        ])),
+                        text(joined(&[opt(&hit.matched_name), lists, hit.countries.join(", ")])),
                     );
                 }
                 if w.hits.len() > 3 {
@@ -323,7 +317,7 @@ impl Model {
                     .as_ref()
                     .map(|v| format!("end user {v}"))
                     .unwrap_or_default(),
-                d.ip.as_ref().map(|v| format!("IP {}", r.number(v))).unwrap_or_default(),
+                d.ip.as_ref().map(|v| format!("IP {v}")).unwrap_or_default(),
             ]);
             if !refs.is_empty() {
                 push(5, "refs", text(refs));
@@ -337,15 +331,14 @@ impl Model {
         lines
     }
 
-    /// The selected NFC document's JSON, pretty and masked, by line.
+    /// The selected NFC document's JSON, pretty (masked as it arrived), by line.
     pub fn nfc_lines(&self) -> Option<Result<Vec<String>, String>> {
         let (MediaKind::Nfc, media) = self.selected_media()? else {
             return None;
         };
         Some(match self.nfc.get(media.id.as_str())? {
             Load::Ready(value) => {
-                let value = self.redact.json(value.clone());
-                let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+                let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
                 Ok(pretty.lines().map(str::to_owned).collect())
             }
             Load::Failed(e) => Err(e.message.clone()),

@@ -60,6 +60,13 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         )));
         return Vec::new();
     }
+    if model.redact.on {
+        model.status = Some(Status::error(format!(
+            "{}; `veriff-tui export --unredacted ID…` exports off the shared screen",
+            crate::export::REDACTED_REFUSAL
+        )));
+        return Vec::new();
+    }
     let sessions: Vec<SessionId> = if model.marked.is_empty() {
         model.selected_session().cloned().into_iter().collect()
     } else {

@@ -332,6 +332,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Watch => super::triage::toggle_watch(model),
         Action::Zoom => super::triage::zoom(model),
         Action::Compare => super::triage::compare(model),
+        Action::Reveal => super::triage::reveal(model),
         Action::Mark => super::export::toggle_mark(model),
         Action::Export => super::export::start(model),
         // Prompt and overlay actions mean nothing while browsing.

@@ -13,6 +13,11 @@ use crate::tui::keymap::Action;
 /// thousands of requests.
 pub const PREFETCH_ATTEMPTS: usize = 20;
 
+/// Sessions whose decision (each row shows its verdict) is fetched ahead of being
+/// on screen: the newest this many. Thousands from `--from` must not cost
+/// thousands of requests at start; the rest load as they scroll into view.
+pub const PREFETCH_DECISIONS: usize = 50;
+
 /// Encoded previews kept before the cache starts over.
 const MAX_PREVIEWS: usize = 48;
 
@@ -43,11 +48,32 @@ impl Model {
         (self, cmds)
     }
 
-    /// Asks for the selected session, then for the decision of every other one
-    /// (each row shows it) behind it.
+    /// Asks for the selected session, then for the decisions of the newest
+    /// sessions and of those on screen (each row shows its verdict).
     pub(super) fn open_all(&mut self) -> Vec<Cmd> {
         let mut cmds = self.select_session(self.pane(Pane::Sessions).cursor);
-        for session in self.sessions.clone() {
+        let newest: Vec<SessionId> = self.sessions.iter().take(PREFETCH_DECISIONS).cloned().collect();
+        cmds.extend(self.load_decisions(newest));
+        cmds.extend(self.want_decisions_on_screen());
+        cmds
+    }
+
+    /// The decisions of the sessions rows on screen, where not known or on their way.
+    pub(super) fn want_decisions_on_screen(&mut self) -> Vec<Cmd> {
+        let state = self.pane(Pane::Sessions);
+        let on_screen: Vec<SessionId> = self
+            .visible_sessions()
+            .into_iter()
+            .skip(state.offset)
+            .take(self.list_rows.max(1))
+            .cloned()
+            .collect();
+        self.load_decisions(on_screen)
+    }
+
+    fn load_decisions(&mut self, sessions: Vec<SessionId>) -> Vec<Cmd> {
+        let mut cmds = Vec::new();
+        for session in sessions {
             if !self.decisions.contains_key(&session) {
                 let req = self.req();
                 self.decisions.insert(session.clone(), Load::Loading(req));
@@ -179,7 +205,7 @@ impl Model {
         let Some(key) = self.preview_key() else {
             return Vec::new();
         };
-        if self.previews.contains_key(&key) {
+        if self.previews.contains_key(&key) || self.hidden(&key.media) {
             return Vec::new();
         }
         let selected = self.selected_media();

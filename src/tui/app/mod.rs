@@ -51,6 +51,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::AttemptsLoaded { session, req, result } => {
+            let result = result.map(|list| list.into_iter().map(|a| model.redact.model(a)).collect());
             let failed = result.as_ref().err().cloned();
             if !accept(model.attempts.get_mut(&session), req, result) {
                 return Vec::new();
@@ -66,6 +67,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::DecisionLoaded { session, req, result } => {
+            let result = result.map(|d| d.map(|d| model.redact.model(d)));
             if accept(model.decisions.get_mut(&session), req, result) {
                 triage::decision_arrived(model, &session)
             } else {
@@ -73,20 +75,24 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::PersonLoaded { session, req, result } => {
+            let result = result.map(|p| p.map(|p| model.redact.model(p)));
             accept(model.persons.get_mut(&session), req, result);
             Vec::new()
         }
         Msg::WatchlistLoaded { session, req, result } => {
+            let result = result.map(|w| w.map(|w| model.redact.model(w)));
             accept(model.watchlists.get_mut(&session), req, result);
             Vec::new()
         }
         Msg::NfcLoaded { media, req, result } => {
+            let result = result.map(|nfc| model.redact.json(nfc));
             accept(model.nfc.get_mut(&media), req, result);
             Vec::new()
         }
         Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
-        Msg::Redaction(on) => {
-            model.redact = crate::redact::Redact::new(on);
+        Msg::Redaction(redact) => {
+            model.redact = redact;
+            model.mask_loaded();
             Vec::new()
         }
         Msg::ExportProgress { id, snapshot } => {
@@ -173,9 +179,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     model.settle();
     if (model.focus, cursors(model), model.selected_session().cloned()) != shown {
         model.details_scroll = 0;
+        // A picture revealed despite redaction is hidden again once passed.
+        model.revealed.clear();
     }
     cmds.extend(model.want_preview());
     cmds.extend(model.want_nfc());
+    cmds.extend(model.want_decisions_on_screen());
     cmds
 }
 

@@ -172,6 +172,8 @@ pub struct Model {
     pub previews_on: bool,
     /// Encoded previews, by media and size.
     pub previews: HashMap<PreviewKey, Load<PreviewImage>>,
+    /// Pictures shown despite redaction, until the selection changes.
+    pub revealed: HashSet<MediaId>,
     pub attempts: HashMap<SessionId, Load<Vec<Attempt>>>,
     pub decisions: HashMap<SessionId, Load<Option<Decision>>>,
     pub session_media: HashMap<SessionId, Load<MediaList>>,
@@ -219,6 +221,27 @@ pub struct Watch {
 }
 
 impl Model {
+    /// Redaction turned on (a profile that redacts): what was loaded in clear is
+    /// masked now, not only what arrives from here on. Turning it off leaves the
+    /// masks until the data is loaded again (a profile switch reloads it).
+    pub(super) fn mask_loaded(&mut self) {
+        fn mask<T: Default>(map: &mut HashMap<impl std::hash::Hash + Eq, Load<T>>, f: impl Fn(T) -> T) {
+            for load in map.values_mut() {
+                if let Load::Ready(value) = load {
+                    *value = f(std::mem::take(value));
+                }
+            }
+        }
+        let r = self.redact;
+        mask(&mut self.attempts, |list| {
+            list.into_iter().map(|a| r.model(a)).collect()
+        });
+        mask(&mut self.decisions, |d| d.map(|d| r.model(d)));
+        mask(&mut self.persons, |p| p.map(|p| r.model(p)));
+        mask(&mut self.watchlists, |w| w.map(|w| r.model(w)));
+        mask(&mut self.nfc, |nfc| r.json(nfc));
+    }
+
     pub fn new(host: String, profile: Option<String>) -> Model {
         Model {
             sessions: Vec::new(),
@@ -228,6 +251,7 @@ impl Model {
             size: (80, 24),
             preview_size: (0, 0),
             previews_on: false,
+            revealed: HashSet::new(),
             previews: HashMap::new(),
             attempts: HashMap::new(),
             decisions: HashMap::new(),
@@ -289,6 +313,9 @@ impl Model {
     /// id or decision).
     pub fn visible_sessions(&self) -> Vec<&SessionId> {
         let needle = self.pane(Pane::Sessions).filter.to_lowercase();
+        if needle.is_empty() {
+            return self.sessions.iter().collect();
+        }
         self.sessions
             .iter()
             .filter(|id| {
@@ -302,7 +329,12 @@ impl Model {
     }
 
     pub fn selected_session(&self) -> Option<&SessionId> {
-        self.visible_sessions().get(self.pane(Pane::Sessions).cursor).copied()
+        let state = self.pane(Pane::Sessions);
+        // Asked many times a key: without a filter, no list of thousands is built.
+        if state.filter.is_empty() {
+            return self.sessions.get(state.cursor);
+        }
+        self.visible_sessions().get(state.cursor).copied()
     }
 
     pub fn session_attempts(&self) -> Option<&Load<Vec<Attempt>>> {
@@ -422,6 +454,17 @@ impl Model {
                 matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
             })
             || self.triage_animating()
+    }
+
+    /// Whether a picture is hidden: redaction is on and it was not revealed.
+    /// Hidden pictures are neither fetched for a preview nor drawn.
+    pub fn hidden(&self, media: &MediaId) -> bool {
+        self.redact.on && !self.revealed.contains(media)
+    }
+
+    /// What stands where a hidden picture would be.
+    pub fn hidden_note(&self) -> String {
+        format!("hidden: redacted, {} reveals", self.key_for(Action::Reveal))
     }
 
     /// The preview the screen shows now: the selected media at the current size,

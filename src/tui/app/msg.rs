@@ -202,7 +202,7 @@ pub enum Msg {
     },
     /// Whether the profile switched to masks personal values (`--redact` makes
     /// every profile do so).
-    Redaction(bool),
+    Redaction(crate::redact::Redact),
     ExportProgress {
         id: ReqId,
         snapshot: crate::export::Snapshot,

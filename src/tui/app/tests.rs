@@ -844,3 +844,48 @@ fn a_click_on_a_panes_bottom_border_selects_nothing() {
     );
     assert_eq!(model.pane(Pane::Media).offset, 0, "nothing scrolled");
 }
+
+/// `--from` with 10,000 ids: decisions for the newest and for the rows on screen,
+/// more as rows scroll into view; never 10,000 requests at start.
+#[test]
+fn ten_thousand_sessions_load_the_decisions_on_screen_and_the_newest_only() {
+    let ids: Vec<crate::ids::SessionId> = (0..10_000)
+        .map(|i| format!("{i:08x}-0000-4000-8000-000000000000").into())
+        .collect();
+    let (mut model, cmds) = Model::new("host".into(), None).start(ids.clone(), vec![]);
+    let decisions = |cmds: &[Cmd]| -> Vec<String> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::LoadDecision { session, .. } => Some(session.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let asked = decisions(&cmds);
+    assert!(
+        asked.len() <= load::PREFETCH_DECISIONS + model.list_rows,
+        "{} decisions at start",
+        asked.len()
+    );
+    assert!(asked.contains(&ids[0].to_string()) && asked.contains(&ids[49].to_string()));
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 40 });
+    model.focus = Pane::Sessions;
+    let started = std::time::Instant::now();
+    let cmds = press(&mut model, "G");
+    eprintln!("G on 10,000 sessions: {:?}", started.elapsed());
+    let asked = decisions(&cmds);
+    assert!(
+        asked.contains(&ids[9_999].to_string()),
+        "the last row, now on screen: {asked:?}"
+    );
+    assert!(
+        asked.len() <= model.list_rows + 1,
+        "{} decisions for one screen",
+        asked.len()
+    );
+    let started = std::time::Instant::now();
+    for _ in 0..20 {
+        let _ = press(&mut model, "k");
+    }
+    eprintln!("20 x k on 10,000 sessions: {:?}", started.elapsed());
+}

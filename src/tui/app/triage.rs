@@ -30,6 +30,8 @@ pub struct Closer<'a> {
     pub key: Option<PreviewKey>,
     /// For a video, its mimetype.
     pub video: Option<String>,
+    /// Hidden by redaction: not fetched, not drawn.
+    pub hidden: bool,
 }
 
 impl Model {
@@ -42,10 +44,8 @@ impl Model {
     }
 
     /// Sessions the selected one's decision links to, with why.
-    pub fn linked_sessions(&self) -> Vec<(String, String)> {
-        self.selected_decision()
-            .map(Decision::linked_sessions)
-            .unwrap_or_default()
+    pub fn linked_sessions(&self) -> &[(String, String)] {
+        self.selected_decision().map_or(&[], Decision::linked_sessions)
     }
 
     pub(super) fn load_triage(&mut self, session: &SessionId, again: bool) -> Vec<Cmd> {
@@ -91,7 +91,7 @@ impl Model {
     /// or the document front beside the best face (each list is best first).
     pub fn closer(&self) -> Vec<Closer<'_>> {
         let (width, height) = self.size;
-        let keyed = |title, media, size| closer(self.previews_on, title, media, size);
+        let keyed = |title, media, size| closer(self, title, media, size);
         match self.overlay {
             Overlay::Zoom => {
                 let media = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc);
@@ -134,6 +134,7 @@ impl Model {
         let wanted: Vec<(PreviewKey, Option<String>, Option<u64>)> = self
             .closer()
             .into_iter()
+            .filter(|c| !c.hidden)
             .filter_map(|c| Some((c.key?, c.video.clone(), c.media.and_then(|m| m.size))))
             .filter(|(key, _, _)| !self.previews.contains_key(key))
             .collect();
@@ -192,9 +193,10 @@ impl Model {
     }
 }
 
-fn closer(previews_on: bool, title: String, media: Option<(MediaKind, &Media)>, size: (u16, u16)) -> Closer<'_> {
-    let usable = previews_on && size.0 >= 4 && size.1 >= 2;
+fn closer<'a>(model: &Model, title: String, media: Option<(MediaKind, &'a Media)>, size: (u16, u16)) -> Closer<'a> {
+    let usable = model.previews_on && size.0 >= 4 && size.1 >= 2;
     Closer {
+        hidden: media.is_some_and(|(_, m)| model.hidden(&m.id.as_str().into())),
         title,
         media: media.map(|(_, m)| m),
         key: media.filter(|_| usable).map(|(_, m)| PreviewKey {
@@ -210,10 +212,10 @@ fn closer(previews_on: bool, title: String, media: Option<(MediaKind, &Media)>, 
 
 pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let action = model.keymap.action(model.overlay.mode(), key);
-    let linked = model.linked_sessions();
+    let linked = model.linked_sessions().len();
     match (&mut model.overlay, action) {
         (Overlay::Linked { cursor }, Some(Action::Down)) => {
-            *cursor = (*cursor + 1).min(linked.len().saturating_sub(1));
+            *cursor = (*cursor + 1).min(linked.saturating_sub(1));
             Vec::new()
         }
         (Overlay::Linked { cursor }, Some(Action::Up)) => {
@@ -221,7 +223,8 @@ pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Overlay::Linked { cursor }, Some(Action::Submit)) => {
-            let chosen = linked.get(*cursor).cloned();
+            let cursor = *cursor;
+            let chosen = model.linked_sessions().get(cursor).cloned();
             model.overlay = Overlay::None;
             match chosen {
                 Some((id, why)) => follow(model, id, &why),
@@ -231,12 +234,47 @@ pub(super) fn on_overlay_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         // Through the media while zoomed, like an image viewer.
         (Overlay::Zoom, Some(Action::Down)) => move_cursor(model, 1),
         (Overlay::Zoom, Some(Action::Up)) => move_cursor(model, -1),
+        (Overlay::Zoom | Overlay::Compare, Some(Action::Reveal)) => reveal(model),
         (_, Some(Action::Cancel)) => {
             model.overlay = Overlay::None;
             Vec::new()
         }
         _ => Vec::new(),
     }
+}
+
+/// Shows the selected picture (or every picture looked at closer) despite
+/// redaction, until the selection changes. Saving and opening never needed it:
+/// files are evidence.
+pub(super) fn reveal(model: &mut Model) -> Vec<Cmd> {
+    if !model.redact.on {
+        model.status = Some(Status::info("nothing is hidden: redaction is off"));
+        return Vec::new();
+    }
+    let pictures: Vec<MediaId> = if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
+        model
+            .closer()
+            .iter()
+            .filter_map(|c| c.media)
+            .map(|m| m.id.as_str().into())
+            .collect()
+    } else {
+        model
+            .selected_media()
+            .filter(|(kind, _)| *kind != MediaKind::Nfc)
+            .map(|(_, m)| m.id.as_str().into())
+            .into_iter()
+            .collect()
+    };
+    if pictures.is_empty() {
+        model.status = Some(Status::info("no picture selected to reveal"));
+        return Vec::new();
+    }
+    model.revealed.extend(pictures);
+    model.status = Some(Status::error(
+        "picture shown despite redaction: it hides again when the selection changes",
+    ));
+    Vec::new()
 }
 
 /// Adds a linked session to the sessions pane, selects it and shows its card.

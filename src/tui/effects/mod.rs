@@ -342,7 +342,7 @@ impl Effects {
                         return Err(Failure::from(too_large()));
                     }
                     fetched?;
-                    serde_json::from_slice(&buffer.bytes).map_err(|e| Failure::from(format!("not JSON: {e}")))
+                    crate::api::parse_json(&buffer.bytes).map_err(|e| Failure::from(e.to_string()))
                 };
                 self.spawn_answered(false, work, move |result| Msg::NfcLoaded { media, req, result });
             }
@@ -400,7 +400,7 @@ impl Effects {
             if *written > this {
                 return;
             }
-            if let Err(e) = super::history::save(&path, &sessions) {
+            if let Err(e) = crate::history::save(&path, &sessions) {
                 tracing::warn!("cannot save session history to {}: {e}", path.display());
             }
             *written = this;

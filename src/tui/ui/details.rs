@@ -36,9 +36,9 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     field(theme, "status", opt(&a.status)),
                     field(theme, "created", opt(&a.created_time)),
                 ];
-                // Fields Veriff adds (userDefinedData, ...) may carry personal data.
-                let extra = model.redact.json(serde_json::Value::Object(a.extra.clone()));
-                for (key, value) in extra.as_object().into_iter().flatten() {
+                // Fields Veriff adds (userDefinedData, ...): masked as they arrived
+                // when redaction is on.
+                for (key, value) in &a.extra {
                     lines.push(field(theme, key, plain_value(&Some(value.clone()))));
                 }
                 lines
@@ -123,6 +123,9 @@ pub fn details(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// The selected media's picture, or why there is none (yet).
 fn preview_box(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, key: &PreviewKey) {
     let note = |text: String| Paragraph::new(Line::from(Span::styled(text, theme.dim()))).alignment(Alignment::Center);
+    if model.hidden(&key.media) {
+        return frame.render_widget(note(model.hidden_note()).wrap(Wrap { trim: true }), area);
+    }
     match model.previews.get(key) {
         Some(Load::Ready(image)) => frame.render_widget(Image::new(&image.0), area),
         Some(Load::Failed(why)) => frame.render_widget(note(clean(&why.message)).wrap(Wrap { trim: true }), area),

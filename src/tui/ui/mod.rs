@@ -86,6 +86,12 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     if model.redact.on {
         spans.push(Span::styled(" · ", theme.dim()));
         spans.push(Span::styled("redacted", theme.warn()));
+        if !model.revealed.is_empty() {
+            spans.push(Span::styled(
+                " · picture revealed",
+                theme.tone(crate::tui::app::Tone::Error),
+            ));
+        }
     }
     if let Some(watch) = &model.watch {
         spans.push(Span::styled(" · ", theme.dim()));

@@ -199,6 +199,7 @@ pub fn closer(model: &Model, theme: &Theme, frame: &mut Frame) {
                 .wrap(Wrap { trim: true })
         };
         match &picture.key {
+            _ if picture.hidden => frame.render_widget(note(model.hidden_note()), inner),
             None if picture.media.is_some() => {
                 frame.render_widget(note("previews are off (--image-protocol none)".into()), inner)
             }

@@ -354,3 +354,46 @@ fn loading_req(model: &Model, key: &crate::tui::app::PreviewKey) -> crate::tui::
         other => panic!("the preview should have been asked for: {other:?}"),
     }
 }
+
+/// Under redaction the document and the selfie are not drawn until `X`, and only
+/// until the selection moves on; `z` and `v` show the same placeholder.
+#[test]
+fn under_redaction_pictures_are_hidden_until_revealed_and_only_while_selected() {
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 120, 36);
+    let _ = update(&mut model, Msg::Redaction(crate::redact::Redact::new(true)));
+    model.previews_on = true;
+    let press =
+        |model: &mut Model, c: char| update(model, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    let asks_preview = |cmds: &[Cmd]| cmds.iter().any(|c| matches!(c, Cmd::Preview { .. } | Cmd::Previews(_)));
+    model.focus = Pane::Media;
+    let cmds = update(&mut model, Msg::Resize { width: 120, height: 36 });
+    let key = model.preview_key().expect("the media pane has focus and a selection");
+    assert!(!asks_preview(&cmds), "a hidden picture is not even fetched: {cmds:?}");
+    assert!(!model.previews.contains_key(&key));
+    let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
+    assert!(screen.contains("hidden: redacted, X reveals"), "{screen}");
+
+    for closer in ['z', 'v'] {
+        let cmds = press(&mut model, closer);
+        assert!(!asks_preview(&cmds), "{closer}: {cmds:?}");
+        let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
+        assert!(screen.contains("hidden: redacted, X reveals"), "{closer}:\n{screen}");
+        let _ = update(&mut model, Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    }
+
+    let cmds = press(&mut model, 'X');
+    assert!(asks_preview(&cmds), "revealed, the picture is fetched: {cmds:?}");
+    let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
+    assert!(!screen.contains("hidden: redacted"), "{screen}");
+    assert!(screen.contains("picture revealed"), "the title says so:\n{screen}");
+    assert!(screen.contains("hides again when the selection changes"), "{screen}");
+
+    let _ = press(&mut model, 'j');
+    let _ = press(&mut model, 'k');
+    let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
+    assert!(
+        screen.contains("hidden: redacted, X reveals"),
+        "back on the same picture, it is hidden again:\n{screen}"
+    );
+    assert!(!screen.contains("picture revealed"), "{screen}");
+}

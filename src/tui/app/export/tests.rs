@@ -114,3 +114,17 @@ fn without_marks_e_exports_the_selected_session_and_esc_cancels_it() {
         "{status}"
     );
 }
+
+/// Under redaction an export would write everything unmasked under a title that
+/// says "redacted": it is refused, and the status says why and what to do.
+#[test]
+fn under_redaction_e_refuses_and_says_why() {
+    let mut model = three_sessions();
+    let _ = update(&mut model, Msg::Redaction(crate::redact::Redact::new(true)));
+    let cmds = press(&mut model, KeyCode::Char('E'));
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::Export { .. })), "{cmds:?}");
+    assert!(model.export.is_none());
+    let status = model.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("refusing to export under --redact"), "{status}");
+    assert!(status.contains("--unredacted"), "{status}");
+}

@@ -34,6 +34,15 @@ pub fn save(path: &Path, sessions: &[SessionId]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Forgets `session` (it was deleted at Veriff); a missing file stays missing.
+pub fn remove(path: &Path, session: &SessionId) -> std::io::Result<()> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let kept: Vec<SessionId> = load(path).into_iter().filter(|s| s != session).collect();
+    save(path, &kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

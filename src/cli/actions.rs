@@ -1,0 +1,329 @@
+//! The writes to Veriff from the command line: `new-session` (a verification
+//! link) and `delete-session` (an erasure request). Each is refused under
+//! `read_only`, checked before anything is sent, and written to the audit log.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::Args;
+
+use super::GlobalArgs;
+use super::scripting::{emit, json_text, say};
+use crate::api::{ApiError, Client, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HitReview, NewSession};
+use crate::audit::Entry;
+use crate::config::{Settings, describe_error, process_env};
+use crate::text::clean;
+
+#[derive(Debug, Args)]
+pub struct NewSessionArgs {
+    /// The integrator's reference (at most 1,000 characters; it cannot be changed later).
+    #[arg(long, value_name = "S")]
+    pub vendor_data: Option<String>,
+    /// The end user's id in the integrator's system: a UUID.
+    #[arg(long, value_name = "UUID")]
+    pub end_user_id: Option<String>,
+    #[arg(long, value_name = "S")]
+    pub first_name: Option<String>,
+    #[arg(long, value_name = "S")]
+    pub last_name: Option<String>,
+    /// Where the end user returns when done.
+    #[arg(long, value_name = "URL")]
+    pub callback: Option<String>,
+    /// Print Veriff's answer as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteSessionArgs {
+    /// The session's id, or a link containing it.
+    pub session: String,
+    /// The session's first 8 characters, for scripts; on a terminal they are asked for.
+    #[arg(long, value_name = "ID8")]
+    pub confirm: Option<String>,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The session's id, or a link containing it.
+    pub session: String,
+    /// The hit's id, as `watchlist SESSION --json` lists it.
+    pub hit: String,
+    /// false_positive, potential_match, true_match or inconclusive.
+    #[arg(long, value_name = "STATUS")]
+    pub status: String,
+    /// low or high, with --status true_match only.
+    #[arg(long, value_name = "LEVEL")]
+    pub risk_level: Option<String>,
+    /// Whitelist the hit (no more alerts for it), or --whitelist=false to undo.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub whitelist: Option<bool>,
+    /// Print Veriff's answer as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Refuses a write where the profile or the flag says read-only.
+fn writes_allowed(settings: &Settings) -> Result<(), String> {
+    if settings.read_only {
+        let profile = settings.profile.as_deref().unwrap_or("default");
+        return Err(format!(
+            "refused: the profile {profile} is read-only (read_only = true, or --read-only); writes to Veriff are off"
+        ));
+    }
+    Ok(())
+}
+
+/// Appends the write to the audit log; a log that cannot be written is said,
+/// since the write itself has happened.
+fn audit(entry: &Entry) {
+    let Some(path) = crate::config::data_dir(&process_env).map(|d| d.join("audit.log")) else {
+        say("warning: no data dir for the audit log (set HOME or XDG_DATA_HOME); this write is not logged\n");
+        return;
+    };
+    if let Err(e) = crate::audit::append(&path, entry) {
+        say(&format!("warning: could not append to {}: {e}\n", path.display()));
+    }
+}
+
+fn entry(action: &'static str, settings: &Settings, session: Option<String>) -> Entry {
+    Entry::new(
+        action,
+        settings.profile.clone(),
+        settings.client.api_url.to_string(),
+        session,
+    )
+}
+
+/// What the audit log says of a failed write.
+fn outcome_of(error: &ApiError) -> &'static str {
+    match error {
+        ApiError::RateLimited { .. } => "rate_limited",
+        ApiError::Veriff { .. } | ApiError::Http { .. } | ApiError::Refused(_) => "refused",
+        _ => "failed",
+    }
+}
+
+fn status_of(error: &ApiError) -> Option<u16> {
+    match error {
+        ApiError::Veriff { status, .. } | ApiError::Http { status, .. } => Some(*status),
+        ApiError::RateLimited { .. } => Some(429),
+        _ => None,
+    }
+}
+
+pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<(), String> {
+    let new = NewSession {
+        vendor_data: args.vendor_data,
+        end_user_id: args.end_user_id,
+        first_name: args.first_name,
+        last_name: args.last_name,
+        callback: args.callback,
+    };
+    // Refused before credentials are even looked for, as Veriff would refuse it.
+    new.body()?;
+    let resolved = super::resolve(global).await?;
+    let settings = &resolved.settings;
+    writes_allowed(settings)?;
+    let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
+    let mut entry = entry("create_session", settings, None);
+    let result = client.create_session(&new).await;
+    match &result {
+        Ok(written) => {
+            entry.status = Some(written.status);
+            entry.outcome = "done";
+            entry.session = written.answer.verification.as_ref().map(|v| v.id.clone());
+        }
+        Err(e) => {
+            entry.status = status_of(e);
+            entry.outcome = outcome_of(e);
+        }
+    }
+    audit(&entry);
+    let created = result.map_err(|e| describe_error(&e))?.answer;
+    let verification = created.verification.expect("checked by create_session");
+    if args.json {
+        let answer = settings.redact.model(verification);
+        return emit((json_text(&answer)? + "\n").as_bytes());
+    }
+    say(&format!("created session {}\n", clean(&verification.id)));
+    emit(format!("{}\n", clean(verification.url.as_deref().unwrap_or_default())).as_bytes())
+}
+
+pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), String> {
+    let session = crate::ids::find_id(&args.session).map_err(|e| e.to_string())?;
+    let review = HitReview {
+        hit: args.hit.trim().to_owned(),
+        match_status: args.status,
+        risk_level: args.risk_level,
+        whitelisted: args.whitelist,
+    };
+    // Refused before credentials are even looked for, as Veriff would refuse it.
+    review.body()?;
+    let resolved = super::resolve(global).await?;
+    let settings = &resolved.settings;
+    writes_allowed(settings)?;
+    let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
+    let mut entry = entry("review_watchlist_hit", settings, Some(session.clone()));
+    let result = client.review_hit(&session, &review).await;
+    match &result {
+        Ok(written) => {
+            entry.status = Some(written.status);
+            entry.outcome = "done";
+        }
+        Err(e) => {
+            entry.status = status_of(e);
+            entry.outcome = outcome_of(e);
+        }
+    }
+    audit(&entry);
+    let written = result.map_err(|e| describe_error(&e))?;
+    if args.json {
+        return emit((json_text(&settings.redact.json(written.answer))? + "\n").as_bytes());
+    }
+    say(&format!(
+        "hit {} of session {session} recorded as {}\n",
+        clean(&review.hit),
+        review.match_status
+    ));
+    Ok(())
+}
+
+/// What a deletion would take away, said before it is asked for.
+struct Doomed {
+    status: String,
+    verdict: String,
+    name: Option<String>,
+    attempts: usize,
+    media: usize,
+}
+
+async fn doomed(client: &Client, session: &str, settings: &Settings) -> Result<Doomed, String> {
+    let decision = client.session_decision(session).await.map_err(|e| describe_error(&e))?;
+    let attempts = client
+        .session_attempts(session)
+        .await
+        .map_err(|e| describe_error(&e))?
+        .verifications;
+    let mut media = 0;
+    // The newest attempts' media, as the browser prefetches them: a session of
+    // thousands of attempts is not worth thousands of requests to describe.
+    for attempt in attempts.iter().take(20) {
+        let list = client
+            .attempt_media(&attempt.id)
+            .await
+            .map_err(|e| describe_error(&e))?;
+        media += list.items().count();
+    }
+    let decision = decision.into_decision().map(|d| settings.redact.model(d));
+    let status = decision
+        .as_ref()
+        .and_then(|d| d.status.clone())
+        .or_else(|| attempts.first().and_then(|a| a.status.clone()))
+        .unwrap_or_else(|| "created".into());
+    let verdict = match decision.as_ref().and_then(|d| d.code) {
+        Some(code) => format!("{status} ({})", crate::api::codes::describe_decision(code)),
+        None => status.clone(),
+    };
+    let name = decision.as_ref().and_then(|d| d.person.as_ref()).map(|p| {
+        [&p.first_name, &p.last_name]
+            .iter()
+            .filter_map(|n| n.as_deref())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    Ok(Doomed {
+        status,
+        verdict,
+        name: name.filter(|n| !n.is_empty()),
+        attempts: attempts.len(),
+        media,
+    })
+}
+
+pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Result<(), String> {
+    let session = crate::ids::find_id(&args.session).map_err(|e| e.to_string())?;
+    let resolved = super::resolve(global).await?;
+    let settings = &resolved.settings;
+    writes_allowed(settings)?;
+    let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
+    let doomed = doomed(&client, &session, settings).await?;
+    if !DELETABLE_STATUSES.contains(&doomed.status.as_str()) {
+        return Err(format!(
+            "session {session} is {}: Veriff deletes only sessions that are {} (\"Session is not in a completed \
+             status.\"); nothing was sent",
+            clean(&doomed.status),
+            DELETABLE_STATUSES.join(", ")
+        ));
+    }
+    let name = doomed.name.map(|n| format!(", {}", clean(&n))).unwrap_or_default();
+    say(&format!(
+        "This deletes session {session} at Veriff for good: {}{name}, {} attempts, {} media files. Its data is \
+         erased within 12 hours.\n",
+        clean(&doomed.verdict),
+        doomed.attempts,
+        doomed.media
+    ));
+    let expected = &session[..8];
+    let typed = match args.confirm {
+        Some(typed) => typed,
+        None if std::io::stdin().is_terminal() => {
+            say(&format!(
+                "Type the session's first 8 characters ({expected}) to delete it: "
+            ));
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            line
+        }
+        None => {
+            return Err(format!(
+                "nothing deleted: no terminal to confirm on; pass --confirm {expected}"
+            ));
+        }
+    };
+    if typed.trim() != expected {
+        return Err("nothing deleted: what was typed is not the session's first 8 characters".into());
+    }
+    let mut entry = entry("delete_session", settings, Some(session.clone()));
+    let result = client.delete_session(&session).await;
+    match &result {
+        Ok(written) => {
+            entry.status = Some(written.status);
+            entry.outcome = "done";
+        }
+        Err(e) => {
+            entry.status = status_of(e);
+            entry.outcome = outcome_of(e);
+        }
+    }
+    audit(&entry);
+    match result {
+        Err(ApiError::RateLimited { retry_after }) => {
+            let wait = retry_after
+                .map(|d| format!("; Veriff says try again in {} s", d.as_secs()))
+                .unwrap_or_default();
+            return Err(format!(
+                "Veriff refused the deletion: an integration may delete {DELETIONS_PER_HOUR} sessions an hour and \
+                 {DELETIONS_PER_DAY} a day{wait}; nothing was deleted"
+            ));
+        }
+        Err(e) => return Err(describe_error(&e)),
+        Ok(_) => {}
+    }
+    // Forgotten here too: the browser's history no longer offers it.
+    if let Some(path) = crate::config::data_dir(&process_env).map(|d| d.join("history"))
+        && let Err(e) = crate::history::remove(&path, &session.as_str().into())
+    {
+        say(&format!("warning: could not remove it from {}: {e}\n", path.display()));
+    }
+    if args.json {
+        return emit((json_text(&serde_json::json!({"deleted": session, "status": entry.status}))? + "\n").as_bytes());
+    }
+    say(&format!("deleted session {session}\n"));
+    Ok(())
+}
