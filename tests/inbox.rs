@@ -81,6 +81,21 @@ async fn duplicates_are_stored_once(store: &Store) {
 }
 on_both!(duplicates_are_stored_once);
 
+async fn the_change_marker_grows_with_new_events_only(store: &Store) {
+    assert_eq!(store.latest_event().await.unwrap(), 0);
+    let body = incoming(&decision("s-mark", "approved", 9001, "2026-01-02T03:04:05.000Z"));
+    store.ingest(std::slice::from_ref(&body)).await.unwrap();
+    let after_one = store.latest_event().await.unwrap();
+    assert!(after_one > 0);
+    store.ingest(&[body]).await.unwrap();
+    assert_eq!(
+        store.latest_event().await.unwrap(),
+        after_one,
+        "a duplicate is no change"
+    );
+}
+on_both!(the_change_marker_grows_with_new_events_only);
+
 async fn an_older_decision_never_overwrites_a_newer_one(store: &Store) {
     let newer = incoming(&decision("s-ooo", "approved", 9001, "2026-01-02T10:00:00.000Z"));
     let older = incoming(&decision("s-ooo", "review", 9121, "2026-01-02T09:00:00.000000Z"));
@@ -506,4 +521,130 @@ async fn import_then_list_by_query_with_redaction() {
     assert_eq!(table.lines().count(), 1, "only the header: {table}");
     let declined = list(&["status:declined", "--limit", "0"]).await;
     assert_eq!(declined.lines().count(), 1 + 10, "{declined}");
+}
+
+/// A session the inbox knows only from an event gets its decision from the API
+/// (the embedded server), once: a second sync changes nothing.
+#[tokio::test]
+async fn sync_fetches_decisions_for_sessions_without_one() {
+    use veriff_tui::server::{self, LARGE_SESSION, ServerOptions};
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let client = veriff_tui::api::Client::new(server.client_config()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("inbox.db").display()))
+        .await
+        .unwrap();
+    let started = json!({"id": LARGE_SESSION, "action": "started", "code": 7001, "time": "2026-01-01T00:00:00Z"});
+    let decided = decision("s-decided", "approved", 9001, "2026-01-01T00:00:00Z");
+    store.ingest(&[incoming(&started), incoming(&decided)]).await.unwrap();
+
+    let counts = veriff_tui::inbox::sync::sync(&store, &client, 100, 4, None)
+        .await
+        .unwrap();
+    assert_eq!((counts.asked, counts.stored, counts.failed), (1, 1, 0), "{counts:?}");
+    let row = &list(&store, LARGE_SESSION).await[0];
+    assert_eq!((row.status.as_deref(), row.code), (Some("review"), Some(9121)));
+    // Still in review, so asked again; the same signed answer is stored once.
+    let again = veriff_tui::inbox::sync::sync(&store, &client, 100, 4, None)
+        .await
+        .unwrap();
+    assert_eq!((again.asked, again.stored, again.unchanged), (1, 0, 1), "{again:?}");
+    assert_eq!(store.event_count(LARGE_SESSION).await.unwrap(), 2);
+}
+
+/// A browser on PostgreSQL hears of a new webhook at once, without polling.
+#[tokio::test]
+async fn postgres_notifies_listeners_when_a_webhook_is_stored() {
+    let Some(db) = postgres::database("inbox::postgres_notifies_listeners").await else {
+        return;
+    };
+    let store = Store::open(&db.url).await.unwrap();
+    let mut listener = sqlx::postgres::PgListener::connect(&db.url).await.unwrap();
+    listener.listen("veriff_inbox").await.unwrap();
+    store
+        .ingest(&[incoming(&decision("s-live", "review", 9121, "2026-01-01T00:00:00Z"))])
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv()).await;
+    assert!(heard.is_ok_and(|n| n.is_ok()), "no notification within 5 s");
+    drop(listener);
+    store.close().await;
+}
+
+/// A profile's inbox_url and the config file's views are used; the views list
+/// shows the defaults first, each with its count.
+#[tokio::test]
+async fn views_and_inbox_url_come_from_the_config_file() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("team.db");
+    let config = home.path().join("config.toml");
+    let text = format!(
+        "default_profile = \"a\"\n[profiles.a]\napi_key = \"{KEY_A}\"\nshared_secret = \"{SECRET_A}\"\n\
+         inbox_url = \"sqlite://{}\"\n[[inbox.views]]\nname = \"big orders\"\nquery = \"vendor:VIP status:review\"\n",
+        db.display()
+    );
+    veriff_tui::files::write_private(&config, text.as_bytes()).unwrap();
+    let store = Store::open(&format!("sqlite://{}", db.display())).await.unwrap();
+    let mut vip = decision("s-vip", "review", 9121, "2026-01-01T00:00:00Z");
+    vip["verification"]["vendorData"] = json!("VIP");
+    store.ingest(&[incoming(&vip)]).await.unwrap();
+    let out = veriff_tui(home.path())
+        .args(["--config", config.to_str().unwrap(), "inbox", "views"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|l| {
+            let (count, rest) = l.trim_start().split_once(' ').unwrap();
+            (count, rest.trim_start().split("  ").next().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("1", "needs review"),
+            ("0", "declined 24h"),
+            ("0", "watchlist possible match"),
+            ("0", "started not submitted over 1h"),
+            ("1", "all"),
+            ("1", "big orders")
+        ],
+        "{stdout}"
+    );
+    assert!(
+        !home.path().join(".local/share/veriff-tui/a/inbox.db").exists(),
+        "the profile's URL, not the default"
+    );
+}
+
+/// A sender that stalls mid-body is answered 408 after 10 s, and nothing is stored.
+#[tokio::test]
+async fn a_body_not_sent_within_10_s_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let receiver = start_receiver(home.path(), &inbox_url).await;
+    let addr = receiver.url.strip_prefix("http://").unwrap().to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /decision HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nX-AUTH-CLIENT: {KEY_A}\r\n\
+         X-HMAC-SIGNATURE: 00\r\nContent-Length: 100\r\n\r\n{{\"status\":"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), socket.read(&mut answer))
+        .await
+        .expect("an answer within 20 s")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(9),
+        "not before the 10 s"
+    );
+    let store = Store::open(&inbox_url).await.unwrap();
+    assert!(store.event_bodies().await.unwrap().is_empty());
 }

@@ -66,6 +66,20 @@ pub enum InboxAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Ask the API for the decision of sessions known without one (or in review),
+    /// paced like an export.
+    Sync {
+        /// At most this many sessions.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        limit: u32,
+        /// Requests in flight at most (halved while the API answers 429).
+        #[arg(long, default_value_t = crate::export::DEFAULT_JOBS, value_name = "N",
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+        jobs: usize,
+        /// Start at most this many requests per second.
+        #[arg(long, value_name = "R")]
+        max_rps: Option<f64>,
+    },
     /// Delete events and sessions with no activity for DAYS days.
     Purge {
         #[arg(long, value_name = "DAYS")]
@@ -80,6 +94,11 @@ const LIST_PAGE: u32 = 500;
 
 pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
     let env = process_env;
+    // The receiver's refusals and failed batches go to the log, never a body.
+    let log_path = global.log_file.clone().unwrap_or_else(|| crate::config::log_path(&env));
+    let _log = crate::logging::init(log_path)
+        .inspect_err(|e| eprintln!("warning: {e}; running without a log"))
+        .ok();
     let config = Config::load(global.overrides(), &env)?;
     let profile_name = config.selected_profile().map(str::to_owned);
     let profile = profile_name
@@ -165,6 +184,20 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         InboxAction::Import { file } => {
             let store = Store::open(&url).await?;
             import(&store, &file).await
+        }
+        InboxAction::Sync { limit, jobs, max_rps } => {
+            let resolved = super::resolve(global).await?;
+            let client = crate::api::Client::new(resolved.settings.client).map_err(|e| e.to_string())?;
+            let store = Store::open(&url).await?;
+            let counts = store::sync::sync(&store, &client, limit, jobs, max_rps).await?;
+            println!(
+                "asked about {} sessions: {} decisions stored, {} unchanged, {} failed (see the log)",
+                counts.asked, counts.stored, counts.unchanged, counts.failed
+            );
+            if counts.failed > 0 {
+                return Err(format!("{} sessions could not be synced", counts.failed));
+            }
+            Ok(())
         }
         InboxAction::Purge { older_than } => {
             let store = Store::open(&url).await?;

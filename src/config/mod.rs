@@ -384,6 +384,8 @@ shared_secret_command = "pass show veriff/test"
 # redact = true
 # Refuse every write to Veriff: new sessions, deletions (as --read-only).
 # read_only = true
+# The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
+# inbox_url = "postgres://inbox@db.internal/veriff"
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"
@@ -399,6 +401,10 @@ shared_secret_command = "pass show veriff/test"
 # save = ["s", "ctrl-s"]
 # [keys.help]
 # down = ["j", "n"]
+# Saved inbox views, after the defaults (needs review, declined 24h, ...).
+# [[inbox.views]]
+# name = "big orders"
+# query = "vendor:VIP status:review"
 "#;
 
 /// Writes [`TEMPLATE`] to `path` with mode 0600, refusing to replace a file.

@@ -8,6 +8,7 @@ mod event;
 mod query;
 pub mod receiver;
 mod store;
+pub mod sync;
 mod time;
 
 pub use event::{Facts, Kind, facts};

@@ -262,6 +262,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        if self.postgres && outcomes.contains(&Outcome::Stored) {
+            // Sent on commit: open browsers (LISTEN veriff_inbox) refresh at once.
+            sqlx::query("SELECT pg_notify('veriff_inbox', '')")
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(outcomes)
     }
@@ -312,6 +318,28 @@ impl Store {
             };
         }
         q.fetch_one(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// Sessions known without a decision (only events arrived) or still in review,
+    /// most recently active first: what `inbox sync` asks the API about.
+    pub async fn sessions_to_sync(&self, limit: u32) -> Result<Vec<String>, String> {
+        sqlx::query_scalar::<_, String>(
+            "SELECT id FROM sessions WHERE decision_ms IS NULL OR status = 'review'
+             ORDER BY updated_ms DESC, n DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// The newest stored event's number: a view polls it (cheap on both databases)
+    /// and reloads when it grew; PostgreSQL also notifies `veriff_inbox` on commit.
+    pub async fn latest_event(&self) -> Result<i64, String> {
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(n), 0) FROM events")
+            .fetch_one(&self.pool)
             .await
             .map_err(|e| format!("cannot read the inbox: {e}"))
     }
