@@ -392,6 +392,11 @@ shared_secret_command = "pass show veriff/test"
 # api_key = "00000000-0000-0000-0000-000000000000"
 # shared_secret_command = "pass show veriff/live"
 
+# Saved inbox views, after the defaults (needs review, declined 24h, ...).
+# [[inbox.views]]
+# name = "big orders"
+# query = "vendor:VIP status:review"
+
 # Keys of the browser: name an action and its keys, for every mode that has it, or
 # in one mode's table. `?` in the browser lists every mode, action and key, and says
 # what your keys changed. Ctrl-C quits unless you bind ctrl-c to another action; in
@@ -401,10 +406,6 @@ shared_secret_command = "pass show veriff/test"
 # save = ["s", "ctrl-s"]
 # [keys.help]
 # down = ["j", "n"]
-# Saved inbox views, after the defaults (needs review, declined 24h, ...).
-# [[inbox.views]]
-# name = "big orders"
-# query = "vendor:VIP status:review"
 "#;
 
 /// Writes [`TEMPLATE`] to `path` with mode 0600, refusing to replace a file.
