@@ -12,7 +12,7 @@ mod sign;
 pub mod triage;
 
 pub use client::{Client, ClientConfig, NO_ANSWER, RetryPolicy, is_loopback, normalize_api_url};
-pub use download::{Progress, ProgressThrottle, SaveAs};
+pub use download::{Evidence, Progress, ProgressThrottle, SaveAs};
 pub use error::{ApiError, ErrorKind};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
 pub use sign::{Secret, Signer};
