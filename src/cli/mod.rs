@@ -3,6 +3,7 @@
 
 mod export;
 mod scripting;
+mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use export::ExportArgs;
 pub use scripting::run;
+pub use verify::VerifyArgs;
 
 use crate::config::Overrides;
 
@@ -236,6 +238,11 @@ pub enum Command {
     /// decision and attempts as Veriff sent them, verified, with a manifest of
     /// sha256s. Run it again to fetch only what is missing.
     Export(ExportArgs),
+    /// Check an export offline: every file against the manifest's size and sha256
+    /// and, where the shared secret is configured, against the signature Veriff
+    /// sent with it. Names each missing, extra, altered or unprovable file; exit
+    /// status 0 only when all hold.
+    Verify(VerifyArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]

@@ -39,6 +39,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             return serve_demo(options).await;
         }
         Command::Export(args) => return super::export::run(args, global).await,
+        Command::Verify(args) => return super::verify::run(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -123,7 +124,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::Completions { .. }
         | Command::Man
         | Command::Config { .. }
-        | Command::Export(_) => {
+        | Command::Export(_)
+        | Command::Verify(_) => {
             unreachable!("handled above")
         }
     }

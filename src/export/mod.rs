@@ -9,6 +9,7 @@
 pub mod folder;
 pub mod manifest;
 pub mod pacing;
+pub mod verify;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
