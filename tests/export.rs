@@ -653,3 +653,30 @@ async fn a_planted_link_folder_fifo_and_dev_zero_link_are_not_followed_read_or_w
     verify_files(&out, &saved, UNDECIDED_SESSION);
     assert_eq!(server.media_requests(), media + 1, "only the file the link replaced");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signal_stops_the_export_within_two_seconds_while_requests_hang() {
+    // Every answer 10 s away: the stop comes while every request waits.
+    let server = server::start(ServerOptions {
+        latency: Duration::from_secs(10),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let home = tempfile::tempdir().unwrap();
+        let out = home.path().join("out");
+        let child = export(&server, home.path(), &[SESSION, "--out", out.to_str().unwrap()], None);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // SAFETY: signals our own child.
+        assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
+        let stopped = std::time::Instant::now();
+        let output = tokio::time::timeout(Duration::from_secs(2), child.wait_with_output())
+            .await
+            .unwrap_or_else(|_| panic!("signal {signal} stopped the export within 2 s"))
+            .unwrap();
+        assert!(!output.status.success());
+        assert!(stopped.elapsed() < Duration::from_secs(2));
+        assert_eq!(session(&manifest(&out), SESSION)["status"], "interrupted");
+    }
+}
