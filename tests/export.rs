@@ -512,7 +512,18 @@ async fn nfc_documents_and_the_session_listing_are_exported_signed_and_verify_na
     assert!(run1.status.success(), "{}", stderr(&run1));
     let saved = manifest(&out);
     assert!(saved["tool"].as_str().unwrap().starts_with("veriff-tui "), "{saved}");
-    assert_eq!(saved["api"], "demo", "the demo's identity is not its port");
+    let port = server
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let api = saved["api"].as_str().unwrap();
+    assert!(
+        api.starts_with("loopback/") && !api.contains(&port),
+        "the demo's identity is not its port: {api}"
+    );
     assert!(saved["api_url"].as_str().unwrap().starts_with(&server.url()), "{saved}");
     assert!(saved["started"].as_str().unwrap() <= saved["finished"].as_str().unwrap());
     let files = session(&saved, SESSION)["files"].as_array().unwrap().clone();
@@ -584,6 +595,12 @@ async fn nfc_documents_and_the_session_listing_are_exported_signed_and_verify_na
     assert_eq!(server.media_requests(), media + 2, "the forged and the missing file");
     let again = verify(&server, home.path(), &out).await;
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stdout));
+    // The demo started again, on another port: nothing to fetch again.
+    let restarted = server::start(ServerOptions::default()).await.unwrap();
+    assert_ne!(restarted.url(), server.url());
+    let run3 = run(&restarted, home.path(), &[SESSION, "--out", out_arg]).await;
+    assert!(run3.status.success(), "{}", stderr(&run3));
+    assert_eq!(restarted.media_requests(), 0, "resumed across ports");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -679,4 +696,24 @@ async fn a_signal_stops_the_export_within_two_seconds_while_requests_hang() {
         assert!(stopped.elapsed() < Duration::from_secs(2));
         assert_eq!(session(&manifest(&out), SESSION)["status"], "interrupted");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_redact_export_refuses_unless_unredacted_is_given() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("case");
+    let out_arg = out.to_str().unwrap();
+    let refused = run(&server, home.path(), &["--redact", SESSION, "--out", out_arg]).await;
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("--unredacted"), "{}", stderr(&refused));
+    assert!(!out.exists(), "nothing written");
+    let anyway = run(
+        &server,
+        home.path(),
+        &["--redact", "--unredacted", SESSION, "--out", out_arg],
+    )
+    .await;
+    assert!(anyway.status.success(), "{}", stderr(&anyway));
+    assert_eq!(session(&manifest(&out), SESSION)["status"], "done");
 }

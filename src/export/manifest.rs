@@ -19,8 +19,9 @@ pub struct Manifest {
     /// Which tool wrote it, e.g. `veriff-tui 0.1.0`.
     #[serde(default)]
     pub tool: String,
-    /// What the files came from, as resuming compares it: `host:port`, or
-    /// `demo` for the embedded demo server whatever its port.
+    /// What the files came from, as resuming compares it: `host:port`, or on
+    /// this machine (the demo server) `loopback/` and a hash of the API key,
+    /// whatever the port.
     pub api: String,
     /// The API URL of the last run.
     #[serde(default)]

@@ -359,15 +359,23 @@ pub async fn run(
 }
 
 /// What an export's files are compared by when resuming: the API's `host:port`,
-/// except the embedded demo server, which gets a new port every start but serves
-/// the same signed bytes.
+/// except on this machine (the embedded demo server gets a new port every start
+/// but serves the same signed bytes), where it is `loopback/` and a short hash of
+/// the API key. Files kept on resume are checked against Veriff's signature
+/// anyway, so this only decides which earlier records are worth checking.
 fn api_identity(config: &ClientConfig) -> String {
-    if crate::api::is_loopback(&config.api_url) && config.api_key == crate::server::DEMO_API_KEY {
-        "demo".to_owned()
+    if crate::api::is_loopback(&config.api_url) {
+        let key = manifest::sha256_hex(config.api_key.as_bytes());
+        format!("loopback/{}", &key[..8])
     } else {
         config.host()
     }
 }
+
+/// Why `export` refuses under `--redact`: its files are the evidence, the exact
+/// bytes Veriff signed, and cannot be masked without voiding it.
+pub const REDACT_REFUSAL: &str =
+    "--redact is on, but an export saves Veriff's signed data unredacted (masking it would void the evidence)";
 
 fn save(manifest: &Manifest, out: &Path) -> Result<(), String> {
     manifest

@@ -42,6 +42,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Prompt { input, error } => overlays::prompt(model, theme, frame, input, error.as_deref()),
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
+        Overlay::CaseFolder { input, sessions } => overlays::case_folder(model, theme, frame, input, sessions.len()),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }
