@@ -478,11 +478,16 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             // Space marks and moves on: both marked.
             tmux.keys(&["h", "Space", "Space"]);
             tmux.wait_for("sessions 2/2 ● 2");
+            // E asks for the case folder, prefilled in the download folder.
             tmux.keys(&["E"]);
+            tmux.wait_for("case folder");
+            tmux.keys(&["Enter"]);
             let screen = tmux.wait_for("exported 2 sessions into");
             assert!(screen.contains("manifest.json"), "{screen}");
+            let case = case_folder(&tmux.downloads());
+            assert!(screen.contains(case.to_str().unwrap()), "the absolute path: {screen}");
             let manifest: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+                serde_json::from_slice(&std::fs::read(case.join("manifest.json")).unwrap()).unwrap();
             let statuses: Vec<&str> = manifest["sessions"]
                 .as_array()
                 .unwrap()
@@ -490,7 +495,7 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
                 .map(|s| s["status"].as_str().unwrap())
                 .collect();
             assert_eq!(statuses, ["done", "done"]);
-            let front = tmux.downloads().join(format!(
+            let front = case.join(format!(
                 "{SESSION}/a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d/document-front_d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg"
             ));
             assert_eq!(std::fs::read(front).unwrap(), asset("document-front.jpg"));
@@ -522,12 +527,15 @@ async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
             tmux.keys(&["h", "Space", "Space", "Space", "Space", "Space", "Space"]);
             tmux.wait_for("● 6");
             tmux.keys(&["E"]);
+            tmux.wait_for("case folder");
+            tmux.keys(&["Enter"]);
             tmux.wait_for("exporting sessions");
             tmux.wait_for("Esc cancels");
             tmux.keys(&["Escape"]);
             tmux.wait_for("export cancelled");
             let manifest: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+                serde_json::from_slice(&std::fs::read(case_folder(&tmux.downloads()).join("manifest.json")).unwrap())
+                    .unwrap();
             let sessions = manifest["sessions"].as_array().unwrap();
             assert_eq!(sessions.len(), 6, "{manifest}");
             assert!(sessions.iter().any(|s| s["status"] == "interrupted"), "{manifest}");
@@ -546,4 +554,15 @@ async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
         },
     )
     .await;
+}
+
+/// The one case folder (`case-<date>-<time>`) an export made in `downloads`.
+fn case_folder(downloads: &std::path::Path) -> std::path::PathBuf {
+    let cases: Vec<std::path::PathBuf> = std::fs::read_dir(downloads)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("case-"))
+        .collect();
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    std::path::absolute(&cases[0]).unwrap()
 }

@@ -764,6 +764,46 @@ mod tests {
     }
 
     #[test]
+    fn the_colliding_names_of_the_review_map_to_distinct_paths() {
+        let media = |context: &str, id: &str| Media {
+            id: id.into(),
+            name: None,
+            context: Some(context.into()),
+            size: None,
+            mimetype: Some("image/jpeg".into()),
+            url: None,
+            session_id: None,
+            duration: None,
+            extra: Default::default(),
+        };
+        let names = folder::Names::default();
+        let mut paths = std::collections::HashSet::new();
+        let long = "x".repeat(90);
+        // Attempts `a~b` and `a_b`, ids cut at 80 characters, an attempt named like
+        // the session's own file, and context/id pairs that join alike.
+        for (attempt, context, id) in [
+            ("a~b", "face", "m1"),
+            ("a_b", "face", "m1"),
+            (&format!("{long}1") as &str, "face", "m1"),
+            (&format!("{long}2"), "face", "m1"),
+            ("decision.json", "face", "m1"),
+            ("s1", "a_b", "c"),
+            ("s1", "a", "b_c"),
+        ] {
+            let dir = format!("session/{}", folder::name_for(attempt));
+            let file = media_file_name(MediaKind::Image, &media(context, id));
+            let endpoint = format!("/v1/attempts/{attempt}/media/{context}/{id}");
+            assert!(
+                paths.insert(names.claim(&format!("{dir}/{file}"), &endpoint)),
+                "{attempt} {context} {id}"
+            );
+        }
+        assert!(!paths.contains("session/decision.json/face_m1.jpg"));
+        let nfc = media_file_name(MediaKind::Nfc, &media("document-nfc", "n1"));
+        assert_eq!(nfc, "document-nfc_n1.json");
+    }
+
+    #[test]
     fn progress_reads_sessions_files_bytes_rate_and_eta() {
         let snapshot = Snapshot {
             sessions_total: 40,
