@@ -697,23 +697,3 @@ async fn a_signal_stops_the_export_within_two_seconds_while_requests_hang() {
         assert_eq!(session(&manifest(&out), SESSION)["status"], "interrupted");
     }
 }
-
-#[tokio::test(flavor = "multi_thread")]
-async fn under_redact_export_refuses_unless_unredacted_is_given() {
-    let server = server::start(ServerOptions::default()).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let out = home.path().join("case");
-    let out_arg = out.to_str().unwrap();
-    let refused = run(&server, home.path(), &["--redact", SESSION, "--out", out_arg]).await;
-    assert!(!refused.status.success());
-    assert!(stderr(&refused).contains("--unredacted"), "{}", stderr(&refused));
-    assert!(!out.exists(), "nothing written");
-    let anyway = run(
-        &server,
-        home.path(),
-        &["--redact", "--unredacted", SESSION, "--out", out_arg],
-    )
-    .await;
-    assert!(anyway.status.success(), "{}", stderr(&anyway));
-    assert_eq!(session(&manifest(&out), SESSION)["status"], "done");
-}

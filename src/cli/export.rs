@@ -43,10 +43,6 @@ pub struct ExportArgs {
     /// Print the manifest as JSON at the end.
     #[arg(long)]
     pub json: bool,
-    /// Under `--redact`, export anyway: the files are Veriff's signed bytes,
-    /// unredacted (redacting them would void the evidence).
-    #[arg(long)]
-    pub unredacted: bool,
 }
 
 fn positive(text: &str) -> Result<f64, String> {
@@ -105,12 +101,6 @@ fn session_line(record: &SessionRecord) -> String {
 }
 
 pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
-    if global.redact && !args.unredacted {
-        return Err(format!(
-            "{}; pass --unredacted to export anyway",
-            export::REDACT_REFUSAL
-        ));
-    }
     // Ids first: a list without one is refused before credentials are needed.
     let ids = sessions(&args)?;
     let resolved = super::resolve(global).await?;

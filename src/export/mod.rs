@@ -372,11 +372,6 @@ fn api_identity(config: &ClientConfig) -> String {
     }
 }
 
-/// Why `export` refuses under `--redact`: its files are the evidence, the exact
-/// bytes Veriff signed, and cannot be masked without voiding it.
-pub const REDACT_REFUSAL: &str =
-    "--redact is on, but an export saves Veriff's signed data unredacted (masking it would void the evidence)";
-
 fn save(manifest: &Manifest, out: &Path) -> Result<(), String> {
     manifest
         .save(out)

@@ -60,13 +60,6 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         )));
         return Vec::new();
     }
-    if model.redact.on {
-        model.status = Some(Status::error(format!(
-            "{}; export from the command line with --unredacted",
-            crate::export::REDACT_REFUSAL
-        )));
-        return Vec::new();
-    }
     let sessions: Vec<SessionId> = if model.marked.is_empty() {
         model.selected_session().cloned().into_iter().collect()
     } else {

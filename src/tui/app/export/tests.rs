@@ -133,13 +133,3 @@ fn without_marks_e_exports_the_selected_session_and_esc_cancels_it() {
         "{status}"
     );
 }
-
-#[test]
-fn under_redact_e_refuses_and_says_why() {
-    let mut model = three_sessions();
-    model.redact = crate::redact::Redact::new(true);
-    assert!(press(&mut model, KeyCode::Char('E')).is_empty(), "no export starts");
-    assert!(model.export.is_none());
-    let said = &model.status.as_ref().unwrap().text;
-    assert!(said.contains("unredacted") && said.contains("evidence"), "{said}");
-}
