@@ -19,9 +19,24 @@ const DOCUMENT_FRONT: &str = "d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6";
 /// `veriff-tui export ARGS` against `server`, with an empty environment and a
 /// temporary HOME; `stdin` is piped in when given.
 fn export(server: &RunningServer, home: &Path, args: &[&str], stdin: Option<&str>) -> tokio::process::Child {
+    subcommand("export", server, home, args, stdin)
+}
+
+/// `veriff-tui verify DIR`, configured like [`export`].
+async fn verify(server: &RunningServer, home: &Path, dir: &Path) -> Output {
+    finished(subcommand("verify", server, home, &[dir.to_str().unwrap()], None)).await
+}
+
+fn subcommand(
+    name: &str,
+    server: &RunningServer,
+    home: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> tokio::process::Child {
     let mut command = tokio::process::Command::new(BIN);
     command
-        .arg("export")
+        .arg(name)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -536,4 +551,202 @@ async fn a_sessions_files_are_fetched_while_other_sessions_lists_still_load() {
         first_file < last_list,
         "the first file came at request {first_file}, the last attempt list at {last_list}"
     );
+}
+
+const NFC_DOCUMENT: &str = "nfc00001-2a3b-4c5d-8e6f-a1b2c3d4e5f6";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nfc_documents_and_the_session_listing_are_exported_signed_and_verify_names_a_forged_file() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("case");
+    let out_arg = out.to_str().unwrap();
+    let run1 = run(&server, home.path(), &[SESSION, "--out", out_arg]).await;
+    assert!(run1.status.success(), "{}", stderr(&run1));
+    let saved = manifest(&out);
+    assert!(saved["tool"].as_str().unwrap().starts_with("veriff-tui "), "{saved}");
+    let port = server
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let api = saved["api"].as_str().unwrap();
+    assert!(
+        api.starts_with("loopback/") && !api.contains(&port),
+        "the demo's identity is not its port: {api}"
+    );
+    assert!(saved["api_url"].as_str().unwrap().starts_with(&server.url()), "{saved}");
+    assert!(saved["started"].as_str().unwrap() <= saved["finished"].as_str().unwrap());
+    let files = session(&saved, SESSION)["files"].as_array().unwrap().clone();
+    let listing = files
+        .iter()
+        .find(|f| f["path"] == format!("{SESSION}/session-media.json"))
+        .expect("the session media listing is exported");
+    assert_eq!(listing["endpoint"], format!("/v1/sessions/{SESSION}/media"));
+    let nfc = files
+        .iter()
+        .find(|f| f["media_id"] == NFC_DOCUMENT)
+        .expect("the NFC document is exported");
+    let nfc_path = out.join(nfc["path"].as_str().unwrap());
+    assert!(
+        nfc["path"].as_str().unwrap().starts_with(&format!("{SESSION}/nfc/")),
+        "{nfc}"
+    );
+    let chip: Value = serde_json::from_slice(&std::fs::read(&nfc_path).unwrap()).expect("NFC data is JSON");
+    assert!(chip.is_object(), "{chip}");
+    for file in &files {
+        let signature = file["signature"].as_str().unwrap_or_else(|| panic!("signed: {file}"));
+        assert_eq!(signature.len(), 64, "{file}");
+        assert!(file["fetched"].as_str().unwrap().ends_with('Z'), "{file}");
+    }
+    verify_files(&out, &saved, SESSION);
+
+    let intact = verify(&server, home.path(), &out).await;
+    assert!(intact.status.success(), "{}", stderr(&intact));
+    assert!(
+        stderr(&intact).contains("each against Veriff's signature"),
+        "{}",
+        stderr(&intact)
+    );
+
+    // Same size, and the manifest's sha256 edited to match: only Veriff's
+    // signature tells.
+    let front = format!("{SESSION}/{NEWEST_ATTEMPT}/document-front_{DOCUMENT_FRONT}.jpg");
+    let mut bytes = std::fs::read(out.join(&front)).unwrap();
+    bytes[100] ^= 0xff;
+    std::fs::write(out.join(&front), &bytes).unwrap();
+    let mut edited = saved.clone();
+    for record in edited["sessions"][0]["files"].as_array_mut().unwrap() {
+        if record["path"] == front {
+            record["sha256"] = hex::encode(Sha256::digest(&bytes)).into();
+        }
+    }
+    std::fs::write(out.join("manifest.json"), edited.to_string()).unwrap();
+    std::fs::write(out.join(format!("{SESSION}/planted.jpg")), b"x").unwrap();
+    std::fs::remove_file(&nfc_path).unwrap();
+    let forged = verify(&server, home.path(), &out).await;
+    assert!(!forged.status.success());
+    let said = String::from_utf8_lossy(&forged.stdout).into_owned();
+    assert!(
+        said.contains(&format!("unprovable {front}: does not match Veriff's signature")),
+        "{said}"
+    );
+    assert!(said.contains(&format!("extra {SESSION}/planted.jpg")), "{said}");
+    assert!(
+        said.contains(&format!("missing {}", nfc["path"].as_str().unwrap())),
+        "{said}"
+    );
+
+    // A resumed export checks what it skips the same way: the forged file is
+    // fetched again, the missing one too.
+    std::fs::remove_file(out.join(format!("{SESSION}/planted.jpg"))).unwrap();
+    let media = server.media_requests();
+    let run2 = run(&server, home.path(), &[SESSION, "--out", out_arg]).await;
+    assert!(run2.status.success(), "{}", stderr(&run2));
+    assert_eq!(server.media_requests(), media + 2, "the forged and the missing file");
+    let again = verify(&server, home.path(), &out).await;
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stdout));
+    // The demo started again, on another port: nothing to fetch again.
+    let restarted = server::start(ServerOptions::default()).await.unwrap();
+    assert_ne!(restarted.url(), server.url());
+    let run3 = run(&restarted, home.path(), &[SESSION, "--out", out_arg]).await;
+    assert!(run3.status.success(), "{}", stderr(&run3));
+    assert_eq!(restarted.media_requests(), 0, "resumed across ports");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_planted_link_folder_fifo_and_dev_zero_link_are_not_followed_read_or_waited_on() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("case");
+    let out_arg = out.to_str().unwrap();
+    let run1 = run(&server, home.path(), &[UNDECIDED_SESSION, "--out", out_arg]).await;
+    assert!(run1.status.success(), "{}", stderr(&run1));
+    let saved = manifest(&out);
+    let media_file = session(&saved, UNDECIDED_SESSION)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["media_id"].is_string())
+        .unwrap()["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A link to /dev/zero where a listed file was, a FIFO as decision.json, and
+    // another session's folder a link to somewhere else.
+    std::fs::remove_file(out.join(&media_file)).unwrap();
+    symlink("/dev/zero", out.join(&media_file)).unwrap();
+    let decision = out.join(format!("{UNDECIDED_SESSION}/decision.json"));
+    std::fs::remove_file(&decision).unwrap();
+    let c = std::ffi::CString::new(decision.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let elsewhere = tempfile::tempdir().unwrap();
+    symlink(elsewhere.path(), out.join(SESSION)).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
+
+    let media = server.media_requests();
+    let child = export(
+        &server,
+        home.path(),
+        &[SESSION, UNDECIDED_SESSION, "--out", out_arg],
+        None,
+    );
+    let output = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("no hang on a FIFO or /dev/zero")
+        .unwrap();
+    let err = stderr(&output);
+    assert!(err.contains("writable by other users"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+    let saved = manifest(&out);
+    assert_eq!(session(&saved, SESSION)["status"], "failed");
+    assert!(
+        session(&saved, SESSION)["error"]
+            .as_str()
+            .unwrap()
+            .contains("symbolic link"),
+        "{saved}"
+    );
+    assert_eq!(session(&saved, UNDECIDED_SESSION)["status"], "done", "{err}");
+    for path in [out.join(&media_file), decision] {
+        let kind = std::fs::symlink_metadata(&path).unwrap().file_type();
+        assert!(kind.is_file(), "{} replaced by a regular file", path.display());
+    }
+    verify_files(&out, &saved, UNDECIDED_SESSION);
+    assert_eq!(server.media_requests(), media + 1, "only the file the link replaced");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signal_stops_the_export_within_two_seconds_while_requests_hang() {
+    // Every answer 10 s away: the stop comes while every request waits.
+    let server = server::start(ServerOptions {
+        latency: Duration::from_secs(10),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let home = tempfile::tempdir().unwrap();
+        let out = home.path().join("out");
+        let child = export(&server, home.path(), &[SESSION, "--out", out.to_str().unwrap()], None);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // SAFETY: signals our own child.
+        assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
+        let stopped = std::time::Instant::now();
+        let output = tokio::time::timeout(Duration::from_secs(2), child.wait_with_output())
+            .await
+            .unwrap_or_else(|_| panic!("signal {signal} stopped the export within 2 s"))
+            .unwrap();
+        assert!(!output.status.success());
+        assert!(stopped.elapsed() < Duration::from_secs(2));
+        assert_eq!(session(&manifest(&out), SESSION)["status"], "interrupted");
+    }
 }

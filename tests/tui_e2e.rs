@@ -485,11 +485,16 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             // Space marks and moves on: both marked.
             tmux.keys(&["h", "Space", "Space"]);
             tmux.wait_for("sessions 2/2 ● 2");
+            // E asks for the case folder, prefilled in the download folder.
             tmux.keys(&["E"]);
+            tmux.wait_for("case folder");
+            tmux.keys(&["Enter"]);
             let screen = tmux.wait_for("exported 2 sessions into");
             assert!(screen.contains("manifest.json"), "{screen}");
+            let case = case_folder(&tmux.downloads());
+            assert!(screen.contains(case.to_str().unwrap()), "the absolute path: {screen}");
             let manifest: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+                serde_json::from_slice(&std::fs::read(case.join("manifest.json")).unwrap()).unwrap();
             let statuses: Vec<&str> = manifest["sessions"]
                 .as_array()
                 .unwrap()
@@ -497,7 +502,7 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
                 .map(|s| s["status"].as_str().unwrap())
                 .collect();
             assert_eq!(statuses, ["done", "done"]);
-            let front = tmux.downloads().join(format!(
+            let front = case.join(format!(
                 "{SESSION}/a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d/document-front_d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg"
             ));
             assert_eq!(std::fs::read(front).unwrap(), asset("document-front.jpg"));
@@ -529,12 +534,15 @@ async fn esc_stops_an_export_leaving_no_partial_file_and_a_manifest() {
             tmux.keys(&["h", "Space", "Space", "Space", "Space", "Space", "Space"]);
             tmux.wait_for("● 6");
             tmux.keys(&["E"]);
+            tmux.wait_for("case folder");
+            tmux.keys(&["Enter"]);
             tmux.wait_for("exporting sessions");
             tmux.wait_for("Esc cancels");
             tmux.keys(&["Escape"]);
             tmux.wait_for("export cancelled");
             let manifest: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(tmux.downloads().join("manifest.json")).unwrap()).unwrap();
+                serde_json::from_slice(&std::fs::read(case_folder(&tmux.downloads()).join("manifest.json")).unwrap())
+                    .unwrap();
             let sessions = manifest["sessions"].as_array().unwrap();
             assert_eq!(sessions.len(), 6, "{manifest}");
             assert!(sessions.iter().any(|s| s["status"] == "interrupted"), "{manifest}");
@@ -694,7 +702,8 @@ async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
             for part in [
                 "fix: the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret \
                  (the integration's shared secret, not its API key)",
-                "decision of session",
+                // Which answer failed first varies; each names its request and session.
+                " of session c0ffee00",
                 ": Veriff error 1818 (HTTP 401): Signature does not match the HMAC-SHA256 of query ID and \
                  integration API secret.",
                 "every session (2) failed: the request signature was rejected",
@@ -709,4 +718,15 @@ async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
         },
     )
     .await;
+}
+
+/// The one case folder (`case-<date>-<time>`) an export made in `downloads`.
+fn case_folder(downloads: &std::path::Path) -> std::path::PathBuf {
+    let cases: Vec<std::path::PathBuf> = std::fs::read_dir(downloads)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("case-"))
+        .collect();
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    std::path::absolute(&cases[0]).unwrap()
 }

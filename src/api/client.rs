@@ -227,16 +227,22 @@ impl Client {
     /// The body of `API_URL/v1/<segments>` exactly as the server sent it, once its
     /// signature checks out: what an export saves as evidence.
     pub async fn get_verified(&self, segments: &[&str], signed_id: &str) -> Result<Vec<u8>, ApiError> {
+        self.get_signed(segments, signed_id).await.map(|(body, _)| body)
+    }
+
+    /// Like [`Client::get_verified`], with the `X-HMAC-SIGNATURE` the body came with
+    /// (`None` only when unsigned replies are allowed): what proves it later.
+    pub async fn get_signed(&self, segments: &[&str], signed_id: &str) -> Result<(Vec<u8>, Option<String>), ApiError> {
         let url = self.endpoint(segments);
         let response = self.get(&url, signed_id, Some(self.config.timeout)).await?;
         let signature = self.required_signature(&response)?;
         let body = read_limited(response, MAX_LISTING_BYTES, self.config.timeout).await?;
-        if let Some(signature) = signature
-            && !self.config.secret.verifies(&body, &signature)
+        if let Some(signature) = &signature
+            && !self.config.secret.verifies(&body, signature)
         {
             return Err(ApiError::BadSignature);
         }
-        Ok(body)
+        Ok((body, signature))
     }
 
     /// The response's signature; a response without one is an error unless the

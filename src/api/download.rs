@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use reqwest::Response;
 use reqwest::header::CONTENT_TYPE;
+use sha2::{Digest, Sha256};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 
 use super::client::{Client, transport_error};
@@ -21,6 +22,16 @@ pub enum SaveAs {
     /// Into `dir`, named from `parts` (made safe) and the extension of the
     /// response's `Content-Type`.
     InDir { dir: PathBuf, parts: Vec<String> },
+}
+
+/// A file downloaded as evidence: its size and sha256, taken as it streamed, and
+/// the `X-HMAC-SIGNATURE` Veriff sent with it (`None` only when unsigned replies
+/// are allowed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub size: u64,
+    pub sha256: String,
+    pub signature: Option<String>,
 }
 
 /// How far a download has come.
@@ -103,7 +114,7 @@ impl Client {
             .map_err(io_error)?;
         let (file, temp_path) = temp.into_parts();
         let mut file = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(file));
-        self.stream_verified(response, &mut file, &target, &mut on_progress)
+        self.stream_verified(response, &mut file, &target, &mut on_progress, None)
             .await?;
         // Flushed (stream_verified) but not fsynced: like curl and wget, the bytes
         // are left to the page cache. The rename still means no reader ever sees a
@@ -135,8 +146,47 @@ impl Client {
         mut on_progress: impl FnMut(Progress),
     ) -> Result<u64, ApiError> {
         let response = self.media_response(media_id).await?;
-        self.stream_verified(response, out, Path::new("standard output"), &mut on_progress)
+        self.stream_verified(response, out, Path::new("standard output"), &mut on_progress, None)
             .await
+            .map(|(received, _)| received)
+    }
+
+    /// Downloads media `media_id` to exactly `target` (replacing whatever entry is
+    /// there, never writing through it: a temporary file beside it is renamed over
+    /// it), hashing the bytes as they stream by: evidence, with what proves it.
+    pub async fn download_evidence(
+        &self,
+        media_id: &str,
+        target: &Path,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<Evidence, ApiError> {
+        let response = self.media_response(media_id).await?;
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let io_error = |source| ApiError::Io {
+            path: target.to_path_buf(),
+            source,
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".veriff-tui-")
+            .suffix(".part")
+            .tempfile_in(&dir)
+            .map_err(io_error)?;
+        let (file, temp_path) = temp.into_parts();
+        let mut file = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(file));
+        let mut hasher = Sha256::new();
+        let (size, signature) = self
+            .stream_verified(response, &mut file, target, &mut on_progress, Some(&mut hasher))
+            .await?;
+        drop(file);
+        temp_path.persist(target).map_err(|e| io_error(e.error))?;
+        Ok(Evidence {
+            size,
+            sha256: hex::encode(hasher.finalize()),
+            signature,
+        })
     }
 
     async fn media_response(&self, media_id: &str) -> Result<Response, ApiError> {
@@ -151,7 +201,8 @@ impl Client {
         out: &mut (impl AsyncWrite + Unpin),
         target: &Path,
         on_progress: &mut impl FnMut(Progress),
-    ) -> Result<u64, ApiError> {
+        mut hasher: Option<&mut Sha256>,
+    ) -> Result<(u64, Option<String>), ApiError> {
         let url = response.url().clone();
         let total = response.content_length();
         let signature = self.required_signature(&response)?;
@@ -178,6 +229,9 @@ impl Client {
                 Err(e) => return Err(transport_error(&e, &url, self.config().timeout)),
             };
             signer.update(&chunk);
+            if let Some(hasher) = &mut hasher {
+                hasher.update(&chunk);
+            }
             out.write_all(&chunk).await.map_err(io_error)?;
             received += chunk.len() as u64;
             on_progress(Progress { received, total });
@@ -188,12 +242,12 @@ impl Client {
         {
             return Err(ApiError::Truncated { received, expected });
         }
-        if let Some(signature) = signature
-            && !signer.verifies(&signature)
+        if let Some(signature) = &signature
+            && !signer.verifies(signature)
         {
             return Err(ApiError::BadSignature);
         }
-        Ok(received)
+        Ok((received, signature))
     }
 }
 

@@ -13,7 +13,7 @@ pub mod triage;
 mod write;
 
 pub use client::{Client, ClientConfig, NO_ANSWER, RetryPolicy, is_loopback, normalize_api_url};
-pub use download::{Progress, ProgressThrottle, SaveAs};
+pub use download::{Evidence, Progress, ProgressThrottle, SaveAs};
 pub use error::{ApiError, ErrorKind, parse_json};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};
 pub use sign::{Secret, Signer};

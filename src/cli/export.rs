@@ -118,6 +118,9 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
         ));
     }
     let out = args.out.clone().unwrap_or(resolved.settings.download_dir.clone());
+    if let Some(warning) = export::folder::folder_warning(&out) {
+        say(&format!("{warning}\n"));
+    }
     let options = export::Options {
         out,
         jobs: args.jobs,

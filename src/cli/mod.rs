@@ -5,6 +5,7 @@ mod actions;
 mod export;
 mod inbox;
 mod scripting;
+mod verify;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 pub use export::ExportArgs;
 pub use inbox::InboxArgs;
 pub use scripting::run;
+pub use verify::VerifyArgs;
 
 use crate::config::Overrides;
 
@@ -258,6 +260,11 @@ pub enum Command {
     /// The inbox: Veriff's webhooks received and indexed, so sessions are found by
     /// name, status or date.
     Inbox(InboxArgs),
+    /// Check an export offline: every file against the manifest's size and sha256
+    /// and, where the shared secret is configured, against the signature Veriff
+    /// sent with it. Names each missing, extra, altered or unprovable file; exit
+    /// status 0 only when all hold.
+    Verify(VerifyArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]

@@ -54,6 +54,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         } => return super::actions::review_hit(args, global).await,
         Command::DeleteSession(args) => return super::actions::delete_session(args, global).await,
         Command::Inbox(args) => return super::inbox::run(args, global).await,
+        Command::Verify(args) => return super::verify::run(args, global).await,
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -143,7 +144,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::Export(_)
         | Command::NewSession(_)
         | Command::DeleteSession(_)
-        | Command::Inbox(_) => {
+        | Command::Inbox(_)
+        | Command::Verify(_) => {
             unreachable!("handled above")
         }
     }

@@ -9,13 +9,28 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub const FILE_NAME: &str = "manifest.json";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+/// Bigger than any manifest an export writes; a larger file is not read.
+const MAX_MANIFEST: u64 = 512 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: u32,
-    /// The API the files came from (`host:port`).
+    /// Which tool wrote it, e.g. `veriff-tui 0.1.0`.
+    #[serde(default)]
+    pub tool: String,
+    /// What the files came from, as resuming compares it: `host:port`, or on
+    /// this machine (the demo server) `loopback/` and a hash of the API key,
+    /// whatever the port.
     pub api: String,
+    /// The API URL of the last run.
+    #[serde(default)]
+    pub api_url: String,
+    /// When the last run started and ended (UTC, RFC 3339).
+    #[serde(default)]
+    pub started: String,
+    #[serde(default)]
+    pub finished: String,
     /// In the order they were first asked for.
     pub sessions: Vec<SessionRecord>,
 }
@@ -73,6 +88,14 @@ pub struct FileRecord {
     pub media_id: Option<String>,
     /// The API path it was fetched from, e.g. `/v1/media/{id}`.
     pub endpoint: String,
+    /// The `X-HMAC-SIGNATURE` Veriff sent with it: the HMAC-SHA256 of its bytes
+    /// under the integration's shared secret, which only Veriff and the
+    /// integration hold. Absent only when unsigned replies were allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// When it was fetched (UTC, RFC 3339).
+    #[serde(default)]
+    pub fetched: String,
 }
 
 impl SessionRecord {
@@ -93,14 +116,19 @@ impl Manifest {
     pub fn new(api: String) -> Manifest {
         Manifest {
             version: VERSION,
+            tool: concat!("veriff-tui ", env!("CARGO_PKG_VERSION")).to_owned(),
             api,
+            api_url: String::new(),
+            started: String::new(),
+            finished: String::new(),
             sessions: Vec::new(),
         }
     }
 
     /// The manifest in `dir`, if there is a readable one.
     pub fn load(dir: &Path) -> Option<Manifest> {
-        let bytes = std::fs::read(dir.join(FILE_NAME)).ok()?;
+        // Never through a link, never blocking on a FIFO planted in its place.
+        let bytes = super::folder::read_regular(&dir.join(FILE_NAME), None, MAX_MANIFEST).ok()??;
         match serde_json::from_slice::<Manifest>(&bytes) {
             Ok(manifest) => Some(manifest),
             Err(e) => {
@@ -141,20 +169,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// The size and sha256 of a file, read in pieces.
-pub fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 256 * 1024];
-    let mut size = 0;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        size += n as u64;
+/// `SystemTime` as UTC RFC 3339 to the second, e.g. `2026-12-02T18:51:53Z`.
+pub fn utc(time: std::time::SystemTime) -> String {
+    let secs = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+pub fn now() -> String {
+    utc(std::time::SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_are_utc_rfc3339() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_237_513);
+        assert_eq!(super::utc(at), "2026-12-02T18:51:53Z");
+        assert_eq!(super::utc(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
     }
-    Ok((size, hex::encode(hasher.finalize())))
 }

@@ -6,6 +6,7 @@
 //! Used by `veriff-tui export` and by the browser's export key; it stands on
 //! [`crate::api`] alone and knows nothing of terminals.
 
+pub mod folder;
 pub mod manifest;
 pub mod pacing;
 pub use pacing::SLOWEST_RPS;
@@ -13,6 +14,7 @@ pub use pacing::SLOWEST_RPS;
 /// Why an export is refused under `--redact`, in the CLI and the browser alike.
 pub const REDACTED_REFUSAL: &str = "refusing to export under --redact: an export is evidence, every answer \
      and file as Veriff sent them, unmasked";
+pub mod verify;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +30,7 @@ use manifest::{Failure, Unavailable};
 pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
 use pacing::{Gate, Pacing};
 
-use crate::api::{ApiError, AttemptList, Client, ClientConfig, MediaList, SaveAs, names, parse_json};
+use crate::api::{ApiError, AttemptList, Client, ClientConfig, Media, MediaKind, MediaList, names, parse_json};
 use crate::text::clean_short;
 
 pub const DEFAULT_JOBS: usize = 8;
@@ -207,6 +209,8 @@ struct Context {
     force: bool,
     /// Files of the earlier run, by endpoint.
     previous: HashMap<String, FileRecord>,
+    /// Which endpoint each path holds.
+    names: folder::Names,
     counters: Arc<Counters>,
     /// The records of this run's sessions as they fill, so a stop can save what
     /// completed.
@@ -231,14 +235,28 @@ pub async fn run(
     let client = Client::new(config).map_err(|e| e.to_string())?;
     let out = options.out.clone();
     crate::files::create_private_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let mut manifest = Manifest::load(&out).unwrap_or_else(|| Manifest::new(client.host()));
+    let identity = api_identity(client.config());
+    let loaded = {
+        let out = out.clone();
+        tokio::task::spawn_blocking(move || Manifest::load(&out))
+            .await
+            .ok()
+            .flatten()
+    };
+    let mut manifest = loaded.unwrap_or_else(|| Manifest::new(identity.clone()));
     // Files recorded from another API prove nothing about this one's.
-    let previous = if manifest.api == client.host() {
+    let previous = if manifest.api == identity {
         manifest.files_by_endpoint()
     } else {
         HashMap::new()
     };
-    manifest.api = client.host();
+    let fresh = Manifest::new(identity);
+    manifest.version = fresh.version;
+    manifest.tool = fresh.tool;
+    manifest.api = fresh.api;
+    manifest.api_url = client.config().api_url.to_string();
+    manifest.started = manifest::now();
+    manifest.finished = String::new();
     let mut ids: Vec<String> = Vec::new();
     for id in sessions {
         if !ids.contains(&id) {
@@ -259,6 +277,7 @@ pub async fn run(
         out: out.clone(),
         force: options.force,
         previous,
+        names: folder::Names::default(),
         counters,
         records: Mutex::new(HashMap::new()),
     });
@@ -330,6 +349,7 @@ pub async fn run(
             manifest.put(record);
         }
     }
+    manifest.finished = manifest::now();
     save(&manifest, &out)?;
     let sessions = ids
         .iter()
@@ -341,6 +361,20 @@ pub async fn run(
         interrupted,
         manifest_path: out.join(manifest::FILE_NAME),
     })
+}
+
+/// What an export's files are compared by when resuming: the API's `host:port`,
+/// except on this machine (the embedded demo server gets a new port every start
+/// but serves the same signed bytes), where it is `loopback/` and a short hash of
+/// the API key. Files kept on resume are checked against Veriff's signature
+/// anyway, so this only decides which earlier records are worth checking.
+fn api_identity(config: &ClientConfig) -> String {
+    if crate::api::is_loopback(&config.api_url) {
+        let key = manifest::sha256_hex(config.api_key.as_bytes());
+        format!("loopback/{}", &key[..8])
+    } else {
+        config.host()
+    }
 }
 
 fn save(manifest: &Manifest, out: &Path) -> Result<(), String> {
@@ -401,8 +435,8 @@ impl Context {
         }
     }
 
-    /// Fetches a JSON document and saves its exact bytes as `relative`. Returns
-    /// the bytes.
+    /// Fetches a JSON document and saves its exact bytes as `relative` (or, when
+    /// another endpoint holds that name, a name of its own). Returns the bytes.
     async fn fetch_json(
         &self,
         session: &str,
@@ -411,60 +445,89 @@ impl Context {
         signed_id: &str,
         relative: &str,
     ) -> Result<Vec<u8>, ApiError> {
-        let bytes = self
-            .request(priority, || self.client.get_verified(segments, signed_id))
+        let endpoint = endpoint(segments);
+        let (bytes, signature) = self
+            .request(priority, || self.client.get_signed(segments, signed_id))
             .await?;
-        let path = self.out.join(relative);
-        let unchanged = std::fs::read(&path).is_ok_and(|old| old == bytes);
-        if !unchanged {
-            let written = {
-                let (path, bytes) = (path.clone(), bytes.clone());
-                tokio::task::spawn_blocking(move || crate::files::write_private(&path, &bytes)).await
-            };
-            written
-                .map_err(std::io::Error::other)
-                .and_then(|r| r)
-                .map_err(|source| ApiError::Io { path, source })?;
-        }
+        let relative = self.names.claim(relative, &endpoint);
+        let fetched = manifest::now();
+        let written = {
+            let (out, relative, bytes) = (self.out.clone(), relative.clone(), bytes.clone());
+            tokio::task::spawn_blocking(move || save_json(&out, &relative, &bytes)).await
+        };
+        written
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
+            .map_err(|source| ApiError::Io {
+                path: self.out.join(&relative),
+                source,
+            })?;
         self.file_done(
             session,
             FileRecord {
-                path: relative.to_owned(),
+                path: relative,
                 size: bytes.len() as u64,
                 sha256: manifest::sha256_hex(&bytes),
                 mimetype: Some("application/json".into()),
                 media_id: None,
-                endpoint: endpoint(segments),
+                endpoint,
+                signature,
+                fetched,
             },
         );
         Ok(bytes)
     }
 
-    /// One media file: skipped when the earlier run's copy is there and checks
-    /// out, otherwise downloaded (verified, renamed into place) and hashed.
-    async fn fetch_media(&self, session: &str, dir: &str, media: &crate::api::Media) -> Result<(), ApiError> {
+    /// One media file (or NFC document) into `dir`: skipped when the earlier run's
+    /// copy is there and still proves itself (the size the signed listing gives,
+    /// the sha256 recorded, Veriff's signature), otherwise downloaded, hashed as it
+    /// streams.
+    async fn fetch_media(&self, session: &str, dir: &str, kind: MediaKind, media: &Media) -> Result<(), ApiError> {
         let endpoint = endpoint(&["media", &media.id]);
+        let relative = self
+            .names
+            .claim(&format!("{dir}/{}", media_file_name(kind, media)), &endpoint);
         if !self.force
             && let Some(earlier) = self.previous.get(&endpoint)
+            && earlier.path == relative
             && inside(&earlier.path, dir)
+            && media.size.is_none_or(|size| size == earlier.size)
         {
             let path = self.out.join(&earlier.path);
-            let check = tokio::task::spawn_blocking(move || manifest::hash_file(&path)).await;
-            if let Ok(Ok((size, sha256))) = check
-                && size == earlier.size
-                && sha256 == earlier.sha256
+            let (size, secret, signature) = (
+                earlier.size,
+                self.client.config().secret.clone(),
+                earlier.signature.clone(),
+            );
+            let check = tokio::task::spawn_blocking(move || {
+                folder::hash_regular(&path, Some(size), Some(&secret), signature.as_deref())
+            })
+            .await;
+            let unsigned_allowed = self.client.config().allow_unsigned;
+            if let Ok(Ok(Some(hashed))) = check
+                && hashed.sha256 == earlier.sha256
+                && hashed.signed.unwrap_or(unsigned_allowed && earlier.signature.is_none())
             {
                 add(&self.counters.files_skipped, 1);
-                add(&self.counters.bytes_skipped, size);
+                add(&self.counters.bytes_skipped, hashed.size);
                 self.file_done(session, earlier.clone());
                 return Ok(());
             }
         }
-        let save_as = SaveAs::InDir {
-            dir: self.out.join(dir),
-            parts: vec![media.context.clone().unwrap_or_default(), media.id.clone()],
+        let path = self.out.join(&relative);
+        let prepared = {
+            let (out, dir) = (self.out.clone(), dir.to_owned());
+            tokio::task::spawn_blocking(move || folder::prepare_dir(&out, &dir)).await
         };
-        let path = self
+        prepared
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
+            .map_err(|source| ApiError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        let fetched = manifest::now();
+        let evidence = self
             .request(FILE_LEVEL, || {
                 let mut counted = 0;
                 let counters = self.counters.clone();
@@ -472,41 +535,43 @@ impl Context {
                     add(&counters.bytes_received, p.received.saturating_sub(counted));
                     counted = p.received;
                 };
-                self.client.download(&media.id, &save_as, true, progress)
+                self.client.download_evidence(&media.id, &path, progress)
             })
             .await?;
-        let hashed = {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || manifest::hash_file(&path)).await
-        };
-        let (size, sha256) = hashed
-            .map_err(std::io::Error::other)
-            .and_then(|r| r)
-            .map_err(|source| ApiError::Io {
-                path: path.clone(),
-                source,
-            })?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         self.file_done(
             session,
             FileRecord {
-                path: format!("{dir}/{name}"),
-                size,
-                sha256,
+                path: relative,
+                size: evidence.size,
+                sha256: evidence.sha256,
                 mimetype: media.mimetype.as_deref().map(|m| clean_short(m, 100)),
                 media_id: Some(media.id.clone()),
                 endpoint,
+                signature: evidence.signature,
+                fetched,
             },
         );
         Ok(())
     }
 
+    /// Every file of a media list at once, into `dir`.
+    async fn fetch_all_media<'a>(&self, session: &str, dir: &str, items: impl Iterator<Item = (MediaKind, &'a Media)>) {
+        let items: Vec<_> = items.collect();
+        add(&self.counters.files_total, items.len() as u64);
+        let bytes: u64 = items.iter().filter_map(|(_, m)| m.size).sum();
+        add(&self.counters.bytes_total, bytes);
+        let files = items.into_iter().map(|(kind, media)| async move {
+            if let Err(e) = self.fetch_media(session, dir, kind, media).await {
+                add(&self.counters.files_failed, 1);
+                self.failed(session, &endpoint(&["media", &media.id]), &e);
+            }
+        });
+        join_all(files).await;
+    }
+
     /// An attempt's media list, saved, then every file of it at once.
     async fn export_attempt(&self, session: &str, session_dir: &str, attempt: &str) {
-        let dir = format!("{session_dir}/{}", names::safe_component(attempt));
+        let dir = format!("{session_dir}/{}", folder::name_for(attempt));
         let segments = ["attempts", attempt, "media"];
         add(&self.counters.files_total, 1);
         let listed = self
@@ -522,16 +587,27 @@ impl Context {
                 return self.failed(session, &endpoint(&segments), &e);
             }
         };
-        add(&self.counters.files_total, list.len() as u64);
-        let bytes: u64 = list.items().filter_map(|(_, m)| m.size).sum();
-        add(&self.counters.bytes_total, bytes);
-        let files = list.items().map(|(_, media)| async {
-            if let Err(e) = self.fetch_media(session, &dir, media).await {
-                add(&self.counters.files_failed, 1);
-                self.failed(session, &endpoint(&["media", &media.id]), &e);
+        self.fetch_all_media(session, &dir, list.items()).await;
+    }
+
+    /// The session's media listing, saved, and the NFC documents only it lists
+    /// (its images and videos are the newest attempt's, exported with it).
+    async fn export_session_media(&self, session: &str, session_dir: &str) {
+        let segments = ["sessions", session, "media"];
+        let relative = format!("{session_dir}/session-media.json");
+        let Some(bytes) = self.fetch_required(session, &segments, &relative).await else {
+            return;
+        };
+        match serde_json::from_slice::<MediaList>(&bytes) {
+            Ok(list) => {
+                let nfc = list.nfc_documents.iter().map(|m| (MediaKind::Nfc, m));
+                self.fetch_all_media(session, &format!("{session_dir}/nfc"), nfc).await;
             }
-        });
-        join_all(files).await;
+            Err(e) => {
+                let error = ApiError::Parse(clean_short(&e.to_string(), 200));
+                self.failed(session, &endpoint(&segments), &error);
+            }
+        }
     }
 
     /// Person and watchlist data exist only for some integrations and routes:
@@ -586,6 +662,34 @@ fn inside(path: &str, dir: &str) -> bool {
     path.starts_with(dir) && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
+/// Writes a JSON answer as `relative` beneath `out`, in folders that are plain
+/// folders of this user's; left alone when the same bytes are already there as a
+/// regular file (a FIFO, device or link there is replaced, never read).
+fn save_json(out: &Path, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some((dir, _)) = relative.rsplit_once('/') {
+        folder::prepare_dir(out, dir)?;
+    }
+    let path = out.join(relative);
+    if folder::read_regular(&path, Some(bytes.len() as u64), u64::MAX)?.is_some_and(|old| old == bytes) {
+        return Ok(());
+    }
+    crate::files::write_private(&path, bytes)
+}
+
+/// `context_id.ext`, the id as [`folder::name_for`] names it and the extension of
+/// the type the signed listing gives; NFC documents are JSON.
+fn media_file_name(kind: MediaKind, media: &Media) -> String {
+    let context = media.context.clone().unwrap_or_default();
+    let id = folder::name_for(&media.id);
+    match kind {
+        MediaKind::Nfc => {
+            let stem = names::file_name(&[&context, &id], None);
+            format!("{}.json", stem.trim_end_matches(".bin"))
+        }
+        _ => names::file_name(&[&context, &id], media.mimetype.as_deref()),
+    }
+}
+
 /// `/v1/a/b/c`, as the manifest names where a file came from.
 fn endpoint(segments: &[&str]) -> String {
     let mut path = String::from("/v1");
@@ -597,7 +701,7 @@ fn endpoint(segments: &[&str]) -> String {
 }
 
 async fn export_session(context: Arc<Context>, session: String) -> SessionRecord {
-    let dir = names::safe_component(&session);
+    let dir = folder::name_for(&session);
     let attempts = async {
         let segments = ["sessions", session.as_str(), "attempts"];
         let bytes = context
@@ -625,7 +729,8 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
     let decision = context.fetch_required(&session, &decision_route, &decision_file);
     let person = context.fetch_optional(&session, &dir, "person", "person.json");
     let watchlist = context.fetch_optional(&session, &dir, "watchlist-screening", "watchlist.json");
-    tokio::join!(media, decision, person, watchlist);
+    let session_media = context.export_session_media(&session, &dir);
+    tokio::join!(media, decision, person, watchlist, session_media);
     let mut record = context.take_record(&session);
     record.files.sort_by(|a, b| a.path.cmp(&b.path));
     record.status = if record.failures.is_empty() {
@@ -654,6 +759,46 @@ mod tests {
         assert!(!inside("s1/a1/../../../etc/passwd", "s1/a1"));
         assert!(!inside("/etc/passwd", "s1/a1"));
         assert!(!inside("s2/a1/face_m1.jpg", "s1/a1"));
+    }
+
+    #[test]
+    fn the_colliding_names_of_the_review_map_to_distinct_paths() {
+        let media = |context: &str, id: &str| Media {
+            id: id.into(),
+            name: None,
+            context: Some(context.into()),
+            size: None,
+            mimetype: Some("image/jpeg".into()),
+            url: None,
+            session_id: None,
+            duration: None,
+            extra: Default::default(),
+        };
+        let names = folder::Names::default();
+        let mut paths = std::collections::HashSet::new();
+        let long = "x".repeat(90);
+        // Attempts `a~b` and `a_b`, ids cut at 80 characters, an attempt named like
+        // the session's own file, and context/id pairs that join alike.
+        for (attempt, context, id) in [
+            ("a~b", "face", "m1"),
+            ("a_b", "face", "m1"),
+            (&format!("{long}1") as &str, "face", "m1"),
+            (&format!("{long}2"), "face", "m1"),
+            ("decision.json", "face", "m1"),
+            ("s1", "a_b", "c"),
+            ("s1", "a", "b_c"),
+        ] {
+            let dir = format!("session/{}", folder::name_for(attempt));
+            let file = media_file_name(MediaKind::Image, &media(context, id));
+            let endpoint = format!("/v1/attempts/{attempt}/media/{context}/{id}");
+            assert!(
+                paths.insert(names.claim(&format!("{dir}/{file}"), &endpoint)),
+                "{attempt} {context} {id}"
+            );
+        }
+        assert!(!paths.contains("session/decision.json/face_m1.jpg"));
+        let nfc = media_file_name(MediaKind::Nfc, &media("document-nfc", "n1"));
+        assert_eq!(nfc, "document-nfc_n1.json");
     }
 
     #[test]

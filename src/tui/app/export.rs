@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::input::move_cursor;
-use super::model::{Model, Pane, Status};
+use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, ReqId};
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
@@ -84,6 +84,29 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         )));
         return Vec::new();
     }
+    // A folder per case: exports never pile up in the download folder's root.
+    let stamp: String = crate::export::manifest::now()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let name = format!("case-{}-{}", &stamp[..8], &stamp[8..]);
+    model.overlay = Overlay::CaseFolder {
+        input: LineEdit(tui_input::Input::new(name)),
+        sessions,
+    };
+    Vec::new()
+}
+
+/// Enter in the case folder prompt: the export starts into it.
+pub(super) fn submit_case_folder(model: &mut Model) -> Vec<Cmd> {
+    let Overlay::CaseFolder { input, sessions } = std::mem::take(&mut model.overlay) else {
+        return Vec::new();
+    };
+    let folder = input.value().trim().to_owned();
+    if folder.is_empty() {
+        model.overlay = Overlay::CaseFolder { input, sessions };
+        return Vec::new();
+    }
     let id = model.req();
     model.export = Some(ExportJob {
         id,
@@ -92,7 +115,11 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         cancelling: false,
     });
     model.status = None;
-    vec![Cmd::Export { id, sessions }]
+    vec![Cmd::Export {
+        id,
+        sessions,
+        folder: PathBuf::from(folder),
+    }]
 }
 
 /// Esc while an export runs: asks it to stop. `None` when there is none.
@@ -131,8 +158,9 @@ pub(super) fn done(model: &mut Model, id: ReqId, result: Result<ExportSummary, F
             // What was exported is done with: marks start over.
             model.marked.clear();
             Status::success(format!(
-                "exported {} sessions into {} (manifest.json)",
+                "exported {} sessions into {} (manifest.json) · check it any time: veriff-tui verify {}",
                 summary.done,
+                summary.dir.display(),
                 summary.dir.display()
             ))
         }

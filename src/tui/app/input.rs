@@ -44,12 +44,18 @@ fn edit(input: &mut LineEdit, key: KeyEvent) -> bool {
 fn prompt_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
     match action {
         Some(Action::Cancel) => model.overlay = Overlay::None,
+        Some(Action::Submit) if matches!(model.overlay, Overlay::CaseFolder { .. }) => {
+            return super::export::submit_case_folder(model);
+        }
         Some(Action::Submit) => return submit_prompt(model),
         _ => {
             if let Overlay::Prompt { input, error } = &mut model.overlay
                 && edit(input, key)
             {
                 *error = None;
+            }
+            if let Overlay::CaseFolder { input, .. } = &mut model.overlay {
+                edit(input, key);
             }
         }
     }
@@ -210,6 +216,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             insert(input);
             *error = None;
         }
+        Overlay::CaseFolder { input, .. } => insert(input),
         Overlay::Filter { input } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());

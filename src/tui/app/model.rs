@@ -48,6 +48,12 @@ pub enum Overlay {
     Help { scroll: usize },
     /// Adding a session: the line being edited, and why the last try was refused.
     Prompt { input: LineEdit, error: Option<String> },
+    /// The case folder an export goes into (`E`), relative to the download
+    /// folder unless absolute; the sessions it will export.
+    CaseFolder {
+        input: LineEdit,
+        sessions: Vec<crate::ids::SessionId>,
+    },
     /// Typing the focused pane's filter (the filter itself lives in its
     /// [`PaneState`], so the pane follows as it is typed).
     Filter { input: LineEdit },
@@ -69,7 +75,7 @@ impl Overlay {
         match self {
             Overlay::None => Mode::Browse,
             Overlay::Help { .. } => Mode::Help,
-            Overlay::Prompt { .. } => Mode::Prompt,
+            Overlay::Prompt { .. } | Overlay::CaseFolder { .. } => Mode::Prompt,
             Overlay::Filter { .. } => Mode::Filter,
             Overlay::Profiles { .. } => Mode::Profiles,
             Overlay::Linked { .. } => Mode::Linked,

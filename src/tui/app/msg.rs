@@ -286,11 +286,12 @@ pub enum Cmd {
         media: MediaId,
         req: ReqId,
     },
-    /// Export these sessions into the download dir; answered by
-    /// [`Msg::ExportDone`] (figures on the way).
+    /// Export these sessions into `folder` (in the download dir unless
+    /// absolute); answered by [`Msg::ExportDone`] (figures on the way).
     Export {
         id: ReqId,
         sessions: Vec<SessionId>,
+        folder: std::path::PathBuf,
     },
     /// Stop it, keeping what completed (and its manifest); it then answers.
     CancelExport {

@@ -347,10 +347,13 @@ impl Effects {
                 self.spawn_answered(false, work, move |result| Msg::NfcLoaded { media, req, result });
             }
             Cmd::Watch { session, every } => self.watch(session, every),
-            Cmd::Export { id, sessions } => {
+            Cmd::Export { id, sessions, folder } => {
                 let (stop, stopped) = tokio::sync::oneshot::channel();
                 let tx = self.tx.clone();
-                let work = async move { export::export(client, tx, id, sessions, &dirs.download, stopped).await };
+                // Said as an absolute path: where to find the case afterwards.
+                let dir = dirs.download.join(folder);
+                let dir = std::path::absolute(&dir).unwrap_or(dir);
+                let work = async move { export::export(client, tx, id, sessions, &dir, stopped).await };
                 let task = self.spawn_answered(false, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
                 self.exports.insert(id, (Some(stop), task));

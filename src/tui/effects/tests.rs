@@ -392,6 +392,7 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
     rig.effects.run(Cmd::Export {
         id: 5,
         sessions: vec![SESSION.into()],
+        folder: "case-4711".into(),
     });
     let done = rig.export_replies(Duration::from_secs(30)).await;
     let [
@@ -404,7 +405,12 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
         panic!("{done:?}")
     };
     assert_eq!((summary.done, summary.failed, summary.interrupted), (1, 0, false));
-    assert!(rig.dir.path().join("Downloads/manifest.json").is_file());
+    // Into the case folder, in the download folder, said as an absolute path.
+    assert!(rig.dir.path().join("Downloads/case-4711/manifest.json").is_file());
+    assert!(
+        summary.dir.is_absolute() && summary.dir.ends_with("Downloads/case-4711"),
+        "{summary:?}"
+    );
 
     // Stopped at once: still one answer, said as interrupted, nothing partial.
     let mut rig = rig_with(ServerOptions {
@@ -415,6 +421,7 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
     rig.effects.run(Cmd::Export {
         id: 6,
         sessions: vec![SESSION.into()],
+        folder: "case-4712".into(),
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     rig.effects.run(Cmd::CancelExport { id: 6 });

@@ -44,6 +44,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
         Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
         Overlay::Messages { scroll } => messages::messages(model, theme, frame, *scroll),
+        Overlay::CaseFolder { input, sessions } => overlays::case_folder(model, theme, frame, input, sessions.len()),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }

@@ -120,6 +120,33 @@ pub fn prompt(model: &Model, theme: &Theme, frame: &mut Frame, input: &LineEdit,
     );
 }
 
+/// The case folder an export goes into, editable, prefilled.
+pub fn case_folder(model: &Model, theme: &Theme, frame: &mut Frame, input: &LineEdit, sessions: usize) {
+    let mut edited = vec![Span::styled("> ", theme.key())];
+    edited.extend(edited_line(theme, input));
+    let lines = vec![
+        Line::from(format!(
+            "Export {sessions} sessions into this case folder (in the download folder unless absolute):"
+        )),
+        Line::from(edited),
+        Line::from(Span::styled(
+            format!(
+                "{} exports · {} closes",
+                model.key_for(Action::Submit),
+                model.key_for(Action::Cancel)
+            ),
+            theme.dim(),
+        )),
+    ];
+    boxed(
+        frame,
+        72,
+        7,
+        " export ",
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+    );
+}
+
 /// A row of a list to choose from, marked and reversed when it is the chosen one.
 fn choice<'a>(theme: &Theme, chosen: bool, text: String) -> Line<'a> {
     if chosen {

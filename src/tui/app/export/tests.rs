@@ -59,10 +59,28 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
     assert!(!model.marked.contains(S1));
     press(&mut model, KeyCode::Char(' '));
     assert_eq!(model.marked.len(), 2, "S2 and S3");
-    let cmds = press(&mut model, KeyCode::Char('E'));
-    let [Cmd::Export { id, sessions }] = cmds.as_slice() else {
+    // E asks for the case folder, prefilled `case-<date>-<time>`, editable.
+    assert!(press(&mut model, KeyCode::Char('E')).is_empty());
+    let Overlay::CaseFolder { input, .. } = &model.overlay else {
+        panic!("{:?}", model.overlay)
+    };
+    let prefilled = input.value().to_owned();
+    assert!(
+        prefilled.starts_with("case-") && prefilled.len() == "case-20261202-191731".len(),
+        "{prefilled}"
+    );
+    for _ in 0.."191731".len() {
+        press(&mut model, KeyCode::Backspace);
+    }
+    for c in "4711".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Export { id, sessions, folder }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
+    assert_eq!(folder.to_str().unwrap(), format!("{}4711", &prefilled[..14]));
+    assert!(model.overlay.is_none());
     assert_eq!(sessions, &[SessionId::from(S2), SessionId::from(S3)], "in list order");
     assert!(model.animating(), "the status line shows progress");
     assert!(press(&mut model, KeyCode::Char('E')).is_empty(), "one export at a time");
@@ -82,7 +100,7 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
     assert!(model.export.is_none());
     assert_eq!(
         model.status.as_ref().unwrap().text,
-        "exported 2 sessions into /dl (manifest.json)"
+        "exported 2 sessions into /dl (manifest.json) · check it any time: veriff-tui verify /dl"
     );
     assert!(model.marked.is_empty(), "marks start over after a good export");
 }
@@ -90,8 +108,9 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
 #[test]
 fn without_marks_e_exports_the_selected_session_and_esc_cancels_it() {
     let mut model = three_sessions();
-    let cmds = press(&mut model, KeyCode::Char('E'));
-    let [Cmd::Export { id, sessions }] = cmds.as_slice() else {
+    press(&mut model, KeyCode::Char('E'));
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Export { id, sessions, .. }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert_eq!(sessions, &[SessionId::from(S1)]);
