@@ -9,7 +9,9 @@ use clap::Args;
 
 use super::GlobalArgs;
 use super::scripting::{emit, json_text, say};
-use crate::api::{ApiError, Client, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HitReview, NewSession};
+use crate::api::{
+    ApiError, Client, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HitReview, NewSession, Written,
+};
 use crate::audit::Entry;
 use crate::config::{Settings, describe_error, process_env};
 use crate::text::clean;
@@ -120,13 +122,14 @@ fn entry(action: &'static str, settings: &Settings, session: Option<String>) -> 
     )
 }
 
-/// What the audit log says of a failed write.
-fn outcome_of(error: &ApiError) -> &'static str {
-    match error {
-        ApiError::RateLimited { .. } => "rate_limited",
-        ApiError::Veriff { .. } | ApiError::Http { .. } | ApiError::Refused(_) => "refused",
-        _ => "failed",
-    }
+/// Writes Veriff's answer (or the failure) into the audit entry.
+fn record<T>(entry: &mut Entry, result: &Result<Written<T>, ApiError>) {
+    (entry.status, entry.outcome) = match result {
+        Ok(written) => (Some(written.status), "done"),
+        Err(e @ ApiError::RateLimited { .. }) => (status_of(e), "rate_limited"),
+        Err(e @ (ApiError::Veriff { .. } | ApiError::Http { .. } | ApiError::Refused(_))) => (status_of(e), "refused"),
+        Err(e) => (status_of(e), "failed"),
+    };
 }
 
 fn status_of(error: &ApiError) -> Option<u16> {
@@ -154,16 +157,9 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("create_session", settings, None);
     let result = client.create_session(&new).await;
-    match &result {
-        Ok(written) => {
-            entry.status = Some(written.status);
-            entry.outcome = "done";
-            entry.session = written.answer.verification.as_ref().map(|v| v.id.clone());
-        }
-        Err(e) => {
-            entry.status = status_of(e);
-            entry.outcome = outcome_of(e);
-        }
+    record(&mut entry, &result);
+    if let Ok(written) = &result {
+        entry.session = written.answer.verification.as_ref().map(|v| v.id.clone());
     }
     audit(&audit_log, &entry);
     let created = result.map_err(|e| describe_error(&e))?.answer;
@@ -202,16 +198,7 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("review_watchlist_hit", settings, Some(session.clone()));
     let result = client.review_hit(&session, &review).await;
-    match &result {
-        Ok(written) => {
-            entry.status = Some(written.status);
-            entry.outcome = "done";
-        }
-        Err(e) => {
-            entry.status = status_of(e);
-            entry.outcome = outcome_of(e);
-        }
-    }
+    record(&mut entry, &result);
     audit(&audit_log, &entry);
     let written = result.map_err(|e| describe_error(&e))?;
     if args.json {
@@ -326,16 +313,7 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     }
     let mut entry = entry("delete_session", settings, Some(session.clone()));
     let result = client.delete_session(&session).await;
-    match &result {
-        Ok(written) => {
-            entry.status = Some(written.status);
-            entry.outcome = "done";
-        }
-        Err(e) => {
-            entry.status = status_of(e);
-            entry.outcome = outcome_of(e);
-        }
-    }
+    record(&mut entry, &result);
     audit(&audit_log, &entry);
     match result {
         Err(ApiError::RateLimited { retry_after }) => {
