@@ -101,8 +101,16 @@ pub fn prepare_dir(out: &Path, relative: &str) -> io::Result<()> {
             Ok(meta) if meta.file_type().is_dir() && meta.uid() == me => {}
             Ok(meta) => return Err(refused(&path, &meta)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                // mkdir never follows a link planted in the meantime: it fails.
-                std::fs::DirBuilder::new().mode(0o700).create(&path)?;
+                // mkdir never follows a link planted in the meantime: it fails. A
+                // folder another of the export's tasks made in the meantime is
+                // looked at again like any that was there.
+                match std::fs::DirBuilder::new().mode(0o700).create(&path) {
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match std::fs::symlink_metadata(&path)? {
+                        meta if meta.file_type().is_dir() && meta.uid() == me => {}
+                        meta => return Err(refused(&path, &meta)),
+                    },
+                    other => other?,
+                }
             }
             Err(e) => return Err(e),
         }
@@ -227,6 +235,24 @@ pub fn folder_warning(dir: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every session's tasks make its folder at once: the ones that lose the race
+    /// to create it take the folder the winner made.
+    #[test]
+    fn a_folder_made_by_a_task_racing_this_one_is_taken() {
+        for _ in 0..20 {
+            let out = tempfile::tempdir().unwrap();
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    let out = out.path().to_path_buf();
+                    std::thread::spawn(move || prepare_dir(&out, "session/attempt"))
+                })
+                .collect();
+            for thread in threads {
+                thread.join().unwrap().expect("each task has its folder");
+            }
+        }
+    }
 
     #[test]
     fn ids_that_sanitise_or_cut_alike_get_names_of_their_own() {
