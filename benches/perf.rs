@@ -67,6 +67,7 @@ fn main() {
     request_overhead(&runtime, &mut report);
     first_useful_screen(&runtime, &mut report);
     scale(&runtime, &mut report);
+    many_sessions(&mut report);
     idle(&runtime, &mut report);
     startup(&runtime, &mut report);
 
@@ -407,6 +408,88 @@ fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
         ms(took),
         "<= 1 s".into(),
         took <= Duration::from_secs(1),
+    );
+}
+
+/// `--from` with 10,000 sessions: the start, then keys with decisions arriving
+/// and with a filter typed, each timed from the key to the drawn frame.
+fn many_sessions(report: &mut Report) {
+    use veriff_tui::tui::app::{Cmd, Payload, Req};
+    const SESSIONS: usize = 10_000;
+    let ids: Vec<veriff_tui::ids::SessionId> = (0..SESSIONS)
+        .map(|i| format!("{i:08x}-0000-4000-8000-000000000000").into())
+        .collect();
+    let started = Instant::now();
+    let (mut model, cmds) = Model::new("bench".into(), None).start(ids, vec![]);
+    let start = started.elapsed();
+    let _ = update(&mut model, Msg::Resize { width: 120, height: 40 });
+    let decisions = |cmds: &[Cmd]| {
+        cmds.iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Cmd::Load {
+                        req: Req::Decision(_),
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    let asked = decisions(&cmds);
+    report.add(
+        "10,000 sessions from `--from`: decisions asked at start",
+        asked.to_string(),
+        "<= 100".into(),
+        asked <= 100,
+    );
+    report.add(
+        "10,000 sessions from `--from`: start (in-process)",
+        ms(start),
+        "< 50 ms".into(),
+        start < Duration::from_millis(50),
+    );
+    // Replies arrive between keys, as they would: each one is an update too.
+    let mut pending: Vec<Cmd> = cmds;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let theme = Theme { color: true };
+    let key = |c: char| Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c)));
+    let mut worst = Duration::ZERO;
+    let mut press = |model: &mut Model, msg: Msg, pending: &mut Vec<Cmd>| {
+        let started = Instant::now();
+        pending.extend(update(model, msg));
+        terminal.draw(|frame| view(model, &theme, frame)).unwrap();
+        worst = worst.max(started.elapsed());
+    };
+    for round in 0..400 {
+        // A decision answered, then a key (j mostly, back up now and then).
+        if let Some(Cmd::Load { id, req, .. }) = pending.pop() {
+            let result = match &req {
+                Req::Decision(_) => Ok(Payload::Decision(
+                    serde_json::from_value(serde_json::json!({"status": "declined", "code": 9102})).ok(),
+                )),
+                _ => Err("not in this bench".into()),
+            };
+            press(&mut model, Msg::Loaded { id, req, result }, &mut pending);
+        }
+        if round == 200 {
+            // A filter on the decision word: every row's decision is looked at.
+            for c in "/decl".chars() {
+                press(&mut model, key(c), &mut pending);
+            }
+            press(
+                &mut model,
+                Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)),
+                &mut pending,
+            );
+        }
+        press(&mut model, key(if round % 40 < 30 { 'j' } else { 'k' }), &mut pending);
+    }
+    report.add(
+        "10,000 sessions: key to drawn frame, replies arriving, filter on (worst of ~1,200)",
+        ms(worst),
+        "< 16 ms".into(),
+        worst < Duration::from_millis(16),
     );
 }
 

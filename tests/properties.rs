@@ -159,7 +159,7 @@ mod redaction {
     use ratatui::backend::TestBackend;
     use veriff_tui::api::{PersonResponse, WatchlistResponse};
     use veriff_tui::redact::Redact;
-    use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, update};
+    use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, Payload, Req, update};
     use veriff_tui::tui::ui::{Theme, view};
 
     const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -266,49 +266,36 @@ mod redaction {
         for _ in 0..6 {
             let mut next = Vec::new();
             for cmd in cmds {
-                let reply = match cmd {
-                    Cmd::LoadAttempts { session, req } => Msg::AttemptsLoaded {
-                        session,
-                        req,
-                        result: Ok(serde_json::from_value::<AttemptList>(get("attempts"))
+                let Cmd::Load { id, req, .. } = cmd else { continue };
+                let payload = match &req {
+                    Req::Attempts(_) => Payload::Attempts(
+                        serde_json::from_value::<AttemptList>(get("attempts"))
                             .unwrap()
-                            .verifications),
-                    },
-                    Cmd::LoadDecision { session, req, .. } => Msg::DecisionLoaded {
-                        session,
-                        req,
-                        result: Ok(serde_json::from_value::<DecisionResponse>(get("decision"))
+                            .verifications,
+                    ),
+                    Req::Decision(_) => Payload::Decision(
+                        serde_json::from_value::<DecisionResponse>(get("decision"))
                             .unwrap()
-                            .into_decision()),
-                    },
-                    Cmd::LoadPerson { session, req } => Msg::PersonLoaded {
-                        session,
-                        req,
-                        result: Ok(serde_json::from_value::<PersonResponse>(get("person")).unwrap().person),
-                    },
-                    Cmd::LoadWatchlist { session, req } => Msg::WatchlistLoaded {
-                        session,
-                        req,
-                        result: Ok(serde_json::from_value::<WatchlistResponse>(get("watchlist"))
+                            .into_decision(),
+                    ),
+                    Req::Person(_) => {
+                        Payload::Person(serde_json::from_value::<PersonResponse>(get("person")).unwrap().person)
+                    }
+                    Req::Watchlist(_) => Payload::Watchlist(
+                        serde_json::from_value::<WatchlistResponse>(get("watchlist"))
                             .unwrap()
-                            .data),
-                    },
-                    Cmd::LoadMedia { attempt, req, .. } => Msg::MediaLoaded {
-                        attempt,
-                        req,
-                        result: Ok(serde_json::from_value::<MediaList>(get("media")).unwrap()),
-                    },
-                    Cmd::LoadSessionMedia { session, req } => Msg::SessionMediaLoaded {
-                        session,
-                        req,
-                        result: Ok(serde_json::from_value::<MediaList>(get("media")).unwrap()),
-                    },
-                    Cmd::LoadNfc { media, req } => Msg::NfcLoaded {
-                        media,
-                        req,
-                        result: Ok(nfc.clone()),
-                    },
-                    _ => continue,
+                            .data,
+                    ),
+                    Req::Media(..) | Req::SessionMedia(_) => {
+                        Payload::Media(serde_json::from_value::<MediaList>(get("media")).unwrap())
+                    }
+                    Req::Nfc(..) => Payload::Nfc(nfc.clone()),
+                    Req::Preview { .. } => continue,
+                };
+                let reply = Msg::Loaded {
+                    id,
+                    req,
+                    result: Ok(payload),
                 };
                 next.extend(update(&mut model, reply));
             }

@@ -122,6 +122,7 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
         say(&format!("{warning}\n"));
     }
     let options = export::Options {
+        pacer: None,
         out,
         jobs: args.jobs,
         max_rps: args.max_rps,

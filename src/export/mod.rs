@@ -54,6 +54,9 @@ pub struct Options {
     pub max_rps: Option<f64>,
     /// Fetch everything again, even files the manifest says are there.
     pub force: bool,
+    /// The pacer to share (the browser's, whose own loads go through it too);
+    /// `None`: one of its own, from `jobs` and `max_rps`.
+    pub pacer: Option<Arc<Gate>>,
 }
 
 /// Live figures, updated as the export goes; read them any time.
@@ -273,7 +276,10 @@ pub async fn run(
     }
     let context = Arc::new(Context {
         client,
-        gate: Gate::new(Pacing::new(options.jobs, options.max_rps)),
+        gate: options
+            .pacer
+            .clone()
+            .unwrap_or_else(|| Gate::new(Pacing::new(options.jobs, options.max_rps))),
         out: out.clone(),
         force: options.force,
         previous,

@@ -299,6 +299,18 @@ impl Gate {
         self.lock().pacing.clone()
     }
 
+    /// A slot now, over the limit if need be, for what the person is looking at:
+    /// it never waits behind queued work, but what is queued waits for it.
+    pub fn acquire_now(self: &Arc<Self>) -> Permit {
+        let mut state = self.lock();
+        state.in_flight += 1;
+        Permit {
+            gate: self.clone(),
+            started: Instant::now(),
+            epoch: state.pacing.epoch(),
+        }
+    }
+
     /// Waits for a slot (higher `priority` first) and then for the request's start
     /// time under the rate cap and any pause.
     pub async fn acquire(self: &Arc<Self>, priority: u8) -> Permit {

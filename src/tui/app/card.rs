@@ -100,7 +100,7 @@ impl Model {
         let dim = |s: &str| vec![(s.to_owned(), Tone::Dim)];
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
 
-        let decision = match self.decisions.get(session) {
+        let decision = match self.store.decision(session) {
             Some(Load::Ready(Some(d))) => {
                 let status = d.status.clone().unwrap_or_else(|| "?".into());
                 let mut verdict = vec![(status.clone(), Tone::Outcome(status))];
@@ -141,7 +141,7 @@ impl Model {
         };
 
         // The decision's person, filled in from the person route where it is silent.
-        let from_route = match self.persons.get(session) {
+        let from_route = match self.store.person(session) {
             Some(Load::Ready(Some(p))) => Some(p),
             _ => None,
         };
@@ -168,7 +168,7 @@ impl Model {
             opt(&nationality),
             id_number.map(|n| format!("ID {n}")).unwrap_or_default(),
         ]);
-        match (person.is_empty(), self.persons.get(session)) {
+        match (person.is_empty(), self.store.person(session)) {
             (false, _) => push(1, "person", text(person)),
             (true, Some(Load::Loading(_))) => push(1, "person", dim("loading…")),
             (true, _) => push(1, "person", dim("no person data")),
@@ -279,7 +279,7 @@ impl Model {
             }
         }
 
-        match self.watchlists.get(session) {
+        match self.store.watchlist(session) {
             Some(Load::Ready(Some(w))) => {
                 let status = opt(&w.match_status);
                 let tone = match status.as_str() {
@@ -345,7 +345,7 @@ impl Model {
         let (MediaKind::Nfc, media) = self.selected_media()? else {
             return None;
         };
-        Some(match self.nfc.get(media.id.as_str())? {
+        Some(match self.store.nfc(self.selected_session()?, &media.id)? {
             Load::Ready(value) => {
                 let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
                 Ok(pretty.lines().map(str::to_owned).collect())

@@ -35,12 +35,10 @@ pub(super) fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
     let Some(session) = model.selected_session().cloned() else {
         return Vec::new();
     };
-    if !model.marked.remove(&session) {
-        model.marked.insert(session);
-    }
+    model.store.toggle_mark(&session);
     model.status = Some(Status::info(format!(
         "{} marked · {} exports them",
-        model.marked.len(),
+        model.store.marked_count(),
         model.browse_key(Action::Export)
     )));
     if model.focus == Pane::Sessions {
@@ -67,13 +65,13 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         )));
         return Vec::new();
     }
-    let sessions: Vec<SessionId> = if model.marked.is_empty() {
+    let sessions: Vec<SessionId> = if model.store.marked_count() == 0 {
         model.selected_session().cloned().into_iter().collect()
     } else {
         model
             .sessions
             .iter()
-            .filter(|s| model.marked.contains(*s))
+            .filter(|s| model.store.is_marked(s))
             .cloned()
             .collect()
     };
@@ -156,7 +154,7 @@ pub(super) fn done(model: &mut Model, id: ReqId, result: Result<ExportSummary, F
         )),
         Ok(summary) => {
             // What was exported is done with: marks start over.
-            model.marked.clear();
+            model.store.clear_marks();
             Status::success(format!(
                 "exported {} sessions into {} (manifest.json) · check it any time: veriff-tui verify {}",
                 summary.done,

@@ -251,10 +251,7 @@ fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
     match find_id(input.value()) {
         Ok(_) => {
             model.overlay = Overlay::None;
-            model.sessions.retain(|s| !ids.contains(s));
-            for (at, id) in ids.iter().enumerate() {
-                model.sessions.insert(at, id.clone());
-            }
+            model.sessions.put_first(&ids);
             // The new session must be visible to be selected.
             model.pane_mut(Pane::Sessions).filter.clear();
             // The card first: the verdict is what a session is opened for.
@@ -439,16 +436,14 @@ fn remove_session(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let index = model.pane(Pane::Sessions).cursor;
-    model.sessions.retain(|s| *s != removed);
-    model.attempts.remove(&removed);
-    model.decisions.remove(&removed);
-    model.persons.remove(&removed);
-    model.marked.remove(&removed);
-    model.watchlists.remove(&removed);
-    model.session_media.remove(&removed);
+    model.sessions.remove(&removed);
+    let loading = model.store.remove(&removed);
     model.status = Some(Status::info(format!("removed session {}", removed.short())));
-    let last = model.visible_sessions().len().saturating_sub(1);
+    let last = model.visible_session_count().saturating_sub(1);
     let mut cmds = model.select_session(index.min(last));
+    if !loading.is_empty() {
+        cmds.push(Cmd::Cancel(loading));
+    }
     cmds.push(model.history_cmd());
     cmds
 }

@@ -3,7 +3,7 @@
 //! previews. Only the reply to the request still wanted is ever stored.
 
 use super::model::{Model, Overlay, Pane, Status};
-use super::msg::{Cmd, Failure, Load, ReqId};
+use super::msg::{Cmd, Failure, Load, Payload, Req, ReqId};
 use crate::api::MediaKind;
 use crate::ids::{AttemptId, SessionId};
 use crate::tui::keymap::Action;
@@ -18,9 +18,6 @@ pub const PREFETCH_ATTEMPTS: usize = 20;
 /// thousands of requests at start; the rest load as they scroll into view.
 pub const PREFETCH_DECISIONS: usize = 50;
 
-/// Encoded previews kept before the cache starts over.
-const MAX_PREVIEWS: usize = 48;
-
 impl Model {
     /// The opening state: sessions from the command line first (the first one
     /// open, its newest attempt selected), then those remembered; with none given,
@@ -29,11 +26,7 @@ impl Model {
     /// opened for.
     pub fn start(mut self, given: Vec<SessionId>, remembered: Vec<SessionId>) -> (Model, Vec<Cmd>) {
         let opened = !given.is_empty();
-        for id in given.into_iter().chain(remembered) {
-            if !self.sessions.contains(&id) {
-                self.sessions.push(id);
-            }
-        }
+        self.sessions.extend(given.into_iter().chain(remembered));
         let mut cmds = self.open_all();
         if !self.security_warnings.is_empty() {
             self.status = Some(Status::error(self.security_warnings.join("; ")));
@@ -62,30 +55,29 @@ impl Model {
     /// The decisions of the sessions rows on screen, where not known or on their way.
     pub(super) fn want_decisions_on_screen(&mut self) -> Vec<Cmd> {
         let state = self.pane(Pane::Sessions);
-        let on_screen: Vec<SessionId> = self
-            .visible_sessions()
-            .into_iter()
-            .skip(state.offset)
-            .take(self.list_rows.max(1))
-            .cloned()
+        let on_screen: Vec<SessionId> = (state.offset..state.offset + self.list_rows.max(1))
+            .map_while(|row| self.visible_session(row).cloned())
             .collect();
         self.load_decisions(on_screen)
     }
 
     pub(super) fn load_decisions(&mut self, sessions: Vec<SessionId>) -> Vec<Cmd> {
-        let mut cmds = Vec::new();
-        for session in sessions {
-            if !self.decisions.contains_key(&session) {
-                let req = self.req();
-                self.decisions.insert(session.clone(), Load::Loading(req));
-                cmds.push(Cmd::LoadDecision {
-                    session,
-                    req,
-                    background: true,
-                });
-            }
+        sessions
+            .into_iter()
+            .filter_map(|session| self.want(Req::Decision(session), false, true))
+            .collect()
+    }
+
+    /// Asks for `req` unless it is known or on its way (`again`: asks anyway,
+    /// superseding a load on its way). The one place a load is asked for: the
+    /// store's slot says `Loading` with the id its reply must carry.
+    pub(super) fn want(&mut self, req: Req, again: bool, background: bool) -> Option<Cmd> {
+        if !again && self.store.has(&req) {
+            return None;
         }
-        cmds
+        let id = self.req();
+        self.store.begin(&req, id);
+        Some(Cmd::Load { id, req, background })
     }
 
     pub(super) fn req(&mut self) -> ReqId {
@@ -94,7 +86,7 @@ impl Model {
     }
 
     pub(super) fn history_cmd(&self) -> Cmd {
-        Cmd::SaveHistory(self.sessions.clone())
+        Cmd::SaveHistory(self.sessions.to_vec())
     }
 
     /// Makes the visible session at `index` the selected one and asks for what it
@@ -117,41 +109,25 @@ impl Model {
     }
 
     pub(super) fn load_session(&mut self, session: &SessionId, again: bool) -> Vec<Cmd> {
-        let mut cmds = Vec::new();
-        if again || !matches!(self.attempts.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
-            let req = self.req();
-            self.attempts.insert(session.clone(), Load::Loading(req));
-            cmds.push(Cmd::LoadAttempts {
-                session: session.clone(),
-                req,
-            });
-            // The newest attempt's media in the same round trip as the attempt
-            // list: the first useful screen needs no second one.
-            let req = self.req();
-            self.session_media.insert(session.clone(), Load::Loading(req));
-            cmds.push(Cmd::LoadSessionMedia {
-                session: session.clone(),
-                req,
-            });
-        }
-        if again || !matches!(self.decisions.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
-            let req = self.req();
-            self.decisions.insert(session.clone(), Load::Loading(req));
-            cmds.push(Cmd::LoadDecision {
-                session: session.clone(),
-                req,
-                background: false,
-            });
-        }
-        // The card's other parts, in the same round trip.
-        cmds.extend(self.load_triage(session, again));
-        cmds
+        // The newest attempt's media come with the session's own listing, in the
+        // same round trip as the attempt list: the first useful screen needs no
+        // second one. The card's other parts too.
+        [
+            Req::Attempts(session.clone()),
+            Req::SessionMedia(session.clone()),
+            Req::Decision(session.clone()),
+            Req::Person(session.clone()),
+            Req::Watchlist(session.clone()),
+        ]
+        .into_iter()
+        .filter_map(|req| self.want(req, again, false))
+        .collect()
     }
 
     /// Loads for the newest attempts of `session` whose media are not known yet;
     /// the selected one first and in the foreground.
     pub(super) fn prefetch_media(&mut self, session: &SessionId) -> Vec<Cmd> {
-        let Some(Load::Ready(list)) = self.attempts.get(session) else {
+        let Some(Load::Ready(list)) = self.store.attempts(session) else {
             return Vec::new();
         };
         let mut wanted: Vec<AttemptId> = list
@@ -167,23 +143,9 @@ impl Model {
         let mut cmds = Vec::new();
         for attempt in wanted {
             let background = Some(&attempt) != selected.as_ref();
-            cmds.extend(self.load_media(attempt, background));
+            cmds.extend(self.want(Req::Media(session.clone(), attempt), false, background));
         }
         cmds
-    }
-
-    /// Asks for an attempt's media unless they are known or on their way.
-    fn load_media(&mut self, attempt: AttemptId, background: bool) -> Option<Cmd> {
-        if matches!(self.media.get(&attempt), Some(Load::Ready(_) | Load::Loading(_))) {
-            return None;
-        }
-        let req = self.req();
-        self.media.insert(attempt.clone(), Load::Loading(req));
-        Some(Cmd::LoadMedia {
-            attempt,
-            req,
-            background,
-        })
     }
 
     /// After the attempt cursor moved: the media cursor starts over, and the
@@ -192,44 +154,59 @@ impl Model {
         let media = self.pane_mut(Pane::Media);
         media.cursor = 0;
         media.offset = 0;
-        let Some(attempt) = self.selected_attempt().map(|a| AttemptId::from(a.id.as_str())) else {
+        let (Some(session), Some(attempt)) = (
+            self.selected_session().cloned(),
+            self.selected_attempt().map(|a| AttemptId::from(a.id.as_str())),
+        ) else {
             return Vec::new();
         };
-        self.load_media(attempt, false).into_iter().collect()
+        self.want(Req::Media(session, attempt), false, false)
+            .into_iter()
+            .collect()
     }
 
-    /// Asks for the preview on screen unless it is known or on its way.
+    /// Asks for the previews on screen unless known or on their way, and gives
+    /// up those on their way for a selection left behind.
     pub(super) fn want_preview(&mut self) -> Vec<Cmd> {
-        if matches!(self.overlay, Overlay::Zoom | Overlay::Compare) {
-            return self.want_closer_previews();
+        let wanted: Vec<(crate::tui::app::PreviewKey, Option<String>, Option<u64>)> =
+            if matches!(self.overlay, Overlay::Zoom | Overlay::Compare) {
+                self.closer()
+                    .into_iter()
+                    .filter(|c| !c.hidden)
+                    .filter_map(|c| Some((c.key?, c.video.clone(), c.media.and_then(|m| m.size))))
+                    .collect()
+            } else {
+                let selected = self.selected_media();
+                let video = selected
+                    .filter(|(kind, _)| *kind == MediaKind::Video)
+                    .map(|(_, m)| m.mimetype.clone().unwrap_or_default());
+                let size = selected.and_then(|(_, m)| m.size);
+                self.preview_key()
+                    .filter(|key| !self.hidden(&key.media))
+                    .map(|key| (key, video, size))
+                    .into_iter()
+                    .collect()
+            };
+        let keys: Vec<_> = wanted.iter().map(|(key, _, _)| key.clone()).collect();
+        let left_behind = self.store.previews_loading_except(&keys);
+        self.store.forget_previews(&left_behind);
+        let mut cmds = Vec::new();
+        if !left_behind.is_empty() {
+            cmds.push(Cmd::Cancel(left_behind));
         }
-        let Some(key) = self.preview_key() else {
-            return Vec::new();
-        };
-        if self.previews.contains_key(&key) || self.hidden(&key.media) {
-            return Vec::new();
+        for (key, video, size) in wanted {
+            if self.store.preview(&key).is_some() {
+                self.store.touch_preview(&key);
+                continue;
+            }
+            if size.is_some_and(|s| s > crate::tui::preview::MAX_PREVIEW_BYTES) {
+                self.store
+                    .set_preview(key, Load::Failed(crate::tui::preview::too_large().into()));
+                continue;
+            }
+            cmds.extend(self.want(Req::Preview { key, video }, false, false));
         }
-        let selected = self.selected_media();
-        let video = selected
-            .filter(|(kind, _)| *kind == MediaKind::Video)
-            .map(|(_, m)| m.mimetype.clone().unwrap_or_default());
-        if selected
-            .and_then(|(_, m)| m.size)
-            .is_some_and(|s| s > crate::tui::preview::MAX_PREVIEW_BYTES)
-        {
-            self.previews
-                .insert(key, Load::Failed(crate::tui::preview::too_large().into()));
-            return Vec::new();
-        }
-        // A preview still on its way is for a selection left behind: the effects
-        // drop it, so it is forgotten here too.
-        self.previews.retain(|_, load| !matches!(load, Load::Loading(_)));
-        if self.previews.len() >= MAX_PREVIEWS {
-            self.previews.clear();
-        }
-        let req = self.req();
-        self.previews.insert(key.clone(), Load::Loading(req));
-        vec![Cmd::Preview { key, req, video }]
+        cmds
     }
 
     /// Keeps every cursor inside its list and in view.
@@ -255,10 +232,9 @@ impl Model {
         };
         self.status = Some(Status::info(format!("reloading session {}", session.short())));
         // Media of its attempts too, once the fresh attempt list arrives.
-        if let Some(Load::Ready(list)) = self.attempts.get(&session) {
-            for attempt in list.clone() {
-                self.media.remove(attempt.id.as_str());
-            }
+        if let Some(Load::Ready(list)) = self.store.attempts(&session) {
+            let attempts: Vec<AttemptId> = list.iter().map(|a| a.id.as_str().into()).collect();
+            self.store.forget_media(&session, attempts);
         }
         self.load_session(&session, true)
     }
@@ -282,17 +258,28 @@ impl Model {
     }
 }
 
-/// Stores a reply if it answers the request still wanted; a reply to a request
-/// that was superseded (reloaded) or forgotten (session removed) is dropped.
-pub(super) fn accept<T>(slot: Option<&mut Load<T>>, req: ReqId, result: Result<T, Failure>) -> bool {
-    match slot {
-        Some(slot) if matches!(*slot, Load::Loading(wanted) if wanted == req) => {
-            *slot = match result {
-                Ok(value) => Load::Ready(value),
-                Err(e) => Load::Failed(e),
-            };
-            true
+/// Takes the reply to load `id` if it is the one still wanted (see
+/// [`super::store::Store::accept`]), then does what its arrival calls for.
+pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payload, Failure>) -> Vec<Cmd> {
+    let failed = result.as_ref().err().filter(|f| !f.cancelled).cloned();
+    if !model.store.accept(id, &req, result, model.redact) {
+        return Vec::new();
+    }
+    match (req, failed) {
+        (Req::Attempts(session), None) if model.selected_session() == Some(&session) => model.prefetch_media(&session),
+        (Req::Attempts(session), Some(e)) => {
+            let what = format!("attempts of {}", session.short());
+            model.status = Some(Status::error(model.failure_text(&what, &e)));
+            Vec::new()
         }
-        _ => false,
+        (Req::Decision(session), _) => super::triage::decision_arrived(model, &session),
+        (Req::Media(_, attempt), Some(e)) if model.selected_attempt().is_some_and(|a| a.id == attempt.as_str()) => {
+            let what = format!("media of attempt {}", attempt.short());
+            model.status = Some(Status::error(model.failure_text(&what, &e)));
+            Vec::new()
+        }
+        // The session's own listing only stands in for the newest attempt's: a
+        // failure there is not worth a message, that list will say it.
+        _ => Vec::new(),
     }
 }

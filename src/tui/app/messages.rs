@@ -51,7 +51,7 @@ impl Model {
     /// `every session failed: …` when there are sessions, every one's decision
     /// failed on the credentials, all for the same reason.
     fn credential_banner(&self) -> Option<String> {
-        let mut reasons = self.sessions.iter().map(|s| match self.decisions.get(s) {
+        let mut reasons = self.sessions.iter().map(|s| match self.store.decision(s) {
             Some(Load::Failed(f)) if f.kind == ErrorKind::Credentials => Some(f.message.as_str()),
             _ => None,
         });
@@ -72,31 +72,13 @@ impl Model {
 
 /// What failed, in full, for a reply that carries a failure.
 pub(super) fn failure_of(msg: &Msg) -> Option<String> {
-    let (what, result) = match msg {
-        Msg::AttemptsLoaded { session, result, .. } => (
-            format!("attempts of session {}", session.short()),
-            result.as_ref().err(),
-        ),
-        Msg::DecisionLoaded { session, result, .. } => (
-            format!("decision of session {}", session.short()),
-            result.as_ref().err(),
-        ),
-        Msg::SessionMediaLoaded { session, result, .. } => {
-            (format!("media of session {}", session.short()), result.as_ref().err())
-        }
-        Msg::MediaLoaded { attempt, result, .. } => {
-            (format!("media of attempt {}", attempt.short()), result.as_ref().err())
-        }
-        Msg::PersonLoaded { session, result, .. } => {
-            (format!("person of session {}", session.short()), result.as_ref().err())
-        }
-        Msg::WatchlistLoaded { session, result, .. } => (
-            format!("watchlist of session {}", session.short()),
-            result.as_ref().err(),
-        ),
-        Msg::NfcLoaded { media, result, .. } => (format!("NFC data {}", media.short()), result.as_ref().err()),
-        Msg::PreviewReady { result, .. } => ("preview".to_owned(), result.as_ref().err()),
-        _ => return None,
-    };
-    result.map(|failure| format!("{what}: {}", failure.message))
+    match msg {
+        // A cancelled load was not wanted any more: nothing failed.
+        Msg::Loaded {
+            req,
+            result: Err(failure),
+            ..
+        } if !failure.cancelled => Some(format!("{}: {}", req.describe(), failure.message)),
+        _ => None,
+    }
 }

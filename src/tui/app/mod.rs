@@ -17,6 +17,10 @@ mod load;
 mod messages;
 pub mod model;
 pub mod msg;
+pub mod sessions;
+pub mod store;
+#[cfg(test)]
+pub mod testkit;
 mod transfer;
 mod triage;
 
@@ -25,10 +29,8 @@ pub use export::{ExportJob, ExportSummary};
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
-pub use msg::{Cmd, Failure, Load, Msg, PreviewKey, ReqId, TransferItem, TransferKind, TransferOutcome};
+pub use msg::{Cmd, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, TransferItem, TransferKind, TransferOutcome};
 pub use triage::Closer;
-
-use load::accept;
 
 /// Applies `msg` to the model and returns the work it asks for. The commands
 /// must reach the effects: a dropped command is a reply the model waits for in vain.
@@ -47,57 +49,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.preview_size = crate::tui::layout::preview_size(width, height);
             Vec::new()
         }
-        Msg::PreviewReady { key, req, result } => {
-            accept(model.previews.get_mut(&key), req, result);
-            Vec::new()
-        }
         Msg::Tick => {
             model.spinner = model.spinner.wrapping_add(1);
             Vec::new()
         }
-        Msg::AttemptsLoaded { session, req, result } => {
-            let result = result.map(|list| list.into_iter().map(|a| model.redact.model(a)).collect());
-            let failed = result.as_ref().err().cloned();
-            if !accept(model.attempts.get_mut(&session), req, result) {
-                return Vec::new();
-            }
-            match failed {
-                None if model.selected_session() == Some(&session) => model.prefetch_media(&session),
-                None => Vec::new(),
-                Some(e) => {
-                    let what = format!("attempts of {}", session.short());
-                    model.status = Some(Status::error(model.failure_text(&what, &e)));
-                    Vec::new()
-                }
-            }
-        }
-        Msg::DecisionLoaded { session, req, result } => {
-            let result = result.map(|d| d.map(|d| model.redact.model(d)));
-            if accept(model.decisions.get_mut(&session), req, result) {
-                triage::decision_arrived(model, &session)
-            } else {
-                Vec::new()
-            }
-        }
-        Msg::PersonLoaded { session, req, result } => {
-            let result = result.map(|p| p.map(|p| model.redact.model(p)));
-            accept(model.persons.get_mut(&session), req, result);
-            Vec::new()
-        }
-        Msg::WatchlistLoaded { session, req, result } => {
-            let result = result.map(|w| w.map(|w| model.redact.model(w)));
-            accept(model.watchlists.get_mut(&session), req, result);
-            Vec::new()
-        }
-        Msg::NfcLoaded { media, req, result } => {
-            let result = result.map(|nfc| model.redact.json(nfc));
-            accept(model.nfc.get_mut(&media), req, result);
-            Vec::new()
-        }
+        Msg::Loaded { id, req, result } => load::loaded(model, id, req, result),
         Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
         Msg::Redaction(redact) => {
             model.redact = redact;
-            model.mask_loaded();
+            model.store.mask(redact);
             Vec::new()
         }
         Msg::ExportProgress { id, snapshot } => {
@@ -106,23 +66,6 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::ExportDone { id, result } => {
             export::done(model, id, result);
-            Vec::new()
-        }
-        Msg::SessionMediaLoaded { session, req, result } => {
-            // Only a stand-in for the newest attempt's own list: a failure here is
-            // not worth a message, that list will say it.
-            accept(model.session_media.get_mut(&session), req, result);
-            Vec::new()
-        }
-        Msg::MediaLoaded { attempt, req, result } => {
-            let failed = result.as_ref().err().cloned();
-            if accept(model.media.get_mut(&attempt), req, result)
-                && let Some(e) = failed
-                && model.selected_attempt().is_some_and(|a| a.id == attempt.as_str())
-            {
-                let what = format!("media of attempt {}", attempt.short());
-                model.status = Some(Status::error(model.failure_text(&what, &e)));
-            }
             Vec::new()
         }
         Msg::TransferProgress {
@@ -150,13 +93,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.switching = None;
             match result {
                 Ok(host) => {
-                    // Everything cached came from the other integration.
-                    model.attempts.clear();
-                    model.decisions.clear();
-                    model.persons.clear();
-                    model.watchlists.clear();
-                    model.session_media.clear();
-                    model.media.clear();
+                    // Everything cached came from the other integration; the
+                    // effects have aborted its loads already.
+                    model.store.clear();
                     model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
                     model.profile = Some(profile);
                     model.host = host;

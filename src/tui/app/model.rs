@@ -1,15 +1,17 @@
 //! The browser's state, and the read-only questions the view and `update` ask of
 //! it. Nothing here changes the model.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::msg::{Failure, Load, PreviewKey, ReqId};
-use crate::api::{Attempt, Decision, Media, MediaKind, MediaList, Person, Watchlist};
-use crate::ids::{AttemptId, MediaId, SessionId};
+use super::sessions::SessionList;
+use super::store::Store;
+use crate::api::{Attempt, Media, MediaKind, MediaList};
+use crate::ids::{MediaId, SessionId};
 use crate::redact::Redact;
 use crate::tui::keymap::{Action, Keymap, Mode};
-use crate::tui::preview::PreviewImage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pane {
@@ -170,7 +172,11 @@ pub enum MediaView<'a> {
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Most recently added first; the history file keeps this order.
-    pub sessions: Vec<SessionId>,
+    pub sessions: SessionList,
+    /// The rows the sessions filter leaves, worked out once per change of the
+    /// list, the filter or the decisions (not at every look: thousands of
+    /// sessions from `--from` are asked about many times a key).
+    session_rows: RowCache,
     pub focus: Pane,
     pub panes: HashMap<Pane, PaneState>,
     pub list_rows: usize,
@@ -183,14 +189,10 @@ pub struct Model {
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
-    /// Encoded previews, by media and size.
-    pub previews: HashMap<PreviewKey, Load<PreviewImage>>,
     /// Pictures shown despite redaction, until the selection changes.
     pub revealed: HashSet<MediaId>,
-    pub attempts: HashMap<SessionId, Load<Vec<Attempt>>>,
-    pub decisions: HashMap<SessionId, Load<Option<Decision>>>,
-    pub session_media: HashMap<SessionId, Load<MediaList>>,
-    pub media: HashMap<AttemptId, Load<MediaList>>,
+    /// Everything fetched: one entry per session, and the previews.
+    pub store: Store,
     pub overlay: Overlay,
     pub status: Option<Status>,
     pub transfer: Option<Transfer>,
@@ -208,10 +210,6 @@ pub struct Model {
     pub security_warnings: Vec<String>,
     /// The keys, after the user's overrides: dispatch, hints and help read it.
     pub keymap: Arc<Keymap>,
-    pub persons: HashMap<SessionId, Load<Option<Person>>>,
-    pub watchlists: HashMap<SessionId, Load<Option<Watchlist>>>,
-    /// NFC documents' JSON, by media id.
-    pub nfc: HashMap<MediaId, Load<serde_json::Value>>,
     /// Personal values masked in everything drawn.
     pub redact: Redact,
     /// Lines of the details area scrolled past; back to 0 when what it shows
@@ -220,11 +218,17 @@ pub struct Model {
     /// The session polled until it has a final decision.
     pub watch: Option<Watch>,
     pub watch_every: std::time::Duration,
-    /// Sessions marked for export.
-    pub marked: HashSet<SessionId>,
     pub export: Option<super::export::ExportJob>,
     pub(super) next_req: ReqId,
 }
+
+/// The sessions pane's rows and what they were worked out for (the list's and
+/// the store's generations, the filter): worked out again only when that changes.
+#[derive(Debug, Clone, Default)]
+struct RowCache(RefCell<Option<(RowsFor, Arc<Vec<usize>>)>>);
+
+/// The list's generation, the store's generation, the filter.
+type RowsFor = (u64, u64, String);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watch {
@@ -234,30 +238,10 @@ pub struct Watch {
 }
 
 impl Model {
-    /// Redaction turned on (a profile that redacts): what was loaded in clear is
-    /// masked now, not only what arrives from here on. Turning it off leaves the
-    /// masks until the data is loaded again (a profile switch reloads it).
-    pub(super) fn mask_loaded(&mut self) {
-        fn mask<T: Default>(map: &mut HashMap<impl std::hash::Hash + Eq, Load<T>>, f: impl Fn(T) -> T) {
-            for load in map.values_mut() {
-                if let Load::Ready(value) = load {
-                    *value = f(std::mem::take(value));
-                }
-            }
-        }
-        let r = self.redact;
-        mask(&mut self.attempts, |list| {
-            list.into_iter().map(|a| r.model(a)).collect()
-        });
-        mask(&mut self.decisions, |d| d.map(|d| r.model(d)));
-        mask(&mut self.persons, |p| p.map(|p| r.model(p)));
-        mask(&mut self.watchlists, |w| w.map(|w| r.model(w)));
-        mask(&mut self.nfc, |nfc| r.json(nfc));
-    }
-
     pub fn new(host: String, profile: Option<String>) -> Model {
         Model {
-            sessions: Vec::new(),
+            sessions: SessionList::default(),
+            session_rows: RowCache::default(),
             focus: Pane::Sessions,
             panes: Pane::ALL.into_iter().map(|p| (p, PaneState::default())).collect(),
             list_rows: 10,
@@ -267,11 +251,7 @@ impl Model {
             preview_size: (0, 0),
             previews_on: false,
             revealed: HashSet::new(),
-            previews: HashMap::new(),
-            attempts: HashMap::new(),
-            decisions: HashMap::new(),
-            session_media: HashMap::new(),
-            media: HashMap::new(),
+            store: Store::default(),
             overlay: Overlay::None,
             status: None,
             transfer: None,
@@ -283,14 +263,10 @@ impl Model {
             switching: None,
             security_warnings: Vec::new(),
             keymap: Arc::new(Keymap::defaults()),
-            persons: HashMap::new(),
-            watchlists: HashMap::new(),
-            nfc: HashMap::new(),
             redact: Redact::default(),
             details_scroll: 0,
             watch: None,
             watch_every: super::triage::DEFAULT_WATCH,
-            marked: HashSet::new(),
             export: None,
             next_req: 1,
         }
@@ -328,18 +304,27 @@ impl Model {
         self.size.1.saturating_sub(4).max(1) as usize
     }
 
-    /// The sessions shown: all, or those matching the sessions pane's filter (by
-    /// id or decision).
-    pub fn visible_sessions(&self) -> Vec<&SessionId> {
-        let needle = self.pane(Pane::Sessions).filter.to_lowercase();
-        if needle.is_empty() {
-            return self.sessions.iter().collect();
+    /// The rows of the sessions pane: indices into `sessions` of those matching
+    /// the filter (by id or the decision word a row shows); `None`: all of them.
+    fn session_rows(&self) -> Option<Arc<Vec<usize>>> {
+        let filter = &self.pane(Pane::Sessions).filter;
+        if filter.is_empty() {
+            return None;
         }
-        self.sessions
+        let key = (self.sessions.generation(), self.store.generation(), filter.clone());
+        if let Some((cached, rows)) = &*self.session_rows.0.borrow()
+            && *cached == key
+        {
+            return Some(rows.clone());
+        }
+        let needle = filter.to_lowercase();
+        let rows: Vec<usize> = self
+            .sessions
             .iter()
-            .filter(|id| {
+            .enumerate()
+            .filter(|(_, id)| {
                 // The word the row shows, as well as the status sent.
-                let decision = match self.decisions.get(*id) {
+                let decision = match self.store.decision(id) {
                     Some(Load::Ready(Some(d))) => d.status.as_deref().unwrap_or("pending"),
                     Some(Load::Ready(None)) => "pending",
                     Some(Load::Failed(_)) => "error",
@@ -347,20 +332,40 @@ impl Model {
                 };
                 matches(&needle, &[id.as_str(), decision])
             })
-            .collect()
+            .map(|(i, _)| i)
+            .collect();
+        let rows = Arc::new(rows);
+        *self.session_rows.0.borrow_mut() = Some((key, rows.clone()));
+        Some(rows)
+    }
+
+    /// How many rows the sessions pane has.
+    pub fn visible_session_count(&self) -> usize {
+        self.session_rows().map_or(self.sessions.len(), |rows| rows.len())
+    }
+
+    /// The session on row `row` of the sessions pane.
+    pub fn visible_session(&self, row: usize) -> Option<&SessionId> {
+        match self.session_rows() {
+            None => self.sessions.get(row),
+            Some(rows) => self.sessions.get(*rows.get(row)?),
+        }
+    }
+
+    /// Every session shown, in order.
+    pub fn visible_sessions(&self) -> Vec<&SessionId> {
+        match self.session_rows() {
+            None => self.sessions.iter().collect(),
+            Some(rows) => rows.iter().filter_map(|i| self.sessions.get(*i)).collect(),
+        }
     }
 
     pub fn selected_session(&self) -> Option<&SessionId> {
-        let state = self.pane(Pane::Sessions);
-        // Asked many times a key: without a filter, no list of thousands is built.
-        if state.filter.is_empty() {
-            return self.sessions.get(state.cursor);
-        }
-        self.visible_sessions().get(state.cursor).copied()
+        self.visible_session(self.pane(Pane::Sessions).cursor)
     }
 
     pub fn session_attempts(&self) -> Option<&Load<Vec<Attempt>>> {
-        self.attempts.get(self.selected_session()?)
+        self.store.attempts(self.selected_session()?)
     }
 
     /// Every attempt of the selected session, newest first.
@@ -405,20 +410,20 @@ impl Model {
         };
         let newest = self.attempt_list().first().map(|a| &a.id);
         let on_newest = newest.is_none() || newest == self.selected_attempt().map(|a| &a.id);
-        let stand_in = match self.session_media.get(session) {
+        let stand_in = match self.store.session_media(session) {
             Some(Load::Ready(list)) if on_newest => Some(MediaView::Ready {
                 list,
                 provisional: true,
             }),
             _ => None,
         };
-        match self.attempts.get(session) {
+        match self.store.attempts(session) {
             Some(Load::Ready(list)) if list.is_empty() => MediaView::Empty("no attempts"),
             Some(Load::Ready(_)) => {
                 let Some(attempt) = self.selected_attempt() else {
                     return MediaView::Empty("no attempt matches the filter");
                 };
-                match self.media.get(attempt.id.as_str()) {
+                match self.store.media(session, &attempt.id) {
                     Some(Load::Ready(list)) => MediaView::Ready {
                         list,
                         provisional: false,
@@ -442,7 +447,7 @@ impl Model {
                 // newest attempt's: listed under it once its own list is in too.
                 let newest = self.attempt_list().first().map(|a| &a.id);
                 let on_newest = newest.is_some() && newest == self.selected_attempt().map(|a| &a.id);
-                let chip: &[Media] = match self.selected_session().and_then(|s| self.session_media.get(s)) {
+                let chip: &[Media] = match self.selected_session().and_then(|s| self.store.session_media(s)) {
                     Some(Load::Ready(session)) if !provisional && on_newest => &session.nfc_documents,
                     _ => &[],
                 };
@@ -461,7 +466,7 @@ impl Model {
 
     pub fn pane_len(&self, pane: Pane) -> usize {
         match pane {
-            Pane::Sessions => self.visible_sessions().len(),
+            Pane::Sessions => self.visible_session_count(),
             Pane::Attempts => self.visible_attempts().len(),
             Pane::Media => self.visible_media().len(),
         }
@@ -469,16 +474,16 @@ impl Model {
 
     /// Whether anything on screen animates (so the runtime sends ticks).
     pub fn animating(&self) -> bool {
-        let loading = |l: Option<&Load<_>>| matches!(l, Some(Load::Loading(_)));
         let session = self.selected_session();
         self.transfer.is_some()
             || self.export.is_some()
             || matches!(self.media_view(), MediaView::Loading)
             || self
                 .preview_key()
-                .is_some_and(|k| matches!(self.previews.get(&k), Some(Load::Loading(_))))
+                .is_some_and(|k| matches!(self.store.preview(&k), Some(Load::Loading(_))))
             || session.is_some_and(|s| {
-                matches!(self.attempts.get(s), Some(Load::Loading(_))) || loading(self.decisions.get(s))
+                matches!(self.store.attempts(s), Some(Load::Loading(_)))
+                    || matches!(self.store.decision(s), Some(Load::Loading(_)))
             })
             || self.triage_animating()
     }

@@ -19,6 +19,9 @@ pub type ReqId = u64;
 pub struct Failure {
     pub kind: ErrorKind,
     pub message: String,
+    /// Aborted before it answered (superseded, no longer wanted, or its profile
+    /// left): not a failure to show, the data is asked for again when wanted.
+    pub cancelled: bool,
 }
 
 impl Failure {
@@ -28,6 +31,7 @@ impl Failure {
         Failure {
             kind: ErrorKind::Other,
             message: why.to_owned(),
+            cancelled: true,
         }
     }
 }
@@ -37,6 +41,7 @@ impl From<&ApiError> for Failure {
         Failure {
             kind: e.kind(),
             message: crate::config::describe_error(e),
+            cancelled: false,
         }
     }
 }
@@ -54,6 +59,7 @@ impl From<String> for Failure {
         Failure {
             kind: ErrorKind::Other,
             message,
+            cancelled: false,
         }
     }
 }
@@ -79,6 +85,91 @@ pub struct PreviewKey {
     pub media: MediaId,
     pub width: u16,
     pub height: u16,
+}
+
+/// What a load asks for: it names the slot of the store the reply fills, and keys
+/// the load in the effects (a second load of the same `Req` supersedes the first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Req {
+    Attempts(SessionId),
+    Decision(SessionId),
+    /// The session's own media listing (its newest attempt's files).
+    SessionMedia(SessionId),
+    Person(SessionId),
+    Watchlist(SessionId),
+    Media(SessionId, AttemptId),
+    /// An NFC document's JSON, to be read in the details area.
+    Nfc(SessionId, MediaId),
+    /// A media encoded for the terminal at a size; `video` holds a video's
+    /// mimetype (ffmpeg's demuxer is chosen from it). Waits a moment before it
+    /// costs a download: a cursor moving on supersedes it first.
+    Preview {
+        key: PreviewKey,
+        video: Option<String>,
+    },
+}
+
+impl Req {
+    /// The session whose entry the reply fills (none for a preview).
+    pub fn session(&self) -> Option<&SessionId> {
+        match self {
+            Req::Attempts(s)
+            | Req::Decision(s)
+            | Req::SessionMedia(s)
+            | Req::Person(s)
+            | Req::Watchlist(s)
+            | Req::Media(s, _)
+            | Req::Nfc(s, _) => Some(s),
+            Req::Preview { .. } => None,
+        }
+    }
+
+    /// What it is, for the message log.
+    pub fn describe(&self) -> String {
+        match self {
+            Req::Attempts(s) => format!("attempts of session {}", s.short()),
+            Req::Decision(s) => format!("decision of session {}", s.short()),
+            Req::SessionMedia(s) => format!("media of session {}", s.short()),
+            Req::Person(s) => format!("person of session {}", s.short()),
+            Req::Watchlist(s) => format!("watchlist of session {}", s.short()),
+            Req::Media(_, a) => format!("media of attempt {}", a.short()),
+            Req::Nfc(_, m) => format!("NFC data {}", m.short()),
+            Req::Preview { .. } => "preview".to_owned(),
+        }
+    }
+}
+
+/// What a load brings back, one variant per kind of [`Req`].
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a decision crosses the channel once per request; boxing it would cost more code than bytes"
+)]
+pub enum Payload {
+    Attempts(Vec<Attempt>),
+    Decision(Option<Decision>),
+    /// A session's or an attempt's media listing.
+    Media(MediaList),
+    Person(Option<Person>),
+    Watchlist(Option<Watchlist>),
+    Nfc(serde_json::Value),
+    Preview(PreviewImage),
+}
+
+impl Payload {
+    /// With personal values masked as `redact` says (a no-op when it is off).
+    pub fn masked(self, redact: crate::redact::Redact) -> Payload {
+        match self {
+            Payload::Attempts(list) => Payload::Attempts(list.into_iter().map(|a| redact.model(a)).collect()),
+            Payload::Decision(d) => Payload::Decision(d.map(|d| redact.model(d))),
+            Payload::Person(p) => Payload::Person(p.map(|p| redact.model(p))),
+            Payload::Watchlist(w) => Payload::Watchlist(w.map(|w| redact.model(w))),
+            Payload::Nfc(nfc) => Payload::Nfc(redact.json(nfc)),
+            // Listings hold ids, contexts and sizes; pictures are hidden where drawn.
+            Payload::Media(list) => Payload::Media(list),
+            Payload::Preview(image) => Payload::Preview(image),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,25 +227,11 @@ pub enum Msg {
     },
     /// Animation step, sent only while something is loading or transferring.
     Tick,
-    AttemptsLoaded {
-        session: SessionId,
-        req: ReqId,
-        result: Result<Vec<Attempt>, Failure>,
-    },
-    DecisionLoaded {
-        session: SessionId,
-        req: ReqId,
-        result: Result<Option<Decision>, Failure>,
-    },
-    SessionMediaLoaded {
-        session: SessionId,
-        req: ReqId,
-        result: Result<MediaList, Failure>,
-    },
-    MediaLoaded {
-        attempt: AttemptId,
-        req: ReqId,
-        result: Result<MediaList, Failure>,
+    /// The one reply to [`Cmd::Load`] `id`, which asked for `req`.
+    Loaded {
+        id: ReqId,
+        req: Req,
+        result: Result<Payload, Failure>,
     },
     TransferProgress {
         id: ReqId,
@@ -167,11 +244,6 @@ pub enum Msg {
         id: ReqId,
         result: Result<TransferOutcome, Failure>,
     },
-    PreviewReady {
-        key: PreviewKey,
-        req: ReqId,
-        result: Result<PreviewImage, Failure>,
-    },
     /// The effects now speak to `profile`'s API (`Ok` holds its host).
     ProfileSwitched {
         profile: String,
@@ -179,26 +251,10 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP: leave now, restoring the terminal.
     Terminate,
-    PersonLoaded {
-        session: SessionId,
-        req: ReqId,
-        result: Result<Option<Person>, Failure>,
-    },
-    WatchlistLoaded {
-        session: SessionId,
-        req: ReqId,
-        result: Result<Option<Watchlist>, Failure>,
-    },
     /// Time to poll the watched session again; `at` is the wall-clock time (UTC).
     WatchTick {
         session: SessionId,
         at: String,
-    },
-    /// An NFC document's JSON, fetched to be read in the details area.
-    NfcLoaded {
-        media: MediaId,
-        req: ReqId,
-        result: Result<serde_json::Value, Failure>,
     },
     /// Whether the profile switched to masks personal values (`--redact` makes
     /// every profile do so).
@@ -217,29 +273,16 @@ pub enum Msg {
 /// message, whatever happens to the work (the effects' contract).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
-    /// Answered by [`Msg::AttemptsLoaded`].
-    LoadAttempts {
-        session: SessionId,
-        req: ReqId,
-    },
-    /// Answered by [`Msg::DecisionLoaded`].
-    LoadDecision {
-        session: SessionId,
-        req: ReqId,
+    /// Answered by [`Msg::Loaded`] with the same `id`. `background` loads wait
+    /// their turn at the pacer behind everything the person is looking at.
+    Load {
+        id: ReqId,
+        req: Req,
         background: bool,
     },
-    /// Answered by [`Msg::SessionMediaLoaded`].
-    LoadSessionMedia {
-        session: SessionId,
-        req: ReqId,
-    },
-    /// Answered by [`Msg::MediaLoaded`]. `background` loads wait their turn behind
-    /// a small concurrency limit; the selected attempt's never does.
-    LoadMedia {
-        attempt: AttemptId,
-        req: ReqId,
-        background: bool,
-    },
+    /// Loads no longer wanted (a session removed, a selection left behind): they
+    /// are aborted and answer as cancelled.
+    Cancel(Vec<Req>),
     /// Answered by [`Msg::TransferDone`] (progress on the way).
     Transfer {
         id: ReqId,
@@ -253,38 +296,13 @@ pub enum Cmd {
     },
     Copy(String),
     SaveHistory(Vec<SessionId>),
-    /// Answered by [`Msg::ProfileSwitched`].
+    /// Answered by [`Msg::ProfileSwitched`]. Every load of the profile left is
+    /// aborted once the new one is in place.
     SwitchProfile(String),
-    /// Answered by [`Msg::PreviewReady`]; a newer one replaces one not yet
-    /// started (which then answers as cancelled).
-    Preview {
-        key: PreviewKey,
-        req: ReqId,
-        /// For a video, its mimetype (ffmpeg's demuxer is chosen from it).
-        video: Option<String>,
-    },
-    /// Several previews wanted together (side by side), replacing any before;
-    /// each answered by its own [`Msg::PreviewReady`].
-    Previews(Vec<(PreviewKey, ReqId, Option<String>)>),
-    /// Answered by [`Msg::PersonLoaded`].
-    LoadPerson {
-        session: SessionId,
-        req: ReqId,
-    },
-    /// Answered by [`Msg::WatchlistLoaded`].
-    LoadWatchlist {
-        session: SessionId,
-        req: ReqId,
-    },
     /// Poll `session` every `every` with [`Msg::WatchTick`] (`None`: stop polling).
     Watch {
         session: Option<SessionId>,
         every: Duration,
-    },
-    /// Answered by [`Msg::NfcLoaded`].
-    LoadNfc {
-        media: MediaId,
-        req: ReqId,
     },
     /// Export these sessions into `folder` (in the download dir unless
     /// absolute); answered by [`Msg::ExportDone`] (figures on the way).
@@ -304,19 +322,9 @@ impl Cmd {
     /// reports aside): the model waits on exactly these.
     pub fn replies(&self) -> usize {
         match self {
-            Cmd::LoadAttempts { .. }
-            | Cmd::LoadDecision { .. }
-            | Cmd::LoadSessionMedia { .. }
-            | Cmd::LoadMedia { .. }
-            | Cmd::LoadPerson { .. }
-            | Cmd::LoadWatchlist { .. }
-            | Cmd::LoadNfc { .. }
-            | Cmd::Transfer { .. }
-            | Cmd::SwitchProfile(_)
-            | Cmd::Export { .. }
-            | Cmd::Preview { .. } => 1,
-            Cmd::Previews(batch) => batch.len(),
-            Cmd::CancelTransfer { .. }
+            Cmd::Load { .. } | Cmd::Transfer { .. } | Cmd::SwitchProfile(_) | Cmd::Export { .. } => 1,
+            Cmd::Cancel(_)
+            | Cmd::CancelTransfer { .. }
             | Cmd::CancelExport { .. }
             | Cmd::Copy(_)
             | Cmd::SaveHistory(_)

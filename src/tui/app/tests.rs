@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::testkit::{attempt, key, loads, media_list, press, req_of};
 use super::*;
 use crate::api::Progress;
 use crate::api::{Attempt, MediaList};
@@ -13,48 +14,11 @@ use crate::api::{Attempt, MediaList};
 const S1: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 const S2: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn press(model: &mut Model, keys: &str) -> Vec<Cmd> {
-    keys.chars()
-        .flat_map(|c| update(model, key(KeyCode::Char(c))))
-        .collect()
-}
-
-fn attempt(id: &str, status: &str) -> Attempt {
-    serde_json::from_value(serde_json::json!({"id": id, "status": status, "createdTime": "2026-11-20T10:42:05.000Z"}))
-        .unwrap()
-}
-
-fn media_list(contexts: &[&str]) -> MediaList {
-    let images: Vec<_> = contexts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| serde_json::json!({"id": format!("m-{c}-{i}"), "context": c, "size": 100 + i, "mimetype": "image/jpeg"}))
-        .collect();
-    serde_json::from_value(serde_json::json!({"status": "success", "images": images})).unwrap()
-}
-
-/// The request id `cmds` carries for this kind of load of `key`.
-fn req_of(cmds: &[Cmd], wanted: &str) -> ReqId {
-    cmds.iter()
-        .find_map(|c| match c {
-            Cmd::LoadAttempts { session, req } if wanted == format!("attempts {session}") => Some(*req),
-            Cmd::LoadSessionMedia { session, req } if wanted == format!("session-media {session}") => Some(*req),
-            Cmd::LoadDecision { session, req, .. } if wanted == format!("decision {session}") => Some(*req),
-            Cmd::LoadMedia { attempt, req, .. } if wanted == format!("media {attempt}") => Some(*req),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no {wanted} in {cmds:?}"))
-}
-
 /// A model opened on S1 (and S2 listed), with S1's three attempts loaded and
 /// the attempts pane focused (`l`); returns the commands the attempt list triggered.
 fn opened() -> (Model, Vec<Cmd>) {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
-    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let req = req_of(&cmds, &Req::Attempts(S1.into()));
     let attempts = vec![
         attempt("a3", "approved"),
         attempt("a2", "declined"),
@@ -68,22 +32,22 @@ fn opened() -> (Model, Vec<Cmd>) {
 fn attempts_loaded(model: &mut Model, session: &str, req: ReqId, attempts: Vec<Attempt>) -> Vec<Cmd> {
     update(
         model,
-        Msg::AttemptsLoaded {
-            session: session.into(),
-            req,
-            result: Ok(attempts),
+        Msg::Loaded {
+            id: req,
+            req: Req::Attempts(session.into()),
+            result: Ok(Payload::Attempts(attempts)),
         },
     )
 }
 
 fn media_loaded(model: &mut Model, cmds: &[Cmd], attempt: &str, list: MediaList) {
-    let req = req_of(cmds, &format!("media {attempt}"));
+    let req = req_of(cmds, &Req::Media(S1.into(), attempt.into()));
     let _ = update(
         model,
-        Msg::MediaLoaded {
-            attempt: attempt.into(),
-            req,
-            result: Ok(list),
+        Msg::Loaded {
+            id: req,
+            req: Req::Media(S1.into(), attempt.into()),
+            result: Ok(Payload::Media(list)),
         },
     );
 }
@@ -101,12 +65,12 @@ fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
     assert_eq!(model.pane(Pane::Attempts).cursor, 0, "the newest attempt selected");
     assert_eq!(model.overlay, Overlay::None);
     // Attempts, the newest attempt's media and the decision go out together.
-    req_of(&cmds, &format!("attempts {S1}"));
-    req_of(&cmds, &format!("session-media {S1}"));
-    req_of(&cmds, &format!("decision {S1}"));
+    req_of(&cmds, &Req::Attempts(S1.into()));
+    req_of(&cmds, &Req::SessionMedia(S1.into()));
+    req_of(&cmds, &Req::Decision(S1.into()));
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Cmd::LoadDecision { session, background: true, .. } if session == S2))
+            .any(|c| matches!(c, Cmd::Load { req: Req::Decision(s), background: true, .. } if s == S2))
     );
     assert!(cmds.contains(&Cmd::SaveHistory(vec![S1.into(), S2.into()])));
 }
@@ -123,20 +87,20 @@ fn without_sessions_the_prompt_is_offered() {
 fn the_sessions_media_stand_in_for_the_newest_attempt_until_its_own_list_arrives() {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
     assert_eq!(model.media_view(), MediaView::Loading);
-    let req = req_of(&cmds, &format!("session-media {S1}"));
+    let req = req_of(&cmds, &Req::SessionMedia(S1.into()));
     let _ = update(
         &mut model,
-        Msg::SessionMediaLoaded {
-            session: S1.into(),
-            req,
-            result: Ok(media_list(&["face"])),
+        Msg::Loaded {
+            id: req,
+            req: Req::SessionMedia(S1.into()),
+            result: Ok(Payload::Media(media_list(&["face"]))),
         },
     );
     // Shown before the attempt list is even in: one round trip to a useful screen.
     assert!(matches!(model.media_view(), MediaView::Ready { provisional: true, .. }));
     assert_eq!(model.selected_media().unwrap().1.context.as_deref(), Some("face"));
 
-    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let req = req_of(&cmds, &Req::Attempts(S1.into()));
     let attempts = vec![attempt("a3", "approved"), attempt("a2", "declined")];
     let cmds = attempts_loaded(&mut model, S1, req, attempts);
     assert!(matches!(model.media_view(), MediaView::Ready { provisional: true, .. }));
@@ -151,12 +115,10 @@ fn the_sessions_media_stand_in_for_the_newest_attempt_until_its_own_list_arrives
 #[test]
 fn an_attempt_list_prefetches_every_attempts_media_the_selected_first() {
     let (_, cmds) = opened();
-    let loads: Vec<(&str, bool)> = cmds
-        .iter()
-        .filter_map(|c| match c {
-            Cmd::LoadMedia {
-                attempt, background, ..
-            } => Some((attempt.as_str(), *background)),
+    let loads: Vec<(&str, bool)> = loads(&cmds)
+        .into_iter()
+        .filter_map(|(_, req, background)| match req {
+            Req::Media(_, attempt) => Some((attempt.as_str(), background)),
             _ => None,
         })
         .collect();
@@ -166,13 +128,13 @@ fn an_attempt_list_prefetches_every_attempts_media_the_selected_first() {
 #[test]
 fn a_session_with_twenty_thousand_attempts_prefetches_only_the_newest_twenty() {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
-    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let req = req_of(&cmds, &Req::Attempts(S1.into()));
     let attempts: Vec<Attempt> = (0..20_000).map(|i| attempt(&format!("a{i}"), "declined")).collect();
     let cmds = attempts_loaded(&mut model, S1, req, attempts);
-    let loads: Vec<&str> = cmds
-        .iter()
-        .filter_map(|c| match c {
-            Cmd::LoadMedia { attempt, .. } => Some(attempt.as_str()),
+    let loads: Vec<&str> = loads(&cmds)
+        .into_iter()
+        .filter_map(|(_, req, _)| match req {
+            Req::Media(_, attempt) => Some(attempt.as_str()),
             _ => None,
         })
         .collect();
@@ -182,8 +144,8 @@ fn a_session_with_twenty_thousand_attempts_prefetches_only_the_newest_twenty() {
     // An older attempt loads when it is selected, and only it.
     model.focus = Pane::Attempts;
     let cmds = update(&mut model, key(KeyCode::End));
-    req_of(&cmds, "media a19999");
-    assert_eq!(cmds.iter().filter(|c| matches!(c, Cmd::LoadMedia { .. })).count(), 1);
+    req_of(&cmds, &Req::Media(S1.into(), "a19999".into()));
+    assert_eq!(super::testkit::loads(&cmds).len(), 1, "{cmds:?}");
 }
 
 #[test]
@@ -207,29 +169,29 @@ fn moving_between_prefetched_attempts_asks_nothing_and_shows_media_at_once() {
 #[test]
 fn a_reply_to_a_superseded_request_is_dropped() {
     let (mut model, cmds) = opened();
-    let old = req_of(&cmds, "media a3");
+    let old = req_of(&cmds, &Req::Media(S1.into(), "a3".into()));
     let reload = press(&mut model, "r");
     // The reload asks again; the late answer to the first request is not shown.
-    let fresh = req_of(&reload, &format!("attempts {S1}"));
+    let fresh = req_of(&reload, &Req::Attempts(S1.into()));
     attempts_loaded(&mut model, S1, old, vec![]);
     assert!(matches!(model.session_attempts(), Some(Load::Loading(r)) if *r == fresh));
     let refetch = attempts_loaded(&mut model, S1, fresh, vec![attempt("a3", "approved")]);
-    let new_media = req_of(&refetch, "media a3");
+    let new_media = req_of(&refetch, &Req::Media(S1.into(), "a3".into()));
     let _ = update(
         &mut model,
-        Msg::MediaLoaded {
-            attempt: "a3".into(),
-            req: old,
-            result: Ok(media_list(&["stale"])),
+        Msg::Loaded {
+            id: old,
+            req: Req::Media(S1.into(), "a3".into()),
+            result: Ok(Payload::Media(media_list(&["stale"]))),
         },
     );
     assert_eq!(model.media_view(), MediaView::Loading, "stale media reply dropped");
     let _ = update(
         &mut model,
-        Msg::MediaLoaded {
-            attempt: "a3".into(),
-            req: new_media,
-            result: Ok(media_list(&["fresh"])),
+        Msg::Loaded {
+            id: new_media,
+            req: Req::Media(S1.into(), "a3".into()),
+            result: Ok(Payload::Media(media_list(&["fresh"]))),
         },
     );
     assert_eq!(model.selected_media().unwrap().1.context.as_deref(), Some("fresh"));
@@ -238,12 +200,12 @@ fn a_reply_to_a_superseded_request_is_dropped() {
 #[test]
 fn a_reply_for_a_removed_session_is_dropped() {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
-    let req = req_of(&cmds, &format!("attempts {S1}"));
+    let req = req_of(&cmds, &Req::Attempts(S1.into()));
     model.focus = Pane::Sessions;
     press(&mut model, "x");
     assert_eq!(model.sessions, vec![S2]);
     attempts_loaded(&mut model, S1, req, vec![attempt("a", "x")]);
-    assert!(!model.attempts.contains_key(S1));
+    assert!(model.store.attempts(&S1.into()).is_none(), "nothing of it is kept");
 }
 
 #[test]
@@ -300,9 +262,15 @@ fn selecting_another_session_loads_it_and_starts_its_attempts_at_the_top() {
     assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S2));
     let cursors: Vec<usize> = Pane::ALL.iter().map(|p| model.pane(*p).cursor).collect();
     assert_eq!(cursors, [1, 0, 0]);
-    req_of(&cmds, &format!("attempts {S2}"));
+    req_of(&cmds, &Req::Attempts(S2.into()));
     // S2's decision was already asked for at start.
-    assert!(!cmds.iter().any(|c| matches!(c, Cmd::LoadDecision { .. })));
+    assert!(!cmds.iter().any(|c| matches!(
+        c,
+        Cmd::Load {
+            req: Req::Decision(_),
+            ..
+        }
+    )));
     // Back to S1: everything is cached, nothing is asked.
     assert!(press(&mut model, "k").is_empty());
 }
@@ -332,7 +300,7 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
     assert_eq!(model.overlay, Overlay::None);
     assert_eq!(model.sessions, vec![S2, S1], "moved to the front, not duplicated");
     assert_eq!(model.focus, Pane::Sessions, "its card first");
-    req_of(&cmds, &format!("attempts {S2}"));
+    req_of(&cmds, &Req::Attempts(S2.into()));
     assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into(), S1.into()])));
 }
 
@@ -366,13 +334,13 @@ fn sessions_are_removed_only_from_the_sessions_pane() {
 #[test]
 fn errors_show_in_place_with_the_way_to_retry() {
     let (mut model, cmds) = opened();
-    let req = req_of(&cmds, "media a3");
+    let req = req_of(&cmds, &Req::Media(S1.into(), "a3".into()));
     let _ = update(
         &mut model,
-        Msg::MediaLoaded {
-            attempt: "a3".into(),
-            req,
-            result: Err("HTTP 502 Bad Gateway".into()),
+        Msg::Loaded {
+            id: req,
+            req: Req::Media(S1.into(), "a3".into()),
+            result: Err("HTTP 502 Bad Gateway".into()).map(Payload::Media),
         },
     );
     assert_eq!(model.media_view(), MediaView::Failed(&"HTTP 502 Bad Gateway".into()));
@@ -384,7 +352,7 @@ fn errors_show_in_place_with_the_way_to_retry() {
         status.text
     );
     let retry = press(&mut model, "r");
-    req_of(&retry, &format!("attempts {S1}"));
+    req_of(&retry, &Req::Attempts(S1.into()));
 }
 
 #[test]
@@ -523,7 +491,7 @@ fn the_attempts_filter_matches_the_time_as_shown_and_as_sent() {
     old.created_time = Some("2025-12-30T10:42:05.000Z".into());
     let mut new = attempt("a4", "approved");
     new.created_time = Some("2026-12-30T10:42:05.000Z".into());
-    if let Some(Load::Ready(list)) = model.attempts.get_mut(S1) {
+    if let Some(Load::Ready(list)) = model.store.entry_for_test(S1).attempts.as_mut() {
         list.push(old);
         list.insert(0, new);
     }
@@ -545,7 +513,11 @@ fn the_sessions_filter_matches_the_word_a_row_shows() {
     let req = |session: &str| {
         cmds.iter()
             .find_map(|c| match c {
-                Cmd::LoadDecision { session: s, req, .. } if s == session => Some(*req),
+                Cmd::Load {
+                    id,
+                    req: Req::Decision(s),
+                    ..
+                } if s == session => Some(*id),
                 _ => None,
             })
             .unwrap()
@@ -553,18 +525,18 @@ fn the_sessions_filter_matches_the_word_a_row_shows() {
     let (r1, r2) = (req(S1), req(S2));
     let _ = update(
         &mut model,
-        Msg::DecisionLoaded {
-            session: S1.into(),
-            req: r1,
-            result: Ok(None),
+        Msg::Loaded {
+            id: r1,
+            req: Req::Decision(S1.into()),
+            result: Ok(Payload::Decision(None)),
         },
     );
     let _ = update(
         &mut model,
-        Msg::DecisionLoaded {
-            session: S2.into(),
-            req: r2,
-            result: Err("HTTP 500".into()),
+        Msg::Loaded {
+            id: r2,
+            req: Req::Decision(S2.into()),
+            result: Err("HTTP 500".into()).map(Payload::Decision),
         },
     );
     model.pane_mut(Pane::Sessions).filter = "pending".into();
@@ -595,7 +567,7 @@ fn a_paste_of_several_ids_adds_them_all_and_opens_the_first() {
         "both added, in the order pasted, none twice"
     );
     assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S3));
-    req_of(&cmds, &format!("attempts {S3}"));
+    req_of(&cmds, &Req::Attempts(S3.into()));
     assert!(cmds.contains(&Cmd::SaveHistory(vec![S3.into(), S2.into(), S1.into()])));
     let status = model.status.as_ref().unwrap().text.clone();
     assert_eq!(status, "opened session dec11ned, 1 more added below it");
@@ -655,14 +627,14 @@ fn nothing_animates_when_everything_is_loaded() {
     let (mut model, cmds) = opened();
     media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
     let (_, start) = Model::new("h".into(), None).start(vec![S1.into()], vec![]);
-    let decision = req_of(&start, &format!("decision {S1}"));
-    model.decisions.insert(S1.into(), Load::Loading(decision));
+    let decision = req_of(&start, &Req::Decision(S1.into()));
+    model.store.entry_for_test(S1).decision = Some(Load::Loading(decision));
     let _ = update(
         &mut model,
-        Msg::DecisionLoaded {
-            session: S1.into(),
-            req: decision,
-            result: Ok(None),
+        Msg::Loaded {
+            id: decision,
+            req: Req::Decision(S1.into()),
+            result: Ok(Payload::Decision(None)),
         },
     );
     assert!(!model.animating(), "an idle screen needs no ticks");
@@ -704,7 +676,7 @@ fn p_switches_profile_and_everything_is_fetched_again() {
             .contains("still switching to profile live")
     );
 
-    let old = req_of(&cmds, "media a2");
+    let old = req_of(&cmds, &Req::Media(S1.into(), "a2".into()));
     let reload = update(
         &mut model,
         Msg::ProfileSwitched {
@@ -717,25 +689,25 @@ fn p_switches_profile_and_everything_is_fetched_again() {
         (Some("live"), "live.example")
     );
     assert!(
-        model.media.is_empty() || !matches!(model.media.get("a3"), Some(Load::Ready(_))),
+        !matches!(model.store.media(&S1.into(), "a3"), Some(Load::Ready(_))),
         "old data gone"
     );
-    req_of(&reload, &format!("attempts {S1}"));
+    req_of(&reload, &Req::Attempts(S1.into()));
     assert!(
         reload
             .iter()
-            .any(|c| matches!(c, Cmd::LoadDecision { session, .. } if session == S2))
+            .any(|c| matches!(c, Cmd::Load { req: Req::Decision(s), .. } if s == S2))
     );
     let _ = update(
         &mut model,
-        Msg::MediaLoaded {
-            attempt: "a2".into(),
-            req: old,
-            result: Ok(media_list(&["old"])),
+        Msg::Loaded {
+            id: old,
+            req: Req::Media(S1.into(), "a2".into()),
+            result: Ok(Payload::Media(media_list(&["old"]))),
         },
     );
     assert!(
-        !model.media.contains_key("a2"),
+        model.store.media(&S1.into(), "a2").is_none(),
         "a reply from the old profile is dropped"
     );
 
@@ -758,7 +730,11 @@ fn p_switches_profile_and_everything_is_fetched_again() {
 fn preview_cmds(cmds: &[Cmd]) -> Vec<(&str, (u16, u16), ReqId)> {
     cmds.iter()
         .filter_map(|c| match c {
-            Cmd::Preview { key, req, .. } => Some((key.media.as_str(), (key.width, key.height), *req)),
+            Cmd::Load {
+                id,
+                req: Req::Preview { key, .. },
+                ..
+            } => Some((key.media.as_str(), (key.width, key.height), *id)),
             _ => None,
         })
         .collect()
@@ -797,24 +773,33 @@ fn previews_follow_the_media_cursor_at_the_current_size() {
     };
     let _ = update(
         &mut model,
-        Msg::PreviewReady {
-            key: old.clone(),
-            req: first,
-            result: Err("late".into()),
+        Msg::Loaded {
+            id: first,
+            req: Req::Preview {
+                key: old.clone(),
+                video: None,
+            },
+            result: Err("late".into()).map(Payload::Preview),
         },
     );
-    assert!(!model.previews.contains_key(&old));
+    assert!(model.store.preview(&old).is_none());
 
     let key = model.preview_key().unwrap();
     let _ = update(
         &mut model,
-        Msg::PreviewReady {
-            key: key.clone(),
-            req: second,
-            result: Err("no preview: test".into()),
+        Msg::Loaded {
+            id: second,
+            req: Req::Preview {
+                key: key.clone(),
+                video: None,
+            },
+            result: Err("no preview: test".into()).map(Payload::Preview),
         },
     );
-    assert_eq!(model.previews.get(&key), Some(&Load::Failed("no preview: test".into())));
+    assert_eq!(
+        model.store.preview(&key),
+        Some(&Load::Failed("no preview: test".into()))
+    );
     assert!(
         preview_cmds(&press(&mut model, "kj")).len() == 1,
         "only the one never asked for is asked"
@@ -893,14 +878,14 @@ fn a_session_whose_attempts_arrived_while_unselected_prefetches_when_selected() 
     let (mut model, _) = opened();
     model.focus = Pane::Sessions;
     let to_s2 = press(&mut model, "j");
-    let req = req_of(&to_s2, &format!("attempts {S2}"));
+    let req = req_of(&to_s2, &Req::Attempts(S2.into()));
     press(&mut model, "k");
     // S2's attempts arrive while S1 is selected: nothing to prefetch yet.
     let cmds = attempts_loaded(&mut model, S2, req, vec![attempt("b2", "x"), attempt("b1", "y")]);
     assert!(cmds.is_empty(), "{cmds:?}");
     let back = press(&mut model, "j");
-    req_of(&back, "media b2");
-    req_of(&back, "media b1");
+    req_of(&back, &Req::Media(S2.into(), "b2".into()));
+    req_of(&back, &Req::Media(S2.into(), "b1".into()));
 }
 
 #[test]
@@ -946,7 +931,10 @@ fn ten_thousand_sessions_load_the_decisions_on_screen_and_the_newest_only() {
     let decisions = |cmds: &[Cmd]| -> Vec<String> {
         cmds.iter()
             .filter_map(|c| match c {
-                Cmd::LoadDecision { session, .. } => Some(session.to_string()),
+                Cmd::Load {
+                    req: Req::Decision(session),
+                    ..
+                } => Some(session.to_string()),
                 _ => None,
             })
             .collect()
@@ -978,4 +966,32 @@ fn ten_thousand_sessions_load_the_decisions_on_screen_and_the_newest_only() {
         let _ = press(&mut model, "k");
     }
     eprintln!("20 x k on 10,000 sessions: {:?}", started.elapsed());
+}
+
+/// The rows a sessions filter leaves are worked out once per change, and a
+/// change they depend on (a decision arriving, a session added or removed)
+/// shows at once.
+#[test]
+fn a_sessions_filter_follows_decisions_and_sessions_as_they_change() {
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
+    model.focus = Pane::Sessions;
+    press(&mut model, "/");
+    for c in "declined".chars() {
+        let _ = update(&mut model, key(KeyCode::Char(c)));
+    }
+    let _ = update(&mut model, key(KeyCode::Enter));
+    assert_eq!(model.visible_session_count(), 0, "no decision known yet");
+    let declined = serde_json::from_value(serde_json::json!({"status": "declined"})).ok();
+    let _ = super::testkit::reply(
+        &mut model,
+        &cmds,
+        Req::Decision(S2.into()),
+        Ok(Payload::Decision(declined)),
+    );
+    assert_eq!(model.visible_sessions(), vec![&crate::ids::SessionId::from(S2)]);
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S2));
+    // Removed: gone from the rows, the selection with it.
+    let _ = press(&mut model, "x");
+    assert_eq!(model.visible_session_count(), 0);
+    assert!(model.selected_session().is_none());
 }

@@ -31,7 +31,8 @@ pub(super) fn start_transfer(model: &mut Model, kind: TransferKind) -> Vec<Cmd> 
                 model.status = Some(Status::info("no attempt selected"));
                 return Vec::new();
             };
-            let items: Vec<TransferItem> = match model.media.get(attempt.as_str()) {
+            let selected = model.selected_session();
+            let items: Vec<TransferItem> = match selected.and_then(|s| model.store.media(s, &attempt)) {
                 Some(Load::Ready(list)) => list.items().map(|(_, m)| item(m)).collect(),
                 _ => {
                     model.status = Some(Status::info("the attempt's media are still loading"));

@@ -8,7 +8,7 @@ use crossterm::event::KeyEvent;
 
 use super::input::move_cursor;
 use super::model::{MediaView, Model, Overlay, Pane, Status, Watch};
-use super::msg::{Cmd, Load, PreviewKey};
+use super::msg::{Cmd, Load, PreviewKey, Req};
 use crate::api::{Decision, Media, MediaKind};
 use crate::ids::{MediaId, SessionId};
 use crate::tui::keymap::Action;
@@ -37,7 +37,7 @@ pub struct Closer<'a> {
 impl Model {
     /// The decision of the selected session, once known.
     pub fn selected_decision(&self) -> Option<&Decision> {
-        match self.decisions.get(self.selected_session()?) {
+        match self.store.decision(self.selected_session()?) {
             Some(Load::Ready(Some(decision))) => Some(decision),
             _ => None,
         }
@@ -48,42 +48,22 @@ impl Model {
         self.selected_decision().map_or(&[], Decision::linked_sessions)
     }
 
-    pub(super) fn load_triage(&mut self, session: &SessionId, again: bool) -> Vec<Cmd> {
-        let mut cmds = Vec::new();
-        if again || !matches!(self.persons.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
-            let req = self.req();
-            self.persons.insert(session.clone(), Load::Loading(req));
-            cmds.push(Cmd::LoadPerson {
-                session: session.clone(),
-                req,
-            });
-        }
-        if again || !matches!(self.watchlists.get(session), Some(Load::Ready(_) | Load::Loading(_))) {
-            let req = self.req();
-            self.watchlists.insert(session.clone(), Load::Loading(req));
-            cmds.push(Cmd::LoadWatchlist {
-                session: session.clone(),
-                req,
-            });
-        }
-        cmds
-    }
-
     pub(super) fn triage_animating(&self) -> bool {
         let session_loading = self.selected_session().is_some_and(|s| {
             self.focus == Pane::Sessions
-                && (matches!(self.persons.get(s), Some(Load::Loading(_)))
-                    || matches!(self.watchlists.get(s), Some(Load::Loading(_))))
+                && (matches!(self.store.person(s), Some(Load::Loading(_)))
+                    || matches!(self.store.watchlist(s), Some(Load::Loading(_))))
         });
         let nfc_loading = self.focus == Pane::Media
             && self
-                .selected_media()
-                .is_some_and(|(_, m)| matches!(self.nfc.get(m.id.as_str()), Some(Load::Loading(_))));
+                .selected_session()
+                .zip(self.selected_media())
+                .is_some_and(|(s, (_, m))| matches!(self.store.nfc(s, &m.id), Some(Load::Loading(_))));
         let closer_loading = self
             .closer()
             .iter()
             .filter_map(|c| c.key.as_ref())
-            .any(|k| matches!(self.previews.get(k), Some(Load::Loading(_))));
+            .any(|k| matches!(self.store.preview(k), Some(Load::Loading(_))));
         session_loading || nfc_loading || closer_loading
     }
 
@@ -129,37 +109,6 @@ impl Model {
         }
     }
 
-    /// Asks for the look-closer pictures not known or on their way.
-    pub(super) fn want_closer_previews(&mut self) -> Vec<Cmd> {
-        let wanted: Vec<(PreviewKey, Option<String>, Option<u64>)> = self
-            .closer()
-            .into_iter()
-            .filter(|c| !c.hidden)
-            .filter_map(|c| Some((c.key?, c.video.clone(), c.media.and_then(|m| m.size))))
-            .filter(|(key, _, _)| !self.previews.contains_key(key))
-            .collect();
-        if wanted.is_empty() {
-            return Vec::new();
-        }
-        self.previews.retain(|_, load| !matches!(load, Load::Loading(_)));
-        let mut batch = Vec::new();
-        for (key, video, size) in wanted {
-            if size.is_some_and(|s| s > crate::tui::preview::MAX_PREVIEW_BYTES) {
-                self.previews
-                    .insert(key, Load::Failed(crate::tui::preview::too_large().into()));
-                continue;
-            }
-            let req = self.req();
-            self.previews.insert(key.clone(), Load::Loading(req));
-            batch.push((key, req, video));
-        }
-        if batch.is_empty() {
-            Vec::new()
-        } else {
-            vec![Cmd::Previews(batch)]
-        }
-    }
-
     /// The selected NFC document's JSON, fetched once to be read in the details.
     pub(super) fn want_nfc(&mut self) -> Vec<Cmd> {
         if self.focus != Pane::Media {
@@ -169,12 +118,10 @@ impl Model {
             return Vec::new();
         };
         let media = MediaId::from(media.id.as_str());
-        if matches!(self.nfc.get(&media), Some(Load::Ready(_) | Load::Loading(_))) {
+        let Some(session) = self.selected_session().cloned() else {
             return Vec::new();
-        }
-        let req = self.req();
-        self.nfc.insert(media.clone(), Load::Loading(req));
-        vec![Cmd::LoadNfc { media, req }]
+        };
+        self.want(Req::Nfc(session, media), false, false).into_iter().collect()
     }
 
     /// With `--watch`: polling the first session from the start.
@@ -291,7 +238,7 @@ fn follow(model: &mut Model, id: String, why: &str) -> Vec<Cmd> {
     if let Some(index) = model.visible_sessions().iter().position(|s| **s == id) {
         return model.select_session(index);
     }
-    model.sessions.insert(0, id);
+    model.sessions.put_first(std::slice::from_ref(&id));
     let mut cmds = model.select_session(0);
     cmds.push(model.history_cmd());
     cmds
@@ -364,8 +311,8 @@ pub(super) fn watch_tick(model: &mut Model, session: &SessionId, at: String) -> 
     }
     // The last poll is still on its way (a slow API): this one waits its turn
     // rather than piling requests up.
-    if matches!(model.attempts.get(session), Some(Load::Loading(_)))
-        || matches!(model.decisions.get(session), Some(Load::Loading(_)))
+    if matches!(model.store.attempts(session), Some(Load::Loading(_)))
+        || matches!(model.store.decision(session), Some(Load::Loading(_)))
     {
         return Vec::new();
     }
@@ -374,7 +321,7 @@ pub(super) fn watch_tick(model: &mut Model, session: &SessionId, at: String) -> 
 
 /// A decision came in: a watched session that is now decided is watched no more.
 pub(super) fn decision_arrived(model: &mut Model, session: &SessionId) -> Vec<Cmd> {
-    let status = match model.decisions.get(session) {
+    let status = match model.store.decision(session) {
         Some(Load::Ready(Some(d))) => d.status.clone().unwrap_or_default(),
         _ => return Vec::new(),
     };

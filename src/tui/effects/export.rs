@@ -32,6 +32,7 @@ pub(super) async fn export(
     id: ReqId,
     sessions: Vec<SessionId>,
     dir: &Path,
+    pacer: Arc<crate::export::pacing::Gate>,
     stop: oneshot::Receiver<()>,
 ) -> Result<ExportSummary, Failure> {
     let counters = Arc::new(crate::export::Counters::default());
@@ -52,6 +53,7 @@ pub(super) async fn export(
         })
     });
     let options = crate::export::Options {
+        pacer: Some(pacer),
         out: dir.to_path_buf(),
         jobs: crate::export::DEFAULT_JOBS,
         max_rps: None,

@@ -7,28 +7,22 @@
 //! that promise: whatever way the work's future ends, the reply goes out once.
 
 mod export;
+mod load;
 mod transfer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::app::{Cmd, Failure, Msg, PreviewKey};
-use super::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
+use super::app::{Cmd, Failure, Msg};
+use super::preview::{ByteCache, Renderer};
 use crate::api::Client;
 use crate::config::{Profiles, process_env};
-
-/// Background media loads in flight at once: enough to fill a session's attempts
-/// in a round trip or two without hammering the API.
-const BACKGROUND_LOADS: usize = 4;
-
-/// How long the cursor must rest on a media before its preview is fetched.
-const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(40);
+use load::Loads;
 
 /// Where files go.
 #[derive(Debug, Clone)]
@@ -89,7 +83,8 @@ pub struct Effects {
     target: Arc<RwLock<Target>>,
     profiles: Option<Arc<Profiles>>,
     tx: mpsc::UnboundedSender<Msg>,
-    background: Arc<Semaphore>,
+    /// The loads on their way, by what they ask for.
+    loads: Loads,
     /// Kept to be awaited as well as aborted: see [`Effects::shutdown`].
     transfers: HashMap<u64, JoinHandle<()>>,
     display: bool,
@@ -99,10 +94,6 @@ pub struct Effects {
     /// Verified bytes of recent previews: a resize re-encodes and `o` opens them
     /// without a second download.
     preview_bytes: Arc<ByteCache>,
-    /// The preview being fetched or waiting out its debounce.
-    preview_task: Option<JoinHandle<()>>,
-    /// The newest preview asked for: an older one still waiting to decode gives up.
-    preview_wanted: Arc<AtomicU64>,
     /// The task polling a watched session.
     watch_task: Option<JoinHandle<()>>,
     /// Running exports: stopped (manifest saved) by sending on their channel.
@@ -118,14 +109,12 @@ impl Effects {
             target: Arc::new(RwLock::new((client, Arc::new(dirs)))),
             profiles: profiles.map(Arc::new),
             tx,
-            background: Arc::new(Semaphore::new(BACKGROUND_LOADS)),
+            loads: Loads::default(),
             transfers: HashMap::new(),
             display: has_display(),
             opener: crate::process::open_with_system_viewer,
             renderer: None,
             preview_bytes: Arc::new(ByteCache::default()),
-            preview_task: None,
-            preview_wanted: Arc::default(),
             watch_task: None,
             exports: HashMap::new(),
             history_saves: 0,
@@ -174,25 +163,6 @@ impl Effects {
         self.target.read().expect("effects target lock").clone()
     }
 
-    /// Runs `work` on its own task and answers with `reply` exactly once; a
-    /// `background` one first waits for a turn behind the concurrency limit.
-    fn spawn_answered<T: Send + 'static>(
-        &self,
-        background: bool,
-        work: impl Future<Output = Result<T, Failure>> + Send + 'static,
-        reply: impl FnOnce(Result<T, Failure>) -> Msg + Send + 'static,
-    ) -> JoinHandle<()> {
-        let limit = background.then(|| self.background.clone());
-        let answer = Answer::new(self.tx.clone(), reply);
-        tokio::spawn(async move {
-            let _permit = match limit {
-                Some(limit) => limit.acquire_owned().await.ok(),
-                None => None,
-            };
-            answer.send(work.await);
-        })
-    }
-
     /// Cancels every transfer and waits (at most `limit`) until each has dropped
     /// its download, whose temporary file goes with it. Called before the app
     /// leaves, however it leaves (q, SIGTERM, a dropped SSH link): the runtime's
@@ -200,9 +170,7 @@ impl Effects {
     /// first, and a process whose terminal has gone can be ended by the first
     /// thing that writes to it.
     pub async fn shutdown(&mut self, limit: Duration) {
-        if let Some(task) = self.preview_task.take() {
-            task.abort();
-        }
+        self.loads.abort_all();
         let transfers: Vec<JoinHandle<()>> = self.transfers.drain().map(|(_, task)| task).collect();
         for task in &transfers {
             task.abort();
@@ -228,53 +196,17 @@ impl Effects {
     pub fn run(&mut self, cmd: Cmd) {
         let (client, dirs) = self.target();
         match cmd {
-            Cmd::LoadAttempts { session, req } => {
-                let id = session.clone();
-                let work = async move {
-                    let list = client.session_attempts(&id).await?;
-                    Ok(list.verifications)
+            Cmd::Load { id, req, background } => {
+                let renderer = self.renderer.clone();
+                let previewed = self.preview_bytes.clone();
+                let context = |client| load::Context {
+                    client,
+                    renderer,
+                    previewed,
                 };
-                self.spawn_answered(false, api(work), move |result| Msg::AttemptsLoaded {
-                    session,
-                    req,
-                    result,
-                });
+                self.loads.start(id, req, background, &self.target, context, &self.tx);
             }
-            Cmd::LoadDecision {
-                session,
-                req,
-                background,
-            } => {
-                let id = session.clone();
-                let work = async move { Ok(client.session_decision(&id).await?.into_decision()) };
-                self.spawn_answered(background, api(work), move |result| Msg::DecisionLoaded {
-                    session,
-                    req,
-                    result,
-                });
-            }
-            Cmd::LoadSessionMedia { session, req } => {
-                let id = session.clone();
-                let work = async move { client.session_media(&id).await };
-                self.spawn_answered(false, api(work), move |result| Msg::SessionMediaLoaded {
-                    session,
-                    req,
-                    result,
-                });
-            }
-            Cmd::LoadMedia {
-                attempt,
-                req,
-                background,
-            } => {
-                let id = attempt.clone();
-                let work = async move { client.attempt_media(&id).await };
-                self.spawn_answered(background, api(work), move |result| Msg::MediaLoaded {
-                    attempt,
-                    req,
-                    result,
-                });
-            }
+            Cmd::Cancel(reqs) => self.loads.cancel(&reqs),
             Cmd::Transfer {
                 id,
                 kind,
@@ -291,7 +223,7 @@ impl Effects {
                     opener: self.opener,
                 };
                 let work = async move { job.run(kind, folder, items).await };
-                let task = self.spawn_answered(false, work, move |result| Msg::TransferDone { id, result });
+                let task = spawn_answered(&self.tx, work, move |result| Msg::TransferDone { id, result });
                 self.transfers.retain(|_, handle| !handle.is_finished());
                 self.transfers.insert(id, task);
             }
@@ -311,41 +243,7 @@ impl Effects {
                 }
             }
             Cmd::SaveHistory(sessions) => self.save_history(&dirs, sessions),
-            Cmd::Preview { key, req, video } => self.previews(client, vec![(key, req, video)]),
-            Cmd::Previews(batch) => self.previews(client, batch),
             Cmd::SwitchProfile(profile) => self.switch_profile(profile, dirs),
-            Cmd::LoadPerson { session, req } => {
-                let id = session.clone();
-                // An empty answer is no person data, like a missing one.
-                let work = async move { Ok(client.session_person(&id).await?.person.filter(|p| !p.is_empty())) };
-                self.spawn_answered(false, api(work), move |result| Msg::PersonLoaded {
-                    session,
-                    req,
-                    result,
-                });
-            }
-            Cmd::LoadWatchlist { session, req } => {
-                let id = session.clone();
-                let work = async move { Ok(client.session_watchlist(&id).await?.data.filter(|w| !w.is_empty())) };
-                self.spawn_answered(false, api(work), move |result| Msg::WatchlistLoaded {
-                    session,
-                    req,
-                    result,
-                });
-            }
-            Cmd::LoadNfc { media, req } => {
-                let id = media.clone();
-                let work = async move {
-                    let mut buffer = PreviewBuffer::default();
-                    let fetched = client.download_to_writer(&id, &mut buffer, |_| {}).await;
-                    if buffer.overflowed {
-                        return Err(Failure::from(too_large()));
-                    }
-                    fetched?;
-                    crate::api::parse_json(&buffer.bytes).map_err(|e| Failure::from(e.to_string()))
-                };
-                self.spawn_answered(false, work, move |result| Msg::NfcLoaded { media, req, result });
-            }
             Cmd::Watch { session, every } => self.watch(session, every),
             Cmd::Export { id, sessions, folder } => {
                 let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -353,8 +251,9 @@ impl Effects {
                 // Said as an absolute path: where to find the case afterwards.
                 let dir = dirs.download.join(folder);
                 let dir = std::path::absolute(&dir).unwrap_or(dir);
-                let work = async move { export::export(client, tx, id, sessions, &dir, stopped).await };
-                let task = self.spawn_answered(false, work, move |result| Msg::ExportDone { id, result });
+                let pacer = self.loads.gate.clone();
+                let work = async move { export::export(client, tx, id, sessions, &dir, pacer, stopped).await };
+                let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
                 self.exports.insert(id, (Some(stop), task));
             }
@@ -410,50 +309,10 @@ impl Effects {
         });
     }
 
-    /// Fetches and encodes `batch` (one preview, or the pictures side by side),
-    /// replacing any previews still on their way: those answer as cancelled.
-    fn previews(&mut self, client: Client, batch: Vec<(PreviewKey, u64, Option<String>)>) {
-        let renderer = self.renderer.clone();
-        // Debounce: while the cursor moves, each new preview replaces the last
-        // before it costs a download.
-        if let Some(task) = self.preview_task.take() {
-            task.abort();
-        }
-        let cache = self.preview_bytes.clone();
-        let generation = self.preview_wanted.fetch_add(1, Ordering::Relaxed) + 1;
-        let wanted = self.preview_wanted.clone();
-        // One answer owed per picture, from the moment it is asked for.
-        let answers: Vec<_> = batch
-            .into_iter()
-            .map(|(key, req, video)| {
-                let reply_key = key.clone();
-                let answer = Answer::new(self.tx.clone(), move |result| Msg::PreviewReady {
-                    key: reply_key,
-                    req,
-                    result,
-                });
-                (key, video, answer)
-            })
-            .collect();
-        self.preview_task = Some(tokio::spawn(async move {
-            tokio::time::sleep(PREVIEW_DEBOUNCE).await;
-            for (key, video, answer) in answers {
-                let result = match &renderer {
-                    None => Err(Failure::from("previews are off")),
-                    Some(renderer) => {
-                        let wanted = wanted.clone();
-                        let still_wanted = move || wanted.load(Ordering::Relaxed) == generation;
-                        preview(&client, &cache, renderer.clone(), &key, video, still_wanted).await
-                    }
-                };
-                answer.send(result);
-            }
-        }));
-    }
-
     fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>) {
         let profiles = self.profiles.clone();
         let target = self.target.clone();
+        let loads = self.loads.clone();
         let previewed = self.preview_bytes.clone();
         let tx = self.tx.clone();
         let name = profile.clone();
@@ -471,59 +330,15 @@ impl Effects {
                 download: settings.download_dir.clone(),
                 ..(*dirs).clone()
             };
-            *target.write().expect("effects target lock") = (client, Arc::new(dirs));
+            // Nothing more goes out with the old client: its loads are aborted
+            // (they answer as cancelled) as the new one takes its place.
+            loads.replace_target(|| *target.write().expect("effects target lock") = (client, Arc::new(dirs)));
             // Verified with the other integration's secret: not to be opened as this one's.
             previewed.clear();
             Ok(host)
         };
-        self.spawn_answered(false, work, move |result| Msg::ProfileSwitched { profile, result });
+        spawn_answered(&self.tx, work, move |result| Msg::ProfileSwitched { profile, result });
     }
-}
-
-/// An API call's result with its error made a [`Failure`] (kind, message and hint).
-async fn api<T>(work: impl Future<Output = Result<T, crate::api::ApiError>>) -> Result<T, Failure> {
-    work.await.map_err(Failure::from)
-}
-
-/// Fetches (or reuses) the media's bytes, verified like any download, and encodes
-/// them for the terminal off the UI task.
-async fn preview(
-    client: &Client,
-    cache: &ByteCache,
-    renderer: Arc<Renderer>,
-    key: &PreviewKey,
-    video: Option<String>,
-    still_wanted: impl Fn() -> bool + Send + 'static,
-) -> Result<PreviewImage, Failure> {
-    let bytes = match cache.get(&key.media) {
-        Some(bytes) => bytes,
-        None => {
-            let mut buffer = PreviewBuffer::default();
-            let fetched = client.download_to_writer(&key.media, &mut buffer, |_| {}).await;
-            if buffer.overflowed {
-                return Err(too_large().into());
-            }
-            // The fetch's own kind (credentials, not found...) reaches the screen.
-            fetched?;
-            let bytes = Arc::new(buffer.bytes);
-            cache.put(key.media.to_string(), bytes.clone());
-            bytes
-        }
-    };
-    let size = ratatui::layout::Size::new(key.width, key.height);
-    let encoded = tokio::task::spawn_blocking(move || match video {
-        Some(mimetype) => encode(
-            &renderer,
-            &video_frame("ffmpeg", &bytes, &mimetype)?,
-            size,
-            still_wanted,
-        ),
-        None => encode(&renderer, &bytes, size, still_wanted),
-    });
-    encoded
-        .await
-        .map_err(|e| Failure::from(e.to_string()))?
-        .map_err(Failure::from)
 }
 
 /// `HH:MM:SS` in UTC, for "updated at" in the title.
@@ -534,6 +349,19 @@ fn utc_time_of_day(now: std::time::SystemTime) -> String {
         .unwrap_or_default()
         % 86_400;
     format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
+/// Runs `work` on its own task and answers with `reply` exactly once, however the
+/// task ends: the one place an [`Answer`] is made.
+fn spawn_answered<T: Send + 'static>(
+    tx: &mpsc::UnboundedSender<Msg>,
+    work: impl Future<Output = Result<T, Failure>> + Send + 'static,
+    reply: impl FnOnce(Result<T, Failure>) -> Msg + Send + 'static,
+) -> JoinHandle<()> {
+    let answer = Answer::new(tx.clone(), reply);
+    tokio::spawn(async move {
+        answer.send(work.await);
+    })
 }
 
 /// A display to open files on: a local macOS session, or X11/Wayland.

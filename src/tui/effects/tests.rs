@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::*;
 use crate::api::ErrorKind;
 use crate::server::{self, RunningServer, ServerOptions};
-use crate::tui::app::{TransferItem, TransferKind, TransferOutcome};
+use crate::tui::app::{Payload, PreviewKey, Req, TransferItem, TransferKind, TransferOutcome};
 
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 const NEWEST_ATTEMPT: &str = "a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d";
@@ -58,6 +58,22 @@ impl Rig {
         replies
     }
 
+    /// Each load's id and whether it brought data (or its failure's message),
+    /// in id order; anything else is a bug.
+    async fn load_outcomes(&mut self) -> Vec<(u64, Result<(), String>)> {
+        let mut outcomes: Vec<(u64, Result<(), String>)> = self
+            .replies()
+            .await
+            .into_iter()
+            .map(|msg| match msg {
+                Msg::Loaded { id, result, .. } => (id, result.map(|_| ()).map_err(|e| e.message)),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        outcomes.sort();
+        outcomes
+    }
+
     /// The replies until an export's answer, or `limit`; its figures on the way
     /// are not replies and are left out.
     async fn export_replies(&mut self, limit: Duration) -> Vec<Msg> {
@@ -87,53 +103,64 @@ fn item(media: &str) -> TransferItem {
     }
 }
 
+fn load(id: u64, req: Req, background: bool) -> Cmd {
+    Cmd::Load { id, req, background }
+}
+
 #[tokio::test]
 async fn every_load_gets_exactly_one_reply_with_its_request_id() {
     let mut rig = rig().await;
-    rig.effects.run(Cmd::LoadAttempts {
-        session: SESSION.into(),
-        req: 1,
-    });
-    rig.effects.run(Cmd::LoadDecision {
-        session: SESSION.into(),
-        req: 2,
-        background: true,
-    });
-    rig.effects.run(Cmd::LoadSessionMedia {
-        session: SESSION.into(),
-        req: 3,
-    });
-    rig.effects.run(Cmd::LoadMedia {
-        attempt: NEWEST_ATTEMPT.into(),
-        req: 4,
-        background: true,
-    });
-    rig.effects.run(Cmd::LoadAttempts {
-        session: "00000000-0000-4000-8000-000000000000".into(),
-        req: 5,
-    });
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    rig.effects.run(load(1, Req::Attempts(SESSION.into()), false));
+    rig.effects.run(load(2, Req::Decision(SESSION.into()), true));
+    rig.effects.run(load(3, Req::SessionMedia(SESSION.into()), false));
+    rig.effects
+        .run(load(4, Req::Media(SESSION.into(), NEWEST_ATTEMPT.into()), true));
+    rig.effects.run(load(5, Req::Attempts(unknown.into()), false));
     let mut reqs: Vec<(u64, bool)> = rig
         .replies()
         .await
         .into_iter()
         .map(|msg| match msg {
-            Msg::AttemptsLoaded { req, result, .. } => {
-                if req == 5 {
-                    assert_eq!(result.as_ref().unwrap_err().kind, ErrorKind::NotFound);
-                } else {
-                    assert_eq!(result.as_ref().unwrap().len(), 3);
-                }
-                (req, result.is_ok())
+            Msg::Loaded { id: 5, result, .. } => {
+                assert_eq!(result.as_ref().unwrap_err().kind, ErrorKind::NotFound);
+                (5, false)
             }
-            Msg::DecisionLoaded { req, result, .. } => (req, result.unwrap().is_some()),
-            // The newest attempt's six files; the session's media add its NFC data.
-            Msg::SessionMediaLoaded { req, result, .. } => (req, result.unwrap().len() == 7),
-            Msg::MediaLoaded { req, result, .. } => (req, result.unwrap().len() == 6),
+            Msg::Loaded { id, result, .. } => (
+                id,
+                match result.unwrap() {
+                    Payload::Attempts(list) => list.len() == 3,
+                    Payload::Decision(d) => d.is_some(),
+                    // The newest attempt's six files; the session's media add its NFC data.
+                    Payload::Media(list) => list.len() == if id == 3 { 7 } else { 6 },
+                    other => panic!("unexpected {other:?}"),
+                },
+            ),
             other => panic!("unexpected {other:?}"),
         })
         .collect();
     reqs.sort();
     assert_eq!(reqs, [(1, true), (2, true), (3, true), (4, true), (5, false)]);
+    assert_eq!(rig.effects.loads.in_flight(), 0, "answered loads are forgotten");
+}
+
+/// A load asked for again supersedes the one on its way, and a load no longer
+/// wanted is aborted: each answers once, as cancelled, and only the newest of the
+/// same request brings its data.
+#[tokio::test]
+async fn a_load_asked_again_or_cancelled_answers_cancelled_and_the_newest_answers_with_data() {
+    let mut rig = rig_with(ServerOptions {
+        latency: Duration::from_millis(200),
+        ..ServerOptions::default()
+    })
+    .await;
+    rig.effects.run(load(1, Req::Attempts(SESSION.into()), false));
+    rig.effects.run(load(2, Req::Attempts(SESSION.into()), false));
+    rig.effects.run(load(3, Req::Decision(SESSION.into()), false));
+    rig.effects.run(Cmd::Cancel(vec![Req::Decision(SESSION.into())]));
+    let replies = rig.load_outcomes().await;
+    let cancelled = || Err("cancelled".to_owned());
+    assert_eq!(replies, [(1, cancelled()), (2, Ok(())), (3, cancelled())]);
 }
 
 #[tokio::test]
@@ -213,49 +240,41 @@ async fn a_cancelled_transfer_answers_once_as_cancelled_and_leaves_nothing() {
     assert_eq!(left, 0, "nothing partial");
 }
 
+/// Previews wait out a short debounce: one superseded meanwhile costs no
+/// download at all.
 #[tokio::test]
-async fn a_superseded_preview_answers_cancelled_and_the_newest_answers_with_its_image() {
+async fn a_preview_superseded_during_its_debounce_costs_no_download() {
     let mut rig = rig().await;
     let key = |media: &str| PreviewKey {
         media: media.into(),
         width: 20,
         height: 10,
     };
-    rig.effects.run(Cmd::Preview {
-        key: key(DOCUMENT_FRONT),
-        req: 1,
+    let preview = |media| Req::Preview {
+        key: key(media),
         video: None,
-    });
-    rig.effects.run(Cmd::Preview {
-        key: key(FACE),
-        req: 2,
-        video: None,
-    });
-    let mut replies: Vec<(u64, Result<(), String>)> = rig
-        .replies()
-        .await
-        .into_iter()
-        .map(|msg| match msg {
-            Msg::PreviewReady { req, result, .. } => (req, result.map(|_| ()).map_err(|e| e.message)),
-            other => panic!("unexpected {other:?}"),
-        })
-        .collect();
-    replies.sort();
+    };
+    rig.effects.run(load(1, preview(DOCUMENT_FRONT), false));
+    rig.effects.run(Cmd::Cancel(vec![preview(DOCUMENT_FRONT)]));
+    rig.effects.run(load(2, preview(FACE), false));
+    let replies = rig.load_outcomes().await;
     assert_eq!(replies, [(1, Err("cancelled".to_owned())), (2, Ok(()))]);
+    assert_eq!(
+        rig.server.media_requests(),
+        1,
+        "only the picture still wanted was fetched"
+    );
 }
 
 #[tokio::test]
 async fn open_reuses_the_bytes_a_preview_already_verified() {
     let mut rig = rig().await;
-    rig.effects.run(Cmd::Preview {
-        key: PreviewKey {
-            media: FACE.into(),
-            width: 20,
-            height: 10,
-        },
-        req: 1,
-        video: None,
-    });
+    let key = PreviewKey {
+        media: FACE.into(),
+        width: 20,
+        height: 10,
+    };
+    rig.effects.run(load(1, Req::Preview { key, video: None }, false));
     assert_eq!(rig.replies().await.len(), 1);
     assert_eq!(rig.server.media_requests(), 1, "the preview fetched it");
     // A viewer that opens whatever it is given.
@@ -303,17 +322,15 @@ async fn work_that_panics_still_answers_once() {
         }
         panic!("a bug in the work");
     };
-    rig.effects.spawn_answered(false, work, |result| Msg::AttemptsLoaded {
-        session: SESSION.into(),
-        req: 42,
-        result,
-    });
+    drop(spawn_answered(&rig.effects.tx, work, |result| Msg::Loaded {
+        id: 42,
+        req: Req::Attempts(SESSION.into()),
+        result: result.map(Payload::Attempts),
+    }));
     let replies = rig.replies().await;
     assert_eq!(replies.len(), 1, "{replies:?}");
-    let Msg::AttemptsLoaded {
-        req: 42,
-        result: Err(e),
-        ..
+    let Msg::Loaded {
+        id: 42, result: Err(e), ..
     } = &replies[0]
     else {
         panic!("{replies:?}")
@@ -331,18 +348,13 @@ async fn the_triage_loads_answer_once_each_with_what_the_card_needs() {
     const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
     let mut rig = rig().await;
     let cmds = [
-        Cmd::LoadPerson {
-            session: DECLINED.into(),
-            req: 1,
-        },
-        Cmd::LoadWatchlist {
-            session: DECLINED.into(),
-            req: 2,
-        },
-        Cmd::LoadNfc {
-            media: "nfc00001-2a3b-4c5d-8e6f-a1b2c3d4e5f6".into(),
-            req: 3,
-        },
+        load(1, Req::Person(DECLINED.into()), false),
+        load(2, Req::Watchlist(DECLINED.into()), false),
+        load(
+            3,
+            Req::Nfc(DECLINED.into(), "nfc00001-2a3b-4c5d-8e6f-a1b2c3d4e5f6".into()),
+            false,
+        ),
     ];
     let owed: usize = cmds.iter().map(Cmd::replies).sum();
     for cmd in cmds {
@@ -352,38 +364,24 @@ async fn the_triage_loads_answer_once_each_with_what_the_card_needs() {
     assert_eq!(replies.len(), owed, "{replies:?}");
     for reply in replies {
         match reply {
-            Msg::PersonLoaded { req: 1, result, .. } => assert!(result.unwrap().is_some()),
-            Msg::WatchlistLoaded { req: 2, result, .. } => {
-                assert_eq!(result.unwrap().unwrap().match_status.as_deref(), Some("possible_match"))
-            }
-            Msg::NfcLoaded { req: 3, result, .. } => assert!(result.unwrap().is_object()),
+            Msg::Loaded {
+                id: 1,
+                result: Ok(Payload::Person(person)),
+                ..
+            } => assert!(person.is_some()),
+            Msg::Loaded {
+                id: 2,
+                result: Ok(Payload::Watchlist(watchlist)),
+                ..
+            } => assert_eq!(watchlist.unwrap().match_status.as_deref(), Some("possible_match")),
+            Msg::Loaded {
+                id: 3,
+                result: Ok(Payload::Nfc(nfc)),
+                ..
+            } => assert!(nfc.is_object()),
             other => panic!("unexpected {other:?}"),
         }
     }
-}
-
-#[tokio::test]
-async fn pictures_side_by_side_answer_one_reply_each() {
-    let mut rig = rig().await;
-    let key = |media: &str| PreviewKey {
-        media: media.into(),
-        width: 20,
-        height: 10,
-    };
-    let batch = Cmd::Previews(vec![(key(DOCUMENT_FRONT), 1, None), (key(FACE), 2, None)]);
-    assert_eq!(batch.replies(), 2);
-    rig.effects.run(batch);
-    let mut reqs: Vec<(u64, bool)> = rig
-        .replies()
-        .await
-        .into_iter()
-        .map(|msg| match msg {
-            Msg::PreviewReady { req, result, .. } => (req, result.is_ok()),
-            other => panic!("unexpected {other:?}"),
-        })
-        .collect();
-    reqs.sort();
-    assert_eq!(reqs, [(1, true), (2, true)]);
 }
 
 #[tokio::test]
@@ -454,4 +452,96 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     found
+}
+
+/// `--from` with a hundred sessions against a slow API, then a switch of profile:
+/// the old profile's loads, queued or on the wire, are aborted as the new client
+/// takes over (each answers once, as cancelled). A second after the switch the
+/// old API hears nothing more; the new one answers.
+#[tokio::test]
+async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
+    use crate::config::{Config, Overrides, Profiles, Settings};
+    let old = server::start(ServerOptions {
+        latency: Duration::from_millis(300),
+        ..ServerOptions::default()
+    })
+    .await
+    .unwrap();
+    let new = server::start(ServerOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "").unwrap();
+    let overrides = Overrides {
+        config: Some(path),
+        ..Overrides::default()
+    };
+    let config = Config::load(overrides, &|_| None).unwrap();
+    let settings = Settings {
+        profile: Some("new".into()),
+        client: new.client_config(),
+        download_dir: dir.path().join("Downloads"),
+        redact: Default::default(),
+        read_only: false,
+    };
+    let profiles = Profiles::new(config, Some(("new".into(), settings)));
+    let dirs = Dirs {
+        download: dir.path().join("Downloads"),
+        cache: dir.path().join("cache"),
+        history: None,
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut effects = Effects::new(Client::new(old.client_config()).unwrap(), tx, dirs, Some(profiles));
+    const SESSIONS: u64 = 100;
+    for i in 0..SESSIONS {
+        let session = format!("{i:08x}-0000-4000-8000-000000000000");
+        effects.run(load(i, Req::Decision(session.into()), true));
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(old.requests() > 0, "the old profile's loads were on the wire");
+    effects.run(Cmd::SwitchProfile("new".into()));
+    let mut loaded = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some(Msg::ProfileSwitched { result, .. })) => {
+                assert!(result.is_ok(), "{result:?}");
+                break;
+            }
+            Ok(Some(Msg::Loaded { .. })) => loaded += 1,
+            Ok(Some(_)) => {}
+            other => panic!("no answer to the switch: {other:?}"),
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let a_second_after = old.requests();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        old.requests(),
+        a_second_after,
+        "the old profile kept sending after the switch"
+    );
+    assert!(
+        a_second_after < SESSIONS,
+        "only {a_second_after} of {SESSIONS} loads ever went out"
+    );
+    assert_eq!(effects.loads.in_flight(), 0, "nothing of the old profile left to run");
+    while let Ok(msg) = rx.try_recv() {
+        if matches!(msg, Msg::Loaded { .. }) {
+            loaded += 1;
+        }
+    }
+    assert_eq!(loaded, SESSIONS, "every load answered exactly once");
+
+    effects.run(load(SESSIONS, Req::Decision(SESSION.into()), false));
+    let reply = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap();
+    assert!(
+        matches!(
+            reply,
+            Some(Msg::Loaded {
+                result: Ok(Payload::Decision(Some(_))),
+                ..
+            })
+        ),
+        "{reply:?}"
+    );
+    assert_eq!(new.requests(), 1, "the new profile answers from now on");
 }

@@ -6,7 +6,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::api::{DecisionResponse, PersonResponse, WatchlistResponse};
-use crate::tui::app::{Cmd, Model, Msg, Pane, update};
+use crate::tui::app::testkit::answer;
+use crate::tui::app::{Model, Msg, Pane, Payload, Req, update};
 use crate::tui::ui::{Theme, view};
 
 const SESSION: &str = "5e551011-aaaa-4bbb-8ccc-000000000001";
@@ -21,34 +22,19 @@ fn model_with(decision: &str, person: &str, watchlist: &str, width: u16, height:
     model.redact = crate::redact::Redact::new(redact);
     let (mut model, cmds) = model.start(vec![SESSION.into()], vec![]);
     let _ = update(&mut model, Msg::Resize { width, height });
-    for cmd in cmds {
-        let reply = match cmd {
-            Cmd::LoadAttempts { session, req } => Msg::AttemptsLoaded {
-                session,
-                req,
-                result: Ok(Vec::new()),
-            },
-            Cmd::LoadDecision { session, req, .. } => Msg::DecisionLoaded {
-                session,
-                req,
-                result: Ok(serde_json::from_str::<DecisionResponse>(decision)
+    answer(&mut model, cmds, |req| {
+        Some(Ok(match req {
+            Req::Attempts(_) => Payload::Attempts(Vec::new()),
+            Req::Decision(_) => Payload::Decision(
+                serde_json::from_str::<DecisionResponse>(decision)
                     .unwrap()
-                    .into_decision()),
-            },
-            Cmd::LoadPerson { session, req } => Msg::PersonLoaded {
-                session,
-                req,
-                result: Ok(serde_json::from_str::<PersonResponse>(person).unwrap().person),
-            },
-            Cmd::LoadWatchlist { session, req } => Msg::WatchlistLoaded {
-                session,
-                req,
-                result: Ok(serde_json::from_str::<WatchlistResponse>(watchlist).unwrap().data),
-            },
-            _ => continue,
-        };
-        let _ = update(&mut model, reply);
-    }
+                    .into_decision(),
+            ),
+            Req::Person(_) => Payload::Person(serde_json::from_str::<PersonResponse>(person).unwrap().person),
+            Req::Watchlist(_) => Payload::Watchlist(serde_json::from_str::<WatchlistResponse>(watchlist).unwrap().data),
+            _ => return None,
+        }))
+    });
     model.focus = Pane::Sessions;
     model
 }

@@ -126,7 +126,7 @@ fn preview_box(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, key:
     if model.hidden(&key.media) {
         return frame.render_widget(note(model.hidden_note()).wrap(Wrap { trim: true }), area);
     }
-    match model.previews.get(key) {
+    match model.store.preview(key) {
         Some(Load::Ready(image)) => frame.render_widget(Image::new(&image.0), area),
         Some(Load::Failed(why)) => frame.render_widget(note(clean(&why.message)).wrap(Wrap { trim: true }), area),
         _ => frame.render_widget(note(format!("{} preview", super::spinner(model))), area),

@@ -238,7 +238,7 @@ pub fn closer(model: &Model, theme: &Theme, frame: &mut Frame) {
                 frame.render_widget(note("previews are off (--image-protocol none)".into()), inner)
             }
             None => {}
-            Some(key) => match model.previews.get(key) {
+            Some(key) => match model.store.preview(key) {
                 Some(crate::tui::app::Load::Ready(image)) => {
                     frame.render_widget(ratatui_image::Image::new(&image.0), inner)
                 }

@@ -102,11 +102,11 @@ fn window<'a>(
 }
 
 pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let visible = model.visible_sessions();
-    let len = visible.len();
+    let len = model.visible_session_count();
     let mut title = counted(model, Pane::Sessions, len);
-    if !model.marked.is_empty() {
-        title.push_str(&format!("● {} ", model.marked.len()));
+    let marked = model.store.marked_count();
+    if marked > 0 {
+        title.push_str(&format!("● {marked} "));
     }
     let block = block(model, theme, Pane::Sessions, title);
     if model.sessions.is_empty() {
@@ -130,8 +130,10 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         );
     }
     let row = |i: usize| {
-        let id = visible[i];
-        let decision = match model.decisions.get(id) {
+        let Some(id) = model.visible_session(i) else {
+            return Row::default();
+        };
+        let decision = match model.store.decision(id) {
             Some(Load::Loading(_)) => Span::raw(spinner(model)),
             Some(Load::Ready(Some(Decision {
                 status: Some(status), ..
@@ -141,7 +143,7 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             None => Span::raw(""),
         };
         let mut cells = vec![decision];
-        if model.marked.contains(id) {
+        if model.store.is_marked(id) {
             cells.insert(0, Span::styled("● ", theme.key()));
         }
         Row::new(vec![Line::from(id.short().to_owned()), Line::from(cells)])

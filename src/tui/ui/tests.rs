@@ -12,7 +12,7 @@ mod widths;
 
 use super::{Theme, view};
 use crate::api::{Attempt, MediaList};
-use crate::tui::app::{Cmd, Load, Model, Msg, Pane, update};
+use crate::tui::app::{Cmd, Load, Model, Msg, Pane, Payload, Req, update};
 
 const SESSION: &str = "f04bdb47-d3be-4b28-b028-a652feb060b5";
 const SEED_STANDARD: &str = include_str!("../../../tests/fixtures/seed_standard.json");
@@ -34,40 +34,19 @@ fn model_with(media: Result<MediaList, String>, width: u16, height: u16) -> Mode
     // The attempts are of 2026: shown without their year whenever the test runs.
     model.this_year = 2026;
     let _ = update(&mut model, Msg::Resize { width, height });
-    let mut replies = Vec::new();
-    for cmd in &cmds {
-        match cmd {
-            Cmd::LoadAttempts { session, req } => replies.push(Msg::AttemptsLoaded {
-                session: session.clone(),
-                req: *req,
-                result: Ok(attempts()),
-            }),
-            Cmd::LoadDecision { session, req, .. } => replies.push(Msg::DecisionLoaded {
-                session: session.clone(),
-                req: *req,
-                result: Ok(serde_json::from_str(r#"{"status":"approved","code":9001}"#).ok()),
-            }),
-            _ => {}
-        }
-    }
-    let mut more = Vec::new();
-    for reply in replies {
-        more.extend(update(&mut model, reply));
-    }
-    for cmd in more {
-        if let Cmd::LoadMedia { attempt, req, .. } = cmd
-            && attempt.starts_with("a3")
-        {
-            let _ = update(
-                &mut model,
-                Msg::MediaLoaded {
-                    attempt,
-                    req,
-                    result: media.clone().map_err(crate::tui::app::Failure::from),
-                },
-            );
-        }
-    }
+    crate::tui::app::testkit::answer(&mut model, cmds, |req| match req {
+        Req::Attempts(_) => Some(Ok(Payload::Attempts(attempts()))),
+        Req::Decision(_) => Some(Ok(Payload::Decision(
+            serde_json::from_str(r#"{"status":"approved","code":9001}"#).ok(),
+        ))),
+        Req::Media(_, attempt) if attempt.starts_with("a3") => Some(
+            media
+                .clone()
+                .map(Payload::Media)
+                .map_err(crate::tui::app::Failure::from),
+        ),
+        _ => None,
+    });
     model
 }
 
@@ -171,7 +150,7 @@ fn hostile_text_from_the_server_reaches_no_cell_as_a_control_character() {
 fn names_of_unknown_fields_are_cleaned_like_their_values() {
     let mut model = model_with(Ok(seed(SEED_STANDARD)), 120, 30);
     let session = model.sessions[0].clone();
-    if let Some(Load::Ready(list)) = model.attempts.get_mut(&session) {
+    if let Some(Load::Ready(list)) = model.store.entry_for_test(&session).attempts.as_mut() {
         list[0]
             .extra
             .insert("\u{1b}[31mnote\u{202e}txt".into(), serde_json::json!("v\u{202e}al"));
@@ -300,10 +279,13 @@ fn a_halfblocks_preview_of_the_selected_image_fills_its_box() {
     let req = loading_req(&model, &key);
     let _ = update(
         &mut model,
-        Msg::PreviewReady {
-            key: key.clone(),
-            req,
-            result: Ok(image),
+        Msg::Loaded {
+            id: req,
+            req: Req::Preview {
+                key: key.clone(),
+                video: None,
+            },
+            result: Ok(Payload::Preview(image)),
         },
     );
 
@@ -340,10 +322,10 @@ fn a_preview_that_cannot_be_made_says_why_in_its_box() {
     let req = loading_req(&model, &key);
     let _ = update(
         &mut model,
-        Msg::PreviewReady {
-            key,
-            req,
-            result: Err("video: install ffmpeg to see a frame here".into()),
+        Msg::Loaded {
+            id: req,
+            req: Req::Preview { key, video: None },
+            result: Err("video: install ffmpeg to see a frame here".into()).map(Payload::Preview),
         },
     );
     let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
@@ -351,7 +333,7 @@ fn a_preview_that_cannot_be_made_says_why_in_its_box() {
 }
 
 fn loading_req(model: &Model, key: &crate::tui::app::PreviewKey) -> crate::tui::app::ReqId {
-    match model.previews.get(key) {
+    match model.store.preview(key) {
         Some(Load::Loading(req)) => *req,
         other => panic!("the preview should have been asked for: {other:?}"),
     }
@@ -366,12 +348,22 @@ fn under_redaction_pictures_are_hidden_until_revealed_and_only_while_selected() 
     model.previews_on = true;
     let press =
         |model: &mut Model, c: char| update(model, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-    let asks_preview = |cmds: &[Cmd]| cmds.iter().any(|c| matches!(c, Cmd::Preview { .. } | Cmd::Previews(_)));
+    let asks_preview = |cmds: &[Cmd]| {
+        cmds.iter().any(|c| {
+            matches!(
+                c,
+                Cmd::Load {
+                    req: Req::Preview { .. },
+                    ..
+                }
+            )
+        })
+    };
     model.focus = Pane::Media;
     let cmds = update(&mut model, Msg::Resize { width: 120, height: 36 });
     let key = model.preview_key().expect("the media pane has focus and a selection");
     assert!(!asks_preview(&cmds), "a hidden picture is not even fetched: {cmds:?}");
-    assert!(!model.previews.contains_key(&key));
+    assert!(model.store.preview(&key).is_none());
     let screen = text(render(&model, COLOR, 120, 36).backend().buffer());
     assert!(screen.contains("hidden: redacted, X reveals"), "{screen}");
 

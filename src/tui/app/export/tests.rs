@@ -52,13 +52,13 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
     );
     press(&mut model, KeyCode::Char('j'));
     press(&mut model, KeyCode::Char('m'));
-    assert_eq!(model.marked.len(), 2, "S1 and S3");
+    assert_eq!(model.store.marked_count(), 2, "S1 and S3");
     // Marking again unmarks.
     press(&mut model, KeyCode::Char('g'));
     press(&mut model, KeyCode::Char(' '));
-    assert!(!model.marked.contains(S1));
+    assert!(!model.store.is_marked(&S1.into()));
     press(&mut model, KeyCode::Char(' '));
-    assert_eq!(model.marked.len(), 2, "S2 and S3");
+    assert_eq!(model.store.marked_count(), 2, "S2 and S3");
     // E asks for the case folder, prefilled `case-<date>-<time>`, editable.
     assert!(press(&mut model, KeyCode::Char('E')).is_empty());
     let Overlay::CaseFolder { input, .. } = &model.overlay else {
@@ -102,7 +102,10 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
         model.status.as_ref().unwrap().text,
         "exported 2 sessions into /dl (manifest.json) · check it any time: veriff-tui verify /dl"
     );
-    assert!(model.marked.is_empty(), "marks start over after a good export");
+    assert!(
+        (model.store.marked_count() == 0),
+        "marks start over after a good export"
+    );
 }
 
 #[test]

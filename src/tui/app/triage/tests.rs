@@ -5,7 +5,8 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::*;
 use crate::api::{Attempt, MediaList};
 use crate::tui::app::card::additional_verified;
-use crate::tui::app::{Msg, update};
+use crate::tui::app::testkit::{answer, req_of};
+use crate::tui::app::{Msg, Payload, Req, update};
 
 const S1: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
 const S2: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -29,33 +30,22 @@ fn decision(status: &str, linked: &[&str]) -> Option<Decision> {
 fn opened(status: &str, linked: &[&str]) -> Model {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
     let _ = update(&mut model, Msg::Resize { width: 120, height: 40 });
-    for cmd in cmds {
-        let reply = match cmd {
-            Cmd::LoadDecision { session, req, .. } if session == S1 => Msg::DecisionLoaded {
-                session,
-                req,
-                result: Ok(decision(status, linked)),
-            },
-            Cmd::LoadAttempts { session, req } => Msg::AttemptsLoaded {
-                session,
-                req,
-                result: Ok(vec![
-                    serde_json::from_value::<Attempt>(serde_json::json!({"id": "a2", "status": status})).unwrap(),
-                ]),
-            },
-            Cmd::LoadSessionMedia { session, req } => Msg::SessionMediaLoaded {
-                session,
-                req,
-                result: Ok(serde_json::from_value(serde_json::json!({
+    answer(&mut model, cmds, |req| {
+        Some(Ok(match req {
+            Req::Decision(session) if session == S1 => Payload::Decision(decision(status, linked)),
+            Req::Attempts(_) => Payload::Attempts(vec![
+                serde_json::from_value::<Attempt>(serde_json::json!({"id": "a2", "status": status})).unwrap(),
+            ]),
+            Req::SessionMedia(_) => Payload::Media(
+                serde_json::from_value(serde_json::json!({
                     "images": [{"id": "m-face", "context": "face"}, {"id": "m-front", "context": "document-front"}],
                     "nfcDocuments": [{"id": "m-nfc", "context": "document-nfc", "mimetype": "application/json"}]
                 }))
-                .unwrap()),
-            },
-            _ => continue,
-        };
-        let _ = update(&mut model, reply);
-    }
+                .unwrap(),
+            ),
+            _ => return None,
+        }))
+    });
     model.focus = Pane::Sessions;
     model
 }
@@ -63,12 +53,9 @@ fn opened(status: &str, linked: &[&str]) -> Model {
 #[test]
 fn a_profile_that_redacts_masks_the_card_from_the_switch_on() {
     let mut model = opened("declined", &[]);
-    model.decisions.insert(
-        S1.into(),
-        Load::Ready(
-            serde_json::from_value(serde_json::json!({"status": "declined", "person": {"firstName": "KARL"}})).ok(),
-        ),
-    );
+    model.store.entry_for_test(S1).decision = Some(Load::Ready(
+        serde_json::from_value(serde_json::json!({"status": "declined", "person": {"firstName": "KARL"}})).ok(),
+    ));
     let shows = |model: &Model| {
         model
             .card()
@@ -92,10 +79,9 @@ fn in_two_columns_the_card_scrolls_no_further_than_its_longer_column() {
     let labels: Vec<_> = (0..12)
         .map(|i| serde_json::json!({"label": format!("risk_{i}"), "category": "session"}))
         .collect();
-    model.decisions.insert(
-        S1.into(),
-        Load::Ready(serde_json::from_value(serde_json::json!({"status": "declined", "riskLabels": labels})).ok()),
-    );
+    model.store.entry_for_test(S1).decision = Some(Load::Ready(
+        serde_json::from_value(serde_json::json!({"status": "declined", "riskLabels": labels})).ok(),
+    ));
     let _ = update(&mut model, Msg::Resize { width: 160, height: 30 });
     let one_column = model.card().len() - 8;
     let overflow = model.details_overflow();
@@ -119,18 +105,15 @@ fn additional_verified_data_reads_as_licence_categories_and_age() {
 #[test]
 fn the_cards_parts_go_out_with_the_attempt_list_in_one_round_trip() {
     let (_, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
+    let session = SessionId::from(S1);
     for wanted in [
-        "LoadAttempts",
-        "LoadSessionMedia",
-        "LoadDecision",
-        "LoadPerson",
-        "LoadWatchlist",
+        Req::Attempts(session.clone()),
+        Req::SessionMedia(session.clone()),
+        Req::Decision(session.clone()),
+        Req::Person(session.clone()),
+        Req::Watchlist(session.clone()),
     ] {
-        assert!(
-            cmds.iter()
-                .any(|c| format!("{c:?}").starts_with(wanted) && format!("{c:?}").contains(S1)),
-            "{wanted} missing from {cmds:?}"
-        );
+        req_of(&cmds, &wanted);
     }
 }
 
@@ -157,7 +140,7 @@ fn linked_sessions_open_from_the_card_with_a_few_keys() {
     assert_eq!(model.focus, Pane::Sessions, "the linked session's card shows");
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Cmd::LoadPerson { session, .. } if session == S3))
+            .any(|c| matches!(c, Cmd::Load { req: Req::Person(s), .. } if s == S3))
     );
     assert!(cmds.iter().any(|c| matches!(c, Cmd::SaveHistory(_))));
     // Back to the first and on to one already listed: selected where it is.
@@ -193,14 +176,8 @@ fn watching_polls_until_the_decision_is_final() {
         },
     );
     assert_eq!(model.watch.as_ref().unwrap().updated.as_deref(), Some("10:42:05"));
-    let req = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::LoadDecision { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("the decision is asked for again");
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadAttempts { .. })));
+    let req = req_of(&cmds, &Req::Decision(S1.into()));
+    req_of(&cmds, &Req::Attempts(S1.into()));
     // A tick for a session no longer watched does nothing.
     assert!(
         update(
@@ -214,10 +191,10 @@ fn watching_polls_until_the_decision_is_final() {
     );
     let cmds = update(
         &mut model,
-        Msg::DecisionLoaded {
-            session: S1.into(),
-            req,
-            result: Ok(decision("approved", &[])),
+        Msg::Loaded {
+            id: req,
+            req: Req::Decision(S1.into()),
+            result: Ok(Payload::Decision(decision("approved", &[]))),
         },
     );
     assert_eq!(model.watch, None);
@@ -288,7 +265,10 @@ fn look_closer_asks_for_screen_sized_pictures_and_esc_returns() {
     let wanted = |cmds: &[Cmd]| -> Vec<PreviewKey> {
         cmds.iter()
             .flat_map(|c| match c {
-                Cmd::Previews(batch) => batch.iter().map(|(k, _, _)| k.clone()).collect(),
+                Cmd::Load {
+                    req: Req::Preview { key, .. },
+                    ..
+                } => vec![key.clone()],
                 _ => Vec::new(),
             })
             .collect()
@@ -326,7 +306,7 @@ fn nfc_documents_list_under_the_newest_attempt_and_read_as_json() {
     key(&mut model, KeyCode::Char('l'));
     key(&mut model, KeyCode::Char('l'));
     // The attempt's own list arrives: the chip data stays listed under it.
-    let req = match model.media.get("a2") {
+    let req = match model.store.media(&S1.into(), "a2") {
         Some(Load::Loading(req)) => *req,
         other => panic!("{other:?}"),
     };
@@ -334,28 +314,22 @@ fn nfc_documents_list_under_the_newest_attempt_and_read_as_json() {
         serde_json::from_value(serde_json::json!({"images": [{"id": "m-face", "context": "face"}]})).unwrap();
     let _ = update(
         &mut model,
-        Msg::MediaLoaded {
-            attempt: "a2".into(),
-            req,
-            result: Ok(own),
+        Msg::Loaded {
+            id: req,
+            req: Req::Media(S1.into(), "a2".into()),
+            result: Ok(Payload::Media(own)),
         },
     );
     let kinds: Vec<MediaKind> = model.visible_media().iter().map(|(k, _)| *k).collect();
     assert_eq!(kinds, [MediaKind::Image, MediaKind::Nfc]);
     let cmds = key(&mut model, KeyCode::Char('j'));
-    let req = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::LoadNfc { media, req } if media == "m-nfc" => Some(*req),
-            _ => None,
-        })
-        .expect("the chip data is fetched when selected");
+    let req = req_of(&cmds, &Req::Nfc(S1.into(), "m-nfc".into()));
     let _ = update(
         &mut model,
-        Msg::NfcLoaded {
-            media: "m-nfc".into(),
-            req,
-            result: Ok(serde_json::json!({"surname": "SPECIMEN", "documentType": "ID"})),
+        Msg::Loaded {
+            id: req,
+            req: Req::Nfc(S1.into(), "m-nfc".into()),
+            result: Ok(serde_json::json!({"surname": "SPECIMEN", "documentType": "ID"})).map(Payload::Nfc),
         },
     );
     model.previews_on = true;
@@ -387,7 +361,7 @@ fn a_decision_linking_half_a_million_sessions_is_worked_out_once_and_capped() {
         "biometricAuthentication": {"matchedSessionId": S2}
     }))
     .unwrap();
-    model.decisions.insert(S1.into(), Load::Ready(Some(big)));
+    model.store.entry_for_test(S1).decision = Some(Load::Ready(Some(big)));
     let first = model.linked_sessions().as_ptr();
     let linked = model.linked_sessions();
     assert_eq!(linked.len(), 101, "the cap, and the face match beyond it");

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 
 use super::{COLOR, render, text};
 use crate::api::{Attempt, MediaList, Progress};
-use crate::tui::app::{Cmd, Model, Msg, Overlay, Pane, update};
+use crate::tui::app::{Cmd, Model, Msg, Overlay, Pane, Payload, Req, update};
 use crate::tui::layout::{self, MIN_SIZE};
 use crate::tui::ui::Theme;
 
@@ -31,51 +31,31 @@ fn minute(i: usize) -> usize {
 }
 
 /// Answers every request as the server would, until nothing more is asked.
-fn answer(model: &mut Model, mut cmds: Vec<Cmd>) {
-    for _ in 0..10 {
-        let mut next = Vec::new();
-        for cmd in cmds {
-            let msg = match cmd {
-                Cmd::LoadAttempts { session, req } => {
-                    let list = (0..ATTEMPTS)
-                        .map(|i| {
-                            serde_json::json!({"id": attempt_id(i), "status": "submitted",
-                                "createdTime": format!("2026-11-20T10:{:02}:00.000Z", minute(i))})
-                        })
-                        .collect::<Vec<_>>();
-                    let result: Vec<Attempt> = serde_json::from_value(serde_json::json!(list)).unwrap();
-                    Msg::AttemptsLoaded {
-                        session,
-                        req,
-                        result: Ok(result),
-                    }
-                }
-                Cmd::LoadDecision { session, req, .. } => Msg::DecisionLoaded {
-                    session,
-                    req,
-                    result: Ok(None),
-                },
-                Cmd::LoadMedia { attempt, req, .. } => {
-                    let count = if attempt == attempt_id(0).as_str() { MEDIA } else { 0 };
-                    let images: Vec<_> = (0..count)
-                        .map(|i| serde_json::json!({"id": format!("m{i}"), "context": format!("ctx-{i}"), "size": 1000 + i}))
-                        .collect();
-                    let result: MediaList = serde_json::from_value(serde_json::json!({ "images": images })).unwrap();
-                    Msg::MediaLoaded {
-                        attempt,
-                        req,
-                        result: Ok(result),
-                    }
-                }
-                _ => continue,
-            };
-            next.extend(update(model, msg));
-        }
-        if next.is_empty() {
-            return;
-        }
-        cmds = next;
-    }
+fn answer(model: &mut Model, cmds: Vec<Cmd>) {
+    crate::tui::app::testkit::answer(model, cmds, |req| {
+        Some(Ok(match req {
+            Req::Attempts(_) => {
+                let list = (0..ATTEMPTS)
+                    .map(|i| {
+                        serde_json::json!({"id": attempt_id(i), "status": "submitted",
+                            "createdTime": format!("2026-11-20T10:{:02}:00.000Z", minute(i))})
+                    })
+                    .collect::<Vec<_>>();
+                Payload::Attempts(serde_json::from_value::<Vec<Attempt>>(serde_json::json!(list)).unwrap())
+            }
+            Req::Decision(_) => Payload::Decision(None),
+            Req::Media(_, attempt) => {
+                let count = if attempt.as_str() == attempt_id(0) { MEDIA } else { 0 };
+                let images: Vec<_> = (0..count)
+                    .map(
+                        |i| serde_json::json!({"id": format!("m{i}"), "context": format!("ctx-{i}"), "size": 1000 + i}),
+                    )
+                    .collect();
+                Payload::Media(serde_json::from_value::<MediaList>(serde_json::json!({ "images": images })).unwrap())
+            }
+            _ => return None,
+        }))
+    });
 }
 
 /// Thirty sessions, the first open with forty attempts, the newest of three
