@@ -114,36 +114,27 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Where the keys go: what the screen is doing decides what a key means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Mode {
-    Browse,
-    /// Typing a session id or link.
-    Prompt,
-    /// Typing the filter of the focused pane.
-    Filter,
-    Help,
-    Profiles,
-    /// The linked sessions overlay.
-    Linked,
-    /// A picture on the whole screen, or two side by side.
-    Closer,
-    /// The message log.
-    Messages,
+crate::tui::listed::listed! {
+    /// Where the keys go: what the screen is doing decides what a key means.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Mode {
+        Browse,
+        /// Typing a session id or link.
+        Prompt,
+        /// Typing the filter of the focused pane.
+        Filter,
+        Help,
+        Profiles,
+        /// The linked sessions overlay.
+        Linked,
+        /// A picture on the whole screen, or two side by side.
+        Closer,
+        /// The message log.
+        Messages,
+    }
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
-        Mode::Browse,
-        Mode::Prompt,
-        Mode::Filter,
-        Mode::Help,
-        Mode::Profiles,
-        Mode::Linked,
-        Mode::Closer,
-        Mode::Messages,
-    ];
-
     /// The name of its `[keys.NAME]` table, and its heading in the help.
     pub fn name(self) -> &'static str {
         match self {
@@ -1089,5 +1080,69 @@ mod tests {
             keymap.action(Mode::Help, key(KeyCode::Char('n'), KeyModifiers::NONE)),
             Some(Action::Down)
         );
+    }
+}
+
+/// The README's table of browsing keys is written by hand, with more to say than
+/// a keymap row: this keeps it true to the keymap, both ways.
+#[cfg(test)]
+mod readme {
+    use super::*;
+
+    /// The keys of the README's `| keys | what they do |` table, as written.
+    fn readme_keys() -> Vec<String> {
+        let readme = include_str!("../../README.md");
+        let table = readme
+            .split("| keys | what they do |")
+            .nth(1)
+            .expect("the README has its key table");
+        table
+            .lines()
+            .skip(2)
+            .take_while(|line| line.starts_with('|'))
+            .flat_map(|line| {
+                let keys = line.split('|').nth(1).unwrap_or_default();
+                keys.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    fn parse(written: &str) -> Key {
+        let named = match written {
+            "↓" => "down",
+            "↑" => "up",
+            "→" => "right",
+            "←" => "left",
+            other => other,
+        };
+        Key::parse(named).unwrap_or_else(|e| panic!("README: {e}"))
+    }
+
+    #[test]
+    fn the_readme_key_table_says_what_the_keymap_binds_and_nothing_else() {
+        let written: Vec<Key> = readme_keys().iter().map(|k| parse(k)).collect();
+        assert!(written.len() > 20, "the table was found: {written:?}");
+        let browse: Vec<(Action, Vec<Key>)> = DEFAULTS
+            .iter()
+            .filter(|(mode, ..)| *mode == Mode::Browse)
+            .map(|(_, keys, action, ..)| (*action, keys.iter().map(|k| Key::parse(k).unwrap()).collect()))
+            .collect();
+        for key in &written {
+            assert!(
+                browse.iter().any(|(_, keys)| keys.contains(key)),
+                "the README lists {key:?}, which browsing does not bind"
+            );
+        }
+        for (action, keys) in &browse {
+            assert!(
+                keys.iter().any(|k| written.contains(k)),
+                "{} ({keys:?}) is bound but missing from the README's key table",
+                action.name()
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod effects;
 pub mod keymap;
 pub mod layout;
+mod listed;
 pub mod preview;
 mod runtime;
 pub mod ui;

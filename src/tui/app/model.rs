@@ -13,16 +13,16 @@ use crate::ids::{MediaId, SessionId};
 use crate::redact::Redact;
 use crate::tui::keymap::{Action, Keymap, Mode};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Pane {
-    Sessions,
-    Attempts,
-    Media,
+crate::tui::listed::listed! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Pane {
+        Sessions,
+        Attempts,
+        Media,
+    }
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Sessions, Pane::Attempts, Pane::Media];
-
     pub fn name(self) -> &'static str {
         match self {
             Pane::Sessions => "sessions",
