@@ -131,6 +131,8 @@ crate::tui::listed::listed! {
         Closer,
         /// The message log.
         Messages,
+        /// A question before something that cannot be undone.
+        Confirm,
     }
 }
 
@@ -146,12 +148,13 @@ impl Mode {
             Mode::Linked => "linked",
             Mode::Closer => "closer",
             Mode::Messages => "messages",
+            Mode::Confirm => "confirm",
         }
     }
 
     /// Modes where plain characters are text being typed, never commands.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Prompt | Mode::Filter)
+        matches!(self, Mode::Prompt | Mode::Filter | Mode::Confirm)
     }
 }
 
@@ -501,6 +504,15 @@ const DEFAULTS: &[Default] = &[
     ),
     (Mode::Prompt, &["esc"], Action::Cancel, "close", Some("close")),
     (Mode::Prompt, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (
+        Mode::Confirm,
+        &["enter"],
+        Action::Submit,
+        "confirm (what it asks typed first)",
+        Some("confirm"),
+    ),
+    (Mode::Confirm, &["esc"], Action::Cancel, "cancel", Some("cancel")),
+    (Mode::Confirm, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (
         Mode::Filter,
         &["enter"],

@@ -1,8 +1,7 @@
 //! Keys, pastes and the mouse: each key is looked up in the keymap of the mode the
 //! screen is in; in the prompt and the filter, keys no row claims edit the line.
 
-use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
-use tui_input::backend::crossterm::to_input_request;
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, TransferKind};
@@ -32,13 +31,25 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Mode::Linked | Mode::Closer, _) => super::triage::on_overlay_key(model, key),
+        (Mode::Confirm, action) => {
+            use crate::tui::overlays::confirm::Answer;
+            let Overlay::Confirm(confirm) = &mut model.overlay else {
+                return Vec::new();
+            };
+            match confirm.on_key(action, key) {
+                Answer::Open => Vec::new(),
+                Answer::Yes(then) => {
+                    model.overlay = Overlay::None;
+                    then
+                }
+                Answer::No => {
+                    model.overlay = Overlay::None;
+                    model.status = Some(Status::info("cancelled: nothing was done"));
+                    Vec::new()
+                }
+            }
+        }
     }
-}
-
-fn edit(input: &mut LineEdit, key: KeyEvent) -> bool {
-    to_input_request(&Event::Key(key))
-        .and_then(|request| input.0.handle(request))
-        .is_some_and(|changed| changed.value)
 }
 
 fn prompt_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
@@ -50,12 +61,12 @@ fn prompt_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<C
         Some(Action::Submit) => return submit_prompt(model),
         _ => {
             if let Overlay::Prompt { input, error } = &mut model.overlay
-                && edit(input, key)
+                && input.edit(key)
             {
                 *error = None;
             }
             if let Overlay::CaseFolder { input, .. } = &mut model.overlay {
-                edit(input, key);
+                input.edit(key);
             }
         }
     }
@@ -72,7 +83,7 @@ fn filter_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<C
         Some(Action::Submit) => model.overlay = Overlay::None,
         _ => {
             if let Overlay::Filter { input } = &mut model.overlay
-                && edit(input, key)
+                && input.edit(key)
             {
                 let text = input.value().to_owned();
                 set_filter(model, pane, text);
@@ -217,6 +228,11 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             *error = None;
         }
         Overlay::CaseFolder { input, .. } => insert(input),
+        Overlay::Confirm(confirm) => {
+            if confirm.typed.is_some() {
+                insert(&mut confirm.input);
+            }
+        }
         Overlay::Filter { input } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());

@@ -69,6 +69,8 @@ pub enum Overlay {
     Zoom,
     /// The attempt's document front beside its best face image.
     Compare,
+    /// A question before something that cannot be undone.
+    Confirm(crate::tui::overlays::confirm::Confirm),
 }
 
 impl Overlay {
@@ -83,6 +85,7 @@ impl Overlay {
             Overlay::Linked { .. } => Mode::Linked,
             Overlay::Messages { .. } => Mode::Messages,
             Overlay::Zoom | Overlay::Compare => Mode::Closer,
+            Overlay::Confirm(_) => Mode::Confirm,
         }
     }
 
@@ -99,6 +102,14 @@ pub struct LineEdit(pub tui_input::Input);
 impl LineEdit {
     pub fn value(&self) -> &str {
         self.0.value()
+    }
+
+    /// Applies an editing key (characters, cursor moves, word deletion); says
+    /// whether the text changed.
+    pub fn edit(&mut self, key: crossterm::event::KeyEvent) -> bool {
+        tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key))
+            .and_then(|request| self.0.handle(request))
+            .is_some_and(|changed| changed.value)
     }
 }
 

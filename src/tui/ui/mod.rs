@@ -3,7 +3,7 @@
 mod card;
 mod details;
 mod messages;
-mod overlays;
+pub mod overlays;
 mod panes;
 pub mod theme;
 
@@ -45,6 +45,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
         Overlay::Messages { scroll } => messages::messages(model, theme, frame, *scroll),
         Overlay::CaseFolder { input, sessions } => overlays::case_folder(model, theme, frame, input, sessions.len()),
+        Overlay::Confirm(confirm) => confirm.draw(&model.keymap, theme, frame),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }

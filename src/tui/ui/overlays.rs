@@ -11,7 +11,7 @@ use crate::tui::app::{LineEdit, Model};
 use crate::tui::keymap::{Action, Mode};
 
 /// An overlay: a double-bordered box centred on the screen, cleared underneath.
-fn boxed(frame: &mut Frame, width: u16, height: u16, title: &str, body: Paragraph) {
+pub fn boxed(frame: &mut Frame, width: u16, height: u16, title: &str, body: Paragraph) {
     let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let block = Block::bordered().border_type(BorderType::Double).title(title);

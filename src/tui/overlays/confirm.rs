@@ -1,0 +1,168 @@
+//! A question before something that cannot be undone, answered yes by Enter or,
+//! for what costs most (deleting a session), by typing an answer first (gitui's
+//! `ConfirmPopup`, with a typed answer). It carries the commands to run once
+//! confirmed, so `update` stays pure: nothing happens until the answer is given.
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::text::clean;
+use crate::tui::app::{Cmd, LineEdit};
+use crate::tui::keymap::{Action, Keymap, Mode};
+use crate::tui::ui::Theme;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    /// What will happen, a line each.
+    pub lines: Vec<String>,
+    /// What must be typed to confirm; `None`: Enter confirms.
+    pub typed: Option<String>,
+    pub input: LineEdit,
+    /// Why the last Enter was refused.
+    pub error: Option<String>,
+    /// The work to run once confirmed.
+    pub then: Vec<Cmd>,
+}
+
+/// What a key did to the question.
+#[derive(Debug, PartialEq)]
+pub enum Answer {
+    /// Still asking.
+    Open,
+    Yes(Vec<Cmd>),
+    No,
+}
+
+impl Confirm {
+    pub fn new(title: impl Into<String>, lines: Vec<String>, typed: Option<String>, then: Vec<Cmd>) -> Confirm {
+        Confirm {
+            title: title.into(),
+            lines,
+            typed,
+            input: LineEdit::default(),
+            error: None,
+            then,
+        }
+    }
+
+    /// Takes a key: the action the confirm keymap gives it, or text typed.
+    pub fn on_key(&mut self, action: Option<Action>, key: KeyEvent) -> Answer {
+        match action {
+            Some(Action::Cancel) => Answer::No,
+            Some(Action::Submit) => match &self.typed {
+                Some(wanted) if self.input.value().trim() != wanted => {
+                    self.error = Some(format!("type {wanted} to confirm, or cancel"));
+                    Answer::Open
+                }
+                _ => Answer::Yes(std::mem::take(&mut self.then)),
+            },
+            _ => {
+                if self.typed.is_some() && self.input.edit(key) {
+                    self.error = None;
+                }
+                Answer::Open
+            }
+        }
+    }
+
+    pub fn draw(&self, keymap: &Keymap, theme: &Theme, frame: &mut Frame) {
+        let mut lines: Vec<Line> = self.lines.iter().map(|l| Line::from(clean(l))).collect();
+        lines.push(Line::default());
+        let yes = keymap.label(Mode::Confirm, Action::Submit);
+        let no = keymap.label(Mode::Confirm, Action::Cancel);
+        if let Some(wanted) = &self.typed {
+            lines.push(Line::from(format!("Type {wanted} and {yes} to confirm:")));
+            let mut edited = vec![Span::styled("> ", theme.key())];
+            edited.extend(crate::tui::ui::overlays::edited_line(theme, &self.input));
+            lines.push(Line::from(edited));
+        }
+        lines.push(match &self.error {
+            Some(error) => Line::from(Span::styled(clean(error), theme.error())),
+            None => Line::from(Span::styled(
+                match &self.typed {
+                    Some(_) => format!("{no} cancels"),
+                    None => format!("{yes} confirms · {no} cancels"),
+                },
+                theme.dim(),
+            )),
+        });
+        let height = lines.len() as u16 + 2;
+        crate::tui::ui::overlays::boxed(
+            frame,
+            72,
+            height,
+            &format!(" {} ", clean(&self.title)),
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn answer(confirm: &mut Confirm, keymap: &Keymap, code: KeyCode) -> Answer {
+        let key = key(code);
+        confirm.on_key(keymap.action(Mode::Confirm, key), key)
+    }
+
+    fn screen(confirm: &Confirm, keymap: &Keymap) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(80, 16)).unwrap();
+        terminal
+            .draw(|frame| confirm.draw(keymap, &Theme { color: false }, frame))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..16)
+            .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_typed_answer_must_match_before_enter_confirms_and_esc_always_cancels() {
+        let keymap = Keymap::defaults();
+        let then = vec![Cmd::Copy("the work".into())];
+        let mut confirm = Confirm::new(
+            "delete session",
+            vec!["Session c0ffee00 and its media are deleted at Veriff.".into()],
+            Some("c0ffee00".into()),
+            then.clone(),
+        );
+        let text = screen(&confirm, &keymap);
+        assert!(text.contains("Type c0ffee00 and Enter to confirm"), "{text}");
+        // Enter on nothing typed, and on a wrong answer: refused, said why.
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Enter), Answer::Open);
+        assert!(screen(&confirm, &keymap).contains("type c0ffee00 to confirm"));
+        for c in "c0ffee0".chars() {
+            assert_eq!(answer(&mut confirm, &keymap, KeyCode::Char(c)), Answer::Open);
+        }
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Enter), Answer::Open);
+        // Plain letters are text here, never commands (`q` does not quit).
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Char('0')), Answer::Open);
+        assert!(screen(&confirm, &keymap).contains("> c0ffee00"));
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Enter), Answer::Yes(then));
+
+        let mut confirm = Confirm::new("x", vec![], Some("abc".into()), vec![]);
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Esc), Answer::No);
+    }
+
+    #[test]
+    fn without_a_typed_answer_enter_confirms() {
+        let keymap = Keymap::defaults();
+        let mut confirm = Confirm::new("stop", vec!["Stop the export?".into()], None, vec![]);
+        assert!(screen(&confirm, &keymap).contains("Enter confirms · Esc cancels"));
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Char('y')), Answer::Open);
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Enter), Answer::Yes(vec![]));
+    }
+}
