@@ -9,11 +9,9 @@ use clap::Args;
 
 use super::GlobalArgs;
 use super::scripting::{emit, json_text, say};
-use crate::api::{
-    ApiError, Client, DELETABLE_STATUSES, DELETIONS_PER_DAY, DELETIONS_PER_HOUR, HitReview, NewSession, Written,
-};
+use crate::api::{ApiError, Client, DELETABLE_STATUSES, HitReview, NewSession};
 use crate::audit::Entry;
-use crate::config::{Settings, describe_error, process_env};
+use crate::config::{Settings, describe_error, process_env, writes};
 use crate::text::clean;
 
 #[derive(Debug, Args)]
@@ -68,41 +66,12 @@ pub struct ReviewArgs {
     pub json: bool,
 }
 
-/// Refuses a write where the profile or the flag says read-only.
 fn writes_allowed(settings: &Settings) -> Result<(), String> {
-    if settings.read_only {
-        let profile = settings.profile.as_deref().unwrap_or("default");
-        return Err(format!(
-            "refused: the profile {profile} is read-only (read_only = true, or --read-only); writes to Veriff are off"
-        ));
-    }
-    Ok(())
+    settings.writes_allowed()
 }
 
-/// The audit log's path, once it is known to open for appending: checked before
-/// a write is sent, so a write that could not be recorded is not made.
 fn audit_log_ready() -> Result<PathBuf, String> {
-    let path = crate::config::data_dir(&process_env)
-        .map(|d| d.join("audit.log"))
-        .ok_or(
-            "refused: no data dir for the audit log (set HOME or XDG_DATA_HOME); every write is recorded there first",
-        )?;
-    let opened = path
-        .parent()
-        .map_or(Ok(()), crate::files::create_private_dir_all)
-        .and_then(|()| {
-            crate::files::private_file_options()
-                .create(true)
-                .append(true)
-                .open(&path)
-        });
-    opened.map_err(|e| {
-        format!(
-            "refused: cannot open the audit log {}: {e}; every write is recorded there first",
-            path.display()
-        )
-    })?;
-    Ok(path)
+    writes::audit_log_ready(writes::audit_log_path(&process_env))
 }
 
 /// Appends the write to the audit log; a log that cannot be written after all is
@@ -114,30 +83,7 @@ fn audit(path: &Path, entry: &Entry) {
 }
 
 fn entry(action: &'static str, settings: &Settings, session: Option<String>) -> Entry {
-    Entry::new(
-        action,
-        settings.profile.clone(),
-        settings.client.api_url.to_string(),
-        session,
-    )
-}
-
-/// Writes Veriff's answer (or the failure) into the audit entry.
-fn record<T>(entry: &mut Entry, result: &Result<Written<T>, ApiError>) {
-    (entry.status, entry.outcome) = match result {
-        Ok(written) => (Some(written.status), "done"),
-        Err(e @ ApiError::RateLimited { .. }) => (status_of(e), "rate_limited"),
-        Err(e @ (ApiError::Veriff { .. } | ApiError::Http { .. } | ApiError::Refused(_))) => (status_of(e), "refused"),
-        Err(e) => (status_of(e), "failed"),
-    };
-}
-
-fn status_of(error: &ApiError) -> Option<u16> {
-    match error {
-        ApiError::Veriff { status, .. } | ApiError::Http { status, .. } => Some(*status),
-        ApiError::RateLimited { .. } => Some(429),
-        _ => None,
-    }
+    writes::entry(action, settings.profile.clone(), &settings.client.api_url, session)
 }
 
 pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<(), String> {
@@ -157,7 +103,7 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("create_session", settings, None);
     let result = client.create_session(&new).await;
-    record(&mut entry, &result);
+    writes::record(&mut entry, &result);
     if let Ok(written) = &result {
         entry.session = written.answer.verification.as_ref().map(|v| v.id.clone());
     }
@@ -198,7 +144,7 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("review_watchlist_hit", settings, Some(session.clone()));
     let result = client.review_hit(&session, &review).await;
-    record(&mut entry, &result);
+    writes::record(&mut entry, &result);
     audit(&audit_log, &entry);
     let written = result.map_err(|e| describe_error(&e))?;
     if args.json {
@@ -313,18 +259,10 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     }
     let mut entry = entry("delete_session", settings, Some(session.clone()));
     let result = client.delete_session(&session).await;
-    record(&mut entry, &result);
+    writes::record(&mut entry, &result);
     audit(&audit_log, &entry);
     match result {
-        Err(ApiError::RateLimited { retry_after }) => {
-            let wait = retry_after
-                .map(|d| format!("; Veriff says try again in {} s", d.as_secs()))
-                .unwrap_or_default();
-            return Err(format!(
-                "Veriff refused the deletion: an integration may delete {DELETIONS_PER_HOUR} sessions an hour and \
-                 {DELETIONS_PER_DAY} a day{wait}; nothing was deleted"
-            ));
-        }
+        Err(ApiError::RateLimited { retry_after }) => return Err(writes::deletion_rate_limited(retry_after)),
         Err(e) => return Err(describe_error(&e)),
         Ok(_) => {}
     }

@@ -11,6 +11,7 @@ use crate::api::{ClientConfig, Secret, normalize_api_url};
 
 mod hints;
 mod keys;
+pub mod writes;
 pub use hints::{describe_error, security_warnings};
 pub use keys::KeyOverrides;
 
