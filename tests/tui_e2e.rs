@@ -731,3 +731,37 @@ fn case_folder(downloads: &std::path::Path) -> std::path::PathBuf {
     assert_eq!(cases.len(), 1, "{cases:?}");
     std::path::absolute(&cases[0]).unwrap()
 }
+
+/// `D` in the real binary: a wrong answer is refused, the session's first 8
+/// characters delete it at the embedded server, the list forgets it and the
+/// audit log has the line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d_deletes_a_session_only_after_its_first_eight_characters_are_typed() {
+    in_tmux(
+        "d_deletes_a_session_only_after_its_first_eight_characters_are_typed",
+        ServerOptions::default(),
+        move |url| {
+            let app = App::launch(&url, &[SESSION]);
+            app.wait_for("approved · 9001 verified");
+            app.keys(&["D"]);
+            app.wait_for("Type c0ffee00");
+            app.tmux.send(&["-l", "c0ffee01"]);
+            app.keys(&["Enter"]);
+            app.wait_for("type c0ffee00 to confirm");
+            app.keys(&["BSpace"]);
+            app.tmux.send(&["-l", "0"]);
+            app.keys(&["Enter"]);
+            let screen = app.wait_for("deleted session c0ffee00");
+            assert!(screen.contains("no sessions"), "the list forgot it:\n{screen}");
+            let log = app.home.path().join("data/veriff-tui/audit.log");
+            let recorded = std::fs::read_to_string(&log).unwrap();
+            assert!(
+                recorded.contains("\"delete_session\"") && recorded.contains(SESSION),
+                "{recorded}"
+            );
+            app.keys(&["q"]);
+            app.assert_restored();
+        },
+    )
+    .await;
+}

@@ -35,6 +35,8 @@ pub enum Action {
     SaveAll,
     AddSession,
     RemoveSession,
+    /// Delete the session at Veriff (after a typed confirmation).
+    DeleteSession,
     Reload,
     Filter,
     Copy,
@@ -385,6 +387,13 @@ const DEFAULTS: &[Default] = &[
         &["x"],
         Action::RemoveSession,
         "remove the session from the list",
+        None,
+    ),
+    (
+        Mode::Browse,
+        &["D"],
+        Action::DeleteSession,
+        "delete at Veriff, for good (its id typed first)",
         None,
     ),
     (

@@ -116,6 +116,7 @@ pub async fn run(
     model.security_warnings = crate::config::security_warnings(&settings.client);
     model.keymap = std::sync::Arc::new(keymap);
     model.redact = settings.redact;
+    model.read_only = settings.read_only;
     if let Some(every) = options.watch {
         model.watch_every = every;
     }
@@ -141,6 +142,11 @@ pub async fn run(
     let client = Client::new(settings.client.clone()).map_err(|e| crate::config::describe_error(&e))?;
     let (tx, rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(client, tx, dirs, profiles);
+    effects.set_policy(super::effects::Policy {
+        profile: settings.profile.clone(),
+        read_only: settings.read_only,
+        audit_log: config::writes::audit_log_path(&env),
+    });
     // The first requests are on their way before the terminal is asked anything.
     for cmd in first.into_iter().chain(resized) {
         effects.run(cmd);

@@ -5,7 +5,7 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, TransferKind};
-use crate::ids::find_id;
+use crate::ids::{SessionId, find_id};
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::layout;
 
@@ -341,6 +341,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::RemoveSession => remove_session(model),
+        Action::DeleteSession => super::actions::delete_session(model),
         Action::Reload => model.reload(),
         Action::Filter => {
             let current = model.pane(model.focus).filter.clone();
@@ -439,22 +440,35 @@ pub(super) fn move_cursor(model: &mut Model, delta: isize) -> Vec<Cmd> {
     }
 }
 
-fn remove_session(model: &mut Model) -> Vec<Cmd> {
+/// The selected session, for `action` (`what` it does) taken only from the
+/// sessions pane; elsewhere the status line says where to go.
+pub(super) fn session_for(model: &mut Model, action: Action, what: &str) -> Option<SessionId> {
     if model.focus != Pane::Sessions {
         model.status = Some(Status::info(format!(
-            "{} removes a session: go to the sessions pane first ({})",
-            model.browse_key(Action::RemoveSession),
+            "{} {what} a session: go to the sessions pane first ({})",
+            model.browse_key(action),
             model.browse_key(Action::PrevPane)
         )));
-        return Vec::new();
+        return None;
     }
-    let Some(removed) = model.selected_session().cloned() else {
+    model.selected_session().cloned()
+}
+
+fn remove_session(model: &mut Model) -> Vec<Cmd> {
+    let Some(removed) = session_for(model, Action::RemoveSession, "removes") else {
         return Vec::new();
     };
-    let index = model.pane(Pane::Sessions).cursor;
-    model.sessions.remove(&removed);
-    let loading = model.store.remove(&removed);
     model.status = Some(Status::info(format!("removed session {}", removed.short())));
+    forget_session(model, &removed)
+}
+
+/// Takes `removed` off the list with everything loaded for it (its loads still
+/// on their way aborted), selects the row that takes its place, and saves the
+/// list.
+pub(super) fn forget_session(model: &mut Model, removed: &crate::ids::SessionId) -> Vec<Cmd> {
+    let index = model.pane(Pane::Sessions).cursor;
+    model.sessions.remove(removed);
+    let loading = model.store.remove(removed);
     let last = model.visible_session_count().saturating_sub(1);
     let mut cmds = model.select_session(index.min(last));
     if !loading.is_empty() {

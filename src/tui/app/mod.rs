@@ -9,6 +9,7 @@
 //! - `input`: keys, pastes, the mouse;
 //! - `transfer`: opening and saving files.
 
+mod actions;
 mod card;
 pub mod dates;
 mod export;
@@ -29,7 +30,10 @@ pub use export::{ExportJob, ExportSummary};
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
-pub use msg::{Cmd, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, TransferItem, TransferKind, TransferOutcome};
+pub use msg::{
+    Cmd, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched, TransferItem, TransferKind, TransferOutcome,
+    Write,
+};
 pub use triage::Closer;
 
 /// Applies `msg` to the model and returns the work it asks for. The commands
@@ -92,7 +96,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::ProfileSwitched { profile, result } => {
             model.switching = None;
             match result {
-                Ok(host) => {
+                Ok(Switched { host, read_only }) => {
+                    model.read_only = read_only;
                     // Everything cached came from the other integration; the
                     // effects have aborted its loads already.
                     model.store.clear();
@@ -115,6 +120,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 }
             }
         }
+        Msg::Written { id, write, result } => actions::written(model, id, write, result),
         Msg::Terminate => {
             model.quit = true;
             Vec::new()

@@ -223,6 +223,8 @@ pub struct Model {
     pub keymap: Arc<Keymap>,
     /// Personal values masked in everything drawn.
     pub redact: Redact,
+    /// Writes to Veriff refused (`read_only`): their keys say so instead.
+    pub read_only: bool,
     /// Lines of the details area scrolled past; back to 0 when what it shows
     /// changes.
     pub details_scroll: u16,
@@ -275,6 +277,7 @@ impl Model {
             security_warnings: Vec::new(),
             keymap: Arc::new(Keymap::defaults()),
             redact: Redact::default(),
+            read_only: false,
             details_scroll: 0,
             watch: None,
             watch_every: super::triage::DEFAULT_WATCH,

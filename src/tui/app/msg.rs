@@ -172,6 +172,12 @@ impl Payload {
     }
 }
 
+/// A write to Veriff, asked for once the person confirmed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    DeleteSession(SessionId),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransferKind {
     /// Fetch into the cache and open with the system viewer (or save, without one).
@@ -244,9 +250,15 @@ pub enum Msg {
         id: ReqId,
         result: Result<TransferOutcome, Failure>,
     },
-    /// The effects now speak to `profile`'s API (`Ok` holds its host).
+    /// The effects now speak to `profile`'s API.
     ProfileSwitched {
         profile: String,
+        result: Result<Switched, Failure>,
+    },
+    /// The one reply to [`Cmd::Write`] `id`: what to say of it, or why it failed.
+    Written {
+        id: ReqId,
+        write: Write,
         result: Result<String, Failure>,
     },
     /// SIGTERM, SIGHUP: leave now, restoring the terminal.
@@ -315,6 +327,20 @@ pub enum Cmd {
     CancelExport {
         id: ReqId,
     },
+    /// Answered by [`Msg::Written`]; refused under `read_only`, recorded in the
+    /// audit log, never retried.
+    Write {
+        id: ReqId,
+        write: Write,
+    },
+}
+
+/// What a profile switch leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switched {
+    pub host: String,
+    /// Writes to Veriff are refused.
+    pub read_only: bool,
 }
 
 impl Cmd {
@@ -322,7 +348,11 @@ impl Cmd {
     /// reports aside): the model waits on exactly these.
     pub fn replies(&self) -> usize {
         match self {
-            Cmd::Load { .. } | Cmd::Transfer { .. } | Cmd::SwitchProfile(_) | Cmd::Export { .. } => 1,
+            Cmd::Load { .. }
+            | Cmd::Transfer { .. }
+            | Cmd::SwitchProfile(_)
+            | Cmd::Export { .. }
+            | Cmd::Write { .. } => 1,
             Cmd::Cancel(_)
             | Cmd::CancelTransfer { .. }
             | Cmd::CancelExport { .. }

@@ -22,6 +22,11 @@ pub fn press_code(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
     update(model, key(code))
 }
 
+/// What the status line says now ("" when nothing).
+pub fn said(model: &Model) -> &str {
+    model.status.as_ref().map_or("", |s| s.text.as_str())
+}
+
 pub fn attempt(id: &str, status: &str) -> Attempt {
     serde_json::from_value(serde_json::json!({"id": id, "status": status, "createdTime": "2026-11-20T10:42:05.000Z"}))
         .unwrap()

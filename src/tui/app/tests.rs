@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::testkit::{attempt, key, loads, media_list, press, req_of};
+use super::testkit::{attempt, key, loads, media_list, press, req_of, said};
 use super::*;
 use crate::api::Progress;
 use crate::api::{Attempt, MediaList};
@@ -681,7 +681,10 @@ fn p_switches_profile_and_everything_is_fetched_again() {
         &mut model,
         Msg::ProfileSwitched {
             profile: "live".into(),
-            result: Ok("live.example".into()),
+            result: Ok(Switched {
+                host: "live.example".into(),
+                read_only: false,
+            }),
         },
     );
     assert_eq!(
@@ -994,4 +997,66 @@ fn a_sessions_filter_follows_decisions_and_sessions_as_they_change() {
     let _ = press(&mut model, "x");
     assert_eq!(model.visible_session_count(), 0);
     assert!(model.selected_session().is_none());
+}
+
+/// `D` asks for the session's first 8 characters before a deletion goes out;
+/// what Veriff would refuse is refused before asking, and a read-only profile
+/// refuses outright.
+#[test]
+fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
+    use crate::tui::app::msg::Write;
+    let decided = |status: &str| -> Result<Payload, Failure> {
+        Ok(Payload::Decision(
+            serde_json::from_value(serde_json::json!({ "status": status })).ok(),
+        ))
+    };
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
+    press(&mut model, "D");
+    assert!(model.overlay.is_none(), "not before the decision is known");
+    let _ = super::testkit::reply(&mut model, &cmds, Req::Decision(S1.into()), decided("submitted"));
+    press(&mut model, "D");
+    assert!(model.overlay.is_none());
+    assert!(
+        said(&model).contains("is submitted: Veriff deletes only"),
+        "{}",
+        said(&model)
+    );
+
+    let again = press(&mut model, "r");
+    let _ = super::testkit::reply(&mut model, &again, Req::Decision(S1.into()), decided("approved"));
+    press(&mut model, "D");
+    assert_eq!(model.overlay.mode(), crate::tui::keymap::Mode::Confirm);
+    // Letters are the answer being typed, not commands: `q` does not quit.
+    assert!(press(&mut model, "q").is_empty());
+    assert!(!model.quit);
+    let _ = update(&mut model, key(KeyCode::Backspace));
+    assert!(
+        update(&mut model, key(KeyCode::Enter)).is_empty(),
+        "nothing typed: refused"
+    );
+    press(&mut model, &S1[..8]);
+    let cmds = update(&mut model, key(KeyCode::Enter));
+    let [Cmd::Write { id, write }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(*write, Write::DeleteSession(S1.into()));
+    assert!(model.overlay.is_none());
+    let after = update(
+        &mut model,
+        Msg::Written {
+            id: *id,
+            write: write.clone(),
+            result: Ok(format!("deleted session {S1} at Veriff")),
+        },
+    );
+    assert_eq!(model.sessions, vec![S2], "gone from the list");
+    assert!(model.store.decision(&S1.into()).is_none(), "and from the store");
+    assert!(after.contains(&Cmd::SaveHistory(vec![S2.into()])));
+    assert_eq!(model.status.as_ref().unwrap().tone, Tone::Success);
+
+    model.read_only = true;
+    model.profile = Some("live".into());
+    press(&mut model, "D");
+    assert!(model.overlay.is_none());
+    assert!(said(&model).contains("profile live is read-only"), "{}", said(&model));
 }

@@ -9,6 +9,9 @@
 mod export;
 mod load;
 mod transfer;
+mod write;
+
+pub use write::Policy;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::app::{Cmd, Failure, Msg};
+use super::app::{Cmd, Failure, Msg, Switched};
 use super::preview::{ByteCache, Renderer};
 use crate::api::Client;
 use crate::config::{Profiles, process_env};
@@ -37,8 +40,9 @@ pub struct Dirs {
 /// What opens a file for the person to see: the system viewer (a stand-in in tests).
 pub(crate) type Opener = fn(&std::path::Path) -> std::io::Result<()>;
 
-/// The API in use and where its files go: replaced as a whole by a profile switch.
-type Target = (Client, Arc<Dirs>);
+/// The API in use, where its files go and who writes: replaced as a whole by a
+/// profile switch.
+type Target = (Client, Arc<Dirs>, Arc<Policy>);
 
 /// The one reply owed for a piece of work. Sent by [`Answer::send`]; if the work
 /// is dropped first (aborted, or unwinding from a panic) it is sent as a failure,
@@ -106,7 +110,7 @@ pub struct Effects {
 impl Effects {
     pub fn new(client: Client, tx: mpsc::UnboundedSender<Msg>, dirs: Dirs, profiles: Option<Profiles>) -> Effects {
         Effects {
-            target: Arc::new(RwLock::new((client, Arc::new(dirs)))),
+            target: Arc::new(RwLock::new((client, Arc::new(dirs), Arc::default()))),
             profiles: profiles.map(Arc::new),
             tx,
             loads: Loads::default(),
@@ -125,7 +129,7 @@ impl Effects {
 
     /// Files fetched only to be opened are identity documents: gone after a day.
     fn purging_the_cache(self) -> Effects {
-        let (_, dirs) = self.target();
+        let (_, dirs, _) = self.target();
         tokio::task::spawn_blocking(move || {
             let Ok(entries) = std::fs::read_dir(&dirs.cache) else {
                 return;
@@ -147,6 +151,11 @@ impl Effects {
     /// Previews start once the terminal's image protocol is known (`None`: off).
     pub fn set_renderer(&mut self, renderer: Option<Renderer>) {
         self.renderer = renderer.map(Arc::new);
+    }
+
+    /// Who writes through the profile in use, and where writes are recorded.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.target.write().expect("effects target lock").2 = Arc::new(policy);
     }
 
     /// Whether opening shows the file (a display exists) or saves it instead.
@@ -194,7 +203,7 @@ impl Effects {
     }
 
     pub fn run(&mut self, cmd: Cmd) {
-        let (client, dirs) = self.target();
+        let (client, dirs, policy) = self.target();
         match cmd {
             Cmd::Load { id, req, background } => {
                 let renderer = self.renderer.clone();
@@ -243,7 +252,7 @@ impl Effects {
                 }
             }
             Cmd::SaveHistory(sessions) => self.save_history(&dirs, sessions),
-            Cmd::SwitchProfile(profile) => self.switch_profile(profile, dirs),
+            Cmd::SwitchProfile(profile) => self.switch_profile(profile, dirs, policy),
             Cmd::Watch { session, every } => self.watch(session, every),
             Cmd::Export { id, sessions, folder } => {
                 let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -256,6 +265,15 @@ impl Effects {
                 let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
                 self.exports.insert(id, (Some(stop), task));
+            }
+            Cmd::Write { id, write } => {
+                let answered = write.clone();
+                let work = write::write(client, (*policy).clone(), write);
+                spawn_answered(&self.tx, work, move |result| Msg::Written {
+                    id,
+                    write: answered,
+                    result,
+                });
             }
             Cmd::CancelExport { id } => {
                 // The task is kept, to be awaited on leaving.
@@ -309,7 +327,7 @@ impl Effects {
         });
     }
 
-    fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>) {
+    fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>, policy: Arc<Policy>) {
         let profiles = self.profiles.clone();
         let target = self.target.clone();
         let loads = self.loads.clone();
@@ -330,12 +348,20 @@ impl Effects {
                 download: settings.download_dir.clone(),
                 ..(*dirs).clone()
             };
+            let policy = Policy {
+                profile: settings.profile.clone(),
+                read_only: settings.read_only,
+                ..(*policy).clone()
+            };
+            let read_only = policy.read_only;
             // Nothing more goes out with the old client: its loads are aborted
             // (they answer as cancelled) as the new one takes its place.
-            loads.replace_target(|| *target.write().expect("effects target lock") = (client, Arc::new(dirs)));
+            loads.replace_target(|| {
+                *target.write().expect("effects target lock") = (client, Arc::new(dirs), Arc::new(policy));
+            });
             // Verified with the other integration's secret: not to be opened as this one's.
             previewed.clear();
-            Ok(host)
+            Ok(Switched { host, read_only })
         };
         spawn_answered(&self.tx, work, move |result| Msg::ProfileSwitched { profile, result });
     }

@@ -545,3 +545,62 @@ async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
     );
     assert_eq!(new.requests(), 1, "the new profile answers from now on");
 }
+
+/// A deletion goes out once, is recorded in the audit log with Veriff's answer,
+/// and the session is gone from the API; under a read-only profile nothing is
+/// sent at all.
+#[tokio::test]
+async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
+    use crate::tui::app::Write;
+    let mut rig = rig().await;
+    let log = rig.dir.path().join("data/audit.log");
+    rig.effects.set_policy(Policy {
+        profile: Some("test".into()),
+        read_only: true,
+        audit_log: Some(log.clone()),
+    });
+    let sent = rig.server.requests();
+    rig.effects.run(Cmd::Write {
+        id: 1,
+        write: Write::DeleteSession(SESSION.into()),
+    });
+    let replies = rig.replies().await;
+    assert!(
+        matches!(&replies[..], [Msg::Written { id: 1, result: Err(e), .. }] if e.message.contains("read-only")),
+        "{replies:?}"
+    );
+    assert_eq!(rig.server.requests(), sent, "nothing sent");
+
+    rig.effects.set_policy(Policy {
+        profile: Some("test".into()),
+        read_only: false,
+        audit_log: Some(log.clone()),
+    });
+    rig.effects.run(Cmd::Write {
+        id: 2,
+        write: Write::DeleteSession(SESSION.into()),
+    });
+    let replies = rig.replies().await;
+    let [
+        Msg::Written {
+            id: 2,
+            result: Ok(said),
+            ..
+        },
+    ] = &replies[..]
+    else {
+        panic!("{replies:?}")
+    };
+    assert!(said.contains("deleted session") && said.contains("audit.log"), "{said}");
+    let recorded = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        recorded.contains("\"delete_session\"") && recorded.contains(SESSION) && recorded.contains("\"done\""),
+        "{recorded}"
+    );
+    rig.effects.run(load(3, Req::Decision(SESSION.into()), false));
+    let replies = rig.replies().await;
+    assert!(
+        matches!(&replies[..], [Msg::Loaded { result: Err(e), .. }] if e.kind == ErrorKind::NotFound),
+        "deleted at the API: {replies:?}"
+    );
+}

@@ -13,6 +13,9 @@ use crate::tui::app::{Cmd, LineEdit};
 use crate::tui::keymap::{Action, Keymap, Mode};
 use crate::tui::ui::Theme;
 
+/// The box's width in cells, borders included.
+const WIDTH: usize = 72;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub title: String,
@@ -89,11 +92,18 @@ impl Confirm {
                 theme.dim(),
             )),
         });
-        let height = lines.len() as u16 + 2;
+        // Wrapped, a long line takes more rows: every one must show, the
+        // typed answer above all.
+        // (A row more for each wrapped line: words do not break mid-way.)
+        let inner = WIDTH - 2;
+        let rows: usize = lines
+            .iter()
+            .map(|line| line.width().max(1).div_ceil(inner) + usize::from(line.width() > inner))
+            .sum();
         crate::tui::ui::overlays::boxed(
             frame,
-            72,
-            height,
+            WIDTH as u16,
+            rows as u16 + 2,
             &format!(" {} ", clean(&self.title)),
             Paragraph::new(lines).wrap(Wrap { trim: false }),
         );

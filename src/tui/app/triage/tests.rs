@@ -6,7 +6,7 @@ use super::*;
 use crate::api::{Attempt, MediaList};
 use crate::tui::app::card::additional_verified;
 use crate::tui::app::testkit::{answer, req_of};
-use crate::tui::app::{Msg, Payload, Req, update};
+use crate::tui::app::{Msg, Payload, Req, Switched, update};
 
 const S1: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
 const S2: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -229,7 +229,10 @@ fn watching_polls_until_the_decision_is_final() {
         &mut model,
         Msg::ProfileSwitched {
             profile: "live".into(),
-            result: Ok("live.example".into()),
+            result: Ok(Switched {
+                host: "live.example".into(),
+                read_only: false,
+            }),
         },
     );
     assert!(switched.contains(&Cmd::Watch {

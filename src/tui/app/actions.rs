@@ -1,0 +1,84 @@
+//! The writes the browser asks of Veriff, each behind a typed confirmation:
+//! deleting a session. Refused under `read_only` before anything is asked.
+
+use super::input::{forget_session, session_for};
+use super::model::{Model, Overlay, Status};
+use super::msg::{Cmd, Failure, Load, ReqId, Write};
+use crate::api::DELETABLE_STATUSES;
+use crate::tui::keymap::Action;
+use crate::tui::overlays::confirm::Confirm;
+
+/// `D`: asks for the selected session's first 8 characters, then deletes it.
+pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
+    if model.read_only {
+        let profile = model.profile.as_deref().unwrap_or("default");
+        model.status = Some(Status::error(format!(
+            "refused: the profile {profile} is read-only; writes to Veriff are off"
+        )));
+        return Vec::new();
+    }
+    let Some(session) = session_for(model, Action::DeleteSession, "deletes") else {
+        return Vec::new();
+    };
+    // Veriff's own rule, checked before asking: a refusal after a typed
+    // confirmation would waste the person's care.
+    let status = match model.store.decision(&session) {
+        Some(Load::Ready(Some(decision))) => decision.status.clone().unwrap_or_else(|| "created".into()),
+        Some(Load::Ready(None)) => "created".into(),
+        _ => {
+            model.status = Some(Status::info(
+                "the session's decision is still loading: try again in a moment",
+            ));
+            return Vec::new();
+        }
+    };
+    if !DELETABLE_STATUSES.contains(&status.as_str()) {
+        model.status = Some(Status::error(format!(
+            "session {} is {}: Veriff deletes only sessions that are {}",
+            session.short(),
+            crate::text::clean(&status),
+            DELETABLE_STATUSES.join(", ")
+        )));
+        return Vec::new();
+    }
+    let attempts = match model.store.attempts(&session) {
+        Some(Load::Ready(list)) => format!("{} attempts", list.len()),
+        _ => "its attempts".into(),
+    };
+    let id = model.req();
+    model.overlay = Overlay::Confirm(Confirm::new(
+        "delete session",
+        vec![
+            format!("This deletes session {session} at Veriff for good: {status}, {attempts} and every file."),
+            "Its data is erased within 12 hours. Veriff allows 5 deletions an hour, 10 a day.".into(),
+        ],
+        Some(session.short().to_owned()),
+        vec![Cmd::Write {
+            id,
+            write: Write::DeleteSession(session),
+        }],
+    ));
+    Vec::new()
+}
+
+/// Veriff answered a write (or it was refused before it was sent).
+pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Result<String, Failure>) -> Vec<Cmd> {
+    match (write, result) {
+        (Write::DeleteSession(session), Ok(said)) => {
+            model.status = Some(Status::success(said));
+            // Gone at Veriff: nothing of it is worth keeping or asking for.
+            if model.sessions.contains(&session) {
+                return forget_session(model, &session);
+            }
+            Vec::new()
+        }
+        (Write::DeleteSession(session), Err(failure)) => {
+            model.status = Some(Status::error(format!(
+                "deleting session {} failed: {}",
+                session.short(),
+                failure.message
+            )));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! `Cmd::Write`: a write to Veriff, as the command line makes it (`config::writes`):
+//! refused under `read_only`, the audit log opened before anything is sent, the
+//! entry appended with Veriff's answer, never retried.
+
+use std::path::PathBuf;
+
+use crate::api::{ApiError, Client};
+use crate::config::writes;
+use crate::tui::app::{Failure, Write};
+
+/// Who writes, and where it is recorded: replaced with the client by a profile
+/// switch.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub profile: Option<String>,
+    pub read_only: bool,
+    /// `None`: no data dir, so no write (every write is recorded first).
+    pub audit_log: Option<PathBuf>,
+}
+
+pub(super) async fn write(client: Client, policy: Policy, write: Write) -> Result<String, Failure> {
+    writes::writes_allowed(policy.profile.as_deref(), policy.read_only)?;
+    let log = writes::audit_log_ready(policy.audit_log.clone())?;
+    match write {
+        Write::DeleteSession(session) => {
+            let mut entry = writes::entry(
+                "delete_session",
+                policy.profile.clone(),
+                &client.config().api_url,
+                Some(session.to_string()),
+            );
+            let result = client.delete_session(&session).await;
+            writes::record(&mut entry, &result);
+            let recorded = match crate::audit::append(&log, &entry) {
+                Ok(()) => format!("recorded in {}", log.display()),
+                Err(e) => format!("could not append to {}: {e}", log.display()),
+            };
+            match result {
+                Ok(_) => Ok(format!("deleted session {session} at Veriff ({recorded})")),
+                Err(ApiError::RateLimited { retry_after }) => Err(writes::deletion_rate_limited(retry_after).into()),
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
