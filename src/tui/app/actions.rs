@@ -3,10 +3,17 @@
 
 use super::input::{forget_session, session_for};
 use super::model::{Model, Overlay, Status};
-use super::msg::{Cmd, Failure, Load, ReqId, Write};
+use super::msg::{Cmd, Failure, Load, ReqId};
 use crate::api::DELETABLE_STATUSES;
 use crate::tui::keymap::Action;
 use crate::tui::overlays::confirm::Confirm;
+
+/// A write to Veriff, asked for once the person confirmed it. A new write is a
+/// variant here, its key's handler below, and its arm in `effects/write.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    DeleteSession(crate::ids::SessionId),
+}
 
 /// `D`: asks for the selected session's first 8 characters, then deletes it.
 pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+pub use super::actions::Write;
 use crate::api::{ApiError, Attempt, Decision, ErrorKind, MediaList, Person, Progress, Watchlist};
 use crate::ids::{AttemptId, MediaId, SessionId};
 use crate::tui::preview::PreviewImage;
@@ -170,12 +171,6 @@ impl Payload {
             Payload::Preview(image) => Payload::Preview(image),
         }
     }
-}
-
-/// A write to Veriff, asked for once the person confirmed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Write {
-    DeleteSession(SessionId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
