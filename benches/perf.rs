@@ -351,7 +351,6 @@ fn scale(runtime: &tokio::runtime::Runtime, report: &mut Report) {
         let dirs = Dirs {
             download: std::env::temp_dir(),
             cache: std::env::temp_dir(),
-            history: None,
         };
         let mut effects = Effects::new(client, tx, dirs, None);
         for cmd in cmds {

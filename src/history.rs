@@ -1,4 +1,8 @@
-//! The sessions remembered between runs: one id a line, most recent first.
+//! The sessions remembered between runs. The file is a list, one id a line,
+//! most recent first, followed by what changed since: `+ ID` (added, now the most
+//! recent) and `- ID` (forgotten). A change is one appended line, never a
+//! rewrite of the file; the file is rewritten as a plain list (atomically) only
+//! once the changes outgrow it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,18 +44,78 @@ pub fn path_for(data_dir: &Path, profile: Option<&str>, default_profile: Option<
     profile.map_or(shared, of)
 }
 
+/// A change to the remembered sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Put on top, in this order (the first is the most recent).
+    Added(Vec<SessionId>),
+    Removed(SessionId),
+}
+
 /// The remembered sessions; a missing or unreadable file is an empty history.
 pub fn load(path: &Path) -> Vec<SessionId> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
     };
+    replay(&text).0
+}
+
+/// The list the file's lines make, and how many change lines it took.
+fn replay(text: &str) -> (Vec<SessionId>, usize) {
     let mut sessions: Vec<SessionId> = Vec::new();
-    for id in text.lines().filter_map(|line| find_id(line).ok().map(SessionId::from)) {
-        if !sessions.contains(&id) && sessions.len() < KEEP {
-            sessions.push(id);
+    let mut changes = 0;
+    for line in text.lines() {
+        let (change, rest) = match line.split_at_checked(2) {
+            Some(("+ ", rest)) => (Some(true), rest),
+            Some(("- ", rest)) => (Some(false), rest),
+            _ => (None, line),
+        };
+        let Ok(id) = find_id(rest).map(SessionId::from) else {
+            continue;
+        };
+        match change {
+            None if !sessions.contains(&id) => sessions.push(id),
+            None => {}
+            Some(added) => {
+                changes += 1;
+                sessions.retain(|s| *s != id);
+                if added {
+                    sessions.insert(0, id);
+                }
+            }
         }
     }
-    sessions
+    sessions.truncate(KEEP);
+    (sessions, changes)
+}
+
+/// Records `change` as appended lines; once the changes outnumber what is kept,
+/// the file is rewritten as a plain list.
+pub fn append(path: &Path, change: &Change) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::files::create_private_dir_all(dir)?;
+    let mut lines = String::new();
+    match change {
+        // The most recent last: replayed in order, it ends up on top.
+        Change::Added(ids) => ids
+            .iter()
+            .take(KEEP)
+            .rev()
+            .for_each(|id| lines.push_str(&format!("+ {id}\n"))),
+        Change::Removed(id) => lines.push_str(&format!("- {id}\n")),
+    }
+    let mut file = crate::files::private_file_options()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    // One write: a line is never half there for a reader.
+    file.write_all(lines.as_bytes())?;
+    drop(file);
+    let (sessions, changes) = replay(&std::fs::read_to_string(path)?);
+    if changes > KEEP {
+        save(path, &sessions)?;
+    }
+    Ok(())
 }
 
 /// Replaces the file as a whole, so a crash never leaves half a history.
@@ -71,8 +135,7 @@ pub fn remove(path: &Path, session: &SessionId) -> std::io::Result<()> {
     if !path.exists() {
         return Ok(());
     }
-    let kept: Vec<SessionId> = load(path).into_iter().filter(|s| s != session).collect();
-    save(path, &kept)
+    append(path, &Change::Removed(session.clone()))
 }
 
 #[cfg(test)]
@@ -90,6 +153,28 @@ mod tests {
         std::fs::write(&path, format!("{a}\ngarbage\n{a}\n{b}\n")).unwrap();
         assert_eq!(load(&path), vec![a, b]);
         assert!(load(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn a_change_is_one_appended_line_and_the_file_is_compacted_only_when_outgrown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history");
+        let id = |i: usize| SessionId::from(format!("{i:08x}-0000-4000-8000-000000000000"));
+        save(&path, &[id(1), id(2)]).unwrap();
+        append(&path, &Change::Added(vec![id(3), id(2)])).unwrap();
+        append(&path, &Change::Removed(id(1))).unwrap();
+        assert_eq!(load(&path), vec![id(3), id(2)]);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 5, "two kept, three changes appended:\n{text}");
+        // Many changes later the file is a plain list again, no longer than kept.
+        for i in 10..10 + KEEP + 5 {
+            append(&path, &Change::Added(vec![id(i)])).unwrap();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.lines().count() <= 2 * KEEP, "{}", text.lines().count());
+        let loaded = load(&path);
+        assert_eq!(loaded.len(), KEEP);
+        assert_eq!(loaded[0], id(10 + KEEP + 4), "the most recent first");
     }
 
     #[test]

@@ -122,7 +122,6 @@ impl Effected {
         let dirs = Dirs {
             download: dir.clone(),
             cache: dir,
-            history: None,
         };
         Effected {
             effects: Effects::new(client, tx, dirs, None),

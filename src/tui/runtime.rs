@@ -91,14 +91,14 @@ pub async fn run(
         _ => given,
     };
     let default_profile = config.as_ref().and_then(|c| c.file.default_profile.clone());
-    let history = demo
-        .is_none()
-        .then(|| crate::history::path_for(&data_dir, settings.profile.as_deref(), default_profile.as_deref()));
-    let remembered = history.as_deref().map(crate::history::load).unwrap_or_default();
+    // Demo sessions are not remembered.
+    let history_dir = demo.is_none().then(|| data_dir.clone());
+    let history = history_dir
+        .as_deref()
+        .map(|dir| crate::history::path_for(dir, settings.profile.as_deref(), default_profile.as_deref()));
     let dirs = Dirs {
         download: settings.download_dir.clone(),
         cache: config::cache_dir(&env).unwrap_or_else(|| std::env::temp_dir().join(config::APP_DIR)),
-        history,
     };
     let host = settings.client.host();
     let host = if demo.is_some() {
@@ -120,7 +120,7 @@ pub async fn run(
     if let Some(every) = options.watch {
         model.watch_every = every;
     }
-    let (mut model, mut first) = model.start(given, remembered);
+    let (mut model, mut first) = model.start(given, Vec::new());
     if options.watch.is_some() {
         first.extend(model.watching_first());
     }
@@ -142,11 +142,13 @@ pub async fn run(
     let client = Client::new(settings.client.clone()).map_err(|e| crate::config::describe_error(&e))?;
     let (tx, rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(client, tx, dirs, profiles);
-    effects.set_policy(super::effects::Policy {
+    effects.set_profile_in_use(super::effects::ProfileInUse {
         profile: settings.profile.clone(),
         read_only: settings.read_only,
         audit_log: config::writes::audit_log_path(&env),
+        sessions: history.map(|path| std::sync::Arc::new(super::effects::History(path)) as _),
     });
+    effects.set_history_dir(history_dir, default_profile);
     // The first requests are on their way before the terminal is asked anything.
     for cmd in first.into_iter().chain(resized) {
         effects.run(cmd);

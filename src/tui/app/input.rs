@@ -280,7 +280,7 @@ fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
             let mut cmds = model.select_session(0);
             let added: Vec<_> = ids[1..].to_vec();
             cmds.extend(model.load_decisions(added));
-            cmds.push(model.history_cmd());
+            cmds.push(Cmd::Remember(crate::history::Change::Added(ids)));
             cmds
         }
         Err(e) => {
@@ -474,7 +474,7 @@ pub(super) fn forget_session(model: &mut Model, removed: &crate::ids::SessionId)
     if !loading.is_empty() {
         cmds.push(Cmd::Cancel(loading));
     }
-    cmds.push(model.history_cmd());
+    cmds.push(Cmd::Remember(crate::history::Change::Removed(removed.clone())));
     cmds
 }
 

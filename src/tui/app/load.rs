@@ -5,6 +5,7 @@
 use super::model::{Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, Load, Payload, Req, ReqId};
 use crate::api::MediaKind;
+use crate::history::Change;
 use crate::ids::{AttemptId, SessionId};
 use crate::tui::keymap::Action;
 
@@ -20,19 +21,22 @@ pub const PREFETCH_DECISIONS: usize = 50;
 
 impl Model {
     /// The opening state: sessions from the command line first (the first one
-    /// open, its newest attempt selected), then those remembered; with none given,
-    /// the prompt offered. Focus stays on the sessions pane either way: its details
-    /// are the triage card, whose verdict and reason are what an opened session is
-    /// opened for.
-    pub fn start(mut self, given: Vec<SessionId>, remembered: Vec<SessionId>) -> (Model, Vec<Cmd>) {
+    /// open, its newest attempt selected), then `listed` ones, then those the
+    /// profile remembers (asked for from its session source, listed as they
+    /// arrive); with none given, the prompt offered. Focus stays on the sessions
+    /// pane either way: its details are the triage card, whose verdict and reason
+    /// are what an opened session is opened for.
+    pub fn start(mut self, given: Vec<SessionId>, listed: Vec<SessionId>) -> (Model, Vec<Cmd>) {
         let opened = !given.is_empty();
-        self.sessions.extend(given.into_iter().chain(remembered));
+        let remember = Cmd::Remember(Change::Added(given.clone()));
+        self.sessions.extend(given.into_iter().chain(listed));
         let mut cmds = self.open_all();
+        cmds.extend(self.want(Req::Remembered, false, true));
         if !self.security_warnings.is_empty() {
             self.status = Some(Status::error(self.security_warnings.join("; ")));
         }
         if opened {
-            cmds.push(self.history_cmd());
+            cmds.push(remember);
         } else {
             self.overlay = Overlay::Prompt {
                 input: Default::default(),
@@ -85,8 +89,21 @@ impl Model {
         self.next_req
     }
 
-    pub(super) fn history_cmd(&self) -> Cmd {
-        Cmd::SaveHistory(self.sessions.to_vec())
+    /// The remembered sessions arrived: listed below those already there, their
+    /// verdicts asked for like the rest.
+    pub(super) fn remembered_arrived(&mut self) -> Vec<Cmd> {
+        let Some(ids) = self.store.remembered().map(<[SessionId]>::to_vec) else {
+            return Vec::new();
+        };
+        let was_empty = self.sessions.is_empty();
+        self.sessions.extend(ids);
+        if was_empty {
+            return self.open_all();
+        }
+        let newest: Vec<SessionId> = self.sessions.iter().take(PREFETCH_DECISIONS).cloned().collect();
+        let mut cmds = self.load_decisions(newest);
+        cmds.extend(self.want_decisions_on_screen());
+        cmds
     }
 
     /// Makes the visible session at `index` the selected one and asks for what it
@@ -273,6 +290,7 @@ pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payl
             Vec::new()
         }
         (Req::Decision(session), _) => super::triage::decision_arrived(model, &session),
+        (Req::Remembered, None) => model.remembered_arrived(),
         (Req::Media(_, attempt), Some(e)) if model.selected_attempt().is_some_and(|a| a.id == attempt.as_str()) => {
             let what = format!("media of attempt {}", attempt.short());
             model.status = Some(Status::error(model.failure_text(&what, &e)));

@@ -101,10 +101,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                     // Everything cached came from the other integration; the
                     // effects have aborted its loads already.
                     model.store.clear();
+                    // The list stays (a session opened under the wrong profile is
+                    // looked up again under this one); this profile's remembered
+                    // sessions join it, and its changes are kept there from now on.
                     model.status = Some(Status::success(format!("switched to profile {profile} ({host})")));
                     model.profile = Some(profile);
                     model.host = host;
                     let mut cmds = model.open_all();
+                    cmds.extend(model.want(Req::Remembered, false, true));
                     // The watched session belongs to the integration left behind.
                     if model.watch.take().is_some() {
                         cmds.push(Cmd::Watch {

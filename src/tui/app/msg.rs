@@ -108,6 +108,8 @@ pub enum Req {
         key: PreviewKey,
         video: Option<String>,
     },
+    /// The sessions the profile in use remembers (its session source).
+    Remembered,
 }
 
 impl Req {
@@ -121,7 +123,7 @@ impl Req {
             | Req::Watchlist(s)
             | Req::Media(s, _)
             | Req::Nfc(s, _) => Some(s),
-            Req::Preview { .. } => None,
+            Req::Preview { .. } | Req::Remembered => None,
         }
     }
 
@@ -136,6 +138,7 @@ impl Req {
             Req::Media(_, a) => format!("media of attempt {}", a.short()),
             Req::Nfc(_, m) => format!("NFC data {}", m.short()),
             Req::Preview { .. } => "preview".to_owned(),
+            Req::Remembered => "remembered sessions".to_owned(),
         }
     }
 }
@@ -155,6 +158,7 @@ pub enum Payload {
     Watchlist(Option<Watchlist>),
     Nfc(serde_json::Value),
     Preview(PreviewImage),
+    Sessions(Vec<SessionId>),
 }
 
 impl Payload {
@@ -169,6 +173,7 @@ impl Payload {
             // Listings hold ids, contexts and sizes; pictures are hidden where drawn.
             Payload::Media(list) => Payload::Media(list),
             Payload::Preview(image) => Payload::Preview(image),
+            Payload::Sessions(ids) => Payload::Sessions(ids),
         }
     }
 }
@@ -302,7 +307,8 @@ pub enum Cmd {
         id: ReqId,
     },
     Copy(String),
-    SaveHistory(Vec<SessionId>),
+    /// A change of the sessions list, for its source to keep.
+    Remember(crate::history::Change),
     /// Answered by [`Msg::ProfileSwitched`]. Every load of the profile left is
     /// aborted once the new one is in place.
     SwitchProfile(String),
@@ -352,7 +358,7 @@ impl Cmd {
             | Cmd::CancelTransfer { .. }
             | Cmd::CancelExport { .. }
             | Cmd::Copy(_)
-            | Cmd::SaveHistory(_)
+            | Cmd::Remember(_)
             | Cmd::Watch { .. } => 0,
         }
     }

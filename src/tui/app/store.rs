@@ -89,6 +89,8 @@ pub struct Store {
     previews: HashMap<PreviewKey, (Load<PreviewImage>, u64, Option<String>)>,
     /// Bumped each time a preview is asked for: the smallest is evicted first.
     preview_clock: u64,
+    /// The profile's remembered sessions, once asked for.
+    remembered: Option<Load<Vec<SessionId>>>,
     /// Bumped at every change of a session's entry: what is worked out from the
     /// entries (the rows a filter leaves) is worked out again only then.
     generation: u64,
@@ -173,6 +175,9 @@ impl Store {
         if let Req::Preview { key, .. } = req {
             return state(self.preview(key));
         }
+        if let Req::Remembered = req {
+            return state(self.remembered.as_ref());
+        }
         let Some(entry) = req.session().and_then(|s| self.entry(s)) else {
             return SlotState::Empty;
         };
@@ -184,7 +189,7 @@ impl Store {
             Req::Watchlist(_) => state(entry.watchlist.as_ref()),
             Req::Media(_, attempt) => state(entry.media.get(attempt)),
             Req::Nfc(_, media) => state(entry.nfc.get(media)),
-            Req::Preview { .. } => unreachable!("answered above"),
+            Req::Preview { .. } | Req::Remembered => unreachable!("answered above"),
         }
     }
 
@@ -203,6 +208,10 @@ impl Store {
             self.evict_previews();
             return;
         }
+        if let Req::Remembered = req {
+            self.remembered = Some(Load::Loading(id));
+            return;
+        }
         let Some(session) = req.session() else { return };
         let entry = self.entry_mut(session);
         match req {
@@ -217,7 +226,7 @@ impl Store {
             Req::Nfc(_, media) => {
                 entry.nfc.insert(media.clone(), Load::Loading(id));
             }
-            Req::Preview { .. } => unreachable!("handled above"),
+            Req::Preview { .. } | Req::Remembered => unreachable!("handled above"),
         }
     }
 
@@ -308,6 +317,14 @@ impl Store {
             }
             return true;
         }
+        if let Req::Remembered = req {
+            self.remembered = Some(match result {
+                Ok(Payload::Sessions(ids)) => Load::Ready(ids),
+                Ok(_) => Load::Failed(mismatch()),
+                Err(e) => Load::Failed(e),
+            });
+            return true;
+        }
         let Some(session) = req.session() else { return false };
         let entry = self.entry_mut(session);
         match (req, result) {
@@ -330,7 +347,7 @@ impl Store {
                 self.forget(other);
                 return false;
             }
-            (Req::Preview { .. }, Err(_)) => unreachable!("handled above"),
+            (Req::Preview { .. } | Req::Remembered, Err(_)) => unreachable!("handled above"),
         }
         true
     }
@@ -339,6 +356,10 @@ impl Store {
     pub fn forget(&mut self, req: &Req) {
         if let Req::Preview { key, .. } = req {
             self.previews.remove(key);
+            return;
+        }
+        if let Req::Remembered = req {
+            self.remembered = None;
             return;
         }
         self.generation += 1;
@@ -357,7 +378,15 @@ impl Store {
             Req::Nfc(_, media) => {
                 entry.nfc.remove(media);
             }
-            Req::Preview { .. } => unreachable!("handled above"),
+            Req::Preview { .. } | Req::Remembered => unreachable!("handled above"),
+        }
+    }
+
+    /// The profile's remembered sessions, once they arrived.
+    pub fn remembered(&self) -> Option<&[SessionId]> {
+        match &self.remembered {
+            Some(Load::Ready(ids)) => Some(ids),
+            _ => None,
         }
     }
 
@@ -385,9 +414,13 @@ impl Store {
     pub fn clear(&mut self) -> Vec<Req> {
         let mut loading: Vec<Req> = self.entries.iter().flat_map(|(id, e)| e.loading(id)).collect();
         loading.extend(self.previews_loading_except(&[]));
+        if let Some(Load::Loading(_)) = self.remembered {
+            loading.push(Req::Remembered);
+        }
         self.generation += 1;
         self.entries.clear();
         self.previews.clear();
+        self.remembered = None;
         loading
     }
 

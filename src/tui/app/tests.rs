@@ -10,6 +10,7 @@ use super::testkit::{attempt, key, loads, media_list, press, req_of, said};
 use super::*;
 use crate::api::Progress;
 use crate::api::{Attempt, MediaList};
+use crate::history::Change;
 
 const S1: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 const S2: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
@@ -72,15 +73,35 @@ fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
         cmds.iter()
             .any(|c| matches!(c, Cmd::Load { req: Req::Decision(s), background: true, .. } if s == S2))
     );
-    assert!(cmds.contains(&Cmd::SaveHistory(vec![S1.into(), S2.into()])));
+    assert!(
+        cmds.contains(&Cmd::Remember(Change::Added(vec![S1.into()]))),
+        "the given one remembered"
+    );
+    req_of(&cmds, &Req::Remembered);
 }
 
 #[test]
 fn without_sessions_the_prompt_is_offered() {
-    let (model, cmds) = Model::new("host".into(), None).start(vec![], vec![]);
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![], vec![]);
     assert_eq!(model.focus, Pane::Sessions);
     assert!(matches!(model.overlay, Overlay::Prompt { .. }));
-    assert!(cmds.is_empty());
+    assert_eq!(
+        loads(&cmds).into_iter().map(|(_, req, _)| req).collect::<Vec<_>>(),
+        [&Req::Remembered],
+        "only the remembered sessions are asked for"
+    );
+    // They arrive from the profile's session source: listed, the first one
+    // loaded, every row's verdict asked for; the prompt stays for a new one.
+    let more = super::testkit::reply(
+        &mut model,
+        &cmds,
+        Req::Remembered,
+        Ok(Payload::Sessions(vec![S1.into(), S2.into()])),
+    );
+    assert_eq!(model.sessions, vec![S1, S2]);
+    req_of(&more, &Req::Attempts(S1.into()));
+    req_of(&more, &Req::Decision(S2.into()));
+    assert!(matches!(model.overlay, Overlay::Prompt { .. }));
 }
 
 #[test]
@@ -301,7 +322,7 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
     assert_eq!(model.sessions, vec![S2, S1], "moved to the front, not duplicated");
     assert_eq!(model.focus, Pane::Sessions, "its card first");
     req_of(&cmds, &Req::Attempts(S2.into()));
-    assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into(), S1.into()])));
+    assert!(cmds.contains(&Cmd::Remember(Change::Added(vec![S2.into()]))));
 }
 
 #[test]
@@ -328,7 +349,7 @@ fn sessions_are_removed_only_from_the_sessions_pane() {
     press(&mut model, "h");
     let cmds = press(&mut model, "x");
     assert_eq!(model.sessions, vec![S2]);
-    assert!(cmds.contains(&Cmd::SaveHistory(vec![S2.into()])));
+    assert!(cmds.contains(&Cmd::Remember(Change::Removed(S1.into()))));
 }
 
 #[test]
@@ -568,7 +589,7 @@ fn a_paste_of_several_ids_adds_them_all_and_opens_the_first() {
     );
     assert_eq!(model.selected_session().map(|s| s.as_str()), Some(S3));
     req_of(&cmds, &Req::Attempts(S3.into()));
-    assert!(cmds.contains(&Cmd::SaveHistory(vec![S3.into(), S2.into(), S1.into()])));
+    assert!(cmds.contains(&Cmd::Remember(Change::Added(vec![S3.into(), S2.into()]))));
     let status = model.status.as_ref().unwrap().text.clone();
     assert_eq!(status, "opened session dec11ned, 1 more added below it");
 }
@@ -696,6 +717,8 @@ fn p_switches_profile_and_everything_is_fetched_again() {
         "old data gone"
     );
     req_of(&reload, &Req::Attempts(S1.into()));
+    // The new profile's remembered sessions join the list.
+    req_of(&reload, &Req::Remembered);
     assert!(
         reload
             .iter()
@@ -1051,7 +1074,7 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
     );
     assert_eq!(model.sessions, vec![S2], "gone from the list");
     assert!(model.store.decision(&S1.into()).is_none(), "and from the store");
-    assert!(after.contains(&Cmd::SaveHistory(vec![S2.into()])));
+    assert!(after.contains(&Cmd::Remember(Change::Removed(S1.into()))));
     assert_eq!(model.status.as_ref().unwrap().tone, Tone::Success);
 
     model.read_only = true;

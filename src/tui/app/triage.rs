@@ -240,7 +240,7 @@ fn follow(model: &mut Model, id: String, why: &str) -> Vec<Cmd> {
     }
     model.sessions.put_first(std::slice::from_ref(&id));
     let mut cmds = model.select_session(0);
-    cmds.push(model.history_cmd());
+    cmds.push(Cmd::Remember(crate::history::Change::Added(vec![id])));
     cmds
 }
 

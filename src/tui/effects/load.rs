@@ -37,6 +37,7 @@ pub(super) struct Context {
     pub renderer: Option<Arc<Renderer>>,
     /// Verified bytes of recent previews: a resize re-encodes without a download.
     pub previewed: Arc<ByteCache>,
+    pub sessions: Option<Arc<dyn super::SessionSource>>,
 }
 
 /// The loads on their way, and the pacer they (and the browser's exports) go
@@ -76,12 +77,12 @@ impl Loads {
         req: Req,
         background: bool,
         target: &RwLock<Target>,
-        context: impl FnOnce(Client) -> Context,
+        context: impl FnOnce(Client, Arc<super::ProfileInUse>) -> Context,
         tx: &mpsc::UnboundedSender<Msg>,
     ) {
         let mut in_flight = self.lock();
-        let client = target.read().expect("effects target lock").0.clone();
-        let context = context(client);
+        let (client, _, profile) = target.read().expect("effects target lock").clone();
+        let context = context(client, profile);
         let gate = self.gate.clone();
         let asked = req.clone();
         let work = async move {
@@ -184,6 +185,14 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
             fetched?;
             Payload::Nfc(crate::api::parse_json(&buffer.bytes).map_err(|e| Failure::from(e.to_string()))?)
         }
+        Req::Remembered => match context.sessions {
+            Some(source) => Payload::Sessions(
+                tokio::task::spawn_blocking(move || source.load())
+                    .await
+                    .map_err(|e| Failure::from(e.to_string()))??,
+            ),
+            None => Payload::Sessions(Vec::new()),
+        },
         Req::Preview { key, video } => {
             let renderer = context.renderer.ok_or_else(|| Failure::from("previews are off"))?;
             Payload::Preview(preview(client, &context.previewed, renderer, &key, video).await?)

@@ -8,10 +8,12 @@
 
 mod export;
 mod load;
+mod sources;
 mod transfer;
 mod write;
 
-pub use write::Policy;
+pub use sources::{History, SessionSource};
+pub use write::ProfileInUse;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -33,8 +35,6 @@ pub struct Dirs {
     pub download: PathBuf,
     /// Files fetched only to be opened.
     pub cache: PathBuf,
-    /// `None` in demo mode: demo sessions are not remembered.
-    pub history: Option<PathBuf>,
 }
 
 /// What opens a file for the person to see: the system viewer (a stand-in in tests).
@@ -42,7 +42,7 @@ pub(crate) type Opener = fn(&std::path::Path) -> std::io::Result<()>;
 
 /// The API in use, where its files go and who writes: replaced as a whole by a
 /// profile switch.
-type Target = (Client, Arc<Dirs>, Arc<Policy>);
+type Target = (Client, Arc<Dirs>, Arc<ProfileInUse>);
 
 /// The one reply owed for a piece of work. Sent by [`Answer::send`]; if the work
 /// is dropped first (aborted, or unwinding from a panic) it is sent as a failure,
@@ -102,9 +102,11 @@ pub struct Effects {
     watch_task: Option<JoinHandle<()>>,
     /// Running exports: stopped (manifest saved) by sending on their channel.
     exports: HashMap<u64, (Option<tokio::sync::oneshot::Sender<()>>, JoinHandle<()>)>,
-    /// History saves asked for, and the newest one written.
-    history_saves: u64,
-    history_written: Arc<std::sync::Mutex<u64>>,
+    /// Writes the list's changes to its source, in order.
+    recorder: sources::Recorder,
+    /// Where each profile's remembered sessions are (`None` in the demo), and
+    /// the default profile (which took over the history every profile once shared).
+    history_dir: Option<(PathBuf, Option<String>)>,
 }
 
 impl Effects {
@@ -121,8 +123,8 @@ impl Effects {
             preview_bytes: Arc::new(ByteCache::default()),
             watch_task: None,
             exports: HashMap::new(),
-            history_saves: 0,
-            history_written: Arc::default(),
+            recorder: sources::recorder(),
+            history_dir: None,
         }
         .purging_the_cache()
     }
@@ -153,8 +155,14 @@ impl Effects {
         self.renderer = renderer.map(Arc::new);
     }
 
-    /// Who writes through the profile in use, and where writes are recorded.
-    pub fn set_policy(&mut self, policy: Policy) {
+    /// Where each profile's remembered sessions are kept (`None`: nowhere, the
+    /// demo), for the profiles switched to.
+    pub fn set_history_dir(&mut self, dir: Option<PathBuf>, default_profile: Option<String>) {
+        self.history_dir = dir.map(|dir| (dir, default_profile));
+    }
+
+    /// What the profile in use allows, and where its things are.
+    pub fn set_profile_in_use(&mut self, policy: ProfileInUse) {
         self.target.write().expect("effects target lock").2 = Arc::new(policy);
     }
 
@@ -203,15 +211,16 @@ impl Effects {
     }
 
     pub fn run(&mut self, cmd: Cmd) {
-        let (client, dirs, policy) = self.target();
+        let (client, dirs, profile) = self.target();
         match cmd {
             Cmd::Load { id, req, background } => {
                 let renderer = self.renderer.clone();
                 let previewed = self.preview_bytes.clone();
-                let context = |client| load::Context {
+                let context = |client, profile: Arc<ProfileInUse>| load::Context {
                     client,
                     renderer,
                     previewed,
+                    sessions: profile.sessions.clone(),
                 };
                 self.loads.start(id, req, background, &self.target, context, &self.tx);
             }
@@ -251,8 +260,12 @@ impl Effects {
                     tracing::warn!("copy to clipboard failed: {e}");
                 }
             }
-            Cmd::SaveHistory(sessions) => self.save_history(&dirs, sessions),
-            Cmd::SwitchProfile(profile) => self.switch_profile(profile, dirs, policy),
+            Cmd::Remember(change) => {
+                if let Some(source) = profile.sessions.clone() {
+                    let _ = self.recorder.send((source, change));
+                }
+            }
+            Cmd::SwitchProfile(name) => self.switch_profile(name, dirs, profile),
             Cmd::Watch { session, every } => self.watch(session, every),
             Cmd::Export { id, sessions, folder } => {
                 let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -268,7 +281,7 @@ impl Effects {
             }
             Cmd::Write { id, write } => {
                 let answered = write.clone();
-                let work = write::write(client, (*policy).clone(), write);
+                let work = write::write(client, (*profile).clone(), write);
                 spawn_answered(&self.tx, work, move |result| Msg::Written {
                     id,
                     write: answered,
@@ -309,25 +322,8 @@ impl Effects {
         }));
     }
 
-    fn save_history(&mut self, dirs: &Dirs, sessions: Vec<crate::ids::SessionId>) {
-        let Some(path) = dirs.history.clone() else { return };
-        // Saves run on blocking threads in any order; the newest list wins.
-        self.history_saves += 1;
-        let this = self.history_saves;
-        let written = self.history_written.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut written = written.lock().expect("history lock");
-            if *written > this {
-                return;
-            }
-            if let Err(e) = crate::history::save(&path, &sessions) {
-                tracing::warn!("cannot save session history to {}: {e}", path.display());
-            }
-            *written = this;
-        });
-    }
-
-    fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>, policy: Arc<Policy>) {
+    fn switch_profile(&mut self, profile: String, dirs: Arc<Dirs>, policy: Arc<ProfileInUse>) {
+        let history_dir = self.history_dir.clone();
         let profiles = self.profiles.clone();
         let target = self.target.clone();
         let loads = self.loads.clone();
@@ -348,9 +344,15 @@ impl Effects {
                 download: settings.download_dir.clone(),
                 ..(*dirs).clone()
             };
-            let policy = Policy {
+            // The list's changes go to the new profile's history from now on.
+            let sessions = history_dir.map(|(dir, default)| {
+                let path = crate::history::path_for(&dir, settings.profile.as_deref(), default.as_deref());
+                Arc::new(History(path)) as Arc<dyn SessionSource>
+            });
+            let policy = ProfileInUse {
                 profile: settings.profile.clone(),
                 read_only: settings.read_only,
+                sessions,
                 ..(*policy).clone()
             };
             let read_only = policy.read_only;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::api::ErrorKind;
+use crate::ids::SessionId;
 use crate::server::{self, RunningServer, ServerOptions};
 use crate::tui::app::{Payload, PreviewKey, Req, TransferItem, TransferKind, TransferOutcome};
 
@@ -31,7 +32,6 @@ async fn rig_with(options: ServerOptions) -> Rig {
     let dirs = Dirs {
         download: dir.path().join("Downloads"),
         cache: dir.path().join("cache"),
-        history: None,
     };
     let (tx, rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(Client::new(server.client_config()).unwrap(), tx, dirs, None);
@@ -487,7 +487,6 @@ async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
     let dirs = Dirs {
         download: dir.path().join("Downloads"),
         cache: dir.path().join("cache"),
-        history: None,
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut effects = Effects::new(Client::new(old.client_config()).unwrap(), tx, dirs, Some(profiles));
@@ -554,10 +553,11 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
     use crate::tui::app::Write;
     let mut rig = rig().await;
     let log = rig.dir.path().join("data/audit.log");
-    rig.effects.set_policy(Policy {
+    rig.effects.set_profile_in_use(ProfileInUse {
         profile: Some("test".into()),
         read_only: true,
         audit_log: Some(log.clone()),
+        sessions: None,
     });
     let sent = rig.server.requests();
     rig.effects.run(Cmd::Write {
@@ -571,10 +571,11 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
     );
     assert_eq!(rig.server.requests(), sent, "nothing sent");
 
-    rig.effects.set_policy(Policy {
+    rig.effects.set_profile_in_use(ProfileInUse {
         profile: Some("test".into()),
         read_only: false,
         audit_log: Some(log.clone()),
+        sessions: None,
     });
     rig.effects.run(Cmd::Write {
         id: 2,
@@ -603,4 +604,35 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
         matches!(&replies[..], [Msg::Loaded { result: Err(e), .. }] if e.kind == ErrorKind::NotFound),
         "deleted at the API: {replies:?}"
     );
+}
+
+/// The sessions list's source: what the profile remembers is read through a
+/// load, and each change is appended in the order made.
+#[tokio::test]
+async fn the_profiles_remembered_sessions_load_and_changes_append_in_order() {
+    use crate::history::Change;
+    let mut rig = rig().await;
+    let path = rig.dir.path().join("data/history-test");
+    let (a, b) = (
+        "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f",
+        "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d",
+    );
+    crate::history::save(&path, &[a.into()]).unwrap();
+    rig.effects.set_profile_in_use(ProfileInUse {
+        sessions: Some(Arc::new(History(path.clone()))),
+        ..ProfileInUse::default()
+    });
+    rig.effects.run(load(1, Req::Remembered, false));
+    let replies = rig.replies().await;
+    assert!(
+        matches!(&replies[..], [Msg::Loaded { result: Ok(Payload::Sessions(ids)), .. }] if ids == &[SessionId::from(a)]),
+        "{replies:?}"
+    );
+    rig.effects.run(Cmd::Remember(Change::Added(vec![b.into()])));
+    rig.effects.run(Cmd::Remember(Change::Removed(a.into())));
+    rig.effects.run(Cmd::Remember(Change::Added(vec![a.into()])));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(crate::history::load(&path), vec![SessionId::from(a), b.into()]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 4, "one line a change, nothing rewritten:\n{text}");
 }

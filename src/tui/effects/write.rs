@@ -8,17 +8,19 @@ use crate::api::{ApiError, Client};
 use crate::config::writes;
 use crate::tui::app::{Failure, Write};
 
-/// Who writes, and where it is recorded: replaced with the client by a profile
-/// switch.
+/// What the profile in use allows and where its things are: replaced with the
+/// client by a profile switch.
 #[derive(Debug, Clone, Default)]
-pub struct Policy {
+pub struct ProfileInUse {
     pub profile: Option<String>,
     pub read_only: bool,
     /// `None`: no data dir, so no write (every write is recorded first).
     pub audit_log: Option<PathBuf>,
+    /// Where the sessions pane's list comes from; `None` (the demo): nowhere.
+    pub sessions: Option<std::sync::Arc<dyn super::sources::SessionSource>>,
 }
 
-pub(super) async fn write(client: Client, policy: Policy, write: Write) -> Result<String, Failure> {
+pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write) -> Result<String, Failure> {
     writes::writes_allowed(policy.profile.as_deref(), policy.read_only)?;
     let log = writes::audit_log_ready(policy.audit_log.clone())?;
     match write {
