@@ -186,6 +186,23 @@ impl Client {
         self.get_json(&["sessions", session, "attempts"], session).await
     }
 
+    /// The media of one attempt. The id's type keeps a session's id (or a
+    /// media's) from being asked for as an attempt's; it only compiles with an
+    /// [`AttemptId`]:
+    ///
+    /// ```no_run
+    /// # use veriff_tui::{api::Client, ids::AttemptId};
+    /// # async fn list(client: &Client, attempt: &AttemptId) {
+    /// let media = client.attempt_media(attempt).await;
+    /// # }
+    /// ```
+    ///
+    /// ```compile_fail,E0308
+    /// # use veriff_tui::{api::Client, ids::SessionId};
+    /// # async fn list(client: &Client, session: &SessionId) {
+    /// let media = client.attempt_media(session).await;
+    /// # }
+    /// ```
     pub async fn attempt_media(&self, attempt: &AttemptId) -> Result<MediaList, ApiError> {
         self.get_json(&["attempts", attempt, "media"], attempt).await
     }
