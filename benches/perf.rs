@@ -586,10 +586,14 @@ fn export_requests(
         for route in ["attempts", "decision", "person", "watchlist-screening"] {
             requests.push((session.clone(), format!("sessions/{session}/{route}")));
         }
-        let attempts = runtime.block_on(client.session_attempts(session)).unwrap();
+        let attempts = runtime
+            .block_on(client.session_attempts(&veriff_tui::ids::SessionId::from(session.as_str())))
+            .unwrap();
         for attempt in attempts.verifications {
             requests.push((attempt.id.clone(), format!("attempts/{}/media", attempt.id)));
-            let media = runtime.block_on(client.attempt_media(&attempt.id)).unwrap();
+            let media = runtime
+                .block_on(client.attempt_media(&veriff_tui::ids::AttemptId::from(attempt.id.as_str())))
+                .unwrap();
             for (_, m) in media.items() {
                 requests.push((m.id.clone(), format!("media/{}", m.id)));
             }

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use veriff_tui::api::{Client, NewSession, Secret};
+use veriff_tui::ids::SessionId;
 use veriff_tui::server::{self, DEMO_API_KEY, DEMO_SHARED_SECRET, RunningServer, ServerOptions};
 
 const BIN: &str = env!("CARGO_BIN_EXE_veriff-tui");
@@ -69,7 +70,7 @@ async fn each_write_is_signed_as_veriff_checks_it_and_refused_otherwise() {
         })
         .await
         .expect("signed over the body, the server takes it");
-    let id = created.answer.verification.unwrap().id;
+    let id = SessionId::from(created.answer.verification.unwrap().id);
     client
         .delete_session(&id)
         .await
@@ -101,7 +102,10 @@ async fn each_write_is_signed_as_veriff_checks_it_and_refused_otherwise() {
             .unwrap();
         assert_eq!(answer.status(), 401);
     }
-    assert!(client.session_decision(DECLINED).await.is_ok(), "still there");
+    assert!(
+        client.session_decision(&SessionId::from(DECLINED)).await.is_ok(),
+        "still there"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,6 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use veriff_tui::api::{ApiError, Client, ClientConfig, ErrorKind, MediaKind, RetryPolicy, SaveAs, Secret};
 use veriff_tui::config::describe_error;
+use veriff_tui::ids::{AttemptId, MediaId, SessionId};
 use veriff_tui::server::{self, BIG_MEDIA, DEMO_API_KEY, DEMO_SHARED_SECRET, RunningServer, ServerOptions, faults};
 
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -143,7 +144,10 @@ async fn raw_server(respond: impl Fn(&str) -> String + Send + Sync + 'static) ->
 #[tokio::test]
 async fn session_attempts_are_listed_newest_first() {
     let server = serve().await;
-    let list = client_for(&server).session_attempts(SESSION).await.unwrap();
+    let list = client_for(&server)
+        .session_attempts(&SessionId::from(SESSION))
+        .await
+        .unwrap();
     assert_eq!(list.status.as_deref(), Some("success"));
     let attempts: Vec<(&str, Option<&str>)> = list
         .verifications
@@ -169,7 +173,10 @@ async fn session_attempts_are_listed_newest_first() {
 #[tokio::test]
 async fn attempt_media_lists_images_then_videos_with_true_sizes() {
     let server = serve().await;
-    let list = client_for(&server).attempt_media(NEWEST_ATTEMPT).await.unwrap();
+    let list = client_for(&server)
+        .attempt_media(&AttemptId::from(NEWEST_ATTEMPT))
+        .await
+        .unwrap();
     assert_eq!(list.images.len(), 4);
     assert_eq!(list.videos.len(), 2);
     let items: Vec<_> = list.items().collect();
@@ -201,8 +208,8 @@ async fn attempt_media_lists_images_then_videos_with_true_sizes() {
 async fn session_media_is_the_newest_attempts_media() {
     let server = serve().await;
     let client = client_for(&server);
-    let session = client.session_media(SESSION).await.unwrap();
-    let attempt = client.attempt_media(NEWEST_ATTEMPT).await.unwrap();
+    let session = client.session_media(&SessionId::from(SESSION)).await.unwrap();
+    let attempt = client.attempt_media(&AttemptId::from(NEWEST_ATTEMPT)).await.unwrap();
     assert_eq!(session.images, attempt.images);
     assert_eq!(session.videos, attempt.videos);
     // Only the session's media carry the chip data, listed as their own kind.
@@ -216,14 +223,17 @@ async fn session_media_is_the_newest_attempts_media() {
 async fn session_decision_approved_or_not_yet() {
     let server = serve().await;
     let client = client_for(&server);
-    let decision = client.session_decision(SESSION).await.unwrap();
+    let decision = client.session_decision(&SessionId::from(SESSION)).await.unwrap();
     let verification = decision.verification.expect("the demo session is decided");
     assert_eq!(verification.status.as_deref(), Some("approved"));
     assert_eq!(verification.code, Some(9001));
     assert_eq!(verification.id.as_deref(), Some(SESSION));
     assert_eq!(verification.attempt_id.as_deref(), Some(NEWEST_ATTEMPT));
 
-    let undecided = client.session_decision(UNDECIDED_SESSION).await.unwrap();
+    let undecided = client
+        .session_decision(&SessionId::from(UNDECIDED_SESSION))
+        .await
+        .unwrap();
     assert_eq!(undecided.status.as_deref(), Some("success"));
     assert!(undecided.verification.is_none(), "verification: null");
 }
@@ -233,7 +243,7 @@ async fn unknown_ids_are_veriff_not_found_errors() {
     let server = serve().await;
     let client = client_for(&server);
     let missing = "00000000-0000-4000-8000-000000000000";
-    let err = client.session_attempts(missing).await.unwrap_err();
+    let err = client.session_attempts(&SessionId::from(missing)).await.unwrap_err();
     assert!(
         matches!(&err, ApiError::Veriff { status: 404, code, .. } if code == "1102"),
         "{err:?}"
@@ -244,7 +254,10 @@ async fn unknown_ids_are_veriff_not_found_errors() {
         dir: dir.path().to_path_buf(),
         parts: vec![missing.into()],
     };
-    let err = client.download(missing, &save, false, no_progress).await.unwrap_err();
+    let err = client
+        .download(&MediaId::from(missing), &save, false, no_progress)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, ApiError::Veriff { status: 404, code, .. } if code == "1105"),
         "{err:?}"
@@ -265,7 +278,7 @@ async fn downloads_are_byte_exact_in_a_dir_at_a_path_and_into_a_writer() {
         parts: vec![SESSION.into(), "document-front".into(), DOCUMENT_FRONT.into()],
     };
     let path = client
-        .download(DOCUMENT_FRONT, &save, false, |p| progress.push(p))
+        .download(&MediaId::from(DOCUMENT_FRONT), &save, false, |p| progress.push(p))
         .await
         .unwrap();
     assert_eq!(path.parent(), Some(dir.path()), "{}", path.display());
@@ -286,7 +299,12 @@ async fn downloads_are_byte_exact_in_a_dir_at_a_path_and_into_a_writer() {
 
     let exact = dir.path().join("nested/chosen-name.bin");
     let saved = client
-        .download(FACE_PRE, &SaveAs::Path(exact.clone()), false, no_progress)
+        .download(
+            &MediaId::from(FACE_PRE),
+            &SaveAs::Path(exact.clone()),
+            false,
+            no_progress,
+        )
         .await
         .unwrap();
     assert_eq!(saved, exact);
@@ -294,7 +312,11 @@ async fn downloads_are_byte_exact_in_a_dir_at_a_path_and_into_a_writer() {
 
     let mut out = Vec::new();
     let n = client
-        .download_to_writer("v1de0001-2a3b-4c5d-8e6f-a1b2c3d4e5f6", &mut out, no_progress)
+        .download_to_writer(
+            &MediaId::from("v1de0001-2a3b-4c5d-8e6f-a1b2c3d4e5f6"),
+            &mut out,
+            no_progress,
+        )
         .await
         .unwrap();
     let video = asset("selfid_video.webm");
@@ -311,7 +333,12 @@ async fn existing_files_are_kept_unless_overwrite() {
     std::fs::write(&path, b"precious").unwrap();
 
     let err = client
-        .download(FACE_PRE, &SaveAs::Path(path.clone()), false, no_progress)
+        .download(
+            &MediaId::from(FACE_PRE),
+            &SaveAs::Path(path.clone()),
+            false,
+            no_progress,
+        )
         .await
         .unwrap_err();
     assert!(matches!(&err, ApiError::Exists(p) if *p == path), "{err:?}");
@@ -323,7 +350,10 @@ async fn existing_files_are_kept_unless_overwrite() {
         dir: dir.path().to_path_buf(),
         parts: vec!["face".into()],
     };
-    let err = client.download(FACE_PRE, &save, false, no_progress).await.unwrap_err();
+    let err = client
+        .download(&MediaId::from(FACE_PRE), &save, false, no_progress)
+        .await
+        .unwrap_err();
     assert!(matches!(&err, ApiError::Exists(p) if *p == path), "{err:?}");
     assert_eq!(std::fs::read(&path).unwrap(), b"precious");
     assert_eq!(
@@ -333,7 +363,7 @@ async fn existing_files_are_kept_unless_overwrite() {
     );
 
     let saved = client
-        .download(FACE_PRE, &SaveAs::Path(path.clone()), true, no_progress)
+        .download(&MediaId::from(FACE_PRE), &SaveAs::Path(path.clone()), true, no_progress)
         .await
         .unwrap();
     assert_eq!(saved, path);
@@ -348,7 +378,7 @@ async fn existing_files_are_kept_unless_overwrite() {
 async fn a_500_once_is_retried() {
     let server = serve().await;
     let list = client_for(&server)
-        .attempt_media(faults::ATTEMPT_500_ONCE)
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_500_ONCE))
         .await
         .unwrap();
     assert_eq!(list.images.len(), 1);
@@ -360,7 +390,10 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
     let server = serve().await;
     let client = client_for(&server);
     let started = Instant::now();
-    let list = client.attempt_media(faults::ATTEMPT_429_ONCE).await.unwrap();
+    let list = client
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_429_ONCE))
+        .await
+        .unwrap();
     let elapsed = started.elapsed();
     assert_eq!(list.images.len(), 1);
     // The server says `Retry-After: 1`; the test's backoff is at most 50 ms.
@@ -375,7 +408,7 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
 async fn a_proxys_html_502_is_reported_without_its_html() {
     let server = serve().await;
     let err = client_for(&server)
-        .attempt_media(faults::ATTEMPT_HTML_502)
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_HTML_502))
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Http { status: 502, .. }), "{err:?}");
@@ -390,7 +423,7 @@ async fn a_proxys_html_502_is_reported_without_its_html() {
 async fn broken_json_is_a_parse_error() {
     let server = serve().await;
     let err = client_for(&server)
-        .attempt_media(faults::ATTEMPT_BROKEN_JSON)
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_BROKEN_JSON))
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Parse(_)), "{err:?}");
@@ -400,7 +433,7 @@ async fn broken_json_is_a_parse_error() {
 async fn a_listing_with_a_wrong_response_signature_is_refused() {
     let server = serve().await;
     let err = client_for(&server)
-        .attempt_media(faults::ATTEMPT_BAD_SIGNATURE)
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_BAD_SIGNATURE))
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::BadSignature), "{err:?}");
@@ -411,7 +444,7 @@ async fn a_listing_with_a_wrong_response_signature_is_refused() {
 async fn a_hostile_listing_parses_numbers_from_strings() {
     let server = serve().await;
     let list = client_for(&server)
-        .attempt_media(faults::ATTEMPT_HOSTILE)
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_HOSTILE))
         .await
         .unwrap();
     assert_eq!(list.images.len(), 4);
@@ -434,7 +467,7 @@ async fn a_truncated_download_leaves_nothing_behind() {
         parts: vec![faults::MEDIA_TRUNCATED.into()],
     };
     let err = client_for(&server)
-        .download(faults::MEDIA_TRUNCATED, &save, false, no_progress)
+        .download(&MediaId::from(faults::MEDIA_TRUNCATED), &save, false, no_progress)
         .await
         .unwrap_err();
     let expected = asset("document-front.jpg").len() as u64;
@@ -452,7 +485,12 @@ async fn a_download_with_a_wrong_signature_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("back.jpg");
     let err = client_for(&server)
-        .download(faults::MEDIA_BAD_SIGNATURE, &SaveAs::Path(target), false, no_progress)
+        .download(
+            &MediaId::from(faults::MEDIA_BAD_SIGNATURE),
+            &SaveAs::Path(target),
+            false,
+            no_progress,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::BadSignature), "{err:?}");
@@ -468,7 +506,7 @@ async fn a_download_failing_once_is_retried_and_exact() {
         parts: vec![faults::MEDIA_500_ONCE.into()],
     };
     let path = client_for(&server)
-        .download(faults::MEDIA_500_ONCE, &save, false, no_progress)
+        .download(&MediaId::from(faults::MEDIA_500_ONCE), &save, false, no_progress)
         .await
         .unwrap();
     assert!(path.to_str().unwrap().ends_with(".png"), "{}", path.display());
@@ -487,7 +525,10 @@ async fn a_hostile_download_stays_in_its_folder_with_a_safe_name() {
 
     // Name the file from every hostile field of the listing (the browser uses
     // fewer of them: session, context and id).
-    let list = client.attempt_media(faults::ATTEMPT_HOSTILE).await.unwrap();
+    let list = client
+        .attempt_media(&AttemptId::from(faults::ATTEMPT_HOSTILE))
+        .await
+        .unwrap();
     let media = list.images.iter().find(|m| m.id == faults::MEDIA_HOSTILE).unwrap();
     let parts: Vec<String> = [&media.session_id, &media.context, &media.name]
         .into_iter()
@@ -500,7 +541,7 @@ async fn a_hostile_download_stays_in_its_folder_with_a_safe_name() {
         parts,
     };
     let path = client
-        .download(faults::MEDIA_HOSTILE, &save, false, no_progress)
+        .download(&MediaId::from(faults::MEDIA_HOSTILE), &save, false, no_progress)
         .await
         .unwrap();
     assert_eq!(path.parent(), Some(dir.as_path()), "{}", path.display());
@@ -542,7 +583,7 @@ fn veriff_code(err: &ApiError) -> &str {
 async fn an_unknown_api_key_says_check_the_key() {
     let server = serve().await;
     let client = with_credentials(&server, Some("00000000-0000-4000-8000-000000000000"), None);
-    let err = client.session_attempts(SESSION).await.unwrap_err();
+    let err = client.session_attempts(&SessionId::from(SESSION)).await.unwrap_err();
     assert_eq!(veriff_code(&err), "1803");
     assert_eq!(err.kind(), ErrorKind::Credentials);
     assert!(describe_error(&err).contains("check VERIFF_API_KEY"), "{err}");
@@ -552,7 +593,10 @@ async fn an_unknown_api_key_says_check_the_key() {
 async fn a_key_that_is_not_a_uuid_is_1802() {
     let server = serve().await;
     let client = with_credentials(&server, Some("not-a-uuid"), None);
-    let err = client.attempt_media(NEWEST_ATTEMPT).await.unwrap_err();
+    let err = client
+        .attempt_media(&AttemptId::from(NEWEST_ATTEMPT))
+        .await
+        .unwrap_err();
     assert_eq!(veriff_code(&err), "1802");
     assert_eq!(err.kind(), ErrorKind::Credentials);
     assert!(describe_error(&err).contains("VERIFF_API_KEY"), "{err}");
@@ -569,10 +613,10 @@ async fn a_wrong_secret_says_the_signature_was_rejected() {
         parts: vec!["x".into()],
     };
     let errors = [
-        client.session_attempts(SESSION).await.unwrap_err(),
-        client.session_decision(SESSION).await.unwrap_err(),
+        client.session_attempts(&SessionId::from(SESSION)).await.unwrap_err(),
+        client.session_decision(&SessionId::from(SESSION)).await.unwrap_err(),
         client
-            .download(DOCUMENT_FRONT, &save, false, no_progress)
+            .download(&MediaId::from(DOCUMENT_FRONT), &save, false, no_progress)
             .await
             .unwrap_err(),
     ];
@@ -674,10 +718,13 @@ async fn a_server_that_hangs_up_fails_after_three_tries() {
         }
     });
     let started = Instant::now();
-    let err = tokio::time::timeout(Duration::from_secs(10), client_at(addr).session_attempts(SESSION))
-        .await
-        .expect("no hang")
-        .unwrap_err();
+    let err = tokio::time::timeout(
+        Duration::from_secs(10),
+        client_at(addr).session_attempts(&SessionId::from(SESSION)),
+    )
+    .await
+    .expect("no hang")
+    .unwrap_err();
     assert!(
         matches!(err, ApiError::Connect { .. } | ApiError::Transport(_)),
         "{err:?}"
@@ -692,10 +739,13 @@ async fn a_refused_connection_names_the_host() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         listener.local_addr().unwrap()
     };
-    let err = tokio::time::timeout(Duration::from_secs(10), client_at(addr).session_attempts(SESSION))
-        .await
-        .expect("no hang")
-        .unwrap_err();
+    let err = tokio::time::timeout(
+        Duration::from_secs(10),
+        client_at(addr).session_attempts(&SessionId::from(SESSION)),
+    )
+    .await
+    .expect("no hang")
+    .unwrap_err();
     match &err {
         ApiError::Connect { host, .. } => assert_eq!(*host, addr.to_string()),
         other => panic!("expected Connect, got {other:?}"),
@@ -719,10 +769,13 @@ async fn a_silent_server_times_out_promptly() {
     config.timeout = Duration::from_millis(300);
     let client = Client::new(config).unwrap();
     let started = Instant::now();
-    let err = tokio::time::timeout(Duration::from_secs(10), client.session_attempts(SESSION))
-        .await
-        .expect("no hang")
-        .unwrap_err();
+    let err = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.session_attempts(&SessionId::from(SESSION)),
+    )
+    .await
+    .expect("no hang")
+    .unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         matches!(err, ApiError::Timeout(t) if t == Duration::from_millis(300)),
@@ -752,7 +805,7 @@ async fn a_cancelled_download_leaves_nothing_behind() {
     let task = tokio::spawn(async move {
         let mut told = false;
         client
-            .download(BIG_MEDIA, &save, false, move |p| {
+            .download(&MediaId::from(BIG_MEDIA), &save, false, move |p| {
                 if p.received > 0 && !told {
                     told = true;
                     // What lies in the folder mid-download: the partial file.
@@ -792,7 +845,10 @@ async fn a_redirect_to_another_host_is_not_followed() {
         let answer =
             format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         let (api, asked) = raw_server(move |_| answer.clone()).await;
-        let err = client_at(api).session_attempts(SESSION).await.unwrap_err();
+        let err = client_at(api)
+            .session_attempts(&SessionId::from(SESSION))
+            .await
+            .unwrap_err();
         match &err {
             ApiError::Redirect { location: shown } => assert_eq!(*shown, location),
             other => panic!("expected Redirect, got {other:?}"),
@@ -825,7 +881,10 @@ async fn serve_unsigned() -> RunningServer {
 #[tokio::test]
 async fn an_unsigned_listing_is_refused_unless_allowed() {
     let server = serve_unsigned().await;
-    let err = client_for(&server).session_attempts(SESSION).await.unwrap_err();
+    let err = client_for(&server)
+        .session_attempts(&SessionId::from(SESSION))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Unsigned), "{err:?}");
     assert!(err.to_string().starts_with("the response is not signed"), "{err}");
     assert!(describe_error(&err).contains("--allow-unsigned"), "{err}");
@@ -836,7 +895,11 @@ async fn an_unsigned_listing_is_refused_unless_allowed() {
         !veriff_tui::config::security_warnings(&config).is_empty(),
         "the escape hatch is said"
     );
-    let list = Client::new(config).unwrap().session_attempts(SESSION).await.unwrap();
+    let list = Client::new(config)
+        .unwrap()
+        .session_attempts(&SessionId::from(SESSION))
+        .await
+        .unwrap();
     assert_eq!(list.verifications.len(), 3);
 }
 
@@ -849,7 +912,7 @@ async fn an_unsigned_download_saves_nothing_unless_allowed() {
         parts: vec![DOCUMENT_FRONT.into()],
     };
     let err = client_for(&server)
-        .download(DOCUMENT_FRONT, &save, false, no_progress)
+        .download(&MediaId::from(DOCUMENT_FRONT), &save, false, no_progress)
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Unsigned), "{err:?}");
@@ -859,7 +922,7 @@ async fn an_unsigned_download_saves_nothing_unless_allowed() {
     config.allow_unsigned = true;
     let path = Client::new(config)
         .unwrap()
-        .download(DOCUMENT_FRONT, &save, false, no_progress)
+        .download(&MediaId::from(DOCUMENT_FRONT), &save, false, no_progress)
         .await
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), asset("document-front.jpg"));
@@ -914,7 +977,10 @@ async fn too_many_redirects_on_the_same_host_are_not_called_another_host() {
         )
     })
     .await;
-    let err = client_at(api).session_attempts(SESSION).await.unwrap_err();
+    let err = client_at(api)
+        .session_attempts(&SessionId::from(SESSION))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::TooManyRedirects), "{err:?}");
     assert!(!err.to_string().contains("another host"), "{err}");
     assert!(asked.lock().unwrap().len() > 1, "same-host redirects are followed");
@@ -944,7 +1010,7 @@ async fn a_stalled_download_of_known_length_says_timed_out() {
     let err = Client::new(config)
         .unwrap()
         .download(
-            DOCUMENT_FRONT,
+            &MediaId::from(DOCUMENT_FRONT),
             &SaveAs::Path(dir.path().join("f.jpg")),
             false,
             no_progress,
@@ -968,7 +1034,7 @@ async fn folders_a_download_creates_are_private() {
         parts: vec![DOCUMENT_FRONT.into()],
     };
     client_for(&server)
-        .download(DOCUMENT_FRONT, &save, false, no_progress)
+        .download(&MediaId::from(DOCUMENT_FRONT), &save, false, no_progress)
         .await
         .unwrap();
     for path in [dir.path().join("case-1234"), nested] {

@@ -11,6 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
 use veriff_tui::api::Client;
+use veriff_tui::ids::{MediaId, SessionId};
 use veriff_tui::redact::Redact;
 use veriff_tui::server::{self, LARGE_SESSION, RunningServer, ServerOptions};
 use veriff_tui::tui::app::{Cmd, Model, Msg, Overlay, Pane, update};
@@ -183,10 +184,11 @@ async fn redact_hides_every_personal_value_of_every_demo_session() {
     // What the server says about people, from every route that carries any.
     let mut personal = Vec::new();
     for session in &sessions {
-        let decision = client.session_decision(session).await.unwrap();
-        let person = client.session_person(session).await.unwrap();
-        let watchlist = client.session_watchlist(session).await.unwrap();
-        let media = client.session_media(session).await.unwrap();
+        let session = SessionId::from(session.as_str());
+        let decision = client.session_decision(&session).await.unwrap();
+        let person = client.session_person(&session).await.unwrap();
+        let watchlist = client.session_watchlist(&session).await.unwrap();
+        let media = client.session_media(&session).await.unwrap();
         for value in [
             serde_json::to_value(&decision).unwrap(),
             serde_json::to_value(&person).unwrap(),
@@ -196,7 +198,10 @@ async fn redact_hides_every_personal_value_of_every_demo_session() {
         }
         for nfc in &media.nfc_documents {
             let mut buffer = PreviewBuffer::default();
-            client.download_to_writer(&nfc.id, &mut buffer, |_| {}).await.unwrap();
+            client
+                .download_to_writer(&MediaId::from(nfc.id.as_str()), &mut buffer, |_| {})
+                .await
+                .unwrap();
             personal_values(&serde_json::from_slice(&buffer.bytes).unwrap(), None, &mut personal);
         }
     }

@@ -9,6 +9,7 @@ use super::model::{AttemptList, DecisionResponse, MediaList};
 use super::sign::Secret;
 use super::triage::{PersonResponse, WatchlistResponse};
 use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
+use crate::ids::{AttemptId, SessionId};
 use crate::text::clean_short;
 
 /// The detail of a connection that timed out: nothing answered at all.
@@ -181,30 +182,47 @@ impl Client {
         self.config.host()
     }
 
-    pub async fn session_attempts(&self, session_id: &str) -> Result<AttemptList, ApiError> {
-        self.get_json(&["sessions", session_id, "attempts"], session_id).await
+    pub async fn session_attempts(&self, session: &SessionId) -> Result<AttemptList, ApiError> {
+        self.get_json(&["sessions", session, "attempts"], session).await
     }
 
-    pub async fn attempt_media(&self, attempt_id: &str) -> Result<MediaList, ApiError> {
-        self.get_json(&["attempts", attempt_id, "media"], attempt_id).await
+    /// The media of one attempt. The id's type keeps a session's id (or a
+    /// media's) from being asked for as an attempt's; it only compiles with an
+    /// [`AttemptId`]:
+    ///
+    /// ```no_run
+    /// # use veriff_tui::{api::Client, ids::AttemptId};
+    /// # async fn list(client: &Client, attempt: &AttemptId) {
+    /// let media = client.attempt_media(attempt).await;
+    /// # }
+    /// ```
+    ///
+    /// ```compile_fail,E0308
+    /// # use veriff_tui::{api::Client, ids::SessionId};
+    /// # async fn list(client: &Client, session: &SessionId) {
+    /// let media = client.attempt_media(session).await;
+    /// # }
+    /// ```
+    pub async fn attempt_media(&self, attempt: &AttemptId) -> Result<MediaList, ApiError> {
+        self.get_json(&["attempts", attempt, "media"], attempt).await
     }
 
     /// The media of the session's most recent attempt.
-    pub async fn session_media(&self, session_id: &str) -> Result<MediaList, ApiError> {
-        self.get_json(&["sessions", session_id, "media"], session_id).await
+    pub async fn session_media(&self, session: &SessionId) -> Result<MediaList, ApiError> {
+        self.get_json(&["sessions", session, "media"], session).await
     }
 
-    pub async fn session_decision(&self, session_id: &str) -> Result<DecisionResponse, ApiError> {
-        self.get_json(&["sessions", session_id, "decision"], session_id).await
+    pub async fn session_decision(&self, session: &SessionId) -> Result<DecisionResponse, ApiError> {
+        self.get_json(&["sessions", session, "decision"], session).await
     }
 
-    pub async fn session_person(&self, session_id: &str) -> Result<PersonResponse, ApiError> {
-        self.get_json(&["sessions", session_id, "person"], session_id).await
+    pub async fn session_person(&self, session: &SessionId) -> Result<PersonResponse, ApiError> {
+        self.get_json(&["sessions", session, "person"], session).await
     }
 
     /// PEP and sanctions screening; only for integrations that use the service.
-    pub async fn session_watchlist(&self, session_id: &str) -> Result<WatchlistResponse, ApiError> {
-        self.get_json(&["sessions", session_id, "watchlist-screening"], session_id)
+    pub async fn session_watchlist(&self, session: &SessionId) -> Result<WatchlistResponse, ApiError> {
+        self.get_json(&["sessions", session, "watchlist-screening"], session)
             .await
     }
 

@@ -13,6 +13,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use super::client::{Client, transport_error};
 use super::error::ApiError;
 use super::names;
+use crate::ids::MediaId;
 
 /// Where a download goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,11 +72,11 @@ impl ProgressThrottle {
 const WRITE_BUFFER: usize = 256 * 1024;
 
 impl Client {
-    /// Downloads media `media_id` to a file and returns its final path. An existing
+    /// Downloads the media file to a file and returns its final path. An existing
     /// file is replaced only with `overwrite`.
     pub async fn download(
         &self,
-        media_id: &str,
+        media: &MediaId,
         save_as: &SaveAs,
         overwrite: bool,
         mut on_progress: impl FnMut(Progress),
@@ -86,7 +87,7 @@ impl Client {
         {
             return Err(ApiError::Exists(path.clone()));
         }
-        let response = self.media_response(media_id).await?;
+        let response = self.media_response(media).await?;
         let target = match save_as {
             SaveAs::Path(path) => path.clone(),
             SaveAs::InDir { dir, parts } => {
@@ -136,31 +137,31 @@ impl Client {
         Ok(target)
     }
 
-    /// Downloads media `media_id` into `out` (stdout, for `-o -`) and returns the byte
+    /// Downloads the media file into `out` (stdout, for `-o -`) and returns the byte
     /// count. Bytes already written cannot be taken back, so a bad signature or a
     /// short body is reported after the fact as an error.
     pub async fn download_to_writer(
         &self,
-        media_id: &str,
+        media: &MediaId,
         out: &mut (impl AsyncWrite + Unpin),
         mut on_progress: impl FnMut(Progress),
     ) -> Result<u64, ApiError> {
-        let response = self.media_response(media_id).await?;
+        let response = self.media_response(media).await?;
         self.stream_verified(response, out, Path::new("standard output"), &mut on_progress, None)
             .await
             .map(|(received, _)| received)
     }
 
-    /// Downloads media `media_id` to exactly `target` (replacing whatever entry is
+    /// Downloads the media file to exactly `target` (replacing whatever entry is
     /// there, never writing through it: a temporary file beside it is renamed over
     /// it), hashing the bytes as they stream by: evidence, with what proves it.
     pub async fn download_evidence(
         &self,
-        media_id: &str,
+        media: &MediaId,
         target: &Path,
         mut on_progress: impl FnMut(Progress),
     ) -> Result<Evidence, ApiError> {
-        let response = self.media_response(media_id).await?;
+        let response = self.media_response(media).await?;
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -189,10 +190,10 @@ impl Client {
         })
     }
 
-    async fn media_response(&self, media_id: &str) -> Result<Response, ApiError> {
+    async fn media_response(&self, media: &MediaId) -> Result<Response, ApiError> {
         // No whole-request timeout: a large file on a slow link is fine as long as
         // bytes keep coming (the client's read timeout).
-        self.get(&self.endpoint(&["media", media_id]), media_id, None).await
+        self.get(&self.endpoint(&["media", media]), media, None).await
     }
 
     async fn stream_verified(

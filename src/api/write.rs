@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::client::{Client, failure, read_limited, transport_error};
 use super::error::{ApiError, parse_json};
 use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
+use crate::ids::SessionId;
 
 /// Statuses Veriff deletes a session in ("Actions" in the API doc); any other is
 /// refused with "Session is not in a completed status.".
@@ -169,7 +170,7 @@ impl Client {
 
     /// Deletes a session, for an erasure request. Veriff limits it to 5 an hour
     /// and 10 a day, and allows it only for some statuses.
-    pub async fn delete_session(&self, session: &str) -> Result<Written<Value>, ApiError> {
+    pub async fn delete_session(&self, session: &SessionId) -> Result<Written<Value>, ApiError> {
         let (status, answer) = self
             .write(Method::DELETE, &["sessions", session], session.as_bytes(), None)
             .await?;
@@ -182,7 +183,7 @@ impl Client {
     }
 
     /// Records a watchlist hit's review at Veriff.
-    pub async fn review_hit(&self, session: &str, review: &HitReview) -> Result<Written<Value>, ApiError> {
+    pub async fn review_hit(&self, session: &SessionId, review: &HitReview) -> Result<Written<Value>, ApiError> {
         let body = serde_json::to_vec(&review.body().map_err(ApiError::Refused)?).expect("JSON serialises");
         let segments = ["sessions", session, "watchlist-screening"];
         let (status, answer) = self.write(Method::PATCH, &segments, &body, Some(body.clone())).await?;

@@ -12,6 +12,7 @@ use super::scripting::{emit, json_text, say};
 use crate::api::{ApiError, Client, DELETABLE_STATUSES, HitReview, NewSession};
 use crate::audit::Entry;
 use crate::config::{Settings, describe_error, process_env, writes};
+use crate::ids::{AttemptId, SessionId};
 use crate::text::clean;
 
 #[derive(Debug, Args)]
@@ -128,7 +129,7 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
 }
 
 pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), String> {
-    let session = crate::ids::find_id(&args.session).map_err(|e| e.to_string())?;
+    let session = SessionId::from(crate::ids::find_id(&args.session).map_err(|e| e.to_string())?);
     let review = HitReview {
         hit: args.hit.trim().to_owned(),
         match_status: args.status,
@@ -142,7 +143,7 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
     writes_allowed(settings)?;
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
-    let mut entry = entry("review_watchlist_hit", settings, Some(session.clone()));
+    let mut entry = entry("review_watchlist_hit", settings, Some(session.to_string()));
     let result = client.review_hit(&session, &review).await;
     writes::record(&mut entry, &result);
     audit(&audit_log, &entry);
@@ -167,7 +168,7 @@ struct Doomed {
     media: usize,
 }
 
-async fn doomed(client: &Client, session: &str, settings: &Settings) -> Result<Doomed, String> {
+async fn doomed(client: &Client, session: &SessionId, settings: &Settings) -> Result<Doomed, String> {
     let decision = client.session_decision(session).await.map_err(|e| describe_error(&e))?;
     let attempts = client
         .session_attempts(session)
@@ -179,7 +180,7 @@ async fn doomed(client: &Client, session: &str, settings: &Settings) -> Result<D
     // thousands of attempts is not worth thousands of requests to describe.
     for attempt in attempts.iter().take(20) {
         let list = client
-            .attempt_media(&attempt.id)
+            .attempt_media(&AttemptId::from(attempt.id.as_str()))
             .await
             .map_err(|e| describe_error(&e))?;
         media += list.items().count();
@@ -211,7 +212,7 @@ async fn doomed(client: &Client, session: &str, settings: &Settings) -> Result<D
 }
 
 pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Result<(), String> {
-    let session = crate::ids::find_id(&args.session).map_err(|e| e.to_string())?;
+    let session = SessionId::from(crate::ids::find_id(&args.session).map_err(|e| e.to_string())?);
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
     writes_allowed(settings)?;
@@ -257,7 +258,7 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     if typed.trim() != expected {
         return Err("nothing deleted: what was typed is not the session's first 8 characters".into());
     }
-    let mut entry = entry("delete_session", settings, Some(session.clone()));
+    let mut entry = entry("delete_session", settings, Some(session.to_string()));
     let result = client.delete_session(&session).await;
     writes::record(&mut entry, &result);
     audit(&audit_log, &entry);
@@ -270,12 +271,14 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     let default_profile = resolved.config.as_ref().and_then(|c| c.file.default_profile.as_deref());
     if let Some(path) = crate::config::data_dir(&process_env)
         .map(|d| crate::history::path_for(&d, settings.profile.as_deref(), default_profile))
-        && let Err(e) = crate::history::remove(&path, &session.as_str().into())
+        && let Err(e) = crate::history::remove(&path, &session)
     {
         say(&format!("warning: could not remove it from {}: {e}\n", path.display()));
     }
     if args.json {
-        return emit((json_text(&serde_json::json!({"deleted": session, "status": entry.status}))? + "\n").as_bytes());
+        return emit(
+            (json_text(&serde_json::json!({"deleted": session.as_str(), "status": entry.status}))? + "\n").as_bytes(),
+        );
     }
     say(&format!("deleted session {session}\n"));
     Ok(())

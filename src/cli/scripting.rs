@@ -13,7 +13,7 @@ use crate::api::{
     WatchlistResponse, codes, model::plain_value,
 };
 use crate::config::describe_error;
-use crate::ids::find_id;
+use crate::ids::{AttemptId, MediaId, SessionId, find_id};
 use crate::redact::Redact;
 use crate::text::{clean, display_width, human_duration, human_size};
 use serde::de::DeserializeOwned;
@@ -110,32 +110,50 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     let redact = resolved.settings.redact;
     match command {
         Command::Attempts { output, .. } => {
-            let list = client.session_attempts(&id).await.map_err(|e| describe_error(&e))?;
+            let list = client
+                .session_attempts(&SessionId::from(id))
+                .await
+                .map_err(|e| describe_error(&e))?;
             print(&output, redact, &list, attempts_table)
         }
         Command::SessionMedia { output, .. } => {
-            let list = client.session_media(&id).await.map_err(|e| describe_error(&e))?;
+            let list = client
+                .session_media(&SessionId::from(id))
+                .await
+                .map_err(|e| describe_error(&e))?;
             print(&output, redact, &list, media_table)
         }
         Command::Media { output, .. } => {
-            let list = client.attempt_media(&id).await.map_err(|e| describe_error(&e))?;
+            let list = client
+                .attempt_media(&AttemptId::from(id))
+                .await
+                .map_err(|e| describe_error(&e))?;
             print(&output, redact, &list, media_table)
         }
         Command::Decision { output, .. } => {
-            let decision = client.session_decision(&id).await.map_err(|e| describe_error(&e))?;
+            let decision = client
+                .session_decision(&SessionId::from(id))
+                .await
+                .map_err(|e| describe_error(&e))?;
             print(&output, redact, &decision, |d| decision_table(d, redact))
         }
         Command::Person { output, .. } => {
-            let person = client.session_person(&id).await.map_err(|e| describe_error(&e))?;
+            let person = client
+                .session_person(&SessionId::from(id))
+                .await
+                .map_err(|e| describe_error(&e))?;
             print(&output, redact, &person, person_table)
         }
         Command::Watchlist { output, .. } => {
-            let watchlist = client.session_watchlist(&id).await.map_err(|e| describe_error(&e))?;
+            let watchlist = client
+                .session_watchlist(&SessionId::from(id))
+                .await
+                .map_err(|e| describe_error(&e))?;
             print(&output, redact, &watchlist, watchlist_table)
         }
         Command::Download { output, force, .. } => {
             let dir = resolved.settings.download_dir.clone();
-            download(&client, &id, output, dir, force).await
+            download(&client, &MediaId::from(id), output, dir, force).await
         }
         Command::ServeDemo { .. }
         | Command::Completions { .. }
@@ -454,7 +472,7 @@ fn watchlist_table(response: &WatchlistResponse) -> String {
 
 async fn download(
     client: &Client,
-    media: &str,
+    media: &MediaId,
     output: Option<PathBuf>,
     dir: PathBuf,
     force: bool,
@@ -486,7 +504,7 @@ async fn download(
                 Some(path) => SaveAs::Path(path),
                 None => SaveAs::InDir {
                     dir,
-                    parts: vec![media.to_owned()],
+                    parts: vec![media.to_string()],
                 },
             };
             client.download(media, &save_as, force, on_progress).await.map(Some)

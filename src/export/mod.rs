@@ -31,6 +31,7 @@ pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
 use pacing::{Gate, Pacing};
 
 use crate::api::{ApiError, AttemptList, Client, ClientConfig, Media, MediaKind, MediaList, names, parse_json};
+use crate::ids::MediaId;
 use crate::text::clean_short;
 
 pub const DEFAULT_JOBS: usize = 8;
@@ -533,6 +534,7 @@ impl Context {
                 source,
             })?;
         let fetched = manifest::now();
+        let media_id = MediaId::from(media.id.as_str());
         let evidence = self
             .request(FILE_LEVEL, || {
                 let mut counted = 0;
@@ -541,7 +543,7 @@ impl Context {
                     add(&counters.bytes_received, p.received.saturating_sub(counted));
                     counted = p.received;
                 };
-                self.client.download_evidence(&media.id, &path, progress)
+                self.client.download_evidence(&media_id, &path, progress)
             })
             .await?;
         self.file_done(
