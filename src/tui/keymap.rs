@@ -129,8 +129,8 @@ crate::tui::listed::listed! {
         Profiles,
         /// The linked sessions overlay.
         Linked,
-        /// A picture on the whole screen, or two side by side.
-        Closer,
+        /// A picture on the whole screen, or two side by side (`[keys.closer]`).
+        LookCloser,
         /// The message log.
         Messages,
         /// A question before something that cannot be undone.
@@ -148,7 +148,7 @@ impl Mode {
             Mode::Help => "help",
             Mode::Profiles => "profiles",
             Mode::Linked => "linked",
-            Mode::Closer => "closer",
+            Mode::LookCloser => "closer",
             Mode::Messages => "messages",
             Mode::Confirm => "confirm",
         }
@@ -574,28 +574,34 @@ const DEFAULTS: &[Default] = &[
     (Mode::Linked, &["esc", "L"], Action::Cancel, "close", Some("close")),
     (Mode::Linked, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
     (
-        Mode::Closer,
+        Mode::LookCloser,
         &["j", "down"],
         Action::Down,
         "next picture (whole screen)",
         None,
     ),
     (
-        Mode::Closer,
+        Mode::LookCloser,
         &["k", "up"],
         Action::Up,
         "previous picture (whole screen)",
         None,
     ),
     (
-        Mode::Closer,
+        Mode::LookCloser,
         &["X"],
         Action::Reveal,
         "show the pictures hidden by redaction",
         None,
     ),
-    (Mode::Closer, &["esc", "z", "v"], Action::Cancel, "back", Some("back")),
-    (Mode::Closer, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (
+        Mode::LookCloser,
+        &["esc", "z", "v"],
+        Action::Cancel,
+        "back",
+        Some("back"),
+    ),
+    (Mode::LookCloser, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Messages, &["j", "down"], Action::Down, "scroll down", None),
     (Mode::Messages, &["k", "up"], Action::Up, "scroll up", None),
     (

@@ -7,7 +7,6 @@ pub mod effects;
 pub mod keymap;
 pub mod layout;
 mod listed;
-pub mod overlays;
 pub mod preview;
 mod runtime;
 pub mod ui;

@@ -5,8 +5,8 @@ use super::input::{forget_session, session_for};
 use super::model::{Model, Overlay, Status};
 use super::msg::{Cmd, Failure, Load, ReqId};
 use crate::api::DELETABLE_STATUSES;
+use crate::tui::app::overlays::confirm::Confirm;
 use crate::tui::keymap::Action;
-use crate::tui::overlays::confirm::Confirm;
 
 /// A write to Veriff, asked for once the person confirmed it. A new write is a
 /// variant here, its key's handler below, and its arm in `effects/write.rs`.

@@ -5,7 +5,7 @@
 
 use super::model::{Model, Pane};
 use super::msg::Load;
-use crate::api::MediaKind;
+use crate::api::{Decision, MediaKind};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 
@@ -82,6 +82,19 @@ fn joined(parts: &[String]) -> String {
 }
 
 impl Model {
+    /// The decision of the selected session, once known.
+    pub fn selected_decision(&self) -> Option<&Decision> {
+        match self.store.decision(self.selected_session()?) {
+            Some(Load::Ready(Some(decision))) => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// Sessions the selected one's decision links to, with why.
+    pub fn linked_sessions(&self) -> &[(String, String)] {
+        self.selected_decision().map_or(&[], Decision::linked_sessions)
+    }
+
     /// The triage card of the selected session, in the order: verdict,
     /// person, document, risks and face match, watchlist, references. Under
     /// redaction the answers were masked as they arrived (`update`), so only what

@@ -5,7 +5,8 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, TransferKind};
-use crate::ids::{SessionId, find_id};
+use super::overlays;
+use crate::ids::SessionId;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::layout;
 
@@ -19,20 +20,24 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         (Mode::Browse, Some(action)) => act(model, action),
         (Mode::Browse, None) => Vec::new(),
-        (Mode::Prompt, action) => prompt_key(model, key, action),
-        (Mode::Filter, action) => filter_key(model, key, action),
+        (Mode::Prompt, action) if matches!(model.overlay, Overlay::CaseFolder { .. }) => {
+            overlays::case_folder::on_key(model, key, action)
+        }
+        (Mode::Prompt, action) => overlays::add_session::on_key(model, key, action),
+        (Mode::Filter, action) => overlays::filter::on_key(model, key, action),
         (Mode::Help, action) => {
-            help_key(model, action);
+            overlays::help::on_key(model, action);
             Vec::new()
         }
-        (Mode::Profiles, action) => profiles_key(model, action),
+        (Mode::Profiles, action) => overlays::profiles::on_key(model, action),
         (Mode::Messages, action) => {
-            messages_key(model, action);
+            overlays::messages::on_key(model, action);
             Vec::new()
         }
-        (Mode::Linked | Mode::Closer, _) => super::triage::on_overlay_key(model, key),
+        (Mode::Linked, action) => overlays::linked::on_key(model, action),
+        (Mode::LookCloser, action) => overlays::look_closer::on_key(model, action),
         (Mode::Confirm, action) => {
-            use crate::tui::overlays::confirm::Answer;
+            use crate::tui::app::overlays::confirm::Answer;
             let Overlay::Confirm(confirm) = &mut model.overlay else {
                 return Vec::new();
             };
@@ -50,128 +55,6 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             }
         }
     }
-}
-
-fn prompt_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
-    match action {
-        Some(Action::Cancel) => model.overlay = Overlay::None,
-        Some(Action::Submit) if matches!(model.overlay, Overlay::CaseFolder { .. }) => {
-            return super::export::submit_case_folder(model);
-        }
-        Some(Action::Submit) => return submit_prompt(model),
-        _ => {
-            if let Overlay::Prompt { input, error } = &mut model.overlay
-                && input.edit(key)
-            {
-                *error = None;
-            }
-            if let Overlay::CaseFolder { input, .. } = &mut model.overlay {
-                input.edit(key);
-            }
-        }
-    }
-    Vec::new()
-}
-
-fn filter_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
-    let pane = model.focus;
-    match action {
-        Some(Action::Cancel) => {
-            model.pane_mut(pane).filter.clear();
-            model.overlay = Overlay::None;
-        }
-        Some(Action::Submit) => model.overlay = Overlay::None,
-        _ => {
-            if let Overlay::Filter { input } = &mut model.overlay
-                && input.edit(key)
-            {
-                let text = input.value().to_owned();
-                set_filter(model, pane, text);
-            }
-        }
-    }
-    // The selection may have changed under the filter: what it shows is loaded.
-    filtered(model, pane)
-}
-
-/// The pane's filter becomes `text`; its cursor starts over at the first match.
-fn set_filter(model: &mut Model, pane: Pane, text: String) {
-    let state = model.pane_mut(pane);
-    state.filter = text;
-    state.cursor = 0;
-    state.offset = 0;
-}
-
-/// After a pane's rows changed by filtering: what is now selected is asked for.
-fn filtered(model: &mut Model, pane: Pane) -> Vec<Cmd> {
-    match pane {
-        Pane::Sessions => {
-            let cursor = model.pane(Pane::Sessions).cursor;
-            model.select_session(cursor)
-        }
-        Pane::Attempts => model.attempt_selected(),
-        Pane::Media => Vec::new(),
-    }
-}
-
-fn help_key(model: &mut Model, action: Option<Action>) {
-    let page = model.help_room();
-    let bottom = model.help_lines().saturating_sub(page);
-    let Overlay::Help { scroll } = &mut model.overlay else {
-        return;
-    };
-    match action {
-        Some(Action::Down) => *scroll += 1,
-        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-        Some(Action::PageDown | Action::HalfPageDown) => *scroll += page,
-        Some(Action::PageUp | Action::HalfPageUp) => *scroll = scroll.saturating_sub(page),
-        Some(Action::First) => *scroll = 0,
-        Some(Action::Last) => *scroll = bottom,
-        Some(Action::Cancel | Action::Help) => model.overlay = Overlay::None,
-        _ => {}
-    }
-    if let Overlay::Help { scroll } = &mut model.overlay {
-        *scroll = (*scroll).min(bottom);
-    }
-}
-
-/// The log scrolls by lines as drawn; the view stops at the last one.
-fn messages_key(model: &mut Model, action: Option<Action>) {
-    let page = model.help_room();
-    let Overlay::Messages { scroll } = &mut model.overlay else {
-        return;
-    };
-    match action {
-        Some(Action::Down) => *scroll += 1,
-        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-        Some(Action::PageDown) => *scroll += page,
-        Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
-        Some(Action::First) => *scroll = 0,
-        Some(Action::Cancel) => model.overlay = Overlay::None,
-        _ => {}
-    }
-}
-
-fn profiles_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
-    let Overlay::Profiles { cursor } = &mut model.overlay else {
-        return Vec::new();
-    };
-    match action {
-        Some(Action::Down) => *cursor = (*cursor + 1).min(model.profiles.len().saturating_sub(1)),
-        Some(Action::Up) => *cursor = cursor.saturating_sub(1),
-        Some(Action::Submit) => {
-            let chosen = model.profiles.get(*cursor).cloned();
-            model.overlay = Overlay::None;
-            if let Some(name) = chosen {
-                model.status = Some(Status::info(format!("switching to profile {name}…")));
-                model.switching = Some(name.clone());
-                return vec![Cmd::SwitchProfile(name)];
-            }
-        }
-        Some(Action::Cancel) => model.overlay = Overlay::None,
-        _ => {}
-    }
-    Vec::new()
 }
 
 /// A click focuses the pane under it and selects the row; the wheel moves the
@@ -223,7 +106,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         }
     };
     match &mut model.overlay {
-        Overlay::Prompt { input, error } => {
+        Overlay::AddSession { input, error } => {
             insert(input);
             *error = None;
         }
@@ -236,8 +119,8 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         Overlay::Filter { input } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());
-            set_filter(model, pane, value);
-            return filtered(model, pane);
+            overlays::filter::set_filter(model, pane, value);
+            return overlays::filter::filtered(model, pane);
         }
         // A link pasted anywhere else is most likely a session to open.
         Overlay::None
@@ -249,45 +132,10 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         | Overlay::Compare => {
             let mut input = LineEdit::default();
             insert(&mut input);
-            model.overlay = Overlay::Prompt { input, error: None };
+            model.overlay = Overlay::AddSession { input, error: None };
         }
     }
     Vec::new()
-}
-
-fn submit_prompt(model: &mut Model) -> Vec<Cmd> {
-    let Overlay::Prompt { input, error } = &mut model.overlay else {
-        return Vec::new();
-    };
-    // A paste of several links or ticket lines adds every id in it; the first opens.
-    let ids: Vec<crate::ids::SessionId> = crate::ids::find_ids(input.value())
-        .into_iter()
-        .map(crate::ids::SessionId::from)
-        .collect();
-    match find_id(input.value()) {
-        Ok(_) => {
-            model.overlay = Overlay::None;
-            model.sessions.put_first(&ids);
-            // The new session must be visible to be selected.
-            model.pane_mut(Pane::Sessions).filter.clear();
-            // The card first: the verdict is what a session is opened for.
-            model.focus = Pane::Sessions;
-            let more = match ids.len() {
-                1 => String::new(),
-                n => format!(", {} more added below it", n - 1),
-            };
-            model.status = Some(Status::info(format!("opened session {}{more}", ids[0].short())));
-            let mut cmds = model.select_session(0);
-            let added: Vec<_> = ids[1..].to_vec();
-            cmds.extend(model.load_decisions(added));
-            cmds.push(Cmd::Remember(crate::history::Change::Added(ids)));
-            cmds
-        }
-        Err(e) => {
-            *error = Some(e.to_string());
-            Vec::new()
-        }
-    }
 }
 
 fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
@@ -334,7 +182,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::AddSession => {
-            model.overlay = Overlay::Prompt {
+            model.overlay = Overlay::AddSession {
                 input: LineEdit::default(),
                 error: None,
             };
@@ -388,11 +236,11 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             model.scroll_details(-1);
             Vec::new()
         }
-        Action::Linked => super::triage::open_linked(model),
-        Action::Watch => super::triage::toggle_watch(model),
-        Action::Zoom => super::triage::zoom(model),
-        Action::Compare => super::triage::compare(model),
-        Action::Reveal => super::triage::reveal(model),
+        Action::Linked => overlays::linked::open(model),
+        Action::Watch => super::watch::toggle_watch(model),
+        Action::Zoom => overlays::look_closer::zoom(model),
+        Action::Compare => overlays::look_closer::compare(model),
+        Action::Reveal => overlays::look_closer::reveal(model),
         Action::Mark => super::export::toggle_mark(model),
         Action::Export => super::export::start(model),
         // Prompt and overlay actions mean nothing while browsing.
@@ -417,8 +265,8 @@ fn cancel(model: &mut Model) -> Vec<Cmd> {
     if model.pane(pane).filter.is_empty() {
         return Vec::new();
     }
-    set_filter(model, pane, String::new());
-    filtered(model, pane)
+    overlays::filter::set_filter(model, pane, String::new());
+    overlays::filter::filtered(model, pane)
 }
 
 pub(super) fn move_cursor(model: &mut Model, delta: isize) -> Vec<Cmd> {

@@ -6,7 +6,7 @@ use super::model::{Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, Load, Payload, Req, ReqId};
 use crate::api::MediaKind;
 use crate::history::Change;
-use crate::ids::{AttemptId, SessionId};
+use crate::ids::{AttemptId, MediaId, SessionId};
 use crate::tui::keymap::Action;
 
 /// Attempts (newest first) whose media are fetched ahead of being selected; older
@@ -38,7 +38,7 @@ impl Model {
         if opened {
             cmds.push(remember);
         } else {
-            self.overlay = Overlay::Prompt {
+            self.overlay = Overlay::AddSession {
                 input: Default::default(),
                 error: None,
             };
@@ -187,7 +187,7 @@ impl Model {
     pub(super) fn want_preview(&mut self) -> Vec<Cmd> {
         let wanted: Vec<(crate::tui::app::PreviewKey, Option<String>, Option<u64>)> =
             if matches!(self.overlay, Overlay::Zoom | Overlay::Compare) {
-                self.closer()
+                self.pictures_looked_at()
                     .into_iter()
                     .filter(|c| !c.hidden)
                     .filter_map(|c| Some((c.key?, c.video.clone(), c.media.and_then(|m| m.size))))
@@ -224,6 +224,42 @@ impl Model {
             cmds.extend(self.want(Req::Preview { key, video }, false, false));
         }
         cmds
+    }
+
+    /// Whether a part of the card, an NFC document or a picture looked at
+    /// closer is on its way (the rest of `animating`).
+    pub(super) fn details_animating(&self) -> bool {
+        let session_loading = self.selected_session().is_some_and(|s| {
+            self.focus == Pane::Sessions
+                && (matches!(self.store.person(s), Some(Load::Loading(_)))
+                    || matches!(self.store.watchlist(s), Some(Load::Loading(_))))
+        });
+        let nfc_loading = self.focus == Pane::Media
+            && self
+                .selected_session()
+                .zip(self.selected_media())
+                .is_some_and(|(s, (_, m))| matches!(self.store.nfc(s, &m.id), Some(Load::Loading(_))));
+        let closer_loading = self
+            .pictures_looked_at()
+            .iter()
+            .filter_map(|c| c.key.as_ref())
+            .any(|k| matches!(self.store.preview(k), Some(Load::Loading(_))));
+        session_loading || nfc_loading || closer_loading
+    }
+
+    /// The selected NFC document's JSON, fetched once to be read in the details.
+    pub(super) fn want_nfc(&mut self) -> Vec<Cmd> {
+        if self.focus != Pane::Media {
+            return Vec::new();
+        }
+        let Some((MediaKind::Nfc, media)) = self.selected_media() else {
+            return Vec::new();
+        };
+        let media = MediaId::from(media.id.as_str());
+        let Some(session) = self.selected_session().cloned() else {
+            return Vec::new();
+        };
+        self.want(Req::Nfc(session, media), false, false).into_iter().collect()
     }
 
     /// Keeps every cursor inside its list and in view.
@@ -289,7 +325,7 @@ pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payl
             model.status = Some(Status::error(model.failure_text(&what, &e)));
             Vec::new()
         }
-        (Req::Decision(session), _) => super::triage::decision_arrived(model, &session),
+        (Req::Decision(session), _) => super::watch::decision_arrived(model, &session),
         (Req::Remembered, None) => model.remembered_arrived(),
         (Req::Media(_, attempt), Some(e)) if model.selected_attempt().is_some_and(|a| a.id == attempt.as_str()) => {
             let what = format!("media of attempt {}", attempt.short());

@@ -4,10 +4,13 @@
 //! without a terminal.
 //!
 //! - [`msg`]: what comes in and goes out;
-//! - [`model`]: the state and the questions asked of it;
-//! - `load`: asking for data and taking replies;
-//! - `input`: keys, pastes, the mouse;
-//! - `transfer`: opening and saving files.
+//! - [`model`]: the state and the questions asked of it; [`store`]: everything
+//!   fetched, one entry per session; [`sessions`]: the listed sessions;
+//! - `load`: asking for data (`Model::want`, the one way) and taking replies;
+//! - `input`: keys by mode, pastes, the mouse; [`overlays`]: one file per overlay;
+//! - `actions`: the writes, behind a confirmation; `transfer`: opening and saving
+//!   files; `export`: marking and exporting; `watch`: polling until decided;
+//! - `card`: the triage card's lines; `messages`: the message log and banner.
 
 mod actions;
 mod card;
@@ -18,12 +21,13 @@ mod load;
 mod messages;
 pub mod model;
 pub mod msg;
+pub mod overlays;
 pub mod sessions;
 pub mod store;
 #[cfg(test)]
 pub mod testkit;
 mod transfer;
-mod triage;
+mod watch;
 
 pub use card::{CardLine, Tone as CardTone, card_columns};
 pub use export::{ExportJob, ExportSummary};
@@ -34,7 +38,7 @@ pub use msg::{
     Cmd, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched, TransferItem, TransferKind, TransferOutcome,
     Write,
 };
-pub use triage::Closer;
+pub use overlays::look_closer::Picture;
 
 /// Applies `msg` to the model and returns the work it asks for. The commands
 /// must reach the effects: a dropped command is a reply the model waits for in vain.
@@ -58,7 +62,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Loaded { id, req, result } => load::loaded(model, id, req, result),
-        Msg::WatchTick { session, at } => triage::watch_tick(model, &session, at),
+        Msg::WatchTick { session, at } => watch::watch_tick(model, &session, at),
         Msg::Redaction(redact) => {
             model.redact = redact;
             model.store.mask(redact);

@@ -49,7 +49,7 @@ pub enum Overlay {
     /// The help, scrolled this many lines.
     Help { scroll: usize },
     /// Adding a session: the line being edited, and why the last try was refused.
-    Prompt { input: LineEdit, error: Option<String> },
+    AddSession { input: LineEdit, error: Option<String> },
     /// The case folder an export goes into (`E`), relative to the download
     /// folder unless absolute; the sessions it will export.
     CaseFolder {
@@ -70,7 +70,7 @@ pub enum Overlay {
     /// The attempt's document front beside its best face image.
     Compare,
     /// A question before something that cannot be undone.
-    Confirm(crate::tui::overlays::confirm::Confirm),
+    Confirm(crate::tui::app::overlays::confirm::Confirm),
 }
 
 impl Overlay {
@@ -79,12 +79,12 @@ impl Overlay {
         match self {
             Overlay::None => Mode::Browse,
             Overlay::Help { .. } => Mode::Help,
-            Overlay::Prompt { .. } | Overlay::CaseFolder { .. } => Mode::Prompt,
+            Overlay::AddSession { .. } | Overlay::CaseFolder { .. } => Mode::Prompt,
             Overlay::Filter { .. } => Mode::Filter,
             Overlay::Profiles { .. } => Mode::Profiles,
             Overlay::Linked { .. } => Mode::Linked,
             Overlay::Messages { .. } => Mode::Messages,
-            Overlay::Zoom | Overlay::Compare => Mode::Closer,
+            Overlay::Zoom | Overlay::Compare => Mode::LookCloser,
             Overlay::Confirm(_) => Mode::Confirm,
         }
     }
@@ -280,7 +280,7 @@ impl Model {
             read_only: false,
             details_scroll: 0,
             watch: None,
-            watch_every: super::triage::DEFAULT_WATCH,
+            watch_every: super::watch::DEFAULT_WATCH,
             export: None,
             next_req: 1,
         }
@@ -499,7 +499,7 @@ impl Model {
                 matches!(self.store.attempts(s), Some(Load::Loading(_)))
                     || matches!(self.store.decision(s), Some(Load::Loading(_)))
             })
-            || self.triage_animating()
+            || self.details_animating()
     }
 
     /// Whether a picture is hidden: redaction is on and it was not revealed.

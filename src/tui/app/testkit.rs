@@ -22,6 +22,17 @@ pub fn press_code(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
     update(model, key(code))
 }
 
+/// The effects' answer to a switch to profile `live` at `live.example`.
+pub fn switched_to_live() -> Msg {
+    Msg::ProfileSwitched {
+        profile: "live".into(),
+        result: Ok(super::Switched {
+            host: "live.example".into(),
+            read_only: false,
+        }),
+    }
+}
+
 /// What the status line says now ("" when nothing).
 pub fn said(model: &Model) -> &str {
     model.status.as_ref().map_or("", |s| s.text.as_str())

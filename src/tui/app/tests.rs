@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::testkit::{attempt, key, loads, media_list, press, req_of, said};
+use super::testkit::{attempt, key, loads, media_list, press, req_of, said, switched_to_live};
 use super::*;
 use crate::api::Progress;
 use crate::api::{Attempt, MediaList};
@@ -84,7 +84,7 @@ fn a_session_on_the_command_line_opens_at_once_on_its_newest_attempt() {
 fn without_sessions_the_prompt_is_offered() {
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![], vec![]);
     assert_eq!(model.focus, Pane::Sessions);
-    assert!(matches!(model.overlay, Overlay::Prompt { .. }));
+    assert!(matches!(model.overlay, Overlay::AddSession { .. }));
     assert_eq!(
         loads(&cmds).into_iter().map(|(_, req, _)| req).collect::<Vec<_>>(),
         [&Req::Remembered],
@@ -101,7 +101,7 @@ fn without_sessions_the_prompt_is_offered() {
     assert_eq!(model.sessions, vec![S1, S2]);
     req_of(&more, &Req::Attempts(S1.into()));
     req_of(&more, &Req::Decision(S2.into()));
-    assert!(matches!(model.overlay, Overlay::Prompt { .. }));
+    assert!(matches!(model.overlay, Overlay::AddSession { .. }));
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn the_prompt_rejects_text_without_an_id_and_opens_a_pasted_link() {
     press(&mut model, "hello");
     let _ = update(&mut model, key(KeyCode::Enter));
     match &model.overlay {
-        Overlay::Prompt { error: Some(error), .. } => assert!(error.contains("no Veriff id"), "{error}"),
+        Overlay::AddSession { error: Some(error), .. } => assert!(error.contains("no Veriff id"), "{error}"),
         other => panic!("prompt should stay open with a reason: {other:?}"),
     }
     let _ = update(
@@ -331,7 +331,7 @@ fn a_paste_outside_the_prompt_opens_it_with_the_text() {
     let _ = update(&mut model, Msg::Paste("link".into()));
     assert_eq!(
         model.overlay,
-        Overlay::Prompt {
+        Overlay::AddSession {
             input: LineEdit(tui_input::Input::new("link".into())),
             error: None
         }
@@ -345,7 +345,7 @@ fn sessions_are_removed_only_from_the_sessions_pane() {
     let (mut model, _) = opened();
     assert!(press(&mut model, "x").is_empty());
     assert_eq!(model.sessions.len(), 2);
-    assert!(model.status.as_ref().unwrap().text.contains("sessions pane"));
+    assert!(said(&model).contains("sessions pane"));
     press(&mut model, "h");
     let cmds = press(&mut model, "x");
     assert_eq!(model.sessions, vec![S2]);
@@ -666,10 +666,7 @@ fn p_switches_profile_and_everything_is_fetched_again() {
     let (mut model, cmds) = opened();
     media_loaded(&mut model, &cmds, "a3", media_list(&["face"]));
     press(&mut model, "p");
-    assert!(
-        model.status.as_ref().unwrap().text.contains("no profiles"),
-        "without profiles, it says so"
-    );
+    assert!(said(&model).contains("no profiles"), "without profiles, it says so");
     assert_eq!(model.overlay, Overlay::None);
 
     model.profiles = vec!["live".into(), "test".into()];
@@ -688,26 +685,10 @@ fn p_switches_profile_and_everything_is_fetched_again() {
     assert_eq!(model.overlay, Overlay::None);
     press(&mut model, "p");
     assert_eq!(model.overlay, Overlay::None, "no second switch while one is on its way");
-    assert!(
-        model
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("still switching to profile live")
-    );
+    assert!(said(&model).contains("still switching to profile live"));
 
     let old = req_of(&cmds, &Req::Media(S1.into(), "a2".into()));
-    let reload = update(
-        &mut model,
-        Msg::ProfileSwitched {
-            profile: "live".into(),
-            result: Ok(Switched {
-                host: "live.example".into(),
-                read_only: false,
-            }),
-        },
-    );
+    let reload = update(&mut model, switched_to_live());
     assert_eq!(
         (model.profile.as_deref(), model.host.as_str()),
         (Some("live"), "live.example")
@@ -1083,3 +1064,5 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
     assert!(model.overlay.is_none());
     assert!(said(&model).contains("profile live is read-only"), "{}", said(&model));
 }
+
+mod triage;

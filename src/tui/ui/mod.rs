@@ -2,7 +2,6 @@
 
 mod card;
 mod details;
-mod messages;
 pub mod overlays;
 mod panes;
 pub mod theme;
@@ -14,6 +13,7 @@ use super::layout::{MIN_SIZE, areas, too_small};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::app::overlays as app_overlays;
 use super::app::{Model, Overlay};
 use super::keymap::Action;
 use crate::text::clean;
@@ -28,7 +28,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     }
     if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
         // The whole screen: nothing beneath, so no preview is drawn under it.
-        return overlays::closer(model, theme, frame);
+        return app_overlays::look_closer::draw(model, theme, frame);
     }
     let areas = areas(area);
     title_bar(model, theme, frame, areas.title);
@@ -39,12 +39,16 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     status_line(model, theme, frame, areas.status);
     hint_bar(model, theme, frame, areas.hints);
     match &model.overlay {
-        Overlay::Help { scroll } => overlays::help(model, theme, frame, *scroll),
-        Overlay::Prompt { input, error } => overlays::prompt(model, theme, frame, input, error.as_deref()),
-        Overlay::Profiles { cursor } => overlays::profiles(model, theme, frame, *cursor),
-        Overlay::Linked { cursor } => overlays::linked(model, theme, frame, *cursor),
-        Overlay::Messages { scroll } => messages::messages(model, theme, frame, *scroll),
-        Overlay::CaseFolder { input, sessions } => overlays::case_folder(model, theme, frame, input, sessions.len()),
+        Overlay::Help { scroll } => app_overlays::help::draw(model, theme, frame, *scroll),
+        Overlay::AddSession { input, error } => {
+            app_overlays::add_session::draw(model, theme, frame, input, error.as_deref())
+        }
+        Overlay::Profiles { cursor } => app_overlays::profiles::draw(model, theme, frame, *cursor),
+        Overlay::Linked { cursor } => app_overlays::linked::draw(model, theme, frame, *cursor),
+        Overlay::Messages { scroll } => app_overlays::messages::draw(model, theme, frame, *scroll),
+        Overlay::CaseFolder { input, sessions } => {
+            app_overlays::case_folder::draw(model, theme, frame, input, sessions.len())
+        }
         Overlay::Confirm(confirm) => confirm.draw(&model.keymap, theme, frame),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
@@ -66,7 +70,7 @@ fn too_small_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Span::styled(text, theme.error())), line);
 }
 
-fn spinner(model: &Model) -> &'static str {
+pub fn spinner(model: &Model) -> &'static str {
     SPINNER[model.spinner % SPINNER.len()]
 }
 

@@ -6,10 +6,10 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-use super::Theme;
 use crate::text::clean;
-use crate::tui::app::{Model, Tone, fix_first};
+use crate::tui::app::{Model, Overlay, Tone, fix_first};
 use crate::tui::keymap::Action;
+use crate::tui::ui::Theme;
 
 /// `text` in lines of at most `width` columns, broken between words; a word
 /// longer than a line is broken where it must.
@@ -38,9 +38,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-pub fn messages(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) {
-    let area = frame.area();
-    let inner_width = area.width.saturating_sub(2) as usize;
+/// The log as drawn inside a box of `inner_width` columns.
+fn log_lines(model: &Model, theme: &Theme, inner_width: usize) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = Vec::new();
     if model.messages.is_empty() {
         lines.push(Line::from("no errors or notices yet"));
@@ -66,8 +65,19 @@ pub fn messages(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) 
             lines.push(Line::from(Span::styled(line, style)));
         }
     }
-    let room = area.height.saturating_sub(2) as usize;
-    let scroll = scroll.min(lines.len().saturating_sub(room));
+    lines
+}
+
+/// The farthest the log scrolls on a screen of `size`: its last line at the bottom.
+fn bottom(model: &Model, size: (u16, u16)) -> usize {
+    let lines = log_lines(model, &Theme { color: false }, size.0.saturating_sub(2) as usize);
+    lines.len().saturating_sub(size.1.saturating_sub(2) as usize)
+}
+
+pub fn draw(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) {
+    let area = frame.area();
+    let lines = log_lines(model, theme, area.width.saturating_sub(2) as usize);
+    let scroll = scroll.min(bottom(model, (area.width, area.height)));
     let title = format!(
         " messages {} · {} {} scroll · {} closes ",
         model.messages.len(),
@@ -80,9 +90,33 @@ pub fn messages(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) 
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)).block(block), area);
 }
 
+/// The log scrolls by lines as drawn; the view stops at the last one.
+pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) {
+    let page = model.help_room();
+    let bottom = bottom(model, model.size);
+    let Overlay::Messages { scroll } = &mut model.overlay else {
+        return;
+    };
+    match action {
+        Some(Action::Down) => *scroll += 1,
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Action::PageDown) => *scroll += page,
+        Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
+        Some(Action::First) => *scroll = 0,
+        Some(Action::Last) => *scroll = bottom,
+        Some(Action::Cancel) => model.overlay = Overlay::None,
+        _ => {}
+    }
+    if let Overlay::Messages { scroll } = &mut model.overlay {
+        *scroll = (*scroll).min(bottom);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::wrap;
+    use crate::tui::app::testkit::{key, press};
+    use crate::tui::app::{Model, Msg, Overlay, Status, update};
 
     #[test]
     fn wrapping_breaks_between_words_and_keeps_every_character() {
@@ -91,5 +125,26 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
         assert_eq!(lines.join(" "), text);
         assert_eq!(lines[1], "rejected: check");
+    }
+
+    /// A key past the end does not scroll into nothing: one key back up moves
+    /// the view at once.
+    #[test]
+    fn the_log_scrolls_no_further_than_its_last_line() {
+        let (mut model, _) = Model::new("h".into(), None).start(vec![], vec![]);
+        let _ = update(&mut model, Msg::Resize { width: 80, height: 24 });
+        for i in 0..30 {
+            model.messages.push(Status::error(format!("failure number {i}")));
+        }
+        let _ = update(&mut model, key(crossterm::event::KeyCode::Esc));
+        press(&mut model, "M");
+        press(&mut model, &"j".repeat(500));
+        let Overlay::Messages { scroll: at_end } = model.overlay else {
+            panic!("{:?}", model.overlay)
+        };
+        // 30 messages and the blank lines between them, 22 rows on screen.
+        assert_eq!(at_end, 59 - 22);
+        press(&mut model, "k");
+        assert_eq!(model.overlay, Overlay::Messages { scroll: at_end - 1 });
     }
 }

@@ -4,9 +4,13 @@ use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::*;
 use crate::api::{Attempt, MediaList};
+use crate::api::{Decision, MediaKind};
+use crate::ids::SessionId;
 use crate::tui::app::card::additional_verified;
-use crate::tui::app::testkit::{answer, req_of};
-use crate::tui::app::{Msg, Payload, Req, Switched, update};
+use crate::tui::app::testkit::{answer, req_of, said, switched_to_live};
+use crate::tui::app::watch::DEFAULT_WATCH;
+use crate::tui::app::{Msg, Overlay, Payload, PreviewKey, Req, update};
+use crossterm::event::KeyEvent;
 
 const S1: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
 const S2: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
@@ -154,7 +158,7 @@ fn linked_sessions_open_from_the_card_with_a_few_keys() {
     // Nothing linked: said, no empty overlay.
     key(&mut model, KeyCode::Char('L'));
     assert_eq!(model.overlay, Overlay::None);
-    assert!(model.status.as_ref().unwrap().text.contains("no decision yet"));
+    assert!(said(&model).contains("no decision yet"));
 }
 
 #[test]
@@ -202,14 +206,7 @@ fn watching_polls_until_the_decision_is_final() {
         session: None,
         every: DEFAULT_WATCH
     }));
-    assert!(
-        model
-            .status
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("approved: stopped watching")
-    );
+    assert!(said(&model).contains("approved: stopped watching"));
     // A decided session is not watched; w on a watched one stops it; one
     // removed from the list is watched no more.
     assert!(key(&mut model, KeyCode::Char('w')).is_empty());
@@ -225,16 +222,7 @@ fn watching_polls_until_the_decision_is_final() {
     );
     assert_eq!(model.watch, None);
     key(&mut model, KeyCode::Char('w'));
-    let switched = update(
-        &mut model,
-        Msg::ProfileSwitched {
-            profile: "live".into(),
-            result: Ok(Switched {
-                host: "live.example".into(),
-                read_only: false,
-            }),
-        },
-    );
+    let switched = update(&mut model, switched_to_live());
     assert!(switched.contains(&Cmd::Watch {
         session: None,
         every: DEFAULT_WATCH
