@@ -85,6 +85,12 @@ impl Action {
         })
     }
 
+    /// Whether it writes to Veriff: hidden from the help and the hint bar under a
+    /// read-only profile.
+    pub fn writes(self) -> bool {
+        matches!(self, Action::DeleteSession)
+    }
+
     /// The name `[keys]` uses for it.
     pub fn name(self) -> String {
         let debug = format!("{self:?}");

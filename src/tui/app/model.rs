@@ -310,7 +310,16 @@ impl Model {
             0 => 0,
             n => n + 2,
         };
-        notes + Mode::ALL.iter().map(|m| self.keymap.rows(*m).len() + 1).sum::<usize>() + Mode::ALL.len() - 1
+        notes + Mode::ALL.iter().map(|m| self.rows(*m).count() + 1).sum::<usize>() + Mode::ALL.len() - 1
+    }
+
+    /// The keymap's rows of `mode` this profile may use: a read-only profile's
+    /// help and hint bar do not offer writes.
+    pub fn rows(&self, mode: Mode) -> impl Iterator<Item = &crate::tui::keymap::Row> {
+        self.keymap
+            .rows(mode)
+            .iter()
+            .filter(move |row| !(self.read_only && row.action.writes()))
     }
 
     /// Lines of help a screen of this height shows at once.

@@ -403,10 +403,22 @@ impl Store {
     /// be aborted.
     pub fn remove(&mut self, session: &SessionId) -> Vec<Req> {
         self.generation += 1;
-        self.entries
-            .remove(session)
-            .map(|entry| entry.loading(session))
-            .unwrap_or_default()
+        let Some(entry) = self.entries.remove(session) else {
+            return Vec::new();
+        };
+        // Its pictures too: a session deleted at Veriff leaves nothing drawn.
+        let pictures: std::collections::HashSet<&str> = entry
+            .media
+            .values()
+            .chain(entry.session_media.as_ref())
+            .filter_map(|load| match load {
+                Load::Ready(list) => Some(list.items().map(|(_, m)| m.id.as_str())),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        self.previews.retain(|key, _| !pictures.contains(key.media.as_str()));
+        entry.loading(session)
     }
 
     /// Forgets everything (another integration's data); returns the loads still

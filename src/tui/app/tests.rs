@@ -1015,6 +1015,21 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
         ))
     };
     let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![S2.into()]);
+    // One of its pictures previewed: a deletion leaves none of it drawn.
+    let face = PreviewKey {
+        media: "m-face-0".into(),
+        width: 20,
+        height: 10,
+    };
+    let _ = super::testkit::reply(
+        &mut model,
+        &cmds,
+        Req::SessionMedia(S1.into()),
+        Ok(Payload::Media(media_list(&["face"]))),
+    );
+    model
+        .store
+        .set_preview(face.clone(), Load::Failed("a stand-in picture".into()));
     press(&mut model, "D");
     assert!(model.overlay.is_none(), "not before the decision is known");
     let _ = super::testkit::reply(&mut model, &cmds, Req::Decision(S1.into()), decided("submitted"));
@@ -1028,6 +1043,12 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
 
     let again = press(&mut model, "r");
     let _ = super::testkit::reply(&mut model, &again, Req::Decision(S1.into()), decided("approved"));
+    let _ = super::testkit::reply(
+        &mut model,
+        &again,
+        Req::SessionMedia(S1.into()),
+        Ok(Payload::Media(media_list(&["face"]))),
+    );
     press(&mut model, "D");
     assert_eq!(model.overlay.mode(), crate::tui::keymap::Mode::Confirm);
     // Letters are the answer being typed, not commands: `q` does not quit.
@@ -1055,6 +1076,7 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
     );
     assert_eq!(model.sessions, vec![S2], "gone from the list");
     assert!(model.store.decision(&S1.into()).is_none(), "and from the store");
+    assert!(model.store.preview(&face).is_none(), "its pictures with it");
     assert!(after.contains(&Cmd::Remember(Change::Removed(S1.into()))));
     assert_eq!(model.status.as_ref().unwrap().tone, Tone::Success);
 

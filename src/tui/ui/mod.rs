@@ -152,7 +152,7 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// give way to their first key; then whole items give way from the right. A word
 /// is never cut.
 fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rows = model.keymap.rows(model.overlay.mode());
+    let rows: Vec<&crate::tui::keymap::Row> = model.rows(model.overlay.mode()).collect();
     let item = |every: bool| {
         move |row: &crate::tui::keymap::Row| {
             let keys: Vec<String> = row.keys.iter().map(ToString::to_string).collect();
@@ -165,7 +165,7 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     };
     let pinned = |row: &&crate::tui::keymap::Row| matches!(row.action, Action::Help | Action::Quit);
-    let hinted = || rows.iter().filter(|r| r.hint.is_some());
+    let hinted = || rows.iter().copied().filter(|r| r.hint.is_some());
     let width = |items: &[(String, &str)]| -> usize {
         items
             .iter()

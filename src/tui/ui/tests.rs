@@ -209,6 +209,23 @@ fn a_long_list_renders_only_what_fits_and_titles_the_position() {
     assert!(!screen.contains("ctx-0 "), "{screen}");
 }
 
+/// A read-only profile's help and hint bar offer no write; the others do.
+#[test]
+fn a_read_only_profile_is_offered_no_write_key() {
+    let help = |read_only: bool| {
+        let mut model = model_with(Ok(seed(SEED_STANDARD)), 100, 30);
+        model.read_only = read_only;
+        let mut seen = String::new();
+        for scroll in 0..80 {
+            model.overlay = crate::tui::app::Overlay::Help { scroll };
+            seen.push_str(&text(render(&model, COLOR, 100, 30).backend().buffer()));
+        }
+        seen
+    };
+    assert!(help(false).contains("delete at Veriff"));
+    assert!(!help(true).contains("delete at Veriff"));
+}
+
 #[test]
 fn the_help_lists_every_row_of_the_live_keymap_scrolling_when_taller_than_the_screen() {
     let mut model = model_with(Ok(seed(SEED_STANDARD)), 100, 30);

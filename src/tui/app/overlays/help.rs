@@ -49,7 +49,7 @@ pub fn draw(model: &Model, theme: &Theme, frame: &mut Frame, scroll: usize) {
             lines.push(Line::default());
         }
         lines.push(Line::from(Span::styled(mode.name(), theme.title())));
-        for row in model.keymap.rows(mode) {
+        for row in model.rows(mode) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>16}  ", row.label()), theme.key()),
                 Span::raw(row.desc),
