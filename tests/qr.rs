@@ -71,3 +71,42 @@ fn new_session_on_a_terminal_shows_a_code_that_scans_to_the_printed_link() {
     assert!(!code.is_empty(), "no QR code on:\n{screen}");
     assert_eq!(decode(&code), *url);
 }
+
+/// The browser's `N`: the form, the confirmation, then a code on screen that
+/// scans to the link shown beside it (what the customer's phone would read).
+#[test]
+fn the_browsers_new_link_shows_a_code_that_scans_to_its_link() {
+    let test = "the_browsers_new_link_shows_a_code_that_scans_to_its_link";
+    if !tools::available(test, &[tools::TMUX]) {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let env = tmux::app_env(home.path(), "http://127.0.0.1:9");
+    let command = format!("{BIN} --demo; echo EXITED $?; sleep 30");
+    let terminal = tmux::Tmux::start(120, 60, &env, &command);
+    terminal.wait_for("verdict", Duration::from_secs(20));
+    for key in ["N", "Enter", "Enter"] {
+        terminal.send(&[key]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let screen = terminal.wait_for("copied to your clipboard", Duration::from_secs(20));
+    let url = screen
+        .lines()
+        .find_map(|l| l.find("http://127.0.0.1:").map(|at| &l[at..]))
+        .map(|l| l.split(['║', ' ']).next().unwrap_or_default())
+        .unwrap_or_else(|| panic!("no link on:\n{screen}"));
+    let code: Vec<String> = screen
+        .lines()
+        .filter(|l| l.contains(['▀', '▄']))
+        // Inside the overlay's double border, without the blanks that pad it.
+        .filter_map(|l| l.split('║').nth(1))
+        .map(|l| l.trim_end().to_owned())
+        .collect();
+    let code: Vec<&str> = code.iter().map(String::as_str).collect();
+    assert!(!code.is_empty(), "no QR code on:\n{screen}");
+    assert_eq!(decode(&code), url, "{screen}");
+    terminal.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(150));
+    terminal.send(&["q"]);
+    terminal.wait_for("EXITED 0", Duration::from_secs(10));
+}

@@ -72,7 +72,7 @@ impl HitReview {
 pub const MAX_VENDOR_DATA: usize = 1000;
 
 /// What a new session is created with; every field optional, as in the API.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewSession {
     pub vendor_data: Option<String>,
     pub end_user_id: Option<String>,

@@ -37,6 +37,8 @@ pub enum Action {
     RemoveSession,
     /// Delete the session at Veriff (after a typed confirmation).
     DeleteSession,
+    /// A new verification link (a form, then a confirmation).
+    NewSession,
     Reload,
     Filter,
     Copy,
@@ -88,7 +90,7 @@ impl Action {
     /// Whether it writes to Veriff: hidden from the help and the hint bar under a
     /// read-only profile.
     pub fn writes(self) -> bool {
-        matches!(self, Action::DeleteSession)
+        matches!(self, Action::DeleteSession | Action::NewSession)
     }
 
     /// The name `[keys]` uses for it.
@@ -141,6 +143,8 @@ crate::tui::listed::listed! {
         Messages,
         /// A question before something that cannot be undone.
         Confirm,
+        /// A new verification link shown.
+        Link,
     }
 }
 
@@ -157,6 +161,7 @@ impl Mode {
             Mode::LookCloser => "closer",
             Mode::Messages => "messages",
             Mode::Confirm => "confirm",
+            Mode::Link => "link",
         }
     }
 
@@ -343,6 +348,7 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["a"], Action::AddSession, "add a session (paste an id or link)", Some("add")),
     (Mode::Browse, &["x"], Action::RemoveSession, "remove the session from the list", None),
     (Mode::Browse, &["D"], Action::DeleteSession, "delete at Veriff, for good (its id typed first)", None),
+    (Mode::Browse, &["N"], Action::NewSession, "a new verification link (a form)", None),
     (Mode::Browse, &["r"], Action::Reload, "reload (retry after an error)", Some("reload")),
     (Mode::Browse, &["/"], Action::Filter, "filter the focused pane", Some("filter")),
     (Mode::Browse, &["y"], Action::Copy, "copy the selected id (OSC 52)", Some("copy id")),
@@ -363,10 +369,14 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Prompt, &["enter"], Action::Submit, "open the session", Some("open")),
     (Mode::Prompt, &["esc"], Action::Cancel, "close", Some("close")),
+    (Mode::Prompt, &["tab", "down"], Action::Down, "next field (new link)", None),
+    (Mode::Prompt, &["shift-tab", "up"], Action::Up, "previous field (new link)", None),
     (Mode::Prompt, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Confirm, &["enter"], Action::Submit, "confirm (what it asks typed first)", Some("confirm")),
     (Mode::Confirm, &["esc"], Action::Cancel, "cancel", Some("cancel")),
     (Mode::Confirm, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Link, &["esc", "enter"], Action::Cancel, "close", Some("close")),
+    (Mode::Link, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Filter, &["enter"], Action::Submit, "keep the filter", Some("keep")),
     (Mode::Filter, &["esc"], Action::Cancel, "clear the filter", Some("clear")),
     (Mode::Filter, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
@@ -765,7 +775,7 @@ mod tests {
         );
         assert_eq!(
             err("[keys.prompt]\nsave = [\"s\"]\n"),
-            "[keys.prompt] `save` is not an action of prompt mode: its actions are submit, cancel, quit"
+            "[keys.prompt] `save` is not an action of prompt mode: its actions are submit, cancel, down, up, quit"
         );
         assert!(err("[keys.nowhere]\nsave = [\"s\"]\n").contains("unknown mode (modes: browse, prompt,"));
         assert_eq!(

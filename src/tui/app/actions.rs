@@ -3,7 +3,7 @@
 
 use super::input::{forget_session, session_for};
 use super::model::{Model, Overlay, Status};
-use super::msg::{Cmd, Failure, Load, ReqId};
+use super::msg::{Cmd, Done, Failure, Load, ReqId};
 use crate::api::DELETABLE_STATUSES;
 use crate::tui::app::overlays::confirm::Confirm;
 use crate::tui::keymap::Action;
@@ -13,6 +13,8 @@ use crate::tui::keymap::Action;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
     DeleteSession(crate::ids::SessionId),
+    /// A new session: a verification link for the end user.
+    NewSession(crate::api::NewSession),
 }
 
 /// `D`: asks for the selected session's first 8 characters, then deletes it.
@@ -69,10 +71,15 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
 }
 
 /// Veriff answered a write (or it was refused before it was sent).
-pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Result<String, Failure>) -> Vec<Cmd> {
+pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Result<Done, Failure>) -> Vec<Cmd> {
     match (write, result) {
-        (Write::DeleteSession(session), Ok(said)) => {
-            model.status = Some(Status::success(said));
+        (Write::NewSession(_), Ok(done)) => super::overlays::new_link::made(model, done),
+        (Write::NewSession(_), Err(failure)) => {
+            model.status = Some(Status::error(format!("creating a session failed: {}", failure.message)));
+            Vec::new()
+        }
+        (Write::DeleteSession(session), Ok(done)) => {
+            model.status = Some(Status::success(done.said));
             // Gone at Veriff: nothing of it is worth keeping or asking for.
             if model.sessions.contains(&session) {
                 return forget_session(model, &session);

@@ -23,7 +23,15 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         (Mode::Prompt, action) if matches!(model.overlay, Overlay::CaseFolder { .. }) => {
             overlays::case_folder::on_key(model, key, action)
         }
+        (Mode::Prompt, action) if matches!(model.overlay, Overlay::NewLink(_)) => {
+            overlays::new_link::on_key(model, key, action)
+        }
         (Mode::Prompt, action) => overlays::add_session::on_key(model, key, action),
+        (Mode::Link, Some(Action::Cancel)) => {
+            model.overlay = Overlay::None;
+            Vec::new()
+        }
+        (Mode::Link, _) => Vec::new(),
         (Mode::Filter, action) => overlays::filter::on_key(model, key, action),
         (Mode::Help, action) => {
             overlays::help::on_key(model, action);
@@ -116,6 +124,11 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
                 insert(&mut confirm.input);
             }
         }
+        Overlay::NewLink(form) => {
+            let focus = form.focus;
+            insert(&mut form.fields[focus]);
+        }
+        Overlay::LinkMade { .. } => {}
         Overlay::Filter { input } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());
@@ -190,6 +203,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::RemoveSession => remove_session(model),
         Action::DeleteSession => super::actions::delete_session(model),
+        Action::NewSession => overlays::new_link::open(model),
         Action::Reload => model.reload(),
         Action::Filter => {
             let current = model.pane(model.focus).filter.clone();

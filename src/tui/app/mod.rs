@@ -35,8 +35,8 @@ pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{
-    Cmd, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched, TransferItem, TransferKind, TransferOutcome,
-    Write,
+    Cmd, Done, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched, TransferItem, TransferKind,
+    TransferOutcome, Write,
 };
 pub use overlays::look_closer::Picture;
 

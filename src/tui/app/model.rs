@@ -71,6 +71,10 @@ pub enum Overlay {
     Compare,
     /// A question before something that cannot be undone.
     Confirm(crate::tui::app::overlays::confirm::Confirm),
+    /// The form of a new verification link.
+    NewLink(crate::tui::app::overlays::new_link::NewLink),
+    /// A new session made: its link (and QR code) shown.
+    LinkMade { session: SessionId, link: Option<String> },
 }
 
 impl Overlay {
@@ -86,6 +90,8 @@ impl Overlay {
             Overlay::Messages { .. } => Mode::Messages,
             Overlay::Zoom | Overlay::Compare => Mode::LookCloser,
             Overlay::Confirm(_) => Mode::Confirm,
+            Overlay::NewLink(_) => Mode::Prompt,
+            Overlay::LinkMade { .. } => Mode::Link,
         }
     }
 

@@ -255,11 +255,11 @@ pub enum Msg {
         profile: String,
         result: Result<Switched, Failure>,
     },
-    /// The one reply to [`Cmd::Write`] `id`: what to say of it, or why it failed.
+    /// The one reply to [`Cmd::Write`] `id`: what came of it, or why it failed.
     Written {
         id: ReqId,
         write: Write,
-        result: Result<String, Failure>,
+        result: Result<Done, Failure>,
     },
     /// SIGTERM, SIGHUP: leave now, restoring the terminal.
     Terminate,
@@ -334,6 +334,24 @@ pub enum Cmd {
         id: ReqId,
         write: Write,
     },
+}
+
+/// What a write did, as Veriff answered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    /// For the status line.
+    pub said: String,
+    /// A new session's id and its link for the end user.
+    pub created: Option<(SessionId, Option<String>)>,
+}
+
+impl Done {
+    pub fn said(text: impl Into<String>) -> Done {
+        Done {
+            said: text.into(),
+            created: None,
+        }
+    }
 }
 
 /// What a profile switch leads to.

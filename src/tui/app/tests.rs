@@ -11,6 +11,7 @@ use super::*;
 use crate::api::Progress;
 use crate::api::{Attempt, MediaList};
 use crate::history::Change;
+use crate::tui::app::Done;
 
 const S1: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 const S2: &str = "b0a7f00d-2e4f-4a6b-8c9d-1e2f3a4b5c6d";
@@ -1071,7 +1072,7 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
         Msg::Written {
             id: *id,
             write: write.clone(),
-            result: Ok(format!("deleted session {S1} at Veriff")),
+            result: Ok(Done::said(format!("deleted session {S1} at Veriff"))),
         },
     );
     assert_eq!(model.sessions, vec![S2], "gone from the list");
@@ -1088,3 +1089,87 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
 }
 
 mod triage;
+
+/// `N`: a form prefilled from the selected session, edited in place, refused
+/// where Veriff would refuse it, confirmed, then the link shown and copied, and
+/// the new session on top of the list.
+#[test]
+fn n_makes_a_new_link_from_a_prefilled_form_after_a_confirmation() {
+    use crate::tui::app::msg::Write;
+    use crate::tui::app::overlays::new_link::NewLink;
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
+    let decision = serde_json::from_value(serde_json::json!({
+        "status": "resubmission_requested", "vendorData": "ticket-88123",
+        "person": {"firstName": "MARTA", "lastName": "SPECIMEN"}
+    }))
+    .ok();
+    let _ = super::testkit::reply(
+        &mut model,
+        &cmds,
+        Req::Decision(S1.into()),
+        Ok(Payload::Decision(decision)),
+    );
+    press(&mut model, "N");
+    let Overlay::NewLink(NewLink { fields, focus: 0, .. }) = &model.overlay else {
+        panic!("{:?}", model.overlay)
+    };
+    let values: Vec<&str> = fields.iter().map(|f| f.value()).collect();
+    assert_eq!(values, ["ticket-88123", "", "MARTA", "SPECIMEN"]);
+    // Tab to endUserId, which must be a UUID: refused before anything is asked.
+    let _ = update(&mut model, key(KeyCode::Tab));
+    press(&mut model, "not-a-uuid");
+    assert!(update(&mut model, key(KeyCode::Enter)).is_empty());
+    let Overlay::NewLink(NewLink { error: Some(error), .. }) = &model.overlay else {
+        panic!("{:?}", model.overlay)
+    };
+    assert!(error.contains("endUserId must be a UUID"), "{error}");
+    for _ in 0.."not-a-uuid".len() {
+        let _ = update(&mut model, key(KeyCode::Backspace));
+    }
+    assert!(
+        update(&mut model, key(KeyCode::Enter)).is_empty(),
+        "a confirmation first"
+    );
+    assert_eq!(model.overlay.mode(), crate::tui::keymap::Mode::Confirm);
+    let cmds = update(&mut model, key(KeyCode::Enter));
+    let [
+        Cmd::Write {
+            id,
+            write: Write::NewSession(new),
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(new.vendor_data.as_deref(), Some("ticket-88123"));
+    assert_eq!(
+        (new.first_name.as_deref(), new.end_user_id.as_deref()),
+        (Some("MARTA"), None)
+    );
+
+    const NEW: &str = "5e551011-aaaa-4bbb-8ccc-000000000042";
+    let url = "https://alchemy.veriff.com/v/sample-token";
+    let after = update(
+        &mut model,
+        Msg::Written {
+            id: *id,
+            write: Write::NewSession(new.clone()),
+            result: Ok(Done {
+                said: format!("created session {NEW}"),
+                created: Some((NEW.into(), Some(url.into()))),
+            }),
+        },
+    );
+    assert!(after.contains(&Cmd::Copy(url.into())), "copied with OSC 52: {after:?}");
+    assert!(after.contains(&Cmd::Remember(Change::Added(vec![NEW.into()]))));
+    assert_eq!(model.sessions, vec![NEW, S1], "the new session on top");
+    assert!(matches!(&model.overlay, Overlay::LinkMade { link: Some(l), .. } if l == url));
+    let _ = update(&mut model, key(KeyCode::Esc));
+    assert!(model.overlay.is_none());
+
+    // Read-only: no form at all.
+    model.read_only = true;
+    press(&mut model, "N");
+    assert!(model.overlay.is_none());
+    assert!(said(&model).contains("read-only"));
+}

@@ -585,7 +585,7 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
     let [
         Msg::Written {
             id: 2,
-            result: Ok(said),
+            result: Ok(crate::tui::app::Done { said, .. }),
             ..
         },
     ] = &replies[..]
@@ -635,4 +635,48 @@ async fn the_profiles_remembered_sessions_load_and_changes_append_in_order() {
     assert_eq!(crate::history::load(&path), vec![SessionId::from(a), b.into()]);
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(text.lines().count(), 4, "one line a change, nothing rewritten:\n{text}");
+}
+
+/// A new link: created once at the server, recorded with the new session's id,
+/// and the link for the end user handed back.
+#[tokio::test]
+async fn a_new_session_is_created_once_recorded_and_its_link_handed_back() {
+    use crate::tui::app::Write;
+    let mut rig = rig().await;
+    let log = rig.dir.path().join("data/audit.log");
+    rig.effects.set_profile_in_use(ProfileInUse {
+        profile: Some("test".into()),
+        audit_log: Some(log.clone()),
+        ..ProfileInUse::default()
+    });
+    let new = crate::api::NewSession {
+        vendor_data: Some("ticket-4711".into()),
+        ..Default::default()
+    };
+    rig.effects.run(Cmd::Write {
+        id: 1,
+        write: Write::NewSession(new),
+    });
+    let replies = rig.replies().await;
+    let [
+        Msg::Written {
+            id: 1,
+            result: Ok(done),
+            ..
+        },
+    ] = &replies[..]
+    else {
+        panic!("{replies:?}")
+    };
+    let (session, link) = done.created.clone().expect("a session was created");
+    let link = link.expect("with a link");
+    assert!(link.starts_with(&rig.server.url()), "{link}");
+    assert_eq!(rig.server.paths().iter().filter(|p| p.starts_with("POST")).count(), 1);
+    let recorded = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        recorded.contains("\"create_session\"")
+            && recorded.contains(session.as_str())
+            && !recorded.contains("ticket-4711"),
+        "one line, the new id, no vendorData: {recorded}"
+    );
 }

@@ -50,6 +50,10 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
             app_overlays::case_folder::draw(model, theme, frame, input, sessions.len())
         }
         Overlay::Confirm(confirm) => confirm.draw(&model.keymap, theme, frame),
+        Overlay::NewLink(form) => app_overlays::new_link::draw_form(form, model, theme, frame),
+        Overlay::LinkMade { session, link } => {
+            app_overlays::new_link::draw_made(session, link.as_deref(), model, theme, frame)
+        }
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }

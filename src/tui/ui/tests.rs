@@ -408,3 +408,25 @@ fn under_redaction_pictures_are_hidden_until_revealed_and_only_while_selected() 
     );
     assert!(!screen.contains("picture revealed"), "{screen}");
 }
+
+/// The new link's QR code is drawn cell for cell as `qr::half_block_lines` makes
+/// it (`tests/qr.rs` reads those back with a QR decoder), with the link beside;
+/// under redaction neither is drawn.
+#[test]
+fn a_new_link_shows_its_qr_code_whole_and_redaction_hides_it() {
+    let url = "https://alchemy.veriff.com/v/sample-token";
+    let mut model = model_with(Ok(seed(SEED_STANDARD)), 120, 50);
+    model.overlay = crate::tui::app::Overlay::LinkMade {
+        session: "5e551011-aaaa-4bbb-8ccc-000000000042".into(),
+        link: Some(url.into()),
+    };
+    let screen = text(render(&model, COLOR, 120, 50).backend().buffer());
+    assert!(screen.contains(url), "{screen}");
+    for line in crate::qr::half_block_lines(url).unwrap() {
+        assert!(screen.contains(&line), "QR line {line:?} missing:\n{screen}");
+    }
+    model.redact = crate::redact::Redact::new(true);
+    let screen = text(render(&model, COLOR, 120, 50).backend().buffer());
+    assert!(!screen.contains(url) && !screen.contains("▀▀▀"), "{screen}");
+    assert!(screen.contains("not shown: redacted"), "{screen}");
+}

@@ -11,4 +11,5 @@ pub mod help;
 pub mod linked;
 pub mod look_closer;
 pub mod messages;
+pub mod new_link;
 pub mod profiles;
