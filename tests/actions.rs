@@ -120,6 +120,19 @@ async fn a_deletion_needs_the_typed_id_and_then_the_session_is_gone_everywhere()
     )
     .unwrap();
 
+    // Both sessions are in the profile's inbox, each with a decision webhook.
+    let inbox = format!("sqlite://{}", home.join("data/veriff-tui/default/inbox.db").display());
+    let store = veriff_tui::inbox::Store::open(&inbox).await.unwrap();
+    for (id, status) in [(DECLINED, "declined"), (SUBMITTED, "submitted")] {
+        let body = serde_json::json!({"status": "success", "verification": {"id": id, "status": status}});
+        let raw = serde_json::to_vec(&body).unwrap();
+        store
+            .ingest(&[veriff_tui::inbox::Incoming::imported(&body, raw)])
+            .await
+            .unwrap();
+    }
+    store.close().await;
+
     let unconfirmed = run(&server, home, &["delete-session", DECLINED]).await;
     assert!(!unconfirmed.success);
     assert!(
@@ -155,6 +168,14 @@ async fn a_deletion_needs_the_typed_id_and_then_the_session_is_gone_everywhere()
     );
     let history = veriff_tui::history::load(&home.join("data/veriff-tui/history"));
     assert_eq!(history, [SUBMITTED], "removed from the history, the rest kept");
+    let store = veriff_tui::inbox::Store::open(&inbox).await.unwrap();
+    assert_eq!(
+        store.event_count(DECLINED).await.unwrap(),
+        0,
+        "its webhooks gone from the inbox"
+    );
+    assert_eq!(store.event_count(SUBMITTED).await.unwrap(), 1, "the others kept");
+    store.close().await;
 
     // A status Veriff does not delete in is refused before any request, with the rule.
     let refused = run(&server, home, &["delete-session", SUBMITTED, "--confirm", "b0a7f00d"]).await;

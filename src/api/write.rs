@@ -34,7 +34,7 @@ pub const HIT_STATUSES: &[&str] = &["false_positive", "potential_match", "true_m
 
 /// A watchlist hit's review: `PATCH /v1/sessions/{id}/watchlist-screening` with
 /// `{"hit": {...}}`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HitReview {
     pub hit: String,
     pub match_status: String,

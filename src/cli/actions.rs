@@ -275,6 +275,9 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     {
         say(&format!("warning: could not remove it from {}: {e}\n", path.display()));
     }
+    if let Some(config) = &resolved.config {
+        forget_in_inbox(config, global.demo, &session).await;
+    }
     if args.json {
         return emit(
             (json_text(&serde_json::json!({"deleted": session.as_str(), "status": entry.status}))? + "\n").as_bytes(),
@@ -282,4 +285,28 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     }
     say(&format!("deleted session {session}\n"));
     Ok(())
+}
+
+/// A deleted session leaves the profile's inbox too, events and all, where there
+/// is one (a missing SQLite file is not made for it).
+async fn forget_in_inbox(config: &crate::config::Config, demo: bool, session: &SessionId) {
+    let Ok(url) = super::inbox::inbox_url(None, config, demo) else {
+        return;
+    };
+    if let Some(path) = url.strip_prefix("sqlite://")
+        && !Path::new(path).exists()
+    {
+        return;
+    }
+    let forgotten = match crate::inbox::Store::open(&url).await {
+        Ok(store) => {
+            let forgotten = store.forget_session(session).await;
+            store.close().await;
+            forgotten
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = forgotten {
+        say(&format!("warning: {e}\n"));
+    }
 }

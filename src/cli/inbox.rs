@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::GlobalArgs;
 use crate::config::{Config, process_env};
 use crate::inbox::receiver::{self, Integration};
-use crate::inbox::{self as store, Incoming, Kind, Page, Query, SessionRow, Store, format_time_ms, now_ms};
+use crate::inbox::{self as store, Incoming, Page, Query, SessionRow, Store, format_time_ms, now_ms};
 use crate::redact::Redact;
 use crate::text::clean_short;
 
@@ -106,18 +106,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         .and_then(|p| config.file.profiles.get(p))
         .cloned()
         .unwrap_or_default();
-    let url = match args.inbox_url.clone().or(profile.inbox_url.clone()) {
-        Some(url) => url,
-        None => {
-            let dir = crate::config::data_dir(&env).ok_or("cannot tell where the inbox goes: HOME is not set")?;
-            let folder = if global.demo {
-                "demo"
-            } else {
-                profile_name.as_deref().unwrap_or("default")
-            };
-            format!("sqlite://{}", dir.join(folder).join("inbox.db").display())
-        }
-    };
+    let url = inbox_url(args.inbox_url.clone(), &config, global.demo)?;
     let redact = crate::config::RedactSetting::resolve(global.redact, profile.redact);
     match args.action {
         InboxAction::Receive { listen, public } => {
@@ -358,17 +347,7 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
             let trimmed = line.trim();
             if !trimmed.is_empty() {
                 match serde_json::from_str::<Value>(trimmed) {
-                    Ok(value) => {
-                        let kind = Kind::from_shape(&value);
-                        batch.push(Incoming {
-                            kind,
-                            facts: store::facts(kind, &value),
-                            body: trimmed.as_bytes().to_vec(),
-                            headers: "{}".to_owned(),
-                            source: "import".to_owned(),
-                            received_ms: now_ms(),
-                        });
-                    }
+                    Ok(value) => batch.push(Incoming::imported(&value, trimmed.as_bytes().to_vec())),
                     Err(e) => {
                         bad += 1;
                         if bad <= 5 {
@@ -401,4 +380,25 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
             return Ok(());
         }
     }
+}
+
+/// Where the profile's inbox is: `--inbox-url`, else the profile's `inbox_url`,
+/// else a SQLite file in the data dir, one per profile.
+pub(super) fn inbox_url(given: Option<String>, config: &Config, demo: bool) -> Result<String, String> {
+    let env = process_env;
+    let profile_name = config.selected_profile().map(str::to_owned);
+    let configured = profile_name
+        .as_ref()
+        .and_then(|p| config.file.profiles.get(p))
+        .and_then(|p| p.inbox_url.clone());
+    if let Some(url) = given.or(configured) {
+        return Ok(url);
+    }
+    let dir = crate::config::data_dir(&env).ok_or("cannot tell where the inbox goes: HOME is not set")?;
+    let folder = if demo {
+        "demo"
+    } else {
+        profile_name.as_deref().unwrap_or("default")
+    };
+    Ok(format!("sqlite://{}", dir.join(folder).join("inbox.db").display()))
 }

@@ -25,6 +25,21 @@ pub struct Incoming {
     pub received_ms: i64,
 }
 
+impl Incoming {
+    /// A body read from an archive (`inbox import`): no headers, its source `import`.
+    pub fn imported(value: &serde_json::Value, raw: Vec<u8>) -> Incoming {
+        let kind = super::Kind::from_shape(value);
+        Incoming {
+            kind,
+            facts: super::facts(kind, value),
+            body: raw,
+            headers: "{}".to_owned(),
+            source: "import".to_owned(),
+            received_ms: super::now_ms(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Stored,
@@ -359,6 +374,26 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// Forgets a session deleted at Veriff: its row and every event about it (the
+    /// raw bodies hold its personal data). Says how many events went.
+    pub async fn forget_session(&self, session: &str) -> Result<u64, String> {
+        let fail = |e: sqlx::Error| format!("cannot remove session {session} from the inbox: {e}");
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        let events = sqlx::query("DELETE FROM events WHERE session_id = $1")
+            .bind(session)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?
+            .rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        Ok(events)
     }
 
     /// Deletes events and sessions with no activity since `cutoff_ms`; says how many

@@ -39,6 +39,8 @@ pub enum Action {
     DeleteSession,
     /// A new verification link (a form, then a confirmation).
     NewSession,
+    /// A watchlist hit's review (the hit, its status, a confirmation).
+    ReviewHit,
     Reload,
     Filter,
     Copy,
@@ -90,7 +92,7 @@ impl Action {
     /// Whether it writes to Veriff: hidden from the help and the hint bar under a
     /// read-only profile.
     pub fn writes(self) -> bool {
-        matches!(self, Action::DeleteSession | Action::NewSession)
+        matches!(self, Action::DeleteSession | Action::NewSession | Action::ReviewHit)
     }
 
     /// The name `[keys]` uses for it.
@@ -145,6 +147,8 @@ crate::tui::listed::listed! {
         Confirm,
         /// A new verification link shown.
         Link,
+        /// A watchlist hit, then its match status, being chosen.
+        Review,
     }
 }
 
@@ -162,6 +166,7 @@ impl Mode {
             Mode::Messages => "messages",
             Mode::Confirm => "confirm",
             Mode::Link => "link",
+            Mode::Review => "review",
         }
     }
 
@@ -349,6 +354,7 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["x"], Action::RemoveSession, "remove the session from the list", None),
     (Mode::Browse, &["D"], Action::DeleteSession, "delete at Veriff, for good (its id typed first)", None),
     (Mode::Browse, &["N"], Action::NewSession, "a new verification link (a form)", None),
+    (Mode::Browse, &["H"], Action::ReviewHit, "review a watchlist hit", None),
     (Mode::Browse, &["r"], Action::Reload, "reload (retry after an error)", Some("reload")),
     (Mode::Browse, &["/"], Action::Filter, "filter the focused pane", Some("filter")),
     (Mode::Browse, &["y"], Action::Copy, "copy the selected id (OSC 52)", Some("copy id")),
@@ -377,6 +383,11 @@ const DEFAULTS: &[Default] = &[
     (Mode::Confirm, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Link, &["esc", "enter"], Action::Cancel, "close", Some("close")),
     (Mode::Link, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
+    (Mode::Review, &["j", "down"], Action::Down, "next", None),
+    (Mode::Review, &["k", "up"], Action::Up, "previous", None),
+    (Mode::Review, &["enter"], Action::Submit, "choose", Some("choose")),
+    (Mode::Review, &["esc"], Action::Cancel, "back", Some("back")),
+    (Mode::Review, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Filter, &["enter"], Action::Submit, "keep the filter", Some("keep")),
     (Mode::Filter, &["esc"], Action::Cancel, "clear the filter", Some("clear")),
     (Mode::Filter, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
@@ -561,10 +572,12 @@ impl Keymap {
             }
         }
         if !kept.is_empty() {
-            self.notes.push(format!(
-                "{}: C-c still quits (bind ctrl-c to another action to take it)",
-                kept.join(", ")
-            ));
+            // A few modes a line: the help's box is 70 columns wide.
+            for modes in kept.chunks(4) {
+                self.notes.push(format!("{}: C-c still quits", modes.join(", ")));
+            }
+            self.notes
+                .push("  (bind ctrl-c to another action to take it from quit)".to_owned());
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::input::{forget_session, session_for};
 use super::model::{Model, Overlay, Status};
-use super::msg::{Cmd, Done, Failure, Load, ReqId};
+use super::msg::{Cmd, Done, Failure, Load, Req, ReqId};
 use crate::api::DELETABLE_STATUSES;
 use crate::tui::app::overlays::confirm::Confirm;
 use crate::tui::keymap::Action;
@@ -15,15 +15,25 @@ pub enum Write {
     DeleteSession(crate::ids::SessionId),
     /// A new session: a verification link for the end user.
     NewSession(crate::api::NewSession),
+    /// A watchlist hit's match status, as reviewed.
+    ReviewHit(crate::ids::SessionId, crate::api::HitReview),
 }
 
-/// `D`: asks for the selected session's first 8 characters, then deletes it.
-pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
+/// Under a read-only profile a write is refused before anything is asked, and
+/// the status line says why.
+pub(super) fn refused_read_only(model: &mut Model) -> bool {
     if model.read_only {
         let profile = model.profile.as_deref().unwrap_or("default");
         model.status = Some(Status::error(format!(
             "refused: the profile {profile} is read-only; writes to Veriff are off"
         )));
+    }
+    model.read_only
+}
+
+/// `D`: asks for the selected session's first 8 characters, then deletes it.
+pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
+    if refused_read_only(model) {
         return Vec::new();
     }
     let Some(session) = session_for(model, Action::DeleteSession, "deletes") else {
@@ -74,6 +84,19 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
 pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Result<Done, Failure>) -> Vec<Cmd> {
     match (write, result) {
         (Write::NewSession(_), Ok(done)) => super::overlays::new_link::made(model, done),
+        (Write::ReviewHit(session, _), Ok(done)) => {
+            model.status = Some(Status::success(done.said));
+            // The card shows the review as Veriff now has it.
+            model.want(Req::Watchlist(session), true, false).into_iter().collect()
+        }
+        (Write::ReviewHit(_, review), Err(failure)) => {
+            model.status = Some(Status::error(format!(
+                "reviewing hit {} failed: {}",
+                crate::text::clean(&review.hit),
+                failure.message
+            )));
+            Vec::new()
+        }
         (Write::NewSession(_), Err(failure)) => {
             model.status = Some(Status::error(format!("creating a session failed: {}", failure.message)));
             Vec::new()

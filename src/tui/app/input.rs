@@ -32,6 +32,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Mode::Link, _) => Vec::new(),
+        (Mode::Review, action) => overlays::hit_review::on_key(model, action),
         (Mode::Filter, action) => overlays::filter::on_key(model, key, action),
         (Mode::Help, action) => {
             overlays::help::on_key(model, action);
@@ -128,7 +129,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             let focus = form.focus;
             insert(&mut form.fields[focus]);
         }
-        Overlay::LinkMade { .. } => {}
+        Overlay::LinkMade { .. } | Overlay::HitReview(_) => {}
         Overlay::Filter { input } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());
@@ -204,6 +205,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::RemoveSession => remove_session(model),
         Action::DeleteSession => super::actions::delete_session(model),
         Action::NewSession => overlays::new_link::open(model),
+        Action::ReviewHit => overlays::hit_review::open(model),
         Action::Reload => model.reload(),
         Action::Filter => {
             let current = model.pane(model.focus).filter.clone();

@@ -73,6 +73,8 @@ pub enum Overlay {
     Confirm(crate::tui::app::overlays::confirm::Confirm),
     /// The form of a new verification link.
     NewLink(crate::tui::app::overlays::new_link::NewLink),
+    /// Reviewing a watchlist hit: the hit, then its match status.
+    HitReview(crate::tui::app::overlays::hit_review::HitReview),
     /// A new session made: its link (and QR code) shown.
     LinkMade { session: SessionId, link: Option<String> },
 }
@@ -92,6 +94,7 @@ impl Overlay {
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::NewLink(_) => Mode::Prompt,
             Overlay::LinkMade { .. } => Mode::Link,
+            Overlay::HitReview(_) => Mode::Review,
         }
     }
 

@@ -1173,3 +1173,58 @@ fn n_makes_a_new_link_from_a_prefilled_form_after_a_confirmation() {
     assert!(model.overlay.is_none());
     assert!(said(&model).contains("read-only"));
 }
+
+/// `H`: the session's watchlist hits, then a match status, then a confirmation;
+/// recorded, the watchlist is read again for the card.
+#[test]
+fn h_reviews_a_watchlist_hit_after_choosing_it_and_its_status() {
+    use crate::tui::app::msg::Write;
+    let (mut model, cmds) = Model::new("host".into(), None).start(vec![S1.into()], vec![]);
+    let watchlist = serde_json::from_value(serde_json::json!({
+        "matchStatus": "possible_match",
+        "hits": [{"id": "h-1", "matchedName": "KARL SPECIMEN"}, {"id": "h-2", "matchedName": "KARL SPEZIMEN"}]
+    }))
+    .ok();
+    let _ = super::testkit::reply(
+        &mut model,
+        &cmds,
+        Req::Watchlist(S1.into()),
+        Ok(Payload::Watchlist(watchlist)),
+    );
+    press(&mut model, "H");
+    assert_eq!(model.overlay.mode(), crate::tui::keymap::Mode::Review);
+    press(&mut model, "j");
+    let _ = update(&mut model, key(KeyCode::Enter));
+    // The statuses, false_positive first: Esc goes back to the hits, not out.
+    let _ = update(&mut model, key(KeyCode::Esc));
+    assert_eq!(model.overlay.mode(), crate::tui::keymap::Mode::Review);
+    let _ = update(&mut model, key(KeyCode::Enter));
+    assert!(
+        update(&mut model, key(KeyCode::Enter)).is_empty(),
+        "a confirmation first"
+    );
+    let cmds = update(&mut model, key(KeyCode::Enter));
+    let [
+        Cmd::Write {
+            id,
+            write: Write::ReviewHit(session, review),
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        (session.as_str(), review.hit.as_str(), review.match_status.as_str()),
+        (S1, "h-2", "false_positive")
+    );
+    let after = update(
+        &mut model,
+        Msg::Written {
+            id: *id,
+            write: Write::ReviewHit(session.clone(), review.clone()),
+            result: Ok(Done::said("hit h-2 recorded as false_positive")),
+        },
+    );
+    req_of(&after, &Req::Watchlist(S1.into()));
+    assert!(said(&model).contains("recorded as false_positive"));
+}

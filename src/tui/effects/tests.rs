@@ -680,3 +680,49 @@ async fn a_new_session_is_created_once_recorded_and_its_link_handed_back() {
         "one line, the new id, no vendorData: {recorded}"
     );
 }
+
+/// A hit's review goes out once (a PATCH) and is recorded.
+#[tokio::test]
+async fn a_hit_review_is_sent_once_and_recorded() {
+    use crate::tui::app::Write;
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    let mut rig = rig().await;
+    let log = rig.dir.path().join("data/audit.log");
+    rig.effects.set_profile_in_use(ProfileInUse {
+        audit_log: Some(log.clone()),
+        ..ProfileInUse::default()
+    });
+    rig.effects.run(load(1, Req::Watchlist(DECLINED.into()), false));
+    let replies = rig.replies().await;
+    let [
+        Msg::Loaded {
+            result: Ok(Payload::Watchlist(Some(watchlist))),
+            ..
+        },
+    ] = &replies[..]
+    else {
+        panic!("{replies:?}")
+    };
+    let hit = watchlist.hits[0].id.clone().expect("the demo's hits have ids");
+    let review = crate::api::HitReview {
+        hit: hit.clone(),
+        match_status: "false_positive".into(),
+        risk_level: None,
+        whitelisted: None,
+    };
+    rig.effects.run(Cmd::Write {
+        id: 2,
+        write: Write::ReviewHit(DECLINED.into(), review),
+    });
+    let replies = rig.replies().await;
+    assert!(
+        matches!(&replies[..], [Msg::Written { id: 2, result: Ok(done), .. }] if done.said.contains("false_positive")),
+        "{replies:?}"
+    );
+    assert_eq!(rig.server.paths().iter().filter(|p| p.starts_with("PATCH")).count(), 1);
+    let recorded = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        recorded.contains("\"review_watchlist_hit\"") && recorded.contains("\"done\""),
+        "{recorded}"
+    );
+}

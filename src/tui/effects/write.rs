@@ -40,6 +40,24 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write) ->
                 Err(e) => Err(e.into()),
             }
         }
+        Write::ReviewHit(session, review) => {
+            let mut entry = writes::entry(
+                "review_watchlist_hit",
+                policy.profile.clone(),
+                &client.config().api_url,
+                Some(session.to_string()),
+            );
+            let result = client.review_hit(&session, &review).await;
+            writes::record(&mut entry, &result);
+            let recorded = append(&log, &entry);
+            result?;
+            Ok(Done::said(format!(
+                "hit {} of session {} recorded as {} ({recorded})",
+                crate::text::clean(&review.hit),
+                session.short(),
+                review.match_status
+            )))
+        }
         Write::NewSession(new) => {
             let mut entry = writes::entry("create_session", policy.profile.clone(), &client.config().api_url, None);
             let result = client.create_session(&new).await;

@@ -51,6 +51,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         }
         Overlay::Confirm(confirm) => confirm.draw(&model.keymap, theme, frame),
         Overlay::NewLink(form) => app_overlays::new_link::draw_form(form, model, theme, frame),
+        Overlay::HitReview(review) => app_overlays::hit_review::draw(review, model, theme, frame),
         Overlay::LinkMade { session, link } => {
             app_overlays::new_link::draw_made(session, link.as_deref(), model, theme, frame)
         }

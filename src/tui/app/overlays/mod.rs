@@ -8,6 +8,7 @@ pub mod case_folder;
 pub mod confirm;
 pub mod filter;
 pub mod help;
+pub mod hit_review;
 pub mod linked;
 pub mod look_closer;
 pub mod messages;

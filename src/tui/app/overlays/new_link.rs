@@ -46,11 +46,7 @@ impl NewLink {
 /// Opens the form, prefilled from the selected session's decision where it is
 /// known and shown in clear (a masked value is no value to send).
 pub(in crate::tui::app) fn open(model: &mut Model) -> Vec<Cmd> {
-    if model.read_only {
-        let profile = model.profile.as_deref().unwrap_or("default");
-        model.status = Some(Status::error(format!(
-            "refused: the profile {profile} is read-only; writes to Veriff are off"
-        )));
+    if crate::tui::app::actions::refused_read_only(model) {
         return Vec::new();
     }
     let mut form = NewLink::default();
