@@ -744,7 +744,14 @@ async fn d_deletes_a_session_only_after_its_first_eight_characters_are_typed() {
             let app = App::launch(&url, &[SESSION]);
             app.wait_for("approved · 9001 verified");
             app.keys(&["D"]);
-            app.wait_for("Type c0ffee00");
+            let asked = app.wait_for("Type c0ffee00");
+            // What goes: the verdict, the name read, attempts and media files.
+            assert!(
+                asked.contains("approved, MARTA SPECIMEN")
+                    && asked.contains("3 attempts,")
+                    && asked.contains("media files"),
+                "{asked}"
+            );
             app.tmux.send(&["-l", "c0ffee01"]);
             app.keys(&["Enter"]);
             app.wait_for("type c0ffee00 to confirm");

@@ -60,17 +60,45 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
         )));
         return Vec::new();
     }
-    let attempts = match model.store.attempts(&session) {
-        Some(Load::Ready(list)) => format!("{} attempts", list.len()),
-        _ => "its attempts".into(),
-    };
+    let mut lines = vec![format!("This deletes session {session} at Veriff for good:")];
+    // The name as read (not under redaction, where it is masked anyway).
+    let name = model
+        .selected_decision()
+        .and_then(|d| d.person.as_ref())
+        .map(|p| {
+            [&p.first_name, &p.last_name]
+                .iter()
+                .filter_map(|n| n.as_deref())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|n| !n.trim().is_empty() && !model.redact.on);
+    lines.push(format!(
+        "  {status}{}",
+        name.map(|n| format!(", {n}")).unwrap_or_default()
+    ));
+    if let Some(Load::Ready(list)) = model.store.attempts(&session) {
+        // The files of the attempts whose listing is in (the newest, prefetched).
+        let known: Vec<usize> = list
+            .iter()
+            .filter_map(|a| match model.store.media(&session, &a.id) {
+                Some(Load::Ready(media)) => Some(media.items().count()),
+                _ => None,
+            })
+            .collect();
+        let files = known.iter().sum::<usize>();
+        let files = if known.len() == list.len() {
+            format!("{files} media files")
+        } else {
+            format!("at least {files} media files")
+        };
+        lines.push(format!("  {} attempts, {files}", list.len()));
+    }
+    lines.push("Its data is erased within 12 hours. Veriff allows 5 deletions an hour, 10 a day.".into());
     let id = model.req();
     model.overlay = Overlay::Confirm(Confirm::new(
         "delete session",
-        vec![
-            format!("This deletes session {session} at Veriff for good: {status}, {attempts} and every file."),
-            "Its data is erased within 12 hours. Veriff allows 5 deletions an hour, 10 a day.".into(),
-        ],
+        lines,
         Some(session.short().to_owned()),
         vec![Cmd::Write {
             id,
