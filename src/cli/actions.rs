@@ -67,10 +67,6 @@ pub struct ReviewArgs {
     pub json: bool,
 }
 
-fn writes_allowed(settings: &Settings) -> Result<(), String> {
-    settings.writes_allowed()
-}
-
 fn audit_log_ready() -> Result<PathBuf, String> {
     writes::audit_log_ready(writes::audit_log_path(&process_env))
 }
@@ -99,7 +95,7 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     new.body()?;
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
-    writes_allowed(settings)?;
+    settings.writes_allowed()?;
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("create_session", settings, None);
@@ -140,7 +136,7 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
     review.body()?;
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
-    writes_allowed(settings)?;
+    settings.writes_allowed()?;
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("review_watchlist_hit", settings, Some(session.to_string()));
@@ -215,7 +211,7 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     let session = SessionId::from(crate::ids::find_id(&args.session).map_err(|e| e.to_string())?);
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
-    writes_allowed(settings)?;
+    settings.writes_allowed()?;
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let doomed = doomed(&client, &session, settings).await?;

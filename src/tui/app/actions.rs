@@ -22,13 +22,14 @@ pub enum Write {
 /// Under a read-only profile a write is refused before anything is asked, and
 /// the status line says why.
 pub(super) fn refused_read_only(model: &mut Model) -> bool {
-    if model.read_only {
-        let profile = model.profile.as_deref().unwrap_or("default");
-        model.status = Some(Status::error(format!(
-            "refused: the profile {profile} is read-only; writes to Veriff are off"
-        )));
+    // Said as the command line and the effects say it.
+    match crate::config::writes::writes_allowed(model.profile.as_deref(), model.read_only) {
+        Ok(()) => false,
+        Err(why) => {
+            model.status = Some(Status::error(why));
+            true
+        }
     }
-    model.read_only
 }
 
 /// `D`: asks for the selected session's first 8 characters, then deletes it.

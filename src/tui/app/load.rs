@@ -205,8 +205,7 @@ impl Model {
                     .collect()
             };
         let keys: Vec<_> = wanted.iter().map(|(key, _, _)| key.clone()).collect();
-        let left_behind = self.store.previews_loading_except(&keys);
-        self.store.forget_previews(&left_behind);
+        let left_behind = self.store.abandon_previews_except(&keys);
         let mut cmds = Vec::new();
         if !left_behind.is_empty() {
             cmds.push(Cmd::Cancel(left_behind));

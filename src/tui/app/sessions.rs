@@ -62,8 +62,4 @@ impl SessionList {
         self.ids.retain(|s| s != id);
         self.generation += 1;
     }
-
-    pub fn to_vec(&self) -> Vec<SessionId> {
-        self.ids.clone()
-    }
 }

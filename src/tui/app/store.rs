@@ -259,25 +259,22 @@ impl Store {
         }
     }
 
-    /// Previews on their way, other than `keep`: a selection left behind.
-    pub fn previews_loading_except(&self, keep: &[PreviewKey]) -> Vec<Req> {
-        self.previews
-            .iter()
-            .filter(|(key, (load, _, _))| matches!(load, Load::Loading(_)) && !keep.contains(key))
-            .map(|(key, (_, _, video))| Req::Preview {
-                key: key.clone(),
-                video: video.clone(),
-            })
-            .collect()
-    }
-
-    /// Forgets the previews named, so they are asked for again when wanted.
-    pub fn forget_previews(&mut self, reqs: &[Req]) {
-        for req in reqs {
-            if let Req::Preview { key, .. } = req {
-                self.previews.remove(key);
+    /// Forgets the previews on their way other than `keep` (a selection left
+    /// behind), so they are asked for again when wanted; returns their loads,
+    /// to be aborted.
+    pub fn abandon_previews_except(&mut self, keep: &[PreviewKey]) -> Vec<Req> {
+        let mut abandoned = Vec::new();
+        self.previews.retain(|key, (load, _, video)| {
+            let left = matches!(load, Load::Loading(_)) && !keep.contains(key);
+            if left {
+                abandoned.push(Req::Preview {
+                    key: key.clone(),
+                    video: video.clone(),
+                });
             }
-        }
+            !left
+        });
+        abandoned
     }
 
     /// Takes the reply to request `id` if it is the one `req`'s slot waits for,
@@ -425,7 +422,7 @@ impl Store {
     /// on their way.
     pub fn clear(&mut self) -> Vec<Req> {
         let mut loading: Vec<Req> = self.entries.iter().flat_map(|(id, e)| e.loading(id)).collect();
-        loading.extend(self.previews_loading_except(&[]));
+        loading.extend(self.abandon_previews_except(&[]));
         if let Some(Load::Loading(_)) = self.remembered {
             loading.push(Req::Remembered);
         }
@@ -456,14 +453,5 @@ impl Store {
                 mask(Some(nfc), |nfc| redact.json(nfc));
             }
         }
-    }
-
-    /// Sessions with an entry (for tests and the drift checks).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }

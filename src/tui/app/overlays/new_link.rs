@@ -178,7 +178,7 @@ pub fn draw_made(session: &SessionId, link: Option<&str>, model: &Model, theme: 
         ))),
         Some(url) => {
             lines.push(Line::from(clean(url)));
-            match crate::tui::app::overlays::new_link::qr(url) {
+            match qr(url) {
                 Some(code)
                     if code.len() as u16 + 6 <= area.height && code[0].chars().count() as u16 + 2 <= area.width =>
                 {
