@@ -59,7 +59,8 @@ pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
     file.write_all(&line)
 }
 
-fn user_at_host() -> String {
+/// Who acts, as `user@host`: written beside every write and every inbox claim.
+pub fn user_at_host() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".into());

@@ -13,7 +13,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
 fn main() -> ExitCode {
     // Readable panic reports; the browser adds its terminal restore in front.
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -22,9 +22,11 @@ fn main() -> ExitCode {
         }
     };
     let outcome = runtime.block_on(async {
-        match cli.command {
-            Some(command) => cli::run(command, &cli.global).await,
-            None => browse(cli).await,
+        let Cli { command, global, .. } = &mut cli;
+        match command.take() {
+            Some(cli::Command::Inbox(args)) if args.action.is_none() => browse(&cli, Some(args)).await,
+            Some(command) => cli::run(command, global).await,
+            None => browse(&cli, None).await,
         }
     });
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
@@ -38,14 +40,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// The browser, on the sessions given (ids refused before anything else happens).
-async fn browse(cli: Cli) -> Result<(), String> {
+/// The browser, on the sessions given (ids refused before anything else happens),
+/// with the inbox's views (`inbox` opens on them).
+async fn browse(cli: &Cli, inbox: Option<cli::InboxArgs>) -> Result<(), String> {
     let sessions = cli
         .sessions
         .iter()
         .map(|s| find_id(s).map(SessionId::from).map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
-    let resolved = cli::resolve(&cli.global).await?;
+    let (inbox, webhooks) = cli::inbox::for_browser(&cli.global, inbox).await?;
+    let resolved = cli::resolve_with(&cli.global, webhooks).await?;
     let options = veriff_tui::tui::Options {
         sessions,
         from: cli.from.clone(),
@@ -53,6 +57,13 @@ async fn browse(cli: Cli) -> Result<(), String> {
         mouse: cli.mouse,
         watch: cli.watch,
         log_file: cli.global.log_file.clone(),
+        inbox: inbox.as_ref().map(|inbox| veriff_tui::tui::InboxOptions {
+            store: inbox.store.clone(),
+            views: inbox.views.clone(),
+            on_a_view: inbox.on_a_view,
+        }),
     };
-    veriff_tui::tui::run(options, resolved.settings, resolved.config, resolved.demo_server).await
+    let outcome = veriff_tui::tui::run(options, resolved.settings, resolved.config, resolved.demo_server).await;
+    drop(inbox);
+    outcome
 }

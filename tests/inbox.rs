@@ -3,6 +3,10 @@
 
 #[path = "support/postgres.rs"]
 mod postgres;
+#[path = "support/tmux.rs"]
+mod tmux;
+#[path = "support/tools.rs"]
+mod tools;
 
 use serde_json::{Value, json};
 use veriff_tui::inbox::{Incoming, Kind, Outcome, Page, Query, SessionRow, Store, facts, parse_time_ms};
@@ -82,19 +86,75 @@ async fn duplicates_are_stored_once(store: &Store) {
 on_both!(duplicates_are_stored_once);
 
 async fn the_change_marker_grows_with_new_events_only(store: &Store) {
-    assert_eq!(store.latest_event().await.unwrap(), 0);
+    assert_eq!(store.revision().await.unwrap(), 0);
     let body = incoming(&decision("s-mark", "approved", 9001, "2026-01-02T03:04:05.000Z"));
     store.ingest(std::slice::from_ref(&body)).await.unwrap();
-    let after_one = store.latest_event().await.unwrap();
+    let after_one = store.revision().await.unwrap();
     assert!(after_one > 0);
     store.ingest(&[body]).await.unwrap();
-    assert_eq!(
-        store.latest_event().await.unwrap(),
-        after_one,
-        "a duplicate is no change"
-    );
+    assert_eq!(store.revision().await.unwrap(), after_one, "a duplicate is no change");
 }
 on_both!(the_change_marker_grows_with_new_events_only);
+
+async fn claims_tags_and_notes_say_who_and_never_take_over_silently(store: &Store) {
+    use veriff_tui::inbox::MarkChange;
+    store
+        .ingest(&[incoming(&decision(
+            "s-claim",
+            "review",
+            9104,
+            "2026-01-02T03:04:05.000Z",
+        ))])
+        .await
+        .unwrap();
+    let id = || vec!["s-claim".to_owned()];
+    let before = store.revision().await.unwrap();
+    let claim = MarkChange::Claim { from: None };
+    store.mark("s-claim", &claim, "ann@desk1").await.unwrap();
+    assert!(
+        store.revision().await.unwrap() > before,
+        "open browsers see a claim as a change"
+    );
+    // A second analyst, whose screen still showed it free, is refused with the holder's name.
+    let refused = store.mark("s-claim", &claim, "bob@desk2").await.unwrap_err();
+    assert!(refused.contains("ann@desk1"), "{refused}");
+    let refused = store
+        .mark("s-claim", &MarkChange::Unclaim, "bob@desk2")
+        .await
+        .unwrap_err();
+    assert!(refused.contains("ann@desk1 holds"), "{refused}");
+    // Taking over names the one it is taken from.
+    let take = MarkChange::Claim {
+        from: Some("ann@desk1".to_owned()),
+    };
+    store.mark("s-claim", &take, "bob@desk2").await.unwrap();
+    store
+        .mark("s-claim", &MarkChange::Tag(Some("escalated".into())), "ann@desk1")
+        .await
+        .unwrap();
+    store
+        .mark(
+            "s-claim",
+            &MarkChange::Note(Some("called the customer".into())),
+            "bob@desk2",
+        )
+        .await
+        .unwrap();
+    let marks = store.marks(&id()).await.unwrap().remove("s-claim").unwrap();
+    assert_eq!(marks.claimed_by.as_deref(), Some("bob@desk2"));
+    assert_eq!(
+        (marks.tag.as_deref(), marks.tag_by.as_deref()),
+        (Some("escalated"), Some("ann@desk1"))
+    );
+    assert_eq!(marks.note.as_deref(), Some("called the customer"));
+    assert!(marks.claimed_ms.is_some() && marks.tag_ms.is_some() && marks.note_ms.is_some());
+    store.mark("s-claim", &MarkChange::Unclaim, "bob@desk2").await.unwrap();
+    assert_eq!(store.marks(&id()).await.unwrap()["s-claim"].claimed_by, None);
+    // A session deleted at Veriff leaves its marks behind too.
+    store.forget_session("s-claim").await.unwrap();
+    assert!(store.marks(&id()).await.unwrap().is_empty());
+}
+on_both!(claims_tags_and_notes_say_who_and_never_take_over_silently);
 
 async fn an_older_decision_never_overwrites_a_newer_one(store: &Store) {
     let newer = incoming(&decision("s-ooo", "approved", 9001, "2026-01-02T10:00:00.000Z"));
@@ -647,4 +707,128 @@ async fn a_body_not_sent_within_10_s_is_refused() {
     );
     let store = Store::open(&inbox_url).await.unwrap();
     assert!(store.event_bodies().await.unwrap().is_empty());
+}
+
+/// A browser on the inbox at `inbox_url` in tmux, marking as `user`.
+fn browser(home: &std::path::Path, inbox_url: &str, user: &str) -> tmux::Tmux {
+    let mut env = tmux::app_env(home, "http://127.0.0.1:9");
+    env.push(("USER", user.to_owned()));
+    let binary = env!("CARGO_BIN_EXE_veriff-tui");
+    let command = format!("{binary} inbox --inbox-url '{inbox_url}'; echo EXIT=$?; sleep 600");
+    tmux::Tmux::start(120, 30, &env, &command)
+}
+
+/// The browser on an inbox, as two analysts use it: a webhook that arrives while
+/// it is open shows without a key, and a claim, a take-over and a tag made in one
+/// browser show in the other.
+async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
+    if !tools::available(test, &[tools::TMUX]) {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let receiver = start_receiver(home.path(), inbox_url).await;
+    let client = reqwest::Client::new();
+    let decision_url = format!("{}/decision", receiver.url);
+    let mut arrived = decision(
+        "5e55a221-0000-4000-8000-000000000001",
+        "review",
+        9121,
+        "2026-12-01T10:00:00.000Z",
+    );
+    arrived["verification"]["person"] = json!({"firstName": "ARRIVED", "lastName": "SPECIMEN"});
+    let (home_path, url) = (home.path().to_owned(), inbox_url.to_owned());
+    let ann = tokio::task::spawn_blocking(move || {
+        let ann = browser(&home_path, &url, "ann");
+        // Opened on the first view, its count in the tab.
+        ann.wait_for("needs review 0", std::time::Duration::from_secs(15));
+        ann
+    })
+    .await
+    .unwrap();
+    let sent = std::time::Instant::now();
+    assert_eq!(post_signed(&client, &decision_url, &arrived).await, 200);
+    let ann = tokio::task::spawn_blocking(move || {
+        // No key pressed: the view follows the inbox.
+        ann.wait_for("ARRIVED SPECIMEN", std::time::Duration::from_secs(5));
+        ann.wait_for("needs review 1", std::time::Duration::from_secs(5));
+        ann
+    })
+    .await
+    .unwrap();
+    eprintln!(
+        "{test}: the webhook showed {} ms after it was posted",
+        sent.elapsed().as_millis()
+    );
+
+    let (home_path, url) = (home.path().to_owned(), inbox_url.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let wait = |tmux: &tmux::Tmux, text: &str| tmux.wait_for(text, std::time::Duration::from_secs(10));
+        let bob = browser(&home_path, &url, "bob");
+        wait(&bob, "ARRIVED SPECIMEN");
+        // Ann claims; Bob's card says so without a key.
+        ann.send(&["c"]);
+        wait(&ann, "claimed session 5e55a221");
+        wait(&bob, "claimed by ann@");
+        // Bob taking it over is asked first, naming Ann; then Ann sees it is Bob's.
+        bob.send(&["c"]);
+        wait(&bob, "has claimed session 5e55a221");
+        bob.send(&["Enter"]);
+        wait(&bob, "took session 5e55a221 over from ann@");
+        wait(&ann, "claimed by bob@");
+        // A tag and a note travel too.
+        ann.send(&["t"]);
+        wait(&bob, "done (ann@");
+        ann.send(&["n"]);
+        wait(&ann, "Note on session 5e55a221");
+        ann.send(&["-l", "called the customer"]);
+        ann.send(&["Enter"]);
+        wait(&bob, "called the customer");
+    })
+    .await
+    .unwrap();
+    drop(receiver);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_follow_a_sqlite_inbox_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
+    browsers_follow_the_inbox_live("browsers_follow_a_sqlite_inbox_live", &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_follow_a_postgres_inbox_live() {
+    let Some(db) = postgres::database("inbox::browsers_follow_a_postgres_inbox_live").await else {
+        return;
+    };
+    browsers_follow_the_inbox_live("browsers_follow_a_postgres_inbox_live", &db.url).await;
+}
+
+/// `--demo inbox`: a newcomer sees a live queue with nothing set up, the demo
+/// server posting a new session every few seconds, and opens one like any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_is_a_live_queue_with_nothing_set_up() {
+    if !tools::available("the_demo_is_a_live_queue_with_nothing_set_up", &[tools::TMUX]) {
+        return;
+    }
+    tokio::task::spawn_blocking(|| {
+        let home = tempfile::tempdir().unwrap();
+        let env = tmux::app_env(home.path(), "http://127.0.0.1:9");
+        let binary = env!("CARGO_BIN_EXE_veriff-tui");
+        let app = tmux::Tmux::start(120, 30, &env, &format!("{binary} --demo inbox; sleep 600"));
+        let wait = |text: &str| app.wait_for(text, std::time::Duration::from_secs(20));
+        wait("needs review");
+        // To the `all` view: the demo sessions' own decisions arrived as webhooks.
+        app.send(&["]", "]", "]", "]"]);
+        wait("KARL SPECIMEN");
+        // Then the first new session, with no key pressed.
+        wait("ANNA SPECIMEN");
+        // Opened, its card is the server's, under the name the webhook carried.
+        app.send(&["g"]);
+        wait("ANNA SPECIMEN · born");
+        // The demo's inbox is its own: nothing was written in the person's data dir.
+        assert!(!home.path().join("data/veriff-tui/demo").exists());
+    })
+    .await
+    .unwrap();
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::GlobalArgs;
 use crate::config::{Config, process_env};
@@ -23,8 +23,9 @@ pub struct InboxArgs {
     /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
     #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL")]
     pub inbox_url: Option<String>,
+    /// Without one: the browser, on the inbox's views.
     #[command(subcommand)]
-    pub action: InboxAction,
+    pub action: Option<InboxAction>,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -108,7 +109,10 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         .unwrap_or_default();
     let url = inbox_url(args.inbox_url.clone(), &config, global.demo)?;
     let redact = crate::config::RedactSetting::resolve(global.redact, profile.redact);
-    match args.action {
+    let Some(action) = args.action else {
+        return Err("the inbox's browser is started by main (a bug: it came here)".to_owned());
+    };
+    match action {
         InboxAction::Receive { listen, public } => {
             if !receiver::is_loopback(&listen) && !public {
                 return Err(format!(
@@ -205,14 +209,19 @@ fn views(config: &Config) -> Vec<store::View> {
     views
 }
 
+/// The demo server's: it signs the demo's webhooks.
+fn demo_integration() -> Integration {
+    Integration {
+        name: "demo".to_owned(),
+        api_key: crate::server::DEMO_API_KEY.to_owned(),
+        secret: crate::api::Secret::new(crate::server::DEMO_SHARED_SECRET),
+    }
+}
+
 /// Every profile whose API key and secret resolve (the demo server's with --demo).
 async fn integrations(config: &Config, global: &GlobalArgs) -> Result<Vec<Integration>, String> {
     if global.demo {
-        return Ok(vec![Integration {
-            name: "demo".to_owned(),
-            api_key: crate::server::DEMO_API_KEY.to_owned(),
-            secret: crate::api::Secret::new(crate::server::DEMO_SHARED_SECRET),
-        }]);
+        return Ok(vec![demo_integration()]);
     }
     let env = process_env;
     let mut found = Vec::new();
@@ -276,33 +285,12 @@ async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Reda
     Ok(())
 }
 
-/// A session's index fields, masked by the allow-list under `--redact` like
-/// every other answer: the table and `--json` are made from this.
-fn masked_row(row: &SessionRow, redact: Redact) -> serde_json::Value {
-    redact.json(json!({
-        "id": row.id,
-        "status": row.status,
-        "code": row.code,
-        "reasonCode": row.reason_code,
-        "reason": row.reason,
-        "decisionTime": row.decision_ms.map(format_time_ms),
-        "updatedAt": format_time_ms(row.updated_ms),
-        "vendorData": row.vendor_data,
-        "endUserId": row.end_user_id,
-        "personName": row.person_name,
-        "documentNumber": row.document_number,
-        "documentCountry": row.document_country,
-        "riskLabels": row.risk_labels,
-        "watchlistStatus": row.watchlist_status,
-    }))
-}
-
 fn json_line(row: &SessionRow, redact: Redact) -> String {
-    masked_row(row, redact).to_string()
+    row.masked_json(redact).to_string()
 }
 
 fn table_line(row: &SessionRow, redact: Redact) -> String {
-    let masked = masked_row(row, redact);
+    let masked = row.masked_json(redact);
     let field = |key: &str| masked[key].as_str().map(str::to_owned);
     let text = |v: &Option<String>, max: usize| clean_short(v.as_deref().unwrap_or("-"), max);
     let (name, vendor) = (field("personName"), field("vendorData"));
@@ -381,6 +369,87 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
         }
     }
 }
+
+/// The inbox the browser shows, opened before the screen changes.
+pub struct BrowserInbox {
+    pub store: Store,
+    pub views: Vec<store::View>,
+    /// Opened as `veriff-tui inbox`: the first view, not the sessions opened here.
+    pub on_a_view: bool,
+    /// `--demo`'s: its folder and receiver, kept until the browser ends.
+    _demo: Option<(tempfile::TempDir, tokio::task::AbortHandle)>,
+}
+
+impl Drop for BrowserInbox {
+    fn drop(&mut self) {
+        if let Some((_, receiver)) = &self._demo {
+            receiver.abort();
+        }
+    }
+}
+
+/// The browser's inbox: `veriff-tui inbox` (`asked`) opens the profile's (made
+/// if new); a plain run shows one only where it is configured or already exists,
+/// so nothing appears on disk unasked. `--demo`'s is a fresh one with a receiver
+/// the demo server posts to: the returned webhooks say where.
+pub async fn for_browser(
+    global: &GlobalArgs,
+    asked: Option<InboxArgs>,
+) -> Result<(Option<BrowserInbox>, Option<crate::server::Webhooks>), String> {
+    let on_a_view = asked.is_some();
+    if global.demo {
+        let dir = tempfile::Builder::new()
+            .prefix("veriff-tui-demo-inbox")
+            .tempdir()
+            .map_err(|e| format!("cannot make the demo's inbox: {e}"))?;
+        let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
+        let store = Store::open(&url).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("cannot start the demo's receiver: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let receiver = tokio::spawn(receiver::serve(listener, store.clone(), vec![demo_integration()]));
+        let webhooks = crate::server::Webhooks {
+            url: format!("http://{addr}"),
+            every: DEMO_ARRIVALS,
+        };
+        let inbox = BrowserInbox {
+            store,
+            views: store::default_views(),
+            on_a_view,
+            _demo: Some((dir, receiver.abort_handle())),
+        };
+        return Ok((Some(inbox), Some(webhooks)));
+    }
+    let env = process_env;
+    let config = Config::load(global.overrides(), &env)?;
+    let given = asked
+        .and_then(|a| a.inbox_url)
+        .or_else(|| std::env::var("VERIFF_INBOX_URL").ok());
+    let url = inbox_url(given.clone(), &config, false)?;
+    let configured = given.is_some()
+        || config
+            .selected_profile()
+            .and_then(|p| config.file.profiles.get(p))
+            .is_some_and(|p| p.inbox_url.is_some());
+    let exists = url
+        .strip_prefix("sqlite://")
+        .is_some_and(|path| std::path::Path::new(path).exists());
+    if !on_a_view && !configured && !exists {
+        return Ok((None, None));
+    }
+    let store = Store::open(&url).await?;
+    let inbox = BrowserInbox {
+        store,
+        views: views(&config),
+        on_a_view,
+        _demo: None,
+    };
+    Ok((Some(inbox), None))
+}
+
+/// How often `--demo`'s server sends a new session.
+const DEMO_ARRIVALS: Duration = Duration::from_secs(5);
 
 /// Where the profile's inbox is: `--inbox-url`, else the profile's `inbox_url`,
 /// else a SQLite file in the data dir, one per profile.

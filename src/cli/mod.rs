@@ -3,7 +3,7 @@
 
 mod actions;
 mod export;
-mod inbox;
+pub mod inbox;
 mod scripting;
 mod verify;
 
@@ -322,9 +322,18 @@ pub struct Resolved {
 /// Flags, environment and config file resolved into settings, or the demo server's
 /// with `--demo`. Config warnings go to stderr here, before any full-screen UI.
 pub async fn resolve(global: &GlobalArgs) -> Result<Resolved, String> {
+    resolve_with(global, None).await
+}
+
+/// The same, with `--demo`'s server posting its webhooks to `webhooks`.
+pub async fn resolve_with(global: &GlobalArgs, webhooks: Option<crate::server::Webhooks>) -> Result<Resolved, String> {
     let env = crate::config::process_env;
     if global.demo {
-        let server = crate::server::start(crate::server::ServerOptions::default())
+        let options = crate::server::ServerOptions {
+            webhooks,
+            ..Default::default()
+        };
+        let server = crate::server::start(options)
             .await
             .map_err(|e| format!("cannot start the demo server: {e}"))?;
         let mut client = server.client_config();

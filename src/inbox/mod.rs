@@ -5,6 +5,7 @@
 //! the migrations differ. Knows nothing of the terminal, flags or config files.
 
 mod event;
+mod marks;
 mod query;
 pub mod receiver;
 mod store;
@@ -12,6 +13,7 @@ pub mod sync;
 mod time;
 
 pub use event::{Facts, Kind, facts};
+pub use marks::{MarkChange, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use time::{format_time_ms, now_ms, parse_time_ms};

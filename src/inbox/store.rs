@@ -38,6 +38,15 @@ impl Incoming {
             received_ms: super::now_ms(),
         }
     }
+
+    /// An answer the tool fetched from the API (a session's decision), so what
+    /// was looked at is found again; its source `fetched`.
+    pub fn fetched(value: &serde_json::Value) -> Incoming {
+        Incoming {
+            source: "fetched".to_owned(),
+            ..Incoming::imported(value, value.to_string().into_bytes())
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +57,7 @@ pub enum Outcome {
 }
 
 /// A session's index fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionRow {
     #[serde(skip)]
@@ -69,6 +78,53 @@ pub struct SessionRow {
     pub watchlist_status: Option<String>,
 }
 
+impl SessionRow {
+    /// Its index fields, masked by the allow-list under `--redact` like every
+    /// other answer: `inbox list`'s table and `--json`, and the browser's rows,
+    /// are made from this.
+    pub fn masked_json(&self, redact: crate::redact::Redact) -> serde_json::Value {
+        redact.json(serde_json::json!({
+            "id": self.id,
+            "status": self.status,
+            "code": self.code,
+            "reasonCode": self.reason_code,
+            "reason": self.reason,
+            "decisionTime": self.decision_ms.map(super::format_time_ms),
+            "updatedAt": super::format_time_ms(self.updated_ms),
+            "vendorData": self.vendor_data,
+            "endUserId": self.end_user_id,
+            "personName": self.person_name,
+            "documentNumber": self.document_number,
+            "documentCountry": self.document_country,
+            "riskLabels": self.risk_labels,
+            "watchlistStatus": self.watchlist_status,
+        }))
+    }
+
+    /// The same row with the masked values in place of its text fields.
+    pub fn masked(mut self, redact: crate::redact::Redact) -> SessionRow {
+        if !redact.on {
+            return self;
+        }
+        let masked = self.masked_json(redact);
+        let text = |key: &str| masked[key].as_str().map(str::to_owned);
+        self.reason = text("reason");
+        self.vendor_data = text("vendorData");
+        self.end_user_id = text("endUserId");
+        self.person_name = text("personName");
+        self.document_number = text("documentNumber");
+        self.document_country = text("documentCountry");
+        self.watchlist_status = text("watchlistStatus");
+        self.status = text("status");
+        self.id = text("id").unwrap_or_default();
+        self.risk_labels = masked["riskLabels"]
+            .as_array()
+            .map(|labels| labels.iter().filter_map(|l| l.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        self
+    }
+}
+
 /// Where a listing continues: after this row (keyset paging, newest first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -79,24 +135,42 @@ pub struct Page {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
-    postgres: bool,
+    pub(super) postgres: bool,
+    /// For a PostgreSQL listener of its own (LISTEN needs a dedicated connection).
+    pub(super) url: String,
 }
 
 /// The versioned migrations of each database, embedded in the binary.
 fn migrator(postgres: bool) -> Migrator {
-    let sql = if postgres {
-        include_str!("migrations/postgres_0001.sql")
-    } else {
-        include_str!("migrations/sqlite_0001.sql")
-    };
-    Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
+    let steps: [(i64, &'static str, &'static str, &'static str); 2] = [
+        (
             1,
-            Cow::Borrowed("events and session index"),
-            MigrationType::Simple,
-            Cow::Borrowed(sql),
-            false,
-        )]),
+            "events and session index",
+            include_str!("migrations/sqlite_0001.sql"),
+            include_str!("migrations/postgres_0001.sql"),
+        ),
+        (
+            2,
+            "a team's marks: claims, tags, notes",
+            include_str!("migrations/sqlite_0002.sql"),
+            include_str!("migrations/postgres_0002.sql"),
+        ),
+    ];
+    Migrator {
+        migrations: Cow::Owned(
+            steps
+                .into_iter()
+                .map(|(version, what, sqlite, pg)| {
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(what),
+                        MigrationType::Simple,
+                        Cow::Borrowed(if postgres { pg } else { sqlite }),
+                        false,
+                    )
+                })
+                .collect(),
+        ),
         ignore_missing: false,
         locking: true,
         no_tx: false,
@@ -189,11 +263,19 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| format!("cannot prepare the inbox database: {e}"))?;
-        Ok(Store { pool, postgres })
+        Ok(Store {
+            pool,
+            postgres,
+            url: url.to_owned(),
+        })
     }
 
     pub fn is_postgres(&self) -> bool {
         self.postgres
+    }
+
+    pub(super) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     pub async fn close(&self) {
@@ -350,15 +432,6 @@ impl Store {
         .map_err(|e| format!("cannot read the inbox: {e}"))
     }
 
-    /// The newest stored event's number: a view polls it (cheap on both databases)
-    /// and reloads when it grew; PostgreSQL also notifies `veriff_inbox` on commit.
-    pub async fn latest_event(&self) -> Result<i64, String> {
-        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(n), 0) FROM events")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| format!("cannot read the inbox: {e}"))
-    }
-
     /// How many raw events are stored for a session (its history).
     pub async fn event_count(&self, session: &str) -> Result<i64, String> {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events WHERE session_id = $1")
@@ -387,9 +460,15 @@ impl Store {
             .await
             .map_err(fail)?
             .rows_affected();
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(session)
-            .execute(&mut *tx)
+        for table in [
+            "DELETE FROM sessions WHERE id = $1",
+            "DELETE FROM marks WHERE session_id = $1",
+        ] {
+            sqlx::query(table).bind(session).execute(&mut *tx).await.map_err(fail)?;
+        }
+        // Open browsers drop it from their views.
+        let who = crate::audit::user_at_host();
+        self.log_change(&mut tx, session, "removed", None, &who, now_ms())
             .await
             .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
@@ -413,6 +492,11 @@ impl Store {
             .await
             .map_err(fail)?
             .rows_affected();
+        // A team's marks go with their sessions.
+        sqlx::query("DELETE FROM marks WHERE session_id NOT IN (SELECT id FROM sessions)")
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
         Ok((events, sessions))
     }

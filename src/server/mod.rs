@@ -3,8 +3,10 @@
 //! `serve-demo`, the tests and the benchmarks, and can misbehave on purpose (see
 //! [`faults`]).
 
+mod arrivals;
 mod data;
 pub mod faults;
+pub use arrivals::Webhooks;
 mod writes;
 
 use std::collections::{HashSet, VecDeque};
@@ -63,6 +65,9 @@ pub struct ServerOptions {
     /// downloads then stay in flight long enough to be interrupted (tests). The
     /// same as [`RunningServer::set_media_rate`] from the start.
     pub media_bandwidth: Option<u64>,
+    /// Post signed webhooks there (`--demo`'s live queue): every demo session's
+    /// decision, then a new synthetic session's at each interval.
+    pub webhooks: Option<Webhooks>,
 }
 
 impl Default for ServerOptions {
@@ -78,6 +83,7 @@ impl Default for ServerOptions {
             bulk: false,
             rate_limit: None,
             media_bandwidth: None,
+            webhooks: None,
         }
     }
 }
@@ -88,6 +94,16 @@ pub struct RunningServer {
     featured: Vec<String>,
     state: Arc<AppState>,
     _shutdown: oneshot::Sender<()>,
+    /// The webhooks' task, stopped with the server.
+    _posting: Option<AbortOnDrop>,
+}
+
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl RunningServer {
@@ -226,6 +242,16 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     if let Some((bytes, _)) = &big {
         data.insert(data::big_session(BIG_SESSION, BIG_ATTEMPT, BIG_MEDIA, bytes.clone()));
     }
+    // The first new session arrives one interval after the demo's own.
+    let arrivals_start = crate::inbox::now_ms() + options.webhooks.as_ref().map_or(0, |w| w.every.as_millis() as i64);
+    let mut arrivals = Vec::new();
+    if let Some(webhooks) = &options.webhooks {
+        for (session, triage) in arrivals::make(&data, arrivals_start, webhooks.every) {
+            arrivals.push(session.id.clone());
+            data.triage.insert(session.id.clone(), triage);
+            data.insert(session);
+        }
+    }
     let state = Arc::new(AppState {
         data,
         options,
@@ -265,11 +291,16 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
             tracing::error!("demo server stopped: {e}");
         }
     });
+    let posting = state.options.webhooks.clone().map(|webhooks| {
+        let task = tokio::spawn(arrivals::post(state.clone(), webhooks, arrivals, arrivals_start));
+        AbortOnDrop(task.abort_handle())
+    });
     Ok(RunningServer {
         addr,
         featured,
         state,
         _shutdown: shutdown,
+        _posting: posting,
     })
 }
 
@@ -544,9 +575,15 @@ async fn session_decision(State(state): State<Arc<AppState>>, Path(id): Path<Str
     if state.is_created(&id) {
         return state.signed_json(&json!({"status": "success", "verification": null}), fault);
     }
-    let Some(session) = state.data.sessions.get(&id) else {
-        return session_not_found();
-    };
+    match decision_answer(&state, &id) {
+        Some(answer) => state.signed_json(&answer, fault),
+        None => session_not_found(),
+    }
+}
+
+/// What `GET /v1/sessions/{id}/decision` answers, and a decision webhook carries.
+fn decision_answer(state: &AppState, id: &str) -> Option<Value> {
+    let session = state.data.sessions.get(id)?;
     let verification = session.decision.as_ref().map(|decision| {
         let mut decision = decision.clone();
         decision["id"] = json!(session.id);
@@ -554,10 +591,10 @@ async fn session_decision(State(state): State<Arc<AppState>>, Path(id): Path<Str
         decision
     });
     let mut answer = json!({"status": "success", "verification": verification});
-    if let Some(technical) = state.data.triage.get(&id).and_then(|t| t.technical_data.clone()) {
+    if let Some(technical) = state.data.triage.get(id).and_then(|t| t.technical_data.clone()) {
         answer["technicalData"] = technical;
     }
-    state.signed_json(&answer, fault)
+    Some(answer)
 }
 
 /// `{"status":"success","person":...}`: null for a session without person data.

@@ -68,6 +68,15 @@ pub enum Action {
     Reveal,
     /// The message log: every error and notice in full.
     Messages,
+    /// The inbox's next view (tab).
+    NextView,
+    PrevView,
+    /// Claim the session in the inbox, or give up one's claim.
+    Claim,
+    /// The session's tag in the inbox: done, escalated, waiting on customer, none.
+    Tag,
+    /// A one-line note on the session in the inbox.
+    Note,
 }
 
 impl Action {
@@ -369,6 +378,11 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["X"], Action::Reveal, "show the picture hidden by --redact (until you move)", None),
     (Mode::Browse, &["m", "space"], Action::Mark, "mark or unmark a session for export", None),
     (Mode::Browse, &["E"], Action::Export, "export the marked (or selected) sessions", None),
+    (Mode::Browse, &["]"], Action::NextView, "inbox: the next view (tab)", None),
+    (Mode::Browse, &["["], Action::PrevView, "inbox: the previous view", None),
+    (Mode::Browse, &["c"], Action::Claim, "inbox: claim the session (again: give it up)", None),
+    (Mode::Browse, &["t"], Action::Tag, "inbox: tag done / escalated / waiting / none", None),
+    (Mode::Browse, &["n"], Action::Note, "inbox: a one-line note for the team", None),
     (Mode::Browse, &["esc"], Action::Cancel, "cancel a transfer or an export; clear the filter", None),
     (Mode::Browse, &["M"], Action::Messages, "every error and notice in full, the fix first", None),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
@@ -718,9 +732,10 @@ mod tests {
         for (event, action) in cases {
             assert_eq!(keymap.action(Mode::Browse, event), Some(action), "{event:?}");
         }
+        // Ctrl-C's letter alone is another key.
         assert_eq!(
             keymap.action(Mode::Browse, key(KeyCode::Char('c'), KeyModifiers::NONE)),
-            None
+            Some(Action::Claim)
         );
         assert_eq!(
             keymap.action(Mode::Browse, key(KeyCode::Char('j'), KeyModifiers::CONTROL)),

@@ -20,6 +20,12 @@ pub struct Areas {
 }
 
 pub fn areas(area: Rect) -> Areas {
+    areas_for(area, false)
+}
+
+/// The same, with the sessions pane `wide` for an inbox view's columns (time,
+/// status, name, vendorData).
+pub fn areas_for(area: Rect, wide: bool) -> Areas {
     // The details area gives way first on short terminals, and grows on tall ones
     // (the preview lives there).
     let details_height = area.height.saturating_sub(12).clamp(3, (area.height / 3).max(10));
@@ -33,8 +39,11 @@ pub fn areas(area: Rect) -> Areas {
     .areas(area);
     // Sessions and attempts need only so much; every further column goes to media.
     // At least a short session id (8), the selection mark, a column gap and borders.
-    let sessions_width = (main.width / 4).clamp(12, 26);
-    let attempts_width = (main.width / 3).min(38);
+    let (sessions_width, attempts_width) = if wide {
+        ((main.width * 2 / 5).clamp(12, 64), (main.width / 4).min(38))
+    } else {
+        ((main.width / 4).clamp(12, 26), (main.width / 3).min(38))
+    };
     let [sessions, attempts, media] = Layout::horizontal([
         Constraint::Length(sessions_width),
         Constraint::Length(attempts_width),

@@ -11,4 +11,4 @@ pub mod preview;
 mod runtime;
 pub mod ui;
 
-pub use runtime::{Options, run};
+pub use runtime::{InboxOptions, Options, run};

@@ -41,6 +41,16 @@ pub struct Options {
     pub log_file: Option<PathBuf>,
     /// `--watch SECS`: poll the first session this often until it is decided.
     pub watch: Option<Duration>,
+    /// The inbox whose views are tabs over the sessions pane.
+    pub inbox: Option<InboxOptions>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InboxOptions {
+    pub store: crate::inbox::Store,
+    pub views: Vec<crate::inbox::View>,
+    /// Open on the first view rather than the sessions opened here.
+    pub on_a_view: bool,
 }
 
 /// Runs the browser with resolved `settings` until the person quits. `config` is
@@ -120,6 +130,14 @@ pub async fn run(
     if let Some(every) = options.watch {
         model.watch_every = every;
     }
+    let who = crate::audit::user_at_host();
+    if let Some(inbox) = &options.inbox {
+        model.inbox = Some(super::app::inbox::Inbox::new(
+            inbox.views.clone(),
+            who.clone(),
+            inbox.on_a_view,
+        ));
+    }
     let (mut model, mut first) = model.start(given, Vec::new());
     if options.watch.is_some() {
         first.extend(model.watching_first());
@@ -149,6 +167,12 @@ pub async fn run(
         sessions: history.map(|path| std::sync::Arc::new(super::effects::History(path)) as _),
     });
     effects.set_history_dir(history_dir, default_profile);
+    if let Some(inbox) = options.inbox {
+        effects.set_inbox(super::effects::InboxInUse {
+            store: std::sync::Arc::new(inbox.store),
+            who,
+        });
+    }
     // The first requests are on their way before the terminal is asked anything.
     for cmd in first.into_iter().chain(resized) {
         effects.run(cmd);

@@ -81,6 +81,7 @@ impl Tmux {
     }
 
     /// A tmux format (`#{pane_pid}`, `#{alternate_on}`, ...) of the pane.
+    #[allow(dead_code, reason = "the inbox's tests read only the screen")]
     pub fn format(&self, format: &str) -> String {
         self.run(&["display-message", "-p", "-t", "0", format])
             .trim()

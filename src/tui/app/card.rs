@@ -153,6 +153,34 @@ impl Model {
             }
         };
 
+        // The team's marks in the inbox, beside the verdict they are about.
+        if let Some(marks) = self.inbox_row(session).map(|row| &row.marks).filter(|m| !m.is_empty()) {
+            let at = |ms: Option<i64>| {
+                ms.map(|ms| super::dates::short_time(&crate::inbox::format_time_ms(ms), self.this_year, 16))
+                    .unwrap_or_default()
+            };
+            let mut parts = Vec::new();
+            if let Some(by) = &marks.claimed_by {
+                parts.push((format!("claimed by {by} {}", at(marks.claimed_ms)), Tone::Warn));
+            }
+            if let Some(tag) = &marks.tag {
+                let by = marks.tag_by.as_deref().unwrap_or("?");
+                parts.push((format!("{tag} ({by})"), Tone::Plain));
+            }
+            if let Some(note) = &marks.note {
+                let by = marks.note_by.as_deref().unwrap_or("?");
+                parts.push((format!("“{note}” ({by} {})", at(marks.note_ms)), Tone::Plain));
+            }
+            let mut joined_parts = Vec::new();
+            for (i, part) in parts.into_iter().enumerate() {
+                if i > 0 {
+                    joined_parts.push((" · ".to_owned(), Tone::Dim));
+                }
+                joined_parts.push(part);
+            }
+            push(0, "team", joined_parts);
+        }
+
         // The decision's person, filled in from the person route where it is silent.
         let from_route = match self.store.person(session) {
             Some(Load::Ready(Some(p))) => Some(p),

@@ -26,6 +26,9 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         (Mode::Prompt, action) if matches!(model.overlay, Overlay::NewLink(_)) => {
             overlays::new_link::on_key(model, key, action)
         }
+        (Mode::Prompt, action) if matches!(model.overlay, Overlay::Note { .. }) => {
+            overlays::note::on_key(model, key, action)
+        }
         (Mode::Prompt, action) => overlays::add_session::on_key(model, key, action),
         (Mode::Link, Some(Action::Cancel)) => {
             model.overlay = Overlay::None;
@@ -73,7 +76,11 @@ pub(super) fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Cmd> {
         return Vec::new();
     }
     let (width, height) = model.size;
-    let panes = layout::areas(ratatui::layout::Rect::new(0, 0, width, height)).panes;
+    let panes = layout::areas_for(
+        ratatui::layout::Rect::new(0, 0, width, height),
+        model.inbox_view().is_some(),
+    )
+    .panes;
     let at = ratatui::layout::Position::new(mouse.column, mouse.row);
     let Some(index) = panes.iter().position(|area| area.contains(at)) else {
         return Vec::new();
@@ -119,7 +126,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             insert(input);
             *error = None;
         }
-        Overlay::CaseFolder { input, .. } => insert(input),
+        Overlay::CaseFolder { input, .. } | Overlay::Note { input, .. } => insert(input),
         Overlay::Confirm(confirm) => {
             if confirm.typed.is_some() {
                 insert(&mut confirm.input);
@@ -258,6 +265,11 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Compare => overlays::look_closer::compare(model),
         Action::Reveal => overlays::look_closer::reveal(model),
         Action::Mark => super::export::toggle_mark(model),
+        Action::NextView => super::inbox::switch_view(model, 1),
+        Action::PrevView => super::inbox::switch_view(model, -1),
+        Action::Claim => super::inbox::claim(model),
+        Action::Tag => super::inbox::tag(model),
+        Action::Note => super::inbox::note(model),
         Action::Export => super::export::start(model),
         // Prompt and overlay actions mean nothing while browsing.
         Action::Submit => Vec::new(),
@@ -298,7 +310,11 @@ pub(super) fn move_cursor(model: &mut Model, delta: isize) -> Vec<Cmd> {
     }
     model.pane_mut(pane).cursor = after;
     match pane {
-        Pane::Sessions => model.select_session(after),
+        Pane::Sessions => {
+            let mut cmds = model.select_session(after);
+            cmds.extend(model.inbox_more());
+            cmds
+        }
         Pane::Attempts => model.attempt_selected(),
         Pane::Media => Vec::new(),
     }

@@ -32,12 +32,13 @@ impl Model {
         self.sessions.extend(given.into_iter().chain(listed));
         let mut cmds = self.open_all();
         cmds.extend(self.want(Req::Remembered, false, true));
+        cmds.extend(self.want_inbox());
         if !self.security_warnings.is_empty() {
             self.status = Some(Status::error(self.security_warnings.join("; ")));
         }
         if opened {
             cmds.push(remember);
-        } else {
+        } else if self.inbox_view().is_none() {
             self.overlay = Overlay::AddSession {
                 input: Default::default(),
                 error: None,
@@ -58,6 +59,10 @@ impl Model {
 
     /// The decisions of the sessions rows on screen, where not known or on their way.
     pub(super) fn want_decisions_on_screen(&mut self) -> Vec<Cmd> {
+        // An inbox view's rows show the status the inbox holds: no request each.
+        if self.inbox_view().is_some() {
+            return Vec::new();
+        }
         let state = self.pane(Pane::Sessions);
         let on_screen: Vec<SessionId> = (state.offset..state.offset + self.list_rows.max(1))
             .map_while(|row| self.visible_session(row).cloned())
@@ -314,6 +319,8 @@ impl Model {
 /// [`super::store::Store::accept`]), then does what its arrival calls for.
 pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payload, Failure>) -> Vec<Cmd> {
     let failed = result.as_ref().err().filter(|f| !f.cancelled).cloned();
+    // A new page keeps the cursor on the session it was on.
+    let before = model.selected_session().cloned();
     if !model.store.accept(id, &req, result, model.redact) {
         return Vec::new();
     }
@@ -326,6 +333,7 @@ pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payl
         }
         (Req::Decision(session), _) => super::watch::decision_arrived(model, &session),
         (Req::Remembered, None) => model.remembered_arrived(),
+        (Req::Inbox(_), failed) => super::inbox::arrived(model, before, failed),
         (Req::Media(_, attempt), Some(e)) if model.selected_attempt().is_some_and(|a| a.id == attempt.as_str()) => {
             let what = format!("media of attempt {}", attempt.short());
             model.status = Some(Status::error(model.failure_text(&what, &e)));

@@ -10,12 +10,14 @@
 //! - `input`: keys by mode, pastes, the mouse; [`overlays`]: one file per overlay;
 //! - `actions`: the writes, behind a confirmation; `transfer`: opening and saving
 //!   files; `export`: marking and exporting; `watch`: polling until decided;
-//! - `card`: the triage card's lines; `messages`: the message log and banner.
+//! - `card`: the triage card's lines; `messages`: the message log and banner;
+//! - [`inbox`]: the inbox's views as tabs, live, and the team's marks.
 
 mod actions;
 mod card;
 pub mod dates;
 mod export;
+pub mod inbox;
 mod input;
 mod load;
 mod messages;
@@ -35,8 +37,8 @@ pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{
-    Cmd, Done, Failure, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched, TransferItem, TransferKind,
-    TransferOutcome, Write,
+    Cmd, Done, Failure, InboxAsk, InboxPage, InboxRow, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched,
+    TransferItem, TransferKind, TransferOutcome, Write,
 };
 pub use overlays::look_closer::Picture;
 
@@ -129,6 +131,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::Written { id, write, result } => actions::written(model, id, write, result),
+        Msg::InboxChanged(revision) => inbox::changed(model, revision),
+        Msg::Marked {
+            id: _,
+            session,
+            change,
+            result,
+        } => inbox::marked(model, &session, &change, result),
         Msg::Terminate => {
             model.quit = true;
             Vec::new()

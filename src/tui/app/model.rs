@@ -77,6 +77,8 @@ pub enum Overlay {
     HitReview(crate::tui::app::overlays::hit_review::HitReview),
     /// A new session made: its link (and QR code) shown.
     LinkMade { session: SessionId, link: Option<String> },
+    /// The one-line note on a session in the inbox, being typed.
+    Note { session: SessionId, input: LineEdit },
 }
 
 impl Overlay {
@@ -92,7 +94,7 @@ impl Overlay {
             Overlay::Messages { .. } => Mode::Messages,
             Overlay::Zoom | Overlay::Compare => Mode::LookCloser,
             Overlay::Confirm(_) => Mode::Confirm,
-            Overlay::NewLink(_) => Mode::Prompt,
+            Overlay::NewLink(_) | Overlay::Note { .. } => Mode::Prompt,
             Overlay::LinkMade { .. } => Mode::Link,
             Overlay::HitReview(_) => Mode::Review,
         }
@@ -241,6 +243,8 @@ pub struct Model {
     pub watch: Option<Watch>,
     pub watch_every: std::time::Duration,
     pub export: Option<super::export::ExportJob>,
+    /// The inbox's views and the marks' author, when the run has an inbox.
+    pub inbox: Option<super::inbox::Inbox>,
     pub(super) next_req: ReqId,
 }
 
@@ -291,6 +295,7 @@ impl Model {
             watch: None,
             watch_every: super::watch::DEFAULT_WATCH,
             export: None,
+            inbox: None,
             next_req: 1,
         }
     }
@@ -339,6 +344,9 @@ impl Model {
     /// The rows of the sessions pane: indices into `sessions` of those matching
     /// the filter (by id or the decision word a row shows); `None`: all of them.
     fn session_rows(&self) -> Option<Arc<Vec<usize>>> {
+        if self.inbox_view().is_some() {
+            return None;
+        }
         let filter = &self.pane(Pane::Sessions).filter;
         if filter.is_empty() {
             return None;
@@ -373,11 +381,17 @@ impl Model {
 
     /// How many rows the sessions pane has.
     pub fn visible_session_count(&self) -> usize {
+        if let Some(rows) = self.inbox_rows() {
+            return rows.len();
+        }
         self.session_rows().map_or(self.sessions.len(), |rows| rows.len())
     }
 
     /// The session on row `row` of the sessions pane.
     pub fn visible_session(&self, row: usize) -> Option<&SessionId> {
+        if let Some(rows) = self.inbox_rows() {
+            return rows.get(row).map(|r| &r.id);
+        }
         match self.session_rows() {
             None => self.sessions.get(row),
             Some(rows) => self.sessions.get(*rows.get(row)?),
@@ -386,6 +400,9 @@ impl Model {
 
     /// Every session shown, in order.
     pub fn visible_sessions(&self) -> Vec<&SessionId> {
+        if let Some(rows) = self.inbox_rows() {
+            return rows.iter().map(|r| &r.id).collect();
+        }
         match self.session_rows() {
             None => self.sessions.iter().collect(),
             Some(rows) => rows.iter().filter_map(|i| self.sessions.get(*i)).collect(),
@@ -434,7 +451,9 @@ impl Model {
 
     pub fn media_view(&self) -> MediaView<'_> {
         let Some(session) = self.selected_session() else {
-            return MediaView::Empty(if self.sessions.is_empty() {
+            return MediaView::Empty(if self.inbox_view().is_some() {
+                "no session in this view"
+            } else if self.sessions.is_empty() {
                 "no session"
             } else {
                 "no session matches the filter"

@@ -110,6 +110,37 @@ pub enum Req {
     },
     /// The sessions the profile in use remembers (its session source).
     Remembered,
+    /// The inbox: a view's rows and every view's count.
+    Inbox(InboxAsk),
+}
+
+/// What the browser asks of the inbox: the rows of a query (the view's and
+/// what `/` added; none on the tab of sessions opened here), and every view's
+/// count for the tabs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InboxAsk {
+    pub query: Option<String>,
+    /// The newest this many rows: more are asked for as the cursor nears the end.
+    pub limit: u32,
+    pub counts: Vec<String>,
+}
+
+/// One session of an inbox view: its index fields and the team's marks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxRow {
+    pub id: SessionId,
+    pub index: crate::inbox::SessionRow,
+    pub marks: crate::inbox::Marks,
+}
+
+/// What the inbox answered: the rows (newest activity first), whether more
+/// match, each view's count, and the inbox's revision they reflect.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxPage {
+    pub rows: Vec<InboxRow>,
+    pub more: bool,
+    pub counts: Vec<Option<i64>>,
+    pub revision: i64,
 }
 
 impl Req {
@@ -123,7 +154,7 @@ impl Req {
             | Req::Watchlist(s)
             | Req::Media(s, _)
             | Req::Nfc(s, _) => Some(s),
-            Req::Preview { .. } | Req::Remembered => None,
+            Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => None,
         }
     }
 
@@ -139,6 +170,7 @@ impl Req {
             Req::Nfc(_, m) => format!("NFC data {}", m.short()),
             Req::Preview { .. } => "preview".to_owned(),
             Req::Remembered => "remembered sessions".to_owned(),
+            Req::Inbox(_) => "the inbox".to_owned(),
         }
     }
 }
@@ -159,6 +191,7 @@ pub enum Payload {
     Nfc(serde_json::Value),
     Preview(PreviewImage),
     Sessions(Vec<SessionId>),
+    Inbox(InboxPage),
 }
 
 impl Payload {
@@ -174,6 +207,16 @@ impl Payload {
             Payload::Media(list) => Payload::Media(list),
             Payload::Preview(image) => Payload::Preview(image),
             Payload::Sessions(ids) => Payload::Sessions(ids),
+            // Every column through the allow-list; a note is the team's free text.
+            Payload::Inbox(mut page) => {
+                if redact.on {
+                    for row in &mut page.rows {
+                        row.index = std::mem::take(&mut row.index).masked(redact);
+                        row.marks.note = row.marks.note.as_deref().map(|n| redact.text(n));
+                    }
+                }
+                Payload::Inbox(page)
+            }
         }
     }
 }
@@ -279,6 +322,15 @@ pub enum Msg {
         id: ReqId,
         result: Result<super::export::ExportSummary, Failure>,
     },
+    /// The inbox changed (a webhook stored, a mark set): its revision now.
+    InboxChanged(i64),
+    /// The one reply to [`Cmd::Mark`] `id`.
+    Marked {
+        id: ReqId,
+        session: SessionId,
+        change: crate::inbox::MarkChange,
+        result: Result<(), Failure>,
+    },
 }
 
 /// Work for the effects. Every command marked "answered" gets exactly one reply
@@ -334,6 +386,13 @@ pub enum Cmd {
         id: ReqId,
         write: Write,
     },
+    /// A change of a session's marks in the inbox (local, never sent to Veriff);
+    /// answered by [`Msg::Marked`].
+    Mark {
+        id: ReqId,
+        session: SessionId,
+        change: crate::inbox::MarkChange,
+    },
 }
 
 /// What a write did, as Veriff answered it.
@@ -371,7 +430,8 @@ impl Cmd {
             | Cmd::Transfer { .. }
             | Cmd::SwitchProfile(_)
             | Cmd::Export { .. }
-            | Cmd::Write { .. } => 1,
+            | Cmd::Write { .. }
+            | Cmd::Mark { .. } => 1,
             Cmd::Cancel(_)
             | Cmd::CancelTransfer { .. }
             | Cmd::CancelExport { .. }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::msg::{Failure, Load, Payload, PreviewKey, Req, ReqId};
+use super::msg::{Failure, InboxAsk, InboxPage, Load, Payload, PreviewKey, Req, ReqId};
 use crate::api::{Attempt, Decision, MediaList, Person, Watchlist};
 use crate::ids::{AttemptId, MediaId, SessionId};
 use crate::redact::Redact;
@@ -81,6 +81,16 @@ fn state<T>(load: Option<&Load<T>>) -> SlotState {
     }
 }
 
+/// The inbox's last page, kept on screen while the next one (a live update, a
+/// new query) is on its way.
+#[derive(Debug, Clone, Default)]
+pub struct InboxSlot {
+    pub shown: Option<InboxPage>,
+    /// The load whose reply is wanted, and what it asked.
+    pub pending: Option<(ReqId, InboxAsk)>,
+    pub failed: Option<Failure>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     entries: HashMap<SessionId, Entry>,
@@ -91,6 +101,7 @@ pub struct Store {
     preview_clock: u64,
     /// The profile's remembered sessions, once asked for.
     remembered: Option<Load<Vec<SessionId>>>,
+    pub inbox: InboxSlot,
     /// Bumped at every change of a session's entry: what is worked out from the
     /// entries (the rows a filter leaves) is worked out again only then.
     generation: u64,
@@ -178,6 +189,13 @@ impl Store {
         if let Req::Remembered = req {
             return state(self.remembered.as_ref());
         }
+        if let Req::Inbox(_) = req {
+            return match (&self.inbox.pending, &self.inbox.shown) {
+                (Some((id, _)), _) => SlotState::Loading(*id),
+                (None, Some(_)) => SlotState::Done,
+                (None, None) => SlotState::Empty,
+            };
+        }
         let Some(entry) = req.session().and_then(|s| self.entry(s)) else {
             return SlotState::Empty;
         };
@@ -189,7 +207,7 @@ impl Store {
             Req::Watchlist(_) => state(entry.watchlist.as_ref()),
             Req::Media(_, attempt) => state(entry.media.get(attempt)),
             Req::Nfc(_, media) => state(entry.nfc.get(media)),
-            Req::Preview { .. } | Req::Remembered => unreachable!("answered above"),
+            Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => unreachable!("answered above"),
         }
     }
 
@@ -212,6 +230,10 @@ impl Store {
             self.remembered = Some(Load::Loading(id));
             return;
         }
+        if let Req::Inbox(ask) = req {
+            self.inbox.pending = Some((id, ask.clone()));
+            return;
+        }
         let Some(session) = req.session() else { return };
         let entry = self.entry_mut(session);
         match req {
@@ -226,7 +248,7 @@ impl Store {
             Req::Nfc(_, media) => {
                 entry.nfc.insert(media.clone(), Load::Loading(id));
             }
-            Req::Preview { .. } | Req::Remembered => unreachable!("handled above"),
+            Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => unreachable!("handled above"),
         }
     }
 
@@ -314,6 +336,18 @@ impl Store {
             }
             return true;
         }
+        if let Req::Inbox(_) = req {
+            self.inbox.pending = None;
+            match result {
+                Ok(Payload::Inbox(page)) => {
+                    self.inbox.shown = Some(page);
+                    self.inbox.failed = None;
+                }
+                Ok(_) => self.inbox.failed = Some(mismatch()),
+                Err(e) => self.inbox.failed = Some(e),
+            }
+            return true;
+        }
         if let Req::Remembered = req {
             self.remembered = Some(match result {
                 Ok(Payload::Sessions(ids)) => Load::Ready(ids),
@@ -344,7 +378,7 @@ impl Store {
                 self.forget(other);
                 return false;
             }
-            (Req::Preview { .. } | Req::Remembered, Err(_)) => unreachable!("handled above"),
+            (Req::Preview { .. } | Req::Remembered | Req::Inbox(_), Err(_)) => unreachable!("handled above"),
         }
         true
     }
@@ -357,6 +391,10 @@ impl Store {
         }
         if let Req::Remembered = req {
             self.remembered = None;
+            return;
+        }
+        if let Req::Inbox(_) = req {
+            self.inbox.pending = None;
             return;
         }
         self.generation += 1;
@@ -375,7 +413,7 @@ impl Store {
             Req::Nfc(_, media) => {
                 entry.nfc.remove(media);
             }
-            Req::Preview { .. } | Req::Remembered => unreachable!("handled above"),
+            Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => unreachable!("handled above"),
         }
     }
 
@@ -426,6 +464,7 @@ impl Store {
         if let Some(Load::Loading(_)) = self.remembered {
             loading.push(Req::Remembered);
         }
+        // The inbox is the one the browser opened with: kept across a switch.
         self.generation += 1;
         self.entries.clear();
         self.previews.clear();
@@ -442,6 +481,11 @@ impl Store {
             }
         }
         self.generation += 1;
+        if let Some(page) = self.inbox.shown.take()
+            && let Payload::Inbox(page) = Payload::Inbox(page).masked(redact)
+        {
+            self.inbox.shown = Some(page);
+        }
         for entry in self.entries.values_mut() {
             mask(entry.attempts.as_mut(), |list| {
                 list.into_iter().map(|a| redact.model(a)).collect()

@@ -1088,6 +1088,7 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
     assert!(said(&model).contains("profile live is read-only"), "{}", said(&model));
 }
 
+mod inbox;
 mod triage;
 
 /// `N`: a form prefilled from the selected session, edited in place, refused

@@ -38,6 +38,7 @@ pub(super) struct Context {
     /// Verified bytes of recent previews: a resize re-encodes without a download.
     pub previewed: Arc<ByteCache>,
     pub sessions: Option<Arc<dyn super::SessionSource>>,
+    pub inbox: Option<Arc<crate::inbox::Store>>,
 }
 
 /// The loads on their way, and the pacer they (and the browser's exports) go
@@ -166,7 +167,13 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
     let client = &context.client;
     Ok(match req {
         Req::Attempts(session) => Payload::Attempts(client.session_attempts(&session).await?.verifications),
-        Req::Decision(session) => Payload::Decision(client.session_decision(&session).await?.into_decision()),
+        Req::Decision(session) => {
+            let answer = client.session_decision(&session).await?;
+            if let Some(inbox) = &context.inbox {
+                super::inbox::index(inbox.clone(), &answer);
+            }
+            Payload::Decision(answer.into_decision())
+        }
         Req::SessionMedia(session) => Payload::Media(client.session_media(&session).await?),
         Req::Media(_, attempt) => Payload::Media(client.attempt_media(&attempt).await?),
         // An empty answer is no data, like a missing one.
@@ -193,6 +200,10 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
             ),
             None => Payload::Sessions(Vec::new()),
         },
+        Req::Inbox(ask) => {
+            let store = context.inbox.ok_or_else(|| Failure::from("this run has no inbox"))?;
+            Payload::Inbox(super::inbox::page(&store, ask).await?)
+        }
         Req::Preview { key, video } => {
             let renderer = context.renderer.ok_or_else(|| Failure::from("previews are off"))?;
             Payload::Preview(preview(client, &context.previewed, renderer, &key, video).await?)

@@ -7,11 +7,13 @@
 //! that promise: whatever way the work's future ends, the reply goes out once.
 
 mod export;
+mod inbox;
 mod load;
 mod sources;
 mod transfer;
 mod write;
 
+pub use inbox::InboxInUse;
 pub use sources::{History, SessionSource};
 pub use write::ProfileInUse;
 
@@ -107,6 +109,9 @@ pub struct Effects {
     /// Where each profile's remembered sessions are (`None` in the demo), and
     /// the default profile (which took over the history every profile once shared).
     history_dir: Option<(PathBuf, Option<String>)>,
+    /// The inbox the browser opened with (its views and marks), and the task
+    /// that says when it changes.
+    inbox: Option<(InboxInUse, JoinHandle<()>)>,
 }
 
 impl Effects {
@@ -125,6 +130,7 @@ impl Effects {
             exports: HashMap::new(),
             recorder: sources::recorder(),
             history_dir: None,
+            inbox: None,
         }
         .purging_the_cache()
     }
@@ -161,6 +167,15 @@ impl Effects {
         self.history_dir = dir.map(|dir| (dir, default_profile));
     }
 
+    /// The inbox of this run: loads read it, marks go to it, and it is watched
+    /// for changes from now on.
+    pub fn set_inbox(&mut self, inbox: InboxInUse) {
+        let watcher = inbox::watch(inbox.store.clone(), self.tx.clone());
+        if let Some((_, old)) = self.inbox.replace((inbox, watcher)) {
+            old.abort();
+        }
+    }
+
     /// What the profile in use allows, and where its things are.
     pub fn set_profile_in_use(&mut self, policy: ProfileInUse) {
         self.target.write().expect("effects target lock").2 = Arc::new(policy);
@@ -188,6 +203,9 @@ impl Effects {
     /// thing that writes to it.
     pub async fn shutdown(&mut self, limit: Duration) {
         self.loads.abort_all();
+        if let Some((_, watcher)) = &self.inbox {
+            watcher.abort();
+        }
         let transfers: Vec<JoinHandle<()>> = self.transfers.drain().map(|(_, task)| task).collect();
         for task in &transfers {
             task.abort();
@@ -216,11 +234,13 @@ impl Effects {
             Cmd::Load { id, req, background } => {
                 let renderer = self.renderer.clone();
                 let previewed = self.preview_bytes.clone();
+                let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.store.clone());
                 let context = |client, profile: Arc<ProfileInUse>| load::Context {
                     client,
                     renderer,
                     previewed,
                     sessions: profile.sessions.clone(),
+                    inbox,
                 };
                 self.loads.start(id, req, background, &self.target, context, &self.tx);
             }
@@ -285,6 +305,20 @@ impl Effects {
                 spawn_answered(&self.tx, work, move |result| Msg::Written {
                     id,
                     write: answered,
+                    result,
+                });
+            }
+            Cmd::Mark { id, session, change } => {
+                let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.clone());
+                let (answered, asked) = (session.clone(), change.clone());
+                let work = async move {
+                    let inbox = inbox.ok_or_else(|| Failure::from("this run has no inbox"))?;
+                    inbox::mark(inbox, session, change).await
+                };
+                spawn_answered(&self.tx, work, move |result| Msg::Marked {
+                    id,
+                    session: answered,
+                    change: asked,
                     result,
                 });
             }

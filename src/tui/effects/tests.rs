@@ -726,3 +726,76 @@ async fn a_hit_review_is_sent_once_and_recorded() {
         "{recorded}"
     );
 }
+
+#[tokio::test]
+async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_indexed() {
+    use crate::inbox::{MarkChange, Store};
+    use crate::tui::app::{InboxAsk, Payload};
+    let mut rig = rig().await;
+    let url = format!("sqlite://{}", rig.dir.path().join("inbox.db").display());
+    let store = std::sync::Arc::new(Store::open(&url).await.unwrap());
+    rig.effects.set_inbox(super::InboxInUse {
+        store: store.clone(),
+        who: "ann@desk1".into(),
+    });
+    // The watcher says the inbox's revision at once.
+    let first = tokio::time::timeout(Duration::from_secs(5), rig.rx.recv())
+        .await
+        .unwrap();
+    assert!(matches!(first, Some(Msg::InboxChanged(0))), "{first:?}");
+    // A decision looked at in the browser is found in the inbox afterwards.
+    let declined = crate::ids::SessionId::from("dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a");
+    rig.effects.run(load(1, Req::Decision(declined.clone()), false));
+    let ask = InboxAsk {
+        query: Some("KARL".into()),
+        limit: 10,
+        counts: vec!["status:declined".into(), "status:approved".into()],
+    };
+    let mut page = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        rig.effects.run(load(2, Req::Inbox(ask.clone()), false));
+        let replies = rig.replies().await;
+        page = replies.into_iter().find_map(|msg| match msg {
+            Msg::Loaded {
+                result: Ok(Payload::Inbox(page)),
+                ..
+            } if !page.rows.is_empty() => Some(page),
+            _ => None,
+        });
+        if page.is_some() {
+            break;
+        }
+    }
+    let page = page.expect("the fetched decision is in the inbox");
+    assert_eq!(page.rows[0].id, declined);
+    assert_eq!(page.rows[0].index.person_name.as_deref(), Some("KARL SPECIMEN"));
+    assert_eq!(page.counts, [Some(1), Some(0)]);
+    // A mark goes to the inbox as the browser's user, answered once.
+    let change = MarkChange::Claim { from: None };
+    rig.effects.run(Cmd::Mark {
+        id: 3,
+        session: declined.clone(),
+        change: change.clone(),
+    });
+    let replies = rig.replies().await;
+    let marked: Vec<_> = replies.iter().filter(|m| matches!(m, Msg::Marked { .. })).collect();
+    assert!(
+        matches!(
+            marked[..],
+            [Msg::Marked {
+                id: 3,
+                result: Ok(()),
+                ..
+            }]
+        ),
+        "{replies:?}"
+    );
+    let marks = store.marks(&[declined.to_string()]).await.unwrap();
+    assert_eq!(marks[declined.as_str()].claimed_by.as_deref(), Some("ann@desk1"));
+    // And the watcher says the inbox moved.
+    assert!(
+        replies.iter().any(|m| matches!(m, Msg::InboxChanged(r) if *r > 0)),
+        "{replies:?}"
+    );
+}

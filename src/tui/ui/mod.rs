@@ -9,7 +9,7 @@ pub mod theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::layout::{MIN_SIZE, areas, too_small};
+use super::layout::{MIN_SIZE, areas_for, too_small};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -30,7 +30,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         // The whole screen: nothing beneath, so no preview is drawn under it.
         return app_overlays::look_closer::draw(model, theme, frame);
     }
-    let areas = areas(area);
+    let areas = areas_for(area, model.inbox_view().is_some());
     title_bar(model, theme, frame, areas.title);
     panes::sessions(model, theme, frame, areas.panes[0]);
     panes::attempts(model, theme, frame, areas.panes[1]);
@@ -55,6 +55,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::LinkMade { session, link } => {
             app_overlays::new_link::draw_made(session, link.as_deref(), model, theme, frame)
         }
+        Overlay::Note { session, input } => app_overlays::note::draw(model, theme, frame, session, input),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
     }
 }
@@ -84,6 +85,24 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Span::styled(" veriff-tui ", theme.title()),
         Span::styled("· ", theme.dim()),
     ];
+    if model.inbox.is_some() {
+        let tabs = inbox_tabs(model, theme, area.width.saturating_sub(14) as usize);
+        let width = Line::from(tabs.clone()).width() as u16;
+        let [left, right] = Layout::horizontal([Constraint::Length(14 + width), Constraint::Fill(1)]).areas(area);
+        spans.extend(tabs);
+        frame.render_widget(Paragraph::new(Line::from(spans)), left);
+        // Where the sessions come from, where there is room.
+        let mut rest = vec![Span::styled(" · ", theme.dim())];
+        if let Some(profile) = &model.profile {
+            rest.push(Span::raw(format!("profile {} · ", clean(profile))));
+        }
+        rest.push(Span::raw(clean(&model.host)));
+        if model.redact.on {
+            rest.push(Span::styled(" · redacted", theme.warn()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(rest)), right);
+        return;
+    }
     if let Some(profile) = &model.profile {
         spans.push(Span::raw(format!("profile {} ", clean(profile))));
         spans.push(Span::styled("· ", theme.dim()));
@@ -115,6 +134,58 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!("watching {} · {updated}", watch.session.short())));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The inbox's tabs, `name count` each, the selected one marked, as many as
+/// `room` holds around the selected one (`‹` and `›` say more are left and right).
+fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
+    let Some(inbox) = &model.inbox else {
+        return Vec::new();
+    };
+    let labels: Vec<String> = inbox
+        .tab_names()
+        .enumerate()
+        .map(
+            |(i, name)| match i.checked_sub(1).and_then(|view| model.inbox_count(view)) {
+                Some(count) => format!(" {} {count} ", clean(name)),
+                None => format!(" {} ", clean(name)),
+            },
+        )
+        .collect();
+    let width = |range: std::ops::Range<usize>| -> usize {
+        labels[range.clone()]
+            .iter()
+            .map(|l| Line::from(l.as_str()).width())
+            .sum::<usize>()
+            + range.len()
+            + 2
+    };
+    let (mut first, mut end) = (inbox.tab, inbox.tab + 1);
+    loop {
+        let grown = if end < labels.len() && width(first..end + 1) <= room {
+            end += 1;
+            true
+        } else {
+            false
+        };
+        if first > 0 && width(first - 1..end) <= room {
+            first -= 1;
+        } else if !grown {
+            break;
+        }
+    }
+    let mut spans = vec![Span::styled(if first > 0 { "‹" } else { " " }, theme.dim())];
+    for (i, label) in labels.iter().enumerate().take(end).skip(first) {
+        let style = if i == inbox.tab {
+            theme.selected(true)
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(label.clone(), style));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(if end < labels.len() { "›" } else { " " }, theme.dim()));
+    spans
 }
 
 fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {

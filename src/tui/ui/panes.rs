@@ -11,7 +11,7 @@ use crate::api::ErrorKind;
 use crate::api::model::Decision;
 use crate::text::{clean, human_duration, human_size};
 use crate::tui::app::dates::short_time;
-use crate::tui::app::{Failure, Load, MediaView, Model, Pane};
+use crate::tui::app::{Failure, InboxRow, Load, MediaView, Model, Pane};
 use crate::tui::keymap::Action;
 
 fn block<'a>(model: &Model, theme: &Theme, pane: Pane, title: String) -> Block<'a> {
@@ -102,6 +102,9 @@ fn window<'a>(
 }
 
 pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if let Some(rows) = model.inbox_rows() {
+        return inbox_view(model, theme, frame, area, rows);
+    }
     let len = model.visible_session_count();
     let mut title = counted(model, Pane::Sessions, len);
     let marked = model.store.marked_count();
@@ -157,6 +160,87 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         block,
         vec![Constraint::Length(8), Constraint::Fill(1)],
         len,
+        row,
+    );
+}
+
+/// An inbox view in the sessions pane: newest activity first, each row its
+/// time, status, name (or vendorData) and the team's marks; the title the view,
+/// the cursor and the count, with `+` while more are to be read.
+fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows: &[InboxRow]) {
+    let state = model.pane(Pane::Sessions);
+    let view = model.inbox_view().map_or("inbox", |v| v.name.as_str());
+    let more = model.store.inbox.shown.as_ref().is_some_and(|page| page.more);
+    let loading = model.store.inbox.pending.is_some();
+    let mut title = match rows.len() {
+        0 => format!(" {} 0 ", clean(view)),
+        n => format!(
+            " {} {}/{n}{} ",
+            clean(view),
+            state.cursor + 1,
+            if more { "+" } else { "" }
+        ),
+    };
+    if !state.filter.is_empty() {
+        title.push_str(&format!("/{} ", clean(&state.filter)));
+    }
+    if loading {
+        title.push_str(&format!("{} ", spinner(model)));
+    }
+    let block = block(model, theme, Pane::Sessions, title);
+    if rows.is_empty() {
+        let said = match &model.store.inbox.failed {
+            Some(failure) => return placeholder(frame, area, block, failed(model, theme, failure)),
+            None if loading || model.store.inbox.shown.is_none() => format!("{} loading…", spinner(model)),
+            None if !state.filter.is_empty() => "no session matches the query".to_owned(),
+            None => "no session in this view yet".to_owned(),
+        };
+        return placeholder(frame, area, block, vec![Line::default(), Line::from(said)]);
+    }
+    let who = model.inbox.as_ref().map(|inbox| inbox.who.as_str());
+    // The time goes first where the pane has room for it.
+    let timed = area.width >= 44;
+    let row = |i: usize| {
+        let Some(row) = rows.get(i) else {
+            return Row::default();
+        };
+        let index = &row.index;
+        let status = index.status.as_deref().unwrap_or("no decision");
+        let mark = match (&row.marks.claimed_by, row.marks.tag.as_deref()) {
+            (_, Some("done")) => Span::styled("✓", theme.dim()),
+            (Some(by), _) if Some(by.as_str()) == who => Span::styled("◆", theme.key()),
+            (Some(_), _) => Span::styled("◇", theme.dim()),
+            (None, Some(_)) => Span::styled("•", theme.warn()),
+            (None, None) => Span::raw(" "),
+        };
+        let name = index
+            .person_name
+            .as_deref()
+            .or(index.vendor_data.as_deref())
+            .unwrap_or(row.id.short());
+        let mut cells = vec![Line::from(mark)];
+        if timed {
+            let time = crate::inbox::format_time_ms(index.updated_ms);
+            cells.push(Line::from(short_time(&time, model.this_year, 11)));
+        }
+        cells.push(Line::from(Span::styled(clean(status), theme.outcome(status))));
+        cells.push(Line::from(clean(name)));
+        Row::new(cells)
+    };
+    let mut widths = vec![Constraint::Length(1)];
+    if timed {
+        widths.push(Constraint::Length(11));
+    }
+    widths.extend([Constraint::Length(9), Constraint::Fill(1)]);
+    window(
+        model,
+        theme,
+        frame,
+        area,
+        Pane::Sessions,
+        block,
+        widths,
+        rows.len(),
         row,
     );
 }

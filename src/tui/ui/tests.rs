@@ -230,7 +230,7 @@ fn a_read_only_profile_is_offered_no_write_key() {
 fn the_help_lists_every_row_of_the_live_keymap_scrolling_when_taller_than_the_screen() {
     let mut model = model_with(Ok(seed(SEED_STANDARD)), 100, 30);
     let mut seen = String::new();
-    for scroll in 0..80 {
+    for scroll in 0..model.help_lines() {
         model.overlay = crate::tui::app::Overlay::Help { scroll };
         seen.push_str(&text(render(&model, COLOR, 100, 30).backend().buffer()));
     }

@@ -38,6 +38,8 @@ pub(in crate::tui::app) fn set_filter(model: &mut Model, pane: Pane, text: Strin
 /// After a pane's rows changed by filtering: what is now selected is asked for.
 pub(in crate::tui::app) fn filtered(model: &mut Model, pane: Pane) -> Vec<Cmd> {
     match pane {
+        // An inbox view's filter is a query the inbox runs.
+        Pane::Sessions if model.inbox_view().is_some() => model.want_inbox(),
         Pane::Sessions => {
             let cursor = model.pane(Pane::Sessions).cursor;
             model.select_session(cursor)

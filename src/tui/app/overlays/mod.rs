@@ -13,4 +13,5 @@ pub mod linked;
 pub mod look_closer;
 pub mod messages;
 pub mod new_link;
+pub mod note;
 pub mod profiles;

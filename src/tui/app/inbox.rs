@@ -1,0 +1,293 @@
+//! The inbox in the browser: its saved views as tabs over the sessions pane
+//! (the first tab is the sessions opened here), each view's sessions newest
+//! first, a page at a time from the store, kept live as webhooks arrive; and the
+//! team's marks: a claim, a tag, a one-line note, never sent to Veriff.
+
+use super::input::session_for;
+use super::model::{LineEdit, Model, Overlay, Pane, Status};
+use super::msg::{Cmd, Failure, InboxAsk, InboxRow, Req};
+use super::overlays::confirm::Confirm;
+use crate::ids::SessionId;
+use crate::inbox::{MarkChange, NOTE_MAX, Query, TAGS, View};
+use crate::tui::keymap::Action;
+
+/// Rows asked for at first, and added each time the cursor nears the last one:
+/// a view of a million sessions costs what the screen shows, not a million rows.
+pub const PAGE: u32 = 200;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbox {
+    pub views: Vec<View>,
+    /// 0: the sessions opened here; `n`: view `n - 1`.
+    pub tab: usize,
+    /// How many of the view's newest rows are asked for.
+    pub limit: u32,
+    /// Who marks, as `user@host`.
+    pub who: String,
+}
+
+impl Inbox {
+    pub fn new(views: Vec<View>, who: String, on_a_view: bool) -> Inbox {
+        Inbox {
+            tab: usize::from(on_a_view && !views.is_empty()),
+            views,
+            limit: PAGE,
+            who,
+        }
+    }
+
+    /// Every tab's name: the sessions opened here, then the views.
+    pub fn tab_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once("opened").chain(self.views.iter().map(|v| v.name.as_str()))
+    }
+}
+
+impl Model {
+    /// The view the sessions pane shows, when a view's tab is selected.
+    pub fn inbox_view(&self) -> Option<&View> {
+        let inbox = self.inbox.as_ref()?;
+        inbox.tab.checked_sub(1).and_then(|i| inbox.views.get(i))
+    }
+
+    /// The rows of the view shown (`None`: the sessions opened here are shown).
+    pub fn inbox_rows(&self) -> Option<&[InboxRow]> {
+        self.inbox_view()?;
+        Some(self.store.inbox.shown.as_ref().map_or(&[], |page| &page.rows))
+    }
+
+    /// What the inbox knows of `session`, if its row is loaded.
+    pub fn inbox_row(&self, session: &SessionId) -> Option<&InboxRow> {
+        let page = self.store.inbox.shown.as_ref()?;
+        page.rows.iter().find(|row| &row.id == session)
+    }
+
+    /// A view's count, once known.
+    pub fn inbox_count(&self, view: usize) -> Option<i64> {
+        self.store.inbox.shown.as_ref()?.counts.get(view).copied().flatten()
+    }
+
+    /// The query the view's rows come from: the view's own, then what `/` added.
+    fn inbox_ask(&self) -> Option<InboxAsk> {
+        let inbox = self.inbox.as_ref()?;
+        let query = self
+            .inbox_view()
+            .map(|view| format!("{} {}", view.query, self.pane(Pane::Sessions).filter));
+        Some(InboxAsk {
+            query,
+            limit: inbox.limit,
+            counts: inbox.views.iter().map(|v| v.query.clone()).collect(),
+        })
+    }
+
+    /// Asks the inbox for the view's rows and the counts again (what is shown
+    /// stays until they arrive). A query that does not parse is said at once.
+    pub(super) fn want_inbox(&mut self) -> Vec<Cmd> {
+        let Some(ask) = self.inbox_ask() else {
+            return Vec::new();
+        };
+        if let Some(Err(e)) = ask.query.as_deref().map(Query::parse) {
+            self.status = Some(Status::error(format!("query: {e}")));
+            return Vec::new();
+        }
+        let mut cmds = Vec::new();
+        if let Some((_, asked)) = &self.store.inbox.pending
+            && *asked != ask
+        {
+            cmds.push(Cmd::Cancel(vec![Req::Inbox(asked.clone())]));
+        }
+        cmds.extend(self.want(Req::Inbox(ask), true, false));
+        cmds
+    }
+
+    /// A view's rows near the cursor's end, when more match: the next page.
+    pub(super) fn inbox_more(&mut self) -> Vec<Cmd> {
+        let Some(page) = self.inbox_view().and(self.store.inbox.shown.as_ref()) else {
+            return Vec::new();
+        };
+        let near_end = self.pane(Pane::Sessions).cursor + 2 * self.list_rows.max(1) >= page.rows.len();
+        if !page.more || !near_end || self.store.inbox.pending.is_some() {
+            return Vec::new();
+        }
+        if let Some(inbox) = self.inbox.as_mut() {
+            inbox.limit = inbox.limit.saturating_add(PAGE);
+        }
+        self.want_inbox()
+    }
+}
+
+/// The inbox changed (a webhook, a mark, here or in another browser): what is
+/// shown is asked for again unless it already shows this revision.
+pub(super) fn changed(model: &mut Model, revision: i64) -> Vec<Cmd> {
+    let shown = model.store.inbox.shown.as_ref().map(|page| page.revision);
+    if model.inbox.is_none() || shown == Some(revision) {
+        return Vec::new();
+    }
+    model.want_inbox()
+}
+
+/// A page arrived: the cursor stays on the session it was on (new webhooks put
+/// rows above it), and a new selection is loaded like any other.
+pub(super) fn arrived(model: &mut Model, before: Option<SessionId>, failed: Option<Failure>) -> Vec<Cmd> {
+    if let Some(e) = failed {
+        model.status = Some(Status::error(model.failure_text("the inbox", &e)));
+        return Vec::new();
+    }
+    let Some(rows) = model.inbox_rows() else {
+        return Vec::new();
+    };
+    let len = rows.len();
+    let kept = before.as_ref().and_then(|id| rows.iter().position(|row| &row.id == id));
+    let state = model.pane(Pane::Sessions);
+    let cursor = kept.unwrap_or(state.cursor).min(len.saturating_sub(1));
+    let rows_shown = model.list_rows.max(1);
+    let state = model.pane_mut(Pane::Sessions);
+    state.cursor = cursor;
+    if cursor < state.offset {
+        state.offset = cursor;
+    } else if cursor >= state.offset + rows_shown {
+        state.offset = cursor + 1 - rows_shown;
+    }
+    if model.selected_session() == before.as_ref() {
+        return Vec::new();
+    }
+    model.select_session(cursor)
+}
+
+/// `]` and `[`: the next or previous tab, from its first row and without a query.
+pub(super) fn switch_view(model: &mut Model, step: isize) -> Vec<Cmd> {
+    let Some(inbox) = model.inbox.as_mut() else {
+        model.status = Some(Status::info(
+            "no inbox in this run: `veriff-tui inbox` opens the browser on one",
+        ));
+        return Vec::new();
+    };
+    let tabs = inbox.views.len() as isize + 1;
+    inbox.tab = (inbox.tab as isize + step).rem_euclid(tabs) as usize;
+    inbox.limit = PAGE;
+    let state = model.pane_mut(Pane::Sessions);
+    state.filter.clear();
+    state.cursor = 0;
+    state.offset = 0;
+    model.focus = Pane::Sessions;
+    // The last view's rows are not this one's: the pane says loading until they come.
+    if let Some(page) = model.store.inbox.shown.as_mut() {
+        page.rows.clear();
+        page.more = false;
+    }
+    let mut cmds = model.want_inbox();
+    if model.inbox_view().is_none() {
+        cmds.extend(model.select_session(0));
+    }
+    cmds
+}
+
+/// `c`: claim the selected session, or give up one's own claim. Someone else's
+/// claim is taken over only once that is confirmed, naming them.
+pub(super) fn claim(model: &mut Model) -> Vec<Cmd> {
+    let Some((session, who)) = marking(model, Action::Claim, "claims") else {
+        return Vec::new();
+    };
+    let holder = model.inbox_row(&session).and_then(|row| row.marks.claimed_by.clone());
+    match holder {
+        Some(holder) if holder == who => mark(model, session, MarkChange::Unclaim),
+        Some(holder) => {
+            let id = model.req();
+            let lines = vec![
+                format!("{holder} has claimed session {}.", session.short()),
+                "Take it over? They see it is yours at their next look.".to_owned(),
+            ];
+            let change = MarkChange::Claim { from: Some(holder) };
+            model.overlay = Overlay::Confirm(Confirm::new(
+                "take over a claim",
+                lines,
+                None,
+                vec![Cmd::Mark { id, session, change }],
+            ));
+            Vec::new()
+        }
+        None => mark(model, session, MarkChange::Claim { from: None }),
+    }
+}
+
+/// `t`: the selected session's tag goes to the next of done, escalated,
+/// waiting on customer, none.
+pub(super) fn tag(model: &mut Model) -> Vec<Cmd> {
+    let Some((session, _)) = marking(model, Action::Tag, "tags") else {
+        return Vec::new();
+    };
+    let current = model.inbox_row(&session).and_then(|row| row.marks.tag.clone());
+    let next = match current.and_then(|tag| TAGS.iter().position(|t| *t == tag)) {
+        None => Some(TAGS[0]),
+        Some(i) => TAGS.get(i + 1).copied(),
+    };
+    mark(model, session, MarkChange::Tag(next.map(str::to_owned)))
+}
+
+/// `n`: a one-line note on the selected session, prefilled with its note.
+pub(super) fn note(model: &mut Model) -> Vec<Cmd> {
+    let Some((session, _)) = marking(model, Action::Note, "notes") else {
+        return Vec::new();
+    };
+    let current = model.inbox_row(&session).and_then(|row| row.marks.note.clone());
+    model.overlay = Overlay::Note {
+        session,
+        input: LineEdit(tui_input::Input::new(current.unwrap_or_default())),
+    };
+    Vec::new()
+}
+
+/// The note typed: kept (cut to [`NOTE_MAX`] characters), or cleared when empty.
+pub(super) fn submit_note(model: &mut Model) -> Vec<Cmd> {
+    let Overlay::Note { session, input } = std::mem::take(&mut model.overlay) else {
+        return Vec::new();
+    };
+    let text: String = input.value().trim().chars().take(NOTE_MAX).collect();
+    mark(model, session, MarkChange::Note((!text.is_empty()).then_some(text)))
+}
+
+/// The session a mark is for and who sets it; the status line says why not.
+fn marking(model: &mut Model, action: Action, what: &str) -> Option<(SessionId, String)> {
+    let Some(who) = model.inbox.as_ref().map(|inbox| inbox.who.clone()) else {
+        model.status = Some(Status::info(format!(
+            "{} {what} sessions in the inbox: `veriff-tui inbox` opens the browser on one",
+            model.browse_key(action)
+        )));
+        return None;
+    };
+    Some((session_for(model, action, what)?, who))
+}
+
+fn mark(model: &mut Model, session: SessionId, change: MarkChange) -> Vec<Cmd> {
+    let id = model.req();
+    vec![Cmd::Mark { id, session, change }]
+}
+
+/// A mark was set (or refused): said, and the view asked for again at once.
+pub(super) fn marked(
+    model: &mut Model,
+    session: &SessionId,
+    change: &MarkChange,
+    result: Result<(), Failure>,
+) -> Vec<Cmd> {
+    let short = session.short();
+    match result {
+        Ok(()) => {
+            let said = match change {
+                MarkChange::Claim { from: None } => format!("claimed session {short}"),
+                MarkChange::Claim { from: Some(from) } => format!("took session {short} over from {from}"),
+                MarkChange::Unclaim => format!("gave up the claim on session {short}"),
+                MarkChange::Tag(Some(tag)) => format!("tagged session {short} {tag}"),
+                MarkChange::Tag(None) => format!("session {short} untagged"),
+                MarkChange::Note(Some(_)) => format!("note kept on session {short}"),
+                MarkChange::Note(None) => format!("note on session {short} cleared"),
+            };
+            model.status = Some(Status::success(format!("{said} (in the inbox only, not at Veriff)")));
+            model.want_inbox()
+        }
+        Err(e) => {
+            model.status = Some(Status::error(format!("session {short}: {}", e.message)));
+            // What changed meanwhile is shown.
+            model.want_inbox()
+        }
+    }
+}

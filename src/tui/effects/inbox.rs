@@ -1,0 +1,89 @@
+//! The inbox for the browser: a view's page with every view's count, the
+//! team's marks, and a task that says when the inbox changed.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::ids::SessionId;
+use crate::inbox::{MarkChange, Page, Query, Store};
+use crate::tui::app::{Failure, InboxAsk, InboxPage, InboxRow, Msg};
+
+/// The inbox the browser opened with, and who marks in it (`user@host`).
+#[derive(Debug, Clone)]
+pub struct InboxInUse {
+    pub store: Arc<Store>,
+    pub who: String,
+}
+
+/// The rows `ask` wants (one more, to tell whether more match), their marks,
+/// and every view's count, read after the revision so a change meanwhile is
+/// looked at again rather than missed.
+pub(super) async fn page(store: &Store, ask: InboxAsk) -> Result<InboxPage, Failure> {
+    let revision = store.revision().await?;
+    let mut counts = Vec::with_capacity(ask.counts.len());
+    for query in &ask.counts {
+        // A view whose query no longer parses counts nothing; its tab says so.
+        counts.push(match Query::parse(query) {
+            Ok(query) => Some(store.count(&query).await?),
+            Err(_) => None,
+        });
+    }
+    let (mut rows, mut more) = (Vec::new(), false);
+    if let Some(text) = &ask.query {
+        let query = Query::parse(text).map_err(|e| Failure::from(format!("query: {e}")))?;
+        let page = Page {
+            after: None,
+            limit: ask.limit.saturating_add(1),
+        };
+        let mut found = store.list(&query, page).await?;
+        more = found.len() > ask.limit as usize;
+        found.truncate(ask.limit as usize);
+        let ids: Vec<String> = found.iter().map(|row| row.id.clone()).collect();
+        let mut marks = store.marks(&ids).await?;
+        rows = found
+            .into_iter()
+            .map(|index| InboxRow {
+                id: SessionId::from(index.id.as_str()),
+                marks: marks.remove(&index.id).unwrap_or_default(),
+                index,
+            })
+            .collect();
+    }
+    Ok(InboxPage {
+        rows,
+        more,
+        counts,
+        revision,
+    })
+}
+
+pub(super) async fn mark(inbox: InboxInUse, session: SessionId, change: MarkChange) -> Result<(), Failure> {
+    Ok(inbox.store.mark(session.as_str(), &change, &inbox.who).await?)
+}
+
+/// Says [`Msg::InboxChanged`] whenever the inbox moves, until the browser leaves.
+pub(super) fn watch(store: Arc<Store>, tx: mpsc::UnboundedSender<Msg>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        store
+            .watch(|revision| tx.send(Msg::InboxChanged(revision)).is_ok())
+            .await;
+    })
+}
+
+/// Keeps a decision the browser fetched in the inbox too, so a session looked at
+/// once is found by name later. Off the load's way; a failure is only logged.
+pub(super) fn index(store: Arc<Store>, answer: &crate::api::DecisionResponse) {
+    if answer.verification.is_none() {
+        return;
+    }
+    let Ok(value) = serde_json::to_value(answer) else {
+        return;
+    };
+    tokio::spawn(async move {
+        if let Err(e) = store.ingest(&[crate::inbox::Incoming::fetched(&value)]).await {
+            tracing::warn!("indexing a fetched decision: {e}");
+        }
+    });
+}
