@@ -4,7 +4,7 @@
 //! misses. Needs curl, tmux and GNU time (`apt-get install -y curl tmux time`).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
@@ -20,44 +20,18 @@ use veriff_tui::tui::ui::{Theme, view};
 #[path = "../tests/support/tmux.rs"]
 mod tmux;
 use tmux::Tmux;
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{Report, median, ms, run, run_measured};
 
 const BIN: &str = env!("CARGO_BIN_EXE_veriff-tui");
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 const ATTEMPT: &str = "a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d";
 const MIB: u64 = 1024 * 1024;
 
-struct Figure {
-    name: String,
-    measured: String,
-    target: String,
-    ok: bool,
-}
-
-#[derive(Default)]
-struct Report(Vec<Figure>);
-
-impl Report {
-    fn add(&mut self, name: &str, measured: String, target: String, ok: bool) {
-        println!(
-            "{} {name}: {measured} (target {target})",
-            if ok { "ok  " } else { "MISS" }
-        );
-        self.0.push(Figure {
-            name: name.into(),
-            measured,
-            target,
-            ok,
-        });
-    }
-}
-
 fn main() {
     // `cargo bench` passes --bench; a filter argument is not supported.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = measure::runtime();
     let mut report = Report::default();
     let work = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
 
@@ -71,19 +45,7 @@ fn main() {
     idle(&runtime, &mut report);
     startup(&runtime, &mut report);
 
-    println!("\n| figure | measured | target | |\n|---|---|---|---|");
-    for f in &report.0 {
-        println!(
-            "| {} | {} | {} | {} |",
-            f.name,
-            f.measured,
-            f.target,
-            if f.ok { "ok" } else { "**miss**" }
-        );
-    }
-    if report.0.iter().any(|f| !f.ok) {
-        std::process::exit(1);
-    }
+    report.finish();
 }
 
 fn machine() -> String {
@@ -110,49 +72,6 @@ fn env_for(server: &RunningServer) -> Vec<(&'static str, String)> {
         ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET.to_owned()),
         ("VERIFF_TUI_CONFIG", "/dev/null".to_owned()),
     ]
-}
-
-/// Runs a command to completion: its wall time.
-fn run(command: &mut Command) -> Duration {
-    let started = Instant::now();
-    let status = command.stdout(Stdio::null()).stderr(Stdio::inherit()).status().unwrap();
-    let elapsed = started.elapsed();
-    assert!(status.success(), "{command:?} failed");
-    elapsed
-}
-
-/// Runs a command under GNU time: its wall time and peak resident memory (KiB).
-/// Not measured from here: a child spawned by this process inherits, in Linux's
-/// accounting, the peak memory of this process (which holds the big test file).
-fn run_measured(command: &Command) -> (Duration, u64) {
-    let report = tempfile::NamedTempFile::new().unwrap();
-    let mut timed = Command::new("/usr/bin/time");
-    timed
-        .args(["-f", "%M", "-o"])
-        .arg(report.path())
-        .arg(command.get_program())
-        .args(command.get_args());
-    for (name, value) in command.get_envs() {
-        if let Some(value) = value {
-            timed.env(name, value);
-        }
-    }
-    let elapsed = run(&mut timed);
-    let kib = std::fs::read_to_string(report.path())
-        .unwrap()
-        .trim()
-        .parse()
-        .expect("GNU time's %M");
-    (elapsed, kib)
-}
-
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values[values.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn curl(server: &RunningServer, id: &str, path: &str, out: &Path) -> Command {

@@ -178,6 +178,35 @@ async fn an_older_decision_never_overwrites_a_newer_one(store: &Store) {
 }
 on_both!(an_older_decision_never_overwrites_a_newer_one);
 
+/// The same, with everything arriving in one batch (the receiver's group commit,
+/// an import), among other sessions' webhooks and a duplicate.
+async fn out_of_order_within_one_batch_holds_as_well(store: &Store) {
+    let newer = incoming(&decision("s-batch", "approved", 9001, "2026-01-02T10:00:00.000Z"));
+    let older = incoming(&decision("s-batch", "review", 9121, "2026-01-02T09:00:00.000Z"));
+    let started =
+        incoming(&json!({"id": "s-batch", "action": "started", "code": 7001, "time": "2026-01-02T11:00:00Z"}));
+    let other = incoming(&decision("s-other", "declined", 9102, "2026-01-02T08:00:00.000Z"));
+    let outcomes = store
+        .ingest(&[newer.clone(), other, older, started, newer])
+        .await
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Stored,
+            Outcome::Stored,
+            Outcome::Stored,
+            Outcome::Stored,
+            Outcome::Duplicate
+        ]
+    );
+    let rows = list(store, "status:approved").await;
+    assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["s-batch"]);
+    assert_eq!(store.event_count("s-batch").await.unwrap(), 3);
+    assert_eq!(ids(store, "status:declined").await, ["s-other"]);
+}
+on_both!(out_of_order_within_one_batch_holds_as_well);
+
 async fn a_query_finds_each_field(store: &Store) {
     let now = veriff_tui::inbox::format_time_ms(veriff_tui::inbox::now_ms());
     let full = json!({"status": "success", "verification": {

@@ -322,6 +322,15 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
     let terminal = std::io::stderr().is_terminal();
     let (mut stored, mut duplicates, mut bad, mut line_no) = (0u64, 0u64, 0u64, 0u64);
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let mut committing: Option<tokio::task::JoinHandle<Result<Vec<store::Outcome>, String>>> = None;
+    let count = |outcomes: Vec<store::Outcome>, stored: &mut u64, duplicates: &mut u64| {
+        for outcome in outcomes {
+            match outcome {
+                store::Outcome::Stored => *stored += 1,
+                store::Outcome::Duplicate => *duplicates += 1,
+            }
+        }
+    };
     let started = Instant::now();
     let mut last_report = Instant::now();
     loop {
@@ -346,13 +355,21 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
             }
         }
         if batch.len() >= IMPORT_BATCH || (done && !batch.is_empty()) {
-            for outcome in store.ingest(&batch).await? {
-                match outcome {
-                    store::Outcome::Stored => stored += 1,
-                    store::Outcome::Duplicate => duplicates += 1,
-                }
+            // The next batch is read and parsed while this one is written.
+            let previous = committing.replace(tokio::spawn({
+                let (store, batch) = (store.clone(), std::mem::take(&mut batch));
+                async move { store.ingest(&batch).await }
+            }));
+            if let Some(previous) = previous {
+                count(
+                    previous.await.map_err(|e| e.to_string())??,
+                    &mut stored,
+                    &mut duplicates,
+                );
             }
-            batch.clear();
+        }
+        if done && let Some(last) = committing.take() {
+            count(last.await.map_err(|e| e.to_string())??, &mut stored, &mut duplicates);
         }
         if done || last_report.elapsed() >= Duration::from_secs(1) {
             last_report = Instant::now();

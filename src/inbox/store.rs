@@ -177,11 +177,18 @@ fn migrator(postgres: bool) -> Migrator {
     }
 }
 
-const UPSERT_SESSION: &str = "
+/// Rows a multi-row statement carries: 17 columns x 200 stays far below both
+/// databases' limits on parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
+const INSERT_SESSIONS: &str = "
 INSERT INTO sessions (id, status, code, reason_code, reason, decision_ms, event_ms, watchlist_ms,
     updated_ms, vendor_data, end_user_id, person_name, name_key, document_number,
-    document_country, risk_labels, watchlist_status)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    document_country, risk_labels, watchlist_status)";
+
+/// What a webhook changes of a session already known: a decision only replaces an
+/// older one; references fill in what was missing.
+const ON_SESSION_CONFLICT: &str = "
 ON CONFLICT (id) DO UPDATE SET
     status = CASE
         WHEN excluded.decision_ms IS NOT NULL
@@ -221,6 +228,27 @@ ON CONFLICT (id) DO UPDATE SET
     document_number = COALESCE(excluded.document_number, sessions.document_number),
     document_country = COALESCE(excluded.document_country, sessions.document_country),
     risk_labels = COALESCE(excluded.risk_labels, sessions.risk_labels)";
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters each; SQLite's
+/// `(?, ?), (?, ?)`, bound in order: its driver looks each `$N` up by name in a list,
+/// which costs a multi-row statement the square of its parameters.
+fn placeholders(postgres: bool, rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let params: Vec<String> = (1..=columns)
+                .map(|c| {
+                    if postgres {
+                        format!("${}", row * columns + c)
+                    } else {
+                        "?".to_owned()
+                    }
+                })
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 const COLUMNS: &str = "n, id, status, code, reason_code, reason, decision_ms, updated_ms, vendor_data, \
     end_user_id, person_name, document_number, document_country, risk_labels, watchlist_status";
@@ -302,62 +330,104 @@ impl Store {
 
     async fn ingest_once(&self, batch: &[Incoming]) -> Result<Vec<Outcome>, sqlx::Error> {
         // One order for every writer: two receivers lock sessions alike, no deadlock.
+        // Stable: a session's webhooks keep their order of arrival.
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by(|&a, &b| batch[a].facts.session_id.cmp(&batch[b].facts.session_id));
-        let mut outcomes = vec![Outcome::Duplicate; batch.len()];
+        let hashes: Vec<String> = batch
+            .iter()
+            .map(|item| hex::encode(Sha256::digest(&item.body)))
+            .collect();
         let mut tx = self.pool.begin().await?;
-        for i in order {
-            let item = &batch[i];
-            let facts = &item.facts;
-            let hash = hex::encode(Sha256::digest(&item.body));
-            let at = facts.time_ms.unwrap_or(item.received_ms);
-            let inserted = sqlx::query(
+        // Many rows a statement: a statement's round trip costs more than its rows.
+        let mut new_hashes = std::collections::HashSet::new();
+        for chunk in order.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
                 "INSERT INTO events (body_hash, kind, session_id, source, received_ms, event_ms, headers, body)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (body_hash) DO NOTHING",
-            )
-            .bind(hash)
-            .bind(item.kind.as_str())
-            .bind(facts.session_id.clone())
-            .bind(item.source.clone())
-            .bind(item.received_ms)
-            .bind(facts.time_ms)
-            .bind(item.headers.clone())
-            .bind(item.body.clone())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if inserted == 0 {
-                continue;
+                 VALUES {} ON CONFLICT (body_hash) DO NOTHING RETURNING body_hash",
+                placeholders(self.postgres, chunk.len(), 8)
+            );
+            let mut q = sqlx::query(&sql);
+            for &i in chunk {
+                let item = &batch[i];
+                q = q
+                    .bind(hashes[i].clone())
+                    .bind(item.kind.as_str())
+                    .bind(item.facts.session_id.clone())
+                    .bind(item.source.clone())
+                    .bind(item.received_ms)
+                    .bind(item.facts.time_ms)
+                    .bind(item.headers.clone())
+                    .bind(item.body.clone());
             }
-            outcomes[i] = Outcome::Stored;
-            let Some(session) = &facts.session_id else { continue };
-            let decision = facts.decision.clone().unwrap_or_default();
-            let status = if facts.decision.is_some() {
-                decision.status.clone()
-            } else {
-                facts.progress.clone()
-            };
-            let labels = (!facts.risk_labels.is_empty()).then(|| format!(",{},", facts.risk_labels.join(",")));
-            sqlx::query(UPSERT_SESSION)
-                .bind(session.clone())
-                .bind(status)
-                .bind(decision.code)
-                .bind(decision.reason_code)
-                .bind(decision.reason.clone())
-                .bind(facts.decision.is_some().then_some(at))
-                .bind(at)
-                .bind(facts.watchlist_status.is_some().then_some(at))
-                .bind(at)
-                .bind(facts.vendor_data.clone())
-                .bind(facts.end_user_id.clone())
-                .bind(facts.person_name.clone())
-                .bind(facts.person_name.as_ref().map(|n| n.to_uppercase()))
-                .bind(facts.document_number.clone())
-                .bind(facts.document_country.clone())
-                .bind(labels)
-                .bind(facts.watchlist_status.as_ref().map(|s| s.to_lowercase()))
-                .execute(&mut *tx)
-                .await?;
+            for row in q.fetch_all(&mut *tx).await? {
+                new_hashes.insert(row.try_get::<String, _>(0)?);
+            }
+        }
+        // The first of equal bodies is the one stored; the rest are duplicates.
+        let mut outcomes = vec![Outcome::Duplicate; batch.len()];
+        let mut stored = Vec::new();
+        for &i in &order {
+            if new_hashes.remove(&hashes[i]) {
+                outcomes[i] = Outcome::Stored;
+                if batch[i].facts.session_id.is_some() {
+                    stored.push(i);
+                }
+            }
+        }
+        // A session's index, in passes where each session appears once (a statement
+        // may change a row only once): its first webhook of the batch, then its
+        // second, each pass in session order.
+        let mut passes: Vec<Vec<usize>> = Vec::new();
+        let mut previous: Option<&String> = None;
+        let mut occurrence = 0;
+        for &i in &stored {
+            let session = batch[i].facts.session_id.as_ref();
+            occurrence = if session == previous { occurrence + 1 } else { 0 };
+            previous = session;
+            if passes.len() <= occurrence {
+                passes.push(Vec::new());
+            }
+            passes[occurrence].push(i);
+        }
+        for pass in &passes {
+            for chunk in pass.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "{INSERT_SESSIONS} VALUES {} {ON_SESSION_CONFLICT}",
+                    placeholders(self.postgres, chunk.len(), 17)
+                );
+                let mut q = sqlx::query(&sql);
+                for &i in chunk {
+                    let item = &batch[i];
+                    let facts = &item.facts;
+                    let decision = facts.decision.clone().unwrap_or_default();
+                    let status = if facts.decision.is_some() {
+                        decision.status.clone()
+                    } else {
+                        facts.progress.clone()
+                    };
+                    let at = facts.time_ms.unwrap_or(item.received_ms);
+                    let labels = (!facts.risk_labels.is_empty()).then(|| format!(",{},", facts.risk_labels.join(",")));
+                    q = q
+                        .bind(facts.session_id.clone())
+                        .bind(status)
+                        .bind(decision.code)
+                        .bind(decision.reason_code)
+                        .bind(decision.reason.clone())
+                        .bind(facts.decision.is_some().then_some(at))
+                        .bind(at)
+                        .bind(facts.watchlist_status.is_some().then_some(at))
+                        .bind(at)
+                        .bind(facts.vendor_data.clone())
+                        .bind(facts.end_user_id.clone())
+                        .bind(facts.person_name.clone())
+                        .bind(facts.person_name.as_ref().map(|n| n.to_uppercase()))
+                        .bind(facts.document_number.clone())
+                        .bind(facts.document_country.clone())
+                        .bind(labels)
+                        .bind(facts.watchlist_status.as_ref().map(|s| s.to_lowercase()));
+                }
+                q.execute(&mut *tx).await?;
+            }
         }
         if self.postgres && outcomes.contains(&Outcome::Stored) {
             // Sent on commit: open browsers (LISTEN veriff_inbox) refresh at once.
@@ -475,30 +545,37 @@ impl Store {
         Ok(events)
     }
 
-    /// Deletes events and sessions with no activity since `cutoff_ms`; says how many
-    /// of each went.
+    /// Deletes events and sessions with no activity since `cutoff_ms`, and their
+    /// marks; says how many events and sessions went. In batches of their own
+    /// transactions: a receiver waits for one batch at most, never the whole purge.
     pub async fn purge(&self, cutoff_ms: i64) -> Result<(u64, u64), String> {
         let fail = |e: sqlx::Error| format!("cannot purge the inbox: {e}");
-        let mut tx = self.pool.begin().await.map_err(fail)?;
-        let events = sqlx::query("DELETE FROM events WHERE COALESCE(event_ms, received_ms) < $1")
-            .bind(cutoff_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?
-            .rows_affected();
-        let sessions = sqlx::query("DELETE FROM sessions WHERE updated_ms < $1")
-            .bind(cutoff_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?
-            .rows_affected();
+        let batches = [
+            "DELETE FROM events WHERE n IN (SELECT n FROM events
+                 WHERE COALESCE(event_ms, received_ms) < $1 LIMIT 5000)",
+            "DELETE FROM sessions WHERE n IN (SELECT n FROM sessions WHERE updated_ms < $1 LIMIT 5000)",
+        ];
+        let mut gone = [0u64; 2];
+        for (statement, count) in batches.iter().zip(&mut gone) {
+            loop {
+                let deleted = sqlx::query(statement)
+                    .bind(cutoff_ms)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(fail)?
+                    .rows_affected();
+                *count += deleted;
+                if deleted == 0 {
+                    break;
+                }
+            }
+        }
         // A team's marks go with their sessions.
         sqlx::query("DELETE FROM marks WHERE session_id NOT IN (SELECT id FROM sessions)")
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await
             .map_err(fail)?;
-        tx.commit().await.map_err(fail)?;
-        Ok((events, sessions))
+        Ok((gone[0], gone[1]))
     }
 }
 
