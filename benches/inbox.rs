@@ -226,7 +226,7 @@ async fn receive(home: &Path, config: &Path, url: &str) -> (f64, Duration, usize
     let _ = receiver.kill();
     let _ = receiver.wait();
     let store = veriff_tui::inbox::Store::open(url).await.unwrap();
-    let stored = store.count(&veriff_tui::inbox::Query::default()).await.unwrap() as usize;
+    let stored = store.count(&veriff_tui::inbox::Query::default(), None).await.unwrap() as usize;
     store.close().await;
     (rate, p99, stored.min(latencies.len()))
 }

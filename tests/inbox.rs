@@ -244,13 +244,11 @@ async fn a_query_finds_each_field(store: &Store) {
     assert!(ids(store, "nobody").await.is_empty());
     // FTS syntax in the user's text is just text.
     assert!(ids(store, "\"unbalanced OR NEAR(").await.is_empty());
-    assert_eq!(
-        store
-            .count(&Query::parse("status:declined,review").unwrap())
-            .await
-            .unwrap(),
-        2
-    );
+    let declined_or_review = Query::parse("status:declined,review").unwrap();
+    assert_eq!(store.count(&declined_or_review, None).await.unwrap(), 2);
+    // A browser's tab counts up to its limit, then says only that there are more.
+    assert_eq!(store.count(&declined_or_review, Some(0)).await.unwrap(), 1);
+    assert_eq!(store.count(&declined_or_review, Some(5)).await.unwrap(), 2);
     let row = &list(store, "s-full").await[0];
     assert_eq!(row.person_name.as_deref(), Some("SPECIMEN O'SAMPLE"));
     assert_eq!(row.document_country.as_deref(), Some("EE"));
@@ -520,7 +518,7 @@ async fn two_receivers_share_one_postgres() {
     }
     let store = Store::open(&db.url).await.unwrap();
     assert_eq!(store.event_bodies().await.unwrap().len(), 200);
-    assert_eq!(store.count(&Query::default()).await.unwrap(), 50);
+    assert_eq!(store.count(&Query::default(), None).await.unwrap(), 50);
     assert_eq!(store.event_count("s-7").await.unwrap(), 4);
     drop((first, second));
     store.close().await;
@@ -860,4 +858,61 @@ async fn the_demo_is_a_live_queue_with_nothing_set_up() {
     })
     .await
     .unwrap();
+}
+
+/// Fills a folder's tree into `found`: every path beneath `dir`.
+fn every_path(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        found.push(entry.path());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            every_path(&entry.path(), found);
+        }
+    }
+}
+
+/// A decision a script or an export fetched is found in the inbox afterwards,
+/// by its status; without an inbox, a script makes none.
+#[tokio::test]
+async fn decisions_fetched_by_scripts_and_exports_are_found_in_the_inbox() {
+    use veriff_tui::server::{self, DEMO_API_KEY, DEMO_SHARED_SECRET, ServerOptions};
+    const APPROVED: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], inbox_url: Option<&str>| {
+        let mut command = veriff_tui(home.path());
+        command
+            .env("VERIFF_API_URL", server.url())
+            .env("VERIFF_API_KEY", DEMO_API_KEY)
+            .env("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET)
+            .env("VERIFF_TUI_CONFIG", "/dev/null")
+            .args(args);
+        if let Some(url) = inbox_url {
+            command.env("VERIFF_INBOX_URL", url);
+        }
+        command
+    };
+    let out = run(&["decision", APPROVED], None).output().await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut made = Vec::new();
+    every_path(home.path(), &mut made);
+    assert!(
+        !made.iter().any(|p| p.to_string_lossy().contains("inbox")),
+        "no inbox asked for, none made: {made:?}"
+    );
+
+    let url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let out = run(&["decision", APPROVED], Some(&url)).output().await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(ids(&store, "status:approved").await, [APPROVED]);
+
+    let case = home.path().join("case");
+    let out = run(&["export", DECLINED, "--out", case.to_str().unwrap()], Some(&url))
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(ids(&store, "status:declined").await, [DECLINED]);
+    assert_eq!(ids(&store, "").await.len(), 2, "each session once");
 }

@@ -121,12 +121,14 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     if let Some(warning) = export::folder::folder_warning(&out) {
         say(&format!("{warning}\n"));
     }
+    let indexer = super::inbox::indexer(global).await;
     let options = export::Options {
         pacer: None,
         out,
         jobs: args.jobs,
         max_rps: args.max_rps,
         force: args.force,
+        indexer: indexer.as_ref().map(|(indexer, _)| indexer.clone()),
     };
     let counters = Arc::new(Counters::default());
     let (finished, mut reports) = tokio::sync::mpsc::unbounded_channel::<SessionRecord>();
@@ -169,6 +171,8 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     )
     .await;
     let _ = progress.await;
+    drop(options);
+    super::inbox::indexed(indexer).await;
     let outcome = outcome?;
     let snapshot = counters.snapshot(started.elapsed());
     let path = outcome.manifest_path.display();

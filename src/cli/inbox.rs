@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::GlobalArgs;
 use crate::config::{Config, process_env};
 use crate::inbox::receiver::{self, Integration};
-use crate::inbox::{self as store, Incoming, Page, Query, SessionRow, Store, format_time_ms, now_ms};
+use crate::inbox::{self as store, Incoming, Indexer, Page, Query, SessionRow, Store, format_time_ms, now_ms};
 use crate::redact::Redact;
 use crate::text::clean_short;
 
@@ -169,7 +169,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let mut out = std::io::stdout().lock();
             for view in views(&config) {
                 let query = Query::parse(&view.query).map_err(|e| format!("view {:?}: {e}", view.name))?;
-                let count = store.count(&query).await?;
+                let count = store.count(&query, None).await?;
                 let _ = writeln!(out, "{count:>8}  {:<32} {}", view.name, view.query);
             }
             Ok(())
@@ -438,11 +438,27 @@ pub async fn for_browser(
         };
         return Ok((Some(inbox), Some(webhooks)));
     }
-    let env = process_env;
-    let config = Config::load(global.overrides(), &env)?;
-    let given = asked
-        .and_then(|a| a.inbox_url)
-        .or_else(|| std::env::var("VERIFF_INBOX_URL").ok());
+    let Some((store, config)) = profile_inbox(global, asked.and_then(|a| a.inbox_url), on_a_view).await? else {
+        return Ok((None, None));
+    };
+    let inbox = BrowserInbox {
+        store,
+        views: views(&config),
+        on_a_view,
+        _demo: None,
+    };
+    Ok((Some(inbox), None))
+}
+
+/// The profile's inbox: the one `given` names, configured or already there; made
+/// new only when `make` (the user asked for the inbox). `None`: nothing to open.
+async fn profile_inbox(
+    global: &GlobalArgs,
+    given: Option<String>,
+    make: bool,
+) -> Result<Option<(Store, Config)>, String> {
+    let config = Config::load(global.overrides(), &process_env)?;
+    let given = given.or_else(|| std::env::var("VERIFF_INBOX_URL").ok());
     let url = inbox_url(given.clone(), &config, false)?;
     let configured = given.is_some()
         || config
@@ -452,17 +468,39 @@ pub async fn for_browser(
     let exists = url
         .strip_prefix("sqlite://")
         .is_some_and(|path| std::path::Path::new(path).exists());
-    if !on_a_view && !configured && !exists {
-        return Ok((None, None));
+    if !make && !configured && !exists {
+        return Ok(None);
     }
-    let store = Store::open(&url).await?;
-    let inbox = BrowserInbox {
-        store,
-        views: views(&config),
-        on_a_view,
-        _demo: None,
-    };
-    Ok((Some(inbox), None))
+    Ok(Some((Store::open(&url).await?, config)))
+}
+
+/// Where a command keeps the decisions it fetches: the profile's inbox where one
+/// is configured or already exists (a script never makes one; nor `--demo`,
+/// whose sessions are made up). A failure to open it is said, not fatal: the
+/// command's own work goes on.
+pub async fn indexer(global: &GlobalArgs) -> Option<(Indexer, tokio::task::JoinHandle<()>)> {
+    if global.demo {
+        return None;
+    }
+    match profile_inbox(global, None, false).await {
+        Ok(found) => found.map(|(store, _)| Indexer::start(store)),
+        Err(e) => {
+            eprintln!("warning: {e}; what this fetches is not kept in the inbox");
+            None
+        }
+    }
+}
+
+/// Waits until what `indexer` was given is stored, once nothing else holds it;
+/// at most 2 s (a database another writer holds must not keep a stopped export
+/// running).
+pub async fn indexed(indexer: Option<(Indexer, tokio::task::JoinHandle<()>)>) {
+    if let Some((indexer, task)) = indexer {
+        drop(indexer);
+        if tokio::time::timeout(Duration::from_secs(2), task).await.is_err() {
+            eprintln!("warning: the inbox did not take this run's decisions within 2 s; some are not kept there");
+        }
+    }
 }
 
 /// How often `--demo`'s server sends a new session.

@@ -131,10 +131,14 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             print(&output, redact, &list, media_table)
         }
         Command::Decision { output, .. } => {
-            let decision = client
-                .session_decision(&SessionId::from(id))
-                .await
-                .map_err(|e| describe_error(&e))?;
+            // The inbox opens while the request is out: the answer waits for neither.
+            let session = SessionId::from(id);
+            let (indexer, decision) = tokio::join!(super::inbox::indexer(global), client.session_decision(&session));
+            let decision = decision.map_err(|e| describe_error(&e))?;
+            if let (Some((indexer, _)), Ok(value)) = (&indexer, serde_json::to_value(&decision)) {
+                indexer.decision(value);
+            }
+            super::inbox::indexed(indexer).await;
             print(&output, redact, &decision, |d| decision_table(d, redact))
         }
         Command::Person { output, .. } => {

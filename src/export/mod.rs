@@ -58,6 +58,8 @@ pub struct Options {
     /// The pacer to share (the browser's, whose own loads go through it too);
     /// `None`: one of its own, from `jobs` and `max_rps`.
     pub pacer: Option<Arc<Gate>>,
+    /// Where the decisions fetched are kept too (the profile's inbox), if anywhere.
+    pub indexer: Option<crate::inbox::Indexer>,
 }
 
 /// Live figures, updated as the export goes; read them any time.
@@ -211,6 +213,7 @@ struct Context {
     gate: Arc<Gate>,
     out: PathBuf,
     force: bool,
+    indexer: Option<crate::inbox::Indexer>,
     /// Files of the earlier run, by endpoint.
     previous: HashMap<String, FileRecord>,
     /// Which endpoint each path holds.
@@ -283,6 +286,7 @@ pub async fn run(
             .unwrap_or_else(|| Gate::new(Pacing::new(options.jobs, options.max_rps))),
         out: out.clone(),
         force: options.force,
+        indexer: options.indexer.clone(),
         previous,
         names: folder::Names::default(),
         counters,
@@ -734,7 +738,12 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
     };
     let decision_file = format!("{dir}/decision.json");
     let decision_route = ["sessions", session.as_str(), "decision"];
-    let decision = context.fetch_required(&session, &decision_route, &decision_file);
+    let decision = async {
+        let bytes = context.fetch_required(&session, &decision_route, &decision_file).await;
+        if let (Some(bytes), Some(indexer)) = (bytes, &context.indexer) {
+            indexer.decision_bytes(&bytes);
+        }
+    };
     let person = context.fetch_optional(&session, &dir, "person", "person.json");
     let watchlist = context.fetch_optional(&session, &dir, "watchlist-screening", "watchlist.json");
     let session_media = context.export_session_media(&session, &dir);

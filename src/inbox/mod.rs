@@ -5,6 +5,7 @@
 //! the migrations differ. Knows nothing of the terminal, flags or config files.
 
 mod event;
+mod index;
 mod marks;
 mod query;
 pub mod receiver;
@@ -13,6 +14,7 @@ pub mod sync;
 mod time;
 
 pub use event::{Facts, Kind, facts};
+pub use index::Indexer;
 pub use marks::{MarkChange, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};

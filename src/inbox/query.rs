@@ -107,6 +107,10 @@ pub(crate) enum Param {
 pub(crate) struct Where {
     pub clauses: Vec<String>,
     pub params: Vec<Param>,
+    /// SQLite: the placeholder of the words' FTS5 match, kept apart from the
+    /// clauses: whether the text index or an index on sessions leads depends on
+    /// how many sessions the words match (see [`Where::reading_text_first`]).
+    pub text: Option<String>,
 }
 
 impl Where {
@@ -122,12 +126,41 @@ impl Where {
         }
     }
 
-    pub fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
+    /// `FROM sessions WHERE ...`: rows read through an index on sessions (newest
+    /// first, or by status), the words checked against the list of their matches,
+    /// built once. Quick when the words match many sessions (the first page is
+    /// near); SQLite's planner would rather read each match's row and sort them
+    /// all, a second for a common word, so `+n` keeps it from that.
+    pub fn reading_sessions(&self) -> String {
+        let mut clauses = self.clauses.clone();
+        if let Some(p) = &self.text {
+            clauses.push(format!(
+                "+n IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH {p})"
+            ));
         }
+        format!("FROM sessions {}", where_sql(&clauses))
+    }
+
+    /// The same rows, read from the text index first (CROSS JOIN fixes the
+    /// order): quick when the words match few sessions, where reading sessions
+    /// newest first would walk all of them to find one.
+    pub fn reading_text_first(&self) -> String {
+        match &self.text {
+            Some(p) => format!(
+                "FROM (SELECT rowid AS hit FROM sessions_fts WHERE sessions_fts MATCH {p}) AS hits \
+                 CROSS JOIN sessions ON sessions.n = hits.hit {}",
+                where_sql(&self.clauses)
+            ),
+            None => self.reading_sessions(),
+        }
+    }
+}
+
+fn where_sql(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
     }
 }
 
@@ -138,6 +171,17 @@ fn contains_pattern(text: &str) -> String {
 }
 
 impl Query {
+    /// SQLite: the words as an FTS5 match, each a quoted string: the user's text
+    /// is never FTS syntax.
+    pub(crate) fn text_match(&self) -> Option<String> {
+        let quoted: Vec<String> = self
+            .words
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect();
+        (!quoted.is_empty()).then(|| quoted.join(" "))
+    }
+
     pub(crate) fn conditions(&self, postgres: bool, now_ms: i64) -> Where {
         let mut w = Where::default();
         if !self.statuses.is_empty() {
@@ -176,17 +220,8 @@ impl Query {
             if postgres {
                 let p = w.bind(Param::Text(self.words.join(" ")));
                 w.clauses.push(format!("words @@ plainto_tsquery('simple', {p})"));
-            } else {
-                // Each word a quoted FTS5 string: the user's text is never FTS syntax.
-                let quoted: Vec<String> = self
-                    .words
-                    .iter()
-                    .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-                    .collect();
-                let p = w.bind(Param::Text(quoted.join(" ")));
-                w.clauses.push(format!(
-                    "n IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH {p})"
-                ));
+            } else if let Some(text) = self.text_match() {
+                w.text = Some(w.bind(Param::Text(text)));
             }
         }
         w

@@ -177,6 +177,12 @@ fn migrator(postgres: bool) -> Migrator {
     }
 }
 
+/// Below this many sessions matching a text query, SQLite reads them from the
+/// text index and sorts them (at most this many lookups); from this many, the
+/// newest sessions are read until a page matches (a page is at most
+/// 200 x 1,000,000 / this many rows away).
+const FEW_TEXT_MATCHES: i64 = 10_000;
+
 /// Rows a multi-row statement carries: 17 columns x 200 stays far below both
 /// databases' limits on parameters.
 const ROWS_PER_STATEMENT: usize = 200;
@@ -441,6 +447,15 @@ impl Store {
 
     /// One page of the sessions matching `query`, newest activity first.
     pub async fn list(&self, query: &Query, page: Page) -> Result<Vec<SessionRow>, String> {
+        let text_first = match query.text_match() {
+            Some(text) if !self.postgres => self.few_text_matches(&text).await?,
+            _ => false,
+        };
+        self.list_reading(query, page, text_first).await
+    }
+
+    /// [`Store::list`], reading the text index first or not.
+    async fn list_reading(&self, query: &Query, page: Page, text_first: bool) -> Result<Vec<SessionRow>, String> {
         let mut w = query.conditions(self.postgres, now_ms());
         if let Some((updated, n)) = page.after {
             let (a, b, c) = (
@@ -452,10 +467,12 @@ impl Store {
                 .push(format!("(updated_ms < {a} OR (updated_ms = {b} AND n < {c}))"));
         }
         let limit = w.bind(Param::Int(i64::from(page.limit)));
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sessions {} ORDER BY updated_ms DESC, n DESC LIMIT {limit}",
-            w.sql()
-        );
+        let from = if text_first {
+            w.reading_text_first()
+        } else {
+            w.reading_sessions()
+        };
+        let sql = format!("SELECT {COLUMNS} {from} ORDER BY updated_ms DESC, n DESC LIMIT {limit}");
         let mut q = sqlx::query(&sql);
         for param in w.params {
             q = match param {
@@ -473,10 +490,36 @@ impl Store {
             .map_err(|e| format!("cannot read the inbox: {e}"))
     }
 
-    /// How many sessions match `query` (a view's count).
-    pub async fn count(&self, query: &Query) -> Result<i64, String> {
-        let w = query.conditions(self.postgres, now_ms());
-        let sql = format!("SELECT COUNT(*) FROM sessions {}", w.sql());
+    /// Whether SQLite's text index holds fewer than [`FEW_TEXT_MATCHES`] sessions
+    /// for `text` (an FTS5 match): counted no further, so as quick for a word in
+    /// every session as for a ticket number.
+    async fn few_text_matches(&self, text: &str) -> Result<bool, String> {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM sessions_fts WHERE sessions_fts MATCH $1 LIMIT $2) AS found",
+        )
+        .bind(text)
+        .bind(FEW_TEXT_MATCHES)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| format!("cannot read the inbox: {e}"))?;
+        Ok(found < FEW_TEXT_MATCHES)
+    }
+
+    /// How many sessions match `query` (a view's count); past `at_most`, only
+    /// that there are more (`at_most + 1`): PostgreSQL counts by reading every
+    /// matching row, a second for a million, and a queue that long reads the same.
+    pub async fn count(&self, query: &Query, at_most: Option<i64>) -> Result<i64, String> {
+        let mut w = query.conditions(self.postgres, now_ms());
+        let sql = match at_most {
+            Some(most) => {
+                let limit = w.bind(Param::Int(most.saturating_add(1)));
+                format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT {limit}) AS counted",
+                    w.reading_sessions()
+                )
+            }
+            None => format!("SELECT COUNT(*) {}", w.reading_sessions()),
+        };
         let mut q = sqlx::query_scalar::<_, i64>(&sql);
         for param in w.params {
             q = match param {
@@ -613,4 +656,71 @@ fn prepare_sqlite_file(path: &Path) -> std::io::Result<()> {
         .append(true)
         .open(path)
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two ways SQLite reads a text query find the same sessions in the
+    /// same order, page after page, with the other conditions applied alike.
+    #[tokio::test]
+    async fn text_queries_read_alike_either_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("inbox.db").display()))
+            .await
+            .unwrap();
+        let bodies: Vec<serde_json::Value> = (0..30)
+            .map(|i| {
+                serde_json::json!({"status": "success", "verification": {
+                    "id": format!("s-{i:02}"),
+                    "status": if i % 3 == 0 { "declined" } else { "approved" },
+                    "code": 9001,
+                    "decisionTime": format!("2026-01-01T00:00:{i:02}Z"),
+                    "vendorData": format!("ticket-{}", i % 2),
+                    "person": {"firstName": if i % 5 == 0 { "KAISA" } else { "ANNA" }, "lastName": "SPECIMEN"},
+                }})
+            })
+            .collect();
+        let batch: Vec<Incoming> = bodies.iter().map(Incoming::fetched).collect();
+        store.ingest(&batch).await.unwrap();
+        for text in [
+            "specimen",
+            "kaisa",
+            "ticket-1 status:declined",
+            "kaisa since:1d",
+            "nobody",
+        ] {
+            let query = Query::parse(text).unwrap();
+            let mut seen = [Vec::new(), Vec::new()];
+            for (text_first, seen) in [true, false].into_iter().zip(&mut seen) {
+                let mut after = None;
+                loop {
+                    let page = Page { after, limit: 4 };
+                    let rows = store.list_reading(&query, page, text_first).await.unwrap();
+                    let Some(last) = rows.last() else { break };
+                    after = Some((last.updated_ms, last.n));
+                    seen.extend(rows.iter().map(|r| r.id.clone()));
+                }
+            }
+            assert_eq!(seen[0], seen[1], "{text}");
+            let expected = match text {
+                "specimen" => 30,
+                "kaisa" => 6,
+                "ticket-1 status:declined" => 5,
+                _ => 0,
+            };
+            assert_eq!(seen[0].len(), expected, "{text}: {:?}", seen[0]);
+        }
+        let kaisa = Query::parse("kaisa").unwrap();
+        let first = Page { after: None, limit: 10 };
+        let ids: Vec<String> = store
+            .list(&kaisa, first)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["s-25", "s-20", "s-15", "s-10", "s-05", "s-00"]);
+    }
 }

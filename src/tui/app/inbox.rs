@@ -15,6 +15,10 @@ use crate::tui::keymap::Action;
 /// a view of a million sessions costs what the screen shows, not a million rows.
 pub const PAGE: u32 = 200;
 
+/// A view's count on its tab stops here (shown as `9999+`): counting a million
+/// rows would cost the first screen a second on PostgreSQL.
+pub const COUNTED_AT_MOST: i64 = 9_999;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inbox {
     pub views: Vec<View>,

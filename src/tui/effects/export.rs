@@ -1,7 +1,6 @@
 //! `Cmd::Export`: many sessions into the download dir through the export engine,
 //! its figures reported to the status line as it goes.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +22,7 @@ impl Drop for AbortOnDrop {
 /// How often a running export reports its figures.
 const EXPORT_PROGRESS: Duration = Duration::from_millis(250);
 
-/// Exports `sessions` into `dir`, reporting figures as it goes, until done or until
+/// Exports `sessions` into `options.out`, reporting figures as it goes, until done or until
 /// `stop` fires (or its sender is dropped, when the browser quits): what
 /// completed stays, with its manifest, and nothing partial.
 pub(super) async fn export(
@@ -31,8 +30,7 @@ pub(super) async fn export(
     tx: mpsc::UnboundedSender<Msg>,
     id: ReqId,
     sessions: Vec<SessionId>,
-    dir: &Path,
-    pacer: Arc<crate::export::pacing::Gate>,
+    options: crate::export::Options,
     stop: oneshot::Receiver<()>,
 ) -> Result<ExportSummary, Failure> {
     let counters = Arc::new(crate::export::Counters::default());
@@ -52,13 +50,6 @@ pub(super) async fn export(
             }
         })
     });
-    let options = crate::export::Options {
-        pacer: Some(pacer),
-        out: dir.to_path_buf(),
-        jobs: crate::export::DEFAULT_JOBS,
-        max_rps: None,
-        force: false,
-    };
     let sessions = sessions.iter().map(ToString::to_string).collect();
     let outcome = crate::export::run(client.config(), sessions, &options, counters, None, async {
         let _ = stop.await;
@@ -72,7 +63,7 @@ pub(super) async fn export(
         .filter(|s| s.status == crate::export::SessionStatus::Done)
         .count();
     Ok(ExportSummary {
-        dir: dir.to_path_buf(),
+        dir: options.out,
         done,
         failed: outcome.failed(),
         interrupted: outcome.interrupted,

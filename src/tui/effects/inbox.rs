@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use crate::ids::SessionId;
 use crate::inbox::{MarkChange, Page, Query, Store};
-use crate::tui::app::{Failure, InboxAsk, InboxPage, InboxRow, Msg};
+use crate::tui::app::{COUNTED_AT_MOST, Failure, InboxAsk, InboxPage, InboxRow, Msg};
 
 /// The inbox the browser opened with, and who marks in it (`user@host`).
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ pub(super) async fn page(store: &Store, ask: InboxAsk) -> Result<InboxPage, Fail
     for query in &ask.counts {
         // A view whose query no longer parses counts nothing; its tab says so.
         counts.push(match Query::parse(query) {
-            Ok(query) => Some(store.count(&query).await?),
+            Ok(query) => Some(store.count(&query, Some(COUNTED_AT_MOST)).await?),
             Err(_) => None,
         });
     }
@@ -70,20 +70,4 @@ pub(super) fn watch(store: Arc<Store>, tx: mpsc::UnboundedSender<Msg>) -> JoinHa
             .watch(|revision| tx.send(Msg::InboxChanged(revision)).is_ok())
             .await;
     })
-}
-
-/// Keeps a decision the browser fetched in the inbox too, so a session looked at
-/// once is found by name later. Off the load's way; a failure is only logged.
-pub(super) fn index(store: Arc<Store>, answer: &crate::api::DecisionResponse) {
-    if answer.verification.is_none() {
-        return;
-    }
-    let Ok(value) = serde_json::to_value(answer) else {
-        return;
-    };
-    tokio::spawn(async move {
-        if let Err(e) = store.ingest(&[crate::inbox::Incoming::fetched(&value)]).await {
-            tracing::warn!("indexing a fetched decision: {e}");
-        }
-    });
 }

@@ -39,6 +39,8 @@ pub(super) struct Context {
     pub previewed: Arc<ByteCache>,
     pub sessions: Option<Arc<dyn super::SessionSource>>,
     pub inbox: Option<Arc<crate::inbox::Store>>,
+    /// Where fetched decisions are kept, so a session looked at is found later.
+    pub indexer: Option<crate::inbox::Indexer>,
 }
 
 /// The loads on their way, and the pacer they (and the browser's exports) go
@@ -169,8 +171,8 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
         Req::Attempts(session) => Payload::Attempts(client.session_attempts(&session).await?.verifications),
         Req::Decision(session) => {
             let answer = client.session_decision(&session).await?;
-            if let Some(inbox) = &context.inbox {
-                super::inbox::index(inbox.clone(), &answer);
+            if let (Some(indexer), Ok(value)) = (&context.indexer, serde_json::to_value(&answer)) {
+                indexer.decision(value);
             }
             Payload::Decision(answer.into_decision())
         }

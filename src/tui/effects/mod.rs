@@ -29,6 +29,7 @@ use super::app::{Cmd, Failure, Msg, Switched};
 use super::preview::{ByteCache, Renderer};
 use crate::api::Client;
 use crate::config::{Profiles, process_env};
+use crate::inbox::{Indexer, Store};
 use load::Loads;
 
 /// Where files go.
@@ -112,6 +113,8 @@ pub struct Effects {
     /// The inbox the browser opened with (its views and marks), and the task
     /// that says when it changes.
     inbox: Option<(InboxInUse, JoinHandle<()>)>,
+    /// Keeps what the browser fetches (decisions, exports) in the inbox.
+    indexer: Option<Indexer>,
 }
 
 impl Effects {
@@ -131,6 +134,7 @@ impl Effects {
             recorder: sources::recorder(),
             history_dir: None,
             inbox: None,
+            indexer: None,
         }
         .purging_the_cache()
     }
@@ -171,6 +175,8 @@ impl Effects {
     /// for changes from now on.
     pub fn set_inbox(&mut self, inbox: InboxInUse) {
         let watcher = inbox::watch(inbox.store.clone(), self.tx.clone());
+        // Its task ends with the last clone, having stored what was sent.
+        self.indexer = Some(Indexer::start(Store::clone(&inbox.store)).0);
         if let Some((_, old)) = self.inbox.replace((inbox, watcher)) {
             old.abort();
         }
@@ -235,12 +241,14 @@ impl Effects {
                 let renderer = self.renderer.clone();
                 let previewed = self.preview_bytes.clone();
                 let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.store.clone());
+                let indexer = self.indexer.clone();
                 let context = |client, profile: Arc<ProfileInUse>| load::Context {
                     client,
                     renderer,
                     previewed,
                     sessions: profile.sessions.clone(),
                     inbox,
+                    indexer,
                 };
                 self.loads.start(id, req, background, &self.target, context, &self.tx);
             }
@@ -293,8 +301,15 @@ impl Effects {
                 // Said as an absolute path: where to find the case afterwards.
                 let dir = dirs.download.join(folder);
                 let dir = std::path::absolute(&dir).unwrap_or(dir);
-                let pacer = self.loads.gate.clone();
-                let work = async move { export::export(client, tx, id, sessions, &dir, pacer, stopped).await };
+                let options = crate::export::Options {
+                    pacer: Some(self.loads.gate.clone()),
+                    out: dir,
+                    jobs: crate::export::DEFAULT_JOBS,
+                    max_rps: None,
+                    force: false,
+                    indexer: self.indexer.clone(),
+                };
+                let work = async move { export::export(client, tx, id, sessions, options, stopped).await };
                 let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
                 self.exports.insert(id, (Some(stop), task));

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::overlays as app_overlays;
-use super::app::{Model, Overlay};
+use super::app::{COUNTED_AT_MOST, Model, Overlay};
 use super::keymap::Action;
 use crate::text::clean;
 pub use theme::Theme;
@@ -147,6 +147,7 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
         .enumerate()
         .map(
             |(i, name)| match i.checked_sub(1).and_then(|view| model.inbox_count(view)) {
+                Some(count) if count > COUNTED_AT_MOST => format!(" {} {COUNTED_AT_MOST}+ ", clean(name)),
                 Some(count) => format!(" {} {count} ", clean(name)),
                 None => format!(" {} ", clean(name)),
             },

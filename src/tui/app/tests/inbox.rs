@@ -5,7 +5,7 @@ use crossterm::event::KeyCode;
 
 use crate::ids::SessionId;
 use crate::inbox::{MarkChange, Marks, SessionRow, View};
-use crate::tui::app::inbox::{Inbox, PAGE};
+use crate::tui::app::inbox::{COUNTED_AT_MOST, Inbox, PAGE};
 use crate::tui::app::testkit::{press, press_code, said};
 use crate::tui::app::{Cmd, InboxAsk, InboxPage, InboxRow, Model, Msg, Overlay, Payload, Req, update};
 
@@ -57,6 +57,23 @@ fn answer_page(model: &mut Model, cmds: &[Cmd], rows: Vec<InboxRow>, revision: i
             result: Ok(Payload::Inbox(page)),
         },
     )
+}
+
+/// The screen at 160x45, as one string.
+fn screen(model: &Model) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(160, 45)).unwrap();
+    terminal
+        .draw(|f| crate::tui::ui::view(model, &crate::tui::ui::Theme { color: false }, f))
+        .unwrap();
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect()
 }
 
 /// The last inbox load among `cmds` (typing asks at each key).
@@ -169,7 +186,8 @@ fn more_rows_are_asked_for_only_as_the_cursor_nears_the_end() {
     let page = InboxPage {
         rows,
         more: true,
-        counts: vec![Some(100_000), Some(100_000)],
+        // What the store says of a view past the count's limit.
+        counts: vec![Some(COUNTED_AT_MOST + 1), Some(COUNTED_AT_MOST + 1)],
         revision: 1,
     };
     let _ = update(
@@ -180,6 +198,7 @@ fn more_rows_are_asked_for_only_as_the_cursor_nears_the_end() {
             result: Ok(Payload::Inbox(page)),
         },
     );
+    assert!(screen(&model).contains("needs review 9999+"), "{}", screen(&model));
     assert!(
         press(&mut model, "j")
             .iter()
@@ -263,8 +282,6 @@ fn without_an_inbox_the_inbox_keys_say_how_to_get_one() {
 
 #[test]
 fn under_redaction_every_inbox_column_is_masked_and_the_tabs_still_count() {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     let (mut model, cmds) = on_the_inbox();
     let _ = update(&mut model, Msg::Redaction(crate::redact::Redact::new(true)));
     let mut secret = row("s-1", "HIDDEN SURNAME", Marks::default());
@@ -272,17 +289,7 @@ fn under_redaction_every_inbox_column_is_masked_and_the_tabs_still_count() {
     secret.index.document_number = Some("X1234567".into());
     secret.marks.note = Some("customer phoned from 5550100".into());
     answer_page(&mut model, &cmds, vec![secret], 1);
-    let mut terminal = Terminal::new(TestBackend::new(160, 45)).unwrap();
-    terminal
-        .draw(|f| crate::tui::ui::view(&model, &crate::tui::ui::Theme { color: false }, f))
-        .unwrap();
-    let screen: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen(&model);
     for personal in ["HIDDEN", "SURNAME", "jane.roe", "X1234567", "5550100"] {
         assert!(!screen.contains(personal), "{personal} shows under --redact");
     }
