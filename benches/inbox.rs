@@ -91,15 +91,22 @@ fn main() {
             "<= 100 ms",
             text <= Duration::from_millis(100),
         );
-        let name = median_of(5, || {
-            run(veriff(&home, &config, url).args(["list", "name:kaisa", "--limit", "50"]))
-        });
-        add(
-            "1M sessions: `inbox list name:` (part of a name)",
-            ms(name),
-            "<= 100 ms",
-            name <= Duration::from_millis(100),
-        );
+        // A name one session in eight has, and one no session has: the second
+        // is the customer's rare name, which no scan of the newest rows finds.
+        for (query, what) in [
+            ("name:aisa", "part of a common name"),
+            ("name:nobody", "a name nobody has"),
+        ] {
+            let name = median_of(5, || {
+                run(veriff(&home, &config, url).args(["list", query, "--limit", "50"]))
+            });
+            add(
+                &format!("1M sessions: `inbox list {query}` ({what})"),
+                ms(name),
+                "<= 100 ms",
+                name <= Duration::from_millis(100),
+            );
+        }
         let status = median_of(5, || {
             run(veriff(&home, &config, url).args(["list", "status:declined", "since:24h", "--limit", "50"]))
         });

@@ -107,10 +107,26 @@ pub(crate) enum Param {
 pub(crate) struct Where {
     pub clauses: Vec<String>,
     pub params: Vec<Param>,
-    /// SQLite: the placeholder of the words' FTS5 match, kept apart from the
-    /// clauses: whether the text index or an index on sessions leads depends on
-    /// how many sessions the words match (see [`Where::reading_text_first`]).
-    pub text: Option<String>,
+    /// SQLite: matches in a text index, kept apart from the clauses: whether a
+    /// text index or an index on sessions leads depends on how many sessions
+    /// each matches (see [`Where::reading_text_first`]).
+    pub matches: Vec<TextMatch>,
+}
+
+/// An FTS5 match: the table, the placeholder of its match expression, and the
+/// expression itself (to count its sessions before choosing how to read).
+#[derive(Debug, Clone)]
+pub(crate) struct TextMatch {
+    pub table: &'static str,
+    pub param: String,
+    pub text: String,
+}
+
+impl TextMatch {
+    fn among(&self) -> String {
+        let TextMatch { table, param, .. } = self;
+        format!("+n IN (SELECT rowid FROM {table} WHERE {table} MATCH {param})")
+    }
 }
 
 impl Where {
@@ -126,33 +142,37 @@ impl Where {
         }
     }
 
+    fn text_match(&mut self, table: &'static str, text: String) {
+        let param = self.bind(Param::Text(text.clone()));
+        self.matches.push(TextMatch { table, param, text });
+    }
+
     /// `FROM sessions WHERE ...`: rows read through an index on sessions (newest
-    /// first, or by status), the words checked against the list of their matches,
-    /// built once. Quick when the words match many sessions (the first page is
-    /// near); SQLite's planner would rather read each match's row and sort them
-    /// all, a second for a common word, so `+n` keeps it from that.
+    /// first, or by status), each text match checked against the list of its
+    /// sessions, built once. Quick when the text matches many sessions (the first
+    /// page is near); SQLite's planner would rather read each match's row and
+    /// sort them all, a second for a common word, so `+n` keeps it from that.
     pub fn reading_sessions(&self) -> String {
         let mut clauses = self.clauses.clone();
-        if let Some(p) = &self.text {
-            clauses.push(format!(
-                "+n IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH {p})"
-            ));
-        }
+        clauses.extend(self.matches.iter().map(TextMatch::among));
         format!("FROM sessions {}", where_sql(&clauses))
     }
 
-    /// The same rows, read from the text index first (CROSS JOIN fixes the
-    /// order): quick when the words match few sessions, where reading sessions
+    /// The same rows, read from text match `lead` first (CROSS JOIN fixes the
+    /// order): quick when it matches few sessions, where reading sessions
     /// newest first would walk all of them to find one.
-    pub fn reading_text_first(&self) -> String {
-        match &self.text {
-            Some(p) => format!(
-                "FROM (SELECT rowid AS hit FROM sessions_fts WHERE sessions_fts MATCH {p}) AS hits \
-                 CROSS JOIN sessions ON sessions.n = hits.hit {}",
-                where_sql(&self.clauses)
-            ),
-            None => self.reading_sessions(),
-        }
+    pub fn reading_text_first(&self, lead: usize) -> String {
+        let Some(TextMatch { table, param, .. }) = self.matches.get(lead) else {
+            return self.reading_sessions();
+        };
+        let mut clauses = self.clauses.clone();
+        let others = self.matches.iter().enumerate().filter(|(i, _)| *i != lead);
+        clauses.extend(others.map(|(_, m)| m.among()));
+        format!(
+            "FROM (SELECT rowid AS hit FROM {table} WHERE {table} MATCH {param}) AS hits \
+             CROSS JOIN sessions ON sessions.n = hits.hit {}",
+            where_sql(&clauses)
+        )
     }
 }
 
@@ -164,6 +184,11 @@ fn where_sql(clauses: &[String]) -> String {
     }
 }
 
+/// A quoted FTS5 string: the user's text is never FTS syntax.
+fn fts_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// `%text%` for LIKE, with LIKE's own characters taken literally (`ESCAPE '\'`).
 fn contains_pattern(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -171,17 +196,6 @@ fn contains_pattern(text: &str) -> String {
 }
 
 impl Query {
-    /// SQLite: the words as an FTS5 match, each a quoted string: the user's text
-    /// is never FTS syntax.
-    pub(crate) fn text_match(&self) -> Option<String> {
-        let quoted: Vec<String> = self
-            .words
-            .iter()
-            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-            .collect();
-        (!quoted.is_empty()).then(|| quoted.join(" "))
-    }
-
     pub(crate) fn conditions(&self, postgres: bool, now_ms: i64) -> Where {
         let mut w = Where::default();
         if !self.statuses.is_empty() {
@@ -209,8 +223,15 @@ impl Query {
         w.equals("document_number", &self.document_number);
         w.equals("watchlist_status", &self.watchlist);
         if let Some(name) = &self.name {
-            let p = w.bind(Param::Text(contains_pattern(&name.to_uppercase())));
-            w.clauses.push(format!("name_key LIKE {p} ESCAPE '\\'"));
+            let key = name.to_uppercase();
+            if !postgres && key.chars().count() >= 3 {
+                // Its trigrams, one after the other: exactly the names holding it.
+                w.text_match("names_fts", fts_string(&key));
+            } else {
+                // PostgreSQL answers this from its trigram index (pg_trgm).
+                let p = w.bind(Param::Text(contains_pattern(&key)));
+                w.clauses.push(format!("name_key LIKE {p} ESCAPE '\\'"));
+            }
         }
         if let Some(label) = &self.label {
             let p = w.bind(Param::Text(contains_pattern(&format!(",{label},"))));
@@ -220,8 +241,9 @@ impl Query {
             if postgres {
                 let p = w.bind(Param::Text(self.words.join(" ")));
                 w.clauses.push(format!("words @@ plainto_tsquery('simple', {p})"));
-            } else if let Some(text) = self.text_match() {
-                w.text = Some(w.bind(Param::Text(text)));
+            } else {
+                let strings: Vec<String> = self.words.iter().map(|word| fts_string(word)).collect();
+                w.text_match("sessions_fts", strings.join(" "));
             }
         }
         w

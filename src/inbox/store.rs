@@ -9,7 +9,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 use super::event::Facts;
-use super::query::{Param, Query};
+use super::query::{Param, Query, TextMatch};
 use super::time::now_ms;
 
 /// One webhook to store, checked and parsed by the receiver or the importer.
@@ -142,7 +142,7 @@ pub struct Store {
 
 /// The versioned migrations of each database, embedded in the binary.
 fn migrator(postgres: bool) -> Migrator {
-    let steps: [(i64, &'static str, &'static str, &'static str); 2] = [
+    let steps: [(i64, &'static str, &'static str, &'static str); 3] = [
         (
             1,
             "events and session index",
@@ -154,6 +154,12 @@ fn migrator(postgres: bool) -> Migrator {
             "a team's marks: claims, tags, notes",
             include_str!("migrations/sqlite_0002.sql"),
             include_str!("migrations/postgres_0002.sql"),
+        ),
+        (
+            3,
+            "part of a name found through its trigrams",
+            include_str!("migrations/sqlite_0003.sql"),
+            include_str!("migrations/postgres_0003.sql"),
         ),
     ];
     Migrator {
@@ -447,15 +453,20 @@ impl Store {
 
     /// One page of the sessions matching `query`, newest activity first.
     pub async fn list(&self, query: &Query, page: Page) -> Result<Vec<SessionRow>, String> {
-        let text_first = match query.text_match() {
-            Some(text) if !self.postgres => self.few_text_matches(&text).await?,
-            _ => false,
-        };
-        self.list_reading(query, page, text_first).await
+        // SQLite: the text match with the fewest sessions leads, if it has few.
+        let mut lead = None;
+        let mut fewest = FEW_TEXT_MATCHES;
+        for (i, m) in query.conditions(self.postgres, 0).matches.iter().enumerate() {
+            let found = self.text_matches(m).await?;
+            if found < fewest {
+                (lead, fewest) = (Some(i), found);
+            }
+        }
+        self.list_reading(query, page, lead).await
     }
 
-    /// [`Store::list`], reading the text index first or not.
-    async fn list_reading(&self, query: &Query, page: Page, text_first: bool) -> Result<Vec<SessionRow>, String> {
+    /// [`Store::list`], reading text match `lead` first, or an index on sessions.
+    async fn list_reading(&self, query: &Query, page: Page, lead: Option<usize>) -> Result<Vec<SessionRow>, String> {
         let mut w = query.conditions(self.postgres, now_ms());
         if let Some((updated, n)) = page.after {
             let (a, b, c) = (
@@ -467,10 +478,9 @@ impl Store {
                 .push(format!("(updated_ms < {a} OR (updated_ms = {b} AND n < {c}))"));
         }
         let limit = w.bind(Param::Int(i64::from(page.limit)));
-        let from = if text_first {
-            w.reading_text_first()
-        } else {
-            w.reading_sessions()
+        let from = match lead {
+            Some(lead) => w.reading_text_first(lead),
+            None => w.reading_sessions(),
         };
         let sql = format!("SELECT {COLUMNS} {from} ORDER BY updated_ms DESC, n DESC LIMIT {limit}");
         let mut q = sqlx::query(&sql);
@@ -490,19 +500,18 @@ impl Store {
             .map_err(|e| format!("cannot read the inbox: {e}"))
     }
 
-    /// Whether SQLite's text index holds fewer than [`FEW_TEXT_MATCHES`] sessions
-    /// for `text` (an FTS5 match): counted no further, so as quick for a word in
-    /// every session as for a ticket number.
-    async fn few_text_matches(&self, text: &str) -> Result<bool, String> {
-        let found: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM sessions_fts WHERE sessions_fts MATCH $1 LIMIT $2) AS found",
-        )
-        .bind(text)
-        .bind(FEW_TEXT_MATCHES)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| format!("cannot read the inbox: {e}"))?;
-        Ok(found < FEW_TEXT_MATCHES)
+    /// How many sessions SQLite's text match `m` finds, counted no further than
+    /// [`FEW_TEXT_MATCHES`]: as quick for a word in every session as for a
+    /// ticket number.
+    async fn text_matches(&self, m: &TextMatch) -> Result<i64, String> {
+        let table = m.table;
+        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH $1 LIMIT $2) AS found");
+        sqlx::query_scalar(&sql)
+            .bind(&m.text)
+            .bind(FEW_TEXT_MATCHES)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the inbox: {e}"))
     }
 
     /// How many sessions match `query` (a view's count); past `at_most`, only
@@ -684,20 +693,24 @@ mod tests {
             .collect();
         let batch: Vec<Incoming> = bodies.iter().map(Incoming::fetched).collect();
         store.ingest(&batch).await.unwrap();
-        for text in [
+        let queries = [
             "specimen",
             "kaisa",
             "ticket-1 status:declined",
             "kaisa since:1d",
             "nobody",
-        ] {
+            "name:ais",
+            "name:aisa ticket-0",
+            "name:an",
+        ];
+        for text in queries {
             let query = Query::parse(text).unwrap();
             let mut seen = [Vec::new(), Vec::new()];
-            for (text_first, seen) in [true, false].into_iter().zip(&mut seen) {
+            for (lead, seen) in [Some(0), None].into_iter().zip(&mut seen) {
                 let mut after = None;
                 loop {
                     let page = Page { after, limit: 4 };
-                    let rows = store.list_reading(&query, page, text_first).await.unwrap();
+                    let rows = store.list_reading(&query, page, lead).await.unwrap();
                     let Some(last) = rows.last() else { break };
                     after = Some((last.updated_ms, last.n));
                     seen.extend(rows.iter().map(|r| r.id.clone()));
@@ -708,6 +721,9 @@ mod tests {
                 "specimen" => 30,
                 "kaisa" => 6,
                 "ticket-1 status:declined" => 5,
+                "name:ais" => 6,
+                "name:aisa ticket-0" => 3,
+                "name:an" => 24,
                 _ => 0,
             };
             assert_eq!(seen[0].len(), expected, "{text}: {:?}", seen[0]);
