@@ -31,6 +31,33 @@ pub fn display_width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
+/// `text` in lines of at most `width` columns, broken between words; a word
+/// longer than a line is broken where it must.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let fits = display_width(&line) + 1 + display_width(word) <= width;
+        if !line.is_empty() && !fits {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while display_width(&line) > width {
+            let head: String = line.chars().take(width).collect();
+            line = line.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Like [`clean`], also cut to `max` characters with an ellipsis, for messages that
 /// a hostile or broken server could make arbitrarily long.
 pub fn clean_short(s: &str, max: usize) -> String {
@@ -96,6 +123,15 @@ pub fn is_iso_date(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wrapping_breaks_between_words_and_keeps_every_character() {
+        let text = "the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret";
+        let lines = wrap_words(text, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(lines[1], "rejected: check");
+    }
+
     use super::*;
 
     #[test]

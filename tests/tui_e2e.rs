@@ -427,10 +427,14 @@ async fn the_declined_sessions_card_leads_to_the_session_it_is_linked_to() {
             // A biometric link says what it is: this face was seen elsewhere.
             assert!(screen.contains("face same face as session "), "{screen}");
 
-            // L lists the linked sessions; Enter opens the first, whose card shows.
+            // L lists the linked sessions, each with its verdict; one from another
+            // integration (the demo server does not know it) says so.
             tmux.keys(&["L"]);
-            let screen = tmux.wait_for("linked sessions · Enter opens");
-            assert!(screen.contains("c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f"), "{screen}");
+            tmux.wait_for("linked sessions · Enter opens");
+            tmux.wait_for("c0ffee00  approved");
+            tmux.wait_for("b0a7f00d  no decision yet");
+            tmux.wait_for("e15ewe4e  another integration's session");
+            // Enter opens the first, whose card shows.
             tmux.keys(&["Enter"]);
             tmux.wait_for("opened linked session c0ffee00");
             let screen = tmux.wait_for("approved · 9001 verified");

@@ -421,6 +421,7 @@ const DEFAULTS: &[Default] = &[
     (Mode::Linked, &["j", "down"], Action::Down, "next session", None),
     (Mode::Linked, &["k", "up"], Action::Up, "previous session", None),
     (Mode::Linked, &["enter"], Action::Submit, "open it", Some("open")),
+    (Mode::Linked, &["v"], Action::Compare, "its face beside this session's", Some("faces")),
     (Mode::Linked, &["esc", "L"], Action::Cancel, "close", Some("close")),
     (Mode::Linked, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::LookCloser, &["j", "down"], Action::Down, "next picture (whole screen)", None),

@@ -150,7 +150,8 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         | Overlay::Profiles { .. }
         | Overlay::Linked { .. }
         | Overlay::Zoom
-        | Overlay::Compare => {
+        | Overlay::Compare
+        | Overlay::Faces { .. } => {
             let mut input = LineEdit::default();
             insert(&mut input);
             model.overlay = Overlay::AddSession { input, error: None };

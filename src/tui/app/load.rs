@@ -191,7 +191,7 @@ impl Model {
     /// up those on their way for a selection left behind.
     pub(super) fn want_preview(&mut self) -> Vec<Cmd> {
         let wanted: Vec<(crate::tui::app::PreviewKey, Option<String>, Option<u64>)> =
-            if matches!(self.overlay, Overlay::Zoom | Overlay::Compare) {
+            if self.overlay.is_looking_closer() {
                 self.pictures_looked_at()
                     .into_iter()
                     .filter(|c| !c.hidden)

@@ -69,6 +69,9 @@ pub enum Overlay {
     Zoom,
     /// The attempt's document front beside its best face image.
     Compare,
+    /// The selected session's face beside a linked session's, from the linked
+    /// list (the highlighted row, to go back to).
+    Faces { linked: SessionId, cursor: usize },
     /// A question before something that cannot be undone.
     Confirm(crate::tui::app::overlays::confirm::Confirm),
     /// The form of a new verification link.
@@ -92,7 +95,7 @@ impl Overlay {
             Overlay::Profiles { .. } => Mode::Profiles,
             Overlay::Linked { .. } => Mode::Linked,
             Overlay::Messages { .. } => Mode::Messages,
-            Overlay::Zoom | Overlay::Compare => Mode::LookCloser,
+            Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. } => Mode::LookCloser,
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::NewLink(_) | Overlay::Note { .. } => Mode::Prompt,
             Overlay::LinkMade { .. } => Mode::Link,
@@ -102,6 +105,11 @@ impl Overlay {
 
     pub fn is_none(&self) -> bool {
         matches!(self, Overlay::None)
+    }
+
+    /// Pictures on the whole screen: one, or two side by side.
+    pub fn is_looking_closer(&self) -> bool {
+        matches!(self, Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. })
     }
 }
 

@@ -26,7 +26,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     if too_small(area.width, area.height) {
         return too_small_line(model, theme, frame, area);
     }
-    if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
+    if model.overlay.is_looking_closer() {
         // The whole screen: nothing beneath, so no preview is drawn under it.
         return app_overlays::look_closer::draw(model, theme, frame);
     }
@@ -56,7 +56,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
             app_overlays::new_link::draw_made(session, link.as_deref(), model, theme, frame)
         }
         Overlay::Note { session, input } => app_overlays::note::draw(model, theme, frame, session, input),
-        Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare => {}
+        Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. } => {}
     }
 }
 

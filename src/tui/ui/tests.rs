@@ -253,14 +253,19 @@ fn look_closer_takes_the_whole_screen_and_names_what_it_shows() {
     model.focus = Pane::Media;
     model.overlay = crate::tui::app::Overlay::Zoom;
     let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
-    assert!(screen.starts_with("╔ document-front · Esc returns"), "{screen}");
+    let session = model.selected_session().unwrap().short().to_owned();
+    assert!(
+        screen.starts_with(&format!("╔ document-front · session {session} · Esc back")),
+        "{screen}"
+    );
     assert!(!screen.contains("sessions"), "nothing beneath shows:\n{screen}");
     assert!(screen.contains("previews are off"), "{screen}");
     model.overlay = crate::tui::app::Overlay::Compare;
     let screen = text(render(&model, COLOR, 80, 24).backend().buffer());
     let top = screen.lines().next().unwrap();
     assert!(
-        top.contains("document-front · Esc") && top.contains("face · Esc"),
+        top.contains(&format!("document-front · session {session} ═"))
+            && top.contains(&format!("face · session {session} · Esc back")),
         "{screen}"
     );
 }

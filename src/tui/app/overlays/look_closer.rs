@@ -1,6 +1,7 @@
 //! `z` and `v`: looking closer. The selected picture on the whole screen (`j`
-//! `k` move on), or the attempt's document front beside its best face; `X`
-//! shows what redaction hides.
+//! `k` move on), the attempt's document front beside its best face, or (`v` in
+//! the linked list) this session's face beside a linked session's; `X` shows
+//! what redaction hides.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,7 +12,7 @@ use crate::api::{Media, MediaKind};
 use crate::ids::MediaId;
 use crate::text::clean;
 use crate::tui::app::input::move_cursor;
-use crate::tui::app::{Cmd, MediaView, Model, Overlay, Pane, PreviewKey, Status};
+use crate::tui::app::{Cmd, Load, MediaView, Model, Overlay, Pane, PreviewKey, Status};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 use crate::tui::ui::Theme;
@@ -33,42 +34,71 @@ impl Model {
     pub fn pictures_looked_at(&self) -> Vec<Picture<'_>> {
         let (width, height) = self.size;
         let keyed = |title, media, size| picture(self, title, media, size);
+        // Each title names the session its picture is of.
+        let of_selected = |title: String| match self.selected_session() {
+            Some(session) => format!("{title} · session {}", session.short()),
+            None => title,
+        };
         match self.overlay {
             Overlay::Zoom => {
                 let media = self.selected_media().filter(|(kind, _)| *kind != MediaKind::Nfc);
                 let title = media
                     .and_then(|(_, m)| m.context.clone())
                     .unwrap_or_else(|| "no picture selected".into());
-                vec![keyed(title, media, layout::zoom_size(width, height))]
+                vec![keyed(of_selected(title), media, layout::zoom_size(width, height))]
             }
             Overlay::Compare => {
-                let images: Vec<(MediaKind, &Media)> = match self.media_view() {
-                    MediaView::Ready { list, .. } => list.images.iter().map(|m| (MediaKind::Image, m)).collect(),
-                    _ => Vec::new(),
-                };
-                let best = |exact: &str| {
-                    let context = |m: &Media| m.context.clone().unwrap_or_default();
-                    images
-                        .iter()
-                        .find(|(_, m)| context(m) == exact)
-                        .or_else(|| images.iter().find(|(_, m)| context(m).starts_with(exact)))
-                        .copied()
+                let images: &[Media] = match self.media_view() {
+                    MediaView::Ready { list, .. } => &list.images,
+                    _ => &[],
                 };
                 let size = layout::compare_size(width, height);
-                [("document-front", best("document-front")), ("face", best("face"))]
+                ["document-front", "face"]
                     .into_iter()
-                    .map(|(wanted, found)| {
+                    .map(|wanted| {
+                        let found = best_image(images, wanted);
                         let title = match found {
-                            Some((_, m)) => m.context.clone().unwrap_or_else(|| wanted.into()),
+                            Some(m) => m.context.clone().unwrap_or_else(|| wanted.into()),
                             None => format!("no {wanted} image in this attempt"),
                         };
-                        keyed(title, found, size)
+                        keyed(of_selected(title), found.map(|m| (MediaKind::Image, m)), size)
+                    })
+                    .collect()
+            }
+            Overlay::Faces { ref linked, .. } => {
+                let size = layout::compare_size(width, height);
+                let sessions = [self.selected_session(), Some(linked)];
+                sessions
+                    .into_iter()
+                    .flatten()
+                    .map(|session| {
+                        let (title, found) = match self.store.session_media(session) {
+                            Some(Load::Ready(list)) => match best_image(&list.images, "face") {
+                                Some(m) => (format!("face · session {}", session.short()), Some(m)),
+                                None => (format!("no face image in session {}", session.short()), None),
+                            },
+                            Some(Load::Failed(f)) => {
+                                (format!("session {}: {}", session.short(), clean(&f.message)), None)
+                            }
+                            _ => (format!("session {} loading", session.short()), None),
+                        };
+                        keyed(title, found.map(|m| (MediaKind::Image, m)), size)
                     })
                     .collect()
             }
             _ => Vec::new(),
         }
     }
+}
+
+/// The image whose context is `exact`, else the first whose context starts
+/// with it (`face-pre` for `face`): the lists come best first.
+fn best_image<'a>(images: &'a [Media], exact: &str) -> Option<&'a Media> {
+    let context = |m: &Media| m.context.clone().unwrap_or_default();
+    images
+        .iter()
+        .find(|m| context(m) == exact)
+        .or_else(|| images.iter().find(|m| context(m).starts_with(exact)))
 }
 
 fn picture<'a>(model: &Model, title: String, media: Option<(MediaKind, &'a Media)>, size: (u16, u16)) -> Picture<'a> {
@@ -116,6 +146,11 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) -> 
         (Overlay::Zoom, Some(Action::Down)) => move_cursor(model, 1),
         (Overlay::Zoom, Some(Action::Up)) => move_cursor(model, -1),
         (_, Some(Action::Reveal)) => reveal(model),
+        // Back to the linked list it came from, on the same row.
+        (Overlay::Faces { cursor, .. }, Some(Action::Cancel)) => {
+            model.overlay = Overlay::Linked { cursor: *cursor };
+            Vec::new()
+        }
         (_, Some(Action::Cancel)) => {
             model.overlay = Overlay::None;
             Vec::new()
@@ -132,7 +167,7 @@ pub(in crate::tui::app) fn reveal(model: &mut Model) -> Vec<Cmd> {
         model.status = Some(Status::info("nothing is hidden: redaction is off"));
         return Vec::new();
     }
-    let pictures: Vec<MediaId> = if matches!(model.overlay, Overlay::Zoom | Overlay::Compare) {
+    let pictures: Vec<MediaId> = if model.overlay.is_looking_closer() {
         model
             .pictures_looked_at()
             .iter()
@@ -169,12 +204,18 @@ pub fn draw(model: &Model, theme: &Theme, frame: &mut Frame) {
     } else {
         vec![area]
     };
-    for (picture, rect) in pictures.iter().zip(rects) {
-        let block = Block::bordered().border_type(BorderType::Double).title(format!(
-            " {} · {} returns ",
-            clean(&picture.title),
-            model.key_for(Action::Cancel)
-        ));
+    let last = pictures.len().saturating_sub(1);
+    for (i, (picture, rect)) in pictures.iter().zip(rects).enumerate() {
+        // The way back once, on the last: two titles side by side at 80
+        // columns have room for their session, not for the key twice.
+        let back = if i == last {
+            format!(" · {} back", model.key_for(Action::Cancel))
+        } else {
+            String::new()
+        };
+        let block = Block::bordered()
+            .border_type(BorderType::Double)
+            .title(format!(" {}{back} ", clean(&picture.title)));
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
         let note = |text: String| {

@@ -6,37 +6,10 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
-use crate::text::clean;
+use crate::text::{clean, wrap_words};
 use crate::tui::app::{Model, Overlay, Tone, fix_first};
 use crate::tui::keymap::Action;
 use crate::tui::ui::Theme;
-
-/// `text` in lines of at most `width` columns, broken between words; a word
-/// longer than a line is broken where it must.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let fits = crate::text::display_width(&line) + 1 + crate::text::display_width(word) <= width;
-        if !line.is_empty() && !fits {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while crate::text::display_width(&line) > width {
-            let head: String = line.chars().take(width).collect();
-            line = line.chars().skip(width).collect();
-            lines.push(head);
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
 
 /// The log as drawn inside a box of `inner_width` columns.
 fn log_lines(model: &Model, theme: &Theme, inner_width: usize) -> Vec<Line<'static>> {
@@ -56,12 +29,12 @@ fn log_lines(model: &Model, theme: &Theme, inner_width: usize) -> Vec<Line<'stat
         };
         if let Some(fix) = fix {
             // `fix: ` once, the rest indented under it.
-            for (n, line) in wrap(fix, inner_width.saturating_sub(5)).into_iter().enumerate() {
+            for (n, line) in wrap_words(fix, inner_width.saturating_sub(5)).into_iter().enumerate() {
                 let lead = if n == 0 { "fix: " } else { "     " };
                 lines.push(Line::from(Span::styled(format!("{lead}{line}"), theme.key())));
             }
         }
-        for line in wrap(what, inner_width) {
+        for line in wrap_words(what, inner_width) {
             lines.push(Line::from(Span::styled(line, style)));
         }
     }
@@ -114,18 +87,8 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
     use crate::tui::app::testkit::{key, press};
     use crate::tui::app::{Model, Msg, Overlay, Status, update};
-
-    #[test]
-    fn wrapping_breaks_between_words_and_keeps_every_character() {
-        let text = "the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret";
-        let lines = wrap(text, 30);
-        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
-        assert_eq!(lines.join(" "), text);
-        assert_eq!(lines[1], "rejected: check");
-    }
 
     /// A key past the end does not scroll into nothing: one key back up moves
     /// the view at once.

@@ -7,9 +7,9 @@ use crate::api::{Attempt, MediaList};
 use crate::api::{Decision, MediaKind};
 use crate::ids::SessionId;
 use crate::tui::app::card::additional_verified;
-use crate::tui::app::testkit::{answer, req_of, said, switched_to_live};
+use crate::tui::app::testkit::{answer, reply, req_of, said, switched_to_live};
 use crate::tui::app::watch::DEFAULT_WATCH;
-use crate::tui::app::{Msg, Overlay, Payload, PreviewKey, Req, update};
+use crate::tui::app::{Failure, Msg, Overlay, Payload, PreviewKey, Req, update};
 use crossterm::event::KeyEvent;
 
 const S1: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
@@ -159,6 +159,100 @@ fn linked_sessions_open_from_the_card_with_a_few_keys() {
     key(&mut model, KeyCode::Char('L'));
     assert_eq!(model.overlay, Overlay::None);
     assert!(said(&model).contains("no decision yet"));
+}
+
+/// The screen as text, at `width` x `height`.
+fn screen(model: &mut Model, width: u16, height: u16) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let _ = update(model, Msg::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| crate::tui::ui::view(model, &crate::tui::ui::Theme { color: false }, f))
+        .unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..height)
+        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn linked_sessions_show_their_verdicts_and_why_in_full_and_another_integrations_says_so() {
+    let mut model = opened("declined", &[S3, S2]);
+    let cmds = key(&mut model, KeyCode::Char('L'));
+    // Both verdicts asked for (S2's is the listed one's, asked at start).
+    let s3 = Req::Decision(S3.into());
+    let declined = decision("declined", &[]);
+    reply(&mut model, &cmds, s3.clone(), Ok(Payload::Decision(declined)));
+    let elsewhere = Failure::from(crate::api::ApiError::Veriff {
+        status: 404,
+        code: "1102".into(),
+        message: "Session not found".into(),
+    });
+    model.store.entry_for_test(S2).decision = Some(Load::Failed(elsewhere));
+    let shown = screen(&mut model, 80, 24);
+    assert!(shown.contains("b0a7f00d  declined"), "{shown}");
+    assert!(shown.contains("another integration's session"), "{shown}");
+    assert!(!shown.contains("check the id"), "{shown}");
+    // Why, in full: every word of the reason is on screen whole.
+    for word in "session crosslinked with velocity abuse, biometric match".split(' ') {
+        assert!(shown.contains(word), "{word} missing:\n{shown}");
+    }
+    // Another integration's session is not opened: there is nothing to read.
+    key(&mut model, KeyCode::Char('j'));
+    let cmds = key(&mut model, KeyCode::Enter);
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(model.overlay, Overlay::Linked { cursor: 1 });
+    assert!(
+        said(&model).contains("belongs to another integration"),
+        "{}",
+        said(&model)
+    );
+    assert!(!model.sessions.iter().any(|s| *s == S3), "nothing added");
+}
+
+#[test]
+fn a_linked_sessions_face_is_looked_at_beside_this_ones_titled_with_both() {
+    let mut model = opened("declined", &[S3]);
+    key(&mut model, KeyCode::Char('L'));
+    let cmds = key(&mut model, KeyCode::Char('v'));
+    assert_eq!(
+        model.overlay,
+        Overlay::Faces {
+            linked: S3.into(),
+            cursor: 0
+        }
+    );
+    let theirs: MediaList = serde_json::from_value(serde_json::json!({
+        "images": [{"id": "m-front-3", "context": "document-front"}, {"id": "m-face-3", "context": "face"}]
+    }))
+    .unwrap();
+    reply(
+        &mut model,
+        &cmds,
+        Req::SessionMedia(S3.into()),
+        Ok(Payload::Media(theirs)),
+    );
+    let pictures = model.pictures_looked_at();
+    let shown: Vec<(String, Option<&str>)> = pictures
+        .iter()
+        .map(|p| (p.title.clone(), p.media.map(|m| m.id.as_str())))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("face · session dec11ned".to_owned(), Some("m-face")),
+            ("face · session b0a7f00d".to_owned(), Some("m-face-3")),
+        ]
+    );
+    let top = screen(&mut model, 80, 24).lines().next().unwrap().to_owned();
+    assert!(
+        top.contains("session dec11ned") && top.contains("session b0a7f00d"),
+        "{top}"
+    );
+    // Back to the list, on the same row.
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.overlay, Overlay::Linked { cursor: 0 });
 }
 
 #[test]
