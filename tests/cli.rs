@@ -362,7 +362,43 @@ async fn hostile_text_never_reaches_the_terminal_raw() {
     // The JSON keeps the strings, escaped, for a program to read.
     let value = json(&runs[1]);
     assert_eq!(value["images"][0]["name"], faults::HOSTILE_NAME);
-    assert_eq!(value["videos"][0]["duration"], 2.5);
+    // As sent: this server writes the duration as a string.
+    assert_eq!(value["videos"][0]["duration"], "2.5");
+}
+
+/// `--json` prints the bytes the server sent and signed, not the tool's reading of
+/// them: every key, every `null` (`matchedSessionId: null`, which a model would
+/// drop) and the key order as sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn json_is_what_the_server_sent_byte_for_byte() {
+    let server = serve().await;
+    let home = Home::new();
+    let secret = veriff_tui::api::Secret::new(DEMO_SHARED_SECRET);
+    let client = reqwest::Client::new();
+    for (command, path) in [
+        ("decision", format!("sessions/{SESSION}/decision")),
+        ("person", format!("sessions/{SESSION}/person")),
+        ("attempts", format!("sessions/{SESSION}/attempts")),
+        ("session-media", format!("sessions/{SESSION}/media")),
+        ("media", format!("attempts/{NEWEST_ATTEMPT}/media")),
+    ] {
+        let id = if command == "media" { NEWEST_ATTEMPT } else { SESSION };
+        let sent = client
+            .get(format!("{}/v1/{path}", server.url()))
+            .header("X-AUTH-CLIENT", DEMO_API_KEY)
+            .header("X-HMAC-SIGNATURE", secret.sign(id.as_bytes()))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let run = home.run_at(&server, &[command, id, "--json"]).await;
+        assert!(run.success, "{command}: {}", run.stderr);
+        assert_eq!(run.stdout().trim_end(), sent.trim_end(), "{command}");
+    }
+    let run = home.run_at(&server, &["decision", SESSION, "--json"]).await;
+    assert!(run.stdout().contains("\"matchedSessionId\":null"), "{}", run.stdout());
 }
 
 #[tokio::test(flavor = "multi_thread")]

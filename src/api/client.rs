@@ -53,6 +53,31 @@ impl RetryPolicy {
     }
 }
 
+/// One of the API's reads the tool makes: each names its path and the id its
+/// request is signed with, in one place.
+#[derive(Debug, Clone, Copy)]
+pub enum Read<'a> {
+    Attempts(&'a SessionId),
+    AttemptMedia(&'a AttemptId),
+    SessionMedia(&'a SessionId),
+    Decision(&'a SessionId),
+    Person(&'a SessionId),
+    Watchlist(&'a SessionId),
+}
+
+impl Read<'_> {
+    fn route(&self) -> ([&str; 3], &str) {
+        match *self {
+            Read::Attempts(session) => (["sessions", session, "attempts"], session),
+            Read::AttemptMedia(attempt) => (["attempts", attempt, "media"], attempt),
+            Read::SessionMedia(session) => (["sessions", session, "media"], session),
+            Read::Decision(session) => (["sessions", session, "decision"], session),
+            Read::Person(session) => (["sessions", session, "person"], session),
+            Read::Watchlist(session) => (["sessions", session, "watchlist-screening"], session),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Normalised base, ending in `/v1/` (see [`normalize_api_url`]).
@@ -183,7 +208,7 @@ impl Client {
     }
 
     pub async fn session_attempts(&self, session: &SessionId) -> Result<AttemptList, ApiError> {
-        self.get_json(&["sessions", session, "attempts"], session).await
+        self.read(Read::Attempts(session)).await
     }
 
     /// The media of one attempt. The id's type keeps a session's id (or a
@@ -204,26 +229,38 @@ impl Client {
     /// # }
     /// ```
     pub async fn attempt_media(&self, attempt: &AttemptId) -> Result<MediaList, ApiError> {
-        self.get_json(&["attempts", attempt, "media"], attempt).await
+        self.read(Read::AttemptMedia(attempt)).await
     }
 
     /// The media of the session's most recent attempt.
     pub async fn session_media(&self, session: &SessionId) -> Result<MediaList, ApiError> {
-        self.get_json(&["sessions", session, "media"], session).await
+        self.read(Read::SessionMedia(session)).await
     }
 
     pub async fn session_decision(&self, session: &SessionId) -> Result<DecisionResponse, ApiError> {
-        self.get_json(&["sessions", session, "decision"], session).await
+        self.read(Read::Decision(session)).await
     }
 
     pub async fn session_person(&self, session: &SessionId) -> Result<PersonResponse, ApiError> {
-        self.get_json(&["sessions", session, "person"], session).await
+        self.read(Read::Person(session)).await
     }
 
     /// PEP and sanctions screening; only for integrations that use the service.
     pub async fn session_watchlist(&self, session: &SessionId) -> Result<WatchlistResponse, ApiError> {
-        self.get_json(&["sessions", session, "watchlist-screening"], session)
-            .await
+        self.read(Read::Watchlist(session)).await
+    }
+
+    async fn read<T: DeserializeOwned>(&self, read: Read<'_>) -> Result<T, ApiError> {
+        self.answer(read).await.map(|(value, _)| value)
+    }
+
+    /// The answer to `read` parsed as `T`, and the bytes it was parsed from
+    /// exactly as the server sent them once their signature checks out: what
+    /// `--json` prints, every key, `null` and key order as sent.
+    pub async fn answer<T: DeserializeOwned>(&self, read: Read<'_>) -> Result<(T, Vec<u8>), ApiError> {
+        let (segments, signed_id) = read.route();
+        let body = self.get_verified(&segments, signed_id).await?;
+        Ok((super::error::parse_json(&body)?, body))
     }
 
     /// `API_URL/v1/<segments>`, each segment percent-encoded so an id can never
@@ -235,11 +272,6 @@ impl Client {
             .pop_if_empty()
             .extend(segments);
         url
-    }
-
-    async fn get_json<T: DeserializeOwned>(&self, segments: &[&str], signed_id: &str) -> Result<T, ApiError> {
-        let body = self.get_verified(segments, signed_id).await?;
-        super::error::parse_json(&body)
     }
 
     /// The body of `API_URL/v1/<segments>` exactly as the server sent it, once its

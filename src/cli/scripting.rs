@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::{Command, GlobalArgs, Output, resolve};
 use crate::api::{
-    ApiError, AttemptList, Client, DecisionResponse, MediaList, PersonResponse, Progress, ProgressThrottle, SaveAs,
-    WatchlistResponse, codes, model::plain_value,
+    ApiError, AttemptList, Client, DecisionResponse, MediaList, PersonResponse, Progress, ProgressThrottle, Read,
+    SaveAs, WatchlistResponse, codes, model::plain_value,
 };
 use crate::config::describe_error;
 use crate::ids::{AttemptId, MediaId, SessionId, find_id};
@@ -110,50 +110,42 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
     let redact = resolved.settings.redact;
     match command {
         Command::Attempts { output, .. } => {
-            let list = client
-                .session_attempts(&SessionId::from(id))
-                .await
-                .map_err(|e| describe_error(&e))?;
-            print(&output, redact, &list, attempts_table)
+            let session = SessionId::from(id);
+            let answer = client.answer(Read::Attempts(&session)).await;
+            print(&output, redact, answer, attempts_table)
         }
         Command::SessionMedia { output, .. } => {
-            let list = client
-                .session_media(&SessionId::from(id))
-                .await
-                .map_err(|e| describe_error(&e))?;
-            print(&output, redact, &list, media_table)
+            let session = SessionId::from(id);
+            let answer = client.answer(Read::SessionMedia(&session)).await;
+            print(&output, redact, answer, media_table)
         }
         Command::Media { output, .. } => {
-            let list = client
-                .attempt_media(&AttemptId::from(id))
-                .await
-                .map_err(|e| describe_error(&e))?;
-            print(&output, redact, &list, media_table)
+            let attempt = AttemptId::from(id);
+            let answer = client.answer(Read::AttemptMedia(&attempt)).await;
+            print(&output, redact, answer, media_table)
         }
         Command::Decision { output, .. } => {
             // The inbox opens while the request is out: the answer waits for neither.
             let session = SessionId::from(id);
-            let (indexer, decision) = tokio::join!(super::inbox::indexer(global), client.session_decision(&session));
-            let decision = decision.map_err(|e| describe_error(&e))?;
-            if let (Some((indexer, _)), Ok(value)) = (&indexer, serde_json::to_value(&decision)) {
-                indexer.decision(value);
+            let (indexer, answer) = tokio::join!(
+                super::inbox::indexer(global),
+                client.answer::<DecisionResponse>(Read::Decision(&session))
+            );
+            if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
+                indexer.decision_bytes(body);
             }
             super::inbox::indexed(indexer).await;
-            print(&output, redact, &decision, |d| decision_table(d, redact))
+            print(&output, redact, answer, |d| decision_table(d, redact))
         }
         Command::Person { output, .. } => {
-            let person = client
-                .session_person(&SessionId::from(id))
-                .await
-                .map_err(|e| describe_error(&e))?;
-            print(&output, redact, &person, person_table)
+            let session = SessionId::from(id);
+            let answer = client.answer(Read::Person(&session)).await;
+            print(&output, redact, answer, person_table)
         }
         Command::Watchlist { output, .. } => {
-            let watchlist = client
-                .session_watchlist(&SessionId::from(id))
-                .await
-                .map_err(|e| describe_error(&e))?;
-            print(&output, redact, &watchlist, watchlist_table)
+            let session = SessionId::from(id);
+            let answer = client.answer(Read::Watchlist(&session)).await;
+            print(&output, redact, answer, watchlist_table)
         }
         Command::Download { output, force, .. } => {
             let dir = resolved.settings.download_dir.clone();
@@ -189,44 +181,51 @@ fn command_line(command: &Command) -> String {
     }
 }
 
-/// Under redaction the answer is masked once, before either form is made: the
-/// table and the JSON show only what the allow-list let through.
+/// `--json` prints the bytes Veriff sent, once their signature checked out: every
+/// key, every `null` and the key order as sent, only escaped so no string can drive
+/// a terminal. Under redaction the answer is masked once, before either form is
+/// made: the table and the JSON show only what the allow-list let through (that
+/// JSON is the tool's, not Veriff's bytes).
 fn print<T: Serialize + DeserializeOwned + Default + Clone>(
     output: &Output,
     redact: Redact,
-    value: &T,
+    answer: Result<(T, Vec<u8>), ApiError>,
     table: impl Fn(&T) -> String,
 ) -> Result<(), String> {
-    let masked;
-    let value = if redact.on {
-        masked = redact.model(value.clone());
-        &masked
-    } else {
-        value
-    };
-    let text = if output.json {
-        json_text(value)? + "\n"
-    } else {
-        table(value)
+    let (value, body) = answer.map_err(|e| describe_error(&e))?;
+    let text = match (output.json, redact.on) {
+        (true, false) => {
+            let sent = std::str::from_utf8(&body).map_err(|e| format!("the answer is not UTF-8: {e}"))?;
+            terminal_safe(sent.trim_end()) + "\n"
+        }
+        (true, true) => json_text(&redact.model(value))? + "\n",
+        (false, false) => table(&value),
+        (false, true) => table(&redact.model(value)),
     };
     emit(text.as_bytes())
 }
 
-/// Pretty JSON in which no string can drive a terminal: serde_json escapes C0
-/// controls only, so DEL, the C1 controls (U+0080..U+009F, which include a
-/// single-character CSI) and bidirectional overrides are escaped here too. Outside
-/// strings JSON is plain ASCII, so escaping every such character is exact.
+/// Pretty JSON of the tool's own in which no string can drive a terminal.
 pub(crate) fn json_text<T: Serialize>(value: &T) -> Result<String, String> {
     let raw = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
+    Ok(terminal_safe(&raw))
+}
+
+/// JSON text with DEL, the C1 controls (U+0080..U+009F, which include a
+/// single-character CSI) and bidirectional overrides escaped; C0 controls cannot
+/// be raw in JSON that parsed, and serde_json escapes them in its own. Outside
+/// strings JSON is plain ASCII, so escaping every such character is exact and
+/// keeps it JSON.
+fn terminal_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
         if ('\u{7f}'..='\u{9f}').contains(&c) || crate::text::is_bidi_control(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
         }
     }
-    Ok(out)
+    out
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is the reader's choice, not a failure.
