@@ -99,11 +99,7 @@ pub fn describe_decision(code: u64) -> String {
 /// `102 suspected document tampering`: the response's reason when it has one, the
 /// table's otherwise, the bare code when neither says anything. Empty without either.
 pub fn describe_reason(code: Option<&Value>, reason: Option<&str>) -> String {
-    let number = match code {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    };
+    let number = reason_number(code);
     let code_text = match code {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.trim().to_owned(),
@@ -119,6 +115,32 @@ pub fn describe_reason(code: Option<&Value>, reason: Option<&str>) -> String {
         (true, Some(meaning)) => meaning.to_owned(),
         (true, None) => String::new(),
     }
+}
+
+/// A reason code as sent: a number, or a number in a string.
+fn reason_number(code: Option<&Value>) -> Option<u64> {
+    match code {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// What a reason code says of the selfie against the document (or the face
+/// collection), in plain words: the card's face line is otherwise only about
+/// other sessions (a biometric link). `None` for a code that says nothing of it.
+pub fn face_outcome(code: Option<&Value>) -> Option<&'static str> {
+    Some(match reason_number(code)? {
+        103 | 509 => "the selfie does not match the document photo",
+        120 => "the selfie does not match the reference photo",
+        124 => "this face is already in the face collection",
+        127 => "this face matches one on the blocklist",
+        202 | 606 => "face not clearly visible: not compared with the document",
+        208 | 605 => "no selfie: nothing to compare with the document",
+        515 => "a device screen was held up as the face",
+        641 => "several faces in the picture",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

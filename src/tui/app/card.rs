@@ -290,6 +290,10 @@ impl Model {
             if d.risk_labels.is_empty() {
                 push(3, "risks", dim("no risk labels"));
             }
+            // The selfie against the document, where the decision's reason says it.
+            if let Some(outcome) = crate::api::codes::face_outcome(d.reason_code.as_ref()) {
+                push(3, "selfie", vec![(outcome.to_owned(), Tone::Error)]);
+            }
             match d.biometric_authentication.as_ref() {
                 Some(b) if b.matched_session_id.is_some() => {
                     let id = opt(&b.matched_session_id);

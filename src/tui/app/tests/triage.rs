@@ -255,6 +255,49 @@ fn a_linked_sessions_face_is_looked_at_beside_this_ones_titled_with_both() {
     assert_eq!(model.overlay, Overlay::Linked { cursor: 0 });
 }
 
+/// The card's text by label, for the lines of one label.
+fn card_says(model: &Model, label: &str) -> Vec<String> {
+    model
+        .card()
+        .iter()
+        .filter(|l| l.label == label)
+        .map(|l| l.parts.iter().map(|(t, _)| t.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn the_face_lines_say_selfie_against_document_apart_from_a_face_seen_elsewhere() {
+    let mut model = opened("declined", &[]);
+    model.store.entry_for_test(S1).decision = Some(Load::Ready(
+        serde_json::from_value(serde_json::json!({
+            "status": "declined", "code": 9102, "reasonCode": 103,
+            "biometricAuthentication": {"matchedSessionId": S2}
+        }))
+        .ok(),
+    ));
+    assert_eq!(
+        card_says(&model, "selfie"),
+        ["the selfie does not match the document photo"]
+    );
+    assert_eq!(card_says(&model, "face"), [format!("same face as session {S2}")]);
+    // Approved, its face seen nowhere else: nothing reads like a failed match.
+    model.store.entry_for_test(S1).decision = Some(Load::Ready(
+        serde_json::from_value(serde_json::json!({
+            "status": "approved", "code": 9001, "reasonCode": null,
+            "biometricAuthentication": {"matchedSessionId": null}
+        }))
+        .ok(),
+    ));
+    assert!(card_says(&model, "selfie").is_empty());
+    assert_eq!(card_says(&model, "face"), ["seen in no other session"]);
+    let card: String = model
+        .card()
+        .iter()
+        .flat_map(|l| l.parts.iter().map(|(t, _)| t.clone()))
+        .collect();
+    assert!(!card.contains("not match"), "{card}");
+}
+
 #[test]
 fn watching_polls_until_the_decision_is_final() {
     let mut model = opened("resubmission_requested", &[]);
