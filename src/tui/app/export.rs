@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::input::move_cursor;
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, ReqId};
+use super::overlays::confirm::Confirm;
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
 
@@ -17,6 +18,15 @@ pub struct ExportJob {
     pub progress: Option<crate::export::Snapshot>,
     /// Cancel was pressed: the export is saving its manifest and stopping.
     pub cancelling: bool,
+}
+
+/// What checking an export folder found: files that hold (of them, those
+/// checked against Veriff's signature) and each problem, described.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifySummary {
+    pub verified: usize,
+    pub signed: usize,
+    pub problems: Vec<String>,
 }
 
 /// How an export ended.
@@ -155,6 +165,7 @@ pub(super) fn done(model: &mut Model, id: ReqId, result: Result<ExportSummary, F
         Ok(summary) => {
             // What was exported is done with: marks start over.
             model.store.clear_marks();
+            offer_to_verify(model, &summary);
             Status::success(format!(
                 "exported {} sessions into {} (manifest.json) · check it any time: veriff-tui verify {}",
                 summary.done,
@@ -162,6 +173,45 @@ pub(super) fn done(model: &mut Model, id: ReqId, result: Result<ExportSummary, F
                 summary.dir.display()
             ))
         }
+    });
+}
+
+/// A finished case is offered a check before it goes to anyone: Enter verifies
+/// it now, as `veriff-tui verify` would. Not over a question or a form already
+/// open: its answer would be lost (the status line still says how to check).
+fn offer_to_verify(model: &mut Model, summary: &ExportSummary) {
+    if !model.overlay.is_none() {
+        return;
+    }
+    let dir = summary.dir.display();
+    model.overlay = Overlay::Confirm(Confirm::new(
+        "verify the export?",
+        vec![
+            format!("exported {} sessions into {dir}", summary.done),
+            "check every file against the manifest and Veriff's signatures now?".to_owned(),
+        ],
+        None,
+        vec![Cmd::Verify {
+            dir: summary.dir.clone(),
+        }],
+    ));
+}
+
+/// What checking the folder found, said in full: every problem is in the
+/// message log, the first on the status line.
+pub(super) fn verified(model: &mut Model, dir: &std::path::Path, result: Result<VerifySummary, Failure>) {
+    let dir = dir.display();
+    model.status = Some(match result {
+        Err(e) => Status::error(format!("cannot verify {dir}: {}", e.message)),
+        Ok(found) if found.problems.is_empty() => Status::success(format!(
+            "{dir} holds: {} files match the manifest, {} of them Veriff's signature",
+            found.verified, found.signed
+        )),
+        Ok(found) => Status::error(format!(
+            "{dir} does not hold: {} problems: {} · veriff-tui verify {dir} lists them all",
+            found.problems.len(),
+            found.problems.join("; ")
+        )),
     });
 }
 

@@ -32,7 +32,7 @@ mod transfer;
 mod watch;
 
 pub use card::{CardLine, Tone as CardTone, card_columns};
-pub use export::{ExportJob, ExportSummary};
+pub use export::{ExportJob, ExportSummary, VerifySummary};
 pub use inbox::COUNTED_AT_MOST;
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
@@ -77,6 +77,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::ExportDone { id, result } => {
             export::done(model, id, result);
+            Vec::new()
+        }
+        Msg::Verified { dir, result } => {
+            export::verified(model, &dir, result);
             Vec::new()
         }
         Msg::TransferProgress {

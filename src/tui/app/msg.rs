@@ -322,6 +322,11 @@ pub enum Msg {
         id: ReqId,
         result: Result<super::export::ExportSummary, Failure>,
     },
+    /// The one reply to [`Cmd::Verify`]: what checking the folder found.
+    Verified {
+        dir: std::path::PathBuf,
+        result: Result<super::export::VerifySummary, Failure>,
+    },
     /// The inbox changed (a webhook stored, a mark set): its revision now.
     InboxChanged(i64),
     /// The one reply to [`Cmd::Mark`] `id`.
@@ -380,6 +385,11 @@ pub enum Cmd {
     CancelExport {
         id: ReqId,
     },
+    /// Check an export folder as `veriff-tui verify DIR` does (sizes, sha256 and,
+    /// with the profile's secret, Veriff's signatures); answered by [`Msg::Verified`].
+    Verify {
+        dir: std::path::PathBuf,
+    },
     /// Answered by [`Msg::Written`]; refused under `read_only`, recorded in the
     /// audit log, never retried.
     Write {
@@ -431,7 +441,8 @@ impl Cmd {
             | Cmd::SwitchProfile(_)
             | Cmd::Export { .. }
             | Cmd::Write { .. }
-            | Cmd::Mark { .. } => 1,
+            | Cmd::Mark { .. }
+            | Cmd::Verify { .. } => 1,
             Cmd::Cancel(_)
             | Cmd::CancelTransfer { .. }
             | Cmd::CancelExport { .. }

@@ -25,7 +25,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::app::{Cmd, Failure, Msg, Switched};
+use super::app::{Cmd, Failure, Msg, Switched, VerifySummary};
 use super::preview::{ByteCache, Renderer};
 use crate::api::Client;
 use crate::config::{Profiles, process_env};
@@ -313,6 +313,23 @@ impl Effects {
                 let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
                 self.exports.insert(id, (Some(stop), task));
+            }
+            Cmd::Verify { dir } => {
+                // With the profile's secret: what Veriff signed is checked too.
+                let secret = client.config().secret.clone();
+                let checked = dir.clone();
+                let work = async move {
+                    tokio::task::spawn_blocking(move || crate::export::verify::verify(&checked, Some(&secret)))
+                        .await
+                        .map_err(|e| Failure::from(e.to_string()))?
+                        .map_err(Failure::from)
+                        .map(|report| VerifySummary {
+                            verified: report.verified,
+                            signed: report.signed,
+                            problems: report.problems.iter().map(|(path, p)| p.describe(path)).collect(),
+                        })
+                };
+                spawn_answered(&self.tx, work, move |result| Msg::Verified { dir, result });
             }
             Cmd::Write { id, write } => {
                 let answered = write.clone();

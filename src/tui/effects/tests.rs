@@ -409,6 +409,33 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
         summary.dir.is_absolute() && summary.dir.ends_with("Downloads/case-4711"),
         "{summary:?}"
     );
+    // Verified as exported, every file against Veriff's signature; then with
+    // one file altered, that file named.
+    let case = summary.dir.clone();
+    rig.effects.run(Cmd::Verify { dir: case.clone() });
+    let replies = rig.replies().await;
+    let [Msg::Verified { result: Ok(found), .. }] = replies.as_slice() else {
+        panic!("{replies:?}")
+    };
+    assert!(found.problems.is_empty() && found.verified > 3, "{found:?}");
+    assert_eq!(found.signed, found.verified, "{found:?}");
+    let decision = walk(&case)
+        .into_iter()
+        .find(|p| p.ends_with("decision.json"))
+        .expect("the decision is exported");
+    let mut bytes = std::fs::read(&decision).unwrap();
+    bytes[0] = b' ';
+    std::fs::write(&decision, bytes).unwrap();
+    rig.effects.run(Cmd::Verify { dir: case });
+    let replies = rig.replies().await;
+    let [Msg::Verified { result: Ok(found), .. }] = replies.as_slice() else {
+        panic!("{replies:?}")
+    };
+    assert_eq!(found.problems.len(), 1, "{found:?}");
+    assert!(
+        found.problems[0].starts_with("altered ") && found.problems[0].contains("decision.json"),
+        "{found:?}"
+    );
 
     // Stopped at once: still one answer, said as interrupted, nothing partial.
     let mut rig = rig_with(ServerOptions {

@@ -106,6 +106,71 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
         (model.store.marked_count() == 0),
         "marks start over after a good export"
     );
+    // The case is offered a check at once: Enter verifies it.
+    let Overlay::Confirm(offer) = &model.overlay else {
+        panic!("{:?}", model.overlay)
+    };
+    assert_eq!(offer.title, "verify the export?");
+    let cmds = press(&mut model, KeyCode::Enter);
+    assert_eq!(cmds, vec![Cmd::Verify { dir: "/dl".into() }]);
+    assert!(model.overlay.is_none());
+    let found = VerifySummary {
+        verified: 3,
+        signed: 1,
+        problems: vec!["altered s/face.jpg: 2500 bytes, the manifest says 197602".into()],
+    };
+    let _ = update(
+        &mut model,
+        Msg::Verified {
+            dir: "/dl".into(),
+            result: Ok(found),
+        },
+    );
+    let status = &model.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("/dl does not hold: 1 problems: altered s/face.jpg"),
+        "{status}"
+    );
+    let all_hold = VerifySummary {
+        verified: 4,
+        signed: 4,
+        problems: Vec::new(),
+    };
+    let _ = update(
+        &mut model,
+        Msg::Verified {
+            dir: "/dl".into(),
+            result: Ok(all_hold),
+        },
+    );
+    assert_eq!(
+        model.status.as_ref().unwrap().text,
+        "/dl holds: 4 files match the manifest, 4 of them Veriff's signature"
+    );
+}
+
+/// The offer waits for no one: a form being typed in when the export ends is
+/// left alone (the status line says how to check).
+#[test]
+fn an_export_ending_under_an_open_form_does_not_take_it_over() {
+    let mut model = three_sessions();
+    press(&mut model, KeyCode::Char('E'));
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Export { id, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    press(&mut model, KeyCode::Char('a'));
+    assert!(
+        matches!(model.overlay, Overlay::AddSession { .. }),
+        "{:?}",
+        model.overlay
+    );
+    finished(&mut model, *id, 1, false);
+    assert!(
+        matches!(model.overlay, Overlay::AddSession { .. }),
+        "{:?}",
+        model.overlay
+    );
 }
 
 #[test]
