@@ -656,6 +656,47 @@ async fn nfc_documents_and_the_session_listing_are_exported_signed_and_verify_na
     assert_eq!(restarted.media_requests(), 0, "resumed across ports");
 }
 
+/// The review's colliding names, exported for real: attempts `a~b` and `a_b`, two
+/// ids alike in their first 80 characters and one named `decision.json` each end
+/// in a file of their own, every sum in the manifest that file's, and the folder
+/// verifies.
+#[tokio::test(flavor = "multi_thread")]
+async fn colliding_attempt_ids_end_in_distinct_files_with_their_own_sums() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("case");
+    let out_arg = out.to_str().unwrap();
+    let done = run(&server, home.path(), &[faults::COLLIDING_SESSION, "--out", out_arg]).await;
+    assert!(done.status.success(), "{}", stderr(&done));
+    let manifest = manifest(&out);
+    assert!(
+        verify_files(&out, &manifest, faults::COLLIDING_SESSION) > 5,
+        "every file listed holds"
+    );
+    let faces: Vec<&Value> = session(&manifest, faults::COLLIDING_SESSION)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(".jpg") || f["path"].as_str().unwrap().ends_with(".png"))
+        .collect();
+    let paths: std::collections::HashSet<&str> = faces.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 5, "one file for each attempt's face: {paths:?}");
+    let sums: std::collections::HashSet<&str> = faces.iter().map(|f| f["sha256"].as_str().unwrap()).collect();
+    assert_eq!(
+        sums.len(),
+        4,
+        "four distinct images (two attempts share face.jpg): {sums:?}"
+    );
+    // The session's own decision.json is the decision, not a folder of faces.
+    let decision = files_under(&out)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "decision.json") && p.is_file())
+        .expect("the session's decision.json");
+    assert!(std::fs::read_to_string(decision).unwrap().contains("\"verification\""));
+    let checked = verify(&server, home.path(), &out).await;
+    assert!(checked.status.success(), "{}", stderr(&checked));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_planted_link_folder_fifo_and_dev_zero_link_are_not_followed_read_or_waited_on() {
     use std::os::unix::fs::{PermissionsExt, symlink};

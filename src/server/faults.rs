@@ -36,6 +36,11 @@ pub const OVERSIZED_SESSION: &str = "fa00b16b-0000-4000-8000-000000000000";
 const ATTEMPT_OVERSIZED: &str = "fa00b16a-0000-4000-8000-000000000000";
 const MEDIA_OVERSIZED: &str = "fa00b16d-0000-4000-8000-000000000000";
 
+/// A third: attempts whose ids make the same folder name once sanitised or cut
+/// (`a~b` and `a_b`, two ids alike in their first 80 characters) or clash with
+/// the session's own file (`decision.json`), each with a face of other bytes.
+pub const COLLIDING_SESSION: &str = "fa00c011-0000-4000-8000-000000000000";
+
 /// What to do instead of answering normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -172,6 +177,38 @@ pub fn oversized_session() -> DemoSession {
                 blob: super::data::blob("oversized-10000x10000.png"),
             }],
         }],
+    }
+}
+
+pub fn colliding_session() -> DemoSession {
+    let long = "x".repeat(90);
+    let attempts = [
+        ("a~b", "face.jpg"),
+        ("a_b", "face-pre.png"),
+        (&format!("{long}1") as &str, "document-front.jpg"),
+        (&format!("{long}2"), "document-back.jpg"),
+        ("decision.json", "face.jpg"),
+    ];
+    DemoSession {
+        id: COLLIDING_SESSION.to_owned(),
+        decision: None,
+        attempts: attempts
+            .iter()
+            .enumerate()
+            .map(|(i, (id, file))| DemoAttempt {
+                extra: Default::default(),
+                id: (*id).to_owned(),
+                status: "submitted".to_owned(),
+                created_time: format!("2026-11-25T11:0{i}:00.000Z"),
+                media: vec![DemoMedia {
+                    id: format!("fa00c0{i:02}-0000-4000-8000-000000000000"),
+                    context: "face".to_owned(),
+                    session_id: COLLIDING_SESSION.to_owned(),
+                    duration: None,
+                    blob: super::data::blob(file),
+                }],
+            })
+            .collect(),
     }
 }
 

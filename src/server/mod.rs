@@ -222,6 +222,7 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     let mut data = DemoData::load();
     data.insert(faults::session());
     data.insert(faults::oversized_session());
+    data.insert(faults::colliding_session());
     if options.bulk {
         for session in data::bulk_sessions() {
             data.insert(session);
