@@ -1,3 +1,4 @@
+use std::path::Path;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -130,6 +131,41 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Where Linux distributions keep their one PEM bundle of trusted CAs.
+const CA_BUNDLES: [&str; 4] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// The CA certificates an `https://` API is checked against: `SSL_CERT_FILE`, else
+/// the distribution's bundle. `None` (the platform's verifier) where there is no
+/// such file, as on macOS and Windows, whose verifiers ask the system once.
+fn ca_bundle() -> Result<Option<Vec<reqwest::Certificate>>, ApiError> {
+    let given = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty());
+    let path = match given {
+        Some(path) => std::path::PathBuf::from(path),
+        None if cfg!(target_os = "linux") => match CA_BUNDLES.iter().map(Path::new).find(|p| p.is_file()) {
+            Some(found) => found.to_path_buf(),
+            None => return Ok(None),
+        },
+        None => return Ok(None),
+    };
+    let refuse = |why: String| {
+        ApiError::Transport(format!(
+            "cannot use the CA bundle {}: {why}; point SSL_CERT_FILE at a PEM file of trusted CAs",
+            path.display()
+        ))
+    };
+    let pem = std::fs::read(&path).map_err(|e| refuse(e.to_string()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| refuse(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(refuse("it holds no certificate".to_owned()));
+    }
+    Ok(Some(certs))
+}
+
 /// Accepts an API URL as people paste it, with or without a trailing `/` or `/v1`,
 /// and returns the base every path is joined to: `https://host/v1/`.
 pub fn normalize_api_url(raw: &str) -> Result<Url, String> {
@@ -172,19 +208,23 @@ impl Client {
                 attempt.follow()
             }
         });
-        let plain_http = config.api_url.scheme() == "http";
+        // Every request goes to the configured origin (redirects elsewhere stop),
+        // so over `http://` no TLS is ever spoken: loading CA certificates would be
+        // work for nothing. Over `https://`, one bundle file, not the platform
+        // verifier's scan of a directory of about 140 files on every run.
+        let roots = if config.api_url.scheme() == "http" {
+            Some(Vec::new())
+        } else {
+            ca_bundle()?
+        };
         let builder = || {
             let builder = reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
                 .read_timeout(config.timeout)
                 .user_agent(concat!("veriff-tui/", env!("CARGO_PKG_VERSION")));
-            // Every request goes to the configured origin (redirects elsewhere stop),
-            // so over `http://` no TLS is ever spoken: loading the system's CA store
-            // (a directory of about 140 files, read on every run) would be work for nothing.
-            if plain_http {
-                builder.tls_certs_only(std::iter::empty())
-            } else {
-                builder
+            match &roots {
+                Some(roots) => builder.tls_certs_only(roots.iter().cloned()),
+                None => builder,
             }
         };
         let http = builder()

@@ -41,6 +41,11 @@ pub const PGREP: Tool = Tool {
     says: "pgrep",
     package: "procps",
 };
+pub const OPENSSL: Tool = Tool {
+    check: &["openssl", "version"],
+    says: "OpenSSL",
+    package: "openssl",
+};
 pub const TMUX: Tool = Tool {
     check: &["tmux", "-V"],
     says: "tmux",
