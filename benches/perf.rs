@@ -158,8 +158,8 @@ fn request_overhead(runtime: &tokio::runtime::Runtime, report: &mut Report) {
     report.add(
         "`media --json` time vs curl (median of 30)",
         format!("{ratio:.2}x ({} vs {})", ms(median(ours)), ms(median(theirs))),
-        "<= 1.5x".into(),
-        ratio <= 1.5,
+        "<= 1.15x".into(),
+        ratio <= 1.15,
     );
 }
 

@@ -14,7 +14,11 @@ fn main() -> ExitCode {
     // Readable panic reports; the browser adds its terminal restore in front.
     let _ = color_eyre::install();
     let mut cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let mut builder = match &cli.command {
+        Some(command) if command.is_one_read() => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -298,6 +298,23 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// One signed read and its answer printed: a runtime of one thread does it
+    /// as fast, without starting a pool of workers for the process's few
+    /// milliseconds (what `media --json` is measured by, against curl).
+    pub fn is_one_read(&self) -> bool {
+        matches!(
+            self,
+            Command::Attempts { .. }
+                | Command::SessionMedia { .. }
+                | Command::Media { .. }
+                | Command::Decision { .. }
+                | Command::Person { .. }
+                | Command::Watchlist { review: None, .. }
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum WatchlistAction {
     /// Record a hit as reviewed: a false positive, a true match, ...
