@@ -511,6 +511,10 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
                 "{SESSION}/a1000003-5f2e-4c1a-9b3d-7e8f9a0b1c2d/document-front_d0c0f001-2a3b-4c5d-8e6f-a1b2c3d4e5f6.jpg"
             ));
             assert_eq!(std::fs::read(front).unwrap(), asset("document-front.jpg"));
+            // The finished case is offered a check: Enter verifies it.
+            tmux.wait_for("verify the export?");
+            tmux.keys(&["Enter"]);
+            tmux.wait_for("files match the manifest");
             tmux.keys(&["q"]);
             tmux.assert_restored();
             assert!(tmux.screen().contains("EXIT=0"));
