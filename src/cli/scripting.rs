@@ -132,7 +132,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
                 client.answer::<DecisionResponse>(Read::Decision(&session))
             );
             if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
-                indexer.decision_bytes(body);
+                indexer.decision(body.clone());
             }
             super::inbox::indexed(indexer).await;
             print(&output, redact, answer, |d| decision_table(d, redact))

@@ -741,7 +741,7 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
     let decision = async {
         let bytes = context.fetch_required(&session, &decision_route, &decision_file).await;
         if let (Some(bytes), Some(indexer)) = (bytes, &context.indexer) {
-            indexer.decision_bytes(&bytes);
+            indexer.decision(bytes);
         }
     };
     let person = context.fetch_optional(&session, &dir, "person", "person.json");

@@ -7,29 +7,44 @@ use tokio::task::JoinHandle;
 use super::{Incoming, Store};
 
 /// Decisions stored in the background, as many to a transaction as have queued
-/// up. Looking a session up never waits for the inbox, nor fails with it: a
-/// failure to store is logged.
+/// up, each as the API sent it (the same answer fetched twice is stored once,
+/// whoever fetched it). Looking a session up never waits for the inbox, nor fails
+/// with it: the parsing and storing happen on the indexer's task, and a failure
+/// to store is logged.
 #[derive(Debug, Clone)]
 pub struct Indexer {
-    tx: mpsc::UnboundedSender<serde_json::Value>,
+    tx: mpsc::UnboundedSender<Vec<u8>>,
 }
 
 /// The most decisions one transaction takes, so an export's burst is stored in
 /// steps a receiver on the same database can wait for.
 const MOST_AT_ONCE: usize = 500;
 
+/// A decision answer worth indexing: JSON, with something decided
+/// (`verification: null` holds nothing to find the session by).
+fn decided(body: Vec<u8>) -> Option<Incoming> {
+    let answer: serde_json::Value = serde_json::from_slice(&body).ok()?;
+    answer
+        .get("verification")
+        .is_some_and(|v| !v.is_null())
+        .then(|| Incoming::fetched(&answer, body))
+}
+
 impl Indexer {
     /// Starts the task that stores; it ends, having stored everything sent, once
     /// every clone of the indexer is dropped.
     pub fn start(store: Store) -> (Indexer, JoinHandle<()>) {
-        let (tx, mut rx) = mpsc::unbounded_channel::<serde_json::Value>();
+        let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
         let task = tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
-                let mut batch = vec![Incoming::fetched(&first)];
+                let mut batch: Vec<Incoming> = decided(first).into_iter().collect();
                 while batch.len() < MOST_AT_ONCE
                     && let Ok(next) = rx.try_recv()
                 {
-                    batch.push(Incoming::fetched(&next));
+                    batch.extend(decided(next));
+                }
+                if batch.is_empty() {
+                    continue;
                 }
                 if let Err(e) = store.ingest(&batch).await {
                     tracing::warn!(decisions = batch.len(), "inbox: fetched decisions not indexed: {e}");
@@ -39,18 +54,8 @@ impl Indexer {
         (Indexer { tx }, task)
     }
 
-    /// A session's decision as the API answered it. One with nothing decided
-    /// yet (`verification: null`) holds nothing to find the session by.
-    pub fn decision(&self, answer: serde_json::Value) {
-        if answer.get("verification").is_some_and(|v| !v.is_null()) {
-            let _ = self.tx.send(answer);
-        }
-    }
-
-    /// The decision's bytes as they came (an export's `decision.json`).
-    pub fn decision_bytes(&self, bytes: &[u8]) {
-        if let Ok(answer) = serde_json::from_slice(bytes) {
-            self.decision(answer);
-        }
+    /// A session's decision, the bytes as the API sent them.
+    pub fn decision(&self, body: Vec<u8>) {
+        let _ = self.tx.send(body);
     }
 }

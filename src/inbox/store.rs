@@ -39,12 +39,12 @@ impl Incoming {
         }
     }
 
-    /// An answer the tool fetched from the API (a session's decision), so what
-    /// was looked at is found again; its source `fetched`.
-    pub fn fetched(value: &serde_json::Value) -> Incoming {
+    /// An answer the tool fetched from the API (a session's decision), kept as
+    /// sent, so what was looked at is found again; its source `fetched`.
+    pub fn fetched(value: &serde_json::Value, raw: Vec<u8>) -> Incoming {
         Incoming {
             source: "fetched".to_owned(),
-            ..Incoming::imported(value, value.to_string().into_bytes())
+            ..Incoming::imported(value, raw)
         }
     }
 }
@@ -691,7 +691,10 @@ mod tests {
                 }})
             })
             .collect();
-        let batch: Vec<Incoming> = bodies.iter().map(Incoming::fetched).collect();
+        let batch: Vec<Incoming> = bodies
+            .iter()
+            .map(|body| Incoming::fetched(body, body.to_string().into_bytes()))
+            .collect();
         store.ingest(&batch).await.unwrap();
         let queries = [
             "specimen",

@@ -170,9 +170,11 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
     Ok(match req {
         Req::Attempts(session) => Payload::Attempts(client.session_attempts(&session).await?.verifications),
         Req::Decision(session) => {
-            let answer = client.session_decision(&session).await?;
-            if let (Some(indexer), Ok(value)) = (&context.indexer, serde_json::to_value(&answer)) {
-                indexer.decision(value);
+            let (answer, body) = client
+                .answer::<crate::api::DecisionResponse>(crate::api::Read::Decision(&session))
+                .await?;
+            if let Some(indexer) = &context.indexer {
+                indexer.decision(body);
             }
             Payload::Decision(answer.into_decision())
         }
