@@ -26,6 +26,9 @@ pub struct Entry {
     pub status: Option<u16>,
     /// `done`, or the kind of failure (`refused`, `rate_limited`, `failed`).
     pub outcome: &'static str,
+    /// The request an erasure answers (a data subject request's number), as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 impl Entry {
@@ -40,6 +43,7 @@ impl Entry {
             request_id: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
             status: None,
             outcome: "failed",
+            reference: None,
         }
     }
 }

@@ -50,6 +50,8 @@ pub enum Change {
     /// Put on top, in this order (the first is the most recent).
     Added(Vec<SessionId>),
     Removed(SessionId),
+    /// Gone for good (deleted at Veriff): no line names it any more.
+    Erased(SessionId),
 }
 
 /// The remembered sessions; a missing or unreadable file is an empty history.
@@ -103,6 +105,7 @@ pub fn append(path: &Path, change: &Change) -> std::io::Result<()> {
             .rev()
             .for_each(|id| lines.push_str(&format!("+ {id}\n"))),
         Change::Removed(id) => lines.push_str(&format!("- {id}\n")),
+        Change::Erased(id) => return erase(path, id).map(drop),
     }
     let mut file = crate::files::private_file_options()
         .create(true)
@@ -130,7 +133,25 @@ pub fn save(path: &Path, sessions: &[SessionId]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Forgets `session` (it was deleted at Veriff); a missing file stays missing.
+/// Rewrites the file without a line that names `session`, its change lines
+/// included (an erasure: appending `- ID` would keep the id in the file). Says
+/// whether the file named it; a missing file stays missing.
+pub fn erase(path: &Path, session: &SessionId) -> std::io::Result<bool> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if !text.contains(session.as_str()) {
+        return Ok(false);
+    }
+    let (mut sessions, _) = replay(&text);
+    sessions.retain(|s| s != session);
+    save(path, &sessions)?;
+    Ok(true)
+}
+
+/// Forgets `session` from the list (`x`); a missing file stays missing.
 pub fn remove(path: &Path, session: &SessionId) -> std::io::Result<()> {
     if !path.exists() {
         return Ok(());

@@ -21,6 +21,7 @@ pub mod api;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod erasure;
 pub mod export;
 pub mod files;
 pub mod history;

@@ -151,7 +151,7 @@ async fn claims_tags_and_notes_say_who_and_never_take_over_silently(store: &Stor
     store.mark("s-claim", &MarkChange::Unclaim, "bob@desk2").await.unwrap();
     assert_eq!(store.marks(&id()).await.unwrap()["s-claim"].claimed_by, None);
     // A session deleted at Veriff leaves its marks behind too.
-    store.forget_session("s-claim").await.unwrap();
+    store.erase("s-claim", "bob@desk2").await.unwrap();
     assert!(store.marks(&id()).await.unwrap().is_empty());
 }
 on_both!(claims_tags_and_notes_say_who_and_never_take_over_silently);
@@ -291,7 +291,8 @@ async fn purge_removes_only_what_is_older(store: &Store) {
     let new = incoming(&decision("s-new", "approved", 9001, &now));
     store.ingest(&[old, new]).await.unwrap();
     let cutoff = veriff_tui::inbox::now_ms() - 30 * 86_400_000;
-    assert_eq!(store.purge(cutoff).await.unwrap(), (1, 1));
+    let removed = store.purge(cutoff).await.unwrap();
+    assert_eq!((removed.sessions, removed.webhooks), (1, 1));
     assert_eq!(ids(store, "").await, ["s-new"]);
     assert!(ids(store, "s-old").await.is_empty(), "gone from the text search too");
 }

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("export", 2),
     ("inbox", 2),
     ("config", 3),
+    ("erasure", 3),
     ("server", 4),
     ("cli", 5),
     ("tui", 5),

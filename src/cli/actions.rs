@@ -42,6 +42,9 @@ pub struct DeleteSessionArgs {
     /// The session's first 8 characters, for scripts; on a terminal they are asked for.
     #[arg(long, value_name = "ID8")]
     pub confirm: Option<String>,
+    /// The request this deletion answers (`DSR-2291`), kept in the audit log.
+    #[arg(long, value_name = "TEXT")]
+    pub reference: Option<String>,
     /// Print the outcome as JSON.
     #[arg(long)]
     pub json: bool,
@@ -255,6 +258,7 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
         return Err("nothing deleted: what was typed is not the session's first 8 characters".into());
     }
     let mut entry = entry("delete_session", settings, Some(session.to_string()));
+    entry.reference = args.reference.as_deref().and_then(writes::reference);
     let result = client.delete_session(&session).await;
     writes::record(&mut entry, &result);
     audit(&audit_log, &entry);
@@ -263,46 +267,58 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
         Err(e) => return Err(describe_error(&e)),
         Ok(_) => {}
     }
-    // Forgotten here too: the browser's history no longer offers it.
+    // Gone at Veriff: gone here too, from every copy this tool keeps.
     let default_profile = resolved.config.as_ref().and_then(|c| c.file.default_profile.as_deref());
-    if let Some(path) = crate::config::data_dir(&process_env)
-        .map(|d| crate::history::path_for(&d, settings.profile.as_deref(), default_profile))
-        && let Err(e) = crate::history::remove(&path, &session)
-    {
-        say(&format!("warning: could not remove it from {}: {e}\n", path.display()));
-    }
-    if let Some(config) = &resolved.config {
-        forget_in_inbox(config, global.demo, &session).await;
+    let data_dir = crate::config::data_dir(&process_env);
+    let history = data_dir
+        .as_deref()
+        .map(|d| crate::history::path_for(d, settings.profile.as_deref(), default_profile));
+    let inbox = match &resolved.config {
+        Some(config) => existing_inbox(config, global.demo).await,
+        None => None,
+    };
+    let cache = crate::config::cache_dir(&process_env);
+    let places = crate::erasure::Places {
+        history: history.as_deref(),
+        inbox: inbox.as_ref(),
+        cache: cache.as_deref(),
+    };
+    let forgotten = crate::erasure::forget(places, &session, &entry.user).await;
+    if let Some(store) = inbox {
+        store.close().await;
     }
     if args.json {
+        let inbox = forgotten
+            .inbox
+            .map(|removed| serde_json::to_value(removed).unwrap_or_default());
         return emit(
-            (json_text(&serde_json::json!({"deleted": session.as_str(), "status": entry.status}))? + "\n").as_bytes(),
+            (json_text(&serde_json::json!({
+                "deleted": session.as_str(),
+                "status": entry.status,
+                "removedFromInbox": inbox,
+                "problems": forgotten.problems,
+            }))? + "\n")
+                .as_bytes(),
         );
     }
-    say(&format!("deleted session {session}\n"));
+    say(&format!("deleted session {session} at Veriff; here, {forgotten}\n"));
     Ok(())
 }
 
-/// A deleted session leaves the profile's inbox too, events and all, where there
-/// is one (a missing SQLite file is not made for it).
-async fn forget_in_inbox(config: &crate::config::Config, demo: bool, session: &SessionId) {
-    let Ok(url) = super::inbox::inbox_url(None, config, demo) else {
-        return;
-    };
+/// The profile's inbox, where there is one (a missing SQLite file is not made
+/// for a deletion); a failure to open it is said, and the rest goes on.
+async fn existing_inbox(config: &crate::config::Config, demo: bool) -> Option<crate::inbox::Store> {
+    let url = super::inbox::inbox_url(None, config, demo).ok()?;
     if let Some(path) = url.strip_prefix("sqlite://")
         && !Path::new(path).exists()
     {
-        return;
+        return None;
     }
-    let forgotten = match crate::inbox::Store::open(&url).await {
-        Ok(store) => {
-            let forgotten = store.forget_session(session).await;
-            store.close().await;
-            forgotten
+    match crate::inbox::Store::open(&url).await {
+        Ok(store) => Some(store),
+        Err(e) => {
+            say(&format!("warning: {e}; the session is not erased from the inbox\n"));
+            None
         }
-        Err(e) => Err(e),
-    };
-    if let Err(e) = forgotten {
-        say(&format!("warning: {e}\n"));
     }
 }

@@ -195,8 +195,12 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         InboxAction::Purge { older_than } => {
             let store = Store::open(&url).await?;
             let cutoff = now_ms() - i64::from(older_than) * 86_400_000;
-            let (events, sessions) = store.purge(cutoff).await?;
-            println!("purged {events} events and {sessions} sessions with no activity for {older_than} days");
+            let removed = store.purge(cutoff).await?;
+            println!(
+                "purged {} sessions with no activity (webhook, claim, tag or note) for {older_than} days; \
+                 removed from the inbox: {removed}",
+                removed.sessions
+            );
             Ok(())
         }
     }
@@ -306,6 +310,27 @@ fn table_line(row: &SessionRow, redact: Redact) -> String {
     )
 }
 
+/// What an import did with the webhooks it read.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    stored: u64,
+    duplicates: u64,
+    /// Of sessions erased here: dropped, as the receiver drops them.
+    erased: u64,
+}
+
+impl Tally {
+    fn add(&mut self, outcomes: Vec<store::Outcome>) {
+        for outcome in outcomes {
+            match outcome {
+                store::Outcome::Stored => self.stored += 1,
+                store::Outcome::Duplicate => self.duplicates += 1,
+                store::Outcome::Erased => self.erased += 1,
+            }
+        }
+    }
+}
+
 /// Streams NDJSON into the store in batches; progress on stderr.
 async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
     use tokio::io::AsyncBufReadExt;
@@ -320,17 +345,10 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
     };
     let mut lines = tokio::io::BufReader::with_capacity(1 << 16, reader).lines();
     let terminal = std::io::stderr().is_terminal();
-    let (mut stored, mut duplicates, mut bad, mut line_no) = (0u64, 0u64, 0u64, 0u64);
+    let (mut bad, mut line_no) = (0u64, 0u64);
+    let mut tally = Tally::default();
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
     let mut committing: Option<tokio::task::JoinHandle<Result<Vec<store::Outcome>, String>>> = None;
-    let count = |outcomes: Vec<store::Outcome>, stored: &mut u64, duplicates: &mut u64| {
-        for outcome in outcomes {
-            match outcome {
-                store::Outcome::Stored => *stored += 1,
-                store::Outcome::Duplicate => *duplicates += 1,
-            }
-        }
-    };
     let started = Instant::now();
     let mut last_report = Instant::now();
     loop {
@@ -361,20 +379,26 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
                 async move { store.ingest(&batch).await }
             }));
             if let Some(previous) = previous {
-                count(
-                    previous.await.map_err(|e| e.to_string())??,
-                    &mut stored,
-                    &mut duplicates,
-                );
+                tally.add(previous.await.map_err(|e| e.to_string())??);
             }
         }
         if done && let Some(last) = committing.take() {
-            count(last.await.map_err(|e| e.to_string())??, &mut stored, &mut duplicates);
+            tally.add(last.await.map_err(|e| e.to_string())??);
         }
         if done || last_report.elapsed() >= Duration::from_secs(1) {
             last_report = Instant::now();
-            let rate = (stored + duplicates) as f64 / started.elapsed().as_secs_f64().max(0.001);
-            let progress = format!("imported {stored}, {duplicates} already stored, {bad} not JSON ({rate:.0}/s)");
+            let Tally {
+                stored,
+                duplicates,
+                erased,
+            } = tally;
+            let rate = (stored + duplicates + erased) as f64 / started.elapsed().as_secs_f64().max(0.001);
+            let dropped = match erased {
+                0 => String::new(),
+                n => format!(", {n} of erased sessions dropped"),
+            };
+            let progress =
+                format!("imported {stored}, {duplicates} already stored, {bad} not JSON{dropped} ({rate:.0}/s)");
             if terminal && !done {
                 eprint!("\r{progress}");
             } else {

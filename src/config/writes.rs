@@ -59,6 +59,14 @@ pub fn entry(action: &'static str, profile: Option<String>, api_url: &reqwest::U
     Entry::new(action, profile, api_url.to_string(), session)
 }
 
+/// A request reference as the audit log keeps it: terminal-safe text (a control
+/// character becomes U+FFFD), at most 100 characters; `None` when blank.
+pub fn reference(given: &str) -> Option<String> {
+    let kept: String = crate::text::clean(given).chars().take(100).collect();
+    let kept = kept.trim();
+    (!kept.is_empty()).then(|| kept.to_owned())
+}
+
 /// Writes Veriff's answer (or the failure) into the audit entry.
 pub fn record<T>(entry: &mut Entry, result: &Result<Written<T>, ApiError>) {
     (entry.status, entry.outcome) = match result {

@@ -182,6 +182,8 @@ async fn receive(
     match answer.await {
         Ok(Ok(Outcome::Stored)) => (StatusCode::OK, "stored\n"),
         Ok(Ok(Outcome::Duplicate)) => (StatusCode::OK, "already stored\n"),
+        // 2xx, or Veriff would send an erased person's data again for a week.
+        Ok(Ok(Outcome::Erased)) => (StatusCode::OK, "session erased here: dropped\n"),
         // Not 2xx: Veriff sends it again later.
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "not stored, send again\n"),
     }

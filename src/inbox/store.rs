@@ -54,6 +54,9 @@ pub enum Outcome {
     Stored,
     /// The same body was stored before: Veriff retried, or an archive overlapped.
     Duplicate,
+    /// Its session was erased here: dropped, and answered as taken so that Veriff
+    /// stops sending it.
+    Erased,
 }
 
 /// A session's index fields.
@@ -138,11 +141,13 @@ pub struct Store {
     pub(super) postgres: bool,
     /// For a PostgreSQL listener of its own (LISTEN needs a dedicated connection).
     pub(super) url: String,
+    /// What erased session ids are hashed with (the store's own, made by migration 4).
+    pub(super) erasure_key: super::erase::ErasureKey,
 }
 
 /// The versioned migrations of each database, embedded in the binary.
 fn migrator(postgres: bool) -> Migrator {
-    let steps: [(i64, &'static str, &'static str, &'static str); 3] = [
+    let steps: [(i64, &'static str, &'static str, &'static str); 4] = [
         (
             1,
             "events and session index",
@@ -160,6 +165,12 @@ fn migrator(postgres: bool) -> Migrator {
             "part of a name found through its trigrams",
             include_str!("migrations/sqlite_0003.sql"),
             include_str!("migrations/postgres_0003.sql"),
+        ),
+        (
+            4,
+            "erased sessions, remembered by a keyed hash",
+            include_str!("migrations/sqlite_0004.sql"),
+            include_str!("migrations/postgres_0004.sql"),
         ),
     ];
     Migrator {
@@ -285,10 +296,14 @@ impl Store {
                     if !postgres {
                         // WAL: readers never wait for the writer. FULL: a commit is on
                         // disk before the receiver answers 2xx (group commit pays for it).
+                        // secure_delete: what is deleted or overwritten (an erased
+                        // person, a note replaced) is zeroed in its page, not left
+                        // in the file's free space.
                         for pragma in [
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA synchronous = FULL",
                             "PRAGMA busy_timeout = 10000",
+                            "PRAGMA secure_delete = ON",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
@@ -303,10 +318,12 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| format!("cannot prepare the inbox database: {e}"))?;
+        let erasure_key = super::erase::ErasureKey::read(&pool).await?;
         Ok(Store {
             pool,
             postgres,
             url: url.to_owned(),
+            erasure_key,
         })
     }
 
@@ -350,6 +367,9 @@ impl Store {
             .map(|item| hex::encode(Sha256::digest(&item.body)))
             .collect();
         let mut tx = self.pool.begin().await?;
+        // An erased session stays erased, however its webhook comes back.
+        let erased = self.erased_among(&mut tx, batch).await?;
+        order.retain(|i| !erased.contains(i));
         // Many rows a statement: a statement's round trip costs more than its rows.
         let mut new_hashes = std::collections::HashSet::new();
         for chunk in order.chunks(ROWS_PER_STATEMENT) {
@@ -377,6 +397,9 @@ impl Store {
         }
         // The first of equal bodies is the one stored; the rest are duplicates.
         let mut outcomes = vec![Outcome::Duplicate; batch.len()];
+        for &i in &erased {
+            outcomes[i] = Outcome::Erased;
+        }
         let mut stored = Vec::new();
         for &i in &order {
             if new_hashes.remove(&hashes[i]) {
@@ -569,65 +592,6 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| format!("cannot read the inbox: {e}"))
-    }
-
-    /// Forgets a session deleted at Veriff: its row and every event about it (the
-    /// raw bodies hold its personal data). Says how many events went.
-    pub async fn forget_session(&self, session: &str) -> Result<u64, String> {
-        let fail = |e: sqlx::Error| format!("cannot remove session {session} from the inbox: {e}");
-        let mut tx = self.pool.begin().await.map_err(fail)?;
-        let events = sqlx::query("DELETE FROM events WHERE session_id = $1")
-            .bind(session)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?
-            .rows_affected();
-        for table in [
-            "DELETE FROM sessions WHERE id = $1",
-            "DELETE FROM marks WHERE session_id = $1",
-        ] {
-            sqlx::query(table).bind(session).execute(&mut *tx).await.map_err(fail)?;
-        }
-        // Open browsers drop it from their views.
-        let who = crate::audit::user_at_host();
-        self.log_change(&mut tx, session, "removed", None, &who, now_ms())
-            .await
-            .map_err(fail)?;
-        tx.commit().await.map_err(fail)?;
-        Ok(events)
-    }
-
-    /// Deletes events and sessions with no activity since `cutoff_ms`, and their
-    /// marks; says how many events and sessions went. In batches of their own
-    /// transactions: a receiver waits for one batch at most, never the whole purge.
-    pub async fn purge(&self, cutoff_ms: i64) -> Result<(u64, u64), String> {
-        let fail = |e: sqlx::Error| format!("cannot purge the inbox: {e}");
-        let batches = [
-            "DELETE FROM events WHERE n IN (SELECT n FROM events
-                 WHERE COALESCE(event_ms, received_ms) < $1 LIMIT 5000)",
-            "DELETE FROM sessions WHERE n IN (SELECT n FROM sessions WHERE updated_ms < $1 LIMIT 5000)",
-        ];
-        let mut gone = [0u64; 2];
-        for (statement, count) in batches.iter().zip(&mut gone) {
-            loop {
-                let deleted = sqlx::query(statement)
-                    .bind(cutoff_ms)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(fail)?
-                    .rows_affected();
-                *count += deleted;
-                if deleted == 0 {
-                    break;
-                }
-            }
-        }
-        // A team's marks go with their sessions.
-        sqlx::query("DELETE FROM marks WHERE session_id NOT IN (SELECT id FROM sessions)")
-            .execute(&self.pool)
-            .await
-            .map_err(fail)?;
-        Ok((gone[0], gone[1]))
     }
 }
 

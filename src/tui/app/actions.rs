@@ -1,7 +1,7 @@
 //! The writes the browser asks of Veriff, each behind a typed confirmation:
 //! deleting a session. Refused under `read_only` before anything is asked.
 
-use super::input::{forget_session, session_for};
+use super::input::{Forgetting, forget_session, session_for};
 use super::model::{Model, Overlay, Status};
 use super::msg::{Cmd, Done, Failure, Load, Req, ReqId};
 use crate::api::DELETABLE_STATUSES;
@@ -12,7 +12,11 @@ use crate::tui::keymap::Action;
 /// variant here, its key's handler below, and its arm in `effects/write.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
-    DeleteSession(crate::ids::SessionId),
+    DeleteSession {
+        session: crate::ids::SessionId,
+        /// The request it answers (`DSR-2291`), for the audit log.
+        reference: Option<String>,
+    },
     /// A new session: a verification link for the end user.
     NewSession(crate::api::NewSession),
     /// A watchlist hit's match status, as reviewed.
@@ -96,17 +100,44 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
         lines.push(format!("  {} attempts, {files}", list.len()));
     }
     lines.push("Its data is erased within 12 hours. Veriff allows 5 deletions an hour, 10 a day.".into());
+    lines.push("Here it leaves the inbox, the remembered sessions and the opened files.".into());
     let id = model.req();
-    model.overlay = Overlay::Confirm(Confirm::new(
-        "delete session",
-        lines,
-        Some(session.short().to_owned()),
-        vec![Cmd::Write {
-            id,
-            write: Write::DeleteSession(session),
-        }],
-    ));
+    model.overlay = Overlay::Confirm(
+        Confirm::new(
+            "delete session",
+            lines,
+            Some(session.short().to_owned()),
+            vec![Cmd::Write {
+                id,
+                write: Write::DeleteSession {
+                    session,
+                    reference: None,
+                },
+            }],
+        )
+        .taking_more("a request reference (DSR-2291) for the audit log"),
+    );
     Vec::new()
+}
+
+impl Cmd {
+    /// The words typed after a confirmation's answer, given to the write it
+    /// carries: a deletion's request reference.
+    pub(super) fn given(self, words: &str) -> Cmd {
+        match self {
+            Cmd::Write {
+                id,
+                write: Write::DeleteSession { session, .. },
+            } => Cmd::Write {
+                id,
+                write: Write::DeleteSession {
+                    session,
+                    reference: crate::config::writes::reference(words),
+                },
+            },
+            other => other,
+        }
+    }
 }
 
 /// Veriff answered a write (or it was refused before it was sent).
@@ -130,15 +161,12 @@ pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Resul
             model.status = Some(Status::error(format!("creating a session failed: {}", failure.message)));
             Vec::new()
         }
-        (Write::DeleteSession(session), Ok(done)) => {
+        (Write::DeleteSession { session, .. }, Ok(done)) => {
             model.status = Some(Status::success(done.said));
-            // Gone at Veriff: nothing of it is worth keeping or asking for.
-            if model.sessions.contains(&session) {
-                return forget_session(model, &session);
-            }
-            Vec::new()
+            // Gone at Veriff: gone from every list, tab and copy here too.
+            forget_session(model, &session, Forgetting::Erased)
         }
-        (Write::DeleteSession(session), Err(failure)) => {
+        (Write::DeleteSession { session, .. }, Err(failure)) => {
             model.status = Some(Status::error(format!(
                 "deleting session {} failed: {}",
                 session.short(),

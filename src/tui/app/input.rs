@@ -340,22 +340,41 @@ fn remove_session(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     model.status = Some(Status::info(format!("removed session {}", removed.short())));
-    forget_session(model, &removed)
+    forget_session(model, &removed, Forgetting::FromTheList)
+}
+
+/// Why a session is forgotten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Forgetting {
+    /// `x`: off the sessions opened here; the inbox keeps it.
+    FromTheList,
+    /// Deleted at Veriff: out of every tab at once, and no line of the history
+    /// names it (the effects erase the inbox's and the cache's copies).
+    Erased,
 }
 
 /// Takes `removed` off the list with everything loaded for it (its loads still
-/// on their way aborted), selects the row that takes its place, and saves the
-/// list.
-pub(super) fn forget_session(model: &mut Model, removed: &crate::ids::SessionId) -> Vec<Cmd> {
+/// on their way aborted, its previews and export mark gone), selects the row
+/// that takes its place, and saves the list.
+pub(super) fn forget_session(model: &mut Model, removed: &crate::ids::SessionId, how: Forgetting) -> Vec<Cmd> {
     let index = model.pane(Pane::Sessions).cursor;
     model.sessions.remove(removed);
     let loading = model.store.remove(removed);
+    let mut cmds = Vec::new();
+    if how == Forgetting::Erased {
+        model.store.inbox.drop_row(removed);
+        // The tabs' counts and the view's rows, as the inbox now has them.
+        cmds.extend(model.want_inbox());
+    }
     let last = model.visible_session_count().saturating_sub(1);
-    let mut cmds = model.select_session(index.min(last));
+    cmds.extend(model.select_session(index.min(last)));
     if !loading.is_empty() {
         cmds.push(Cmd::Cancel(loading));
     }
-    cmds.push(Cmd::Remember(crate::history::Change::Removed(removed.clone())));
+    cmds.push(Cmd::Remember(match how {
+        Forgetting::FromTheList => crate::history::Change::Removed(removed.clone()),
+        Forgetting::Erased => crate::history::Change::Erased(removed.clone()),
+    }));
     cmds
 }
 

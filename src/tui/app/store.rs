@@ -91,6 +91,16 @@ pub struct InboxSlot {
     pub failed: Option<Failure>,
 }
 
+impl InboxSlot {
+    /// Takes an erased session's row out of the view shown, before the view is
+    /// read again.
+    pub fn drop_row(&mut self, session: &SessionId) {
+        if let Some(page) = &mut self.shown {
+            page.rows.retain(|row| &row.id != session);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     entries: HashMap<SessionId, Entry>,

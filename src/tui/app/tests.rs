@@ -1060,12 +1060,26 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
         update(&mut model, key(KeyCode::Enter)).is_empty(),
         "nothing typed: refused"
     );
-    press(&mut model, &S1[..8]);
+    let Overlay::Confirm(confirm) = &model.overlay else {
+        panic!("{:?}", model.overlay)
+    };
+    assert!(
+        confirm.more.as_deref().is_some_and(|m| m.contains("request reference")),
+        "a request reference is offered"
+    );
+    press(&mut model, &format!("{} DSR-2291", &S1[..8]));
     let cmds = update(&mut model, key(KeyCode::Enter));
     let [Cmd::Write { id, write }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
-    assert_eq!(*write, Write::DeleteSession(S1.into()));
+    assert_eq!(
+        *write,
+        Write::DeleteSession {
+            session: S1.into(),
+            reference: Some("DSR-2291".into()),
+        },
+        "the words after the answer are the request's reference"
+    );
     assert!(model.overlay.is_none());
     let after = update(
         &mut model,
@@ -1078,7 +1092,10 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
     assert_eq!(model.sessions, vec![S2], "gone from the list");
     assert!(model.store.decision(&S1.into()).is_none(), "and from the store");
     assert!(model.store.preview(&face).is_none(), "its pictures with it");
-    assert!(after.contains(&Cmd::Remember(Change::Removed(S1.into()))));
+    assert!(
+        after.contains(&Cmd::Remember(Change::Erased(S1.into()))),
+        "no line of the history names it"
+    );
     assert_eq!(model.status.as_ref().unwrap().tone, Tone::Success);
 
     model.read_only = true;

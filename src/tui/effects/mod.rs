@@ -333,7 +333,12 @@ impl Effects {
             }
             Cmd::Write { id, write } => {
                 let answered = write.clone();
-                let work = write::write(client, (*profile).clone(), write);
+                let copies = write::Copies {
+                    inbox: self.inbox.as_ref().map(|(inbox, _)| inbox.clone()),
+                    cache: dirs.cache.clone(),
+                    previewed: self.preview_bytes.clone(),
+                };
+                let work = write::write(client, (*profile).clone(), write, copies);
                 spawn_answered(&self.tx, work, move |result| Msg::Written {
                     id,
                     write: answered,

@@ -589,7 +589,10 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
     let sent = rig.server.requests();
     rig.effects.run(Cmd::Write {
         id: 1,
-        write: Write::DeleteSession(SESSION.into()),
+        write: Write::DeleteSession {
+            session: SESSION.into(),
+            reference: None,
+        },
     });
     let replies = rig.replies().await;
     assert!(
@@ -606,7 +609,10 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
     });
     rig.effects.run(Cmd::Write {
         id: 2,
-        write: Write::DeleteSession(SESSION.into()),
+        write: Write::DeleteSession {
+            session: SESSION.into(),
+            reference: None,
+        },
     });
     let replies = rig.replies().await;
     let [

@@ -3,10 +3,13 @@
 //! entry appended with Veriff's answer, never retried.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::api::{ApiError, Client};
 use crate::config::writes;
 use crate::tui::app::{Done, Failure, Write};
+use crate::tui::effects::inbox::InboxInUse;
+use crate::tui::preview::ByteCache;
 
 /// What the profile in use allows and where its things are: replaced with the
 /// client by a profile switch.
@@ -20,22 +23,50 @@ pub struct ProfileInUse {
     pub sessions: Option<std::sync::Arc<dyn super::sources::SessionSource>>,
 }
 
-pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write) -> Result<Done, Failure> {
+/// The copies of a session this run keeps outside the model, erased once Veriff
+/// has deleted it (the history goes through the browser's ordered writer).
+#[derive(Clone)]
+pub struct Copies {
+    pub inbox: Option<InboxInUse>,
+    /// Where files fetched to be opened go.
+    pub cache: PathBuf,
+    pub previewed: Arc<ByteCache>,
+}
+
+pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, copies: Copies) -> Result<Done, Failure> {
     writes::writes_allowed(policy.profile.as_deref(), policy.read_only)?;
     let log = writes::audit_log_ready(policy.audit_log.clone())?;
     match write {
-        Write::DeleteSession(session) => {
+        Write::DeleteSession { session, reference } => {
             let mut entry = writes::entry(
                 "delete_session",
                 policy.profile.clone(),
                 &client.config().api_url,
                 Some(session.to_string()),
             );
+            entry.reference = reference;
             let result = client.delete_session(&session).await;
             writes::record(&mut entry, &result);
             let recorded = append(&log, &entry);
             match result {
-                Ok(_) => Ok(Done::said(format!("deleted session {session} at Veriff ({recorded})"))),
+                Ok(_) => {
+                    let places = crate::erasure::Places {
+                        history: None,
+                        inbox: copies.inbox.as_ref().map(|inbox| &*inbox.store),
+                        cache: Some(&copies.cache),
+                    };
+                    let who = copies
+                        .inbox
+                        .as_ref()
+                        .map_or_else(crate::audit::user_at_host, |i| i.who.clone());
+                    let forgotten = crate::erasure::forget(places, &session, &who).await;
+                    // Its pictures' bytes among them; the rest are fetched again.
+                    copies.previewed.clear();
+                    Ok(Done::said(format!(
+                        "deleted session {} at Veriff ({recorded}); here, {forgotten}",
+                        session.short()
+                    )))
+                }
                 Err(ApiError::RateLimited { retry_after }) => Err(writes::deletion_rate_limited(retry_after).into()),
                 Err(e) => Err(e.into()),
             }

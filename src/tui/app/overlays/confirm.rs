@@ -28,6 +28,9 @@ pub struct Confirm {
     pub error: Option<String>,
     /// The work to run once confirmed.
     pub then: Vec<Cmd>,
+    /// What may be typed after the answer, given to the work (a deletion's
+    /// request reference); `None`: nothing may follow it.
+    pub more: Option<String>,
 }
 
 /// What a key did to the question.
@@ -48,20 +51,42 @@ impl Confirm {
             input: LineEdit::default(),
             error: None,
             then,
+            more: None,
         }
+    }
+
+    /// Takes words after the typed answer (`5ca1e000 DSR-2291`), described by
+    /// `what`, and hands them to the commands ([`Cmd::given`]).
+    pub fn taking_more(mut self, what: impl Into<String>) -> Confirm {
+        self.more = Some(what.into());
+        self
     }
 
     /// Takes a key: the action the confirm keymap gives it, or text typed.
     pub fn on_key(&mut self, action: Option<Action>, key: KeyEvent) -> Answer {
         match action {
             Some(Action::Cancel) => Answer::No,
-            Some(Action::Submit) => match &self.typed {
-                Some(wanted) if self.input.value().trim() != wanted => {
-                    self.error = Some(format!("type {wanted} to confirm, or cancel"));
-                    Answer::Open
+            Some(Action::Submit) => {
+                let typed = self.input.value().trim();
+                let (answer, more) = match (&self.more, typed.split_once(char::is_whitespace)) {
+                    (Some(_), Some((answer, more))) => (answer, more.trim()),
+                    _ => (typed, ""),
+                };
+                match &self.typed {
+                    Some(wanted) if answer != wanted => {
+                        self.error = Some(format!("type {wanted} to confirm, or cancel"));
+                        Answer::Open
+                    }
+                    _ => {
+                        let then = std::mem::take(&mut self.then);
+                        Answer::Yes(if more.is_empty() {
+                            then
+                        } else {
+                            then.into_iter().map(|cmd| cmd.given(more)).collect()
+                        })
+                    }
                 }
-                _ => Answer::Yes(std::mem::take(&mut self.then)),
-            },
+            }
             _ => {
                 if self.typed.is_some() && self.input.edit(key) {
                     self.error = None;
@@ -77,7 +102,10 @@ impl Confirm {
         let yes = keymap.label(Mode::Confirm, Action::Submit);
         let no = keymap.label(Mode::Confirm, Action::Cancel);
         if let Some(wanted) = &self.typed {
-            lines.push(Line::from(format!("Type {wanted} and {yes} to confirm:")));
+            lines.push(Line::from(match &self.more {
+                Some(more) => format!("Type {wanted} (then, if any, {more}) and {yes} to confirm:"),
+                None => format!("Type {wanted} and {yes} to confirm:"),
+            }));
             let mut edited = vec![Span::styled("> ", theme.key())];
             edited.extend(crate::tui::ui::overlays::edited_line(theme, &self.input));
             lines.push(Line::from(edited));
@@ -165,6 +193,36 @@ mod tests {
 
         let mut confirm = Confirm::new("x", vec![], Some("abc".into()), vec![]);
         assert_eq!(answer(&mut confirm, &keymap, KeyCode::Esc), Answer::No);
+    }
+
+    #[test]
+    fn words_after_the_answer_go_to_the_work_only_where_they_are_taken() {
+        let keymap = Keymap::defaults();
+        let delete = |reference| Cmd::Write {
+            id: 7,
+            write: crate::tui::app::Write::DeleteSession {
+                session: "c0ffee00-0000-4000-8000-000000000000".into(),
+                reference,
+            },
+        };
+        let mut confirm = Confirm::new("delete session", vec![], Some("c0ffee00".into()), vec![delete(None)])
+            .taking_more("a request reference (DSR-2291) for the audit log");
+        let text = screen(&confirm, &keymap);
+        assert!(text.contains("then, if any, a request reference"), "{text}");
+        for c in "c0ffee00  DSR-2291 ".chars() {
+            answer(&mut confirm, &keymap, KeyCode::Char(c));
+        }
+        assert_eq!(
+            answer(&mut confirm, &keymap, KeyCode::Enter),
+            Answer::Yes(vec![delete(Some("DSR-2291".into()))])
+        );
+
+        // Where nothing may follow, the answer is the whole line.
+        let mut confirm = Confirm::new("x", vec![], Some("c0ffee00".into()), vec![delete(None)]);
+        for c in "c0ffee00 DSR-2291".chars() {
+            answer(&mut confirm, &keymap, KeyCode::Char(c));
+        }
+        assert_eq!(answer(&mut confirm, &keymap, KeyCode::Enter), Answer::Open);
     }
 
     #[test]
