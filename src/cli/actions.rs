@@ -294,7 +294,7 @@ async fn forget_in_inbox(config: &crate::config::Config, demo: bool, session: &S
     {
         return;
     }
-    let forgotten = match crate::inbox::Store::open(&url).await {
+    let forgotten = match super::inbox::open(&url, config).await {
         Ok(store) => {
             let forgotten = store.forget_session(session).await;
             store.close().await;

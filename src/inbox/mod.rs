@@ -4,6 +4,7 @@
 //! analysts on one database) through sqlx's `Any` driver; only the text search and
 //! the migrations differ. Knows nothing of the terminal, flags or config files.
 
+mod address;
 mod event;
 mod index;
 mod marks;
@@ -13,6 +14,7 @@ mod store;
 pub mod sync;
 mod time;
 
+pub use address::{cleartext_host, refuse_cleartext, shown_url};
 pub use event::{Facts, Kind, facts};
 pub use index::Indexer;
 pub use marks::{MarkChange, Marks, NOTE_MAX, TAGS};
