@@ -132,12 +132,21 @@ pub struct Page {
     pub limit: u32,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     pub(super) postgres: bool,
     /// For a PostgreSQL listener of its own (LISTEN needs a dedicated connection).
     pub(super) url: String,
+}
+
+/// Without the URL's password: a store may be printed in a log line or a panic.
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &super::address::shown_url(&self.url))
+            .finish_non_exhaustive()
+    }
 }
 
 /// The versioned migrations of each database, embedded in the binary.
