@@ -379,3 +379,53 @@ fn an_unknown_scheme_is_refused_without_its_password() {
     );
     assert!(!text.contains("hunter2"), "{text}");
 }
+
+/// `--insecure-inbox` and a profile's `insecure_inbox = true` let such a URL past
+/// the refusal, with a warning. The host is 0.0.0.0: not loopback for the check,
+/// but this machine for Linux's connect, so nothing leaves the machine. The
+/// test's cluster takes no connection in clear: it answers that, at once.
+#[test]
+fn insecure_inbox_lets_a_plain_url_through_with_a_warning() {
+    let Some(bin) = tools_for("inbox_tls") else {
+        return;
+    };
+    let cluster = Cluster::start(bin);
+    let home = tempfile::tempdir().unwrap();
+    let url = format!(
+        "postgres://{USER}:hunter2@0.0.0.0:{}/postgres?sslmode=disable",
+        cluster.port
+    );
+    let out = inbox(home.path(), &url, &["list"]);
+    assert!(said(&out).contains("without TLS"), "{}", said(&out));
+
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "default_profile = \"team\"\n[profiles.team]\ninsecure_inbox = true\n",
+    )
+    .unwrap();
+    let run = |args: &[&str], config: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+            .args(args)
+            .args(["inbox", "--inbox-url", &url, "list"])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("VERIFF_TUI_CONFIG", config)
+            .output()
+            .unwrap()
+    };
+    for out in [run(&["--insecure-inbox"], Path::new("/dev/null")), run(&[], &config)] {
+        let text = said(&out);
+        assert!(!out.status.success(), "the server takes TLS only: {text}");
+        assert!(!text.contains("without TLS"), "{text}");
+        assert!(
+            text.contains("warning: insecure_inbox is on") && text.contains("in clear to 0.0.0.0"),
+            "{text}"
+        );
+        assert!(text.contains("no encryption"), "the server was reached: {text}");
+        assert!(
+            text.contains(&format!("{USER}:***@0.0.0.0")) && !text.contains("hunter2"),
+            "{text}"
+        );
+    }
+}
