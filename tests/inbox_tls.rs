@@ -429,3 +429,17 @@ fn insecure_inbox_lets_a_plain_url_through_with_a_warning() {
         );
     }
 }
+
+/// `--help` shows where `--inbox-url` may come from, never the URL itself.
+#[test]
+fn help_does_not_show_the_inbox_url_of_the_environment() {
+    let out = Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .args(["inbox", "--help"])
+        .env_clear()
+        .env("VERIFF_INBOX_URL", "postgres://u:hunter2@db.internal/veriff")
+        .output()
+        .unwrap();
+    let text = said(&out);
+    assert!(out.status.success() && text.contains("VERIFF_INBOX_URL"), "{text}");
+    assert!(!text.contains("hunter2") && !text.contains("db.internal"), "{text}");
+}

@@ -18,10 +18,12 @@ use crate::text::clean_short;
 
 #[derive(Debug, Clone, Args)]
 pub struct InboxArgs {
-    /// The inbox database: `postgres://user@host/db` for a team, `sqlite://PATH`
-    /// [default: the profile's inbox_url, else
+    /// The inbox database: `postgres://user@host/db?sslmode=verify-full&sslrootcert=CA.pem`
+    /// for a team (another host only over TLS), `sqlite://PATH` [default: the
+    /// profile's inbox_url, else
     /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
-    #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL")]
+    // Its value is not shown in --help: a URL may hold a password.
+    #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL", hide_env_values = true)]
     pub inbox_url: Option<String>,
     /// Without one: the browser, on the inbox's views.
     #[command(subcommand)]
