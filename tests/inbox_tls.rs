@@ -323,6 +323,7 @@ async fn verify_full_reaches_the_store_over_tls_and_refuses_another_ca() {
     assert!(!out.status.success(), "{}", said(&out));
     let text = said(&out);
     assert!(text.to_lowercase().contains("certificate"), "{text}");
+    assert!(text.contains("point sslrootcert=PATH in the URL at the CA"), "{text}");
     assert!(text.contains(&format!("{USER}:***@localhost")), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
 }

@@ -524,6 +524,9 @@ pub(super) async fn open(url: &str, config: &Config) -> Result<Store, String> {
         Err(e) if in_clear.is_some() && !insecure => Err(format!(
             "{e}, or set insecure_inbox = true (--insecure-inbox) if you must"
         )),
+        Err(e) if e.contains("invalid peer certificate") => Err(format!(
+            "{e} — point sslrootcert=PATH in the URL at the CA that signed the server's certificate"
+        )),
         opened => opened,
     }
 }
