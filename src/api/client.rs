@@ -123,7 +123,11 @@ impl ClientConfig {
 /// Whether `url` names this machine (127.0.0.0/8, ::1 or localhost): the one place
 /// plain HTTP does not put credentials on a network.
 pub fn is_loopback(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
+    is_loopback_host(url.host_str().unwrap_or_default())
+}
+
+/// Whether a host name or address (`[::1]` bracketed or not) is this machine.
+pub fn is_loopback_host(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match bare.parse::<std::net::IpAddr>() {
         Ok(ip) => ip.is_loopback(),

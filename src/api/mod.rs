@@ -12,7 +12,9 @@ mod sign;
 pub mod triage;
 mod write;
 
-pub use client::{Client, ClientConfig, NO_ANSWER, Read, RetryPolicy, is_loopback, normalize_api_url};
+pub use client::{
+    Client, ClientConfig, NO_ANSWER, Read, RetryPolicy, is_loopback, is_loopback_host, normalize_api_url,
+};
 pub use download::{Evidence, Progress, ProgressThrottle, SaveAs};
 pub use error::{ApiError, ErrorKind, parse_json};
 pub use model::{Attempt, AttemptList, Decision, DecisionResponse, Media, MediaKind, MediaList};

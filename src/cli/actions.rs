@@ -314,7 +314,7 @@ async fn existing_inbox(config: &crate::config::Config, demo: bool) -> Option<cr
     {
         return None;
     }
-    match crate::inbox::Store::open(&url).await {
+    match super::inbox::open(&url, config).await {
         Ok(store) => Some(store),
         Err(e) => {
             say(&format!("warning: {e}; the session is not erased from the inbox\n"));

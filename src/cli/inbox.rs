@@ -18,10 +18,12 @@ use crate::text::clean_short;
 
 #[derive(Debug, Clone, Args)]
 pub struct InboxArgs {
-    /// The inbox database: `postgres://user@host/db` for a team, `sqlite://PATH`
-    /// [default: the profile's inbox_url, else
+    /// The inbox database: `postgres://user@host/db?sslmode=verify-full&sslrootcert=CA.pem`
+    /// for a team (another host only over TLS), `sqlite://PATH` [default: the
+    /// profile's inbox_url, else
     /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
-    #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL")]
+    // Its value is not shown in --help: a URL may hold a password.
+    #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL", hide_env_values = true)]
     pub inbox_url: Option<String>,
     /// Without one: the browser, on the inbox's views.
     #[command(subcommand)]
@@ -121,7 +123,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 ));
             }
             let integrations = integrations(&config, global).await?;
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -161,11 +163,11 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             text.push(' ');
             text.push_str(&query.join(" "));
             let query = Query::parse(&text).map_err(|e| e.to_string())?;
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             list(&store, &query, limit, json, redact).await
         }
         InboxAction::Views => {
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             let mut out = std::io::stdout().lock();
             for view in views(&config) {
                 let query = Query::parse(&view.query).map_err(|e| format!("view {:?}: {e}", view.name))?;
@@ -175,13 +177,13 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             Ok(())
         }
         InboxAction::Import { file } => {
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             import(&store, &file).await
         }
         InboxAction::Sync { limit, jobs, max_rps } => {
             let resolved = super::resolve(global).await?;
             let client = crate::api::Client::new(resolved.settings.client).map_err(|e| e.to_string())?;
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             let counts = store::sync::sync(&store, &client, limit, jobs, max_rps).await?;
             println!(
                 "asked about {} sessions: {} decisions stored, {} unchanged, {} failed (see the log)",
@@ -193,7 +195,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             Ok(())
         }
         InboxAction::Purge { older_than } => {
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             let cutoff = now_ms() - i64::from(older_than) * 86_400_000;
             let removed = store.purge(cutoff).await?;
             println!(
@@ -495,7 +497,7 @@ async fn profile_inbox(
     if !make && !configured && !exists {
         return Ok(None);
     }
-    Ok(Some((Store::open(&url).await?, config)))
+    Ok(Some((open(&url, &config).await?, config)))
 }
 
 /// Where a command keeps the decisions it fetches: the profile's inbox where one
@@ -529,6 +531,29 @@ pub async fn indexed(indexer: Option<(Indexer, tokio::task::JoinHandle<()>)>) {
 
 /// How often `--demo`'s server sends a new session.
 const DEMO_ARRIVALS: Duration = Duration::from_secs(5);
+
+/// Opens the inbox at `url`: a PostgreSQL on another host without TLS only where
+/// `insecure_inbox` allows it, and then said on stderr, as `insecure_http` is.
+pub(super) async fn open(url: &str, config: &Config) -> Result<Store, String> {
+    let insecure = config.insecure_inbox();
+    let in_clear = store::cleartext_host(url).ok().flatten();
+    if let Some(host) = &in_clear
+        && insecure
+    {
+        eprintln!(
+            "warning: insecure_inbox is on: names, document numbers and webhook headers travel in clear to {host}"
+        );
+    }
+    match Store::open_with(url, insecure).await {
+        Err(e) if in_clear.is_some() && !insecure => Err(format!(
+            "{e}, or set insecure_inbox = true (--insecure-inbox) if you must"
+        )),
+        Err(e) if e.contains("invalid peer certificate") => Err(format!(
+            "{e} — point sslrootcert=PATH in the URL at the CA that signed the server's certificate"
+        )),
+        opened => opened,
+    }
+}
 
 /// Where the profile's inbox is: `--inbox-url`, else the profile's `inbox_url`,
 /// else a SQLite file in the data dir, one per profile.

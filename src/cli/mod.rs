@@ -122,6 +122,11 @@ pub struct GlobalArgs {
     /// replayable signatures and documents travel in clear.
     #[arg(long, global = true)]
     pub insecure_http: bool,
+    /// Allow a PostgreSQL inbox on another host without TLS (no sslmode=require,
+    /// verify-ca or verify-full in its URL). Unsafe: names, document numbers and
+    /// webhook headers travel in clear.
+    #[arg(long, global = true)]
+    pub insecure_inbox: bool,
     /// Hide every personal value in everything printed (browser, tables, --json)
     /// and every picture until revealed: only ids, statuses, codes, dates of the
     /// decision and the like stay. For screen sharing and ticket screenshots.
@@ -151,6 +156,7 @@ impl GlobalArgs {
             connect_timeout: self.connect_timeout,
             allow_unsigned: self.allow_unsigned,
             insecure_http: self.insecure_http,
+            insecure_inbox: self.insecure_inbox,
             redact: self.redact,
             read_only: self.read_only,
         }

@@ -51,6 +51,8 @@ pub struct Overrides {
     pub allow_unsigned: bool,
     /// `--insecure-http`: on for this run whatever the profile says.
     pub insecure_http: bool,
+    /// `--insecure-inbox`: on for this run whatever the profile says.
+    pub insecure_inbox: bool,
     /// `--redact`: on whatever the profile says.
     pub redact: bool,
     /// `--read-only`: no write to Veriff, whatever the profile says.
@@ -108,6 +110,8 @@ pub struct Profile {
     pub allow_unsigned: Option<bool>,
     /// Allow plain `http://` to a host that is not loopback.
     pub insecure_http: Option<bool>,
+    /// Allow a PostgreSQL `inbox_url` on another host without TLS.
+    pub insecure_inbox: Option<bool>,
     /// Mask personal values in everything printed (as `--redact`): `true`, or
     /// `"initials"` to keep the initials of names.
     pub redact: Option<RedactSetting>,
@@ -241,6 +245,17 @@ impl Config {
             .profile
             .as_deref()
             .or(self.file.default_profile.as_deref())
+    }
+
+    /// Whether a PostgreSQL inbox on another host may be reached without TLS:
+    /// `--insecure-inbox`, else the profile's `insecure_inbox`.
+    pub fn insecure_inbox(&self) -> bool {
+        self.overrides.insecure_inbox
+            || self
+                .selected_profile()
+                .and_then(|p| self.file.profiles.get(p))
+                .and_then(|p| p.insecure_inbox)
+                .unwrap_or(false)
     }
 
     fn profile_names(&self) -> Vec<&str> {
@@ -386,7 +401,7 @@ shared_secret_command = "pass show veriff/test"
 # Refuse every write to Veriff: new sessions, deletions (as --read-only).
 # read_only = true
 # The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
-# inbox_url = "postgres://inbox@db.internal/veriff"
+# inbox_url = "postgres://inbox@db.internal/veriff?sslmode=verify-full&sslrootcert=/etc/veriff/db-ca.pem"
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"
@@ -655,6 +670,26 @@ shared_secret_command = "printf 'from-command\n'"
             .settings(Some("live"), &env)
             .unwrap();
         assert_eq!(initials.redact.name("Marta Specimen"), "M. S.");
+    }
+
+    #[test]
+    fn insecure_inbox_comes_from_the_profile_or_the_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\ninsecure_inbox = true");
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[]);
+        let load = |profile: &str, insecure_inbox| {
+            let overrides = Overrides {
+                config: Some(path.clone()),
+                profile: Some(profile.to_owned()),
+                insecure_inbox,
+                ..Default::default()
+            };
+            Config::load(overrides, &env).unwrap().insecure_inbox()
+        };
+        assert!(!load("test", false));
+        assert!(load("live", false));
+        assert!(load("test", true), "--insecure-inbox wins");
     }
 
     #[test]

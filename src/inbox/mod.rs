@@ -4,6 +4,7 @@
 //! analysts on one database) through sqlx's `Any` driver; only the text search and
 //! the migrations differ. Knows nothing of the terminal, flags or config files.
 
+mod address;
 mod erase;
 mod event;
 mod index;
@@ -14,6 +15,7 @@ mod store;
 pub mod sync;
 mod time;
 
+pub use address::{cleartext_host, refuse_cleartext, shown_url};
 pub use erase::Removed;
 pub use event::{Facts, Kind, facts};
 pub use index::Indexer;

@@ -135,7 +135,7 @@ pub struct Page {
     pub limit: u32,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     pub(super) postgres: bool,
@@ -143,6 +143,15 @@ pub struct Store {
     pub(super) url: String,
     /// What erased session ids are hashed with (the store's own, made by migration 4).
     pub(super) erasure_key: super::erase::ErasureKey,
+}
+
+/// Without the URL's password: a store may be printed in a log line or a panic.
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &super::address::shown_url(&self.url))
+            .finish_non_exhaustive()
+    }
 }
 
 /// The versioned migrations of each database, embedded in the binary.
@@ -278,14 +287,25 @@ const COLUMNS: &str = "n, id, status, code, reason_code, reason, decision_ms, up
 
 impl Store {
     /// Opens (creating it if needed) the store at `url` and runs its migrations.
-    /// `sqlite://PATH` files and their folder are made private (0600, 0700).
+    /// `sqlite://PATH` files and their folder are made private (0600, 0700). A
+    /// PostgreSQL on another host is refused unless the URL asks for TLS.
     pub async fn open(url: &str) -> Result<Store, String> {
+        Store::open_with(url, false).await
+    }
+
+    /// As [`Store::open`]; `insecure` (`insecure_inbox`) lets a PostgreSQL on
+    /// another host be reached without TLS. Errors name the URL without its password.
+    pub async fn open_with(url: &str, insecure: bool) -> Result<Store, String> {
         sqlx::any::install_default_drivers();
-        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        if !postgres {
+        let postgres = super::address::is_postgres(url);
+        let shown = super::address::shown_url(url);
+        let quiet = |e: sqlx::Error| super::address::without_password(&e.to_string(), url);
+        if postgres {
+            super::address::refuse_cleartext(url, insecure)?;
+        } else {
             let path = url
                 .strip_prefix("sqlite://")
-                .ok_or_else(|| format!("inbox URL {url:?}: use sqlite://PATH or postgres://..."))?;
+                .ok_or_else(|| format!("inbox URL {shown:?}: use sqlite://PATH or postgres://..."))?;
             let path = path.split('?').next().unwrap_or(path);
             prepare_sqlite_file(Path::new(path)).map_err(|e| format!("cannot create the inbox at {path}: {e}"))?;
         }
@@ -313,11 +333,13 @@ impl Store {
             })
             .connect(url)
             .await
-            .map_err(|e| format!("cannot open the inbox: {e}"))?;
-        migrator(postgres)
-            .run(&pool)
-            .await
-            .map_err(|e| format!("cannot prepare the inbox database: {e}"))?;
+            .map_err(|e| format!("cannot open the inbox at {shown}: {}", quiet(e)))?;
+        migrator(postgres).run(&pool).await.map_err(|e| {
+            format!(
+                "cannot prepare the inbox database at {shown}: {}",
+                super::address::without_password(&e.to_string(), url)
+            )
+        })?;
         let erasure_key = super::erase::ErasureKey::read(&pool).await?;
         Ok(Store {
             pool,
