@@ -282,6 +282,8 @@ async fn verify_full_reaches_the_store_over_tls_and_refuses_another_ca() {
         "reason": "Physical document not used", "reasonCode": 102,
     }, "technicalData": {"ip": null}});
     std::fs::write(&archive, format!("{body}\n")).unwrap();
+    let out = inbox(home.path(), &url, &["migrate"]);
+    assert!(out.status.success(), "{}", said(&out));
     let out = inbox(home.path(), &url, &["import", archive.to_str().unwrap()]);
     assert!(out.status.success(), "{}", said(&out));
     let out = inbox(home.path(), &url, &["list", "--json", "status:declined"]);

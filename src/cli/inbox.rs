@@ -83,10 +83,27 @@ pub enum InboxAction {
         #[arg(long, value_name = "R")]
         max_rps: Option<f64>,
     },
-    /// Delete events and sessions with no activity for DAYS days.
+    /// Remove the sessions with no activity (webhook, claim, tag or note) for DAYS
+    /// days, as an erasure removes them, then every older webhook.
     Purge {
         #[arg(long, value_name = "DAYS")]
         older_than: u32,
+        /// Say what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Needed when the purge would remove every session.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Bring a shared store to this version's schema (PostgreSQL is migrated only
+    /// by this; one person's SQLite file is migrated on first use).
+    Migrate,
+    /// The store's schema version, counts, the newest webhook's age and where the
+    /// webhooks came from.
+    Status {
+        /// As one JSON object.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -194,9 +211,28 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             }
             Ok(())
         }
-        InboxAction::Purge { older_than } => {
+        InboxAction::Purge {
+            older_than,
+            dry_run,
+            all,
+        } => {
             let store = open(&url, &config).await?;
             let cutoff = now_ms() - i64::from(older_than) * 86_400_000;
+            let (plan, total) = store.purge_plan(cutoff).await?;
+            let what = format!(
+                "{} of {total} sessions with no activity (webhook, claim, tag or note) for {older_than} days",
+                plan.sessions
+            );
+            if dry_run {
+                println!("would purge {what}; would remove from the inbox: {plan}");
+                return Ok(());
+            }
+            if total > 0 && plan.sessions == total && !all {
+                return Err(format!(
+                    "nothing purged: this would remove every session ({what}); add --all if that is meant, \
+                     or --dry-run to see what would go"
+                ));
+            }
             let removed = store.purge(cutoff).await?;
             println!(
                 "purged {} sessions with no activity (webhook, claim, tag or note) for {older_than} days; \
@@ -205,7 +241,59 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             );
             Ok(())
         }
+        InboxAction::Migrate => {
+            let (before, after) = Store::migrate(&url, config.insecure_inbox()).await?;
+            let shown = store::shown_url(&url);
+            match before {
+                Some(before) if before >= after => println!("the inbox at {shown} is at schema {after}: nothing to do"),
+                Some(before) => println!("the inbox at {shown}: schema {before} → {after}"),
+                None => println!("the inbox at {shown}: tables made, schema {after}"),
+            }
+            Ok(())
+        }
+        InboxAction::Status { json } => {
+            let store = open(&url, &config).await?;
+            let status = store.status().await?;
+            store.close().await;
+            if json {
+                println!("{}", serde_json::to_string(&status).map_err(|e| e.to_string())?);
+                return Ok(());
+            }
+            print!("{}", status_text(&status, &store::shown_url(&url), now_ms()));
+            Ok(())
+        }
     }
+}
+
+/// `inbox status` as lines of `label  value`.
+fn status_text(status: &store::Status, shown: &str, now: i64) -> String {
+    let newest = status.newest_received_ms.map_or("none received".to_owned(), |at| {
+        let age = Duration::from_secs(u64::try_from((now - at) / 1000).unwrap_or(0));
+        format!("received {} ago", humantime::format_duration(age))
+    });
+    let sources: Vec<String> = status
+        .sources
+        .iter()
+        .map(|(source, n)| format!("{} {n}", clean_short(source, 40)))
+        .collect();
+    let schema = status.schema.map_or("none".to_owned(), |v| v.to_string());
+    format!(
+        "inbox        {shown}\n\
+         schema       {schema} (this veriff-tui knows {})\n\
+         sessions     {}\n\
+         webhooks     {} (newest {newest})\n\
+         erased       {}\n\
+         sources      {}\n",
+        status.known,
+        status.sessions,
+        status.webhooks,
+        status.erased,
+        if sources.is_empty() {
+            "none".to_owned()
+        } else {
+            sources.join(" · ")
+        }
+    )
 }
 
 /// The default views, then the config file's.

@@ -26,7 +26,7 @@ impl fmt::Debug for ErasureKey {
 
 impl ErasureKey {
     pub(super) async fn read(pool: &AnyPool) -> Result<ErasureKey, String> {
-        let key: String = sqlx::query_scalar("SELECT value FROM inbox_keys WHERE name = 'erasure'")
+        let key: String = sqlx::query_scalar("SELECT value FROM inbox_meta WHERE name = 'erasure'")
             .fetch_one(pool)
             .await
             .map_err(|e| format!("cannot read the inbox's erasure key: {e}"))?;
@@ -80,6 +80,12 @@ impl fmt::Display for Removed {
     }
 }
 
+/// The sessions with no activity since `$1` (= `$2` = `$3` = `$4`): neither a
+/// webhook nor a claim, tag or note.
+const INACTIVE: &str = "FROM sessions WHERE updated_ms < $1
+    AND NOT EXISTS (SELECT 1 FROM marks WHERE marks.session_id = sessions.id
+        AND (marks.claimed_ms >= $2 OR marks.tag_ms >= $3 OR marks.note_ms >= $4))";
+
 /// Sessions a purge takes in one transaction: a receiver waits for one batch at
 /// most, never the whole purge.
 const PURGE_BATCH: i64 = 500;
@@ -128,20 +134,16 @@ impl Store {
         let fail = |e: sqlx::Error| format!("cannot purge the inbox: {e}");
         let mut removed = Removed::default();
         loop {
-            let ids: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM sessions WHERE updated_ms < $1
-                 AND NOT EXISTS (SELECT 1 FROM marks WHERE marks.session_id = sessions.id
-                     AND (marks.claimed_ms >= $2 OR marks.tag_ms >= $3 OR marks.note_ms >= $4))
-                 LIMIT $5",
-            )
-            .bind(cutoff_ms)
-            .bind(cutoff_ms)
-            .bind(cutoff_ms)
-            .bind(cutoff_ms)
-            .bind(PURGE_BATCH)
-            .fetch_all(self.pool())
-            .await
-            .map_err(fail)?;
+            let sql = format!("SELECT id {INACTIVE} LIMIT $5");
+            let ids: Vec<String> = sqlx::query_scalar(&sql)
+                .bind(cutoff_ms)
+                .bind(cutoff_ms)
+                .bind(cutoff_ms)
+                .bind(cutoff_ms)
+                .bind(PURGE_BATCH)
+                .fetch_all(self.pool())
+                .await
+                .map_err(fail)?;
             if ids.is_empty() {
                 break;
             }
@@ -173,6 +175,42 @@ impl Store {
         }
         self.scrub().await;
         Ok(removed)
+    }
+
+    /// What [`Store::purge`] would remove now, without removing it (`--dry-run`),
+    /// and how many sessions the inbox holds in all.
+    pub async fn purge_plan(&self, cutoff_ms: i64) -> Result<(Removed, u64), String> {
+        let fail = |e: sqlx::Error| format!("cannot read the inbox: {e}");
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let sql = format!(
+            "SELECT COUNT(*) AS sessions,
+                 (SELECT COUNT(*) FROM events WHERE events.session_id IN (SELECT id {INACTIVE})
+                     OR COALESCE(events.event_ms, events.received_ms) < $1) AS webhooks,
+                 (SELECT COUNT(claimed_by) FROM marks WHERE session_id IN (SELECT id {INACTIVE})) AS claims,
+                 (SELECT COUNT(tag) FROM marks WHERE session_id IN (SELECT id {INACTIVE})) AS tags,
+                 (SELECT COUNT(note) FROM marks WHERE session_id IN (SELECT id {INACTIVE})) AS notes,
+                 (SELECT COUNT(*) FROM mark_log WHERE session_id IN (SELECT id {INACTIVE})) AS log_lines,
+                 (SELECT COUNT(*) FROM sessions) AS total
+             {INACTIVE}"
+        );
+        let row = sqlx::query(&sql)
+            .bind(cutoff_ms)
+            .bind(cutoff_ms)
+            .bind(cutoff_ms)
+            .bind(cutoff_ms)
+            .fetch_one(self.pool())
+            .await
+            .map_err(fail)?;
+        let get = |name: &str| row.try_get::<i64, _>(name).map(count).map_err(fail);
+        let plan = Removed {
+            sessions: get("sessions")?,
+            webhooks: get("webhooks")?,
+            claims: get("claims")?,
+            tags: get("tags")?,
+            notes: get("notes")?,
+            log_lines: get("log_lines")?,
+        };
+        Ok((plan, get("total")?))
     }
 
     /// Removes every row naming `ids` in `tx`: the one place a session leaves

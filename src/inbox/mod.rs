@@ -11,6 +11,7 @@ mod index;
 mod marks;
 mod query;
 pub mod receiver;
+mod schema;
 mod store;
 pub mod sync;
 mod time;
@@ -21,6 +22,7 @@ pub use event::{Facts, Kind, facts};
 pub use index::Indexer;
 pub use marks::{MarkChange, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
+pub use schema::{Status, known as known_schema};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use time::{format_time_ms, now_ms, parse_time_ms};
 

@@ -1,11 +1,9 @@
 //! The store: raw events and the session index, in SQLite or PostgreSQL.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 use super::event::Facts;
@@ -154,55 +152,6 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// The versioned migrations of each database, embedded in the binary.
-fn migrator(postgres: bool) -> Migrator {
-    let steps: [(i64, &'static str, &'static str, &'static str); 4] = [
-        (
-            1,
-            "events and session index",
-            include_str!("migrations/sqlite_0001.sql"),
-            include_str!("migrations/postgres_0001.sql"),
-        ),
-        (
-            2,
-            "a team's marks: claims, tags, notes",
-            include_str!("migrations/sqlite_0002.sql"),
-            include_str!("migrations/postgres_0002.sql"),
-        ),
-        (
-            3,
-            "part of a name found through its trigrams",
-            include_str!("migrations/sqlite_0003.sql"),
-            include_str!("migrations/postgres_0003.sql"),
-        ),
-        (
-            4,
-            "erased sessions, remembered by a keyed hash",
-            include_str!("migrations/sqlite_0004.sql"),
-            include_str!("migrations/postgres_0004.sql"),
-        ),
-    ];
-    Migrator {
-        migrations: Cow::Owned(
-            steps
-                .into_iter()
-                .map(|(version, what, sqlite, pg)| {
-                    Migration::new(
-                        version,
-                        Cow::Borrowed(what),
-                        MigrationType::Simple,
-                        Cow::Borrowed(if postgres { pg } else { sqlite }),
-                        false,
-                    )
-                })
-                .collect(),
-        ),
-        ignore_missing: false,
-        locking: true,
-        no_tx: false,
-    }
-}
-
 /// Below this many sessions matching a text query, SQLite reads them from the
 /// text index and sorts them (at most this many lookups); from this many, the
 /// newest sessions are read until a page matches (a page is at most
@@ -295,51 +244,15 @@ impl Store {
 
     /// As [`Store::open`]; `insecure` (`insecure_inbox`) lets a PostgreSQL on
     /// another host be reached without TLS. Errors name the URL without its password.
+    /// A SQLite file (one person's) is migrated on first use; a shared PostgreSQL
+    /// only by [`Store::migrate`] (`inbox migrate`): one whose schema this client
+    /// does not match is refused, saying what to do.
     pub async fn open_with(url: &str, insecure: bool) -> Result<Store, String> {
-        sqlx::any::install_default_drivers();
-        let postgres = super::address::is_postgres(url);
+        let (pool, postgres) = connect(url, insecure).await?;
         let shown = super::address::shown_url(url);
-        let quiet = |e: sqlx::Error| super::address::without_password(&e.to_string(), url);
-        if postgres {
-            super::address::refuse_cleartext(url, insecure)?;
-        } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .ok_or_else(|| format!("inbox URL {shown:?}: use sqlite://PATH or postgres://..."))?;
-            let path = path.split('?').next().unwrap_or(path);
-            prepare_sqlite_file(Path::new(path)).map_err(|e| format!("cannot create the inbox at {path}: {e}"))?;
-        }
-        let pool = AnyPoolOptions::new()
-            .max_connections(if postgres { 8 } else { 4 })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if !postgres {
-                        // WAL: readers never wait for the writer. FULL: a commit is on
-                        // disk before the receiver answers 2xx (group commit pays for it).
-                        // secure_delete: what is deleted or overwritten (an erased
-                        // person, a note replaced) is zeroed in its page, not left
-                        // in the file's free space.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA busy_timeout = 10000",
-                            "PRAGMA secure_delete = ON",
-                        ] {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect(url)
+        super::schema::ready(&pool, postgres, &shown, !postgres)
             .await
-            .map_err(|e| format!("cannot open the inbox at {shown}: {}", quiet(e)))?;
-        migrator(postgres).run(&pool).await.map_err(|e| {
-            format!(
-                "cannot prepare the inbox database at {shown}: {}",
-                super::address::without_password(&e.to_string(), url)
-            )
-        })?;
+            .map_err(|e| super::address::without_password(&e, url))?;
         let erasure_key = super::erase::ErasureKey::read(&pool).await?;
         Ok(Store {
             pool,
@@ -347,6 +260,23 @@ impl Store {
             url: url.to_owned(),
             erasure_key,
         })
+    }
+
+    /// Brings the store at `url` to this client's schema (`inbox migrate`): the
+    /// schema versions before and after.
+    pub async fn migrate(url: &str, insecure: bool) -> Result<(Option<i64>, i64), String> {
+        let (pool, _) = connect(url, insecure).await?;
+        let migrated = super::schema::migrate(&pool, super::address::is_postgres(url))
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot migrate the inbox at {}: {}",
+                    super::address::shown_url(url),
+                    super::address::without_password(&e, url)
+                )
+            });
+        pool.close().await;
+        migrated
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -615,6 +545,51 @@ impl Store {
             .await
             .map_err(|e| format!("cannot read the inbox: {e}"))
     }
+}
+
+/// A pool on the store at `url`, not yet checked for its schema. A PostgreSQL on
+/// another host without TLS is refused (unless `insecure`); a SQLite file and its
+/// folder are made private first.
+async fn connect(url: &str, insecure: bool) -> Result<(AnyPool, bool), String> {
+    sqlx::any::install_default_drivers();
+    let postgres = super::address::is_postgres(url);
+    let shown = super::address::shown_url(url);
+    let quiet = |e: sqlx::Error| super::address::without_password(&e.to_string(), url);
+    if postgres {
+        super::address::refuse_cleartext(url, insecure)?;
+    } else {
+        let path = url
+            .strip_prefix("sqlite://")
+            .ok_or_else(|| format!("inbox URL {shown:?}: use sqlite://PATH or postgres://..."))?;
+        let path = path.split('?').next().unwrap_or(path);
+        prepare_sqlite_file(Path::new(path)).map_err(|e| format!("cannot create the inbox at {path}: {e}"))?;
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(if postgres { 8 } else { 4 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if !postgres {
+                    // WAL: readers never wait for the writer. FULL: a commit is on
+                    // disk before the receiver answers 2xx (group commit pays for it).
+                    // secure_delete: what is deleted or overwritten (an erased
+                    // person, a note replaced) is zeroed in its page, not left
+                    // in the file's free space.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA secure_delete = ON",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .map_err(|e| format!("cannot open the inbox at {shown}: {}", quiet(e)))?;
+    Ok((pool, postgres))
 }
 
 fn session_row(row: &AnyRow) -> Result<SessionRow, sqlx::Error> {

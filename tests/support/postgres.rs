@@ -17,8 +17,19 @@ pub struct TempDatabase {
     name: String,
 }
 
-/// A fresh database, or `None` (skipped loudly) when no server answers outside CI.
+/// A fresh database at this version's schema (as `inbox migrate` leaves it: no
+/// other command migrates a PostgreSQL store), or `None` (skipped loudly) when no
+/// server answers outside CI.
 pub async fn database(test: &str) -> Option<TempDatabase> {
+    let db = empty_database(test).await?;
+    veriff_tui::inbox::Store::migrate(&db.url, false)
+        .await
+        .expect("migrate the test database");
+    Some(db)
+}
+
+/// A fresh database with no tables, or `None` as [`database`].
+pub async fn empty_database(test: &str) -> Option<TempDatabase> {
     let admin = admin_url();
     let mut conn = match PgConnection::connect(&admin).await {
         Ok(conn) => conn,

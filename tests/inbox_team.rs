@@ -1,0 +1,255 @@
+//! A team's store you can run and answer for (#28): migrated only as a step of its
+//! own, refused with one line by a client that does not match its schema, purged
+//! only as far as asked, and described by `inbox status`.
+
+#[path = "support/postgres.rs"]
+mod postgres;
+
+use serde_json::json;
+use veriff_tui::inbox::{Incoming, Kind, MarkChange, Store, facts, known_schema, now_ms};
+
+struct Run {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// The binary with a clean environment and a private HOME, on the inbox at `url`.
+async fn inbox(home: &std::path::Path, url: &str, args: &[&str]) -> Run {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("USER", "analyst")
+        .args(["inbox", "--inbox-url", url])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    Run {
+        success: output.status.success(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+async fn schema_of(url: &str) -> Option<i64> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let version = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .ok()
+        .flatten();
+    pool.close().await;
+    version
+}
+
+async fn execute(url: &str, statements: &[&str]) {
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    for statement in statements {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+}
+
+/// No command but `inbox migrate` changes a PostgreSQL store's schema; each says
+/// in one line what to do instead.
+#[tokio::test]
+async fn only_inbox_migrate_migrates_a_postgres_store() {
+    let Some(db) = postgres::empty_database("inbox_team::only_inbox_migrate_migrates").await else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["views"][..], &["list", "specimen"], &["status"]] {
+        let run = inbox(home.path(), &db.url, args).await;
+        assert!(!run.success, "{args:?}");
+        assert!(
+            run.stderr.contains("has no tables yet") && run.stderr.contains("run `veriff-tui inbox migrate`"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.trim().lines().count(), 1, "one line: {}", run.stderr);
+    }
+    assert_eq!(schema_of(&db.url).await, None, "nothing was migrated");
+
+    let migrated = inbox(home.path(), &db.url, &["migrate"]).await;
+    assert!(migrated.success, "{}", migrated.stderr);
+    assert!(
+        migrated
+            .stdout
+            .contains(&format!("tables made, schema {}", known_schema())),
+        "{}",
+        migrated.stdout
+    );
+    assert!(inbox(home.path(), &db.url, &["views"]).await.success);
+    let again = inbox(home.path(), &db.url, &["migrate"]).await;
+    assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+
+    // A store one migration behind this client (as after an upgrade of the
+    // tool but not yet of the store): said, not done.
+    let ours = known_schema();
+    execute(
+        &db.url,
+        &[&format!("DELETE FROM _sqlx_migrations WHERE version = {ours}")],
+    )
+    .await;
+    let behind = inbox(home.path(), &db.url, &["list"]).await;
+    assert!(!behind.success);
+    assert!(
+        behind.stderr.contains(&format!(
+            "is at schema {}; this veriff-tui needs schema {ours}",
+            ours - 1
+        )),
+        "{}",
+        behind.stderr
+    );
+    assert_eq!(schema_of(&db.url).await, Some(ours - 1), "a read never migrates");
+}
+
+/// A client older than the store: works while the store says it is compatible,
+/// refused with one line naming both versions once it is not.
+async fn an_older_client_is_refused_only_where_the_store_says_so(url: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let ours = known_schema();
+    let future = ours + 5;
+    // A newer veriff-tui has been here: a migration this one does not know.
+    let record = format!(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ({future}, 'from a newer veriff-tui', true, {}, 0)",
+        if url.starts_with("postgres") {
+            "'\\x00'::bytea"
+        } else {
+            "X'00'"
+        }
+    );
+    execute(url, &[&record]).await;
+    let compatible = inbox(home.path(), url, &["list"]).await;
+    assert!(compatible.success, "still compatible: {}", compatible.stderr);
+
+    execute(
+        url,
+        &[&format!(
+            "UPDATE inbox_meta SET value = '{future}' WHERE name = 'compatible_from'"
+        )],
+    )
+    .await;
+    let refused = inbox(home.path(), url, &["list"]).await;
+    assert!(!refused.success);
+    assert_eq!(refused.stderr.trim().lines().count(), 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(&format!(
+            "is at schema {future}, which needs a veriff-tui that knows schema {future} or later; this one knows {ours}: upgrade veriff-tui"
+        )),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[tokio::test]
+async fn an_older_client_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
+    Store::open(&url).await.unwrap().close().await;
+    an_older_client_is_refused_only_where_the_store_says_so(&url).await;
+}
+
+#[tokio::test]
+async fn an_older_client_on_postgres() {
+    let Some(db) = postgres::database("inbox_team::an_older_client_on_postgres").await else {
+        return;
+    };
+    an_older_client_is_refused_only_where_the_store_says_so(&db.url).await;
+}
+
+fn decision(id: &str, time: &str) -> Incoming {
+    let body = json!({"status": "success", "verification": {
+        "id": id, "status": "declined", "code": 9102, "decisionTime": time,
+        "person": {"firstName": "ANNA", "lastName": "SPECIMEN"}}});
+    let kind = Kind::from_shape(&body);
+    Incoming {
+        kind,
+        facts: facts(kind, &body),
+        body: serde_json::to_vec(&body).unwrap(),
+        headers: "{}".to_owned(),
+        source: "live".to_owned(),
+        received_ms: now_ms(),
+    }
+}
+
+/// `--dry-run` says what would go and removes nothing; a purge that would remove
+/// every session needs `--all`; a note counts as activity; `inbox status` counts.
+async fn a_purge_says_what_it_does(url: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::open(url).await.unwrap();
+    let (old, noted) = (
+        "01d00000-0000-4000-8000-00000000000a",
+        "0de00000-0000-4000-8000-00000000000b",
+    );
+    let batch = [
+        decision(old, "2020-01-01T00:00:00Z"),
+        decision(noted, "2020-01-02T00:00:00Z"),
+    ];
+    store.ingest(&batch).await.unwrap();
+    store.close().await;
+
+    let dry = inbox(home.path(), url, &["purge", "--older-than", "30", "--dry-run"]).await;
+    assert!(dry.success, "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains("would purge 2 of 2 sessions") && dry.stdout.contains("2 webhooks"),
+        "{}",
+        dry.stdout
+    );
+    let all = inbox(home.path(), url, &["purge", "--older-than", "30"]).await;
+    assert!(!all.success);
+    assert!(
+        all.stderr.contains("remove every session") && all.stderr.contains("--all"),
+        "{}",
+        all.stderr
+    );
+    let status = inbox(home.path(), url, &["status"]).await;
+    assert!(status.success, "{}", status.stderr);
+    assert!(
+        status.stdout.contains("sessions     2"),
+        "nothing went: {}",
+        status.stdout
+    );
+
+    // A note today is activity: the noted session is kept, so no --all is needed.
+    let store = Store::open(url).await.unwrap();
+    store
+        .mark(noted, &MarkChange::Note(Some("called back".into())), "ann@desk1")
+        .await
+        .unwrap();
+    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    let recent = decision("4ece0000-0000-4000-8000-00000000000c", &today);
+    store.ingest(&[recent]).await.unwrap();
+    store.close().await;
+    let purged = inbox(home.path(), url, &["purge", "--older-than", "30"]).await;
+    assert!(purged.success, "{}", purged.stderr);
+    assert!(purged.stdout.contains("purged 1 sessions"), "{}", purged.stdout);
+    let status = inbox(home.path(), url, &["status", "--json"]).await;
+    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(status["sessions"], 2, "the noted and the recent one");
+    assert_eq!(status["schema"], known_schema());
+    // Webhooks older than the purge's age go, the noted session's too: raw
+    // bodies are kept only that long.
+    assert_eq!(status["webhooks"], 1);
+    assert_eq!(status["sources"], json!([["live", 1]]));
+}
+
+#[tokio::test]
+async fn a_purge_says_what_it_does_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
+    a_purge_says_what_it_does(&url).await;
+}
+
+#[tokio::test]
+async fn a_purge_says_what_it_does_on_postgres() {
+    let Some(db) = postgres::database("inbox_team::a_purge_says_what_it_does").await else {
+        return;
+    };
+    a_purge_says_what_it_does(&db.url).await;
+}
