@@ -17,7 +17,7 @@ mod time;
 pub use erase::Removed;
 pub use event::{Facts, Kind, facts};
 pub use index::Indexer;
-pub use marks::{MarkChange, Marks, NOTE_MAX, TAGS};
+pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use time::{format_time_ms, now_ms, parse_time_ms};
