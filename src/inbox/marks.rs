@@ -340,3 +340,39 @@ impl Store {
 fn read_failed(e: sqlx::Error) -> String {
     format!("cannot read the inbox: {e}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(what: &str, value: Option<&str>) -> MarkEntry {
+        MarkEntry {
+            what: what.to_owned(),
+            value: value.map(str::to_owned),
+            who: "ann@desk1".to_owned(),
+            at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_value_an_erasure_removed_is_said_so_and_a_cleared_one_is_not() {
+        assert_eq!(change("note", None).said(), "note (value removed)");
+        assert_eq!(change("tag", None).said(), "tag (value removed)");
+        assert_eq!(change("unnote", None).said(), "cleared the note");
+        assert_eq!(change("untag", None).said(), "cleared the tag");
+        assert_eq!(change("claim", None).said(), "claimed");
+        assert!(!change("claim", None).value_removed());
+    }
+
+    #[test]
+    fn redaction_masks_a_notes_text_and_a_tag_not_on_the_list() {
+        let on = Redact::new(true);
+        let masked = |what: &str, value: &str| change(what, Some(value)).masked(on).value.unwrap();
+        assert_eq!(masked("note", "MARTA TAMM phoned"), crate::redact::MASK);
+        assert_eq!(masked("tag", "MARTA TAMM"), crate::redact::MASK);
+        assert_eq!(masked("tag", "escalated"), "escalated");
+        assert_eq!(masked("claim", "bob@desk2"), "bob@desk2");
+        let off = change("note", Some("MARTA TAMM phoned")).masked(Redact::new(false));
+        assert_eq!(off.value.as_deref(), Some("MARTA TAMM phoned"));
+    }
+}
