@@ -803,10 +803,16 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
         bob.send(&["Enter"]);
         wait(&bob, "took session 5e55a221 over from ann@");
         wait(&ann, "claimed by bob@");
-        // A tag and a note travel too.
+        // A tag and a note travel too (on Bob's claim now: each asked first).
         ann.send(&["t"]);
+        wait(&ann, "has claimed session 5e55a221");
+        ann.send(&["Enter"]);
+        wait(&ann, "tag session 5e55a221");
+        ann.send(&["Enter"]);
         wait(&bob, "done (ann@");
         ann.send(&["n"]);
+        wait(&ann, "has claimed session 5e55a221");
+        ann.send(&["Enter"]);
         wait(&ann, "Note on session 5e55a221");
         ann.send(&["-l", "called the customer"]);
         ann.send(&["Enter"]);

@@ -290,7 +290,7 @@ mod redaction {
                         Payload::Media(serde_json::from_value::<MediaList>(get("media")).unwrap())
                     }
                     Req::Nfc(..) => Payload::Nfc(nfc.clone()),
-                    Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => continue,
+                    Req::Preview { .. } | Req::Remembered | Req::Inbox(_) | Req::MarkLog(_) => continue,
                 };
                 let reply = Msg::Loaded {
                     id,

@@ -12,7 +12,9 @@ use serde_json::Value;
 use super::GlobalArgs;
 use crate::config::{Config, process_env};
 use crate::inbox::receiver::{self, Integration};
-use crate::inbox::{self as store, Incoming, Indexer, Page, Query, SessionRow, Store, format_time_ms, now_ms};
+use crate::inbox::{
+    self as store, Incoming, Indexer, MarkEntry, Page, Query, SessionRow, Store, format_time_ms, now_ms,
+};
 use crate::redact::Redact;
 use crate::text::clean_short;
 
@@ -63,6 +65,19 @@ pub enum InboxAction {
     },
     /// The saved views and how many sessions each finds.
     Views,
+    /// A session's mark history: every claim, tag and note, who and when,
+    /// newest first (`--redact` masks notes).
+    Log {
+        /// A session id, or text containing one.
+        #[arg(value_name = "SESSION")]
+        session: String,
+        /// At most this many changes (0: all).
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+        /// A JSON array: `at`, `who`, `what`, `value`, `valueRemoved`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Store webhook bodies from a file (`-`: standard input), one JSON object per
     /// line (NDJSON), as an integrator's archive keeps them.
     Import {
@@ -192,6 +207,11 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 let _ = writeln!(out, "{count:>8}  {:<32} {}", view.name, view.query);
             }
             Ok(())
+        }
+        InboxAction::Log { session, limit, json } => {
+            let session = crate::ids::find_id(&session).map_err(|e| e.to_string())?;
+            let store = Store::open(&url).await?;
+            mark_log(&store, &session, limit, json, redact).await
         }
         InboxAction::Import { file } => {
             let store = open(&url, &config).await?;
@@ -419,6 +439,46 @@ impl Tally {
             }
         }
     }
+}
+
+/// `inbox log`: a session's mark changes, newest first, masked as `redact` says.
+async fn mark_log(store: &Store, session: &str, limit: u32, json: bool, redact: Redact) -> Result<(), String> {
+    let limit = if limit == 0 { u32::MAX } else { limit };
+    let log: Vec<MarkEntry> = store
+        .mark_log(session, limit)
+        .await?
+        .into_iter()
+        .map(|change| change.masked(redact))
+        .collect();
+    if json {
+        let changes: Vec<Value> = log
+            .iter()
+            .map(|change| {
+                serde_json::json!({
+                    "at": format_time_ms(change.at_ms),
+                    "who": change.who,
+                    "what": change.what,
+                    "value": change.value,
+                    "valueRemoved": change.value_removed(),
+                })
+            })
+            .collect();
+        return super::scripting::emit((super::scripting::json_text(&changes)? + "\n").as_bytes());
+    }
+    if log.is_empty() {
+        eprintln!("no change of marks is logged for session {session}");
+        return Ok(());
+    }
+    let mut text = format!("{:<24} {:<24} CHANGE\n", "TIME", "WHO");
+    for change in &log {
+        text.push_str(&format!(
+            "{:<24} {:<24} {}\n",
+            format_time_ms(change.at_ms),
+            clean_short(&change.who, 24),
+            clean_short(&change.said(), 240)
+        ));
+    }
+    super::scripting::emit(text.as_bytes())
 }
 
 /// Streams NDJSON into the store in batches; progress on stderr.

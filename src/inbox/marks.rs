@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::store::Store;
 use super::time::now_ms;
+use crate::redact::Redact;
 
 /// The tags a session can carry (`None` clears it).
 pub const TAGS: [&str; 3] = ["done", "escalated", "waiting on customer"];
@@ -50,12 +51,70 @@ pub enum MarkChange {
 }
 
 impl MarkChange {
+    /// How the mark log records it. A cleared tag or note has a word of its
+    /// own, so a NULL value always means one erased afterwards.
     fn what(&self) -> (&'static str, Option<&str>) {
         match self {
-            MarkChange::Claim { .. } => ("claim", None),
+            MarkChange::Claim { from } => ("claim", from.as_deref()),
             MarkChange::Unclaim => ("unclaim", None),
-            MarkChange::Tag(tag) => ("tag", tag.as_deref()),
-            MarkChange::Note(note) => ("note", note.as_deref()),
+            MarkChange::Tag(Some(tag)) => ("tag", Some(tag)),
+            MarkChange::Tag(None) => ("untag", None),
+            MarkChange::Note(Some(note)) => ("note", Some(note)),
+            MarkChange::Note(None) => ("unnote", None),
+        }
+    }
+}
+
+/// One change of a session's marks, as the mark log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkEntry {
+    /// `claim` (its value: whose claim was taken over, if any), `unclaim`,
+    /// `tag`, `untag`, `note`, `unnote`.
+    pub what: String,
+    /// The tag or the note set; `None` where the change has none, or where an
+    /// erasure removed it.
+    pub value: Option<String>,
+    pub who: String,
+    pub at_ms: i64,
+}
+
+impl MarkEntry {
+    /// A tag or a note whose value is gone (an erasure or a purge keeps that a
+    /// mark changed, never what it said).
+    pub fn value_removed(&self) -> bool {
+        self.value.is_none() && matches!(self.what.as_str(), "tag" | "note")
+    }
+
+    /// With its value masked as `redact` says: a note is free text, hidden; a
+    /// tag of the fixed list and the name of a claim's holder are not the
+    /// person's data, and show as the marks themselves do.
+    pub fn masked(mut self, redact: Redact) -> MarkEntry {
+        if redact.on {
+            self.value = self.value.map(|value| match self.what.as_str() {
+                "claim" => value,
+                "tag" if TAGS.contains(&value.as_str()) => value,
+                _ => redact.text(&value),
+            });
+        }
+        self
+    }
+
+    /// What the change did, in words: `tagged escalated`, `took it over from
+    /// ann@desk1`, `noted "called back"`.
+    pub fn said(&self) -> String {
+        if self.value_removed() {
+            return format!("{} (value removed)", self.what);
+        }
+        match (self.what.as_str(), self.value.as_deref()) {
+            ("claim", None) => "claimed".to_owned(),
+            ("claim", Some(from)) => format!("took it over from {from}"),
+            ("unclaim", _) => "gave up the claim".to_owned(),
+            ("tag", Some(tag)) => format!("tagged {tag}"),
+            ("untag", _) => "cleared the tag".to_owned(),
+            ("note", Some(note)) => format!("noted \u{201c}{note}\u{201d}"),
+            ("unnote", _) => "cleared the note".to_owned(),
+            (what, Some(value)) => format!("{what} {value}"),
+            (what, None) => what.to_owned(),
         }
     }
 }
@@ -162,6 +221,28 @@ impl Store {
         tx.commit().await.map_err(fail)
     }
 
+    /// The changes of `session`'s marks, newest first, at most `limit`.
+    pub async fn mark_log(&self, session: &str, limit: u32) -> Result<Vec<MarkEntry>, String> {
+        let rows =
+            sqlx::query("SELECT what, value, who, at_ms FROM mark_log WHERE session_id = $1 ORDER BY n DESC LIMIT $2")
+                .bind(session)
+                .bind(i64::from(limit))
+                .fetch_all(self.pool())
+                .await
+                .map_err(read_failed)?;
+        rows.iter()
+            .map(|row| {
+                Ok(MarkEntry {
+                    what: row.try_get("what")?,
+                    value: row.try_get("value")?,
+                    who: row.try_get("who")?,
+                    at_ms: row.try_get("at_ms")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(read_failed)
+    }
+
     /// Logs a change in `tx` (which open browsers poll for), and on PostgreSQL
     /// tells them at commit.
     pub(super) async fn log_change(
@@ -258,4 +339,40 @@ impl Store {
 
 fn read_failed(e: sqlx::Error) -> String {
     format!("cannot read the inbox: {e}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(what: &str, value: Option<&str>) -> MarkEntry {
+        MarkEntry {
+            what: what.to_owned(),
+            value: value.map(str::to_owned),
+            who: "ann@desk1".to_owned(),
+            at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_value_an_erasure_removed_is_said_so_and_a_cleared_one_is_not() {
+        assert_eq!(change("note", None).said(), "note (value removed)");
+        assert_eq!(change("tag", None).said(), "tag (value removed)");
+        assert_eq!(change("unnote", None).said(), "cleared the note");
+        assert_eq!(change("untag", None).said(), "cleared the tag");
+        assert_eq!(change("claim", None).said(), "claimed");
+        assert!(!change("claim", None).value_removed());
+    }
+
+    #[test]
+    fn redaction_masks_a_notes_text_and_a_tag_not_on_the_list() {
+        let on = Redact::new(true);
+        let masked = |what: &str, value: &str| change(what, Some(value)).masked(on).value.unwrap();
+        assert_eq!(masked("note", "MARTA TAMM phoned"), crate::redact::MASK);
+        assert_eq!(masked("tag", "MARTA TAMM"), crate::redact::MASK);
+        assert_eq!(masked("tag", "escalated"), "escalated");
+        assert_eq!(masked("claim", "bob@desk2"), "bob@desk2");
+        let off = change("note", Some("MARTA TAMM phoned")).masked(Redact::new(false));
+        assert_eq!(off.value.as_deref(), Some("MARTA TAMM phoned"));
+    }
 }

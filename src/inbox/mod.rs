@@ -20,7 +20,7 @@ pub use address::{cleartext_host, refuse_cleartext, shown_url};
 pub use erase::Removed;
 pub use event::{Facts, Kind, facts};
 pub use index::Indexer;
-pub use marks::{MarkChange, Marks, NOTE_MAX, TAGS};
+pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
 pub use schema::{Status, known as known_schema};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};

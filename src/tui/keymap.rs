@@ -73,7 +73,8 @@ pub enum Action {
     PrevView,
     /// Claim the session in the inbox, or give up one's claim.
     Claim,
-    /// The session's tag in the inbox: done, escalated, waiting on customer, none.
+    /// The session's tag in the inbox, chosen from a menu: done, escalated,
+    /// waiting on customer, none.
     Tag,
     /// A one-line note on the session in the inbox.
     Note,
@@ -156,7 +157,7 @@ crate::tui::listed::listed! {
         Confirm,
         /// A new verification link shown.
         Link,
-        /// A watchlist hit, then its match status, being chosen.
+        /// A choice from a list: a watchlist hit, then its match status; a tag.
         Review,
     }
 }
@@ -381,7 +382,7 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["]"], Action::NextView, "inbox: the next view (tab)", None),
     (Mode::Browse, &["["], Action::PrevView, "inbox: the previous view", None),
     (Mode::Browse, &["c"], Action::Claim, "inbox: claim the session (again: give it up)", None),
-    (Mode::Browse, &["t"], Action::Tag, "inbox: tag done / escalated / waiting / none", None),
+    (Mode::Browse, &["t"], Action::Tag, "inbox: choose a tag from a menu", None),
     (Mode::Browse, &["n"], Action::Note, "inbox: a one-line note for the team", None),
     (Mode::Browse, &["esc"], Action::Cancel, "cancel a transfer or an export; clear the filter", None),
     (Mode::Browse, &["M"], Action::Messages, "every error and notice in full, the fix first", None),

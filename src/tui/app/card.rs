@@ -154,11 +154,11 @@ impl Model {
         };
 
         // The team's marks in the inbox, beside the verdict they are about.
+        let at = |ms: Option<i64>| {
+            ms.map(|ms| super::dates::short_time(&crate::inbox::format_time_ms(ms), self.this_year, 16))
+                .unwrap_or_default()
+        };
         if let Some(marks) = self.inbox_row(session).map(|row| &row.marks).filter(|m| !m.is_empty()) {
-            let at = |ms: Option<i64>| {
-                ms.map(|ms| super::dates::short_time(&crate::inbox::format_time_ms(ms), self.this_year, 16))
-                    .unwrap_or_default()
-            };
             let mut parts = Vec::new();
             if let Some(by) = &marks.claimed_by {
                 parts.push((format!("claimed by {by} {}", at(marks.claimed_ms)), Tone::Warn));
@@ -179,6 +179,26 @@ impl Model {
                 joined_parts.push(part);
             }
             push(0, "team", joined_parts);
+        }
+        // Who changed them, and when: masked as it arrived under redaction.
+        match self.store.mark_log(session) {
+            Some(Load::Ready(log)) => {
+                for (i, change) in log.iter().take(super::inbox::HISTORY_ON_CARD).enumerate() {
+                    push(
+                        0,
+                        if i == 0 { "history" } else { "" },
+                        vec![
+                            (format!("{} {} ", at(Some(change.at_ms)), change.who), Tone::Dim),
+                            (change.said(), Tone::Plain),
+                        ],
+                    );
+                }
+                if log.len() > super::inbox::HISTORY_ON_CARD {
+                    push(0, "", dim("older changes: veriff-tui inbox log SESSION"));
+                }
+            }
+            Some(Load::Failed(e)) => push(0, "history", dim(&format!("unavailable: {}", e.message))),
+            _ => {}
         }
 
         // The decision's person, filled in from the person route where it is silent.

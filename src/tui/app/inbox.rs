@@ -4,11 +4,13 @@
 //! team's marks: a claim, a tag, a one-line note, never sent to Veriff.
 
 use super::input::session_for;
-use super::model::{LineEdit, Model, Overlay, Pane, Status};
+use super::model::{Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, InboxAsk, InboxRow, Req};
 use super::overlays::confirm::Confirm;
+use super::overlays::note::NoteEdit;
+use super::overlays::tag::TagMenu;
 use crate::ids::SessionId;
-use crate::inbox::{MarkChange, NOTE_MAX, Query, TAGS, View};
+use crate::inbox::{MarkChange, NOTE_MAX, Query, View};
 use crate::tui::keymap::Action;
 
 /// Rows asked for at first, and added each time the cursor nears the last one:
@@ -18,6 +20,10 @@ pub const PAGE: u32 = 200;
 /// A view's count on its tab stops here (shown as `9999+`): counting a million
 /// rows would cost the first screen a second on PostgreSQL.
 pub const COUNTED_AT_MOST: i64 = 9_999;
+
+/// The changes of a session's marks its card shows, newest first; `veriff-tui
+/// inbox log` prints them all.
+pub const HISTORY_ON_CARD: usize = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inbox {
@@ -103,6 +109,15 @@ impl Model {
         cmds
     }
 
+    /// The selected session's mark history, for its card (`again`: read anew,
+    /// the inbox moved). Only a run with an inbox has one.
+    pub(super) fn want_history(&mut self, again: bool) -> Vec<Cmd> {
+        let Some(session) = self.selected_session().cloned().filter(|_| self.inbox.is_some()) else {
+            return Vec::new();
+        };
+        self.want(Req::MarkLog(session), again, false).into_iter().collect()
+    }
+
     /// A view's rows near the cursor's end, when more match: the next page.
     pub(super) fn inbox_more(&mut self) -> Vec<Cmd> {
         let Some(page) = self.inbox_view().and(self.store.inbox.shown.as_ref()) else {
@@ -126,7 +141,15 @@ pub(super) fn changed(model: &mut Model, revision: i64) -> Vec<Cmd> {
     if model.inbox.is_none() || shown == Some(revision) {
         return Vec::new();
     }
-    model.want_inbox()
+    // Other sessions' histories are read again when their cards show.
+    let selected = model.selected_session().cloned();
+    let stale = model.store.forget_mark_logs(selected.as_ref());
+    let mut cmds = model.want_inbox();
+    cmds.extend(model.want_history(true));
+    if !stale.is_empty() {
+        cmds.push(Cmd::Cancel(stale));
+    }
+    cmds
 }
 
 /// A page arrived: the cursor stays on the session it was on (new webhooks put
@@ -196,57 +219,138 @@ pub(super) fn claim(model: &mut Model) -> Vec<Cmd> {
         Some(holder) if holder == who => mark(model, session, MarkChange::Unclaim),
         Some(holder) => {
             let id = model.req();
-            let lines = vec![
-                format!("{holder} has claimed session {}.", session.short()),
-                "Take it over? They see it is yours at their next look.".to_owned(),
-            ];
-            let change = MarkChange::Claim { from: Some(holder) };
-            model.overlay = Overlay::Confirm(Confirm::new(
+            let change = MarkChange::Claim {
+                from: Some(holder.clone()),
+            };
+            let question = Confirm::new(
                 "take over a claim",
-                lines,
+                holder_lines(
+                    &holder,
+                    &session,
+                    "Take it over? They see it is yours at their next look.",
+                ),
                 None,
                 vec![Cmd::Mark { id, session, change }],
-            ));
+            );
+            model.overlay = Overlay::Confirm(question);
             Vec::new()
         }
         None => mark(model, session, MarkChange::Claim { from: None }),
     }
 }
 
-/// `t`: the selected session's tag goes to the next of done, escalated,
-/// waiting on customer, none.
+/// `t`: the selected session's tag, chosen from a menu; on someone else's
+/// claim, after a question naming them.
 pub(super) fn tag(model: &mut Model) -> Vec<Cmd> {
-    let Some((session, _)) = marking(model, Action::Tag, "tags") else {
+    let Some((session, row)) = marking_row(model, Action::Tag, "tags") else {
         return Vec::new();
     };
-    let current = model.inbox_row(&session).and_then(|row| row.marks.tag.clone());
-    let next = match current.and_then(|tag| TAGS.iter().position(|t| *t == tag)) {
-        None => Some(TAGS[0]),
-        Some(i) => TAGS.get(i + 1).copied(),
-    };
-    mark(model, session, MarkChange::Tag(next.map(str::to_owned)))
-}
-
-/// `n`: a one-line note on the selected session, prefilled with its note.
-pub(super) fn note(model: &mut Model) -> Vec<Cmd> {
-    let Some((session, _)) = marking(model, Action::Note, "notes") else {
-        return Vec::new();
-    };
-    let current = model.inbox_row(&session).and_then(|row| row.marks.note.clone());
-    model.overlay = Overlay::Note {
-        session,
-        input: LineEdit(tui_input::Input::new(current.unwrap_or_default())),
+    let menu = Overlay::Tag(TagMenu::new(session.clone(), row.marks.tag.clone()));
+    model.overlay = match others_claim(model, &row) {
+        Some(holder) => Overlay::Confirm(
+            Confirm::new(
+                "tag another's claim",
+                holder_lines(
+                    &holder,
+                    &session,
+                    "Tag it anyway? They see your tag at their next look.",
+                ),
+                None,
+                Vec::new(),
+            )
+            .then_open(menu),
+        ),
+        None => menu,
     };
     Vec::new()
 }
 
-/// The note typed: kept (cut to [`NOTE_MAX`] characters), or cleared when empty.
-pub(super) fn submit_note(model: &mut Model) -> Vec<Cmd> {
-    let Overlay::Note { session, input } = std::mem::take(&mut model.overlay) else {
+/// `n`: a one-line note on the selected session, prefilled with its note (not
+/// under `--redact`, where it is hidden); on someone else's claim, after a
+/// question naming them.
+pub(super) fn note(model: &mut Model) -> Vec<Cmd> {
+    let Some((session, row)) = marking_row(model, Action::Note, "notes") else {
         return Vec::new();
     };
-    let text: String = input.value().trim().chars().take(NOTE_MAX).collect();
-    mark(model, session, MarkChange::Note((!text.is_empty()).then_some(text)))
+    let editor = Overlay::Note(NoteEdit::new(session.clone(), row.marks.note.clone(), model.redact.on));
+    model.overlay = match others_claim(model, &row) {
+        Some(holder) => Overlay::Confirm(
+            Confirm::new(
+                "note on another's claim",
+                holder_lines(
+                    &holder,
+                    &session,
+                    "Write a note on it anyway? They see it at their next look.",
+                ),
+                None,
+                Vec::new(),
+            )
+            .then_open(editor),
+        ),
+        None => editor,
+    };
+    Vec::new()
+}
+
+/// The note typed: kept (cut to [`NOTE_MAX`] characters), or cleared when the
+/// note shown was emptied. Nothing is written when nothing changed: an editor
+/// that opened empty (a note hidden by `--redact` among them) and is left
+/// empty, or a note kept as it was.
+pub(super) fn submit_note(model: &mut Model) -> Vec<Cmd> {
+    let Overlay::Note(edit) = std::mem::take(&mut model.overlay) else {
+        return Vec::new();
+    };
+    let text: String = edit.input.value().trim().chars().take(NOTE_MAX).collect();
+    let short = edit.session.short();
+    if text.is_empty() && edit.was.is_none() {
+        model.status = Some(Status::info(if edit.hidden {
+            format!("nothing typed: the hidden note on session {short} is kept as it was")
+        } else {
+            format!("nothing typed: no note written on session {short}")
+        }));
+        return Vec::new();
+    }
+    if edit.was.as_deref() == Some(text.as_str()) {
+        model.status = Some(Status::info(format!("the note on session {short} is unchanged")));
+        return Vec::new();
+    }
+    mark(
+        model,
+        edit.session,
+        MarkChange::Note((!text.is_empty()).then_some(text)),
+    )
+}
+
+/// The question's lines before changing a session someone else claimed.
+fn holder_lines(holder: &str, session: &SessionId, question: &str) -> Vec<String> {
+    vec![
+        format!("{holder} has claimed session {}.", session.short()),
+        question.to_owned(),
+    ]
+}
+
+/// Who holds the claim on `row`'s session, when it is not the one marking.
+fn others_claim(model: &Model, row: &InboxRow) -> Option<String> {
+    let who = model.inbox.as_ref().map(|inbox| inbox.who.as_str());
+    row.marks
+        .claimed_by
+        .clone()
+        .filter(|holder| Some(holder.as_str()) != who)
+}
+
+/// The session a tag or a note is for, with its row: the team's marks must be
+/// shown before they are changed (the tab of sessions opened here shows none).
+fn marking_row(model: &mut Model, action: Action, what: &str) -> Option<(SessionId, InboxRow)> {
+    let (session, _) = marking(model, action, what)?;
+    let Some(row) = model.inbox_row(&session).cloned() else {
+        model.status = Some(Status::info(format!(
+            "{} {what} sessions of an inbox view, where the team's marks show: {} goes to one",
+            model.browse_key(action),
+            model.browse_key(Action::NextView)
+        )));
+        return None;
+    };
+    Some((session, row))
 }
 
 /// The session a mark is for and who sets it; the status line says why not.
@@ -286,7 +390,11 @@ pub(super) fn marked(
                 MarkChange::Note(None) => format!("note on session {short} cleared"),
             };
             model.status = Some(Status::success(format!("{said} (in the inbox only, not at Veriff)")));
-            model.want_inbox()
+            let mut cmds = model.want_inbox();
+            if model.selected_session() == Some(session) {
+                cmds.extend(model.want_history(true));
+            }
+            cmds
         }
         Err(e) => {
             model.status = Some(Status::error(format!("session {short}: {}", e.message)));

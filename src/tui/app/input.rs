@@ -26,7 +26,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         (Mode::Prompt, action) if matches!(model.overlay, Overlay::NewLink(_)) => {
             overlays::new_link::on_key(model, key, action)
         }
-        (Mode::Prompt, action) if matches!(model.overlay, Overlay::Note { .. }) => {
+        (Mode::Prompt, action) if matches!(model.overlay, Overlay::Note(_)) => {
             overlays::note::on_key(model, key, action)
         }
         (Mode::Prompt, action) => overlays::add_session::on_key(model, key, action),
@@ -35,6 +35,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         (Mode::Link, _) => Vec::new(),
+        (Mode::Review, action) if matches!(model.overlay, Overlay::Tag(_)) => overlays::tag::on_key(model, action),
         (Mode::Review, action) => overlays::hit_review::on_key(model, action),
         (Mode::Filter, action) => overlays::filter::on_key(model, key, action),
         (Mode::Help, action) => {
@@ -56,7 +57,10 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             match confirm.on_key(action, key) {
                 Answer::Open => Vec::new(),
                 Answer::Yes(then) => {
-                    model.overlay = Overlay::None;
+                    model.overlay = match std::mem::take(&mut model.overlay) {
+                        Overlay::Confirm(confirm) => confirm.next.map_or(Overlay::None, |next| *next),
+                        _ => Overlay::None,
+                    };
                     then
                 }
                 Answer::No => {
@@ -126,7 +130,8 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             insert(input);
             *error = None;
         }
-        Overlay::CaseFolder { input, .. } | Overlay::Note { input, .. } => insert(input),
+        Overlay::CaseFolder { input, .. } => insert(input),
+        Overlay::Note(note) => insert(&mut note.input),
         Overlay::Confirm(confirm) => {
             if confirm.typed.is_some() {
                 insert(&mut confirm.input);
@@ -136,7 +141,7 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             let focus = form.focus;
             insert(&mut form.fields[focus]);
         }
-        Overlay::LinkMade { .. } | Overlay::HitReview(_) => {}
+        Overlay::LinkMade { .. } | Overlay::HitReview(_) | Overlay::Tag(_) => {}
         Overlay::Filter { input } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());

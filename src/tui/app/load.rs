@@ -133,17 +133,20 @@ impl Model {
     pub(super) fn load_session(&mut self, session: &SessionId, again: bool) -> Vec<Cmd> {
         // The newest attempt's media come with the session's own listing, in the
         // same round trip as the attempt list: the first useful screen needs no
-        // second one. The card's other parts too.
-        [
+        // second one. The card's other parts too, its marks' history with them.
+        let mut reqs = vec![
             Req::Attempts(session.clone()),
             Req::SessionMedia(session.clone()),
             Req::Decision(session.clone()),
             Req::Person(session.clone()),
             Req::Watchlist(session.clone()),
-        ]
-        .into_iter()
-        .filter_map(|req| self.want(req, again, false))
-        .collect()
+        ];
+        if self.inbox.is_some() {
+            reqs.push(Req::MarkLog(session.clone()));
+        }
+        reqs.into_iter()
+            .filter_map(|req| self.want(req, again, false))
+            .collect()
     }
 
     /// Loads for the newest attempts of `session` whose media are not known yet;

@@ -33,7 +33,7 @@ mod watch;
 
 pub use card::{CardLine, Tone as CardTone, card_columns};
 pub use export::{ExportJob, ExportSummary, VerifySummary};
-pub use inbox::COUNTED_AT_MOST;
+pub use inbox::{COUNTED_AT_MOST, HISTORY_ON_CARD};
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
 pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};

@@ -81,7 +81,9 @@ pub enum Overlay {
     /// A new session made: its link (and QR code) shown.
     LinkMade { session: SessionId, link: Option<String> },
     /// The one-line note on a session in the inbox, being typed.
-    Note { session: SessionId, input: LineEdit },
+    Note(crate::tui::app::overlays::note::NoteEdit),
+    /// A session's tag in the inbox, being chosen.
+    Tag(crate::tui::app::overlays::tag::TagMenu),
 }
 
 impl Overlay {
@@ -97,9 +99,9 @@ impl Overlay {
             Overlay::Messages { .. } => Mode::Messages,
             Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. } => Mode::LookCloser,
             Overlay::Confirm(_) => Mode::Confirm,
-            Overlay::NewLink(_) | Overlay::Note { .. } => Mode::Prompt,
+            Overlay::NewLink(_) | Overlay::Note(_) => Mode::Prompt,
             Overlay::LinkMade { .. } => Mode::Link,
-            Overlay::HitReview(_) => Mode::Review,
+            Overlay::HitReview(_) | Overlay::Tag(_) => Mode::Review,
         }
     }
 

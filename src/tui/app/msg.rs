@@ -112,6 +112,9 @@ pub enum Req {
     Remembered,
     /// The inbox: a view's rows and every view's count.
     Inbox(InboxAsk),
+    /// The changes of a session's marks in the inbox, newest first (the card's
+    /// history).
+    MarkLog(SessionId),
 }
 
 /// What the browser asks of the inbox: the rows of a query (the view's and
@@ -153,7 +156,8 @@ impl Req {
             | Req::Person(s)
             | Req::Watchlist(s)
             | Req::Media(s, _)
-            | Req::Nfc(s, _) => Some(s),
+            | Req::Nfc(s, _)
+            | Req::MarkLog(s) => Some(s),
             Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => None,
         }
     }
@@ -171,6 +175,7 @@ impl Req {
             Req::Preview { .. } => "preview".to_owned(),
             Req::Remembered => "remembered sessions".to_owned(),
             Req::Inbox(_) => "the inbox".to_owned(),
+            Req::MarkLog(s) => format!("mark history of session {}", s.short()),
         }
     }
 }
@@ -192,6 +197,7 @@ pub enum Payload {
     Preview(PreviewImage),
     Sessions(Vec<SessionId>),
     Inbox(InboxPage),
+    MarkLog(Vec<crate::inbox::MarkEntry>),
 }
 
 impl Payload {
@@ -217,6 +223,7 @@ impl Payload {
                 }
                 Payload::Inbox(page)
             }
+            Payload::MarkLog(log) => Payload::MarkLog(log.into_iter().map(|e| e.masked(redact)).collect()),
         }
     }
 }

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use super::msg::{Failure, InboxAsk, InboxPage, Load, Payload, PreviewKey, Req, ReqId};
 use crate::api::{Attempt, Decision, MediaList, Person, Watchlist};
 use crate::ids::{AttemptId, MediaId, SessionId};
+use crate::inbox::MarkEntry;
 use crate::redact::Redact;
 use crate::tui::preview::PreviewImage;
 
@@ -32,6 +33,8 @@ pub struct Entry {
     pub nfc: HashMap<MediaId, Load<serde_json::Value>>,
     /// Marked for export.
     pub marked: bool,
+    /// The newest changes of its marks in the inbox.
+    pub mark_log: Option<Load<Vec<MarkEntry>>>,
 }
 
 impl Entry {
@@ -51,6 +54,7 @@ impl Entry {
         );
         add(is_loading(self.person.as_ref()), Req::Person(session.clone()));
         add(is_loading(self.watchlist.as_ref()), Req::Watchlist(session.clone()));
+        add(is_loading(self.mark_log.as_ref()), Req::MarkLog(session.clone()));
         for (attempt, load) in &self.media {
             add(is_loading(Some(load)), Req::Media(session.clone(), attempt.clone()));
         }
@@ -157,6 +161,27 @@ impl Store {
         self.entry(session)?.watchlist.as_ref()
     }
 
+    pub fn mark_log(&self, session: &SessionId) -> Option<&Load<Vec<MarkEntry>>> {
+        self.entry(session)?.mark_log.as_ref()
+    }
+
+    /// Forgets the mark histories known of sessions other than `kept` (the
+    /// inbox moved: they are read again when their card shows); returns those
+    /// on their way, to be aborted.
+    pub fn forget_mark_logs(&mut self, kept: Option<&SessionId>) -> Vec<Req> {
+        let mut loading = Vec::new();
+        for (session, entry) in &mut self.entries {
+            if Some(session) != kept && entry.mark_log.is_some() {
+                if is_loading(entry.mark_log.as_ref()) {
+                    loading.push(Req::MarkLog(session.clone()));
+                }
+                entry.mark_log = None;
+                self.generation += 1;
+            }
+        }
+        loading
+    }
+
     pub fn media(&self, session: &SessionId, attempt: &str) -> Option<&Load<MediaList>> {
         self.entry(session)?.media.get(attempt)
     }
@@ -215,6 +240,7 @@ impl Store {
             Req::SessionMedia(_) => state(entry.session_media.as_ref()),
             Req::Person(_) => state(entry.person.as_ref()),
             Req::Watchlist(_) => state(entry.watchlist.as_ref()),
+            Req::MarkLog(_) => state(entry.mark_log.as_ref()),
             Req::Media(_, attempt) => state(entry.media.get(attempt)),
             Req::Nfc(_, media) => state(entry.nfc.get(media)),
             Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => unreachable!("answered above"),
@@ -252,6 +278,7 @@ impl Store {
             Req::SessionMedia(_) => entry.session_media = Some(Load::Loading(id)),
             Req::Person(_) => entry.person = Some(Load::Loading(id)),
             Req::Watchlist(_) => entry.watchlist = Some(Load::Loading(id)),
+            Req::MarkLog(_) => entry.mark_log = Some(Load::Loading(id)),
             Req::Media(_, attempt) => {
                 entry.media.insert(attempt.clone(), Load::Loading(id));
             }
@@ -379,6 +406,8 @@ impl Store {
             (Req::Person(_), Err(e)) => put(&mut entry.person, Err(e)),
             (Req::Watchlist(_), Ok(Payload::Watchlist(v))) => put(&mut entry.watchlist, Ok(v)),
             (Req::Watchlist(_), Err(e)) => put(&mut entry.watchlist, Err(e)),
+            (Req::MarkLog(_), Ok(Payload::MarkLog(v))) => put(&mut entry.mark_log, Ok(v)),
+            (Req::MarkLog(_), Err(e)) => put(&mut entry.mark_log, Err(e)),
             (Req::Media(_, attempt), Ok(Payload::Media(v))) => put_in(&mut entry.media, attempt, Ok(v)),
             (Req::Media(_, attempt), Err(e)) => put_in(&mut entry.media, attempt, Err(e)),
             (Req::Nfc(_, media), Ok(Payload::Nfc(v))) => put_in(&mut entry.nfc, media, Ok(v)),
@@ -417,6 +446,7 @@ impl Store {
             Req::SessionMedia(_) => entry.session_media = None,
             Req::Person(_) => entry.person = None,
             Req::Watchlist(_) => entry.watchlist = None,
+            Req::MarkLog(_) => entry.mark_log = None,
             Req::Media(_, attempt) => {
                 entry.media.remove(attempt);
             }
@@ -503,6 +533,9 @@ impl Store {
             mask(entry.decision.as_mut(), |d| d.map(|d| redact.model(d)));
             mask(entry.person.as_mut(), |p| p.map(|p| redact.model(p)));
             mask(entry.watchlist.as_mut(), |w| w.map(|w| redact.model(w)));
+            mask(entry.mark_log.as_mut(), |log| {
+                log.into_iter().map(|e| e.masked(redact)).collect()
+            });
             for nfc in entry.nfc.values_mut() {
                 mask(Some(nfc), |nfc| redact.json(nfc));
             }

@@ -7,8 +7,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::ids::SessionId;
-use crate::inbox::{MarkChange, Page, Query, Store};
-use crate::tui::app::{COUNTED_AT_MOST, Failure, InboxAsk, InboxPage, InboxRow, Msg};
+use crate::inbox::{MarkChange, MarkEntry, Page, Query, Store};
+use crate::tui::app::{COUNTED_AT_MOST, Failure, HISTORY_ON_CARD, InboxAsk, InboxPage, InboxRow, Msg};
 
 /// The inbox the browser opened with, and who marks in it (`user@host`).
 #[derive(Debug, Clone)]
@@ -57,6 +57,12 @@ pub(super) async fn page(store: &Store, ask: InboxAsk) -> Result<InboxPage, Fail
         counts,
         revision,
     })
+}
+
+/// The card's history of `session`'s marks: one change more than the card
+/// shows, so it can say that there are older ones.
+pub(super) async fn history(store: &Store, session: &SessionId) -> Result<Vec<MarkEntry>, Failure> {
+    Ok(store.mark_log(session.as_str(), HISTORY_ON_CARD as u32 + 1).await?)
 }
 
 pub(super) async fn mark(inbox: InboxInUse, session: SessionId, change: MarkChange) -> Result<(), Failure> {

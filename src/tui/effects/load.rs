@@ -208,6 +208,10 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
             let store = context.inbox.ok_or_else(|| Failure::from("this run has no inbox"))?;
             Payload::Inbox(super::inbox::page(&store, ask).await?)
         }
+        Req::MarkLog(session) => {
+            let store = context.inbox.ok_or_else(|| Failure::from("this run has no inbox"))?;
+            Payload::MarkLog(super::inbox::history(&store, &session).await?)
+        }
         Req::Preview { key, video } => {
             let renderer = context.renderer.ok_or_else(|| Failure::from("previews are off"))?;
             Payload::Preview(preview(client, &context.previewed, renderer, &key, video).await?)

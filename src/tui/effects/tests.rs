@@ -831,4 +831,20 @@ async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_i
         replies.iter().any(|m| matches!(m, Msg::InboxChanged(r) if *r > 0)),
         "{replies:?}"
     );
+    // The card's history of the marks comes from the same inbox.
+    rig.effects.run(load(4, Req::MarkLog(declined.clone()), false));
+    let history = rig.replies().await.into_iter().find_map(|msg| match msg {
+        Msg::Loaded {
+            id: 4,
+            result: Ok(Payload::MarkLog(log)),
+            ..
+        } => Some(log),
+        _ => None,
+    });
+    let history = history.expect("the history is answered");
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].who.as_str(), history[0].said()),
+        ("ann@desk1", "claimed".to_owned())
+    );
 }

@@ -55,7 +55,8 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         Overlay::LinkMade { session, link } => {
             app_overlays::new_link::draw_made(session, link.as_deref(), model, theme, frame)
         }
-        Overlay::Note { session, input } => app_overlays::note::draw(model, theme, frame, session, input),
+        Overlay::Note(note) => app_overlays::note::draw(model, theme, frame, note),
+        Overlay::Tag(menu) => app_overlays::tag::draw(menu, model, theme, frame),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. } => {}
     }
 }

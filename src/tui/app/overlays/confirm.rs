@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::text::clean;
-use crate::tui::app::{Cmd, LineEdit};
+use crate::tui::app::{Cmd, LineEdit, Overlay};
 use crate::tui::keymap::{Action, Keymap, Mode};
 use crate::tui::ui::Theme;
 
@@ -31,6 +31,8 @@ pub struct Confirm {
     /// What may be typed after the answer, given to the work (a deletion's
     /// request reference); `None`: nothing may follow it.
     pub more: Option<String>,
+    /// What opens once confirmed (a form, a chooser), in the question's place.
+    pub next: Option<Box<Overlay>>,
 }
 
 /// What a key did to the question.
@@ -52,6 +54,7 @@ impl Confirm {
             error: None,
             then,
             more: None,
+            next: None,
         }
     }
 
@@ -59,6 +62,13 @@ impl Confirm {
     /// `what`, and hands them to the commands ([`Cmd::given`]).
     pub fn taking_more(mut self, what: impl Into<String>) -> Confirm {
         self.more = Some(what.into());
+        self
+    }
+
+    /// Once confirmed, `next` opens where the question was: a question asked
+    /// before a form, which does the work itself.
+    pub fn then_open(mut self, next: Overlay) -> Confirm {
+        self.next = Some(Box::new(next));
         self
     }
 

@@ -15,3 +15,4 @@ pub mod messages;
 pub mod new_link;
 pub mod note;
 pub mod profiles;
+pub mod tag;
