@@ -253,3 +253,136 @@ async fn a_purge_says_what_it_does_on_postgres() {
     };
     a_purge_says_what_it_does(&db.url).await;
 }
+
+/// `inbox backup` while a receiver takes a burst: the copy opens, holds every
+/// session answered before it began, and is private.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_a_running_receiver_holds_every_session_and_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    use tokio::io::AsyncBufReadExt;
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let mut receiver = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("VERIFF_API_KEY", veriff_tui::server::DEMO_API_KEY)
+        .env("VERIFF_SHARED_SECRET", veriff_tui::server::DEMO_SHARED_SECRET)
+        .args(["inbox", "--inbox-url", &url, "receive", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(receiver.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let address = format!("{}/decision", line.strip_prefix("listening on ").unwrap());
+    let secret = veriff_tui::api::Secret::new(veriff_tui::server::DEMO_SHARED_SECRET);
+    let post = move |n: usize| {
+        let (address, secret) = (address.clone(), secret.clone());
+        async move {
+            let id = format!("bac0{n:04}-0000-4000-8000-000000000000");
+            let body = serde_json::to_vec(&json!({"status": "success", "verification": {
+                "id": id, "status": "approved", "code": 9001, "decisionTime": "2026-12-01T10:00:00Z"}}))
+            .unwrap();
+            let answer = reqwest::Client::new()
+                .post(address)
+                .header("content-type", "application/json")
+                .header("x-auth-client", veriff_tui::server::DEMO_API_KEY)
+                .header("x-hmac-signature", secret.sign(&body))
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status().as_u16(), 200);
+            id
+        }
+    };
+    let mut answered = Vec::new();
+    for n in 0..100 {
+        answered.push(post(n).await);
+    }
+    // A burst goes on while the backup is taken.
+    let burst = tokio::spawn({
+        let post = post.clone();
+        async move {
+            for n in 100..400 {
+                post(n).await;
+            }
+        }
+    });
+    let file = home.path().join("backups/inbox-copy.db");
+    let backed_up = inbox(home.path(), &url, &["backup", file.to_str().unwrap()]).await;
+    assert!(backed_up.success, "{}", backed_up.stderr);
+    burst.await.unwrap();
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    let copy = Store::open(&format!("sqlite://{}", file.display())).await.unwrap();
+    let page = veriff_tui::inbox::Page {
+        after: None,
+        limit: 1000,
+    };
+    let held: std::collections::HashSet<String> = copy
+        .list(&veriff_tui::inbox::Query::parse("").unwrap(), page)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    copy.close().await;
+    let missing: Vec<&String> = answered.iter().filter(|id| !held.contains(*id)).collect();
+    assert!(missing.is_empty(), "answered before the backup, not in it: {missing:?}");
+    assert!(held.len() <= 400);
+    let again = inbox(home.path(), &url, &["backup", file.to_str().unwrap()]).await;
+    assert!(
+        !again.success && again.stderr.contains("never overwrites"),
+        "{}",
+        again.stderr
+    );
+}
+
+/// A restored backup never brings back a session erased since it was taken.
+#[tokio::test]
+async fn a_restore_erases_again_what_was_erased_since_the_backup() {
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let (gone, kept) = (
+        "e4a5ed00-0000-4000-8000-0000000000aa",
+        "4ee90000-0000-4000-8000-0000000000bb",
+    );
+    let store = Store::open(&url).await.unwrap();
+    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    store
+        .ingest(&[decision(gone, &today), decision(kept, &today)])
+        .await
+        .unwrap();
+    store.close().await;
+    let file = home.path().join("before.db");
+    assert!(
+        inbox(home.path(), &url, &["backup", file.to_str().unwrap()])
+            .await
+            .success
+    );
+
+    let store = Store::open(&url).await.unwrap();
+    store.erase(gone, "dpo@desk").await.unwrap();
+    store.close().await;
+    let restored = inbox(home.path(), &url, &["restore", file.to_str().unwrap()]).await;
+    assert!(restored.success, "{}", restored.stderr);
+    assert!(
+        restored
+            .stdout
+            .contains("1 sessions; 1 erased since the backup erased again"),
+        "{}",
+        restored.stdout
+    );
+    let store = Store::open(&url).await.unwrap();
+    assert!(store.is_erased(gone).await.unwrap());
+    assert_eq!(store.event_count(gone).await.unwrap(), 0);
+    assert_eq!(store.event_count(kept).await.unwrap(), 1);
+    store.close().await;
+}

@@ -110,6 +110,18 @@ pub enum InboxAction {
         #[arg(long)]
         all: bool,
     },
+    /// Copy a SQLite inbox into FILE (mode 0600) while receivers go on writing.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Put a SQLite backup in place of the inbox (stop its receivers first); the
+    /// sessions erased since the backup (the inbox's erased list, the audit log's
+    /// deletions) are erased again.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Bring a shared store to this version's schema (PostgreSQL is migrated only
     /// by this; one person's SQLite file is migrated on first use).
     Migrate,
@@ -261,6 +273,25 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             );
             Ok(())
         }
+        InboxAction::Backup { file } => {
+            let store = open(&url, &config).await?;
+            let bytes = store.backup(&file).await?;
+            store.close().await;
+            println!("backed up the inbox to {} ({bytes} bytes, mode 0600)", file.display());
+            Ok(())
+        }
+        InboxAction::Restore { file } => {
+            let deleted = crate::config::writes::audit_log_path(&env)
+                .map(|log| deleted_at_veriff(&log))
+                .unwrap_or_default();
+            let who = crate::audit::user_at_host();
+            let (sessions, again) = store::restore(&file, &url, &deleted, &who).await?;
+            println!(
+                "restored {} into the inbox: {sessions} sessions; {again} erased since the backup erased again",
+                file.display()
+            );
+            Ok(())
+        }
         InboxAction::Migrate => {
             let (before, after) = Store::migrate(&url, config.insecure_inbox()).await?;
             let shown = store::shown_url(&url);
@@ -283,6 +314,17 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// The sessions the audit log says were deleted at Veriff: a restored backup
+/// must not bring them back. A missing log is none.
+fn deleted_at_veriff(log: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|entry| entry["action"] == "delete_session" && entry["outcome"] == "done")
+        .filter_map(|entry| entry["session"].as_str().map(str::to_owned))
+        .collect()
 }
 
 /// `inbox status` as lines of `label  value`.

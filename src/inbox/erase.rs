@@ -117,6 +117,11 @@ impl Store {
         Ok(removed)
     }
 
+    /// What stands for `session` in the erased list.
+    pub(super) fn erasure_token(&self, session: &str) -> String {
+        self.erasure_key.token(session)
+    }
+
     /// Whether `session` was erased here.
     pub async fn is_erased(&self, session: &str) -> Result<bool, String> {
         let found: Option<i64> = sqlx::query_scalar("SELECT erased_ms FROM erased WHERE id_hash = $1")

@@ -5,6 +5,7 @@
 //! the migrations differ. Knows nothing of the terminal, flags or config files.
 
 mod address;
+mod backup;
 mod erase;
 mod event;
 mod index;
@@ -17,6 +18,7 @@ pub mod sync;
 mod time;
 
 pub use address::{cleartext_host, refuse_cleartext, shown_url};
+pub use backup::restore;
 pub use erase::Removed;
 pub use event::{Facts, Kind, facts};
 pub use index::Indexer;
