@@ -159,6 +159,7 @@ impl Store {
     /// it at their next look (PostgreSQL tells them at once). A claim someone else
     /// holds is refused with their name.
     pub async fn mark(&self, session: &str, change: &MarkChange, who: &str) -> Result<(), String> {
+        let who = &self.who(who);
         let fail = |e: sqlx::Error| format!("cannot mark session {session} in the inbox: {e}");
         let at = now_ms();
         let mut tx = self.pool().begin().await.map_err(fail)?;
@@ -254,6 +255,7 @@ impl Store {
         who: &str,
         at: i64,
     ) -> Result<(), sqlx::Error> {
+        let who = self.who(who);
         sqlx::query("INSERT INTO mark_log (session_id, what, value, who, at_ms) VALUES ($1, $2, $3, $4, $5)")
             .bind(session)
             .bind(what)

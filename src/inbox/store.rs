@@ -141,6 +141,9 @@ pub struct Store {
     pub(super) url: String,
     /// What erased session ids are hashed with (the store's own, made by migration 4).
     pub(super) erasure_key: super::erase::ErasureKey,
+    /// PostgreSQL: the database login this store was opened as, who every claim,
+    /// tag, note and erasure is recorded as.
+    login: Option<String>,
 }
 
 /// Without the URL's password: a store may be printed in a log line or a panic.
@@ -254,11 +257,21 @@ impl Store {
             .await
             .map_err(|e| super::address::without_password(&e, url))?;
         let erasure_key = super::erase::ErasureKey::read(&pool).await?;
+        let login = match postgres {
+            true => Some(
+                sqlx::query_scalar::<_, String>("SELECT CAST(session_user AS TEXT)")
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(|e| format!("cannot read the inbox's login: {e}"))?,
+            ),
+            false => None,
+        };
         Ok(Store {
             pool,
             postgres,
             url: url.to_owned(),
             erasure_key,
+            login,
         })
     }
 
@@ -281,6 +294,13 @@ impl Store {
 
     pub fn is_postgres(&self) -> bool {
         self.postgres
+    }
+
+    /// Who a change is recorded as: on a shared PostgreSQL store the database
+    /// login (a team's members are its logins, and `$USER` is whatever anyone
+    /// sets); on one person's SQLite file, `local` (`user@host`).
+    pub fn who(&self, local: &str) -> String {
+        self.login.clone().unwrap_or_else(|| local.to_owned())
     }
 
     pub(super) fn pool(&self) -> &AnyPool {

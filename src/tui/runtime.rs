@@ -130,7 +130,10 @@ pub async fn run(
     if let Some(every) = options.watch {
         model.watch_every = every;
     }
-    let who = crate::audit::user_at_host();
+    // The identity the inbox records marks under: a PostgreSQL store's login.
+    let who = options.inbox.as_ref().map_or_else(crate::audit::user_at_host, |inbox| {
+        inbox.store.who(&crate::audit::user_at_host())
+    });
     if let Some(inbox) = &options.inbox {
         model.inbox = Some(super::app::inbox::Inbox::new(
             inbox.views.clone(),
