@@ -376,7 +376,7 @@ async fn a_restore_erases_again_what_was_erased_since_the_backup() {
     assert!(
         restored
             .stdout
-            .contains("1 sessions; 1 erased since the backup erased again"),
+            .contains("holds 1 sessions; 1 erased since the backup erased again"),
         "{}",
         restored.stdout
     );
@@ -495,4 +495,70 @@ async fn each_role_does_its_job_and_is_refused_outside_it() {
     assert_eq!(again, [veriff_tui::inbox::Outcome::Erased]);
     as_receiver.close().await;
     as_analyst.close().await;
+}
+
+/// After `pg_restore`, `restore --erased-from OLD` erases again what the old
+/// database's erased list and the audit log's deletions name.
+#[tokio::test]
+async fn a_postgres_restore_erases_again_what_was_erased_since() {
+    let Some(old) = postgres::database("inbox_team::restore_old").await else {
+        return;
+    };
+    let Some(new) = postgres::database("inbox_team::restore_new").await else {
+        return;
+    };
+    let (erased, deleted, kept) = (
+        "e4a5ed00-0000-4000-8000-0000000000d1",
+        "de1e7ed0-0000-4000-8000-0000000000d2",
+        "4ee90000-0000-4000-8000-0000000000d3",
+    );
+    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    let batch = || {
+        [
+            decision(erased, &today),
+            decision(deleted, &today),
+            decision(kept, &today),
+        ]
+    };
+    // The old database as it was dumped, then restored as the new one...
+    let store = Store::open(&old.url).await.unwrap();
+    store.ingest(&batch()).await.unwrap();
+    let key: String = {
+        let pool = sqlx::AnyPool::connect(&old.url).await.unwrap();
+        let key = sqlx::query_scalar("SELECT value FROM inbox_meta WHERE name = 'erasure'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        key
+    };
+    execute(
+        &new.url,
+        &[&format!("UPDATE inbox_meta SET value = '{key}' WHERE name = 'erasure'")],
+    )
+    .await;
+    let restored = Store::open(&new.url).await.unwrap();
+    restored.ingest(&batch()).await.unwrap();
+    restored.close().await;
+    // ...and what happened to the old one since the dump.
+    store.erase(erased, "dpo@desk").await.unwrap();
+    store.close().await;
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join(".local/share/veriff-tui");
+    std::fs::create_dir_all(&data).unwrap();
+    let line = json!({"action": "delete_session", "outcome": "done", "session": deleted});
+    std::fs::write(data.join("audit.log"), format!("{line}\n")).unwrap();
+
+    let run = inbox(home.path(), &new.url, &["restore", "--erased-from", &old.url]).await;
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("holds 1 sessions; 2 erased since the backup erased again"),
+        "{}",
+        run.stdout
+    );
+    let store = Store::open(&new.url).await.unwrap();
+    assert!(store.is_erased(erased).await.unwrap() && store.is_erased(deleted).await.unwrap());
+    assert_eq!(store.event_count(kept).await.unwrap(), 1);
+    store.close().await;
 }

@@ -115,12 +115,17 @@ pub enum InboxAction {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Put a SQLite backup in place of the inbox (stop its receivers first); the
-    /// sessions erased since the backup (the inbox's erased list, the audit log's
-    /// deletions) are erased again.
+    /// Put a SQLite backup (FILE) in place of the inbox, stopping its receivers
+    /// first; or, for PostgreSQL, after `pg_restore`, finish the restore. Either
+    /// way every session erased since the backup is erased again: those the
+    /// audit log says were deleted at Veriff, and those in the erased list of the
+    /// inbox replaced (the SQLite file, or `--erased-from URL`).
     Restore {
         #[arg(value_name = "FILE")]
-        file: PathBuf,
+        file: Option<PathBuf>,
+        /// The store the restored one replaces, to carry its erased list over.
+        #[arg(long, value_name = "URL")]
+        erased_from: Option<String>,
     },
     /// Bring a shared store to this version's schema (PostgreSQL is migrated only
     /// by this; one person's SQLite file is migrated on first use).
@@ -280,16 +285,31 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             println!("backed up the inbox to {} ({bytes} bytes, mode 0600)", file.display());
             Ok(())
         }
-        InboxAction::Restore { file } => {
+        InboxAction::Restore { file, erased_from } => {
             let deleted = crate::config::writes::audit_log_path(&env)
                 .map(|log| deleted_at_veriff(&log))
                 .unwrap_or_default();
             let who = crate::audit::user_at_host();
-            let (sessions, again) = store::restore(&file, &url, &deleted, &who).await?;
-            println!(
-                "restored {} into the inbox: {sessions} sessions; {again} erased since the backup erased again",
-                file.display()
-            );
+            let (sessions, again) = match file {
+                Some(file) => store::restore(&file, &url, &deleted, &who).await?,
+                None => {
+                    let hashes = match erased_from {
+                        Some(old) => {
+                            let old = open(&old, &config).await?;
+                            let hashes = old.erased_hashes().await?;
+                            old.close().await;
+                            hashes
+                        }
+                        None => Vec::new(),
+                    };
+                    let store = open(&url, &config).await?;
+                    let again = store.erase_again(&hashes, &deleted, &who).await?;
+                    let sessions = store.status().await?.sessions;
+                    store.close().await;
+                    (sessions, again)
+                }
+            };
+            println!("the restored inbox holds {sessions} sessions; {again} erased since the backup erased again");
             Ok(())
         }
         InboxAction::Migrate => {
