@@ -509,6 +509,7 @@ async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
         download_dir: dir.path().join("Downloads"),
         redact: Default::default(),
         read_only: false,
+        team_key: None,
     };
     let profiles = Profiles::new(config, Some(("new".into(), settings)));
     let dirs = Dirs {
