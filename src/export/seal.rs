@@ -48,19 +48,16 @@ impl TeamKey {
     /// A minisign secret key as its file holds it (`untrusted comment: ...` and the
     /// key). An unencrypted key is used as it is; an encrypted one needs `password`.
     pub fn from_text(text: &str, password: Option<String>) -> Result<TeamKey, String> {
-        let unencrypted = minisign::SecretKey::from_unencrypted_box(
-            minisign::SecretKeyBox::from_string(text).map_err(|e| e.to_string())?,
-        );
-        let secret = match unencrypted {
-            Ok(secret) => secret,
-            Err(_) => {
-                // Possibly encrypted: never prompted for, it would hang a script or the browser.
-                let password = password.ok_or_else(|| {
-                    format!("the team's signing key is not an unencrypted minisign key; if it is encrypted, set {PASSWORD_VARIABLE}")
-                })?;
-                let boxed = minisign::SecretKeyBox::from_string(text).map_err(|e| e.to_string())?;
-                minisign::SecretKey::from_box(boxed, Some(password))
-                    .map_err(|e| format!("the team's signing key cannot be opened: {e}"))?
+        let boxed = || minisign::SecretKeyBox::from_string(text).map_err(|e| e.to_string());
+        let secret = match (minisign::SecretKey::from_unencrypted_box(boxed()?), password) {
+            (Ok(secret), _) => secret,
+            (Err(_), Some(password)) => minisign::SecretKey::from_box(boxed()?, Some(password))
+                .map_err(|e| format!("the team's signing key cannot be opened: {e}"))?,
+            // Never prompted for: it would hang a script or the browser.
+            (Err(e), None) => {
+                return Err(format!(
+                    "the team's signing key is not an unencrypted minisign secret key ({e}); if it is an encrypted one, set {PASSWORD_VARIABLE}"
+                ));
             }
         };
         let public = minisign::PublicKey::from_secret_key(&secret)
@@ -72,9 +69,7 @@ impl TeamKey {
     /// 0600, as ssh insists of its keys): a key others can read signs for anyone.
     pub fn from_file(path: &Path, password: Option<String>) -> Result<TeamKey, String> {
         use std::os::unix::fs::PermissionsExt;
-        let bytes = super::folder::read_regular(path, None, MAX_KEY_FILE)
-            .map_err(|e| format!("cannot read the team's signing key {}: {e}", path.display()))?
-            .ok_or_else(|| format!("{} is not a regular file of a key's size", path.display()))?;
+        let bytes = read_key_file(path)?;
         let mode = std::fs::metadata(path).map_err(|e| e.to_string())?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(format!(
@@ -135,9 +130,7 @@ pub struct PublicKey(minisign::PublicKey);
 
 impl PublicKey {
     pub fn from_file(path: &Path) -> Result<PublicKey, String> {
-        let bytes = super::folder::read_regular(path, None, MAX_KEY_FILE)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-            .ok_or_else(|| format!("{} is not a regular file of a key's size", path.display()))?;
+        let bytes = read_key_file(path)?;
         let text = String::from_utf8_lossy(&bytes);
         minisign::PublicKey::from_box(minisign::PublicKeyBox::from_string(&text).map_err(|e| e.to_string())?)
             .map(PublicKey)
@@ -155,6 +148,17 @@ impl PublicKey {
             minisign::SignatureBox::from_string(signature).map_err(|e| format!("not a minisign signature: {e}"))?;
         minisign::verify(&self.0, &signature, Cursor::new(bytes), true, false, false).map_err(|e| e.to_string())
     }
+}
+
+/// A key file of the user's choosing (through a link too, unlike what is beneath
+/// an export folder): a regular file of a key's size.
+fn read_key_file(path: &Path) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() || meta.len() > MAX_KEY_FILE {
+        return Err(format!("{} is not a key file", path.display()));
+    }
+    std::fs::read(path).map_err(cannot)
 }
 
 /// The HMAC the manifest `value` should carry under `secret`: over its canonical
