@@ -390,4 +390,41 @@ async fn the_standard_minisign_tool_verifies_the_manifest_and_refuses_one_change
         "{}",
         text(&changed.stderr)
     );
+
+    // A key the team already has, made by the minisign tool without a password,
+    // signs as well as one of `keygen`'s.
+    let keys = home.path().join("existing");
+    std::fs::create_dir(&keys).unwrap();
+    let made = std::process::Command::new("minisign")
+        .args(["-G", "-W", "-p", "team.pub", "-s", "team.key"])
+        .current_dir(&keys)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let out = home.path().join("case-existing-key");
+    let mut env = credentials(&server);
+    env.push((
+        "VERIFF_SIGNING_KEY_FILE",
+        keys.join("team.key").to_str().unwrap().to_owned(),
+    ));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let exported = cli(home.path(), &["export", SESSION, "--out", out.to_str().unwrap()], &env).await;
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let checked = std::process::Command::new("minisign")
+        .args(["-V", "-m", "manifest.json", "-p"])
+        .arg(keys.join("team.pub"))
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    let verified = verify_as(
+        Reader::PublicKey,
+        &server,
+        home.path(),
+        &out,
+        &keys.join("team.pub"),
+        &[],
+    )
+    .await;
+    assert!(verified.status.success(), "{}", text(&verified.stdout));
 }

@@ -53,15 +53,21 @@ impl TeamKey {
             (Ok(secret), _) => secret,
             (Err(_), Some(password)) => minisign::SecretKey::from_box(boxed()?, Some(password))
                 .map_err(|e| format!("the team's signing key cannot be opened: {e}"))?,
-            // Never prompted for: it would hang a script or the browser.
-            (Err(e), None) => {
-                return Err(format!(
-                    "the team's signing key is not an unencrypted minisign secret key ({e}); if it is an encrypted one, set {PASSWORD_VARIABLE}"
-                ));
-            }
+            (Err(e), None) => match password_less(text) {
+                Some(secret) => secret,
+                // Never prompted for: it would hang a script or the browser.
+                None => {
+                    return Err(format!(
+                        "the team's signing key is not an unencrypted minisign secret key ({e}); if it is an encrypted one, set {PASSWORD_VARIABLE}"
+                    ));
+                }
+            },
         };
         let public = minisign::PublicKey::from_secret_key(&secret)
             .map_err(|e| format!("the team's signing key holds no public key: {e}"))?;
+        // Whatever its checksum said: the key signs what its own public key verifies.
+        minisign::sign(Some(&public), &secret, Cursor::new(b"veriff-tui"), None, None)
+            .map_err(|e| format!("the team's signing key is damaged: {e}"))?;
         Ok(TeamKey { secret, public })
     }
 
@@ -148,6 +154,17 @@ impl PublicKey {
             minisign::SignatureBox::from_string(signature).map_err(|e| format!("not a minisign signature: {e}"))?;
         minisign::verify(&self.0, &signature, Cursor::new(bytes), true, false, false).map_err(|e| e.to_string())
     }
+}
+
+/// A password-less key as the `minisign` tool writes it (`minisign -G -W`), whose
+/// checksum the crate computes otherwise and refuses: read as it is, and checked
+/// by signing with it.
+fn password_less(text: &str) -> Option<minisign::SecretKey> {
+    use base64::Engine;
+    let encoded = text.lines().nth(1)?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let secret = minisign::SecretKey::from_bytes(&bytes).ok()?;
+    (!secret.is_encrypted()).then_some(secret)
 }
 
 /// A key file of the user's choosing (through a link too, unlike what is beneath
@@ -253,6 +270,20 @@ mod tests {
                 .verify(b"{\"a\":1}\n", &other.sign(b"{\"a\":1}\n", "x").unwrap())
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_damaged_key_is_refused_whatever_its_checksum() {
+        use base64::Engine;
+        let text = TeamKey::generate().unwrap().secret_text().unwrap();
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut bytes = engine.decode(text.lines().nth(1).unwrap()).unwrap();
+        // The first byte of the Ed25519 seed (after algorithms, salt, limits, key id).
+        bytes[62] ^= 1;
+        let damaged = format!("{}\n{}\n", text.lines().next().unwrap(), engine.encode(&bytes));
+        let err = TeamKey::from_text(&damaged, None).unwrap_err();
+        assert!(err.contains("damaged"), "{err}");
+        assert!(TeamKey::from_text("untrusted comment: x\nnot a key\n", None).is_err());
     }
 
     #[test]
