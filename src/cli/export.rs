@@ -121,8 +121,22 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     if let Some(warning) = export::folder::folder_warning(&out) {
         say(&format!("{warning}\n"));
     }
+    // Read before anything is fetched: a key that cannot be read stops the export
+    // here, not after an hour of downloads.
+    let team_key = match &resolved.settings.team_key {
+        Some(source) => {
+            let source = source.clone();
+            let key = tokio::task::spawn_blocking(move || source.load(&crate::config::process_env))
+                .await
+                .map_err(|e| e.to_string())??;
+            Some(Arc::new(key))
+        }
+        None => None,
+    };
+    let unsigned = team_key.is_none();
     let indexer = super::inbox::indexer(global).await;
     let options = export::Options {
+        team_key,
         pacer: None,
         out,
         jobs: args.jobs,
@@ -195,6 +209,12 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
         human_size(snapshot.bytes_received),
         snapshot.elapsed.as_secs_f64()
     ));
+    if unsigned {
+        // Last, where it is read: not among the lines a script follows per session.
+        say(
+            "note: no team signing key configured (veriff-tui keygen, then signing_key_file in the profile): the manifest is sealed with the shared secret only, which no regulator holds\n",
+        );
+    }
     if !args.json {
         emit(format!("{path}\n").as_bytes())?;
     }

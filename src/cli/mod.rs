@@ -4,6 +4,7 @@
 mod actions;
 mod export;
 pub mod inbox;
+mod keygen;
 mod scripting;
 mod verify;
 
@@ -15,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use export::ExportArgs;
 pub use inbox::InboxArgs;
+pub use keygen::KeygenArgs;
 pub use scripting::run;
 pub use verify::VerifyArgs;
 
@@ -267,10 +269,17 @@ pub enum Command {
     /// name, status or date.
     Inbox(InboxArgs),
     /// Check an export offline: every file against the manifest's size and sha256
-    /// and, where the shared secret is configured, against the signature Veriff
-    /// sent with it. Names each missing, extra, altered or unprovable file; exit
-    /// status 0 only when all hold.
+    /// and its place (the session and attempt it names, the signed media listing
+    /// above it); with the shared secret, against the signature Veriff sent with
+    /// it and the manifest's HMAC; with --pubkey, the team's signature of the
+    /// manifest. Names each missing, extra, altered, misplaced or unprovable file;
+    /// exit status 0 only when all hold and something beyond sums was proven
+    /// (or --sums-only).
     Verify(VerifyArgs),
+    /// Make the team's signing key: a minisign key pair whose secret key signs
+    /// every export's manifest (set signing_key_file or signing_key_command in a
+    /// profile) and whose public key anyone can check a case folder with.
+    Keygen(KeygenArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]
@@ -371,6 +380,7 @@ pub async fn resolve_with(global: &GlobalArgs, webhooks: Option<crate::server::W
             download_dir,
             redact: crate::redact::Redact::new(global.redact),
             read_only: global.read_only,
+            team_key: crate::config::TeamKeySource::from_env(&env),
         };
         warn_about(&settings);
         return Ok(Resolved {

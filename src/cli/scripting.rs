@@ -55,6 +55,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         Command::DeleteSession(args) => return super::actions::delete_session(args, global).await,
         Command::Inbox(args) => return super::inbox::run(args, global).await,
         Command::Verify(args) => return super::verify::run(args, global).await,
+        Command::Keygen(args) => return super::keygen::run(&args, global),
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -159,7 +160,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::NewSession(_)
         | Command::DeleteSession(_)
         | Command::Inbox(_)
-        | Command::Verify(_) => {
+        | Command::Verify(_)
+        | Command::Keygen(_) => {
             unreachable!("handled above")
         }
     }

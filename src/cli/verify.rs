@@ -1,5 +1,6 @@
 //! `veriff-tui verify DIR`: the export engine's offline check
-//! ([`crate::export::verify`]), one line per problem on standard output.
+//! ([`crate::export::verify`]), one line per problem on standard output, and last
+//! what was proven and by what.
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use clap::Args;
 
 use super::GlobalArgs;
 use super::scripting::{emit, say};
+use crate::export::seal::PublicKey;
 use crate::export::verify;
 use crate::text::clean;
 
@@ -15,20 +17,29 @@ pub struct VerifyArgs {
     /// The folder an export wrote (it holds `manifest.json`).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// The team's public key (`veriff-tui keygen` made it): checks the
+    /// manifest's signature, `manifest.json.minisig`, without the shared secret.
+    #[arg(long, value_name = "KEY.pub")]
+    pub pubkey: Option<PathBuf>,
+    /// Sums are all that is wanted: exit 0 when every file matches the manifest's
+    /// sha256, though without the shared secret or --pubkey that proves nothing.
+    #[arg(long)]
+    pub sums_only: bool,
 }
 
 pub async fn run(args: VerifyArgs, global: &GlobalArgs) -> Result<(), String> {
-    // The shared secret, where one is configured, proves what Veriff signed; the
-    // sums alone are checked without it.
+    let team = args.pubkey.as_deref().map(PublicKey::from_file).transpose()?;
+    // The shared secret, where one is configured, proves what Veriff signed and
+    // the manifest's HMAC; without it the team's key may still prove the manifest.
     let secret = match super::resolve(global).await {
         Ok(resolved) => Some(resolved.settings.client.secret.clone()),
         Err(e) => {
-            say(&format!("signatures not checked: {}\n", clean(&e)));
+            say(&format!("Veriff's signatures not checked: {}\n", clean(&e)));
             None
         }
     };
     let dir = args.dir.clone();
-    let report = tokio::task::spawn_blocking(move || verify::verify(&dir, secret.as_ref()))
+    let report = tokio::task::spawn_blocking(move || verify::verify(&dir, secret.as_ref(), team.as_ref()))
         .await
         .map_err(|e| e.to_string())??;
     let mut lines = String::new();
@@ -37,23 +48,19 @@ pub async fn run(args: VerifyArgs, global: &GlobalArgs) -> Result<(), String> {
         lines.push('\n');
     }
     emit(lines.as_bytes())?;
-    let signed = if report.signed == report.verified {
-        "each against Veriff's signature".to_owned()
-    } else {
-        format!("{} against Veriff's signature", report.signed)
-    };
-    say(&format!(
-        "{} files match the manifest, {signed}; {} problems\n",
-        report.verified,
-        report.problems.len()
-    ));
-    if report.holds() {
-        Ok(())
-    } else {
+    say(&format!("{}\n", report.summary()));
+    if !report.holds() {
         Err(format!(
             "{} does not hold: {} problems",
             args.dir.display(),
             report.problems.len()
         ))
+    } else if !report.proves() && !args.sums_only {
+        Err(format!(
+            "nothing beyond sums was checked in {}: give --pubkey KEY.pub (the team's public key) or configure the shared secret, or --sums-only if sums are all you want",
+            args.dir.display()
+        ))
+    } else {
+        Ok(())
     }
 }

@@ -105,6 +105,11 @@ pub struct Profile {
     pub shared_secret: Option<Secret>,
     /// A command whose standard output is the secret (a password manager, `pass`).
     pub shared_secret_command: Option<String>,
+    /// The team's minisign secret key (`veriff-tui keygen` writes one), which signs
+    /// every export's manifest for those without the shared secret; mode 0600.
+    pub signing_key_file: Option<PathBuf>,
+    /// A command whose standard output is that key (a password manager).
+    pub signing_key_command: Option<String>,
     pub download_dir: Option<PathBuf>,
     /// Accept replies without Veriff's response signature (a proxy strips it).
     pub allow_unsigned: Option<bool>,
@@ -159,6 +164,41 @@ pub struct Settings {
     pub redact: crate::redact::Redact,
     /// Writes to Veriff refused (`read_only = true`, `--read-only`).
     pub read_only: bool,
+    /// Where the team's signing key comes from, if anywhere; read when an export
+    /// signs its manifest.
+    pub team_key: Option<TeamKeySource>,
+}
+
+/// The variable that names the team's signing key file, over the profile's.
+pub const SIGNING_KEY_VARIABLE: &str = "VERIFF_SIGNING_KEY_FILE";
+
+/// Where the team's signing key is kept: as the shared secret is, a private file
+/// or a command that prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamKeySource {
+    File(PathBuf),
+    Command(String),
+}
+
+impl TeamKeySource {
+    /// `VERIFF_SIGNING_KEY_FILE`, if set.
+    pub fn from_env(env: Env) -> Option<TeamKeySource> {
+        env(SIGNING_KEY_VARIABLE).map(|path| TeamKeySource::File(PathBuf::from(path)))
+    }
+
+    /// The key, read (or its command run) now. An encrypted key's password comes
+    /// from `VERIFF_SIGNING_KEY_PASSWORD`; it is never asked for.
+    pub fn load(&self, env: Env) -> Result<crate::export::seal::TeamKey, String> {
+        use crate::export::seal::{PASSWORD_VARIABLE, TeamKey};
+        let password = env(PASSWORD_VARIABLE);
+        match self {
+            TeamKeySource::File(path) => TeamKey::from_file(&expand_home(path, env), password),
+            TeamKeySource::Command(command) => {
+                let text = run_command_text(command, SECRET_COMMAND_TIMEOUT, "signing_key_command")?;
+                TeamKey::from_text(&text, password)
+            }
+        }
+    }
 }
 
 /// Looks up an environment variable; injected so tests need not touch the process
@@ -318,6 +358,19 @@ impl Config {
         if secret.is_empty() {
             return Err("the shared secret is empty".into());
         }
+        let team_key = match (
+            TeamKeySource::from_env(env),
+            from_profile.signing_key_file,
+            from_profile.signing_key_command,
+        ) {
+            (Some(source), _, _) => Some(source),
+            (None, Some(path), _) => Some(TeamKeySource::File(path)),
+            (None, None, Some(command)) => {
+                self.may_run_commands()?;
+                Some(TeamKeySource::Command(command))
+            }
+            (None, None, None) => None,
+        };
         let download_dir = match (&o.download_dir, from_profile.download_dir) {
             (Some(flag), _) => flag.clone(),
             // The file is read by us, not a shell: `~/` is expanded here.
@@ -335,6 +388,7 @@ impl Config {
             download_dir,
             redact: RedactSetting::resolve(o.redact, from_profile.redact),
             read_only: o.read_only || from_profile.read_only.unwrap_or(false),
+            team_key,
         })
     }
 }
@@ -400,6 +454,11 @@ shared_secret_command = "pass show veriff/test"
 # redact = true
 # Refuse every write to Veriff: new sessions, deletions (as --read-only).
 # read_only = true
+# The team's key that signs every export's manifest, so anyone with its public key
+# can check a case folder (`veriff-tui keygen` makes one; mode 0600):
+# signing_key_file = "~/.config/veriff-tui/team.key"
+# ...or a command whose standard output is that key:
+# signing_key_command = "pass show veriff/team-key"
 # The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
 # inbox_url = "postgres://inbox@db.internal/veriff?sslmode=verify-full&sslrootcert=/etc/veriff/db-ca.pem"
 
@@ -458,21 +517,22 @@ const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// never logged or echoed; its stderr is never read into an error (a failing
 /// password manager may print what it was given), only its exit status is.
 fn run_secret_command(command: &str, timeout: Duration) -> Result<Secret, String> {
+    run_command_text(command, timeout, "shared_secret_command").map(|text| Secret::new(text.trim()))
+}
+
+/// What `command` (the setting `name`'s value) prints, run as
+/// [`run_secret_command`] runs it.
+fn run_command_text(command: &str, timeout: Duration, name: &str) -> Result<String, String> {
     use crate::process::{RunError, output_within};
     let (status, stdout) =
         output_within(crate::process::command("sh").arg("-c").arg(command), timeout).map_err(|e| match e {
-            RunError::Spawn(e) | RunError::Io(e) => format!("cannot run shared_secret_command: {e}"),
-            RunError::TimedOut => format!(
-                "shared_secret_command did not finish within {} s and was stopped",
-                timeout.as_secs()
-            ),
+            RunError::Spawn(e) | RunError::Io(e) => format!("cannot run {name}: {e}"),
+            RunError::TimedOut => format!("{name} did not finish within {} s and was stopped", timeout.as_secs()),
         })?;
     if !status.success() {
-        return Err(format!("shared_secret_command failed ({status})"));
+        return Err(format!("{name} failed ({status})"));
     }
-    let text = String::from_utf8(stdout)
-        .map_err(|_| "shared_secret_command printed something that is not UTF-8".to_owned())?;
-    Ok(Secret::new(text.trim()))
+    String::from_utf8(stdout).map_err(|_| format!("{name} printed something that is not UTF-8"))
 }
 
 /// Why a config file may not run commands: ssh's rule for its own config, since
@@ -865,6 +925,45 @@ shared_secret_command = "printf 'from-command\n'"
         let err = write_template(&path).unwrap_err();
         assert!(err.contains("already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    }
+
+    #[test]
+    fn the_team_key_comes_from_the_variable_the_file_or_the_command_and_is_read_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::export::seal::TeamKey::generate().unwrap();
+        let key_file = dir.path().join("team.key");
+        std::fs::write(&key_file, key.secret_text().unwrap()).unwrap();
+        std::fs::set_permissions(&key_file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+        let text = format!(
+            "[profiles.file]\napi_key = \"k\"\nshared_secret = \"s\"\nsigning_key_file = \"{}\"\n[profiles.command]\napi_key = \"k\"\nshared_secret = \"s\"\nsigning_key_command = \"cat {}\"\n[profiles.none]\napi_key = \"k\"\nshared_secret = \"s\"\n",
+            key_file.display(),
+            key_file.display()
+        );
+        let path = write_config(dir.path(), &text);
+        let config = Config::load(
+            Overrides {
+                config: Some(path),
+                ..Default::default()
+            },
+            &env_of(&[]),
+        )
+        .unwrap();
+        let env = env_of(&[]);
+        let source = |profile: &str, env: Env| config.settings(Some(profile), env).unwrap().team_key;
+        assert_eq!(source("none", &env), None);
+        assert_eq!(source("file", &env), Some(TeamKeySource::File(key_file.clone())));
+        for profile in ["file", "command"] {
+            let loaded = source(profile, &env).unwrap().load(&env).unwrap();
+            assert_eq!(loaded.id(), key.id(), "{profile}");
+        }
+        let elsewhere = env_of(&[(SIGNING_KEY_VARIABLE, "/elsewhere/team.key")]);
+        assert_eq!(
+            source("command", &elsewhere),
+            Some(TeamKeySource::File("/elsewhere/team.key".into()))
+        );
+        // The key file's path is named, never its content.
+        let err = source("command", &elsewhere).unwrap().load(&elsewhere).unwrap_err();
+        assert!(err.contains("/elsewhere/team.key"), "{err}");
     }
 
     #[test]

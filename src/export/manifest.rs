@@ -8,8 +8,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::seal::{self, TeamKey};
+use crate::api::Secret;
+
 pub const FILE_NAME: &str = "manifest.json";
-const VERSION: u32 = 2;
+/// 3: sealed, with `hmac` and `team_key`.
+const VERSION: u32 = 3;
 /// Bigger than any manifest an export writes; a larger file is not read.
 const MAX_MANIFEST: u64 = 512 * 1024 * 1024;
 
@@ -31,6 +35,15 @@ pub struct Manifest {
     pub started: String,
     #[serde(default)]
     pub finished: String,
+    /// The id of the team's key that signed this file (`manifest.json.minisig`),
+    /// as `minisign` prints it; absent when no team key was configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_key: Option<String>,
+    /// HMAC-SHA256 under the shared secret of the canonical bytes of everything
+    /// else here ([`super::seal::manifest_hmac`]): no entry can be moved, dropped or
+    /// re-pointed without the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac: Option<String>,
     /// In the order they were first asked for.
     pub sessions: Vec<SessionRecord>,
 }
@@ -121,6 +134,8 @@ impl Manifest {
             api_url: String::new(),
             started: String::new(),
             finished: String::new(),
+            team_key: None,
+            hmac: None,
             sessions: Vec::new(),
         }
     }
@@ -159,9 +174,45 @@ impl Manifest {
         serde_json::to_string_pretty(self).expect("a manifest always serialises") + "\n"
     }
 
-    /// Writes `DIR/manifest.json` atomically.
-    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        crate::files::write_private(&dir.join(FILE_NAME), self.to_json().as_bytes())
+    /// Sets `team_key` to the id of the key that will sign it and `hmac` to the
+    /// HMAC of the rest under `secret` (none with an empty secret).
+    pub fn seal(&mut self, secret: &Secret, team_key: Option<&TeamKey>) {
+        self.team_key = team_key.map(TeamKey::id);
+        self.hmac = None;
+        if !secret.is_empty() {
+            let value = serde_json::to_value(&*self).expect("a manifest always serialises");
+            self.hmac = Some(seal::manifest_hmac(&value, secret));
+        }
+    }
+
+    /// Writes `DIR/manifest.json` atomically, and with the team's key its
+    /// signature beside it, over the exact bytes written; without a key, the
+    /// signature of an earlier run is removed: it no longer signs this manifest.
+    pub fn save(&self, dir: &Path, team_key: Option<&TeamKey>) -> Result<(), String> {
+        let bytes = self.to_json();
+        let path = dir.join(FILE_NAME);
+        crate::files::write_private(&path, bytes.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let signature_path = dir.join(seal::SIGNATURE_FILE);
+        match team_key {
+            Some(key) => {
+                let comment = format!(
+                    "veriff-tui export manifest, {} sessions, key {}, signed {}",
+                    self.sessions.len(),
+                    key.id(),
+                    now()
+                );
+                let signature = key.sign(bytes.as_bytes(), &comment)?;
+                crate::files::write_private(&signature_path, signature.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", signature_path.display()))
+            }
+            None => match std::fs::remove_file(&signature_path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(format!("cannot remove {}: {e}", signature_path.display()))
+                }
+                _ => Ok(()),
+            },
+        }
     }
 }
 

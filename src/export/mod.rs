@@ -9,6 +9,7 @@
 pub mod folder;
 pub mod manifest;
 pub mod pacing;
+pub mod seal;
 pub use pacing::SLOWEST_RPS;
 
 /// Why an export is refused under `--redact`, in the CLI and the browser alike.
@@ -60,6 +61,9 @@ pub struct Options {
     pub pacer: Option<Arc<Gate>>,
     /// Where the decisions fetched are kept too (the profile's inbox), if anywhere.
     pub indexer: Option<crate::inbox::Indexer>,
+    /// The team's key, which signs the manifest for those without the shared
+    /// secret (`manifest.json.minisig`); `None`: the manifest carries its HMAC only.
+    pub team_key: Option<Arc<seal::TeamKey>>,
 }
 
 /// Live figures, updated as the export goes; read them any time.
@@ -327,7 +331,7 @@ pub async fn run(
                     let _ = finished.send(record);
                 }
                 if last_save.elapsed() >= MANIFEST_EVERY {
-                    save(&manifest, &out)?;
+                    save(&mut manifest, &out, &context.client, options.team_key.as_deref())?;
                     last_save = Instant::now();
                 }
             }
@@ -361,7 +365,7 @@ pub async fn run(
         }
     }
     manifest.finished = manifest::now();
-    save(&manifest, &out)?;
+    save(&mut manifest, &out, &context.client, options.team_key.as_deref())?;
     let sessions = ids
         .iter()
         .filter_map(|id| manifest.sessions.iter().find(|s| s.id == *id).cloned())
@@ -388,10 +392,11 @@ fn api_identity(config: &ClientConfig) -> String {
     }
 }
 
-fn save(manifest: &Manifest, out: &Path) -> Result<(), String> {
-    manifest
-        .save(out)
-        .map_err(|e| format!("cannot write {}: {e}", out.join(manifest::FILE_NAME).display()))
+/// The manifest sealed (its HMAC under the integration's secret, the team's key
+/// id) and written, signed with the team's key when there is one.
+fn save(manifest: &mut Manifest, out: &Path, client: &Client, team_key: Option<&seal::TeamKey>) -> Result<(), String> {
+    manifest.seal(&client.config().secret, team_key);
+    manifest.save(out, team_key)
 }
 
 impl Context {

@@ -169,6 +169,7 @@ pub async fn run(
         audit_log: config::writes::audit_log_path(&env),
         sessions: history.map(|path| std::sync::Arc::new(super::effects::History(path)) as _),
     });
+    effects.set_team_key(settings.team_key.clone());
     effects.set_history_dir(history_dir, default_profile);
     if let Some(inbox) = options.inbox {
         effects.set_inbox(super::effects::InboxInUse {

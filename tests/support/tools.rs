@@ -1,4 +1,4 @@
-//! Outside programs a test drives (tmux, sshd, ImageMagick): under CI=true a missing one
+//! Outside programs a test drives (tmux, sshd, ImageMagick, minisign): under CI=true a missing one
 //! fails the test, because `.ci/run` installs them; elsewhere the test says loudly
 //! that it skipped, and why.
 #![allow(dead_code, reason = "each test names only the tools it drives")]
@@ -45,6 +45,11 @@ pub const OPENSSL: Tool = Tool {
     check: &["openssl", "version"],
     says: "OpenSSL",
     package: "openssl",
+};
+pub const MINISIGN: Tool = Tool {
+    check: &["minisign", "-v"],
+    says: "minisign",
+    package: "minisign",
 };
 pub const TMUX: Tool = Tool {
     check: &["tmux", "-V"],

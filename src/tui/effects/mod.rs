@@ -115,12 +115,16 @@ pub struct Effects {
     inbox: Option<(InboxInUse, JoinHandle<()>)>,
     /// Keeps what the browser fetches (decisions, exports) in the inbox.
     indexer: Option<Indexer>,
+    /// Where the profile in use keeps the team's key, which signs exports;
+    /// replaced when the profile is.
+    team_key: Arc<std::sync::Mutex<Option<crate::config::TeamKeySource>>>,
 }
 
 impl Effects {
     pub fn new(client: Client, tx: mpsc::UnboundedSender<Msg>, dirs: Dirs, profiles: Option<Profiles>) -> Effects {
         Effects {
             target: Arc::new(RwLock::new((client, Arc::new(dirs), Arc::default()))),
+            team_key: Arc::default(),
             profiles: profiles.map(Arc::new),
             tx,
             loads: Loads::default(),
@@ -185,6 +189,11 @@ impl Effects {
     /// What the profile in use allows, and where its things are.
     pub fn set_profile_in_use(&mut self, policy: ProfileInUse) {
         self.target.write().expect("effects target lock").2 = Arc::new(policy);
+    }
+
+    /// Where the team's signing key is, for the exports from now on.
+    pub fn set_team_key(&mut self, source: Option<crate::config::TeamKeySource>) {
+        *self.team_key.lock().unwrap_or_else(|e| e.into_inner()) = source;
     }
 
     /// Whether opening shows the file (a display exists) or saves it instead.
@@ -308,8 +317,22 @@ impl Effects {
                     max_rps: None,
                     force: false,
                     indexer: self.indexer.clone(),
+                    team_key: None,
                 };
-                let work = async move { export::export(client, tx, id, sessions, options, stopped).await };
+                let source = self.team_key.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let work = async move {
+                    let mut options = options;
+                    // Read off the UI task (a signing_key_command may take its time),
+                    // before anything is fetched.
+                    if let Some(source) = source {
+                        let key = tokio::task::spawn_blocking(move || source.load(&process_env))
+                            .await
+                            .map_err(|e| Failure::from(e.to_string()))?
+                            .map_err(Failure::from)?;
+                        options.team_key = Some(Arc::new(key));
+                    }
+                    export::export(client, tx, id, sessions, options, stopped).await
+                };
                 let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
                 self.exports.insert(id, (Some(stop), task));
@@ -319,7 +342,7 @@ impl Effects {
                 let secret = client.config().secret.clone();
                 let checked = dir.clone();
                 let work = async move {
-                    tokio::task::spawn_blocking(move || crate::export::verify::verify(&checked, Some(&secret)))
+                    tokio::task::spawn_blocking(move || crate::export::verify::verify(&checked, Some(&secret), None))
                         .await
                         .map_err(|e| Failure::from(e.to_string()))?
                         .map_err(Failure::from)
@@ -401,6 +424,7 @@ impl Effects {
         let previewed = self.preview_bytes.clone();
         let tx = self.tx.clone();
         let name = profile.clone();
+        let team_key = self.team_key.clone();
         let work = async move {
             let profiles = profiles.ok_or_else(|| Failure::from("no config file to switch profiles in"))?;
             // Off the UI task: a shared_secret_command may take its time.
@@ -429,6 +453,7 @@ impl Effects {
             let read_only = policy.read_only;
             // Nothing more goes out with the old client: its loads are aborted
             // (they answer as cancelled) as the new one takes its place.
+            *team_key.lock().unwrap_or_else(|e| e.into_inner()) = settings.team_key.clone();
             loads.replace_target(|| {
                 *target.write().expect("effects target lock") = (client, Arc::new(dirs), Arc::new(policy));
             });

@@ -509,6 +509,7 @@ async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
         download_dir: dir.path().join("Downloads"),
         redact: Default::default(),
         read_only: false,
+        team_key: None,
     };
     let profiles = Profiles::new(config, Some(("new".into(), settings)));
     let dirs = Dirs {
@@ -847,4 +848,57 @@ async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_i
         (history[0].who.as_str(), history[0].said()),
         ("ann@desk1", "claimed".to_owned())
     );
+}
+
+/// The browser's export is signed with the profile's team key like the CLI's,
+/// and a key that cannot be read stops it before anything is fetched.
+#[tokio::test]
+async fn a_browser_export_is_signed_with_the_team_key_and_an_unreadable_key_stops_it() {
+    use crate::config::TeamKeySource;
+    use crate::export::seal::{PublicKey, SIGNATURE_FILE, TeamKey};
+    use std::os::unix::fs::PermissionsExt;
+    let mut rig = rig().await;
+    let key = TeamKey::generate().unwrap();
+    let (secret, public) = (rig.dir.path().join("team.key"), rig.dir.path().join("team.pub"));
+    std::fs::write(&secret, key.secret_text().unwrap()).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::write(&public, key.public_text().unwrap()).unwrap();
+    rig.effects.set_team_key(Some(TeamKeySource::File(secret)));
+    rig.effects.run(Cmd::Export {
+        id: 7,
+        sessions: vec![SESSION.into()],
+        folder: "case-signed".into(),
+    });
+    let done = rig.export_replies(Duration::from_secs(30)).await;
+    let [
+        Msg::ExportDone {
+            result: Ok(summary), ..
+        },
+    ] = done.as_slice()
+    else {
+        panic!("{done:?}")
+    };
+    let manifest = std::fs::read(summary.dir.join("manifest.json")).unwrap();
+    let signature = std::fs::read_to_string(summary.dir.join(SIGNATURE_FILE)).unwrap();
+    let public = PublicKey::from_file(&public).unwrap();
+    assert_eq!(public.verify(&manifest, &signature), Ok(()));
+    let checked = crate::export::verify::verify(&summary.dir, None, Some(&public)).unwrap();
+    assert!(checked.holds(), "{:?}", checked.problems);
+    assert_eq!(checked.team_key, Some(key.id()));
+
+    let missing = rig.dir.path().join("no-such.key");
+    rig.effects.set_team_key(Some(TeamKeySource::File(missing.clone())));
+    let media = rig.server.media_requests();
+    rig.effects.run(Cmd::Export {
+        id: 8,
+        sessions: vec![SESSION.into()],
+        folder: "case-unsigned".into(),
+    });
+    let done = rig.export_replies(Duration::from_secs(30)).await;
+    let [Msg::ExportDone { result: Err(e), .. }] = done.as_slice() else {
+        panic!("{done:?}")
+    };
+    assert!(e.message.contains(missing.to_str().unwrap()), "{e:?}");
+    assert_eq!(rig.server.media_requests(), media, "nothing fetched");
+    assert!(!rig.dir.path().join("Downloads/case-unsigned").exists());
 }
