@@ -115,6 +115,11 @@ pub struct Profile {
     /// Mask personal values in everything printed (as `--redact`): `true`, or
     /// `"initials"` to keep the initials of names.
     pub redact: Option<RedactSetting>,
+    /// What this integration's vendorData and endUserId look like when they are
+    /// opaque references (a regex matched against the whole value, `^ORDER-[0-9]+$`):
+    /// such values stay visible under redaction. A UUID always does; anything else
+    /// is masked, as integrators put names in them.
+    pub redact_references: Option<String>,
     /// Refuse every write to Veriff (new sessions, deletions): a profile to hand
     /// to staff who only look.
     pub read_only: Option<bool>,
@@ -133,12 +138,25 @@ pub enum RedactSetting {
 
 impl RedactSetting {
     /// The redaction a run uses: the profile's setting, turned on by `--redact`.
-    pub fn resolve(flag: bool, setting: Option<RedactSetting>) -> crate::redact::Redact {
+    fn resolve(flag: bool, setting: Option<RedactSetting>) -> crate::redact::Redact {
         match setting {
             Some(RedactSetting::Style(RedactStyle::Initials)) => crate::redact::Redact::with_initials(true),
             Some(RedactSetting::On(on)) => crate::redact::Redact::new(flag || on),
             None => crate::redact::Redact::new(flag),
         }
+    }
+}
+
+impl Profile {
+    /// The redaction a run on this profile uses: its `redact`, turned on by
+    /// `--redact`, showing the references its `redact_references` describes.
+    pub fn redaction(&self, flag: bool) -> Result<crate::redact::Redact, String> {
+        let references = self
+            .redact_references
+            .as_deref()
+            .map(crate::redact::References::compile)
+            .transpose()?;
+        Ok(RedactSetting::resolve(flag, self.redact).with_references(references))
     }
 }
 
@@ -273,6 +291,10 @@ impl Config {
         };
         let from_profile = chosen.cloned().unwrap_or_default();
         let o = &self.overrides;
+        let redact = from_profile.redaction(o.redact).map_err(|e| match profile {
+            Some(name) => format!("{}, profile {name}: {e}", self.path.display()),
+            None => e,
+        })?;
 
         let api_url = o
             .api_url
@@ -333,7 +355,7 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
-            redact: RedactSetting::resolve(o.redact, from_profile.redact),
+            redact,
             read_only: o.read_only || from_profile.read_only.unwrap_or(false),
         })
     }
