@@ -420,6 +420,9 @@ shared_secret_command = "pass show veriff/test"
 # download_dir = "~/veriff"
 # Hide every personal value everywhere (as --redact); "initials" keeps the initials of names.
 # redact = true
+# Under redaction vendorData and endUserId show only as a UUID or a value matching this
+# whole (a regex); anything else is masked, as references may hold names.
+# redact_references = "^ORDER-[0-9]+$"
 # Refuse every write to Veriff: new sessions, deletions (as --read-only).
 # read_only = true
 # The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
@@ -712,6 +715,49 @@ shared_secret_command = "printf 'from-command\n'"
         assert!(!load("test", false));
         assert!(load("live", false));
         assert!(load("test", true), "--insecure-inbox wins");
+    }
+
+    #[test]
+    fn each_profile_shows_its_own_references_under_redaction() {
+        use crate::redact::MASK;
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES
+            .replace("[profiles.test]", "[profiles.test]\nredact_references = \"^T-[0-9]+$\"")
+            .replace(
+                "[profiles.live]",
+                "[profiles.live]\nredact_references = \"^ORDER-[0-9]+$\"",
+            );
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let overrides = Overrides {
+            config: Some(path.clone()),
+            redact: true,
+            ..Default::default()
+        };
+        let config = Config::load(overrides.clone(), &env).unwrap();
+        let test = config.settings(Some("test"), &env).unwrap().redact;
+        let live = config.settings(Some("live"), &env).unwrap().redact;
+        assert_eq!(
+            (test.reference("T-1"), test.reference("ORDER-1")),
+            ("T-1".into(), MASK.into())
+        );
+        assert_eq!(
+            (live.reference("T-1"), live.reference("ORDER-1")),
+            (MASK.into(), "ORDER-1".into())
+        );
+
+        let broken = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nredact_references = \"^ORDER-(\"");
+        write_config(dir.path(), &broken);
+        let config = Config::load(overrides, &env).unwrap();
+        assert!(
+            config.settings(Some("test"), &env).is_ok(),
+            "another profile's pattern is not this one's"
+        );
+        let e = config.settings(Some("live"), &env).unwrap_err();
+        assert!(
+            e.contains("profile live") && e.contains("redact_references") && e.contains("^ORDER-("),
+            "{e}"
+        );
     }
 
     #[test]
