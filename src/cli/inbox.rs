@@ -330,7 +330,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let status = store.status().await?;
             store.close().await;
             if json {
-                println!("{}", serde_json::to_string(&status).map_err(|e| e.to_string())?);
+                println!("{}", super::scripting::json_line(&status)?);
                 return Ok(());
             }
             print!("{}", status_text(&status, &store::shown_url(&url), now_ms()));
