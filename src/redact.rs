@@ -5,7 +5,8 @@
 //! allow-list of what is not personal (ids, statuses, codes, the decision process's
 //! timestamps, document type and country, risk labels, match types and statuses,
 //! counts, sizes, mimetypes, contexts, provider names) and the value has that
-//! field's shape; everything else is masked, whatever its key, casing or depth:
+//! field's shape (a count is a JSON number, a reference a UUID or the profile's
+//! `redact_references` pattern); everything else is masked, whatever its key, casing or depth:
 //! unknown fields, strings inside arrays, free text, comments, NFC data. A mask is
 //! always [`MASK`], so it says nothing of the length; a date keeps its year at most;
 //! `redact = "initials"` keeps the initials of names.
@@ -14,6 +15,10 @@
 //! card, the tables and `--json` print only what survived. When redaction is off
 //! every method gives its input back unchanged.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use regex::Regex;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -29,6 +34,55 @@ pub struct Redact {
     pub on: bool,
     /// Names keep their initials (`M. S.`) instead of the plain mask.
     pub initials: bool,
+    /// The profile's `redact_references`: the integrator's references shown
+    /// besides UUIDs. A `&'static` so `Redact` stays `Copy`, passed by value to
+    /// every place that prints; [`References::compile`] makes one per pattern per run.
+    pub references: Option<&'static References>,
+}
+
+/// A profile's `redact_references`: what its vendorData and endUserId look like
+/// when they are opaque references (`^ORDER-[0-9]+$`), matched against the whole value.
+#[derive(Debug)]
+pub struct References {
+    pattern: String,
+    whole: Regex,
+}
+
+impl PartialEq for References {
+    fn eq(&self, other: &References) -> bool {
+        self.pattern == other.pattern
+    }
+}
+
+impl Eq for References {}
+
+impl References {
+    /// The pattern compiled, once per distinct pattern per process (a profile is
+    /// resolved again on every switch to it; each leaks a few hundred bytes at most once).
+    pub fn compile(pattern: &str) -> Result<&'static References, String> {
+        static COMPILED: OnceLock<Mutex<HashMap<String, &'static References>>> = OnceLock::new();
+        let mut compiled = COMPILED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = compiled.get(pattern) {
+            return Ok(found);
+        }
+        // Anchored here as well: an unanchored pattern must not let a name ride
+        // along with a reference (`ORDER-7 sarah.morgan`).
+        let whole = Regex::new(&format!("^(?:{pattern})$"))
+            .map_err(|e| format!("redact_references {pattern:?} is not a regular expression: {e}"))?;
+        let made: &'static References = Box::leak(Box::new(References {
+            pattern: pattern.to_owned(),
+            whole,
+        }));
+        compiled.insert(pattern.to_owned(), made);
+        Ok(made)
+    }
+
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
 }
 
 /// What a field's value may be shown as, when it has the shape.
@@ -42,12 +96,18 @@ enum Shown {
     Time,
     /// An ISO country code.
     Country,
-    /// A count, size, duration, code or score.
+    /// A count, size, duration or score: a JSON number below 10^10, never a
+    /// string (a string of digits may be anyone's ID code, and so may a number
+    /// of 11 digits: no media file is 10 GB).
     Count,
+    /// A decision, reason or status code: a JSON whole number of at most six digits
+    /// (an 11-digit number is an ID code, not a Veriff code).
+    Code,
     /// The name of a provider, list or source: words, no long numbers, no address.
     Provider,
-    /// vendorData and endUserId: the integrator's own references, shown unless
-    /// they look like an email, a phone number or carry a long run of digits.
+    /// vendorData and endUserId: the integrator's own references, shown only when
+    /// opaque: a UUID, or the profile's `redact_references` pattern. Integrators
+    /// put names in them (`crm-user-sarah.morgan`).
     Reference,
 }
 
@@ -63,8 +123,8 @@ fn shown_as(key: &str) -> Option<Shown> {
         "decisiontime" | "acceptancetime" | "createdtime" | "createdat" | "updatedat" | "submissiontime" | "time"
         | "timestamp" | "starttime" | "endtime" | "eventtime" => Shown::Time,
         "country" | "documentcountry" | "issuingcountry" => Shown::Country,
-        "code" | "reasoncode" | "statuscode" | "size" | "duration" | "score" | "totalhits" | "numberofmatches"
-        | "hitcount" => Shown::Count,
+        "code" | "reasoncode" | "statuscode" => Shown::Code,
+        "size" | "duration" | "score" | "totalhits" | "numberofmatches" | "hitcount" => Shown::Count,
         "provider" | "sourcename" | "listname" | "source" => Shown::Provider,
         "vendordata" | "enduserid" | "matchedsessionvendordata" => Shown::Reference,
         _ => return None,
@@ -79,7 +139,9 @@ fn normalised(key: &str) -> String {
         .collect()
 }
 
-fn has_shape(shown: Shown, text: &str) -> bool {
+/// Whether a string under a field shown as `shown` may be shown. `references`
+/// is the profile's pattern for vendorData and endUserId.
+fn has_shape(shown: Shown, text: &str, references: Option<&References>) -> bool {
     let all = |ok: fn(char) -> bool| !text.is_empty() && text.chars().all(ok);
     match shown {
         Shown::Id => text.len() <= 80 && all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
@@ -88,13 +150,14 @@ fn has_shape(shown: Shown, text: &str) -> bool {
         }
         Shown::Time => is_timestamp(text),
         Shown::Country => (2..=3).contains(&text.len()) && all(|c| c.is_ascii_uppercase()),
-        Shown::Count => text.len() <= 20 && all(|c| c.is_ascii_digit() || c == '.'),
+        // Only a JSON number is a count or a code (see `walk`).
+        Shown::Count | Shown::Code => false,
         Shown::Provider => {
             text.chars().count() <= 80
                 && all(|c| c.is_alphanumeric() || " &.,()'_-".contains(c))
                 && !has_digit_run(text, 4)
         }
-        Shown::Reference => !looks_personal(text),
+        Shown::Reference => is_uuid(text) || references.is_some_and(|r| r.whole.is_match(text)),
     }
 }
 
@@ -125,26 +188,26 @@ fn has_digit_run(text: &str, n: usize) -> bool {
     false
 }
 
-/// An email, a phone number or a long run of digits: personal whatever field it
-/// sits in. A UUID is an id, even where its hex happens to be digits.
-fn looks_personal(text: &str) -> bool {
-    if is_uuid(text) {
-        return false;
-    }
-    let email = text
-        .split_once('@')
-        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
-    email || has_digit_run(text, 7)
-}
-
 impl Redact {
     pub fn new(on: bool) -> Redact {
-        Redact { on, initials: false }
+        Redact {
+            on,
+            ..Redact::default()
+        }
     }
 
     /// `redact = "initials"`: names keep their first letters.
     pub fn with_initials(on: bool) -> Redact {
-        Redact { on, initials: on }
+        Redact {
+            on,
+            initials: on,
+            references: None,
+        }
+    }
+
+    /// The same, with vendorData and endUserId matching `references` shown too.
+    pub fn with_references(self, references: Option<&'static References>) -> Redact {
+        Redact { references, ..self }
     }
 
     /// A person's name: the mask, or `M. S.` when initials were asked for.
@@ -188,13 +251,13 @@ impl Redact {
         MASK.to_owned()
     }
 
-    /// vendorData or endUserId: shown, unless it looks like an email, a phone
-    /// number or carries a long run of digits.
+    /// vendorData or endUserId: shown when it is a UUID or matches the
+    /// profile's `redact_references`; else the mask.
     pub fn reference(&self, text: &str) -> String {
-        if self.on && looks_personal(text) {
-            MASK.to_owned()
-        } else {
+        if !self.on || text.trim().is_empty() || has_shape(Shown::Reference, text, self.references) {
             text.to_owned()
+        } else {
+            MASK.to_owned()
         }
     }
 
@@ -218,43 +281,49 @@ impl Redact {
         if !self.on {
             return value;
         }
-        self.walk(value, "", &Map::new())
+        self.walk(value, "", &Map::new(), "")
     }
 
     /// `key` is the normalised key the value sits under (an array's items sit
-    /// under the array's key); `parent` is the object holding it.
-    fn walk(&self, value: Value, key: &str, parent: &Map<String, Value>) -> Value {
+    /// under the array's key); `parent` is the object holding it, and `within`
+    /// the key that object sits under.
+    fn walk(&self, value: Value, key: &str, parent: &Map<String, Value>, within: &str) -> Value {
         match value {
             Value::Object(map) => {
                 let walked = map
                     .iter()
-                    .map(|(k, v)| (k.clone(), self.walk(v.clone(), &normalised(k), &map)))
+                    .map(|(k, v)| (k.clone(), self.walk(v.clone(), &normalised(k), &map, key)))
                     .collect();
                 Value::Object(walked)
             }
-            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.walk(v, key, parent)).collect()),
-            Value::String(s) => Value::String(self.leaf(key, parent, &s)),
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.walk(v, key, parent, within)).collect()),
+            Value::String(s) => Value::String(self.leaf(key, parent, within, &s)),
             Value::Number(n) => match shown_as(key) {
-                Some(Shown::Count) => Value::Number(n),
-                _ => Value::String(self.leaf(key, parent, &n.to_string())),
+                Some(Shown::Count) if n.as_f64().is_some_and(|count| count.abs() < 1e10) => Value::Number(n),
+                Some(Shown::Code) if n.as_u64().is_some_and(|code| code < 1_000_000) => Value::Number(n),
+                _ => Value::String(self.leaf(key, parent, within, &n.to_string())),
             },
             // true/false and null say nothing of a person.
             other => other,
         }
     }
 
-    fn leaf(&self, key: &str, parent: &Map<String, Value>, text: &str) -> String {
+    fn leaf(&self, key: &str, parent: &Map<String, Value>, within: &str, text: &str) -> String {
         if text.is_empty() {
             return String::new();
         }
         let shown = match key {
-            // A media object's name is its context; a provider field's name is its
-            // label ("Date of Birth"), while its value is masked.
+            // A media object's name is its context; a screening hit's field
+            // (`doc.fields[]`: name, source, value) is named by its provider's
+            // label ("Date of Birth"), while its value is masked. Elsewhere a
+            // name beside a source and a value is a person's.
             "name" if parent.contains_key("mimetype") => Some(Shown::Word),
-            "name" if parent.contains_key("source") && parent.contains_key("value") => Some(Shown::Provider),
+            "name" if within == "fields" && parent.contains_key("source") && parent.contains_key("value") => {
+                Some(Shown::Provider)
+            }
             _ => shown_as(key),
         };
-        if shown.is_some_and(|s| has_shape(s, text)) {
+        if shown.is_some_and(|s| has_shape(s, text, self.references)) {
             return text.to_owned();
         }
         if key.contains("name") {
@@ -303,21 +372,81 @@ mod tests {
     }
 
     #[test]
-    fn references_are_shown_unless_they_look_personal() {
+    fn references_are_shown_only_when_opaque() {
         let r = Redact::new(true);
-        assert_eq!(r.reference("order-2291"), "order-2291");
+        let uuid = "0b6d1bd4-7c42-4b6f-9c2e-123456789012";
+        assert_eq!(r.reference(uuid), uuid);
+        for personal in [
+            "crm-user-sarah.morgan",
+            "order-2291",
+            "sarah.morgan@example.com",
+            "+372 5555 1234",
+            "customer 38001085718",
+        ] {
+            assert_eq!(r.reference(personal), MASK, "{personal}");
+        }
+        let declared = r.with_references(Some(References::compile("^order-[0-9]+$").unwrap()));
+        assert_eq!(declared.reference("order-2291"), "order-2291");
+        assert_eq!(declared.reference(uuid), uuid, "a UUID stays a reference");
+        assert_eq!(declared.reference("crm-user-sarah.morgan"), MASK);
+        let unanchored = r.with_references(Some(References::compile("order-[0-9]+").unwrap()));
         assert_eq!(
-            r.reference("0b6d1bd4-7c42-4b6f-9c2e-123456789012"),
-            "0b6d1bd4-7c42-4b6f-9c2e-123456789012"
+            unanchored.reference("order-7 sarah.morgan"),
+            MASK,
+            "the pattern must match the whole value"
         );
-        assert_eq!(r.reference("sarah.morgan@example.com"), MASK);
-        assert_eq!(r.reference("+372 5555 1234"), MASK);
-        assert_eq!(r.reference("customer 38001085718"), MASK);
+        assert_eq!(unanchored.reference("order-7"), "order-7");
+        assert_eq!(
+            Redact::default().reference("crm-user-sarah.morgan"),
+            "crm-user-sarah.morgan"
+        );
+    }
+
+    #[test]
+    fn a_pattern_that_is_not_a_regex_is_said_so_and_one_pattern_is_compiled_once() {
+        let e = References::compile("^ORDER-[0-9+$").unwrap_err();
+        assert!(e.contains("redact_references") && e.contains("^ORDER-[0-9+$"), "{e}");
+        let first = References::compile("^T-[0-9]+$").unwrap();
+        assert!(std::ptr::eq(first, References::compile("^T-[0-9]+$").unwrap()));
+    }
+
+    #[test]
+    fn counts_and_codes_show_only_as_json_numbers() {
+        let r = Redact::new(true);
+        let masked = r.json(
+            json!({"code": "46703140000", "reasonCode": "102", "size": "38001085718",
+                                   "score": "1.7", "statusCode": 46703140000u64, "totalHits": 3,
+                                   "duration": 2.5, "numberOfMatches": "12", "hitCount": 38001085718u64}),
+        );
+        for key in ["code", "reasonCode", "size", "score", "statusCode", "numberOfMatches"] {
+            assert_eq!(masked[key], json!(MASK), "{key}: {masked:#}");
+        }
+        assert_eq!(masked["totalHits"], json!(3));
+        assert_eq!(masked["duration"], json!(2.5));
+        assert_eq!(
+            masked["hitCount"],
+            json!(MASK),
+            "11 digits are an ID code, whatever the key"
+        );
+        assert_eq!(r.json(json!({"size": 734_003_200})), json!({"size": 734_003_200}));
+    }
+
+    #[test]
+    fn a_name_beside_a_source_and_a_value_shows_only_in_a_hits_fields() {
+        let r = Redact::new(true);
+        let masked = r.json(json!({
+            "doc": {"fields": [{"name": "Date of Birth", "source": "register", "value": "1990"}]},
+            "contacts": [{"name": "Sarah Morgan", "source": "crm", "value": "x"}],
+            "owner": {"name": "Sarah Morgan", "source": "crm", "value": "x"}
+        }));
+        assert_eq!(masked["doc"]["fields"][0]["name"], json!("Date of Birth"));
+        assert_eq!(masked["contacts"][0]["name"], json!(MASK));
+        assert_eq!(masked["owner"]["name"], json!(MASK));
     }
 
     #[test]
     fn json_shows_only_the_allow_list_whatever_the_key_casing_or_depth() {
-        let r = Redact::new(true);
+        let r = Redact::new(true).with_references(Some(References::compile("^order-[0-9]+$").unwrap()));
         let masked = r.json(json!({
             "status": "success",
             "verification": {"status": "declined", "code": 9102, "reasonCode": 102,

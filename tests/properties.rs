@@ -98,6 +98,26 @@ proptest! {
     }
 
     #[test]
+    fn an_inbox_list_json_line_cannot_drive_a_terminal_and_keeps_its_values(
+        texts in prop::collection::vec("\\PC{0,20}|[\\x00-\\x1f\\x7f-\\u{9f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}a]{0,20}", 4),
+    ) {
+        let row = veriff_tui::inbox::SessionRow {
+            id: texts[0].clone(),
+            status: Some(texts[1].clone()),
+            vendor_data: Some(texts[2].clone()),
+            person_name: Some(texts[3].clone()),
+            ..Default::default()
+        };
+        let line = veriff_tui::cli::inbox::list_line(&row, veriff_tui::redact::Redact::default(), true).unwrap();
+        prop_assert!(!line.chars().any(|c| c.is_control() || is_bidi_control(c)), "{:?}", line);
+        let back: Value = serde_json::from_str(&line).unwrap();
+        prop_assert_eq!(&back["id"], &Value::from(texts[0].clone()));
+        prop_assert_eq!(&back["status"], &Value::from(texts[1].clone()));
+        prop_assert_eq!(&back["vendorData"], &Value::from(texts[2].clone()));
+        prop_assert_eq!(&back["personName"], &Value::from(texts[3].clone()));
+    }
+
+    #[test]
     fn parsing_any_json_never_panics(value in json()) {
         let text = value.to_string();
         let _ = serde_json::from_str::<MediaList>(&text);
@@ -152,13 +172,18 @@ proptest! {
 
 mod redaction {
     //! Under `--redact`, personal-looking values under keys nobody listed, anywhere
-    //! in any endpoint's answer, never print: not in `--json`, not in the browser.
+    //! in any endpoint's answer, never print: not in `--json`, not in the browser,
+    //! not in `inbox list`. Nor do personal values under listed keys where they do
+    //! not have the key's shape: references that are not opaque, counts and codes
+    //! that are strings or 11 digits, a person's name beside a source and a value.
 
     use super::*;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use veriff_tui::api::{PersonResponse, WatchlistResponse};
-    use veriff_tui::redact::Redact;
+    use veriff_tui::cli::inbox::list_line;
+    use veriff_tui::inbox::SessionRow;
+    use veriff_tui::redact::{Redact, References};
     use veriff_tui::tui::app::{Cmd, Model, Msg, Pane, Payload, Req, update};
     use veriff_tui::tui::ui::{Theme, view};
 
@@ -175,6 +200,93 @@ mod redaction {
             "[4-6][0-9]{10}",
             "[1-9] Q[a-z]{4,8} (Street|Lane)",
         ]
+    }
+
+    /// What the profile under test declares its references look like.
+    const REFERENCES: &str = "^ORDER-[0-9]+$";
+
+    fn redact() -> Redact {
+        Redact::new(true).with_references(Some(References::compile(REFERENCES).unwrap()))
+    }
+
+    /// A vendorData or endUserId with a person in it: not a UUID, not the whole of
+    /// `REFERENCES`.
+    fn reference() -> impl Strategy<Value = String> {
+        prop_oneof![
+            personal(),
+            "crm-user-q[a-z]{3,6}\\.z[a-z]{3,6}",
+            "ORDER-[0-9]{1,4} Q[a-z]{4,8}",
+            "ORDER-Q[a-z]{4,8}",
+        ]
+    }
+
+    /// A count, size or code that is an ID code or other text: a string, or a
+    /// number of 11 digits.
+    fn count() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            personal().prop_map(Value::String),
+            "[4-6][0-9]{10}".prop_map(Value::String),
+            (40_000_000_000u64..70_000_000_000).prop_map(Value::from),
+        ]
+    }
+
+    /// Personal values under keys the allow-list names, in shapes it must refuse.
+    #[derive(Debug, Clone)]
+    struct Misshapen {
+        reference: String,
+        count: Value,
+        /// A person's name beside a source and a value, outside a hit's fields.
+        contact: String,
+    }
+
+    fn misshapen() -> impl Strategy<Value = Misshapen> {
+        (reference(), count(), personal()).prop_map(|(reference, count, contact)| Misshapen {
+            reference,
+            count,
+            contact,
+        })
+    }
+
+    impl Misshapen {
+        fn secrets(&self) -> Vec<String> {
+            let count = match &self.count {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            vec![self.reference.clone(), count, self.contact.clone()]
+        }
+    }
+
+    /// Puts the misshapen values under their listed keys in every object of `answer`.
+    fn plant_misshapen(answer: &mut Value, planted: &Misshapen) {
+        match answer {
+            Value::Object(map) => {
+                map.values_mut().for_each(|v| plant_misshapen(v, planted));
+                for key in ["vendorData", "endUserId", "matchedSessionVendorData"] {
+                    map.insert(key.to_owned(), Value::from(planted.reference.clone()));
+                }
+                for key in [
+                    "code",
+                    "reasonCode",
+                    "statusCode",
+                    "size",
+                    "duration",
+                    "score",
+                    "totalHits",
+                    "numberOfMatches",
+                ] {
+                    map.insert(key.to_owned(), planted.count.clone());
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| plant_misshapen(v, planted)),
+            _ => {}
+        }
+        if let Value::Object(map) = answer {
+            map.insert(
+                "contacts".to_owned(),
+                serde_json::json!([{"name": planted.contact, "source": "crm", "value": "x"}]),
+            );
+        }
     }
 
     /// JSON whose keys are no field Veriff documents (all start with `zz`) and
@@ -251,10 +363,10 @@ mod redaction {
 
     /// The browser with redaction on, fed these answers as the effects would,
     /// drawn with every pane focused in turn.
-    fn frames(answers: &[(&str, Value)], nfc: &Value) -> String {
+    fn frames(answers: &[(&str, Value)], nfc: &Value, redact: Redact) -> String {
         let get = |name: &str| answers.iter().find(|(n, _)| *n == name).unwrap().1.clone();
         let (mut model, mut cmds) = Model::new("h".into(), None).start(vec![SESSION.into()], vec![]);
-        let _ = update(&mut model, Msg::Redaction(Redact::new(true)));
+        let _ = update(&mut model, Msg::Redaction(redact));
         let _ = update(&mut model, Msg::Resize { width: 160, height: 45 });
         let mut out = String::new();
         let mut draw = |model: &Model| {
@@ -321,12 +433,15 @@ mod redaction {
         fn personal_values_under_unknown_keys_never_print_under_redact(
             extra in planted(),
             key in "zz[a-zA-Z_]{1,8}",
+            misshapen in misshapen(),
         ) {
             let mut secrets = Vec::new();
             leaves(&extra, &mut secrets);
-            let redact = Redact::new(true);
+            secrets.extend(misshapen.secrets());
+            let redact = redact();
             let mut planted_answers = answers();
             for (_, answer) in planted_answers.iter_mut() {
+                plant_misshapen(answer, &misshapen);
                 plant(answer, &key, &extra);
                 let printed = serde_json::to_string(&redact.json(answer.clone())).unwrap();
                 for secret in &secrets {
@@ -334,17 +449,78 @@ mod redaction {
                 }
             }
             let mut nfc = serde_json::json!({"documentType": "P"});
+            plant_misshapen(&mut nfc, &misshapen);
             plant(&mut nfc, &key, &extra);
-            let drawn = frames(&planted_answers, &nfc);
+            let drawn = frames(&planted_answers, &nfc, redact);
             for secret in &secrets {
                 let words = secret.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 5);
                 for part in std::iter::once(secret.as_str()).chain(words) {
-                    prop_assert!(!drawn.contains(part), "{part} drawn");
+                    prop_assert!(!drawn.contains(part), "{part} drawn:\n{}", lines_with(&drawn, part));
                 }
             }
-            // Without redaction the same answers do show them: the check can fail.
+            // `inbox list`, its table and its --json, of a row made of them.
+            let misshapen_code = misshapen.count.as_i64();
+            let row = SessionRow {
+                id: SESSION.to_owned(),
+                status: Some(secrets[0].clone()),
+                code: misshapen_code,
+                reason_code: misshapen_code,
+                reason: Some(secrets[0].clone()),
+                vendor_data: Some(misshapen.reference.clone()),
+                end_user_id: Some(misshapen.reference.clone()),
+                person_name: Some(misshapen.contact.clone()),
+                document_number: Some(secrets[0].clone()),
+                watchlist_status: Some(misshapen.contact.clone()),
+                ..SessionRow::default()
+            };
+            for json in [false, true] {
+                let line = list_line(&row, redact, json).unwrap();
+                for secret in secrets.iter().filter(|s| row_holds(&row, s)) {
+                    prop_assert!(!line.contains(secret.as_str()), "{secret} in inbox list: {line}");
+                }
+                prop_assert!(line.contains(SESSION), "the session's id is shown: {line}");
+            }
+            // Without redaction the same answers and row do show them: the checks can fail.
             let shown = serde_json::to_string(&planted_answers[0].1).unwrap();
             prop_assert!(secrets.iter().all(|s| shown.contains(s.as_str())));
+            let plain = list_line(&row, Redact::default(), true).unwrap();
+            prop_assert!(plain.contains(secrets[0].as_str()), "{plain}");
+        }
+    }
+
+    /// The frames' lines (160 cells each) that hold `part`, to say where it leaked.
+    fn lines_with(drawn: &str, part: &str) -> String {
+        let cells: Vec<char> = drawn.chars().collect();
+        let lines = cells.chunks(160).map(|line| line.iter().collect::<String>());
+        lines.filter(|line| line.contains(part)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Whether `secret` is one of `row`'s values (the planted count is one only
+    /// when it is a number).
+    fn row_holds(row: &SessionRow, secret: &str) -> bool {
+        let texts = [&row.status, &row.reason, &row.vendor_data, &row.person_name];
+        texts.iter().any(|t| t.as_deref() == Some(secret)) || row.code.is_some_and(|c| c.to_string() == secret)
+    }
+
+    #[test]
+    fn a_reference_of_the_declared_shape_and_a_hits_field_label_still_show() {
+        let redact = redact();
+        let answer = serde_json::json!({"vendorData": "ORDER-2291", "endUserId": SESSION, "code": 9102, "size": 1024,
+            "doc": {"fields": [{"name": "Date of Birth", "source": "register", "value": "1990-07-21"}]}});
+        let masked = redact.json(answer.clone());
+        let expected = serde_json::json!({"vendorData": "ORDER-2291", "endUserId": SESSION, "code": 9102, "size": 1024,
+            "doc": {"fields": [{"name": "Date of Birth", "source": "register", "value": "1990-**-**"}]}});
+        assert_eq!(masked, expected);
+        let row = SessionRow {
+            id: SESSION.to_owned(),
+            status: Some("declined".to_owned()),
+            code: Some(9102),
+            vendor_data: Some("ORDER-2291".to_owned()),
+            ..SessionRow::default()
+        };
+        let line = list_line(&row, redact, false).unwrap();
+        for shown in ["declined", "9102", "ORDER-2291", SESSION] {
+            assert!(line.contains(shown), "{shown}: {line}");
         }
     }
 }

@@ -440,3 +440,209 @@ async fn an_answer_of_the_wrong_shape_is_reported_without_its_values() {
     assert!(card.contains("verification.person"), "{card}");
     assert_no_planted("the card of a broken decision", &card);
 }
+
+/// The binary with only PATH and `home` (for its config, data and audit log),
+/// against `server`'s demo credentials when there is one.
+async fn in_home(home: &std::path::Path, server: Option<&RunningServer>, args: &[&str]) -> std::process::Output {
+    let mut command = tokio::process::Command::new(BIN);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdin(Stdio::null());
+    if let Some(server) = server {
+        command
+            .env("VERIFF_API_URL", server.url())
+            .env("VERIFF_API_KEY", server::DEMO_API_KEY)
+            .env("VERIFF_SHARED_SECRET", server::DEMO_SHARED_SECRET);
+    }
+    command.output().await.unwrap()
+}
+
+/// A config file whose only profile, `desk`, declares `redact_references`.
+fn config_with_references(home: &std::path::Path, references: &str) -> String {
+    let path = home.join("config.toml");
+    let text = format!("default_profile = \"desk\"\n[profiles.desk]\nredact_references = {references:?}\n");
+    veriff_tui::files::write_private(&path, text.as_bytes()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// `inbox list` under --redact: the status column masked as the browser masks it,
+/// vendorData shown only when it is a reference of the profile's declared shape;
+/// its --json escapes C1 and bidirectional controls as every --json does.
+#[tokio::test]
+async fn inbox_list_masks_status_and_references_and_its_json_cannot_drive_a_terminal() {
+    use veriff_tui::inbox::{Incoming, Store};
+    let home = tempfile::tempdir().unwrap();
+    let config = config_with_references(home.path(), "^ORDER-[0-9]+$");
+    let inbox_url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let bodies = [
+        serde_json::json!({"status": "success", "verification": {
+            "id": "5e55f00d-0000-4000-8000-000000000001", "status": "call MARTA TAMM 5551234567", "code": 9102,
+            "vendorData": "crm-user-marta.tamm", "person": {"firstName": "MARTA", "lastName": "TAMM"}}}),
+        serde_json::json!({"status": "success", "verification": {
+            "id": "5e55f00d-0000-4000-8000-000000000002", "status": "approved", "code": 9001,
+            "vendorData": "ORDER-2291"}}),
+        serde_json::json!({"status": "success", "verification": {
+            "id": "5e55f00d-0000-4000-8000-000000000003", "status": "declined", "code": 9102,
+            "vendorData": "SPECIMEN\u{9b}2J\u{202e}lmth.exe"}}),
+    ];
+    let store = Store::open(&inbox_url).await.unwrap();
+    let batch: Vec<Incoming> = bodies
+        .iter()
+        .map(|b| Incoming::imported(b, b.to_string().into_bytes()))
+        .collect();
+    store.ingest(&batch).await.unwrap();
+    store.close().await;
+
+    let list = |args: &'static [&'static str]| {
+        let (home, config, inbox_url) = (home.path().to_owned(), config.clone(), inbox_url.clone());
+        async move {
+            let mut all = vec!["--config", &config, "inbox", "--inbox-url", &inbox_url, "list"];
+            all.extend(args);
+            let out = in_home(&home, None, &all).await;
+            assert!(
+                out.status.success(),
+                "{all:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        }
+    };
+    // Without --redact every value is there: the checks below can fail.
+    let plain = list(&[]).await;
+    assert!(
+        plain.contains("call MARTA TAMM") && plain.contains("crm-user-marta.tamm"),
+        "{plain}"
+    );
+    for args in [&["--redact"][..], &["--redact", "--json"]] {
+        let redacted = list(args).await;
+        for personal in ["MARTA", "TAMM", "5551234567", "crm-user", "SPECIMEN"] {
+            assert!(!redacted.contains(personal), "{args:?} shows {personal}:\n{redacted}");
+        }
+        for shown in [
+            "ORDER-2291",
+            "approved",
+            "declined",
+            "5e55f00d-0000-4000-8000-000000000002",
+        ] {
+            assert!(redacted.contains(shown), "{args:?} hides {shown}:\n{redacted}");
+        }
+    }
+    let json = list(&["--json"]).await;
+    assert!(
+        !json
+            .chars()
+            .any(|c| c == '\u{9b}' || veriff_tui::text::is_bidi_control(c)),
+        "{json:?}"
+    );
+    assert!(json.contains(r"\u009b") && json.contains(r"\u202e"), "{json}");
+    let rows: Vec<Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(
+        rows.iter()
+            .any(|r| r["vendorData"] == "SPECIMEN\u{9b}2J\u{202e}lmth.exe"),
+        "the escapes decode to the same value: {json}"
+    );
+
+    // A pattern that is not a regular expression is a config error, named.
+    let config = config_with_references(home.path(), "^ORDER-[0-9+$");
+    let out = in_home(
+        home.path(),
+        None,
+        &["--config", &config, "inbox", "--inbox-url", &inbox_url, "list"],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("redact_references") && stderr.contains("desk") && stderr.contains("^ORDER-[0-9+$"),
+        "{stderr}"
+    );
+}
+
+/// vendorData and endUserId show under --redact only as a UUID or the profile's
+/// declared reference; a pattern that is not one stops every command, named.
+#[tokio::test(flavor = "multi_thread")]
+async fn references_show_under_redact_only_when_opaque() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    // demo-customer-0001 is the vendorData, e0000001-… (a UUID) the endUserId.
+    let session = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+    let decision = |config: String| {
+        let (home, server) = (home.path().to_owned(), &server);
+        async move {
+            let out = in_home(
+                &home,
+                Some(server),
+                &["--config", &config, "--redact", "decision", session, "--json"],
+            )
+            .await;
+            (
+                out.status.success(),
+                String::from_utf8(out.stdout).unwrap(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+    };
+    let (ok, plain, stderr) = decision(config_with_references(home.path(), "^ticket-[0-9]+$")).await;
+    assert!(ok, "{stderr}");
+    let answer: Value = serde_json::from_str(&plain).unwrap();
+    let verification = &answer["verification"];
+    assert_eq!(
+        verification["vendorData"], "*****",
+        "not of the declared shape: {plain}"
+    );
+    assert!(
+        verification["endUserId"].as_str().is_some_and(veriff_tui::ids::is_uuid),
+        "a UUID shows: {plain}"
+    );
+    let (ok, declared, stderr) = decision(config_with_references(home.path(), "^demo-customer-[0-9]+$")).await;
+    assert!(ok, "{stderr}");
+    let answer: Value = serde_json::from_str(&declared).unwrap();
+    assert_eq!(answer["verification"]["vendorData"], "demo-customer-0001", "{declared}");
+
+    let (ok, _, stderr) = decision(config_with_references(home.path(), "(unclosed")).await;
+    assert!(!ok);
+    assert!(
+        stderr.contains("redact_references") && stderr.contains("(unclosed"),
+        "{stderr}"
+    );
+}
+
+/// `new-session --redact` neither draws a QR code nor prints the link: it is
+/// refused before anything is sent, saying how to get the link.
+#[tokio::test(flavor = "multi_thread")]
+async fn new_session_under_redact_shows_no_link_and_says_how_to_get_one() {
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["--redact", "new-session", "--vendor-data", "ORDER-7"][..],
+        &["--redact", "new-session", "--vendor-data", "ORDER-7", "--json"],
+    ] {
+        let out = in_home(home.path(), Some(&server), args).await;
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(!out.status.success(), "{args:?}: {stdout}");
+        assert!(!stdout.contains("/v/") && !stderr.contains("/v/"), "{stdout}{stderr}");
+        assert!(!stderr.contains('▀') && !stderr.contains('▄'), "no QR code: {stderr}");
+        assert!(
+            stderr.contains("without --redact") && stderr.contains("--unredacted"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(server.requests(), 0, "nothing was created");
+    let out = in_home(
+        home.path(),
+        Some(&server),
+        &["--redact", "new-session", "--vendor-data", "ORDER-7", "--unredacted"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let link = String::from_utf8(out.stdout).unwrap();
+    assert!(link.trim().starts_with(&format!("{}/v/", server.url())), "{link}");
+}

@@ -33,7 +33,17 @@ pub struct NewSessionArgs {
     /// Print Veriff's answer as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Create it under --redact all the same, and print its link and QR code (a
+    /// link is made once: it could not be shown later).
+    #[arg(long)]
+    pub unredacted: bool,
 }
+
+/// Why `new-session` is refused under `--redact`: the link is the end user's key
+/// to the session, shown once and never again.
+const NEW_SESSION_REDACTED: &str = "refusing to create a session under --redact: its link would be shown \
+     on this screen, and it cannot be fetched later; run new-session without --redact (off the shared screen), \
+     or add --unredacted to create it and print its link all the same";
 
 #[derive(Debug, Args)]
 pub struct DeleteSessionArgs {
@@ -99,6 +109,11 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
     settings.writes_allowed()?;
+    // Refused before it is made, not masked after: a link nobody sees is a session
+    // nobody can use.
+    if settings.redact.on && !args.unredacted {
+        return Err(NEW_SESSION_REDACTED.to_owned());
+    }
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let mut entry = entry("create_session", settings, None);
@@ -110,9 +125,9 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
     audit(&audit_log, &entry);
     let created = result.map_err(|e| describe_error(&e))?.answer;
     let verification = created.verification.expect("checked by create_session");
+    // Redaction is off here, or --unredacted said to show the answer as it is.
     if args.json {
-        let answer = settings.redact.model(verification);
-        return emit((json_text(&answer)? + "\n").as_bytes());
+        return emit((json_text(&verification)? + "\n").as_bytes());
     }
     say(&format!("created session {}\n", clean(&verification.id)));
     let url = clean(verification.url.as_deref().unwrap_or_default());

@@ -159,7 +159,10 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         .cloned()
         .unwrap_or_default();
     let url = inbox_url(args.inbox_url.clone(), &config, global.demo)?;
-    let redact = crate::config::RedactSetting::resolve(global.redact, profile.redact);
+    let redact = profile.redaction(global.redact).map_err(|e| match &profile_name {
+        Some(name) => format!("{}, profile {name}: {e}", config.path.display()),
+        None => e,
+    })?;
     let Some(action) = args.action else {
         return Err("the inbox's browser is started by main (a bug: it came here)".to_owned());
     };
@@ -327,7 +330,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let status = store.status().await?;
             store.close().await;
             if json {
-                println!("{}", serde_json::to_string(&status).map_err(|e| e.to_string())?);
+                println!("{}", super::scripting::json_line(&status)?);
                 return Ok(());
             }
             print!("{}", status_text(&status, &store::shown_url(&url), now_ms()));
@@ -444,11 +447,7 @@ async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Reda
         let Some(last) = rows.last() else { break };
         page.after = Some((last.updated_ms, last.n));
         for row in &rows {
-            let line = if json {
-                json_line(row, redact)
-            } else {
-                table_line(row, redact)
-            };
+            let line = list_line(row, redact, json)?;
             if writeln!(out, "{line}").is_err() {
                 return Ok(()); // the reader went away (`| head`)
             }
@@ -461,24 +460,33 @@ async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Reda
     Ok(())
 }
 
-fn json_line(row: &SessionRow, redact: Redact) -> String {
-    row.masked_json(redact).to_string()
+/// What `inbox list` prints for `row`: a line of the table, or of JSON (escaped
+/// as every `--json` is, so no string can drive a terminal).
+pub fn list_line(row: &SessionRow, redact: Redact, json: bool) -> Result<String, String> {
+    if json {
+        super::scripting::json_line(&row.masked_json(redact))
+    } else {
+        Ok(table_line(row, redact))
+    }
 }
 
+/// Every column from the masked row, as the browser's rows are made.
 fn table_line(row: &SessionRow, redact: Redact) -> String {
     let masked = row.masked_json(redact);
-    let field = |key: &str| masked[key].as_str().map(str::to_owned);
-    let text = |v: &Option<String>, max: usize| clean_short(v.as_deref().unwrap_or("-"), max);
-    let (name, vendor) = (field("personName"), field("vendorData"));
+    let column = |key: &str, max: usize| match &masked[key] {
+        Value::String(s) => clean_short(s, max),
+        Value::Number(n) => n.to_string(),
+        _ => "-".to_owned(),
+    };
     format!(
         "{:<24} {:<22} {:<5} {:<6} {:<24} {:<20} {}",
         format_time_ms(row.updated_ms),
-        text(&row.status, 22),
-        row.code.map_or("-".to_owned(), |c| c.to_string()),
-        row.reason_code.map_or("-".to_owned(), |c| c.to_string()),
-        text(&name, 24),
-        text(&vendor, 20),
-        clean_short(&row.id, 40)
+        column("status", 22),
+        column("code", 5),
+        column("reasonCode", 6),
+        column("personName", 24),
+        column("vendorData", 20),
+        column("id", 40)
     )
 }
 

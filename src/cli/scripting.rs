@@ -213,6 +213,12 @@ pub(crate) fn json_text<T: Serialize>(value: &T) -> Result<String, String> {
     Ok(terminal_safe(&raw))
 }
 
+/// The same on one line (NDJSON, as `inbox list --json` prints).
+pub(crate) fn json_line<T: Serialize>(value: &T) -> Result<String, String> {
+    let raw = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    Ok(terminal_safe(&raw))
+}
+
 /// JSON text with DEL, the C1 controls (U+0080..U+009F, which include a
 /// single-character CSI) and bidirectional overrides escaped; C0 controls cannot
 /// be raw in JSON that parsed, and serde_json escapes them in its own. Outside

@@ -120,6 +120,11 @@ pub struct Profile {
     /// Mask personal values in everything printed (as `--redact`): `true`, or
     /// `"initials"` to keep the initials of names.
     pub redact: Option<RedactSetting>,
+    /// What this integration's vendorData and endUserId look like when they are
+    /// opaque references (a regex matched against the whole value, `^ORDER-[0-9]+$`):
+    /// such values stay visible under redaction. A UUID always does; anything else
+    /// is masked, as integrators put names in them.
+    pub redact_references: Option<String>,
     /// Refuse every write to Veriff (new sessions, deletions): a profile to hand
     /// to staff who only look.
     pub read_only: Option<bool>,
@@ -138,12 +143,25 @@ pub enum RedactSetting {
 
 impl RedactSetting {
     /// The redaction a run uses: the profile's setting, turned on by `--redact`.
-    pub fn resolve(flag: bool, setting: Option<RedactSetting>) -> crate::redact::Redact {
+    fn resolve(flag: bool, setting: Option<RedactSetting>) -> crate::redact::Redact {
         match setting {
             Some(RedactSetting::Style(RedactStyle::Initials)) => crate::redact::Redact::with_initials(true),
             Some(RedactSetting::On(on)) => crate::redact::Redact::new(flag || on),
             None => crate::redact::Redact::new(flag),
         }
+    }
+}
+
+impl Profile {
+    /// The redaction a run on this profile uses: its `redact`, turned on by
+    /// `--redact`, showing the references its `redact_references` describes.
+    pub fn redaction(&self, flag: bool) -> Result<crate::redact::Redact, String> {
+        let references = self
+            .redact_references
+            .as_deref()
+            .map(crate::redact::References::compile)
+            .transpose()?;
+        Ok(RedactSetting::resolve(flag, self.redact).with_references(references))
     }
 }
 
@@ -313,6 +331,10 @@ impl Config {
         };
         let from_profile = chosen.cloned().unwrap_or_default();
         let o = &self.overrides;
+        let redact = from_profile.redaction(o.redact).map_err(|e| match profile {
+            Some(name) => format!("{}, profile {name}: {e}", self.path.display()),
+            None => e,
+        })?;
 
         let api_url = o
             .api_url
@@ -386,7 +408,7 @@ impl Config {
             profile: profile.map(str::to_owned),
             client,
             download_dir,
-            redact: RedactSetting::resolve(o.redact, from_profile.redact),
+            redact,
             read_only: o.read_only || from_profile.read_only.unwrap_or(false),
             team_key,
         })
@@ -452,6 +474,9 @@ shared_secret_command = "pass show veriff/test"
 # download_dir = "~/veriff"
 # Hide every personal value everywhere (as --redact); "initials" keeps the initials of names.
 # redact = true
+# Under redaction vendorData and endUserId show only as a UUID or a value matching this
+# whole (a regex); anything else is masked, as references may hold names.
+# redact_references = "^ORDER-[0-9]+$"
 # Refuse every write to Veriff: new sessions, deletions (as --read-only).
 # read_only = true
 # The team's key that signs every export's manifest, so anyone with its public key
@@ -750,6 +775,49 @@ shared_secret_command = "printf 'from-command\n'"
         assert!(!load("test", false));
         assert!(load("live", false));
         assert!(load("test", true), "--insecure-inbox wins");
+    }
+
+    #[test]
+    fn each_profile_shows_its_own_references_under_redaction() {
+        use crate::redact::MASK;
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES
+            .replace("[profiles.test]", "[profiles.test]\nredact_references = \"^T-[0-9]+$\"")
+            .replace(
+                "[profiles.live]",
+                "[profiles.live]\nredact_references = \"^ORDER-[0-9]+$\"",
+            );
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let overrides = Overrides {
+            config: Some(path.clone()),
+            redact: true,
+            ..Default::default()
+        };
+        let config = Config::load(overrides.clone(), &env).unwrap();
+        let test = config.settings(Some("test"), &env).unwrap().redact;
+        let live = config.settings(Some("live"), &env).unwrap().redact;
+        assert_eq!(
+            (test.reference("T-1"), test.reference("ORDER-1")),
+            ("T-1".into(), MASK.into())
+        );
+        assert_eq!(
+            (live.reference("T-1"), live.reference("ORDER-1")),
+            (MASK.into(), "ORDER-1".into())
+        );
+
+        let broken = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nredact_references = \"^ORDER-(\"");
+        write_config(dir.path(), &broken);
+        let config = Config::load(overrides, &env).unwrap();
+        assert!(
+            config.settings(Some("test"), &env).is_ok(),
+            "another profile's pattern is not this one's"
+        );
+        let e = config.settings(Some("live"), &env).unwrap_err();
+        assert!(
+            e.contains("profile live") && e.contains("redact_references") && e.contains("^ORDER-("),
+            "{e}"
+        );
     }
 
     #[test]

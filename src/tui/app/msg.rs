@@ -209,8 +209,9 @@ impl Payload {
             Payload::Person(p) => Payload::Person(p.map(|p| redact.model(p))),
             Payload::Watchlist(w) => Payload::Watchlist(w.map(|w| redact.model(w))),
             Payload::Nfc(nfc) => Payload::Nfc(redact.json(nfc)),
-            // Listings hold ids, contexts and sizes; pictures are hidden where drawn.
-            Payload::Media(list) => Payload::Media(list),
+            // Listings hold ids, contexts and sizes, through the allow-list all the
+            // same (a size that is a string is not one); pictures are hidden where drawn.
+            Payload::Media(list) => Payload::Media(redact.model(list)),
             Payload::Preview(image) => Payload::Preview(image),
             Payload::Sessions(ids) => Payload::Sessions(ids),
             // Every column through the allow-list; a note is the team's free text.

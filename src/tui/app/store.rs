@@ -536,6 +536,10 @@ impl Store {
             mask(entry.mark_log.as_mut(), |log| {
                 log.into_iter().map(|e| e.masked(redact)).collect()
             });
+            mask(entry.session_media.as_mut(), |list| redact.model(list));
+            for list in entry.media.values_mut() {
+                mask(Some(list), |list| redact.model(list));
+            }
             for nfc in entry.nfc.values_mut() {
                 mask(Some(nfc), |nfc| redact.json(nfc));
             }
