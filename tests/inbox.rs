@@ -429,9 +429,14 @@ async fn the_receiver_refuses_what_is_not_signed_and_stores_what_is() {
         "nothing refused is stored"
     );
 
-    // Accepted: either profile, on its path or on / told by shape; unknown types raw.
+    // The other profile's webhook, signed with its own secret: a receiver is one profile's.
     assert_eq!(
         post(&client, &url, KEY_B, &sign(SECRET_B, &body), body.clone()).await,
+        401
+    );
+    // Accepted: on its path or on / told by shape; unknown types raw.
+    assert_eq!(
+        post(&client, &url, KEY_A, &sign(SECRET_A, &body), body.clone()).await,
         200
     );
     let event = json!({"id": "s-signed", "action": "submitted", "code": 7002, "time": "2026-01-01T00:00:01Z"});

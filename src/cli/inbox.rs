@@ -174,7 +174,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                      (webhooks carry personal data)"
                 ));
             }
-            let integrations = integrations(&config, global).await?;
+            let (integration, whose) = integration(&config, global)?;
             let store = open(&url, &config).await?;
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -183,10 +183,10 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             if public {
                 eprintln!("listening beyond this machine: serve it only behind TLS (a reverse proxy)");
             }
-            let names: Vec<&str> = integrations.iter().map(|i| i.name.as_str()).collect();
+            // Which integration, said before any webhook: never the secret.
+            let key: String = integration.api_key.chars().take(8).collect();
             eprintln!(
-                "inbox: webhooks of {} into {}",
-                names.join(", "),
+                "inbox: accepts only webhooks of {whose}, API key {key}..., into {}",
                 if store.is_postgres() { "PostgreSQL" } else { "SQLite" }
             );
             // Tests and scripts read the address (port 0 picks a free one).
@@ -194,7 +194,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let _ = writeln!(out, "listening on http://{addr}");
             let _ = out.flush();
             tokio::select! {
-                served = receiver::serve(listener, store, integrations) => served.map_err(|e| format!("the receiver stopped: {e}")),
+                served = receiver::serve(listener, store, vec![integration]) => served.map_err(|e| format!("the receiver stopped: {e}")),
                 _ = tokio::signal::ctrl_c() => Ok(()),
             }
         }
@@ -397,32 +397,65 @@ fn demo_integration() -> Integration {
     }
 }
 
-/// Every profile whose API key and secret resolve (the demo server's with --demo).
-async fn integrations(config: &Config, global: &GlobalArgs) -> Result<Vec<Integration>, String> {
+/// The one integration a receiver accepts: the selected profile's own API key
+/// and secret, so its webhooks land in that profile's inbox and no other's (one
+/// receiver per profile). Credentials from flags or the environment count only
+/// where no profile is configured (`environment`): they never stand in for a
+/// profile's, whose receiver would then store another integration's webhooks.
+/// Returned with how to name it to the person starting the receiver.
+fn integration(config: &Config, global: &GlobalArgs) -> Result<(Integration, String), String> {
     if global.demo {
-        return Ok(vec![demo_integration()]);
+        return Ok((demo_integration(), "the demo server".to_owned()));
     }
     let env = process_env;
-    let mut found = Vec::new();
-    let names: Vec<Option<String>> = if config.file.profiles.is_empty() {
-        vec![None]
-    } else {
-        config.file.profiles.keys().cloned().map(Some).collect()
+    if config.file.profiles.is_empty() {
+        let settings = config.settings(None, &env)?;
+        let integration = Integration {
+            name: "environment".to_owned(),
+            api_key: settings.client.api_key,
+            secret: settings.client.secret,
+        };
+        return Ok((
+            integration,
+            "the environment's credentials (no profile is configured)".to_owned(),
+        ));
+    }
+    let Some(name) = config.selected_profile().map(str::to_owned) else {
+        let names: Vec<&str> = config.file.profiles.keys().map(String::as_str).collect();
+        return Err(format!(
+            "one receiver per profile: name it with --profile NAME or default_profile (profiles: {})",
+            names.join(", ")
+        ));
     };
-    for name in names {
-        match config.settings(name.as_deref(), &env) {
-            Ok(settings) => found.push(Integration {
-                name: name.unwrap_or_else(|| "default".to_owned()),
-                api_key: settings.client.api_key,
-                secret: settings.client.secret,
-            }),
-            Err(e) => eprintln!("inbox: profile {} skipped: {e}", name.as_deref().unwrap_or("default")),
-        }
+    let ignored = [
+        (global.api_key.is_some(), "VERIFF_API_KEY (or --api-key)"),
+        (global.api_key_file.is_some(), "--api-key-file"),
+        (global.shared_secret_file.is_some(), "--shared-secret-file"),
+        (env("VERIFF_SHARED_SECRET").is_some(), "VERIFF_SHARED_SECRET"),
+    ];
+    for (_, what) in ignored.iter().filter(|(set, _)| *set) {
+        eprintln!("inbox: {what} ignored: the receiver checks webhooks with profile {name}'s own API key and secret");
     }
-    if found.is_empty() {
-        return Err("no profile has an API key and shared secret to check webhooks with".to_owned());
-    }
-    Ok(found)
+    let own_env = |var: &str| (var != "VERIFF_SHARED_SECRET").then(|| process_env(var)).flatten();
+    let own = Config::load(
+        crate::config::Overrides {
+            api_key: None,
+            api_key_file: None,
+            shared_secret_file: None,
+            ..global.overrides()
+        },
+        &own_env,
+    )?;
+    let settings = own.settings(Some(&name), &own_env).map_err(|e| {
+        format!("profile {name} has no API key and shared secret of its own to check webhooks with: {e}")
+    })?;
+    let whose = format!("profile {name}");
+    let integration = Integration {
+        name,
+        api_key: settings.client.api_key,
+        secret: settings.client.secret,
+    };
+    Ok((integration, whose))
 }
 
 async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Redact) -> Result<(), String> {
@@ -703,18 +736,14 @@ async fn profile_inbox(
 ) -> Result<Option<(Store, Config)>, String> {
     let config = Config::load(global.overrides(), &process_env)?;
     let given = given.or_else(|| std::env::var("VERIFF_INBOX_URL").ok());
-    let url = inbox_url(given.clone(), &config, false)?;
-    let configured = given.is_some()
-        || config
-            .selected_profile()
-            .and_then(|p| config.file.profiles.get(p))
-            .is_some_and(|p| p.inbox_url.is_some());
-    let exists = url
-        .strip_prefix("sqlite://")
-        .is_some_and(|path| std::path::Path::new(path).exists());
-    if !make && !configured && !exists {
-        return Ok(None);
-    }
+    let url = match given {
+        Some(url) => url,
+        None if make => inbox_url(None, &config, false)?,
+        None => match config.inbox_in_use(config.selected_profile(), &process_env) {
+            Some(url) => url,
+            None => return Ok(None),
+        },
+    };
     Ok(Some((open(&url, &config).await?, config)))
 }
 
@@ -776,20 +805,9 @@ pub(super) async fn open(url: &str, config: &Config) -> Result<Store, String> {
 /// Where the profile's inbox is: `--inbox-url`, else the profile's `inbox_url`,
 /// else a SQLite file in the data dir, one per profile.
 pub(super) fn inbox_url(given: Option<String>, config: &Config, demo: bool) -> Result<String, String> {
-    let env = process_env;
-    let profile_name = config.selected_profile().map(str::to_owned);
-    let configured = profile_name
-        .as_ref()
-        .and_then(|p| config.file.profiles.get(p))
-        .and_then(|p| p.inbox_url.clone());
-    if let Some(url) = given.or(configured) {
+    if let Some(url) = given {
         return Ok(url);
     }
-    let dir = crate::config::data_dir(&env).ok_or("cannot tell where the inbox goes: HOME is not set")?;
-    let folder = if demo {
-        "demo"
-    } else {
-        profile_name.as_deref().unwrap_or("default")
-    };
-    Ok(format!("sqlite://{}", dir.join(folder).join("inbox.db").display()))
+    let profile = if demo { Some("demo") } else { config.selected_profile() };
+    config.inbox_url(profile, &process_env).map(|(url, _)| url)
 }

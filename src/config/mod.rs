@@ -320,6 +320,34 @@ impl Config {
         self.file.profiles.keys().map(String::as_str).collect()
     }
 
+    /// Where `profile`'s inbox is: its `inbox_url`, else a SQLite file in the
+    /// data dir, one per profile (`default` without one); and whether it was
+    /// configured rather than defaulted.
+    pub fn inbox_url(&self, profile: Option<&str>, env: Env) -> Result<(String, bool), String> {
+        let configured = profile
+            .and_then(|p| self.file.profiles.get(p))
+            .and_then(|p| p.inbox_url.clone());
+        if let Some(url) = configured {
+            return Ok((url, true));
+        }
+        let dir = data_dir(env).ok_or("cannot tell where the inbox goes: HOME is not set")?;
+        let folder = profile.unwrap_or("default");
+        Ok((
+            format!("sqlite://{}", dir.join(folder).join("inbox.db").display()),
+            false,
+        ))
+    }
+
+    /// `profile`'s inbox if it is configured or its SQLite file already exists:
+    /// where what is fetched is kept without making an inbox nobody asked for.
+    pub fn inbox_in_use(&self, profile: Option<&str>, env: Env) -> Option<String> {
+        let (url, configured) = self.inbox_url(profile, env).ok()?;
+        let exists = url
+            .strip_prefix("sqlite://")
+            .is_some_and(|path| Path::new(path.split('?').next().unwrap_or(path)).exists());
+        (configured || exists).then_some(url)
+    }
+
     /// Settings for `profile` (or none), with flags and environment still on top.
     pub fn settings(&self, profile: Option<&str>, env: Env) -> Result<Settings, String> {
         let chosen = match profile {
@@ -451,6 +479,11 @@ impl Profiles {
         let settings = self.config.settings(Some(name), env)?;
         resolved.insert(name.to_owned(), settings.clone());
         Ok(settings)
+    }
+
+    /// Profile `name`'s inbox, where one is configured or already exists.
+    pub fn inbox_in_use(&self, name: &str, env: Env) -> Option<String> {
+        self.config.inbox_in_use(Some(name), env)
     }
 }
 

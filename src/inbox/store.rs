@@ -412,7 +412,12 @@ impl Store {
                     } else {
                         facts.progress.clone()
                     };
-                    let at = facts.time_ms.unwrap_or(item.received_ms);
+                    // A sender's date counts up to its arrival and a minute of clock
+                    // skew: one dated 2099 must not outrank every later decision.
+                    const CLOCK_SKEW_MS: i64 = 60_000;
+                    let at = facts.time_ms.map_or(item.received_ms, |t| {
+                        t.min(item.received_ms.saturating_add(CLOCK_SKEW_MS))
+                    });
                     let labels = (!facts.risk_labels.is_empty()).then(|| format!(",{},", facts.risk_labels.join(",")));
                     q = q
                         .bind(facts.session_id.clone())

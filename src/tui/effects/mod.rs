@@ -113,8 +113,9 @@ pub struct Effects {
     /// The inbox the browser opened with (its views and marks), and the task
     /// that says when it changes.
     inbox: Option<(InboxInUse, JoinHandle<()>)>,
-    /// Keeps what the browser fetches (decisions, exports) in the inbox.
-    indexer: Option<Indexer>,
+    /// Keeps what the browser fetches (decisions, exports) in the profile's
+    /// inbox; replaced by a profile switch with the client, under the loads' lock.
+    indexer: Arc<RwLock<Option<Indexer>>>,
     /// Where the profile in use keeps the team's key, which signs exports;
     /// replaced when the profile is.
     team_key: Arc<std::sync::Mutex<Option<crate::config::TeamKeySource>>>,
@@ -138,7 +139,7 @@ impl Effects {
             recorder: sources::recorder(),
             history_dir: None,
             inbox: None,
-            indexer: None,
+            indexer: Arc::default(),
         }
         .purging_the_cache()
     }
@@ -180,7 +181,7 @@ impl Effects {
     pub fn set_inbox(&mut self, inbox: InboxInUse) {
         let watcher = inbox::watch(inbox.store.clone(), self.tx.clone());
         // Its task ends with the last clone, having stored what was sent.
-        self.indexer = Some(Indexer::start(Store::clone(&inbox.store)).0);
+        *self.indexer.write().expect("indexer lock") = Some(Indexer::start(Store::clone(&inbox.store)).0);
         if let Some((_, old)) = self.inbox.replace((inbox, watcher)) {
             old.abort();
         }
@@ -251,13 +252,15 @@ impl Effects {
                 let previewed = self.preview_bytes.clone();
                 let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.store.clone());
                 let indexer = self.indexer.clone();
-                let context = |client, profile: Arc<ProfileInUse>| load::Context {
+                // Made under the lock a profile switch takes: the client and the
+                // inbox it fetches for are the same profile's.
+                let context = move |client, profile: Arc<ProfileInUse>| load::Context {
                     client,
                     renderer,
                     previewed,
                     sessions: profile.sessions.clone(),
                     inbox,
-                    indexer,
+                    indexer: indexer.read().expect("indexer lock").clone(),
                 };
                 self.loads.start(id, req, background, &self.target, context, &self.tx);
             }
@@ -316,7 +319,7 @@ impl Effects {
                     jobs: crate::export::DEFAULT_JOBS,
                     max_rps: None,
                     force: false,
-                    indexer: self.indexer.clone(),
+                    indexer: self.indexer.read().expect("indexer lock").clone(),
                     team_key: None,
                 };
                 let source = self.team_key.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -422,15 +425,29 @@ impl Effects {
         let target = self.target.clone();
         let loads = self.loads.clone();
         let previewed = self.preview_bytes.clone();
+        let indexer = self.indexer.clone();
         let tx = self.tx.clone();
         let name = profile.clone();
         let team_key = self.team_key.clone();
         let work = async move {
             let profiles = profiles.ok_or_else(|| Failure::from("no config file to switch profiles in"))?;
+            let inbox_url = profiles.inbox_in_use(&name, &process_env);
             // Off the UI task: a shared_secret_command may take its time.
             let settings = tokio::task::spawn_blocking(move || profiles.settings(&name, &process_env))
                 .await
                 .map_err(|e| Failure::from(e.to_string()))??;
+            // What is fetched from now on goes to the new profile's inbox, or to
+            // none where it has none: never to another integration's.
+            let new_indexer = match inbox_url {
+                Some(url) => match Store::open(&url).await {
+                    Ok(store) => Some(Indexer::start(store).0),
+                    Err(e) => {
+                        tracing::warn!("the profile's inbox cannot be opened, what it fetches is not kept: {e}");
+                        None
+                    }
+                },
+                None => None,
+            };
             let client = Client::new(settings.client.clone())?;
             // Before anything of the new integration is shown.
             let _ = tx.send(Msg::Redaction(settings.redact));
@@ -456,6 +473,7 @@ impl Effects {
             *team_key.lock().unwrap_or_else(|e| e.into_inner()) = settings.team_key.clone();
             loads.replace_target(|| {
                 *target.write().expect("effects target lock") = (client, Arc::new(dirs), Arc::new(policy));
+                *indexer.write().expect("indexer lock") = new_indexer;
             });
             // Verified with the other integration's secret: not to be opened as this one's.
             previewed.clear();

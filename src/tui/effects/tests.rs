@@ -921,3 +921,85 @@ async fn a_browser_export_is_signed_with_the_team_key_and_an_unreadable_key_stop
     assert_eq!(rig.server.media_requests(), media, "nothing fetched");
     assert!(!rig.dir.path().join("Downloads/case-unsigned").exists());
 }
+
+#[tokio::test]
+async fn after_a_profile_switch_what_is_fetched_goes_to_the_new_profiles_inbox_or_none() {
+    use crate::config::{Config, Overrides, Profiles};
+    use crate::inbox::Store;
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    const RESUBMIT: &str = "re5ubmit-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}", dir.path().join(name).join("inbox.db").display());
+    let (old_url, new_url) = (url("old"), url("new"));
+    let old = std::sync::Arc::new(Store::open(&old_url).await.unwrap());
+    let new = Store::open(&new_url).await.unwrap();
+    let api = |inbox: Option<&str>| {
+        let mut text = format!(
+            "api_url = \"{}\"\napi_key = \"{}\"\nshared_secret = \"{}\"\n",
+            server.url(),
+            crate::server::DEMO_API_KEY,
+            crate::server::DEMO_SHARED_SECRET
+        );
+        if let Some(inbox) = inbox {
+            text.push_str(&format!("inbox_url = \"{inbox}\"\n"));
+        }
+        text
+    };
+    let path = dir.path().join("config.toml");
+    let text = format!(
+        "[profiles.old]\n{}[profiles.new]\n{}[profiles.bare]\n{}",
+        api(Some(&old_url)),
+        api(Some(&new_url)),
+        api(None)
+    );
+    crate::files::write_private(&path, text.as_bytes()).unwrap();
+    let overrides = Overrides {
+        config: Some(path),
+        ..Overrides::default()
+    };
+    let config = Config::load(overrides, &|_| None).unwrap();
+    let dirs = Dirs {
+        download: dir.path().join("Downloads"),
+        cache: dir.path().join("cache"),
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let client = Client::new(server.client_config()).unwrap();
+    let mut effects = Effects::new(client, tx, dirs, Some(Profiles::new(config, None)));
+    effects.set_inbox(super::InboxInUse {
+        store: old.clone(),
+        who: "ann@desk1".into(),
+    });
+    let mut switch = async |effects: &mut Effects, to: &str| {
+        effects.run(Cmd::SwitchProfile(to.into()));
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+                Ok(Some(Msg::ProfileSwitched { result, .. })) => break assert!(result.is_ok(), "{result:?}"),
+                Ok(Some(_)) => {}
+                other => panic!("no answer to the switch: {other:?}"),
+            }
+        }
+    };
+    // Stored in the background: waits until `store` holds the session's events.
+    let held = async |store: &Store, session: &str| {
+        for _ in 0..50 {
+            if store.event_count(session).await.unwrap() > 0 {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    };
+
+    effects.run(load(1, Req::Decision(SESSION.into()), false));
+    assert!(held(&old, SESSION).await, "the first profile's fetch in its inbox");
+    switch(&mut effects, "new").await;
+    effects.run(load(2, Req::Decision(DECLINED.into()), false));
+    assert!(held(&new, DECLINED).await, "the new profile's fetch in its own inbox");
+    assert_eq!(old.event_count(DECLINED).await.unwrap(), 0, "nor in the old one");
+    // A profile with no inbox of its own keeps nothing, in neither of the others.
+    switch(&mut effects, "bare").await;
+    effects.run(load(3, Req::Decision(RESUBMIT.into()), false));
+    assert!(!held(&new, RESUBMIT).await);
+    assert_eq!(old.event_count(RESUBMIT).await.unwrap(), 0);
+}

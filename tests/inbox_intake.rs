@@ -1,0 +1,350 @@
+//! What the inbox takes in, and from whom: a receiver accepts only its own
+//! profile's integration, a sender's date cannot pin a status, the receiver holds
+//! under idle connections and unknown keys, and an import keeps every good line.
+
+#[path = "support/postgres.rs"]
+mod postgres;
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use veriff_tui::inbox::{Incoming, Kind, Page, Query, SessionRow, Store, facts, format_time_ms, now_ms};
+
+const LIVE_KEY: &str = "11ee0000-0000-4000-8000-0000000011ee";
+const LIVE_SECRET: &str = "specimen-secret-live";
+const TEST_KEY: &str = "7e570000-0000-4000-8000-000000007e57";
+const TEST_SECRET: &str = "specimen-secret-test";
+
+/// Profiles `live` and `test`, neither the default, in a private file.
+fn config_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "[profiles.live]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{LIVE_KEY}\"\nshared_secret = \"{LIVE_SECRET}\"\n\
+         [profiles.test]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{TEST_KEY}\"\nshared_secret = \"{TEST_SECRET}\"\n"
+    );
+    veriff_tui::files::write_private(&path, text.as_bytes()).unwrap();
+    path
+}
+
+/// The binary with a clean environment: no VERIFF_* of the developer's leaks in.
+fn veriff_tui(home: &Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("VERIFF_") || name.starts_with("XDG_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("HOME", home).kill_on_drop(true);
+    command
+}
+
+struct Receiver {
+    child: tokio::process::Child,
+    url: String,
+    /// What it said on stderr, as it says it.
+    said: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Receiver {
+    fn said(&self) -> String {
+        self.said.lock().unwrap().clone()
+    }
+}
+
+/// `veriff-tui --profile PROFILE inbox receive` on a free loopback port, with
+/// `env` set on top of a clean environment.
+async fn start_receiver(home: &Path, profile: &str, inbox_url: &str, env: &[(&str, &str)]) -> Receiver {
+    start_receiver_with(home, profile, inbox_url, env, |_| {}).await
+}
+
+async fn start_receiver_with(
+    home: &Path,
+    profile: &str,
+    inbox_url: &str,
+    env: &[(&str, &str)],
+    adjust: impl FnOnce(&mut tokio::process::Command),
+) -> Receiver {
+    use tokio::io::AsyncBufReadExt;
+    let config = config_file(home);
+    let mut command = veriff_tui(home);
+    command
+        .args(["--config", config.to_str().unwrap(), "--profile", profile])
+        .args(["inbox", "--inbox-url", inbox_url, "receive", "--listen", "127.0.0.1:0"])
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    adjust(&mut command);
+    let mut child = command.spawn().unwrap();
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    tokio::spawn({
+        let said = said.clone();
+        async move {
+            while let Ok(Some(line)) = stderr.next_line().await {
+                let mut said = said.lock().unwrap();
+                said.push_str(&line);
+                said.push('\n');
+            }
+        }
+    });
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the receiver says where it listens")
+        .unwrap();
+    let Some(line) = line else {
+        let status = child.wait().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        panic!("the receiver ended ({status}): {}", said.lock().unwrap());
+    };
+    let url = line.strip_prefix("listening on ").expect("listening on URL").to_owned();
+    Receiver { child, url, said }
+}
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    veriff_tui::api::Secret::new(secret).sign(body)
+}
+
+/// POSTs `body` signed with `key` and `secret`; the status, 0 if none came.
+async fn post(url: &str, key: &str, secret: &str, body: &Value) -> u16 {
+    let bytes = serde_json::to_vec(body).unwrap();
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("x-auth-client", key)
+        .header("x-hmac-signature", sign(secret, &bytes))
+        .body(bytes)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+fn decision(id: &str, status: &str, code: i64, time: &str) -> Value {
+    json!({"status": "success", "verification": {
+        "id": id, "status": status, "code": code, "decisionTime": time,
+        "reason": if status == "approved" { Value::Null } else { json!("Physical document not used") },
+        "reasonCode": if status == "approved" { Value::Null } else { json!(102) },
+        "person": {"firstName": "MARTA", "lastName": "TAMM"},
+    }, "technicalData": {"ip": null}})
+}
+
+async fn rows(store: &Store) -> Vec<SessionRow> {
+    let page = Page {
+        after: None,
+        limit: 1000,
+    };
+    store.list(&Query::parse("").unwrap(), page).await.unwrap()
+}
+
+/// A SQLite URL in `dir`, and a PostgreSQL database of the test's own (`None`,
+/// said loudly, where no server runs outside CI).
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("live-inbox.db").display())
+}
+
+// ---- One integration per store ----
+
+const SESSION: &str = "5e551011-0000-4000-8000-000000000001";
+
+/// A receiver for `live`, with `test` configured too: a webhook signed with
+/// test's key and secret is refused and leaves live's inbox as it was, even one
+/// claiming a decision dated 2099 for a session live declined.
+async fn another_profiles_webhook_never_lands(inbox_url: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let mut receiver = start_receiver(home.path(), "live", inbox_url, &[]).await;
+    let url = format!("{}/decision", receiver.url);
+    let declined = decision(SESSION, "declined", 9102, "2026-03-01T10:00:00Z");
+    assert_eq!(post(&url, LIVE_KEY, LIVE_SECRET, &declined).await, 200);
+    let forged = decision(SESSION, "approved", 9001, "2099-01-01T00:00:00Z");
+    assert_eq!(post(&url, TEST_KEY, TEST_SECRET, &forged).await, 401);
+    let elsewhere = decision(
+        "5e551011-0000-4000-8000-000000000002",
+        "approved",
+        9001,
+        "2026-03-01T10:00:00Z",
+    );
+    assert_eq!(post(&url, TEST_KEY, TEST_SECRET, &elsewhere).await, 401);
+
+    let store = Store::open(inbox_url).await.unwrap();
+    let rows = rows(&store).await;
+    assert_eq!(rows.len(), 1, "only live's session: {rows:?}");
+    assert_eq!(rows[0].id, SESSION);
+    assert_eq!(rows[0].status.as_deref(), Some("declined"));
+    assert_eq!(store.event_count(SESSION).await.unwrap(), 1);
+    let stored = store.event_bodies().await.unwrap();
+    assert_eq!(stored, [serde_json::to_vec(&declined).unwrap()]);
+    // It says whose webhooks it takes: the profile and its key's first 8 characters.
+    let said = receiver.said();
+    assert!(
+        said.contains("accepts only webhooks of profile live, API key 11ee0000..."),
+        "{said}"
+    );
+    assert!(!said.contains(LIVE_SECRET) && !said.contains(LIVE_KEY), "{said}");
+    assert!(receiver.child.try_wait().unwrap().is_none(), "still receiving");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn another_profiles_webhook_never_lands_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    another_profiles_webhook_never_lands(&sqlite_url(dir.path())).await;
+}
+
+#[tokio::test]
+async fn another_profiles_webhook_never_lands_postgres() {
+    let Some(db) = postgres::database("inbox_intake::another_profiles_webhook_never_lands").await else {
+        return;
+    };
+    another_profiles_webhook_never_lands(&db.url).await;
+}
+
+/// The demo's published key and secret in the environment do not take live's
+/// place: live's own key is accepted, the demo's refused, and the receiver says
+/// it ignored them.
+#[tokio::test]
+async fn credentials_in_the_environment_never_replace_the_profiles() {
+    use veriff_tui::server::{DEMO_API_KEY, DEMO_SHARED_SECRET};
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = sqlite_url(home.path());
+    let env = [
+        ("VERIFF_API_KEY", DEMO_API_KEY),
+        ("VERIFF_SHARED_SECRET", DEMO_SHARED_SECRET),
+    ];
+    let receiver = start_receiver(home.path(), "live", &inbox_url, &env).await;
+    let url = format!("{}/decision", receiver.url);
+    let body = decision(SESSION, "declined", 9102, "2026-03-01T10:00:00Z");
+    assert_eq!(post(&url, DEMO_API_KEY, DEMO_SHARED_SECRET, &body).await, 401);
+    assert_eq!(post(&url, LIVE_KEY, LIVE_SECRET, &body).await, 200);
+    let said = receiver.said();
+    assert!(said.contains("VERIFF_API_KEY (or --api-key) ignored"), "{said}");
+    assert!(said.contains("VERIFF_SHARED_SECRET ignored"), "{said}");
+    assert!(said.contains("profile live, API key 11ee0000..."), "{said}");
+    assert!(!said.contains(DEMO_SHARED_SECRET), "{said}");
+    let store = Store::open(&inbox_url).await.unwrap();
+    assert_eq!(store.event_count(SESSION).await.unwrap(), 1);
+}
+
+/// Without a profile, the environment's credentials are the receiver's, named so.
+#[tokio::test]
+async fn without_profiles_the_environments_credentials_are_named() {
+    use tokio::io::AsyncBufReadExt;
+    let home = tempfile::tempdir().unwrap();
+    let empty = home.path().join("empty.toml");
+    veriff_tui::files::write_private(&empty, b"").unwrap();
+    let mut child = veriff_tui(home.path())
+        .args(["--config", empty.to_str().unwrap(), "inbox", "--inbox-url"])
+        .arg(sqlite_url(home.path()))
+        .args(["receive", "--listen", "127.0.0.1:0"])
+        .envs([("VERIFF_API_KEY", LIVE_KEY), ("VERIFF_SHARED_SECRET", LIVE_SECRET)])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut said = String::new();
+    while let Ok(Ok(Some(line))) = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await {
+        said.push_str(&line);
+        if line.contains("accepts only") {
+            break;
+        }
+    }
+    assert!(
+        said.contains(
+            "accepts only webhooks of the environment's credentials (no profile is configured), API key 11ee0000..."
+        ),
+        "{said}"
+    );
+}
+
+/// With several profiles and none chosen, the receiver asks for one rather than
+/// taking them all.
+#[tokio::test]
+async fn several_profiles_and_none_chosen_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let config = config_file(home.path());
+    let out = veriff_tui(home.path())
+        .args(["--config", config.to_str().unwrap(), "inbox", "--inbox-url"])
+        .arg(sqlite_url(home.path()))
+        .args(["receive", "--listen", "127.0.0.1:0"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("one receiver per profile") && stderr.contains("live, test"),
+        "{stderr}"
+    );
+}
+
+fn arriving(body: &Value, received_ms: i64) -> Incoming {
+    let kind = Kind::from_shape(body);
+    Incoming {
+        kind,
+        facts: facts(kind, body),
+        body: serde_json::to_vec(body).unwrap(),
+        headers: "{}".to_owned(),
+        source: "live".to_owned(),
+        received_ms,
+    }
+}
+
+/// A decision dated 2099 counts as dated a minute after it arrived: the real
+/// decision arriving later takes its place, and the 2099 one does not stay on
+/// top of the list either.
+async fn a_decision_from_the_future_pins_nothing(store: &Store) {
+    let start = now_ms() - 3_600_000;
+    let future = decision(SESSION, "approved", 9001, "2099-01-01T00:00:00Z");
+    store.ingest(&[arriving(&future, start)]).await.unwrap();
+    let real_at = start + 10 * 60_000;
+    let real = decision(SESSION, "declined", 9102, &format_time_ms(real_at - 5_000));
+    store.ingest(&[arriving(&real, real_at)]).await.unwrap();
+    // Another session that arrived in between sorts above the 2099 one no more.
+    let other = decision(
+        "5e551011-0000-4000-8000-000000000003",
+        "approved",
+        9001,
+        &format_time_ms(start + 60_000),
+    );
+    store.ingest(&[arriving(&other, start + 90_000)]).await.unwrap();
+    let rows = rows(store).await;
+    assert_eq!(rows[0].id, SESSION, "{rows:?}");
+    assert_eq!(rows[0].status.as_deref(), Some("declined"));
+    assert_eq!(
+        rows[0].decision_ms,
+        Some(real_at - 5_000),
+        "its own date, within the skew"
+    );
+    assert!(rows[0].updated_ms < start + 20 * 60_000, "{}", rows[0].updated_ms);
+    // Within a minute of its arrival a sender's date counts as it says.
+    let early = decision(
+        "5e551011-0000-4000-8000-000000000004",
+        "approved",
+        9001,
+        &format_time_ms(real_at + 30_000),
+    );
+    store.ingest(&[arriving(&early, real_at)]).await.unwrap();
+    let rows = self::rows(store).await;
+    let early_row = rows.iter().find(|r| r.id.ends_with("0004")).unwrap();
+    assert_eq!(early_row.decision_ms, Some(real_at + 30_000));
+}
+
+#[tokio::test]
+async fn a_decision_from_the_future_pins_nothing_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&sqlite_url(dir.path())).await.unwrap();
+    a_decision_from_the_future_pins_nothing(&store).await;
+}
+
+#[tokio::test]
+async fn a_decision_from_the_future_pins_nothing_postgres() {
+    let Some(db) = postgres::database("inbox_intake::a_decision_from_the_future_pins_nothing").await else {
+        return;
+    };
+    let store = Store::open(&db.url).await.unwrap();
+    a_decision_from_the_future_pins_nothing(&store).await;
+    store.close().await;
+}
