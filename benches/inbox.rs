@@ -32,7 +32,7 @@ fn main() {
     std::fs::create_dir_all(&home).unwrap();
     let config = home.join("config.toml");
     let text = format!(
-        "[profiles.bench]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY}\"\nshared_secret = \"{SECRET}\"\n"
+        "default_profile = \"bench\"\n[profiles.bench]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY}\"\nshared_secret = \"{SECRET}\"\n"
     );
     veriff_tui::files::write_private(&config, text.as_bytes()).unwrap();
     let archive = work.path().join("million.ndjson");

@@ -50,6 +50,27 @@ impl Receiver {
     fn said(&self) -> String {
         self.said.lock().unwrap().clone()
     }
+
+    fn pid(&self) -> u32 {
+        self.child.id().expect("the receiver is running")
+    }
+
+    /// The most memory it has held so far (VmHWM), in kB.
+    fn peak_rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    /// How many files it has open (its connections among them).
+    fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid())).unwrap().count()
+    }
+
+    /// Its address, for raw TCP.
+    fn addr(&self) -> String {
+        self.url.strip_prefix("http://").unwrap().to_owned()
+    }
 }
 
 /// `veriff-tui --profile PROFILE inbox receive` on a free loopback port, with
@@ -347,4 +368,292 @@ async fn a_decision_from_the_future_pins_nothing_postgres() {
     let store = Store::open(&db.url).await.unwrap();
     a_decision_from_the_future_pins_nothing(&store).await;
     store.close().await;
+}
+
+// ---- A receiver that holds under abuse ----
+
+/// This process's soft open-file limit set to `soft` (at most the hard one).
+fn set_open_files_limit(soft: u64) -> std::io::Result<()> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        limit.rlim_cur = soft.min(limit.rlim_max);
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+const IDLE: usize = 2_000;
+
+/// 2,000 connections that never send a byte, with the receiver started under
+/// the common soft open-file limit of 1,024: a valid webhook is answered within
+/// a second all the same, and the idle ones are closed after the header timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_idle_connections_and_a_webhook_answered_within_a_second() {
+    use tokio::io::AsyncReadExt;
+    // This test's own connections need the files too.
+    set_open_files_limit(u64::MAX).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let inbox_url = sqlite_url(home.path());
+    let receiver = start_receiver_with(home.path(), "live", &inbox_url, &[], |command| {
+        // SAFETY: only setrlimit runs between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                let mut limit = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+                limit.rlim_cur = 1024;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+                Ok(())
+            });
+        }
+    })
+    .await;
+    let opened = std::time::Instant::now();
+    let mut idle = Vec::with_capacity(IDLE);
+    for _ in 0..IDLE {
+        idle.push(tokio::net::TcpStream::connect(receiver.addr()).await.unwrap());
+    }
+    // All taken in by the receiver, not left waiting in the kernel's backlog.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while receiver.open_files() < IDLE && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(receiver.open_files() >= IDLE, "{} files open", receiver.open_files());
+
+    let body = decision(SESSION, "declined", 9102, "2026-03-01T10:00:00Z");
+    let asked = std::time::Instant::now();
+    let status = post(&format!("{}/decision", receiver.url), LIVE_KEY, LIVE_SECRET, &body).await;
+    let took = asked.elapsed();
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(1), "answered after {took:?}");
+    assert!(
+        opened.elapsed() < Duration::from_secs(9),
+        "the idle ones were still open"
+    );
+
+    // Idle past the header timeout (10 s): closed by the receiver.
+    let mut buf = [0u8; 16];
+    for stream in idle.iter_mut().step_by(97) {
+        let read = tokio::time::timeout(Duration::from_secs(15), stream.read(&mut buf)).await;
+        assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "still open: {read:?}");
+    }
+    assert!(
+        opened.elapsed() >= Duration::from_secs(10),
+        "closed before the header timeout"
+    );
+}
+
+const MIB: usize = 1 << 20;
+
+/// 200 senders with an unknown key, each declaring a body of 1 MiB: each is
+/// answered 401 before it sends a byte of its body, and the receiver's memory
+/// stays bounded (under 80 MB at its peak; reading the bodies took it from 29
+/// to 235 MB).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_keys_are_refused_before_their_bodies_are_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let home = tempfile::tempdir().unwrap();
+    let receiver = start_receiver(home.path(), "live", &sqlite_url(home.path()), &[]).await;
+    let body: std::sync::Arc<[u8]> = vec![b' '; MIB].into();
+    let unknown = "cccc0000-0000-4000-8000-00000000000c";
+    let head = format!(
+        "POST /decision HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\nx-auth-client: {unknown}\r\n\
+         x-hmac-signature: {}\r\ncontent-length: {MIB}\r\n\r\n",
+        receiver.addr(),
+        sign(TEST_SECRET, &body)
+    );
+    let mut answers = Vec::new();
+    for round in 0..4 {
+        let mut senders = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let (addr, head, body) = (receiver.addr(), head.clone(), body.clone());
+            senders.spawn(async move {
+                let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                stream.write_all(head.as_bytes()).await.unwrap();
+                // The answer comes before any of the body is sent, then the end.
+                let mut answer = Vec::new();
+                let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+                let answer = String::from_utf8_lossy(&answer).into_owned();
+                // A sender that goes on regardless finds the connection closed.
+                let _ = stream.write_all(&body).await;
+                (read.is_ok(), answer)
+            });
+        }
+        while let Some(sent) = senders.join_next().await {
+            answers.push((round, sent.unwrap()));
+        }
+    }
+    assert_eq!(answers.len(), 200);
+    for (round, (closed, answer)) in &answers {
+        assert!(*closed, "round {round}: the connection was not closed after the answer");
+        assert!(answer.starts_with("HTTP/1.1 401"), "round {round}: {answer}");
+    }
+    let peak_mb = receiver.peak_rss_kb() / 1024;
+    assert!(peak_mb < 80, "peak RSS {peak_mb} MB");
+    // And it still takes its own profile's webhooks.
+    let good = decision(SESSION, "declined", 9102, "2026-03-01T10:00:00Z");
+    assert_eq!(
+        post(&format!("{}/decision", receiver.url), LIVE_KEY, LIVE_SECRET, &good).await,
+        200
+    );
+}
+
+/// `veriff-tui --profile live inbox import FILE` into `inbox_url`: its exit
+/// status and stderr.
+async fn import(home: &Path, inbox_url: &str, file: &Path) -> (bool, String) {
+    let config = config_file(home);
+    let out = veriff_tui(home)
+        .args(["--config", config.to_str().unwrap(), "--profile", "live"])
+        .args(["inbox", "--inbox-url", inbox_url, "import"])
+        .arg(file)
+        .output()
+        .await
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn imported_id(i: usize) -> String {
+    format!("1a907000-0000-4000-8000-{i:012}")
+}
+
+/// An archive with a line of invalid UTF-8, one that is not JSON and one over
+/// 1 MiB among good ones: every good line is stored, the run fails naming the
+/// bad lines, and the list says the imported sessions are unsigned, except one a
+/// signed webhook also spoke for.
+async fn an_import_with_bad_lines_keeps_the_good_ones(inbox_url: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let mut archive: Vec<u8> = Vec::new();
+    let mut good = 0;
+    for i in 1..=20 {
+        match i {
+            5 => archive.extend_from_slice(b"{\"status\": \"success\", \"note\": \"\xff\xfe\"}"),
+            9 => archive.extend_from_slice(b"<html>not json</html>"),
+            13 => {
+                let pad = "x".repeat(MIB + 10);
+                archive.extend_from_slice(format!("{{\"pad\": \"{pad}\"}}").as_bytes());
+            }
+            _ => {
+                let status = if i % 2 == 0 { "declined" } else { "approved" };
+                let body = decision(&imported_id(i), status, 9001, "2026-03-01T10:00:00Z");
+                archive.extend_from_slice(&serde_json::to_vec(&body).unwrap());
+                good += 1;
+            }
+        }
+        archive.push(b'\n');
+    }
+    let file = home.path().join("archive.ndjson");
+    std::fs::write(&file, &archive).unwrap();
+    let (ok, stderr) = import(home.path(), inbox_url, &file).await;
+    assert!(!ok, "bad lines fail the run: {stderr}");
+    assert!(
+        stderr.contains("3 lines skipped (first: 5, 9, 13): not UTF-8 / not JSON / over 1 MiB"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("imported {good}, 0 already stored, 3 skipped")),
+        "{stderr}"
+    );
+    let store = Store::open(inbox_url).await.unwrap();
+    assert_eq!(store.event_bodies().await.unwrap().len(), good);
+    // A signed webhook for one of them: that one is no longer only an archive's.
+    let signed = decision(&imported_id(2), "declined", 9102, "2026-03-01T11:00:00Z");
+    store.ingest(&[arriving(&signed, now_ms())]).await.unwrap();
+    let config = config_file(home.path());
+    let out = veriff_tui(home.path())
+        .args(["--config", config.to_str().unwrap(), "--profile", "live"])
+        .args(["inbox", "--inbox-url", inbox_url, "list", "--limit", "0"])
+        .output()
+        .await
+        .unwrap();
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = listed.lines().skip(1).collect();
+    assert_eq!(lines.len(), good, "{listed}");
+    for line in &lines {
+        let unsigned = line.ends_with("imported, unsigned");
+        assert_eq!(unsigned, !line.contains(&imported_id(2)), "{line}");
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn an_import_with_bad_lines_keeps_the_good_ones_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    an_import_with_bad_lines_keeps_the_good_ones(&sqlite_url(dir.path())).await;
+}
+
+#[tokio::test]
+async fn an_import_with_bad_lines_keeps_the_good_ones_postgres() {
+    let Some(db) = postgres::database("inbox_intake::an_import_with_bad_lines_keeps_the_good_ones").await else {
+        return;
+    };
+    an_import_with_bad_lines_keeps_the_good_ones(&db.url).await;
+}
+
+/// A single line of 100 MiB is skipped without being held: the import's peak
+/// memory stays under 80 MB.
+#[tokio::test]
+async fn a_huge_line_is_read_past_not_held() {
+    use std::io::Write;
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("huge.ndjson");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    let good = decision(&imported_id(1), "approved", 9001, "2026-03-01T10:00:00Z");
+    writeln!(out, "{good}").unwrap();
+    out.write_all(b"{\"pad\": \"").unwrap();
+    let chunk = vec![b'x'; MIB];
+    for _ in 0..100 {
+        out.write_all(&chunk).unwrap();
+    }
+    out.write_all(b"\"}\n").unwrap();
+    writeln!(
+        out,
+        "{}",
+        decision(&imported_id(3), "approved", 9001, "2026-03-01T10:00:00Z")
+    )
+    .unwrap();
+    drop(out);
+    let config = config_file(home.path());
+    let inbox_url = sqlite_url(home.path());
+    // Waited for by wait4 below, which says the child's own peak memory.
+    #[allow(clippy::zombie_processes, reason = "waited for by wait4")]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(["--config", config.to_str().unwrap(), "--profile", "live"])
+        .args(["inbox", "--inbox-url", &inbox_url, "import"])
+        .arg(&file)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let (status, usage) = tokio::task::spawn_blocking(move || {
+        let mut status = 0;
+        // SAFETY: wait4 writes only the status and the usage given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(waited, pid);
+        (status, usage)
+    })
+    .await
+    .unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.unwrap(), &mut stderr).unwrap();
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) != 0, "{stderr}");
+    assert!(stderr.contains("1 line skipped (first: 2): over 1 MiB"), "{stderr}");
+    let peak_mb = usage.ru_maxrss / 1024;
+    assert!(peak_mb < 80, "peak RSS {peak_mb} MB");
+    let store = Store::open(&inbox_url).await.unwrap();
+    assert_eq!(store.event_bodies().await.unwrap().len(), 2);
 }

@@ -141,6 +141,8 @@ pub enum InboxAction {
 
 /// How many webhooks an import commits at once.
 const IMPORT_BATCH: usize = 1000;
+/// And how many bytes of them at most: a thousand bodies of 1 MiB would be a GiB.
+const IMPORT_BATCH_BYTES: usize = 32 << 20;
 /// A page read by `inbox list --limit 0`.
 const LIST_PAGE: u32 = 500;
 
@@ -498,6 +500,9 @@ async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Reda
 pub fn list_line(row: &SessionRow, redact: Redact, json: bool) -> Result<String, String> {
     if json {
         super::scripting::json_line(&row.masked_json(redact))
+    } else if row.imported {
+        // Its status is an archive's word: no signature of Veriff's was checked.
+        Ok(format!("{}  {}", table_line(row, redact), store::IMPORTED))
     } else {
         Ok(table_line(row, redact))
     }
@@ -584,9 +589,112 @@ async fn mark_log(store: &Store, session: &str, limit: u32, json: bool, redact: 
     super::scripting::emit(text.as_bytes())
 }
 
-/// Streams NDJSON into the store in batches; progress on stderr.
-async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
+/// Why a line of an archive was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadLine {
+    NotUtf8,
+    NotJson,
+    TooLong,
+}
+
+impl BadLine {
+    fn says(self) -> &'static str {
+        match self {
+            BadLine::NotUtf8 => "not UTF-8",
+            BadLine::NotJson => "not JSON",
+            BadLine::TooLong => "over 1 MiB",
+        }
+    }
+}
+
+/// The lines an import skipped: how many, the first few line numbers, and why.
+#[derive(Debug, Default)]
+struct Skipped {
+    count: u64,
+    first: Vec<u64>,
+    why: Vec<BadLine>,
+}
+
+/// Line numbers named in the summary.
+const SKIPPED_NAMED: usize = 3;
+
+impl Skipped {
+    fn add(&mut self, line: u64, why: BadLine) {
+        self.count += 1;
+        if self.first.len() < SKIPPED_NAMED {
+            self.first.push(line);
+        }
+        if !self.why.contains(&why) {
+            self.why.push(why);
+        }
+        if self.count <= 5 {
+            eprintln!("line {line}: {}, skipped", why.says());
+        }
+    }
+
+    /// `3 lines skipped (first: 17, 230, 4102): not UTF-8 / not JSON / over 1 MiB`
+    fn summary(&self) -> String {
+        let first: Vec<String> = self.first.iter().map(u64::to_string).collect();
+        let why: Vec<&str> = self.why.iter().map(|w| w.says()).collect();
+        format!(
+            "{} line{} skipped (first: {}): {}",
+            self.count,
+            if self.count == 1 { "" } else { "s" },
+            first.join(", "),
+            why.join(" / ")
+        )
+    }
+}
+
+/// The next line of `reader` into `line` (without its end), keeping at most
+/// `cap` bytes of it: `None` at the end, else whether it was longer (then
+/// `line` is empty; the rest was read past, never held).
+async fn next_line(
+    reader: &mut (impl tokio::io::AsyncBufRead + Unpin),
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<Option<bool>> {
     use tokio::io::AsyncBufReadExt;
+    line.clear();
+    let (mut any, mut over) = (false, false);
+    loop {
+        let buf = reader.fill_buf().await?;
+        if buf.is_empty() {
+            return Ok(any.then_some(over));
+        }
+        any = true;
+        let end = buf.iter().position(|&b| b == b'\n');
+        let part = &buf[..end.unwrap_or(buf.len())];
+        if !over && line.len() + part.len() > cap {
+            over = true;
+            *line = Vec::new();
+        }
+        if !over {
+            line.extend_from_slice(part);
+        }
+        let used = end.map_or(buf.len(), |end| end + 1);
+        reader.consume(used);
+        if end.is_some() {
+            return Ok(Some(over));
+        }
+    }
+}
+
+/// One line of an archive as a webhook, or why it is not one.
+fn archived(line: &[u8]) -> Result<Option<Incoming>, BadLine> {
+    let text = std::str::from_utf8(line).map_err(|_| BadLine::NotUtf8)?.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let value = serde_json::from_str::<Value>(text).map_err(|_| BadLine::NotJson)?;
+    Ok(Some(Incoming::imported(&value, text.as_bytes().to_vec())))
+}
+
+/// Streams NDJSON into the store in batches; progress on stderr. A line that
+/// is not UTF-8, not JSON or over 1 MiB (as the receiver refuses) is skipped
+/// and counted, every other one stored; then the skipped ones fail the run,
+/// named by their line numbers.
+async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
     let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if file.as_os_str() == "-" {
         Box::new(tokio::io::stdin())
     } else {
@@ -596,36 +704,35 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?,
         )
     };
-    let mut lines = tokio::io::BufReader::with_capacity(1 << 16, reader).lines();
+    let mut reader = tokio::io::BufReader::with_capacity(1 << 16, reader);
     let terminal = std::io::stderr().is_terminal();
-    let (mut bad, mut line_no) = (0u64, 0u64);
+    let mut line_no = 0u64;
     let mut tally = Tally::default();
+    let mut skipped = Skipped::default();
+    let mut line = Vec::new();
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let mut batch_bytes = 0;
     let mut committing: Option<tokio::task::JoinHandle<Result<Vec<store::Outcome>, String>>> = None;
     let started = Instant::now();
     let mut last_report = Instant::now();
     loop {
-        let line = lines
-            .next_line()
+        let read = next_line(&mut reader, &mut line, receiver::MAX_BODY)
             .await
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let done = line.is_none();
-        if let Some(line) = line {
+        let done = read.is_none();
+        if let Some(over) = read {
             line_no += 1;
-            let trimmed = line.trim();
-            if !trimmed.is_empty() {
-                match serde_json::from_str::<Value>(trimmed) {
-                    Ok(value) => batch.push(Incoming::imported(&value, trimmed.as_bytes().to_vec())),
-                    Err(e) => {
-                        bad += 1;
-                        if bad <= 5 {
-                            eprintln!("line {line_no}: not JSON ({e}), skipped");
-                        }
-                    }
+            match if over { Err(BadLine::TooLong) } else { archived(&line) } {
+                Ok(Some(incoming)) => {
+                    batch_bytes += incoming.body.len();
+                    batch.push(incoming);
                 }
+                Ok(None) => {}
+                Err(why) => skipped.add(line_no, why),
             }
         }
-        if batch.len() >= IMPORT_BATCH || (done && !batch.is_empty()) {
+        if batch.len() >= IMPORT_BATCH || batch_bytes >= IMPORT_BATCH_BYTES || (done && !batch.is_empty()) {
+            batch_bytes = 0;
             // The next batch is read and parsed while this one is written.
             let previous = committing.replace(tokio::spawn({
                 let (store, batch) = (store.clone(), std::mem::take(&mut batch));
@@ -650,8 +757,10 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
                 0 => String::new(),
                 n => format!(", {n} of erased sessions dropped"),
             };
-            let progress =
-                format!("imported {stored}, {duplicates} already stored, {bad} not JSON{dropped} ({rate:.0}/s)");
+            let progress = format!(
+                "imported {stored}, {duplicates} already stored, {} skipped{dropped} ({rate:.0}/s)",
+                skipped.count
+            );
             if terminal && !done {
                 eprint!("\r{progress}");
             } else {
@@ -659,7 +768,11 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
             }
         }
         if done {
-            return Ok(());
+            return if skipped.count == 0 {
+                Ok(())
+            } else {
+                Err(skipped.summary())
+            };
         }
     }
 }

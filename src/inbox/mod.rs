@@ -28,6 +28,10 @@ pub use schema::{Status, known as known_schema};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use time::{format_time_ms, now_ms, parse_time_ms};
 
+/// What a session known only from `inbox import` is shown with, wherever a
+/// signed webhook would otherwise be assumed (`SessionRow::imported`).
+pub const IMPORTED: &str = "imported, unsigned";
+
 /// A saved view: a name and a query (`[[inbox.views]]` in the config file).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,6 +1,10 @@
 //! `inbox receive`: Veriff's webhooks over HTTP, checked before anything is parsed,
 //! committed before they are answered. One writer task batches what arrives
 //! meanwhile into one transaction (group commit): one disk flush answers many.
+//! Served on an accept loop of its own, so that a sender who says nothing, or
+//! thousands of them, cannot keep a real webhook out: every connection has a
+//! deadline for its request's headers, and connections are capped below the
+//! process's open-file limit.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -10,9 +14,10 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::event::{Kind, facts};
 use super::store::{Incoming, Outcome, Store};
@@ -25,6 +30,16 @@ pub const MAX_BODY: usize = 1 << 20;
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most webhooks one transaction commits.
 const MAX_BATCH: usize = 512;
+/// How long a connection may take to send a request's headers, counted from
+/// when it opens or from the previous answer: also how long a kept-alive
+/// connection may sit idle before it is closed.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections open at once, where the open-file limit allows;
+/// beyond them a new connection is closed at once rather than queued.
+pub const MAX_CONNECTIONS: usize = 10_000;
+/// Files kept free of connections under the open-file limit: the database's,
+/// the log's, the listener's.
+const FILES_KEPT_FREE: u64 = 256;
 
 /// An integration whose webhooks are accepted: its API key and shared secret.
 #[derive(Debug, Clone)]
@@ -59,13 +74,85 @@ pub fn router(store: Store, integrations: Vec<Integration>) -> Router {
         .with_state(shared)
 }
 
-/// Serves the receiver on `listener` until the process ends.
+/// Serves the receiver on `listener` until the process ends (or the task is
+/// aborted): each connection on its own task, with [`HEADER_TIMEOUT`], at most
+/// [`connection_cap`] of them.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     integrations: Vec<Integration>,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store, integrations)).await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let cap = connection_cap(raise_open_files_limit());
+    let open = Arc::new(Semaphore::new(cap));
+    let service = hyper_util::service::TowerToHyperService::new(router(store, integrations));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    let mut refused_since_said = 0u64;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of files or memory for a moment: the connection waits in
+                // the backlog rather than the loop spinning.
+                tracing::warn!(error = %e, "inbox: cannot accept a connection");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            // Closed at once: a sender retries, where a queue would stall everyone.
+            refused_since_said += 1;
+            if refused_since_said == 1 || refused_since_said.is_multiple_of(1000) {
+                tracing::warn!(
+                    cap,
+                    refused = refused_since_said,
+                    "inbox: connections over the cap closed"
+                );
+            }
+            drop(stream);
+            continue;
+        };
+        refused_since_said = 0;
+        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        tokio::spawn(async move {
+            // Errors here are a sender's (a timeout, a reset): nothing to answer.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+}
+
+/// How many connections may be open at once under an open-file limit of `files`.
+pub fn connection_cap(files: u64) -> usize {
+    let room = files.saturating_sub(FILES_KEPT_FREE).max(1);
+    usize::try_from(room).unwrap_or(usize::MAX).min(MAX_CONNECTIONS)
+}
+
+/// Raises the soft open-file limit to the hard one (often 1,024 against
+/// 524,288: each connection is a file) and says the limit now in force.
+pub fn raise_open_files_limit() -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return 1024;
+    }
+    if limit.rlim_cur < limit.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: limit.rlim_max,
+            rlim_max: limit.rlim_max,
+        };
+        // SAFETY: as above.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit = raised;
+        }
+    }
+    #[allow(clippy::unnecessary_cast, reason = "rlim_t is u64 on Linux, not everywhere")]
+    let soft = limit.rlim_cur as u64;
+    soft
 }
 
 /// Whether an address may listen without `--public`.
@@ -103,8 +190,28 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-async fn receive(
-    State(shared): State<Arc<Shared>>,
+async fn receive(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+    // Whose it is, before a byte of the body is read: an unknown key costs the
+    // receiver its headers only, and the connection is closed on it.
+    let Some(integration) = header(&headers, "x-auth-client").and_then(|key| shared.by_key.get(key)) else {
+        tracing::warn!(
+            path = uri.path(),
+            "inbox: refused a webhook: X-AUTH-CLIENT is not this receiver's profile's API key"
+        );
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONNECTION, "close")],
+            "unknown X-AUTH-CLIENT\n",
+        )
+            .into_response();
+    };
+    received(&shared, integration, uri, headers, body).await.into_response()
+}
+
+/// A webhook whose key is known: its body read, its signature checked, stored.
+async fn received(
+    shared: &Shared,
+    integration: &Integration,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
@@ -132,15 +239,7 @@ async fn receive(
         Ok(Ok(raw)) => raw,
     };
     // Signature first: nothing unsigned is parsed, let alone stored.
-    let integration = header(&headers, "x-auth-client").and_then(|key| shared.by_key.get(key));
     let signature = header(&headers, "x-hmac-signature").or_else(|| header(&headers, "vrf-hmac-signature"));
-    let Some(integration) = integration else {
-        tracing::warn!(
-            path,
-            "inbox: refused a webhook: X-AUTH-CLIENT is no configured profile's API key"
-        );
-        return (StatusCode::UNAUTHORIZED, "unknown X-AUTH-CLIENT\n");
-    };
     if !signature.is_some_and(|s| integration.secret.verifies(&raw, s)) {
         tracing::warn!(
             path,

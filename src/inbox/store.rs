@@ -77,6 +77,10 @@ pub struct SessionRow {
     pub document_country: Option<String>,
     pub risk_labels: Vec<String>,
     pub watchlist_status: Option<String>,
+    /// Known only from `inbox import`: no webhook of it carried a signature the
+    /// receiver checked, nor did the API answer for it.
+    #[serde(skip)]
+    pub imported: bool,
 }
 
 impl SessionRow {
@@ -235,7 +239,9 @@ fn placeholders(postgres: bool, rows: usize, columns: usize) -> String {
 }
 
 const COLUMNS: &str = "n, id, status, code, reason_code, reason, decision_ms, updated_ms, vendor_data, \
-    end_user_id, person_name, document_number, document_country, risk_labels, watchlist_status";
+    end_user_id, person_name, document_number, document_country, risk_labels, watchlist_status, \
+    (SELECT CAST(MIN(CASE WHEN e.source = 'import' THEN 1 ELSE 0 END) AS BIGINT) \
+        FROM events e WHERE e.session_id = sessions.id) AS imported";
 
 impl Store {
     /// Opens (creating it if needed) the store at `url` and runs its migrations.
@@ -637,6 +643,7 @@ fn session_row(row: &AnyRow) -> Result<SessionRow, sqlx::Error> {
             .map(|l| l.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default(),
         watchlist_status: row.try_get("watchlist_status")?,
+        imported: row.try_get::<Option<i64>, _>("imported").ok().flatten() == Some(1),
     })
 }
 

@@ -113,6 +113,15 @@ impl Model {
         let dim = |s: &str| vec![(s.to_owned(), Tone::Dim)];
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
 
+        // What the inbox's row says came from an archive, not a webhook Veriff signed.
+        if self.inbox_row(session).is_some_and(|row| row.index.imported) {
+            let why = format!(
+                "{}: from an archive, no Veriff signature checked",
+                crate::inbox::IMPORTED
+            );
+            push(0, "inbox", vec![(why, Tone::Warn)]);
+        }
+
         let decision = match self.store.decision(session) {
             Some(Load::Ready(Some(d))) => {
                 let status = d.status.clone().unwrap_or_else(|| "?".into());

@@ -224,7 +224,11 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
             cells.push(Line::from(short_time(&time, model.this_year, 11)));
         }
         cells.push(Line::from(Span::styled(clean(status), theme.outcome(status))));
-        cells.push(Line::from(clean(name)));
+        let mut said = vec![Span::raw(clean(name))];
+        if index.imported {
+            said.push(Span::styled(format!(" · {}", crate::inbox::IMPORTED), theme.warn()));
+        }
+        cells.push(Line::from(said));
         Row::new(cells)
     };
     let mut widths = vec![Constraint::Length(1)];

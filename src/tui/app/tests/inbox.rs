@@ -605,3 +605,35 @@ fn the_history_is_read_again_when_the_inbox_moves_or_a_mark_is_set() {
     );
     history_load(&cmds, "s-1");
 }
+
+#[test]
+fn a_session_known_only_from_an_import_says_it_is_unsigned_on_its_row_and_card() {
+    let (mut model, cmds) = on_the_inbox();
+    let mut imported = row("s-imp", "ONE", Marks::default());
+    imported.index.imported = true;
+    answer_page(
+        &mut model,
+        &cmds,
+        vec![imported, row("s-hook", "TWO", Marks::default())],
+        1,
+    );
+    let unsigned = |model: &Model| {
+        model
+            .card()
+            .iter()
+            .any(|line| line.parts.iter().any(|(text, _)| text.contains("imported, unsigned")))
+    };
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some("s-imp"));
+    assert!(unsigned(&model), "{:?}", model.card());
+    let shown = screen(&model);
+    assert!(shown.contains("ONE · imported, unsigned"), "{shown}");
+    assert_eq!(
+        shown.matches("imported, unsigned").count(),
+        2,
+        "the row and the card: {shown}"
+    );
+    press(&mut model, "j");
+    assert_eq!(model.selected_session().map(|s| s.as_str()), Some("s-hook"));
+    assert!(!unsigned(&model), "a webhook's session is not: {:?}", model.card());
+    assert!(!screen(&model).contains("TWO · imported"));
+}
