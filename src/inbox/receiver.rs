@@ -40,6 +40,9 @@ pub const MAX_CONNECTIONS: usize = 10_000;
 /// Files kept free of connections under the open-file limit: the database's,
 /// the log's, the listener's.
 const FILES_KEPT_FREE: u64 = 256;
+/// A connection's read buffer at most (its headers must fit): 10,000 of them
+/// hold 160 MiB at worst, where hyper's default (~400 KiB) would allow 4 GiB.
+const READ_BUFFER: usize = 16 * 1024;
 
 /// An integration whose webhooks are accepted: its API key and shared secret.
 #[derive(Debug, Clone)]
@@ -82,12 +85,19 @@ pub async fn serve(
     store: Store,
     integrations: Vec<Integration>,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioIo, TokioTimer};
     let cap = connection_cap(raise_open_files_limit());
+    serve_capped(listener, router(store, integrations), cap).await
+}
+
+/// [`serve`] with at most `cap` connections open.
+async fn serve_capped(listener: tokio::net::TcpListener, router: Router, cap: usize) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let open = Arc::new(Semaphore::new(cap));
-    let service = hyper_util::service::TowerToHyperService::new(router(store, integrations));
+    let service = hyper_util::service::TowerToHyperService::new(router);
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_buf_size(READ_BUFFER);
     let mut refused_since_said = 0u64;
     loop {
         let stream = match listener.accept().await {
@@ -285,5 +295,54 @@ async fn received(
         Ok(Ok(Outcome::Erased)) => (StatusCode::OK, "session erased here: dropped\n"),
         // Not 2xx: Veriff sends it again later.
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "not stored, send again\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[test]
+    fn the_cap_stays_under_the_open_file_limit() {
+        assert_eq!(connection_cap(1024), 768);
+        assert_eq!(connection_cap(20_000), MAX_CONNECTIONS);
+        assert_eq!(connection_cap(100), 1);
+    }
+
+    /// Over the cap a connection is closed at once, not left waiting; once one
+    /// of the open ones goes, the next is served.
+    #[tokio::test]
+    async fn over_the_cap_a_connection_is_closed_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("inbox.db").display()))
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let served = tokio::spawn(serve_capped(listener, router(store, Vec::new()), 2));
+        let connect = || tokio::net::TcpStream::connect(addr);
+        let idle = [connect().await.unwrap(), connect().await.unwrap()];
+        let mut over = connect().await.unwrap();
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(1), over.read(&mut buf)).await;
+        assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "{read:?}");
+        drop(idle);
+        // The receiver sees them go; then a request is answered (401: no integration).
+        let request = b"POST /decision HTTP/1.1\r\nhost: x\r\nx-auth-client: nobody\r\ncontent-length: 2\r\n\r\n";
+        let mut answer = String::new();
+        for _ in 0..20 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let mut next = connect().await.unwrap();
+            let _ = next.write_all(request).await;
+            answer.clear();
+            let _ = tokio::time::timeout(Duration::from_secs(1), next.read_to_string(&mut answer)).await;
+            if !answer.is_empty() {
+                break;
+            }
+        }
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer:?}");
+        assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+        served.abort();
     }
 }
