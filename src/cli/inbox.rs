@@ -35,7 +35,8 @@ pub struct InboxArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum InboxAction {
     /// Receive Veriff's webhooks (POST /decision, /event, /watchlist, /status, or /
-    /// for any) signed with a configured profile's API key and secret.
+    /// for any) signed with the profile's own API key and secret, into its inbox:
+    /// one receiver per profile (`--profile NAME`).
     Receive {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8791")]
