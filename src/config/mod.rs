@@ -481,9 +481,19 @@ impl Profiles {
         Ok(settings)
     }
 
-    /// Profile `name`'s inbox, where one is configured or already exists.
-    pub fn inbox_in_use(&self, name: &str, env: Env) -> Option<String> {
-        self.config.inbox_in_use(Some(name), env)
+    /// Profile `name`'s inbox, where one is configured or already exists, and
+    /// whether it may be reached without TLS (its `insecure_inbox`, `--insecure-inbox`).
+    pub fn inbox_in_use(&self, name: &str, env: Env) -> Option<(String, bool)> {
+        let url = self.config.inbox_in_use(Some(name), env)?;
+        let insecure = self.config.overrides.insecure_inbox
+            || self
+                .config
+                .file
+                .profiles
+                .get(name)
+                .and_then(|p| p.insecure_inbox)
+                .unwrap_or(false);
+        Some((url, insecure))
     }
 }
 

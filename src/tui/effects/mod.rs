@@ -439,7 +439,7 @@ impl Effects {
             // What is fetched from now on goes to the new profile's inbox, or to
             // none where it has none: never to another integration's.
             let new_indexer = match inbox_url {
-                Some(url) => match Store::open(&url).await {
+                Some((url, insecure)) => match Store::open_with(&url, insecure).await {
                     Ok(store) => Some(Indexer::start(store).0),
                     Err(e) => {
                         tracing::warn!("the profile's inbox cannot be opened, what it fetches is not kept: {e}");
