@@ -134,14 +134,17 @@ async fn serve_capped(listener: tokio::net::TcpListener, router: Router, cap: us
 }
 
 /// How many connections may be open at once under an open-file limit of `files`.
-pub fn connection_cap(files: u64) -> usize {
+fn connection_cap(files: u64) -> usize {
     let room = files.saturating_sub(FILES_KEPT_FREE).max(1);
     usize::try_from(room).unwrap_or(usize::MAX).min(MAX_CONNECTIONS)
 }
 
 /// Raises the soft open-file limit to the hard one (often 1,024 against
 /// 524,288: each connection is a file) and says the limit now in force.
-pub fn raise_open_files_limit() -> u64 {
+fn raise_open_files_limit() -> u64 {
+    // Linux refuses more than its fs.nr_open (1,048,576 by default), as an
+    // unlimited hard limit would ask.
+    const AT_MOST: libc::rlim_t = 1 << 20;
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -150,9 +153,10 @@ pub fn raise_open_files_limit() -> u64 {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return 1024;
     }
-    if limit.rlim_cur < limit.rlim_max {
+    let wanted = limit.rlim_max.min(AT_MOST);
+    if limit.rlim_cur < wanted {
         let raised = libc::rlimit {
-            rlim_cur: limit.rlim_max,
+            rlim_cur: wanted,
             rlim_max: limit.rlim_max,
         };
         // SAFETY: as above.
