@@ -96,7 +96,17 @@ async fn the_change_marker_grows_with_new_events_only(store: &Store) {
 }
 on_both!(the_change_marker_grows_with_new_events_only);
 
-async fn claims_tags_and_notes_say_who_and_never_take_over_silently(store: &Store) {
+/// Two analysts, Ann and Bob, each marking through `their` store handle and
+/// recorded as their identity (`ann`, `bob`: `user@host` on SQLite, the
+/// database login on PostgreSQL).
+struct Analyst<'a> {
+    store: &'a Store,
+    who: String,
+}
+
+async fn claims_tags_and_notes_say_who_and_never_take_over_silently(ann: Analyst<'_>, bob: Analyst<'_>) {
+    let store = ann.store;
+    let (a, b) = (ann.who.as_str(), bob.who.as_str());
     use veriff_tui::inbox::MarkChange;
     store
         .ingest(&[incoming(&decision(
@@ -110,51 +120,86 @@ async fn claims_tags_and_notes_say_who_and_never_take_over_silently(store: &Stor
     let id = || vec!["s-claim".to_owned()];
     let before = store.revision().await.unwrap();
     let claim = MarkChange::Claim { from: None };
-    store.mark("s-claim", &claim, "ann@desk1").await.unwrap();
+    ann.store.mark("s-claim", &claim, a).await.unwrap();
     assert!(
         store.revision().await.unwrap() > before,
         "open browsers see a claim as a change"
     );
     // A second analyst, whose screen still showed it free, is refused with the holder's name.
-    let refused = store.mark("s-claim", &claim, "bob@desk2").await.unwrap_err();
-    assert!(refused.contains("ann@desk1"), "{refused}");
-    let refused = store
-        .mark("s-claim", &MarkChange::Unclaim, "bob@desk2")
-        .await
-        .unwrap_err();
-    assert!(refused.contains("ann@desk1 holds"), "{refused}");
+    let refused = bob.store.mark("s-claim", &claim, b).await.unwrap_err();
+    assert!(refused.contains(a), "{refused}");
+    let refused = bob.store.mark("s-claim", &MarkChange::Unclaim, b).await.unwrap_err();
+    assert!(refused.contains(&format!("{a} holds")), "{refused}");
     // Taking over names the one it is taken from.
     let take = MarkChange::Claim {
-        from: Some("ann@desk1".to_owned()),
+        from: Some(a.to_owned()),
     };
-    store.mark("s-claim", &take, "bob@desk2").await.unwrap();
-    store
-        .mark("s-claim", &MarkChange::Tag(Some("escalated".into())), "ann@desk1")
+    bob.store.mark("s-claim", &take, b).await.unwrap();
+    ann.store
+        .mark("s-claim", &MarkChange::Tag(Some("escalated".into())), a)
         .await
         .unwrap();
-    store
-        .mark(
-            "s-claim",
-            &MarkChange::Note(Some("called the customer".into())),
-            "bob@desk2",
-        )
+    bob.store
+        .mark("s-claim", &MarkChange::Note(Some("called the customer".into())), b)
         .await
         .unwrap();
     let marks = store.marks(&id()).await.unwrap().remove("s-claim").unwrap();
-    assert_eq!(marks.claimed_by.as_deref(), Some("bob@desk2"));
+    assert_eq!(marks.claimed_by.as_deref(), Some(b));
     assert_eq!(
         (marks.tag.as_deref(), marks.tag_by.as_deref()),
-        (Some("escalated"), Some("ann@desk1"))
+        (Some("escalated"), Some(a))
     );
     assert_eq!(marks.note.as_deref(), Some("called the customer"));
     assert!(marks.claimed_ms.is_some() && marks.tag_ms.is_some() && marks.note_ms.is_some());
-    store.mark("s-claim", &MarkChange::Unclaim, "bob@desk2").await.unwrap();
+    bob.store.mark("s-claim", &MarkChange::Unclaim, b).await.unwrap();
     assert_eq!(store.marks(&id()).await.unwrap()["s-claim"].claimed_by, None);
     // A session deleted at Veriff leaves its marks behind too.
-    store.erase("s-claim", "bob@desk2").await.unwrap();
+    bob.store.erase("s-claim", b).await.unwrap();
     assert!(store.marks(&id()).await.unwrap().is_empty());
 }
-on_both!(claims_tags_and_notes_say_who_and_never_take_over_silently);
+mod claims_tags_and_notes_say_who_and_never_take_over_silently {
+    use super::{Analyst, Store, claims_tags_and_notes_say_who_and_never_take_over_silently as check};
+
+    #[tokio::test]
+    async fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("inbox.db").display()))
+            .await
+            .unwrap();
+        let analyst = |who: &str| Analyst {
+            store: &store,
+            who: who.to_owned(),
+        };
+        check(analyst("ann@desk1"), analyst("bob@desk2")).await;
+    }
+
+    /// Each analyst their own login: what they say they are (`$USER`) counts for nothing.
+    #[tokio::test]
+    async fn postgres() {
+        let Some(db) = super::postgres::database("inbox::claims_tags_and_notes_say_who").await else {
+            return;
+        };
+        let ((ann, ann_url), (bob, bob_url)) = (db.login("ann", None).await, db.login("bob", None).await);
+        let (as_ann, as_bob) = (
+            Store::open(&ann_url).await.unwrap(),
+            Store::open(&bob_url).await.unwrap(),
+        );
+        assert_eq!(as_ann.who("mallory@vm"), ann);
+        check(
+            Analyst {
+                store: &as_ann,
+                who: ann,
+            },
+            Analyst {
+                store: &as_bob,
+                who: bob,
+            },
+        )
+        .await;
+        as_ann.close().await;
+        as_bob.close().await;
+    }
+}
 
 async fn an_older_decision_never_overwrites_a_newer_one(store: &Store) {
     let newer = incoming(&decision("s-ooo", "approved", 9001, "2026-01-02T10:00:00.000Z"));
@@ -756,10 +801,13 @@ fn browser(home: &std::path::Path, inbox_url: &str, user: &str) -> tmux::Tmux {
 /// The browser on an inbox, as two analysts use it: a webhook that arrives while
 /// it is open shows without a key, and a claim, a take-over and a tag made in one
 /// browser show in the other.
-async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
+/// Ann and Bob each open `(url, who)`: the inbox as their login, and how the
+/// store names them (`ann@` for `user@host` on SQLite, a PostgreSQL login).
+async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str, ann: (String, String), bob: (String, String)) {
     if !tools::available(test, &[tools::TMUX]) {
         return;
     }
+    let ((ann_url, ann_is), (bob_url, bob_is)) = (ann, bob);
     let home = tempfile::tempdir().unwrap();
     let receiver = start_receiver(home.path(), inbox_url).await;
     let client = reqwest::Client::new();
@@ -771,7 +819,7 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
         "2026-12-01T10:00:00.000Z",
     );
     arrived["verification"]["person"] = json!({"firstName": "ARRIVED", "lastName": "SPECIMEN"});
-    let (home_path, url) = (home.path().to_owned(), inbox_url.to_owned());
+    let (home_path, url) = (home.path().to_owned(), ann_url.clone());
     let ann = tokio::task::spawn_blocking(move || {
         let ann = browser(&home_path, &url, "ann");
         // Opened on the first view, its count in the tab.
@@ -795,7 +843,7 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
         sent.elapsed().as_millis()
     );
 
-    let (home_path, url) = (home.path().to_owned(), inbox_url.to_owned());
+    let (home_path, url) = (home.path().to_owned(), bob_url.clone());
     tokio::task::spawn_blocking(move || {
         let wait = |tmux: &tmux::Tmux, text: &str| tmux.wait_for(text, std::time::Duration::from_secs(10));
         let bob = browser(&home_path, &url, "bob");
@@ -803,20 +851,20 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
         // Ann claims; Bob's card says so without a key.
         ann.send(&["c"]);
         wait(&ann, "claimed session 5e55a221");
-        wait(&bob, "claimed by ann@");
+        wait(&bob, &format!("claimed by {ann_is}"));
         // Bob taking it over is asked first, naming Ann; then Ann sees it is Bob's.
         bob.send(&["c"]);
         wait(&bob, "has claimed session 5e55a221");
         bob.send(&["Enter"]);
-        wait(&bob, "took session 5e55a221 over from ann@");
-        wait(&ann, "claimed by bob@");
+        wait(&bob, &format!("took session 5e55a221 over from {ann_is}"));
+        wait(&ann, &format!("claimed by {bob_is}"));
         // A tag and a note travel too (on Bob's claim now: each asked first).
         ann.send(&["t"]);
         wait(&ann, "has claimed session 5e55a221");
         ann.send(&["Enter"]);
         wait(&ann, "tag session 5e55a221");
         ann.send(&["Enter"]);
-        wait(&bob, "done (ann@");
+        wait(&bob, &format!("done ({ann_is}"));
         ann.send(&["n"]);
         wait(&ann, "has claimed session 5e55a221");
         ann.send(&["Enter"]);
@@ -834,7 +882,8 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
 async fn browsers_follow_a_sqlite_inbox_live() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
-    browsers_follow_the_inbox_live("browsers_follow_a_sqlite_inbox_live", &url).await;
+    let (ann, bob) = ((url.clone(), "ann@".to_owned()), (url.clone(), "bob@".to_owned()));
+    browsers_follow_the_inbox_live("browsers_follow_a_sqlite_inbox_live", &url, ann, bob).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -842,7 +891,10 @@ async fn browsers_follow_a_postgres_inbox_live() {
     let Some(db) = postgres::database("inbox::browsers_follow_a_postgres_inbox_live").await else {
         return;
     };
-    browsers_follow_the_inbox_live("browsers_follow_a_postgres_inbox_live", &db.url).await;
+    // Each analyst their own login: the store records them by it.
+    let ((ann, ann_url), (bob, bob_url)) = (db.login("ann", None).await, db.login("bob", None).await);
+    let (ann, bob) = ((ann_url, ann), (bob_url, bob));
+    browsers_follow_the_inbox_live("browsers_follow_a_postgres_inbox_live", &db.url, ann, bob).await;
 }
 
 /// `--demo inbox`: a newcomer sees a live queue with nothing set up, the demo

@@ -387,48 +387,6 @@ async fn a_restore_erases_again_what_was_erased_since_the_backup() {
     store.close().await;
 }
 
-/// A login in one of the roles of `docs/postgres-roles.sql`, on `db`; dropped
-/// with the test.
-struct Login {
-    name: String,
-    url: String,
-    admin: String,
-}
-
-impl Login {
-    async fn new(db: &postgres::TempDatabase, role: &str) -> Login {
-        let name = format!("{}_{:08x}", role.trim_start_matches("veriff_"), fastrand::u32(..));
-        execute(&db.url, &[&format!("CREATE ROLE {name} LOGIN IN ROLE {role}")]).await;
-        let (base, database) = db.url.rsplit_once('/').unwrap();
-        let host = base.rsplit_once('@').map_or(base, |(_, host)| host);
-        Login {
-            url: format!("postgres://{name}@{host}/{database}"),
-            name,
-            admin: db.url.clone(),
-        }
-    }
-}
-
-impl Drop for Login {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                    let _ = sqlx::query(&format!("DROP OWNED BY {name}")).execute(&pool).await;
-                    let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {name}")).execute(&pool).await;
-                    pool.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
 /// The roles the README gives a team: each does its job, is refused outside it,
 /// and is recorded as its login, whatever `$USER` says.
 #[tokio::test]
@@ -441,32 +399,32 @@ async fn each_role_does_its_job_and_is_refused_outside_it() {
     let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
     sqlx::raw_sql(&grants).execute(&pool).await.unwrap();
     pool.close().await;
-    let receiver = Login::new(&db, "veriff_receiver").await;
-    let analyst = Login::new(&db, "veriff_analyst").await;
+    let receiver = db.login("intake", Some("veriff_receiver")).await;
+    let analyst = db.login("ann", Some("veriff_analyst")).await;
     let session = "5e55a221-0000-4000-8000-0000000000cc";
 
     // The receiver stores a webhook, and cannot touch a mark.
-    let as_receiver = Store::open(&receiver.url).await.unwrap();
+    let as_receiver = Store::open(&receiver.1).await.unwrap();
     let today = veriff_tui::inbox::format_time_ms(now_ms());
     let stored = as_receiver.ingest(&[decision(session, &today)]).await.unwrap();
     assert_eq!(stored, [veriff_tui::inbox::Outcome::Stored]);
 
     // The analyst marks it: recorded as the login, not as whatever it says.
-    let as_analyst = Store::open(&analyst.url).await.unwrap();
+    let as_analyst = Store::open(&analyst.1).await.unwrap();
     as_analyst
         .mark(session, &MarkChange::Claim { from: None }, "mallory@vm")
         .await
         .unwrap();
     let marks = as_analyst.marks(&[session.to_owned()]).await.unwrap();
-    assert_eq!(marks[session].claimed_by.as_deref(), Some(analyst.name.as_str()));
-    assert_eq!(as_analyst.who("mallory@vm"), analyst.name);
+    assert_eq!(marks[session].claimed_by.as_deref(), Some(analyst.0.as_str()));
+    assert_eq!(as_analyst.who("mallory@vm"), analyst.0);
 
     let refused = as_receiver
         .mark(session, &MarkChange::Tag(Some("done".into())), "intake")
         .await
         .expect_err("a receiver changes no mark");
     assert!(refused.contains("permission denied"), "{refused}");
-    let pool = sqlx::AnyPool::connect(&receiver.url).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&receiver.1).await.unwrap();
     let deleting = sqlx::query("DELETE FROM marks").execute(&pool).await;
     assert!(deleting.is_err_and(|e| e.to_string().contains("permission denied")));
     pool.close().await;
@@ -477,7 +435,7 @@ async fn each_role_does_its_job_and_is_refused_outside_it() {
         .await
         .expect_err("no raw bodies for an analyst");
     assert!(bodies.contains("permission denied"), "{bodies}");
-    let pool = sqlx::AnyPool::connect(&analyst.url).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&analyst.1).await.unwrap();
     let headers = sqlx::query("SELECT headers FROM events").fetch_all(&pool).await;
     assert!(headers.is_err_and(|e| e.to_string().contains("permission denied")));
     pool.close().await;

@@ -15,6 +15,8 @@ fn admin_url() -> String {
 pub struct TempDatabase {
     pub url: String,
     name: String,
+    /// Logins made for the test, dropped after the database.
+    logins: std::sync::Mutex<Vec<String>>,
 }
 
 /// A fresh database at this version's schema (as `inbox migrate` leaves it: no
@@ -50,12 +52,42 @@ pub async fn empty_database(test: &str) -> Option<TempDatabase> {
     Some(TempDatabase {
         url: format!("{base}/{name}"),
         name,
+        logins: std::sync::Mutex::new(Vec::new()),
     })
+}
+
+impl TempDatabase {
+    /// A login of the test's own on this database (a person of a team: the store
+    /// records them by it), named `prefix_XXXXXXXX`: in `role` where given
+    /// (`docs/postgres-roles.sql`), else with every right on the inbox's tables.
+    /// Its name and its URL.
+    pub async fn login(&self, prefix: &str, role: Option<&str>) -> (String, String) {
+        let name = format!("{prefix}_{:08x}", fastrand::u32(..));
+        let mut conn = PgConnection::connect(&self.url).await.expect("the test database");
+        let statements = match role {
+            Some(role) => vec![format!("CREATE ROLE {name} LOGIN IN ROLE {role}")],
+            None => vec![
+                format!("CREATE ROLE {name} LOGIN"),
+                format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {name}"),
+                format!("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}"),
+            ],
+        };
+        for statement in statements {
+            sqlx::query(&statement).execute(&mut conn).await.expect("make a login");
+        }
+        let _ = conn.close().await;
+        self.logins.lock().unwrap().push(name.clone());
+        let (base, database) = self.url.rsplit_once('/').unwrap();
+        let host = base.rsplit_once('@').map_or(base, |(_, host)| host);
+        let url = format!("postgres://{name}@{host}/{database}");
+        (name, url)
+    }
 }
 
 impl Drop for TempDatabase {
     fn drop(&mut self) {
         let name = self.name.clone();
+        let logins = std::mem::take(&mut *self.logins.lock().unwrap());
         // Its own thread and runtime: Drop may run inside the test's runtime.
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -67,6 +99,11 @@ impl Drop for TempDatabase {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                         .execute(&mut conn)
                         .await;
+                    for login in logins {
+                        let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {login}"))
+                            .execute(&mut conn)
+                            .await;
+                    }
                 }
             });
         })
