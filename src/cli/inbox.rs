@@ -235,7 +235,15 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         }
         InboxAction::Import { file } => {
             let store = open(&url, &config).await?;
-            import(&store, &file).await
+            let imported = import(&store, &file).await;
+            super::actions::record_run(
+                "inbox_import",
+                profile_name.clone(),
+                None,
+                super::actions::outcome(&imported),
+                &[],
+            );
+            imported
         }
         InboxAction::Sync { limit, jobs, max_rps } => {
             let resolved = super::resolve(global).await?;
@@ -274,6 +282,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 ));
             }
             let removed = store.purge(cutoff).await?;
+            super::actions::record_purge(profile_name.clone(), &removed);
             println!(
                 "purged {} sessions with no activity (webhook, claim, tag or note) for {older_than} days; \
                  removed from the inbox: {removed}",

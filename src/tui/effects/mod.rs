@@ -331,7 +331,7 @@ impl Effects {
                             .map_err(Failure::from)?;
                         options.team_key = Some(Arc::new(key));
                     }
-                    export::export(client, tx, id, sessions, options, stopped).await
+                    export::export(client, tx, id, sessions, options, stopped, profile).await
                 };
                 let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
