@@ -82,14 +82,20 @@ pub fn append(log: &Path, entry: &mut Entry) -> Result<String, String> {
 
 /// A write the tool refuses itself (nothing is sent), recorded where the log
 /// can be written, with `reason` as a short code; `why` comes back to be said.
-pub fn refuse(log: Option<PathBuf>, mut entry: Entry, reason: &'static str, why: String) -> String {
+pub fn refuse(log: Option<PathBuf>, entry: Entry, reason: &'static str, why: String) -> String {
+    match record_refusal(log, entry, reason) {
+        Err(e) => format!("{why} ({e})"),
+        Ok(()) => why,
+    }
+}
+
+/// The line of a write the tool refused itself: no request id, no status.
+pub fn record_refusal(log: Option<PathBuf>, mut entry: Entry, reason: &'static str) -> Result<(), String> {
     entry.outcome = "refused_here";
     entry.reason = Some(reason);
     entry.request_id = None;
-    match log.map(|log| append(&log, &mut entry)) {
-        Some(Err(e)) => format!("{why} ({e})"),
-        _ => why,
-    }
+    let log = log.ok_or("no data dir for the audit log (set HOME or XDG_DATA_HOME)")?;
+    append(&log, &mut entry).map(drop)
 }
 
 /// Records a run that changed things here (an export, an inbox import or

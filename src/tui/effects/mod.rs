@@ -354,6 +354,11 @@ impl Effects {
                 };
                 spawn_answered(&self.tx, work, move |result| Msg::Verified { dir, result });
             }
+            Cmd::Refused {
+                action,
+                session,
+                reason,
+            } => write::refused(&client, &profile, action, session, reason),
             Cmd::Write { id, write } => {
                 let answered = write.clone();
                 let copies = write::Copies {

@@ -620,6 +620,27 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
         "{replies:?}"
     );
     assert_eq!(rig.server.requests(), sent, "nothing sent");
+    let refused: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    assert_eq!(
+        (&refused["outcome"], &refused["reason"], &refused["session"]),
+        (&"refused_here".into(), &"read_only".into(), &SESSION.into()),
+        "the refusal is a line: {refused}"
+    );
+    // A refusal the browser made before asking is a line too.
+    rig.effects.run(Cmd::Refused {
+        action: "delete_session",
+        session: Some(SESSION.into()),
+        reason: "not_deletable",
+    });
+    let mut lines = 0;
+    for _ in 0..100 {
+        lines = std::fs::read_to_string(&log).unwrap().lines().count();
+        if lines == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(lines, 2, "recorded off the event loop, soon");
 
     rig.effects.set_profile_in_use(ProfileInUse {
         profile: Some("test".into()),
@@ -773,10 +794,17 @@ async fn a_hit_review_is_sent_once_and_recorded() {
         "{replies:?}"
     );
     assert_eq!(rig.server.paths().iter().filter(|p| p.starts_with("PATCH")).count(), 1);
-    let recorded = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        recorded.contains("\"review_watchlist_hit\"") && recorded.contains("\"done\""),
-        "{recorded}"
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    assert_eq!(recorded["action"], "review_watchlist_hit");
+    assert_eq!(recorded["outcome"], "done");
+    assert_eq!(recorded["hit"], hit.as_str());
+    assert_eq!(recorded["match_status"], "false_positive");
+    let received = rig.server.request_ids();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        recorded["request_id"].as_str(),
+        received[0].1.as_deref(),
+        "the id logged is the id the server got"
     );
 }
 

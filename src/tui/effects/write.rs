@@ -112,6 +112,25 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
     }
 }
 
+/// Records a write the browser refused itself; nothing was sent.
+pub(super) fn refused(
+    client: &Client,
+    policy: &ProfileInUse,
+    action: &'static str,
+    session: Option<crate::ids::SessionId>,
+    reason: &'static str,
+) {
+    let session = session.map(|s| s.to_string());
+    let entry = writes::entry(action, policy.profile.clone(), &client.config().api_url, session);
+    let log = policy.audit_log.clone();
+    // A lock another process holds a moment is waited for off the event loop.
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = writes::record_refusal(log, entry, reason) {
+            tracing::warn!("{e}; a refused {action} is not in the audit log");
+        }
+    });
+}
+
 /// Appends the entry; what to say of where it went.
 fn append(log: &std::path::Path, entry: &mut crate::audit::Entry) -> String {
     writes::append(log, entry).unwrap_or_else(|e| e)
