@@ -211,8 +211,9 @@ async fn an_erasure_line_keeps_its_reference_and_request_id_and_refusals_are_lin
     );
 }
 
-/// A server that takes every write and answers 200 under a signature that is
-/// not its body's: the write may have happened.
+/// A server that takes every write and answers 200: first under a signature
+/// that is not its body's, then signed but not JSON. Either way the write may
+/// have happened.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_2xx_whose_signature_does_not_check_out_is_unverified_not_failed() {
     use axum::http::HeaderMap;
@@ -225,10 +226,17 @@ async fn a_2xx_whose_signature_does_not_check_out_is_unverified_not_failed() {
         "/v1/sessions",
         post(move |headers: HeaderMap| {
             let id = headers.get("x-request-id").map(|v| v.to_str().unwrap().to_owned());
-            seen.lock().unwrap().extend(id);
-            async {
-                let body = r#"{"status":"success","verification":{"id":"0b6d1bd4-7c42-4b6f-9c2e-123456789012"}}"#;
-                let signature = veriff_tui::api::Secret::new(DEMO_SHARED_SECRET).sign(b"another body");
+            let mut seen = seen.lock().unwrap();
+            seen.extend(id);
+            let first = seen.len() == 1;
+            async move {
+                let secret = veriff_tui::api::Secret::new(DEMO_SHARED_SECRET);
+                let (body, signature) = if first {
+                    let body = r#"{"status":"success","verification":{"id":"0b6d1bd4-7c42-4b6f-9c2e-123456789012"}}"#;
+                    (body, secret.sign(b"another body"))
+                } else {
+                    ("<html>created</html>", secret.sign(b"<html>created</html>"))
+                };
                 (
                     [
                         ("x-hmac-signature", signature),
@@ -247,11 +255,17 @@ async fn a_2xx_whose_signature_does_not_check_out_is_unverified_not_failed() {
     let created = run_at(&format!("http://{addr}"), home, &["new-session"]).await;
     assert!(!created.success);
     assert!(created.stderr.contains("may have happened"), "{}", created.stderr);
+    let unreadable = run_at(&format!("http://{addr}"), home, &["new-session"]).await;
+    assert!(!unreadable.success);
+    assert!(unreadable.stderr.contains("may have happened"), "{}", unreadable.stderr);
     let lines = audit_lines(home);
-    assert_eq!(lines.len(), 1);
-    assert_eq!(lines[0]["outcome"], "unverified");
-    assert_eq!(lines[0]["status"], 200);
-    assert_eq!(lines[0]["request_id"], ids.lock().unwrap()[0].as_str());
+    assert_eq!(lines.len(), 2);
+    let ids = ids.lock().unwrap();
+    for (line, id) in lines.iter().zip(ids.iter()) {
+        assert_eq!(line["outcome"], "unverified", "{line}");
+        assert_eq!(line["status"], 200);
+        assert_eq!(line["request_id"], id.as_str());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

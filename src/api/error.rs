@@ -48,7 +48,8 @@ pub enum ApiError {
     #[error("could not read the API's reply: {0}")]
     Parse(String),
     /// A write answered 2xx whose answer could not be proven Veriff's (`reason`:
-    /// unsigned, or its signature wrong): the write may well have happened.
+    /// unsigned, its signature wrong, or not readable): the write may well have
+    /// happened.
     #[error(
         "the API answered HTTP {status}, so the write may have happened, but {reason}; look before sending it again"
     )]
@@ -97,7 +98,8 @@ impl ApiError {
             ApiError::Connect { .. } | ApiError::Timeout(_) | ApiError::Transport(_) | ApiError::Truncated { .. } => {
                 ErrorKind::Retryable
             }
-            ApiError::BadSignature | ApiError::Unsigned | ApiError::Unverified { .. } => ErrorKind::Integrity,
+            ApiError::BadSignature | ApiError::Unsigned => ErrorKind::Integrity,
+            ApiError::Unverified { reason, .. } => reason.kind(),
             _ => ErrorKind::Other,
         }
     }

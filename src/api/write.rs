@@ -159,9 +159,12 @@ impl Client {
         let (status, answer) = self
             .write(Method::POST, &["sessions"], &body, Some(body.clone()), request_id)
             .await?;
-        let created: Created = parse_json(&answer)?;
+        let created: Created = parse_json(&answer).map_err(|e| unverified(status, e))?;
         if created.verification.as_ref().is_none_or(|v| v.id.is_empty()) {
-            return Err(ApiError::Parse("the answer names no new session".into()));
+            return Err(unverified(
+                status,
+                ApiError::Parse("the answer names no new session".into()),
+            ));
         }
         Ok(Written {
             status,
@@ -184,7 +187,7 @@ impl Client {
         let value = if answer.is_empty() {
             Value::Null
         } else {
-            parse_json(&answer)?
+            parse_json(&answer).map_err(|e| unverified(status, e))?
         };
         Ok(Written { status, answer: value })
     }
@@ -204,7 +207,7 @@ impl Client {
         let value = if answer.is_empty() {
             Value::Null
         } else {
-            parse_json(&answer)?
+            parse_json(&answer).map_err(|e| unverified(status, e))?
         };
         Ok(Written { status, answer: value })
     }
@@ -247,18 +250,26 @@ impl Client {
         if !status.is_success() {
             return Err(failure(response, config.timeout).await);
         }
-        let unverified = |reason| ApiError::Unverified {
-            status: status.as_u16(),
-            reason: Box::new(reason),
-        };
-        let signature = self.required_signature(&response).map_err(unverified)?;
-        let answer = read_limited(response, 64 * 1024, config.timeout).await?;
+        let unproven = |reason| unverified(status.as_u16(), reason);
+        let signature = self.required_signature(&response).map_err(unproven)?;
+        let answer = read_limited(response, 64 * 1024, config.timeout)
+            .await
+            .map_err(unproven)?;
         if let Some(signature) = signature
             && !config.secret.verifies(&answer, &signature)
         {
-            return Err(unverified(ApiError::BadSignature));
+            return Err(unproven(ApiError::BadSignature));
         }
         Ok((status.as_u16(), answer))
+    }
+}
+
+/// A 2xx answer that cannot be proven Veriff's, or not read: the write may have
+/// been done.
+fn unverified(status: u16, reason: ApiError) -> ApiError {
+    ApiError::Unverified {
+        status,
+        reason: Box::new(reason),
     }
 }
 

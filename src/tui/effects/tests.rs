@@ -406,6 +406,11 @@ async fn the_triage_loads_answer_once_each_with_what_the_card_needs() {
 #[tokio::test]
 async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
     let mut rig = rig().await;
+    let log = rig.dir.path().join("data/audit.log");
+    rig.effects.set_profile_in_use(ProfileInUse {
+        audit_log: Some(log.clone()),
+        ..ProfileInUse::default()
+    });
     rig.effects.run(Cmd::Export {
         id: 5,
         sessions: vec![SESSION.into()],
@@ -422,6 +427,12 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
         panic!("{done:?}")
     };
     assert_eq!((summary.done, summary.failed, summary.interrupted), (1, 0, false));
+    // One audit line with its figures, not the folder's name.
+    let recorded = std::fs::read_to_string(&log).unwrap();
+    let line: serde_json::Value = serde_json::from_str(&recorded).unwrap();
+    assert_eq!((&line["action"], &line["outcome"]), (&"export".into(), &"done".into()));
+    assert_eq!(line["counts"]["sessions"], 1);
+    assert!(!recorded.contains("case-4711"), "{recorded}");
     // Into the case folder, in the download folder, said as an absolute path.
     assert!(rig.dir.path().join("Downloads/case-4711/manifest.json").is_file());
     assert!(
