@@ -35,7 +35,7 @@ pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// `create_session`, `delete_session`, `review_watchlist_hit`, `export`,
-    /// `inbox_import`, `inbox_purge`.
+    /// `inbox_import`, `inbox_purge`, `inbox_restore`.
     pub action: &'static str,
     pub session: Option<String>,
     /// Ours, sent with the request as `X-Request-Id`, to find it again on both

@@ -383,7 +383,7 @@ async fn audit_filters_by_time_and_action_and_old_unchained_lines_are_counted() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_inbox_import_and_purge_are_lines() {
+async fn an_inbox_import_purge_and_restore_are_lines() {
     let server = server::start(ServerOptions::default()).await.unwrap();
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
@@ -398,8 +398,15 @@ async fn an_inbox_import_and_purge_are_lines() {
     .unwrap();
     let imported = run(&server, home, &["inbox", "import", file.to_str().unwrap()]).await;
     assert!(imported.success, "{}", imported.stderr);
-    let purged = run(&server, home, &["inbox", "purge", "--older-than", "0"]).await;
+    let backup = home.join("inbox.backup");
+    let backed_up = run(&server, home, &["inbox", "backup", backup.to_str().unwrap()]).await;
+    assert!(backed_up.success, "{}", backed_up.stderr);
+    let dry = run(&server, home, &["inbox", "purge", "--older-than", "0", "--dry-run"]).await;
+    assert!(dry.success, "{}", dry.stderr);
+    let purged = run(&server, home, &["inbox", "purge", "--older-than", "0", "--all"]).await;
     assert!(purged.success, "{}", purged.stderr);
+    let restored = run(&server, home, &["inbox", "restore", backup.to_str().unwrap()]).await;
+    assert!(restored.success, "{}", restored.stderr);
     let lines = audit_lines(home);
     let actions: Vec<_> = lines
         .iter()
@@ -409,10 +416,13 @@ async fn an_inbox_import_and_purge_are_lines() {
         actions,
         [
             (Some("inbox_import"), Some("done")),
-            (Some("inbox_purge"), Some("done"))
-        ]
+            (Some("inbox_purge"), Some("done")),
+            (Some("inbox_restore"), Some("done"))
+        ],
+        "a dry run changes nothing and is no line"
     );
-    assert!(lines[1]["counts"]["sessions"].is_u64(), "{}", lines[1]);
+    assert_eq!(lines[1]["counts"]["sessions"], 1, "{}", lines[1]);
+    assert_eq!(lines[2]["counts"]["sessions"], 1, "{}", lines[2]);
     let text = std::fs::read_to_string(log_path(home)).unwrap();
     assert!(!text.contains(DECLINED), "no session id in a purge's line: {text}");
     assert!(run(&server, home, &["audit", "--verify"]).await.success);

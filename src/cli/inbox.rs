@@ -321,6 +321,8 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                     (sessions, again)
                 }
             };
+            let counts = [("sessions", sessions.max(0) as u64), ("erased_again", again as u64)];
+            super::actions::record_run("inbox_restore", profile_name.clone(), None, "done", &counts);
             println!("the restored inbox holds {sessions} sessions; {again} erased since the backup erased again");
             Ok(())
         }
@@ -354,7 +356,11 @@ fn deleted_at_veriff(log: &std::path::Path) -> Vec<String> {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     text.lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|entry| entry["action"] == "delete_session" && entry["outcome"] == "done")
+        // An unverified deletion may have happened: erased again all the same.
+        .filter(|entry| {
+            entry["action"] == "delete_session"
+                && ["done", "unverified"].contains(&entry["outcome"].as_str().unwrap_or_default())
+        })
         .filter_map(|entry| entry["session"].as_str().map(str::to_owned))
         .collect()
 }
