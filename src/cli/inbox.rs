@@ -321,7 +321,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                     (sessions, again)
                 }
             };
-            let counts = [("sessions", sessions.max(0) as u64), ("erased_again", again as u64)];
+            let counts = [("sessions", sessions.max(0) as u64), ("erased_again", again)];
             super::actions::record_run("inbox_restore", profile_name.clone(), None, "done", &counts);
             println!("the restored inbox holds {sessions} sessions; {again} erased since the backup erased again");
             Ok(())
