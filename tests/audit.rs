@@ -209,6 +209,20 @@ async fn an_erasure_line_keeps_its_reference_and_request_id_and_refusals_are_lin
         last.contains("done 200") && last.contains(&sent[0]),
         "newest last: {last}"
     );
+
+    // A link that could not be shown is not made, and that refusal is a line too.
+    let redacted = run(&server, home, &["--redact", "new-session"]).await;
+    assert!(!redacted.success, "{}", redacted.stderr);
+    let last = audit_lines(home).pop().unwrap();
+    assert_eq!(
+        (
+            last["action"].as_str(),
+            last["outcome"].as_str(),
+            last["reason"].as_str()
+        ),
+        (Some("create_session"), Some("refused_here"), Some("redacted"))
+    );
+    assert_eq!(server.request_ids().len(), 1, "only the deletion was sent");
 }
 
 /// A server that takes every write and answers 200: first under a signature
