@@ -64,15 +64,18 @@ async fn each_write_is_signed_as_veriff_checks_it_and_refused_otherwise() {
     let server = server::start(ServerOptions::default()).await.unwrap();
     let client = Client::new(server.client_config()).unwrap();
     let created = client
-        .create_session(&NewSession {
-            vendor_data: Some("order-7".into()),
-            ..Default::default()
-        })
+        .create_session(
+            &NewSession {
+                vendor_data: Some("order-7".into()),
+                ..Default::default()
+            },
+            "r1",
+        )
         .await
         .expect("signed over the body, the server takes it");
     let id = SessionId::from(created.answer.verification.unwrap().id);
     client
-        .delete_session(&id)
+        .delete_session(&id, "r2")
         .await
         .expect("signed over the id, the server takes it");
 
@@ -216,7 +219,16 @@ async fn read_only_refuses_every_write_before_any_request() {
     let flag = run(&server, home, &["--read-only", "new-session"]).await;
     assert!(!flag.success && flag.stderr.contains("read-only"), "{}", flag.stderr);
     assert_eq!(server.requests(), 0, "refused before anything was asked");
-    assert!(audit_lines(home).is_empty());
+    // Each refusal is a line of its own, with no request id: nothing was sent.
+    let lines = audit_lines(home);
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    for line in &lines {
+        assert_eq!(line["outcome"], "refused_here", "{line}");
+        assert_eq!(line["reason"], "read_only", "{line}");
+        assert!(line.get("request_id").is_none(), "{line}");
+    }
+    assert_eq!(lines[2]["action"], "delete_session");
+    assert_eq!(lines[2]["session"], DECLINED);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -232,6 +244,11 @@ async fn a_new_link_is_printed_refused_when_too_long_and_audited_without_persona
         refused.stderr
     );
     assert_eq!(server.requests(), 0, "refused before sending");
+    let refusal = audit_lines(home);
+    assert_eq!(refusal.len(), 1, "the refusal is recorded");
+    assert_eq!(refusal[0]["outcome"], "refused_here");
+    assert_eq!(refusal[0]["reason"], "invalid_request");
+    assert!(!serde_json::to_string(&refusal[0]).unwrap().contains("xxxx"));
 
     let created = run(
         &server,
@@ -252,8 +269,8 @@ async fn a_new_link_is_printed_refused_when_too_long_and_audited_without_persona
     assert!(url.starts_with(&format!("{}/v/", server.url())), "{url}");
 
     let lines = audit_lines(home);
-    assert_eq!(lines.len(), 1, "one line for one write");
-    let line = &lines[0];
+    assert_eq!(lines.len(), 2, "one line for the refusal, one for the write");
+    let line = &lines[1];
     assert_eq!(line["action"], "create_session");
     assert_eq!(line["status"], 200);
     assert_eq!(line["outcome"], "done");
@@ -394,9 +411,14 @@ async fn a_watchlist_hit_is_reviewed_signed_over_the_body_and_shows_as_reviewed(
         read_only.stderr
     );
     let lines = audit_lines(home);
-    assert_eq!(lines.len(), 1, "one line for the one write sent");
-    assert_eq!(lines[0]["action"], "review_watchlist_hit");
-    assert_eq!(lines[0]["session"], DECLINED);
+    let sent: Vec<_> = lines.iter().filter(|l| l["outcome"] != "refused_here").collect();
+    assert_eq!(sent.len(), 1, "one line for the one write sent: {lines:?}");
+    assert_eq!(sent[0]["action"], "review_watchlist_hit");
+    assert_eq!(sent[0]["session"], DECLINED);
+    let refused: Vec<_> = lines.iter().filter(|l| l["outcome"] == "refused_here").collect();
+    let reasons: Vec<_> = refused.iter().map(|l| l["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["invalid_request", "invalid_request", "read_only"]);
+    assert_eq!(refused[2]["match_status"], "true_match");
 }
 
 /// A server that answers every write with a same-origin redirect, counting what
@@ -429,7 +451,7 @@ async fn a_redirected_write_is_not_followed() {
     let url = veriff_tui::api::normalize_api_url(&format!("http://{addr}")).unwrap();
     let config = veriff_tui::api::ClientConfig::new(url, DEMO_API_KEY, Secret::new(DEMO_SHARED_SECRET));
     let client = Client::new(config).unwrap();
-    let refused = client.create_session(&NewSession::default()).await.unwrap_err();
+    let refused = client.create_session(&NewSession::default(), "r1").await.unwrap_err();
     assert!(refused.to_string().contains("307"), "{refused}");
     assert_eq!(
         followed.load(Ordering::Relaxed),

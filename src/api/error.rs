@@ -47,6 +47,13 @@ pub enum ApiError {
     BadSignature,
     #[error("could not read the API's reply: {0}")]
     Parse(String),
+    /// A write answered 2xx whose answer could not be proven Veriff's (`reason`:
+    /// unsigned, its signature wrong, or not readable): the write may well have
+    /// happened.
+    #[error(
+        "the API answered HTTP {status}, so the write may have happened, but {reason}; look before sending it again"
+    )]
+    Unverified { status: u16, reason: Box<ApiError> },
     /// A write refused before sending, because Veriff would refuse it.
     #[error("{0}")]
     Refused(String),
@@ -92,6 +99,7 @@ impl ApiError {
                 ErrorKind::Retryable
             }
             ApiError::BadSignature | ApiError::Unsigned => ErrorKind::Integrity,
+            ApiError::Unverified { reason, .. } => reason.kind(),
             _ => ErrorKind::Other,
         }
     }

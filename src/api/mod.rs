@@ -25,6 +25,8 @@ pub use write::{
     MAX_VENDOR_DATA, NewSession, Written,
 };
 
+/// Header carrying a write's id, the audit log's `request_id` for it.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Header carrying the integration's API key.
 pub const AUTH_CLIENT_HEADER: &str = "x-auth-client";
 /// Header carrying the HMAC-SHA256 signature, on requests and on responses.

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::client::{Client, failure, read_limited, transport_error};
 use super::error::{ApiError, parse_json};
-use super::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
+use super::{AUTH_CLIENT_HEADER, REQUEST_ID_HEADER, SIGNATURE_HEADER};
 use crate::ids::SessionId;
 
 /// Statuses Veriff deletes a session in ("Actions" in the API doc); any other is
@@ -152,15 +152,19 @@ pub struct Written<T> {
 }
 
 impl Client {
-    /// Creates a verification session: the link for the end user.
-    pub async fn create_session(&self, new: &NewSession) -> Result<Written<Created>, ApiError> {
+    /// Creates a verification session: the link for the end user. `request_id`
+    /// is sent as `X-Request-Id`, as with every write.
+    pub async fn create_session(&self, new: &NewSession, request_id: &str) -> Result<Written<Created>, ApiError> {
         let body = serde_json::to_vec(&new.body().map_err(ApiError::Refused)?).expect("JSON serialises");
         let (status, answer) = self
-            .write(Method::POST, &["sessions"], &body, Some(body.clone()))
+            .write(Method::POST, &["sessions"], &body, Some(body.clone()), request_id)
             .await?;
-        let created: Created = parse_json(&answer)?;
+        let created: Created = parse_json(&answer).map_err(|e| unverified(status, e))?;
         if created.verification.as_ref().is_none_or(|v| v.id.is_empty()) {
-            return Err(ApiError::Parse("the answer names no new session".into()));
+            return Err(unverified(
+                status,
+                ApiError::Parse("the answer names no new session".into()),
+            ));
         }
         Ok(Written {
             status,
@@ -170,38 +174,54 @@ impl Client {
 
     /// Deletes a session, for an erasure request. Veriff limits it to 5 an hour
     /// and 10 a day, and allows it only for some statuses.
-    pub async fn delete_session(&self, session: &SessionId) -> Result<Written<Value>, ApiError> {
+    pub async fn delete_session(&self, session: &SessionId, request_id: &str) -> Result<Written<Value>, ApiError> {
         let (status, answer) = self
-            .write(Method::DELETE, &["sessions", session], session.as_bytes(), None)
+            .write(
+                Method::DELETE,
+                &["sessions", session],
+                session.as_bytes(),
+                None,
+                request_id,
+            )
             .await?;
         let value = if answer.is_empty() {
             Value::Null
         } else {
-            parse_json(&answer)?
+            parse_json(&answer).map_err(|e| unverified(status, e))?
         };
         Ok(Written { status, answer: value })
     }
 
     /// Records a watchlist hit's review at Veriff.
-    pub async fn review_hit(&self, session: &SessionId, review: &HitReview) -> Result<Written<Value>, ApiError> {
+    pub async fn review_hit(
+        &self,
+        session: &SessionId,
+        review: &HitReview,
+        request_id: &str,
+    ) -> Result<Written<Value>, ApiError> {
         let body = serde_json::to_vec(&review.body().map_err(ApiError::Refused)?).expect("JSON serialises");
         let segments = ["sessions", session, "watchlist-screening"];
-        let (status, answer) = self.write(Method::PATCH, &segments, &body, Some(body.clone())).await?;
+        let (status, answer) = self
+            .write(Method::PATCH, &segments, &body, Some(body.clone()), request_id)
+            .await?;
         let value = if answer.is_empty() {
             Value::Null
         } else {
-            parse_json(&answer)?
+            parse_json(&answer).map_err(|e| unverified(status, e))?
         };
         Ok(Written { status, answer: value })
     }
 
-    /// One signed write, not retried; the answer's status and verified body.
+    /// One signed write, not retried, `request_id` sent as `X-Request-Id`; the
+    /// answer's status and verified body. A 2xx whose answer cannot be verified
+    /// is [`ApiError::Unverified`]: it may have been done.
     async fn write(
         &self,
         method: Method,
         segments: &[&str],
         signed: &[u8],
         body: Option<Vec<u8>>,
+        request_id: &str,
     ) -> Result<(u16, Vec<u8>), ApiError> {
         let url = self.endpoint(segments);
         let config = &self.config;
@@ -210,6 +230,7 @@ impl Client {
             .request(method, url.clone())
             .header(AUTH_CLIENT_HEADER, &config.api_key)
             .header(SIGNATURE_HEADER, config.secret.sign(signed))
+            .header(REQUEST_ID_HEADER, request_id)
             .timeout(config.timeout);
         if let Some(body) = body {
             request = request
@@ -229,14 +250,26 @@ impl Client {
         if !status.is_success() {
             return Err(failure(response, config.timeout).await);
         }
-        let signature = self.required_signature(&response)?;
-        let answer = read_limited(response, 64 * 1024, config.timeout).await?;
+        let unproven = |reason| unverified(status.as_u16(), reason);
+        let signature = self.required_signature(&response).map_err(unproven)?;
+        let answer = read_limited(response, 64 * 1024, config.timeout)
+            .await
+            .map_err(unproven)?;
         if let Some(signature) = signature
             && !config.secret.verifies(&answer, &signature)
         {
-            return Err(ApiError::BadSignature);
+            return Err(unproven(ApiError::BadSignature));
         }
         Ok((status.as_u16(), answer))
+    }
+}
+
+/// A 2xx answer that cannot be proven Veriff's, or not read: the write may have
+/// been done.
+fn unverified(status: u16, reason: ApiError) -> ApiError {
+    ApiError::Unverified {
+        status,
+        reason: Box::new(reason),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The writes to Veriff from the command line: `new-session` (a verification
-//! link) and `delete-session` (an erasure request). Each is refused under
-//! `read_only`, checked before anything is sent, and written to the audit log.
+//! link), `delete-session` (an erasure request) and `watchlist review`. Each is
+//! refused under `read_only`, checked before anything is sent, and written to the
+//! audit log, its refusals too.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -80,20 +81,84 @@ pub struct ReviewArgs {
     pub json: bool,
 }
 
+fn audit_log_path() -> Option<PathBuf> {
+    writes::audit_log_path(&process_env)
+}
+
 fn audit_log_ready() -> Result<PathBuf, String> {
-    writes::audit_log_ready(writes::audit_log_path(&process_env))
+    writes::audit_log_ready(audit_log_path())
 }
 
 /// Appends the write to the audit log; a log that cannot be written after all is
 /// said, since the write itself has happened.
-fn audit(path: &Path, entry: &Entry) {
-    if let Err(e) = crate::audit::append(path, entry) {
-        say(&format!("warning: could not append to {}: {e}\n", path.display()));
+fn audit(path: &Path, entry: &mut Entry) {
+    if let Err(e) = writes::append(path, entry) {
+        say(&format!("warning: {e}\n"));
+    }
+}
+
+/// A write refused here, nothing sent: recorded, and why said.
+fn refuse(entry: Entry, reason: &'static str, why: String) -> String {
+    writes::refuse(audit_log_path(), entry, reason, why)
+}
+
+/// A request refused before credentials are needed, as Veriff would refuse it:
+/// recorded under the profile where it resolves, said either way.
+async fn refuse_invalid(global: &GlobalArgs, why: String, entry: impl FnOnce(&Settings) -> Entry) -> String {
+    match super::resolve(global).await {
+        Ok(resolved) => refuse(entry(&resolved.settings), "invalid_request", why),
+        Err(_) => why,
+    }
+}
+
+/// A run's outcome for its audit line.
+pub(super) fn outcome<T>(result: &Result<T, String>) -> &'static str {
+    if result.is_ok() { "done" } else { "failed" }
+}
+
+/// Records an inbox purge with what it removed.
+pub(super) fn record_purge(profile: Option<String>, removed: &crate::inbox::Removed) {
+    let counts = [
+        ("sessions", removed.sessions),
+        ("webhooks", removed.webhooks),
+        ("claims", removed.claims),
+        ("tags", removed.tags),
+        ("notes", removed.notes),
+    ];
+    record_run("inbox_purge", profile, None, "done", &counts);
+}
+
+/// Records an export with its figures.
+pub(super) fn record_export(settings: &Settings, snapshot: &crate::export::Snapshot, interrupted: bool) {
+    let log = audit_log_path();
+    let api_url = &settings.client.api_url;
+    if let Err(e) = writes::record_export(log.as_deref(), settings.profile.clone(), api_url, snapshot, interrupted) {
+        say(&format!("warning: {e}; this export is not in the audit log\n"));
+    }
+}
+
+/// Records a run that changed things here (an export, an inbox import or
+/// purge), with its counts; a log that cannot be written is said.
+pub(super) fn record_run(
+    action: &'static str,
+    profile: Option<String>,
+    api_url: Option<&reqwest::Url>,
+    outcome: &'static str,
+    counts: &[(&'static str, u64)],
+) {
+    let log = audit_log_path();
+    if let Err(e) = writes::record_run(log.as_deref(), action, profile, api_url, outcome, counts) {
+        say(&format!("warning: {e}; this {action} is not in the audit log\n"));
     }
 }
 
 fn entry(action: &'static str, settings: &Settings, session: Option<String>) -> Entry {
     writes::entry(action, settings.profile.clone(), &settings.client.api_url, session)
+}
+
+/// The id a write's entry is sent with.
+fn request_id(entry: &Entry) -> &str {
+    entry.request_id.as_deref().unwrap_or_default()
 }
 
 pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<(), String> {
@@ -104,25 +169,29 @@ pub async fn new_session(args: NewSessionArgs, global: &GlobalArgs) -> Result<()
         last_name: args.last_name,
         callback: args.callback,
     };
-    // Refused before credentials are even looked for, as Veriff would refuse it.
-    new.body()?;
+    // Refused before credentials are needed, as Veriff would refuse it.
+    if let Err(why) = new.body() {
+        return Err(refuse_invalid(global, why, |settings| entry("create_session", settings, None)).await);
+    }
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
-    settings.writes_allowed()?;
+    let mut entry = entry("create_session", settings, None);
+    if let Err(why) = settings.writes_allowed() {
+        return Err(refuse(entry, "read_only", why));
+    }
     // Refused before it is made, not masked after: a link nobody sees is a session
     // nobody can use.
     if settings.redact.on && !args.unredacted {
-        return Err(NEW_SESSION_REDACTED.to_owned());
+        return Err(refuse(entry, "redacted", NEW_SESSION_REDACTED.to_owned()));
     }
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
-    let mut entry = entry("create_session", settings, None);
-    let result = client.create_session(&new).await;
+    let result = client.create_session(&new, request_id(&entry)).await;
     writes::record(&mut entry, &result);
     if let Ok(written) = &result {
         entry.session = written.answer.verification.as_ref().map(|v| v.id.clone());
     }
-    audit(&audit_log, &entry);
+    audit(&audit_log, &mut entry);
     let created = result.map_err(|e| describe_error(&e))?.answer;
     let verification = created.verification.expect("checked by create_session");
     // Redaction is off here, or --unredacted said to show the answer as it is.
@@ -150,17 +219,27 @@ pub async fn review_hit(args: ReviewArgs, global: &GlobalArgs) -> Result<(), Str
         risk_level: args.risk_level,
         whitelisted: args.whitelist,
     };
-    // Refused before credentials are even looked for, as Veriff would refuse it.
-    review.body()?;
+    let reviewing = |settings: &Settings| {
+        writes::reviewing(
+            entry("review_watchlist_hit", settings, Some(session.to_string())),
+            &review,
+        )
+    };
+    // Refused before credentials are needed, as Veriff would refuse it.
+    if let Err(why) = review.body() {
+        return Err(refuse_invalid(global, why, reviewing).await);
+    }
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
-    settings.writes_allowed()?;
+    let mut entry = reviewing(settings);
+    if let Err(why) = settings.writes_allowed() {
+        return Err(refuse(entry, "read_only", why));
+    }
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
-    let mut entry = entry("review_watchlist_hit", settings, Some(session.to_string()));
-    let result = client.review_hit(&session, &review).await;
+    let result = client.review_hit(&session, &review, request_id(&entry)).await;
     writes::record(&mut entry, &result);
-    audit(&audit_log, &entry);
+    audit(&audit_log, &mut entry);
     let written = result.map_err(|e| describe_error(&e))?;
     if args.json {
         return emit((json_text(&settings.redact.json(written.answer))? + "\n").as_bytes());
@@ -229,17 +308,22 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     let session = SessionId::from(crate::ids::find_id(&args.session).map_err(|e| e.to_string())?);
     let resolved = super::resolve(global).await?;
     let settings = &resolved.settings;
-    settings.writes_allowed()?;
+    let mut entry = entry("delete_session", settings, Some(session.to_string()));
+    entry.reference = args.reference.as_deref().and_then(writes::reference);
+    if let Err(why) = settings.writes_allowed() {
+        return Err(refuse(entry, "read_only", why));
+    }
     let audit_log = audit_log_ready()?;
     let client = Client::new(settings.client.clone()).map_err(|e| describe_error(&e))?;
     let doomed = doomed(&client, &session, settings).await?;
     if !DELETABLE_STATUSES.contains(&doomed.status.as_str()) {
-        return Err(format!(
+        let why = format!(
             "session {session} is {}: Veriff deletes only sessions that are {} (\"Session is not in a completed \
              status.\"); nothing was sent",
             clean(&doomed.status),
             DELETABLE_STATUSES.join(", ")
-        ));
+        );
+        return Err(refuse(entry, "not_deletable", why));
     }
     let name = doomed.name.map(|n| format!(", {}", clean(&n))).unwrap_or_default();
     say(&format!(
@@ -264,19 +348,17 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
             line
         }
         None => {
-            return Err(format!(
-                "nothing deleted: no terminal to confirm on; pass --confirm {expected}"
-            ));
+            let why = format!("nothing deleted: no terminal to confirm on; pass --confirm {expected}");
+            return Err(refuse(entry, "not_confirmed", why));
         }
     };
     if typed.trim() != expected {
-        return Err("nothing deleted: what was typed is not the session's first 8 characters".into());
+        let why = "nothing deleted: what was typed is not the session's first 8 characters".to_owned();
+        return Err(refuse(entry, "confirmation_mismatch", why));
     }
-    let mut entry = entry("delete_session", settings, Some(session.to_string()));
-    entry.reference = args.reference.as_deref().and_then(writes::reference);
-    let result = client.delete_session(&session).await;
+    let result = client.delete_session(&session, request_id(&entry)).await;
     writes::record(&mut entry, &result);
-    audit(&audit_log, &entry);
+    audit(&audit_log, &mut entry);
     match result {
         Err(ApiError::RateLimited { retry_after }) => return Err(writes::deletion_rate_limited(retry_after)),
         Err(e) => return Err(describe_error(&e)),

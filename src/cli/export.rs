@@ -189,6 +189,7 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     super::inbox::indexed(indexer).await;
     let outcome = outcome?;
     let snapshot = counters.snapshot(started.elapsed());
+    super::actions::record_export(&resolved.settings, &snapshot, outcome.interrupted);
     let path = outcome.manifest_path.display();
     if args.json {
         emit((json_text(&outcome.manifest)? + "\n").as_bytes())?;

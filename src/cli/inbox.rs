@@ -238,7 +238,15 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         }
         InboxAction::Import { file } => {
             let store = open(&url, &config).await?;
-            import(&store, &file).await
+            let imported = import(&store, &file).await;
+            super::actions::record_run(
+                "inbox_import",
+                profile_name.clone(),
+                None,
+                super::actions::outcome(&imported),
+                &[],
+            );
+            imported
         }
         InboxAction::Sync { limit, jobs, max_rps } => {
             let resolved = super::resolve(global).await?;
@@ -277,6 +285,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 ));
             }
             let removed = store.purge(cutoff).await?;
+            super::actions::record_purge(profile_name.clone(), &removed);
             println!(
                 "purged {} sessions with no activity (webhook, claim, tag or note) for {older_than} days; \
                  removed from the inbox: {removed}",
@@ -315,6 +324,8 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                     (sessions, again)
                 }
             };
+            let counts = [("sessions", sessions.max(0) as u64), ("erased_again", again)];
+            super::actions::record_run("inbox_restore", profile_name.clone(), None, "done", &counts);
             println!("the restored inbox holds {sessions} sessions; {again} erased since the backup erased again");
             Ok(())
         }
@@ -348,7 +359,11 @@ fn deleted_at_veriff(log: &std::path::Path) -> Vec<String> {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     text.lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|entry| entry["action"] == "delete_session" && entry["outcome"] == "done")
+        // An unverified deletion may have happened: erased again all the same.
+        .filter(|entry| {
+            entry["action"] == "delete_session"
+                && ["done", "unverified"].contains(&entry["outcome"].as_str().unwrap_or_default())
+        })
         .filter_map(|entry| entry["session"].as_str().map(str::to_owned))
         .collect()
 }

@@ -2,6 +2,7 @@
 //! and the scripting subcommands.
 
 mod actions;
+mod audit;
 mod export;
 pub mod inbox;
 mod keygen;
@@ -280,6 +281,9 @@ pub enum Command {
     /// every export's manifest (set signing_key_file or signing_key_command in a
     /// profile) and whose public key anyone can check a case folder with.
     Keygen(KeygenArgs),
+    /// Read the audit log of writes, refusals, exports and inbox changes (a table,
+    /// newest last); `--verify` checks that no line was edited or removed.
+    Audit(audit::AuditArgs),
     /// Manage the config file.
     Config {
         #[command(subcommand)]

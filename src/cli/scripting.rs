@@ -56,6 +56,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         Command::Inbox(args) => return super::inbox::run(args, global).await,
         Command::Verify(args) => return super::verify::run(args, global).await,
         Command::Keygen(args) => return super::keygen::run(&args, global),
+        Command::Audit(args) => return super::audit::run(args),
         Command::Completions { shell } => {
             let mut cli = <super::Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -161,7 +162,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         | Command::DeleteSession(_)
         | Command::Inbox(_)
         | Command::Verify(_)
-        | Command::Keygen(_) => {
+        | Command::Keygen(_)
+        | Command::Audit(_) => {
             unreachable!("handled above")
         }
     }
@@ -254,7 +256,7 @@ pub(super) fn say(text: &str) {
 }
 
 /// Columns padded to their widest cell; every cell cleaned of control characters.
-fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+pub(super) fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.iter().map(|c| clean(c)).collect()).collect();
     // Padded by the columns each cell takes on screen, not its characters: a wide
     // name (山田, emoji) would otherwise push the columns after it.

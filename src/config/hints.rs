@@ -50,6 +50,7 @@ fn hint(e: &ApiError) -> Option<&'static str> {
             "raise --connect-timeout if the link is slow"
         }
         ApiError::BadSignature => "check VERIFF_SHARED_SECRET or the profile's shared secret",
+        ApiError::Unverified { reason, .. } => return hint(reason),
         ApiError::Unsigned => "if a proxy strips the header, set allow_unsigned = true or pass --allow-unsigned",
         ApiError::Cleartext { .. } => "or pass --insecure-http (insecure_http = true) if you must",
         _ => return None,

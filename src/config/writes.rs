@@ -1,11 +1,13 @@
 //! What every write to Veriff goes through, from the command line and the
 //! browser alike: the read-only refusal, the audit log opened before anything is
-//! sent, and the entry that records Veriff's answer.
+//! sent, and the entry that records Veriff's answer. The tool's own refusals
+//! and its runs that change things here (exports, inbox imports and purges) are
+//! recorded through here too; every line is appended by [`crate::audit::append`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Env, Settings};
-use crate::api::{ApiError, Written};
+use crate::api::{ApiError, HitReview, Written};
 use crate::audit::Entry;
 
 /// Refuses a write where the profile or the flag says read-only.
@@ -54,9 +56,63 @@ pub fn audit_log_ready(path: Option<PathBuf>) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// A new audit entry for `action` through `profile`'s API.
+/// A new audit entry for the write `action` through `profile`'s API, with the
+/// id its request is sent with.
 pub fn entry(action: &'static str, profile: Option<String>, api_url: &reqwest::Url, session: Option<String>) -> Entry {
-    Entry::new(action, profile, api_url.to_string(), session)
+    Entry::new(action, profile, Some(api_url.to_string()), session).with_request_id()
+}
+
+/// The entry of a hit's review: which hit, the status chosen, whether it was
+/// whitelisted.
+pub fn reviewing(mut entry: Entry, review: &HitReview) -> Entry {
+    entry.hit = Some(crate::text::clean_short(&review.hit, 100));
+    entry.match_status = Some(crate::text::clean_short(&review.match_status, 40));
+    entry.risk_level = review.risk_level.as_deref().map(|l| crate::text::clean_short(l, 20));
+    entry.whitelisted = review.whitelisted;
+    entry
+}
+
+/// Appends `entry` to the log; what to say of where it went, or why it did not.
+pub fn append(log: &Path, entry: &mut Entry) -> Result<String, String> {
+    match crate::audit::append(log, entry) {
+        Ok(()) => Ok(format!("recorded in {}", log.display())),
+        Err(e) => Err(format!("could not append to {}: {e}", log.display())),
+    }
+}
+
+/// A write the tool refuses itself (nothing is sent), recorded where the log
+/// can be written, with `reason` as a short code; `why` comes back to be said.
+pub fn refuse(log: Option<PathBuf>, entry: Entry, reason: &'static str, why: String) -> String {
+    match record_refusal(log, entry, reason) {
+        Err(e) => format!("{why} ({e})"),
+        Ok(()) => why,
+    }
+}
+
+/// The line of a write the tool refused itself: no request id, no status.
+pub fn record_refusal(log: Option<PathBuf>, mut entry: Entry, reason: &'static str) -> Result<(), String> {
+    entry.outcome = "refused_here";
+    entry.reason = Some(reason);
+    entry.request_id = None;
+    let log = log.ok_or("no data dir for the audit log (set HOME or XDG_DATA_HOME)")?;
+    append(&log, &mut entry).map(drop)
+}
+
+/// Records a run that changed things here (an export, an inbox import or
+/// purge) with its counts, never a value; why it could not be, if so.
+pub fn record_run(
+    log: Option<&Path>,
+    action: &'static str,
+    profile: Option<String>,
+    api_url: Option<&reqwest::Url>,
+    outcome: &'static str,
+    counts: &[(&'static str, u64)],
+) -> Result<(), String> {
+    let log = log.ok_or("no data dir for the audit log (set HOME or XDG_DATA_HOME)")?;
+    let mut entry = Entry::new(action, profile, api_url.map(ToString::to_string), None);
+    entry.outcome = outcome;
+    entry.counts = counts.iter().copied().collect();
+    append(log, &mut entry).map(drop)
 }
 
 /// A request reference as the audit log keeps it: terminal-safe text (a control
@@ -67,12 +123,42 @@ pub fn reference(given: &str) -> Option<String> {
     (!kept.is_empty()).then(|| kept.to_owned())
 }
 
-/// Writes Veriff's answer (or the failure) into the audit entry.
+/// Records an export run: how many sessions and files, how many failed; never
+/// an id or the folder (a case's name may be in it).
+pub fn record_export(
+    log: Option<&Path>,
+    profile: Option<String>,
+    api_url: &reqwest::Url,
+    snapshot: &crate::export::Snapshot,
+    interrupted: bool,
+) -> Result<(), String> {
+    let outcome = match (interrupted, snapshot.sessions_failed) {
+        (true, _) => "interrupted",
+        (false, 0) => "done",
+        (false, _) => "failed",
+    };
+    let counts = [
+        ("sessions", snapshot.sessions_total),
+        ("sessions_failed", snapshot.sessions_failed),
+        ("files", snapshot.files_done),
+        ("files_already_there", snapshot.files_skipped),
+        ("files_failed", snapshot.files_failed),
+    ];
+    record_run(log, "export", profile, Some(api_url), outcome, &counts)
+}
+
+/// Writes Veriff's answer (or the failure) into the audit entry. A 2xx whose
+/// answer could not be verified is `unverified`: the write may have happened.
 pub fn record<T>(entry: &mut Entry, result: &Result<Written<T>, ApiError>) {
     (entry.status, entry.outcome) = match result {
         Ok(written) => (Some(written.status), "done"),
+        Err(ApiError::Unverified { status, .. }) => (Some(*status), "unverified"),
+        Err(ApiError::Refused(_)) => {
+            entry.request_id = None;
+            (None, "refused_here")
+        }
         Err(e @ ApiError::RateLimited { .. }) => (status_of(e), "rate_limited"),
-        Err(e @ (ApiError::Veriff { .. } | ApiError::Http { .. } | ApiError::Refused(_))) => (status_of(e), "refused"),
+        Err(e @ (ApiError::Veriff { .. } | ApiError::Http { .. })) => (status_of(e), "refused"),
         Err(e) => (status_of(e), "failed"),
     };
 }

@@ -142,6 +142,12 @@ impl RunningServer {
         self.state.log.lock().expect("request log lock").clone()
     }
 
+    /// Each write that arrived, as `METHOD path`, with the `X-Request-Id` it
+    /// carried, in order of arrival.
+    pub fn request_ids(&self) -> Vec<(String, Option<String>)> {
+        self.state.writes.lock().expect("writes lock").received.clone()
+    }
+
     /// Requests refused with 429 under [`ServerOptions::rate_limit`].
     pub fn refused(&self) -> usize {
         self.state.rate.lock().expect("rate window lock").refused.len()
@@ -323,6 +329,7 @@ async fn rate_limit(
             });
         }
     }
+    writes::received(&state, &request);
     let refused = state.options.rate_limit.and_then(|limit| {
         let mut rate = state.rate.lock().expect("rate window lock");
         rate.admit(Instant::now(), limit)

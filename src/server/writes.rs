@@ -25,6 +25,26 @@ pub(super) struct Writes {
     pub deletions: Vec<Instant>,
     /// Reviewed watchlist hits: (session, hit id) -> the fields the review set.
     pub reviews: std::collections::HashMap<(String, String), serde_json::Map<String, Value>>,
+    /// Every write that arrived (`METHOD path`) and the `X-Request-Id` it
+    /// carried, for tests to hold against the audit log.
+    pub received: Vec<(String, Option<String>)>,
+}
+
+/// Notes a write's `X-Request-Id` as it arrives, whatever its answer; reads are
+/// not noted.
+pub(super) fn received(state: &AppState, request: &axum::extract::Request) {
+    if request.method() == axum::http::Method::GET {
+        return;
+    }
+    let id = request
+        .headers()
+        .get(crate::api::REQUEST_ID_HEADER)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let write = format!("{} {}", request.method(), request.uri().path());
+    let mut writes = state.writes.lock().expect("writes lock");
+    if writes.received.len() < 10_000 {
+        writes.received.push((write, id));
+    }
 }
 
 impl Writes {

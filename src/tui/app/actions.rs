@@ -23,23 +23,25 @@ pub enum Write {
     ReviewHit(crate::ids::SessionId, crate::api::HitReview),
 }
 
-/// Under a read-only profile a write is refused before anything is asked, and
-/// the status line says why.
-pub(super) fn refused_read_only(model: &mut Model) -> bool {
+/// Under a read-only profile the write `action` (of the selected session, but
+/// for a new one) is refused before anything is asked: the status line says
+/// why, and the refusal goes to the audit log.
+pub(super) fn refused_read_only(model: &mut Model, action: &'static str) -> Option<Vec<Cmd>> {
     // Said as the command line and the effects say it.
-    match crate::config::writes::writes_allowed(model.profile.as_deref(), model.read_only) {
-        Ok(()) => false,
-        Err(why) => {
-            model.status = Some(Status::error(why));
-            true
-        }
-    }
+    let why = crate::config::writes::writes_allowed(model.profile.as_deref(), model.read_only).err()?;
+    model.status = Some(Status::error(why));
+    let session = model.selected_session().cloned().filter(|_| action != "create_session");
+    Some(vec![Cmd::Refused {
+        action,
+        session,
+        reason: "read_only",
+    }])
 }
 
 /// `D`: asks for the selected session's first 8 characters, then deletes it.
 pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
-    if refused_read_only(model) {
-        return Vec::new();
+    if let Some(refused) = refused_read_only(model, "delete_session") {
+        return refused;
     }
     let Some(session) = session_for(model, Action::DeleteSession, "deletes") else {
         return Vec::new();
@@ -63,7 +65,11 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
             crate::text::clean(&status),
             DELETABLE_STATUSES.join(", ")
         )));
-        return Vec::new();
+        return vec![Cmd::Refused {
+            action: "delete_session",
+            session: Some(session),
+            reason: "not_deletable",
+        }];
     }
     let mut lines = vec![format!("This deletes session {session} at Veriff for good:")];
     // The name as read (not under redaction, where it is masked anyway).

@@ -404,6 +404,13 @@ pub enum Cmd {
         id: ReqId,
         write: Write,
     },
+    /// A write the browser refused itself, nothing sent (`reason`: `read_only`,
+    /// `not_deletable`): a line in the audit log, no reply.
+    Refused {
+        action: &'static str,
+        session: Option<crate::ids::SessionId>,
+        reason: &'static str,
+    },
     /// A change of a session's marks in the inbox (local, never sent to Veriff);
     /// answered by [`Msg::Marked`].
     Mark {
@@ -456,6 +463,7 @@ impl Cmd {
             | Cmd::CancelExport { .. }
             | Cmd::Copy(_)
             | Cmd::Remember(_)
+            | Cmd::Refused { .. }
             | Cmd::Watch { .. } => 0,
         }
     }

@@ -1034,12 +1034,21 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
     press(&mut model, "D");
     assert!(model.overlay.is_none(), "not before the decision is known");
     let _ = super::testkit::reply(&mut model, &cmds, Req::Decision(S1.into()), decided("submitted"));
-    press(&mut model, "D");
+    let refused = press(&mut model, "D");
     assert!(model.overlay.is_none());
     assert!(
         said(&model).contains("is submitted: Veriff deletes only"),
         "{}",
         said(&model)
+    );
+    assert_eq!(
+        refused,
+        [Cmd::Refused {
+            action: "delete_session",
+            session: Some(S1.into()),
+            reason: "not_deletable"
+        }],
+        "the refusal goes to the audit log"
     );
 
     let again = press(&mut model, "r");
@@ -1100,9 +1109,20 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
 
     model.read_only = true;
     model.profile = Some("live".into());
-    press(&mut model, "D");
+    let refused = press(&mut model, "D");
     assert!(model.overlay.is_none());
     assert!(said(&model).contains("profile live is read-only"), "{}", said(&model));
+    assert!(
+        matches!(
+            &refused[..],
+            [Cmd::Refused {
+                action: "delete_session",
+                reason: "read_only",
+                ..
+            }]
+        ),
+        "{refused:?}"
+    );
 }
 
 mod inbox;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::api::Client;
+use crate::config::writes;
 use crate::ids::SessionId;
 use crate::tui::app::{ExportSummary, Failure, Msg, ReqId};
 
@@ -32,6 +33,7 @@ pub(super) async fn export(
     sessions: Vec<SessionId>,
     options: crate::export::Options,
     stop: oneshot::Receiver<()>,
+    policy: std::sync::Arc<super::ProfileInUse>,
 ) -> Result<ExportSummary, Failure> {
     let counters = Arc::new(crate::export::Counters::default());
     let started = std::time::Instant::now();
@@ -51,12 +53,24 @@ pub(super) async fn export(
         })
     });
     let sessions = sessions.iter().map(ToString::to_string).collect();
-    let outcome = crate::export::run(client.config(), sessions, &options, counters, None, async {
+    let outcome = crate::export::run(client.config(), sessions, &options, counters.clone(), None, async {
         let _ = stop.await;
     })
     .await;
     drop(reporter);
     let outcome = outcome?;
+    let snapshot = counters.snapshot(started.elapsed());
+    let log = policy.audit_log.as_deref();
+    let recorded = writes::record_export(
+        log,
+        policy.profile.clone(),
+        &client.config().api_url,
+        &snapshot,
+        outcome.interrupted,
+    );
+    if let Err(e) = recorded {
+        tracing::warn!("{e}; this export is not in the audit log");
+    }
     let done = outcome
         .sessions
         .iter()

@@ -334,7 +334,7 @@ impl Effects {
                             .map_err(Failure::from)?;
                         options.team_key = Some(Arc::new(key));
                     }
-                    export::export(client, tx, id, sessions, options, stopped).await
+                    export::export(client, tx, id, sessions, options, stopped, profile).await
                 };
                 let task = spawn_answered(&self.tx, work, move |result| Msg::ExportDone { id, result });
                 self.exports.retain(|_, (_, task)| !task.is_finished());
@@ -357,6 +357,11 @@ impl Effects {
                 };
                 spawn_answered(&self.tx, work, move |result| Msg::Verified { dir, result });
             }
+            Cmd::Refused {
+                action,
+                session,
+                reason,
+            } => write::refused(&client, &profile, action, session, reason),
             Cmd::Write { id, write } => {
                 let answered = write.clone();
                 let copies = write::Copies {

@@ -406,6 +406,11 @@ async fn the_triage_loads_answer_once_each_with_what_the_card_needs() {
 #[tokio::test]
 async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
     let mut rig = rig().await;
+    let log = rig.dir.path().join("data/audit.log");
+    rig.effects.set_profile_in_use(ProfileInUse {
+        audit_log: Some(log.clone()),
+        ..ProfileInUse::default()
+    });
     rig.effects.run(Cmd::Export {
         id: 5,
         sessions: vec![SESSION.into()],
@@ -422,6 +427,12 @@ async fn an_export_answers_once_done_or_stopped_and_leaves_its_manifest() {
         panic!("{done:?}")
     };
     assert_eq!((summary.done, summary.failed, summary.interrupted), (1, 0, false));
+    // One audit line with its figures, not the folder's name.
+    let recorded = std::fs::read_to_string(&log).unwrap();
+    let line: serde_json::Value = serde_json::from_str(&recorded).unwrap();
+    assert_eq!((&line["action"], &line["outcome"]), (&"export".into(), &"done".into()));
+    assert_eq!(line["counts"]["sessions"], 1);
+    assert!(!recorded.contains("case-4711"), "{recorded}");
     // Into the case folder, in the download folder, said as an absolute path.
     assert!(rig.dir.path().join("Downloads/case-4711/manifest.json").is_file());
     assert!(
@@ -620,6 +631,27 @@ async fn a_deletion_is_sent_once_recorded_and_refused_when_read_only() {
         "{replies:?}"
     );
     assert_eq!(rig.server.requests(), sent, "nothing sent");
+    let refused: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    assert_eq!(
+        (&refused["outcome"], &refused["reason"], &refused["session"]),
+        (&"refused_here".into(), &"read_only".into(), &SESSION.into()),
+        "the refusal is a line: {refused}"
+    );
+    // A refusal the browser made before asking is a line too.
+    rig.effects.run(Cmd::Refused {
+        action: "delete_session",
+        session: Some(SESSION.into()),
+        reason: "not_deletable",
+    });
+    let mut lines = 0;
+    for _ in 0..100 {
+        lines = std::fs::read_to_string(&log).unwrap().lines().count();
+        if lines == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(lines, 2, "recorded off the event loop, soon");
 
     rig.effects.set_profile_in_use(ProfileInUse {
         profile: Some("test".into()),
@@ -773,10 +805,17 @@ async fn a_hit_review_is_sent_once_and_recorded() {
         "{replies:?}"
     );
     assert_eq!(rig.server.paths().iter().filter(|p| p.starts_with("PATCH")).count(), 1);
-    let recorded = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        recorded.contains("\"review_watchlist_hit\"") && recorded.contains("\"done\""),
-        "{recorded}"
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&log).unwrap()).unwrap();
+    assert_eq!(recorded["action"], "review_watchlist_hit");
+    assert_eq!(recorded["outcome"], "done");
+    assert_eq!(recorded["hit"], hit.as_str());
+    assert_eq!(recorded["match_status"], "false_positive");
+    let received = rig.server.request_ids();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        recorded["request_id"].as_str(),
+        received[0].1.as_deref(),
+        "the id logged is the id the server got"
     );
 }
 

@@ -34,20 +34,30 @@ pub struct Copies {
 }
 
 pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, copies: Copies) -> Result<Done, Failure> {
-    writes::writes_allowed(policy.profile.as_deref(), policy.read_only)?;
-    let log = writes::audit_log_ready(policy.audit_log.clone())?;
-    match write {
+    let api_url = &client.config().api_url;
+    let profile = policy.profile.clone();
+    let mut entry = match &write {
         Write::DeleteSession { session, reference } => {
-            let mut entry = writes::entry(
-                "delete_session",
-                policy.profile.clone(),
-                &client.config().api_url,
-                Some(session.to_string()),
-            );
-            entry.reference = reference;
-            let result = client.delete_session(&session).await;
+            let mut entry = writes::entry("delete_session", profile, api_url, Some(session.to_string()));
+            entry.reference = reference.clone();
+            entry
+        }
+        Write::ReviewHit(session, review) => writes::reviewing(
+            writes::entry("review_watchlist_hit", profile, api_url, Some(session.to_string())),
+            review,
+        ),
+        Write::NewSession(_) => writes::entry("create_session", profile, api_url, None),
+    };
+    if let Err(why) = writes::writes_allowed(policy.profile.as_deref(), policy.read_only) {
+        return Err(writes::refuse(policy.audit_log.clone(), entry, "read_only", why).into());
+    }
+    let log = writes::audit_log_ready(policy.audit_log.clone())?;
+    let request_id = entry.request_id.clone().unwrap_or_default();
+    match write {
+        Write::DeleteSession { session, .. } => {
+            let result = client.delete_session(&session, &request_id).await;
             writes::record(&mut entry, &result);
-            let recorded = append(&log, &entry);
+            let recorded = append(&log, &mut entry);
             match result {
                 Ok(_) => {
                     let places = crate::erasure::Places {
@@ -72,15 +82,9 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
             }
         }
         Write::ReviewHit(session, review) => {
-            let mut entry = writes::entry(
-                "review_watchlist_hit",
-                policy.profile.clone(),
-                &client.config().api_url,
-                Some(session.to_string()),
-            );
-            let result = client.review_hit(&session, &review).await;
+            let result = client.review_hit(&session, &review, &request_id).await;
             writes::record(&mut entry, &result);
-            let recorded = append(&log, &entry);
+            let recorded = append(&log, &mut entry);
             result?;
             Ok(Done::said(format!(
                 "hit {} of session {} recorded as {} ({recorded})",
@@ -90,15 +94,14 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
             )))
         }
         Write::NewSession(new) => {
-            let mut entry = writes::entry("create_session", policy.profile.clone(), &client.config().api_url, None);
-            let result = client.create_session(&new).await;
+            let result = client.create_session(&new, &request_id).await;
             writes::record(&mut entry, &result);
             let created = result
                 .as_ref()
                 .ok()
                 .and_then(|written| written.answer.verification.clone());
             entry.session = created.as_ref().map(|v| v.id.clone());
-            let recorded = append(&log, &entry);
+            let recorded = append(&log, &mut entry);
             result?;
             let created = created.ok_or_else(|| Failure::from("Veriff's answer has no verification"))?;
             Ok(Done {
@@ -109,10 +112,26 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
     }
 }
 
+/// Records a write the browser refused itself; nothing was sent.
+pub(super) fn refused(
+    client: &Client,
+    policy: &ProfileInUse,
+    action: &'static str,
+    session: Option<crate::ids::SessionId>,
+    reason: &'static str,
+) {
+    let session = session.map(|s| s.to_string());
+    let entry = writes::entry(action, policy.profile.clone(), &client.config().api_url, session);
+    let log = policy.audit_log.clone();
+    // A lock another process holds a moment is waited for off the event loop.
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = writes::record_refusal(log, entry, reason) {
+            tracing::warn!("{e}; a refused {action} is not in the audit log");
+        }
+    });
+}
+
 /// Appends the entry; what to say of where it went.
-fn append(log: &std::path::Path, entry: &crate::audit::Entry) -> String {
-    match crate::audit::append(log, entry) {
-        Ok(()) => format!("recorded in {}", log.display()),
-        Err(e) => format!("could not append to {}: {e}", log.display()),
-    }
+fn append(log: &std::path::Path, entry: &mut crate::audit::Entry) -> String {
+    writes::append(log, entry).unwrap_or_else(|e| e)
 }

@@ -26,8 +26,8 @@ pub struct HitReview {
 
 /// Opens the list of the selected session's watchlist hits.
 pub(in crate::tui::app) fn open(model: &mut Model) -> Vec<Cmd> {
-    if crate::tui::app::actions::refused_read_only(model) {
-        return Vec::new();
+    if let Some(refused) = crate::tui::app::actions::refused_read_only(model, "review_watchlist_hit") {
+        return refused;
     }
     let Some(session) = model.selected_session().cloned() else {
         return Vec::new();

@@ -46,8 +46,8 @@ impl NewLink {
 /// Opens the form, prefilled from the selected session's decision where it is
 /// known and shown in clear (a masked value is no value to send).
 pub(in crate::tui::app) fn open(model: &mut Model) -> Vec<Cmd> {
-    if crate::tui::app::actions::refused_read_only(model) {
-        return Vec::new();
+    if let Some(refused) = crate::tui::app::actions::refused_read_only(model, "create_session") {
+        return refused;
     }
     let mut form = NewLink::default();
     if let Some(decision) = model.selected_decision().filter(|_| !model.redact.on) {
