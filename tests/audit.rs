@@ -435,6 +435,8 @@ async fn an_inbox_import_purge_and_restore_are_lines() {
         ],
         "a dry run changes nothing and is no line"
     );
+    assert_eq!(lines[0]["counts"]["stored"], 1, "{}", lines[0]);
+    assert_eq!(lines[0]["counts"]["lines_skipped"], 0, "{}", lines[0]);
     assert_eq!(lines[1]["counts"]["sessions"], 1, "{}", lines[1]);
     assert_eq!(lines[2]["counts"]["sessions"], 1, "{}", lines[2]);
     let text = std::fs::read_to_string(log_path(home)).unwrap();

@@ -111,11 +111,6 @@ async fn refuse_invalid(global: &GlobalArgs, why: String, entry: impl FnOnce(&Se
     }
 }
 
-/// A run's outcome for its audit line.
-pub(super) fn outcome<T>(result: &Result<T, String>) -> &'static str {
-    if result.is_ok() { "done" } else { "failed" }
-}
-
 /// Records an inbox purge with what it removed.
 pub(super) fn record_purge(profile: Option<String>, removed: &crate::inbox::Removed) {
     let counts = [

@@ -239,14 +239,23 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         InboxAction::Import { file } => {
             let store = open(&url, &config).await?;
             let imported = import(&store, &file).await;
-            super::actions::record_run(
-                "inbox_import",
-                profile_name.clone(),
-                None,
-                super::actions::outcome(&imported),
-                &[],
-            );
-            imported
+            let (outcome, counts) = match &imported {
+                Ok((tally, skipped)) => (
+                    "done",
+                    vec![
+                        ("stored", tally.stored),
+                        ("duplicates", tally.duplicates),
+                        ("erased_dropped", tally.erased),
+                        ("lines_skipped", skipped.count),
+                    ],
+                ),
+                Err(_) => ("failed", Vec::new()),
+            };
+            super::actions::record_run("inbox_import", profile_name.clone(), None, outcome, &counts);
+            match imported? {
+                (_, skipped) if skipped.count > 0 => Err(skipped.summary()),
+                _ => Ok(()),
+            }
         }
         InboxAction::Sync { limit, jobs, max_rps } => {
             let resolved = super::resolve(global).await?;
@@ -708,9 +717,9 @@ fn archived(line: &[u8]) -> Result<Option<Incoming>, BadLine> {
 
 /// Streams NDJSON into the store in batches; progress on stderr. A line that
 /// is not UTF-8, not JSON or over 1 MiB (as the receiver refuses) is skipped
-/// and counted, every other one stored; then the skipped ones fail the run,
-/// named by their line numbers.
-async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
+/// and counted, every other one stored; what was done and what was skipped (a
+/// skipped line fails the run, named by its number, once the run is recorded).
+async fn import(store: &Store, file: &PathBuf) -> Result<(Tally, Skipped), String> {
     let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if file.as_os_str() == "-" {
         Box::new(tokio::io::stdin())
     } else {
@@ -784,11 +793,7 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(), String> {
             }
         }
         if done {
-            return if skipped.count == 0 {
-                Ok(())
-            } else {
-                Err(skipped.summary())
-            };
+            return Ok((tally, skipped));
         }
     }
 }
