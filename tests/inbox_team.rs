@@ -520,3 +520,141 @@ async fn a_postgres_restore_erases_again_what_was_erased_since() {
     assert_eq!(store.event_count(kept).await.unwrap(), 1);
     store.close().await;
 }
+
+/// A receiver keeps only the headers that prove and trace a webhook: never the
+/// API key, nor what a proxy adds; and migration 6 cleans what older versions kept.
+async fn only_the_headers_that_prove_a_webhook_are_kept(url: &str) {
+    use tokio::io::AsyncBufReadExt;
+    let home = tempfile::tempdir().unwrap();
+    let mut receiver = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("VERIFF_API_KEY", veriff_tui::server::DEMO_API_KEY)
+        .env("VERIFF_SHARED_SECRET", veriff_tui::server::DEMO_SHARED_SECRET)
+        .args(["inbox", "--inbox-url", url, "receive", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(receiver.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let address = format!("{}/decision", line.strip_prefix("listening on ").unwrap());
+    let body = serde_json::to_vec(&json!({"status": "success", "verification": {
+        "id": "4eade450-0000-4000-8000-000000000001", "status": "approved", "code": 9001}}))
+    .unwrap();
+    let signature = veriff_tui::api::Secret::new(veriff_tui::server::DEMO_SHARED_SECRET).sign(&body);
+    let answer = reqwest::Client::new()
+        .post(address)
+        .header("content-type", "application/json")
+        .header("x-auth-client", veriff_tui::server::DEMO_API_KEY)
+        .header("x-hmac-signature", &signature)
+        .header("vrf-integration-id", "specimen-integration")
+        .header("authorization", "Bearer specimen-proxy-token")
+        .header("cookie", "session=specimen-cookie")
+        .header("x-forwarded-for", "192.0.2.7")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    receiver.kill().await.unwrap();
+
+    // A row as an older version stored it.
+    execute(
+        url,
+        &[&format!(
+            "INSERT INTO events (body_hash, kind, session_id, source, received_ms, event_ms, headers, body) \
+             VALUES ('old', 'decision', 'old-session', 'live', 1, 1, \
+             '{{\"x-auth-client\": \"{}\", \"authorization\": \"Bearer old-token\", \"content-type\": \"application/json\"}}', {})",
+            veriff_tui::server::DEMO_API_KEY,
+            if url.starts_with("postgres") { "'\\x7b7d'::bytea" } else { "X'7b7d'" }
+        )],
+    )
+    .await;
+    execute(url, &["DELETE FROM _sqlx_migrations WHERE version = 6"]).await;
+    Store::migrate(url, false).await.unwrap();
+
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT headers FROM events ORDER BY n")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let all = stored.join("\n");
+    for never in [
+        veriff_tui::server::DEMO_API_KEY,
+        "specimen-proxy-token",
+        "specimen-cookie",
+        "old-token",
+        "192.0.2.7",
+    ] {
+        assert!(!all.contains(never), "{never} kept: {all}");
+    }
+    let received: serde_json::Value = serde_json::from_str(&stored[0]).unwrap();
+    assert_eq!(received["x-hmac-signature"], signature.as_str());
+    assert_eq!(received["vrf-integration-id"], "specimen-integration");
+    assert_eq!(received["content-type"], "application/json");
+    let old: serde_json::Value = serde_json::from_str(&stored[1]).unwrap();
+    assert_eq!(old, json!({"content-type": "application/json"}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_headers_that_prove_a_webhook_are_kept_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("inbox.db").display());
+    Store::open(&url).await.unwrap().close().await;
+    only_the_headers_that_prove_a_webhook_are_kept(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_headers_that_prove_a_webhook_are_kept_on_postgres() {
+    let Some(db) = postgres::database("inbox_team::only_the_headers").await else {
+        return;
+    };
+    only_the_headers_that_prove_a_webhook_are_kept(&db.url).await;
+}
+
+/// `index_fetched = false`: what a profile fetches stays out of its inbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn index_fetched_says_whether_a_fetched_decision_is_copied_into_the_inbox() {
+    let server = veriff_tui::server::start(veriff_tui::server::ServerOptions::default())
+        .await
+        .unwrap();
+    const APPROVED: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+    for (index_fetched, kept) in [(false, 0), (true, 1)] {
+        let home = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", home.path().join("inbox.db").display());
+        Store::open(&url).await.unwrap().close().await;
+        let config = home.path().join("config.toml");
+        let text = format!(
+            "default_profile = \"live\"\n[profiles.live]\napi_url = \"{}\"\napi_key = \"{}\"\n\
+             shared_secret = \"{}\"\ninbox_url = \"{url}\"\nindex_fetched = {index_fetched}\n",
+            server.url(),
+            veriff_tui::server::DEMO_API_KEY,
+            veriff_tui::server::DEMO_SHARED_SECRET
+        );
+        veriff_tui::files::write_private(&config, text.as_bytes()).unwrap();
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .args(["--config", config.to_str().unwrap(), "decision", APPROVED])
+            .output()
+            .await
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!(
+            store.event_count(APPROVED).await.unwrap(),
+            kept,
+            "index_fetched = {index_fetched}"
+        );
+        store.close().await;
+    }
+}

@@ -890,6 +890,7 @@ pub async fn indexer(global: &GlobalArgs) -> Option<(Indexer, tokio::task::JoinH
         return None;
     }
     match profile_inbox(global, None, false).await {
+        Ok(Some((_, config))) if !config.index_fetched(config.selected_profile()) => None,
         Ok(found) => found.map(|(store, _)| Indexer::start(store)),
         Err(e) => {
             eprintln!("warning: {e}; what this fetches is not kept in the inbox");

@@ -117,6 +117,10 @@ pub struct Profile {
     pub insecure_http: Option<bool>,
     /// Allow a PostgreSQL `inbox_url` on another host without TLS.
     pub insecure_inbox: Option<bool>,
+    /// Copy what the tool fetches (a session's decision) into the inbox, so a
+    /// session looked at is found there again (default true). A team whose
+    /// inbox is to hold only what Veriff sent sets it false.
+    pub index_fetched: Option<bool>,
     /// Mask personal values in everything printed (as `--redact`): `true`, or
     /// `"initials"` to keep the initials of names.
     pub redact: Option<RedactSetting>,
@@ -338,6 +342,14 @@ impl Config {
         ))
     }
 
+    /// Whether what `profile` fetches is copied into its inbox (`index_fetched`).
+    pub fn index_fetched(&self, profile: Option<&str>) -> bool {
+        profile
+            .and_then(|p| self.file.profiles.get(p))
+            .and_then(|p| p.index_fetched)
+            .unwrap_or(true)
+    }
+
     /// `profile`'s inbox if it is configured or its SQLite file already exists:
     /// where what is fetched is kept without making an inbox nobody asked for.
     pub fn inbox_in_use(&self, profile: Option<&str>, env: Env) -> Option<String> {
@@ -481,10 +493,15 @@ impl Profiles {
         Ok(settings)
     }
 
-    /// Profile `name`'s inbox, where one is configured or already exists, and
-    /// whether it may be reached without TLS (its `insecure_inbox`, `--insecure-inbox`).
+    /// Where what profile `name` fetches is kept: its inbox, where one is
+    /// configured or already exists and its `index_fetched` allows, and whether
+    /// it may be reached without TLS (its `insecure_inbox`, `--insecure-inbox`).
     pub fn inbox_in_use(&self, name: &str, env: Env) -> Option<(String, bool)> {
         let url = self.config.inbox_in_use(Some(name), env)?;
+        // What it fetches kept only where the profile wants it kept.
+        if !self.config.index_fetched(Some(name)) {
+            return None;
+        }
         let insecure = self.config.overrides.insecure_inbox
             || self
                 .config
@@ -522,6 +539,9 @@ shared_secret_command = "pass show veriff/test"
 # redact_references = "^ORDER-[0-9]+$"
 # Refuse every write to Veriff: new sessions, deletions (as --read-only).
 # read_only = true
+# Copy the decisions this profile fetches into its inbox (found there again later);
+# false keeps the inbox to what Veriff sent.
+# index_fetched = true
 # The team's key that signs every export's manifest, so anyone with its public key
 # can check a case folder (`veriff-tui keygen` makes one; mode 0600):
 # signing_key_file = "~/.config/veriff-tui/team.key"

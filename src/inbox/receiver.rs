@@ -200,6 +200,18 @@ async fn write_batches(store: Store, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
+/// The request headers kept with a webhook: what proves it (the signature over
+/// the body, its content type) and traces it (Veriff's integration id); the
+/// profile that accepted it is the event's `source`, its arrival `received_ms`.
+/// Never the API key (`X-AUTH-CLIENT`), nor what a proxy adds (`Authorization`,
+/// `Cookie`, forwarding headers). Migration 6 removes the rest from older rows.
+pub const KEPT_HEADERS: [&str; 4] = [
+    "x-hmac-signature",
+    "vrf-hmac-signature",
+    "content-type",
+    "vrf-integration-id",
+];
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -273,6 +285,7 @@ async fn received(
     let kind = Kind::from_path(&path).unwrap_or_else(|| Kind::from_shape(&value));
     let headers_json: serde_json::Map<String, serde_json::Value> = headers
         .iter()
+        .filter(|(name, _)| KEPT_HEADERS.contains(&name.as_str()))
         .map(|(name, value)| {
             (
                 name.to_string(),

@@ -117,6 +117,9 @@ pub async fn run(
         host
     };
     let mut model = Model::new(host, settings.profile.clone());
+    let index_fetched = config
+        .as_ref()
+        .is_none_or(|c| c.index_fetched(settings.profile.as_deref()));
     let profiles = config.map(|config| {
         let current = settings.profile.clone().map(|name| (name, settings.clone()));
         config::Profiles::new(config, current)
@@ -175,6 +178,7 @@ pub async fn run(
         effects.set_inbox(super::effects::InboxInUse {
             store: std::sync::Arc::new(inbox.store),
             who,
+            index_fetched,
         });
     }
     // The first requests are on their way before the terminal is asked anything.

@@ -15,6 +15,9 @@ use crate::tui::app::{COUNTED_AT_MOST, Failure, HISTORY_ON_CARD, InboxAsk, Inbox
 pub struct InboxInUse {
     pub store: Arc<Store>,
     pub who: String,
+    /// Whether the decisions the browser fetches are copied into it (the
+    /// profile's `index_fetched`).
+    pub index_fetched: bool,
 }
 
 /// The rows `ask` wants (one more, to tell whether more match), their marks,

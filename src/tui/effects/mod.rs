@@ -181,7 +181,9 @@ impl Effects {
     pub fn set_inbox(&mut self, inbox: InboxInUse) {
         let watcher = inbox::watch(inbox.store.clone(), self.tx.clone());
         // Its task ends with the last clone, having stored what was sent.
-        *self.indexer.write().expect("indexer lock") = Some(Indexer::start(Store::clone(&inbox.store)).0);
+        *self.indexer.write().expect("indexer lock") = inbox
+            .index_fetched
+            .then(|| Indexer::start(Store::clone(&inbox.store)).0);
         if let Some((_, old)) = self.inbox.replace((inbox, watcher)) {
             old.abort();
         }

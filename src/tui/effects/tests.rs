@@ -829,6 +829,7 @@ async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_i
     rig.effects.set_inbox(super::InboxInUse {
         store: store.clone(),
         who: "ann@desk1".into(),
+        index_fetched: true,
     });
     // The watcher says the inbox's revision at once.
     let first = tokio::time::timeout(Duration::from_secs(5), rig.rx.recv())
@@ -1008,6 +1009,7 @@ async fn after_a_profile_switch_what_is_fetched_goes_to_the_new_profiles_inbox_o
     effects.set_inbox(super::InboxInUse {
         store: old.clone(),
         who: "ann@desk1".into(),
+        index_fetched: true,
     });
     let mut switch = async |effects: &mut Effects, to: &str| {
         effects.run(Cmd::SwitchProfile(to.into()));
