@@ -38,3 +38,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON marks TO veriff_analyst;
 GRANT SELECT, INSERT, UPDATE (session_id, value) ON mark_log TO veriff_analyst;
 GRANT USAGE ON SEQUENCE mark_log_n_seq TO veriff_analyst;
 GRANT SELECT, INSERT ON erased TO veriff_analyst;
+
+-- The team's audit: each analyst's writes, exports and erasures are added under
+-- their login, and everyone in the role reads the team's (`inbox audit`).
+GRANT SELECT, INSERT ON team_audit TO veriff_analyst;
+GRANT USAGE ON SEQUENCE team_audit_n_seq TO veriff_analyst;

@@ -13,6 +13,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use super::client::{Client, transport_error};
 use super::error::ApiError;
 use super::names;
+use crate::files::Part;
 use crate::ids::MediaId;
 
 /// Where a download goes.
@@ -152,37 +153,25 @@ impl Client {
             .map(|(received, _)| received)
     }
 
-    /// Downloads the media file to exactly `target` (replacing whatever entry is
-    /// there, never writing through it: a temporary file beside it is renamed over
-    /// it), hashing the bytes as they stream by: evidence, with what proves it.
+    /// Downloads the media file into `part` and renames it to its name in its
+    /// folder, through that folder's handle (whatever entry has the name is
+    /// replaced, never written through), hashing the bytes as they stream by:
+    /// evidence, with what proves it. On any failure the part is removed.
     pub async fn download_evidence(
         &self,
         media: &MediaId,
-        target: &Path,
+        mut part: Part,
         mut on_progress: impl FnMut(Progress),
     ) -> Result<Evidence, ApiError> {
+        let target = part.path();
         let response = self.media_response(media).await?;
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let io_error = |source| ApiError::Io {
-            path: target.to_path_buf(),
-            source,
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".veriff-tui-")
-            .suffix(".part")
-            .tempfile_in(&dir)
-            .map_err(io_error)?;
-        let (file, temp_path) = temp.into_parts();
-        let mut file = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(file));
+        let mut file = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(part.take_file()));
         let mut hasher = Sha256::new();
         let (size, signature) = self
-            .stream_verified(response, &mut file, target, &mut on_progress, Some(&mut hasher))
+            .stream_verified(response, &mut file, &target, &mut on_progress, Some(&mut hasher))
             .await?;
         drop(file);
-        temp_path.persist(target).map_err(|e| io_error(e.error))?;
+        part.persist().map_err(|source| ApiError::Io { path: target, source })?;
         Ok(Evidence {
             size,
             sha256: hex::encode(hasher.finalize()),
@@ -258,4 +247,34 @@ fn content_type(response: &Response) -> Option<String> {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::Folder;
+    use crate::server::{self, ServerOptions, faults};
+
+    /// A download that fails once its bytes have started to land (a bad
+    /// signature, a body cut short) leaves nothing in the folder.
+    #[tokio::test]
+    async fn the_part_of_a_failed_download_is_removed() {
+        let server = server::start(ServerOptions::default()).await.unwrap();
+        let client = Client::new(server.client_config()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path()).unwrap();
+        for (media, said) in [
+            (faults::MEDIA_BAD_SIGNATURE, "signature"),
+            (faults::MEDIA_TRUNCATED, "incomplete"),
+        ] {
+            let part = folder.part("face.jpg").unwrap();
+            let error = client
+                .download_evidence(&MediaId::from(media), part, |_| {})
+                .await
+                .unwrap_err();
+            assert!(error.to_string().contains(said), "{error}");
+            let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert!(left.is_empty(), "{media}: {left:?}");
+        }
+    }
 }

@@ -131,6 +131,19 @@ pub enum InboxAction {
     /// Bring a shared store to this version's schema (PostgreSQL is migrated only
     /// by this; one person's SQLite file is migrated on first use).
     Migrate,
+    /// The team's audit on a shared PostgreSQL store: every member's writes to
+    /// Veriff, purges, imports and exports, under their database login.
+    Audit {
+        /// Only lines newer than this (`24h`, `7d`).
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        since: Option<Duration>,
+        /// Only lines of this session (its id: lines name it by its keyed hash).
+        #[arg(long, value_name = "SESSION")]
+        session: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// The store's schema version, counts, the newest webhook's age and where the
     /// webhooks came from.
     Status {
@@ -336,6 +349,39 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let counts = [("sessions", sessions.max(0) as u64), ("erased_again", again)];
             super::actions::record_run("inbox_restore", profile_name.clone(), None, "done", &counts);
             println!("the restored inbox holds {sessions} sessions; {again} erased since the backup erased again");
+            Ok(())
+        }
+        InboxAction::Audit { since, session, json } => {
+            let store = open(&url, &config).await?;
+            if !store.is_postgres() {
+                return Err(
+                    "a team's audit is kept in a shared PostgreSQL inbox; this one is one person's SQLite file: \
+                     `veriff-tui audit` shows your own"
+                        .to_owned(),
+                );
+            }
+            let since_ms = since.map_or(0, |d| now_ms() - i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            let wanted = session.map(|s| store.session_hash(&s));
+            let lines = store.team_audit(since_ms).await?;
+            store.close().await;
+            let mut out = std::io::stdout().lock();
+            for line in lines.iter().filter(|l| wanted.is_none() || l.session_hash == wanted) {
+                let printed = if json {
+                    super::scripting::json_line(&serde_json::to_value(line).map_err(|e| e.to_string())?)?
+                } else {
+                    format!(
+                        "{:<24} {:<20} {:<22} {:<12} {}",
+                        format_time_ms(line.at_ms),
+                        clean_short(&line.login, 20),
+                        clean_short(&line.action, 22),
+                        clean_short(&line.outcome, 12),
+                        line.session_hash.as_deref().map_or("-", |h| &h[..h.len().min(12)])
+                    )
+                };
+                if writeln!(out, "{printed}").is_err() {
+                    return Ok(());
+                }
+            }
             Ok(())
         }
         InboxAction::Migrate => {
@@ -894,6 +940,23 @@ pub async fn indexer(global: &GlobalArgs) -> Option<(Indexer, tokio::task::JoinH
         Ok(found) => found.map(|(store, _)| Indexer::start(store)),
         Err(e) => {
             eprintln!("warning: {e}; what this fetches is not kept in the inbox");
+            None
+        }
+    }
+}
+
+/// Where the profile's inbox is a shared PostgreSQL store (`given`, else the
+/// profile's), this run's audit lines are copied into its team audit too. A
+/// store that cannot be opened is said, not fatal.
+pub async fn team_share(global: &GlobalArgs, given: Option<String>) -> Option<crate::config::writes::TeamShare> {
+    if global.demo {
+        return None;
+    }
+    match profile_inbox(global, given, false).await {
+        Ok(Some((store, _))) if store.is_postgres() => Some(crate::config::writes::share_with_team(store)),
+        Ok(_) => None,
+        Err(e) => {
+            eprintln!("warning: {e}; this run's audit lines are not shared with the team");
             None
         }
     }

@@ -72,11 +72,52 @@ pub fn reviewing(mut entry: Entry, review: &HitReview) -> Entry {
     entry
 }
 
-/// Appends `entry` to the log; what to say of where it went, or why it did not.
+/// Appends `entry` to the log, and to the team's audit where this run shares
+/// one ([`share_with_team`]); what to say of where it went, or why it did not.
 pub fn append(log: &Path, entry: &mut Entry) -> Result<String, String> {
-    match crate::audit::append(log, entry) {
+    let appended = crate::audit::append(log, entry);
+    if let Some(team) = TEAM.lock().expect("team audit lock").as_ref()
+        && let Ok(line) = serde_json::to_value(&*entry)
+    {
+        let _ = team.send(line);
+    }
+    match appended {
         Ok(()) => Ok(format!("recorded in {}", log.display())),
         Err(e) => Err(format!("could not append to {}: {e}", log.display())),
+    }
+}
+
+/// Where this run's audit lines are shared with the team, if anywhere.
+static TEAM: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedSender<serde_json::Value>>> =
+    std::sync::Mutex::new(None);
+
+/// This run's audit lines, copied into the team's audit of a shared store in the
+/// background (never delaying a write, never failing it: a copy that cannot be
+/// made is logged).
+pub struct TeamShare(tokio::task::JoinHandle<()>);
+
+/// From now on every audit line this process appends is also appended to
+/// `store`'s team audit (PostgreSQL; a SQLite store keeps none).
+pub fn share_with_team(store: crate::inbox::Store) -> TeamShare {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+    *TEAM.lock().expect("team audit lock") = Some(tx);
+    TeamShare(tokio::spawn(async move {
+        while let Some(line) = rx.recv().await {
+            if let Err(e) = store.record_audit(&line).await {
+                tracing::warn!("{e}");
+            }
+        }
+    }))
+}
+
+impl TeamShare {
+    /// Stops sharing, once what was appended is in the team's audit (at most 2 s:
+    /// a store that stopped answering must not hold up the end of a command).
+    pub async fn flush(self) {
+        TEAM.lock().expect("team audit lock").take();
+        if tokio::time::timeout(std::time::Duration::from_secs(2), self.0).await.is_err() {
+            eprintln!("warning: the team's audit did not take this run's lines within 2 s");
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The export folder as something others may have touched: nothing beneath it is
 //! followed if it is a link, read if it is not a regular file of the expected
-//! size, or written through. Every name in it is mapped to the one endpoint it
-//! holds before anything is written, so no two ids can end up in one file.
+//! size, or written through. Every write beneath it goes through the handle of
+//! the folder it lands in, each opened from the one above without following a
+//! link, so a folder swapped for a link after it was checked still gets nothing
+//! through the link. Every name in it is mapped to the one endpoint it holds
+//! before anything is written, so no two ids can end up in one file.
 //!
 //! The folder itself (DIR) is the user's choice and may be a link; only what is
 //! beneath it is distrusted.
@@ -17,6 +20,7 @@ use sha2::{Digest, Sha256};
 use super::manifest;
 use crate::api::Secret;
 use crate::api::names;
+use crate::files::Folder;
 
 /// Names the export writes itself, in the export folder or a session's: an id
 /// never takes one of them.
@@ -80,56 +84,34 @@ impl Names {
     }
 }
 
-/// Creates the folders of `relative` (a `/`-separated path of plain names) beneath
-/// `out`, private, refusing any that exists as something other than a folder of
-/// this user's: a link planted there would carry every file written into it
-/// somewhere else.
-pub fn prepare_dir(out: &Path, relative: &str) -> io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-    let mut path = out.to_path_buf();
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let me = unsafe { libc::getuid() };
+/// The folder `relative` (a `/`-separated path of plain names) beneath `out`,
+/// each folder on the way created private if missing and opened through the
+/// one before it, never through a link and only if it is this user's: what is
+/// then written through the handle lands there, whatever is swapped meanwhile.
+pub fn prepare_dir(out: &Folder, relative: &str) -> io::Result<Folder> {
+    let mut folder = out.clone();
     for component in Path::new(relative).components() {
-        let Component::Normal(name) = component else {
+        let name = match component {
+            Component::Normal(name) => name.to_str(),
+            _ => None,
+        };
+        let Some(name) = name else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("{relative} is not a plain relative path"),
             ));
         };
-        path.push(name);
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_dir() && meta.uid() == me => {}
-            Ok(meta) => return Err(refused(&path, &meta)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                // mkdir never follows a link planted in the meantime: it fails. A
-                // folder another of the export's tasks made in the meantime is
-                // looked at again like any that was there.
-                match std::fs::DirBuilder::new().mode(0o700).create(&path) {
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match std::fs::symlink_metadata(&path)? {
-                        meta if meta.file_type().is_dir() && meta.uid() == me => {}
-                        meta => return Err(refused(&path, &meta)),
-                    },
-                    other => other?,
-                }
-            }
-            Err(e) => return Err(e),
-        }
+        folder = folder.child(name)?;
     }
-    Ok(())
+    Ok(folder)
 }
 
-fn refused(path: &Path, meta: &std::fs::Metadata) -> io::Error {
-    let what = if meta.file_type().is_symlink() {
-        "a symbolic link"
-    } else if meta.file_type().is_dir() {
-        "a folder of another user"
-    } else {
-        "not a folder"
-    };
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("{} is {what}; refused, nothing written through it", path.display()),
-    )
+/// The folder `relative` names beneath `out` and the file name in it.
+pub fn prepare_parent(out: &Folder, relative: &str) -> io::Result<(Folder, String)> {
+    match relative.rsplit_once('/') {
+        Some((dir, name)) => Ok((prepare_dir(out, dir)?, name.to_owned())),
+        None => Ok((out.clone(), relative.to_owned())),
+    }
 }
 
 /// Opens `path` for reading only when it is a regular file (never through a link,
@@ -141,6 +123,15 @@ pub fn open_regular(path: &Path, expected: Option<u64>, max: u64) -> io::Result<
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path);
+    regular(opened, expected, max)
+}
+
+/// [`open_regular`] of `name` in `dir`, through its handle.
+pub fn open_regular_in(dir: &Folder, name: &str, expected: Option<u64>, max: u64) -> io::Result<Option<(File, u64)>> {
+    regular(dir.open_read(name), expected, max)
+}
+
+fn regular(opened: io::Result<File>, expected: Option<u64>, max: u64) -> io::Result<Option<(File, u64)>> {
     let file = match opened {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ELOOP) => {
@@ -159,7 +150,16 @@ pub fn open_regular(path: &Path, expected: Option<u64>, max: u64) -> io::Result<
 
 /// The whole of a regular file of at most `max` bytes, as [`open_regular`] allows.
 pub fn read_regular(path: &Path, expected: Option<u64>, max: u64) -> io::Result<Option<Vec<u8>>> {
-    let Some((file, size)) = open_regular(path, expected, max)? else {
+    read_whole(open_regular(path, expected, max)?)
+}
+
+/// [`read_regular`] of `name` in `dir`, through its handle.
+pub fn read_regular_in(dir: &Folder, name: &str, expected: Option<u64>, max: u64) -> io::Result<Option<Vec<u8>>> {
+    read_whole(open_regular_in(dir, name, expected, max)?)
+}
+
+fn read_whole(opened: Option<(File, u64)>) -> io::Result<Option<Vec<u8>>> {
+    let Some((file, size)) = opened else {
         return Ok(None);
     };
     let mut bytes = Vec::with_capacity(size as usize);
@@ -185,7 +185,26 @@ pub fn hash_regular(
     secret: Option<&Secret>,
     signature: Option<&str>,
 ) -> io::Result<Option<Hashed>> {
-    let Some((file, size)) = open_regular(path, expected, u64::MAX)? else {
+    hash_whole(open_regular(path, expected, u64::MAX)?, secret, signature)
+}
+
+/// [`hash_regular`] of `name` in `dir`, through its handle.
+pub fn hash_regular_in(
+    dir: &Folder,
+    name: &str,
+    expected: Option<u64>,
+    secret: Option<&Secret>,
+    signature: Option<&str>,
+) -> io::Result<Option<Hashed>> {
+    hash_whole(open_regular_in(dir, name, expected, u64::MAX)?, secret, signature)
+}
+
+fn hash_whole(
+    opened: Option<(File, u64)>,
+    secret: Option<&Secret>,
+    signature: Option<&str>,
+) -> io::Result<Option<Hashed>> {
+    let Some((file, size)) = opened else {
         return Ok(None);
     };
     let mut hasher = Sha256::new();
@@ -244,7 +263,7 @@ mod tests {
             let out = tempfile::tempdir().unwrap();
             let threads: Vec<_> = (0..8)
                 .map(|_| {
-                    let out = out.path().to_path_buf();
+                    let out = Folder::open(out.path()).unwrap();
                     std::thread::spawn(move || prepare_dir(&out, "session/attempt"))
                 })
                 .collect();
@@ -281,7 +300,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("s")).unwrap();
-        let err = prepare_dir(dir.path(), "s/a").unwrap_err();
+        let handle = Folder::open(dir.path()).unwrap();
+        let err = prepare_dir(&handle, "s/a").unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 
@@ -301,7 +321,31 @@ mod tests {
             read_regular(&dir.path().join("f"), Some(5), 10).unwrap(),
             Some(b"12345".to_vec())
         );
-        prepare_dir(dir.path(), "t/u").unwrap();
+        prepare_dir(&handle, "t/u").unwrap();
         assert!(dir.path().join("t/u").is_dir());
+        assert_eq!(
+            read_regular_in(&handle, "f", Some(5), 10).unwrap(),
+            Some(b"12345".to_vec())
+        );
+        assert_eq!(read_regular_in(&handle, "zero.jpg", None, 10).unwrap(), None);
+        assert_eq!(read_regular_in(&handle, "decision.json", None, 10).unwrap(), None);
+    }
+
+    /// The handle holds the folder it opened: once a session folder is swapped
+    /// for a link, a file written through a handle opened before goes into the
+    /// real folder (moved, still inside the export), and the next open is refused.
+    #[test]
+    fn a_folder_swapped_for_a_link_after_it_was_opened_gets_nothing_through_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let out = Folder::open(dir.path()).unwrap();
+        let session = prepare_dir(&out, "s/a").unwrap();
+        std::fs::rename(dir.path().join("s"), dir.path().join("moved")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("s")).unwrap();
+        session.write("decision.json", b"{}").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("moved/a/decision.json")).unwrap(), b"{}");
+        let err = prepare_dir(&out, "s/a").unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     }
 }

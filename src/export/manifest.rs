@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::files::Folder;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -188,11 +190,10 @@ impl Manifest {
     /// Writes `DIR/manifest.json` atomically, and with the team's key its
     /// signature beside it, over the exact bytes written; without a key, the
     /// signature of an earlier run is removed: it no longer signs this manifest.
-    pub fn save(&self, dir: &Path, team_key: Option<&TeamKey>) -> Result<(), String> {
+    pub fn save(&self, dir: &Folder, team_key: Option<&TeamKey>) -> Result<(), String> {
         let bytes = self.to_json();
-        let path = dir.join(FILE_NAME);
-        crate::files::write_private(&path, bytes.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        dir.write(FILE_NAME, bytes.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(FILE_NAME).display()))?;
         let signature_path = dir.join(seal::SIGNATURE_FILE);
         match team_key {
             Some(key) => {
@@ -203,15 +204,12 @@ impl Manifest {
                     now()
                 );
                 let signature = key.sign(bytes.as_bytes(), &comment)?;
-                crate::files::write_private(&signature_path, signature.as_bytes())
+                dir.write(seal::SIGNATURE_FILE, signature.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", signature_path.display()))
             }
-            None => match std::fs::remove_file(&signature_path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    Err(format!("cannot remove {}: {e}", signature_path.display()))
-                }
-                _ => Ok(()),
-            },
+            None => dir
+                .remove(seal::SIGNATURE_FILE)
+                .map_err(|e| format!("cannot remove {}: {e}", signature_path.display())),
         }
     }
 }

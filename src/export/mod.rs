@@ -32,6 +32,7 @@ pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
 use pacing::{Gate, Pacing};
 
 use crate::api::{ApiError, AttemptList, Client, ClientConfig, Media, MediaKind, MediaList, names, parse_json};
+use crate::files::Folder;
 use crate::ids::MediaId;
 use crate::text::clean_short;
 
@@ -215,7 +216,9 @@ impl Outcome {
 struct Context {
     client: Client,
     gate: Arc<Gate>,
-    out: PathBuf,
+    /// The export folder, opened once: everything beneath it is created, opened
+    /// and renamed through this handle and those opened from it.
+    out: Folder,
     force: bool,
     indexer: Option<crate::inbox::Indexer>,
     /// Files of the earlier run, by endpoint.
@@ -245,7 +248,7 @@ pub async fn run(
     config.retry.retry_rate_limited = false;
     let client = Client::new(config).map_err(|e| e.to_string())?;
     let out = options.out.clone();
-    crate::files::create_private_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let root = Folder::open(&out).map_err(|e| format!("cannot open {}: {e}", out.display()))?;
     let identity = api_identity(client.config());
     let loaded = {
         let out = out.clone();
@@ -288,7 +291,7 @@ pub async fn run(
             .pacer
             .clone()
             .unwrap_or_else(|| Gate::new(Pacing::new(options.jobs, options.max_rps))),
-        out: out.clone(),
+        out: root.clone(),
         force: options.force,
         indexer: options.indexer.clone(),
         previous,
@@ -331,7 +334,7 @@ pub async fn run(
                     let _ = finished.send(record);
                 }
                 if last_save.elapsed() >= MANIFEST_EVERY {
-                    save(&mut manifest, &out, &context.client, options.team_key.as_deref())?;
+                    save(&mut manifest, &root, &context.client, options.team_key.as_deref())?;
                     last_save = Instant::now();
                 }
             }
@@ -365,7 +368,7 @@ pub async fn run(
         }
     }
     manifest.finished = manifest::now();
-    save(&mut manifest, &out, &context.client, options.team_key.as_deref())?;
+    save(&mut manifest, &root, &context.client, options.team_key.as_deref())?;
     let sessions = ids
         .iter()
         .filter_map(|id| manifest.sessions.iter().find(|s| s.id == *id).cloned())
@@ -394,7 +397,12 @@ fn api_identity(config: &ClientConfig) -> String {
 
 /// The manifest sealed (its HMAC under the integration's secret, the team's key
 /// id) and written, signed with the team's key when there is one.
-fn save(manifest: &mut Manifest, out: &Path, client: &Client, team_key: Option<&seal::TeamKey>) -> Result<(), String> {
+fn save(
+    manifest: &mut Manifest,
+    out: &Folder,
+    client: &Client,
+    team_key: Option<&seal::TeamKey>,
+) -> Result<(), String> {
     manifest.seal(&client.config().secret, team_key);
     manifest.save(out, team_key)
 }
@@ -475,7 +483,7 @@ impl Context {
             .map_err(std::io::Error::other)
             .and_then(|r| r)
             .map_err(|source| ApiError::Io {
-                path: self.out.join(&relative),
+                path: self.out.path().join(&relative),
                 source,
             })?;
         self.file_done(
@@ -509,14 +517,16 @@ impl Context {
             && inside(&earlier.path, dir)
             && media.size.is_none_or(|size| size == earlier.size)
         {
-            let path = self.out.join(&earlier.path);
-            let (size, secret, signature) = (
+            let (out, path, size, secret, signature) = (
+                self.out.clone(),
+                earlier.path.clone(),
                 earlier.size,
                 self.client.config().secret.clone(),
                 earlier.signature.clone(),
             );
             let check = tokio::task::spawn_blocking(move || {
-                folder::hash_regular(&path, Some(size), Some(&secret), signature.as_deref())
+                let (dir, name) = folder::prepare_parent(&out, &path)?;
+                folder::hash_regular_in(&dir, &name, Some(size), Some(&secret), signature.as_deref())
             })
             .await;
             let unsigned_allowed = self.client.config().allow_unsigned;
@@ -530,18 +540,19 @@ impl Context {
                 return Ok(());
             }
         }
-        let path = self.out.join(&relative);
-        let prepared = {
-            let (out, dir) = (self.out.clone(), dir.to_owned());
-            tokio::task::spawn_blocking(move || folder::prepare_dir(&out, &dir)).await
+        let path = self.out.path().join(&relative);
+        let io_error = |source| ApiError::Io {
+            path: path.clone(),
+            source,
         };
-        prepared
+        let prepared = {
+            let (out, relative) = (self.out.clone(), relative.clone());
+            tokio::task::spawn_blocking(move || folder::prepare_parent(&out, &relative)).await
+        };
+        let (into, name) = prepared
             .map_err(std::io::Error::other)
             .and_then(|r| r)
-            .map_err(|source| ApiError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            .map_err(io_error)?;
         let fetched = manifest::now();
         let media_id = MediaId::from(media.id.as_str());
         let evidence = self
@@ -552,7 +563,10 @@ impl Context {
                     add(&counters.bytes_received, p.received.saturating_sub(counted));
                     counted = p.received;
                 };
-                self.client.download_evidence(&media_id, &path, progress)
+                // A temporary file of its own for each try, removed if it fails.
+                let part = into.part(&name).map_err(io_error);
+                let media_id = &media_id;
+                async move { self.client.download_evidence(media_id, part?, progress).await }
             })
             .await?;
         self.file_done(
@@ -679,18 +693,16 @@ fn inside(path: &str, dir: &str) -> bool {
     path.starts_with(dir) && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
-/// Writes a JSON answer as `relative` beneath `out`, in folders that are plain
-/// folders of this user's; left alone when the same bytes are already there as a
-/// regular file (a FIFO, device or link there is replaced, never read).
-fn save_json(out: &Path, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some((dir, _)) = relative.rsplit_once('/') {
-        folder::prepare_dir(out, dir)?;
-    }
-    let path = out.join(relative);
-    if folder::read_regular(&path, Some(bytes.len() as u64), u64::MAX)?.is_some_and(|old| old == bytes) {
+/// Writes a JSON answer as `relative` beneath `out`, through the handles of
+/// folders that are plain folders of this user's; left alone when the same bytes
+/// are already there as a regular file (a FIFO, device or link there is
+/// replaced, never read).
+fn save_json(out: &Folder, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let (dir, name) = folder::prepare_parent(out, relative)?;
+    if folder::read_regular_in(&dir, &name, Some(bytes.len() as u64), u64::MAX)?.is_some_and(|old| old == bytes) {
         return Ok(());
     }
-    crate::files::write_private(&path, bytes)
+    dir.write(&name, bytes)
 }
 
 /// `context_id.ext`, the id as [`folder::name_for`] names it and the extension of

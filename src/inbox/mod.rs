@@ -15,6 +15,7 @@ pub mod receiver;
 mod schema;
 mod store;
 pub mod sync;
+mod team_audit;
 mod time;
 
 pub use address::{cleartext_host, refuse_cleartext, shown_url};
@@ -25,6 +26,7 @@ pub use index::Indexer;
 pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
 pub use schema::{Status, known as known_schema};
+pub use team_audit::TeamLine;
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use time::{format_time_ms, now_ms, parse_time_ms};
 

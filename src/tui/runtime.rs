@@ -174,6 +174,12 @@ pub async fn run(
     });
     effects.set_team_key(settings.team_key.clone());
     effects.set_history_dir(history_dir, default_profile);
+    // A team's store gets the team's audit of what this browser writes.
+    let team = options
+        .inbox
+        .as_ref()
+        .filter(|inbox| inbox.store.is_postgres())
+        .map(|inbox| crate::config::writes::share_with_team(inbox.store.clone()));
     if let Some(inbox) = options.inbox {
         effects.set_inbox(super::effects::InboxInUse {
             store: std::sync::Arc::new(inbox.store),
@@ -194,6 +200,10 @@ pub async fn run(
     // terminal that may have hung up.
     effects.shutdown(SHUTDOWN_LIMIT).await;
     drop(terminal);
+    // Once the terminal is itself again: the flush may have a warning to say.
+    if let Some(team) = team {
+        team.flush().await;
+    }
     tracing::info!("leaving the browser");
     drop(demo);
     outcome
