@@ -658,3 +658,69 @@ async fn index_fetched_says_whether_a_fetched_decision_is_copied_into_the_inbox(
         store.close().await;
     }
 }
+
+/// The team's audit on PostgreSQL: Ann's deletion, made from her login, is in
+/// the audit Bob reads, under her login, its session named only by its hash.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_team_audit_lists_a_deletion_made_from_another_login() {
+    let Some(db) = postgres::database("inbox_team::the_team_audit").await else {
+        return;
+    };
+    const DECLINED: &str = "dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
+    let server = veriff_tui::server::start(veriff_tui::server::ServerOptions::default())
+        .await
+        .unwrap();
+    let ((ann, ann_url), (_, bob_url)) = (db.login("ann", None).await, db.login("bob", None).await);
+    let run = |url: &str, home: &std::path::Path, args: &[&str]| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("USER", "mallory")
+            .env("VERIFF_API_URL", server.url())
+            .env("VERIFF_API_KEY", veriff_tui::server::DEMO_API_KEY)
+            .env("VERIFF_SHARED_SECRET", veriff_tui::server::DEMO_SHARED_SECRET)
+            .env("VERIFF_INBOX_URL", url)
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        command
+    };
+    let (ann_home, bob_home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let deleted = run(
+        &ann_url,
+        ann_home.path(),
+        &["delete-session", DECLINED, "--confirm", &DECLINED[..8]],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert!(deleted.status.success(), "{}", String::from_utf8_lossy(&deleted.stderr));
+
+    let listed = run(&bob_url, bob_home.path(), &["inbox", "audit", "--json"])
+        .output()
+        .await
+        .unwrap();
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        !text.contains(DECLINED),
+        "the session is named by its hash only: {text}"
+    );
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let deletion = lines
+        .iter()
+        .find(|l| l["action"] == "delete_session")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(deletion["login"], ann.as_str(), "recorded as Ann's login, not $USER");
+    assert_eq!(deletion["outcome"], "done");
+    let store = Store::open(&bob_url).await.unwrap();
+    assert_eq!(deletion["session_hash"], store.session_hash(DECLINED).as_str());
+    store.close().await;
+    let one = run(&bob_url, bob_home.path(), &["inbox", "audit", "--session", DECLINED])
+        .output()
+        .await
+        .unwrap();
+    let table = String::from_utf8_lossy(&one.stdout);
+    assert!(table.contains(&ann) && table.contains("delete_session"), "{table}");
+}

@@ -115,7 +115,10 @@ impl TeamShare {
     /// a store that stopped answering must not hold up the end of a command).
     pub async fn flush(self) {
         TEAM.lock().expect("team audit lock").take();
-        if tokio::time::timeout(std::time::Duration::from_secs(2), self.0).await.is_err() {
+        if tokio::time::timeout(std::time::Duration::from_secs(2), self.0)
+            .await
+            .is_err()
+        {
             eprintln!("warning: the team's audit did not take this run's lines within 2 s");
         }
     }

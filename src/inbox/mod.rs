@@ -26,8 +26,8 @@ pub use index::Indexer;
 pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
 pub use query::{Query, QueryError};
 pub use schema::{Status, known as known_schema};
-pub use team_audit::TeamLine;
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
+pub use team_audit::TeamLine;
 pub use time::{format_time_ms, now_ms, parse_time_ms};
 
 /// What a session known only from `inbox import` is shown with, wherever a

@@ -40,17 +40,15 @@ impl Store {
             .and_then(|l| l.remove("session"))
             .and_then(|s| s.as_str().map(str::to_owned));
         let text = |key: &str| line[key].as_str().unwrap_or_default().to_owned();
-        sqlx::query(
-            "INSERT INTO team_audit (at_ms, action, outcome, session_hash, line) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(super::now_ms())
-        .bind(text("action"))
-        .bind(text("outcome"))
-        .bind(session.map(|s| self.session_hash(&s)))
-        .bind(line.to_string())
-        .execute(self.pool())
-        .await
-        .map_err(|e| format!("cannot add to the team's audit: {e}"))?;
+        sqlx::query("INSERT INTO team_audit (at_ms, action, outcome, session_hash, line) VALUES ($1, $2, $3, $4, $5)")
+            .bind(super::now_ms())
+            .bind(text("action"))
+            .bind(text("outcome"))
+            .bind(session.map(|s| self.session_hash(&s)))
+            .bind(line.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(|e| format!("cannot add to the team's audit: {e}"))?;
         Ok(())
     }
 
