@@ -16,7 +16,9 @@ use crate::inbox::{Removed, Store};
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Places<'a> {
     pub history: Option<&'a Path>,
-    pub inbox: Option<&'a Store>,
+    /// Every inbox it may be in: the profile's, and (in the browser, after a
+    /// profile switch) the one what is fetched now goes to.
+    pub inboxes: &'a [&'a Store],
     /// Files fetched only to be opened, named after the session's first 8 characters.
     pub cache: Option<&'a Path>,
 }
@@ -64,9 +66,16 @@ impl fmt::Display for Forgotten {
 /// does not stop the others; it is named in [`Forgotten::problems`].
 pub async fn forget(places: Places<'_>, session: &SessionId, who: &str) -> Forgotten {
     let mut forgotten = Forgotten::default();
-    if let Some(store) = places.inbox {
+    for store in places.inboxes {
         match store.erase(session.as_str(), who).await {
-            Ok(removed) => forgotten.inbox = Some(removed),
+            Ok(removed) => {
+                if removed.wal_busy {
+                    forgotten.problems.push(
+                        "the inbox's WAL was busy: the erased bytes leave it at SQLite's next checkpoint".to_owned(),
+                    );
+                }
+                forgotten.inbox.get_or_insert_with(Removed::default).add(removed);
+            }
             Err(e) => forgotten.problems.push(e),
         }
     }

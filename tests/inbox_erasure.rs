@@ -119,6 +119,14 @@ async fn every_row(url: &str) -> Vec<String> {
                 .await
                 .unwrap();
             rows.extend(found);
+            // A whole row shows a bytea as hex: the raw bodies, read as text too.
+            if table == "events" {
+                let bodies: Vec<String> = sqlx::query_scalar("SELECT convert_from(body, 'UTF8') FROM events")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+                rows.extend(bodies.into_iter().map(|b| format!("events.body: {b}")));
+            }
         } else {
             let columns: Vec<String> = sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
                 .fetch_all(&pool)
@@ -212,7 +220,13 @@ async fn an_erased_session_leaves_no_row_and_no_byte(store: &Store, url: &str) {
     let before = still_held(url, &needles(ERASED)).await;
     assert_eq!(before.len(), needles(ERASED).len(), "{before:?}");
 
+    let revision = store.revision().await.unwrap();
     let removed = store.erase(ERASED, who).await.unwrap();
+    assert_ne!(
+        store.revision().await.unwrap(),
+        revision,
+        "open browsers see the erasure"
+    );
     assert_eq!(
         (
             removed.sessions,
@@ -261,6 +275,21 @@ async fn an_erased_session_leaves_no_row_and_no_byte(store: &Store, url: &str) {
         Incoming::fetched(&erased, serde_json::to_vec(&erased).unwrap()),
     ];
     assert_eq!(store.ingest(&again).await.unwrap(), [Outcome::Erased; 4]);
+    // Its id in capitals is the same session; a mark would name it again.
+    let shouted = decision(
+        &ERASED.to_uppercase(),
+        "declined",
+        "2026-12-03T10:00:00.000Z",
+        FIRST,
+        LAST,
+        DOCUMENT,
+    );
+    assert_eq!(store.ingest(&[incoming(&shouted)]).await.unwrap(), [Outcome::Erased]);
+    let refused = store
+        .mark(ERASED, &MarkChange::Note(Some(NOTE.into())), who)
+        .await
+        .unwrap_err();
+    assert!(refused.contains("was erased here"), "{refused}");
     assert!(store.is_erased(ERASED).await.unwrap());
     assert!(ids(store, "").await == [KEPT], "only the other session is listed");
     let left = still_held(url, &needles(ERASED)).await;

@@ -117,6 +117,14 @@ fn verify(path: &std::path::Path) -> Result<(), String> {
             path.display()
         ));
     }
+    // Every `prev` stripped reads as a log from before the chain: nothing proven.
+    if chain.lines > 0 && chain.unchained >= chain.lines {
+        return Err(format!(
+            "the audit log {} has {} lines and none is chained: nothing in it is proven",
+            path.display(),
+            chain.lines
+        ));
+    }
     let head = chain.head.unwrap_or_default();
     emit(
         format!(

@@ -246,7 +246,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         }
         InboxAction::Log { session, limit, json } => {
             let session = crate::ids::find_id(&session).map_err(|e| e.to_string())?;
-            let store = Store::open(&url).await?;
+            let store = open(&url, &config).await?;
             mark_log(&store, &session, limit, json, redact).await
         }
         InboxAction::Import { file } => {

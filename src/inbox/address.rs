@@ -13,14 +13,20 @@ pub fn shown_url(url: &str) -> String {
         Some((scheme, rest)) => (&url[..scheme.len() + 3], rest),
         None => ("", url),
     };
+    // The user part ends at the last `@`: a password may hold `/`, `?` or `#`
+    // unencoded, and masking too much is the safe way to be wrong.
+    let (userinfo, rest) = match rest.rsplit_once('@') {
+        Some((user, after)) => (Some(user), after),
+        None => (None, rest),
+    };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = match authority.rsplit_once('@') {
-        Some((user, host)) => match user.split_once(':') {
+    let (host, tail) = rest.split_at(end);
+    let authority = match userinfo {
+        Some(user) => match user.split_once(':') {
             Some((name, _)) => format!("{name}:***@{host}"),
-            None => authority.to_owned(),
+            None => format!("{user}@{host}"),
         },
-        None => authority.to_owned(),
+        None => host.to_owned(),
     };
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
@@ -59,8 +65,7 @@ pub(super) fn without_password(text: &str, url: &str) -> String {
 fn passwords(url: &str) -> Vec<String> {
     let mut found = Vec::new();
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    if let Some((user, _)) = rest[..end].rsplit_once('@')
+    if let Some((user, _)) = rest.rsplit_once('@')
         && let Some((_, password)) = user.split_once(':')
     {
         found.push(password.to_owned());
@@ -173,9 +178,16 @@ mod tests {
             ("u:hunter2@h/db", "u:***@h/db"),
             ("postgres://u:p%40ss:word@h", "postgres://u:***@h"),
             ("sqlite:///home/marta/inbox.db", "sqlite:///home/marta/inbox.db"),
+            // A password holding what ends a host part, unencoded.
+            ("postgres://inbox:s3cr#t@db/x", "postgres://inbox:***@db/x"),
+            (
+                "postgres://inbox:a/b?c@db/x?sslmode=require",
+                "postgres://inbox:***@db/x?sslmode=require",
+            ),
         ] {
             assert_eq!(shown_url(url), shown, "{url}");
         }
+        assert_eq!(without_password("at s3cr#t", "postgres://inbox:s3cr#t@db/x"), "at ***");
     }
 
     #[test]

@@ -39,7 +39,8 @@ impl Store {
             .await
             .map_err(|e| format!("cannot back up the inbox: {e}"))?;
         set_private(&inside).map_err(|e| format!("cannot make the backup private: {e}"))?;
-        std::fs::rename(&inside, path).map_err(|e| format!("cannot move the backup to {}: {e}", path.display()))?;
+        // A link, not a rename: it fails rather than replace a file made meanwhile.
+        std::fs::hard_link(&inside, path).map_err(|e| format!("cannot put the backup at {}: {e}", path.display()))?;
         std::fs::metadata(path).map(|m| m.len()).map_err(|e| e.to_string())
     }
 
@@ -67,10 +68,17 @@ impl Store {
                 .await
                 .map_err(|e| format!("cannot restore the erased list: {e}"))?;
         }
-        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions")
-            .fetch_all(self.pool())
-            .await
-            .map_err(|e| format!("cannot read the inbox: {e}"))?;
+        // Every id a row names, not only the indexed: a mark or a webhook may
+        // be kept without an index row.
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM sessions
+             UNION SELECT session_id FROM events WHERE session_id IS NOT NULL
+             UNION SELECT session_id FROM marks
+             UNION SELECT session_id FROM mark_log",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(|e| format!("cannot read the inbox: {e}"))?;
         let mut again = 0;
         for id in ids.iter().filter(|id| erased.contains(&self.erasure_token(id))) {
             self.erase(id, who).await?;

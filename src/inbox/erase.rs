@@ -37,7 +37,7 @@ impl ErasureKey {
     /// the mark log, in place of its id.
     fn token(&self, session: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
-        mac.update(session.as_bytes());
+        mac.update(session.to_lowercase().as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 }
@@ -52,6 +52,10 @@ pub struct Removed {
     pub notes: u64,
     /// Mark-log lines kept as "a mark changed", their session's id and value gone.
     pub log_lines: u64,
+    /// SQLite: the WAL could not be checkpointed (a reader held it), so the
+    /// deleted bytes stay in it until SQLite's next checkpoint.
+    #[serde(skip)]
+    pub wal_busy: bool,
 }
 
 impl fmt::Display for Removed {
@@ -98,9 +102,13 @@ impl Store {
     /// never stored again. On SQLite the freed bytes are zeroed and the WAL
     /// checkpointed, so the file no longer holds them.
     pub async fn erase(&self, session: &str, who: &str) -> Result<Removed, String> {
+        // Stored ids are lower case (as `facts` reads them).
+        let session = &session.to_lowercase();
         let fail = |e: sqlx::Error| format!("cannot erase the session from the inbox: {e}");
         let token = self.erasure_key.token(session);
         let mut tx = self.pool().begin().await.map_err(fail)?;
+        // A webhook of it being stored meanwhile commits first, or waits and is dropped.
+        self.lock_sessions(&mut tx, &[session]).await.map_err(fail)?;
         let removed = self.forget_rows(&mut tx, &[session.to_owned()]).await.map_err(fail)?;
         sqlx::query("INSERT INTO erased (id_hash, erased_ms) VALUES ($1, $2) ON CONFLICT (id_hash) DO NOTHING")
             .bind(token.clone())
@@ -113,7 +121,8 @@ impl Store {
             .await
             .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
-        self.scrub().await;
+        let mut removed = removed;
+        removed.wal_busy = !self.scrub().await;
         Ok(removed)
     }
 
@@ -134,32 +143,48 @@ impl Store {
 
     /// Removes the sessions with no activity since `cutoff_ms` (neither a webhook
     /// nor a claim, tag or note), as an erasure does but without remembering them,
-    /// then every webhook older than that. In batches of their own transactions.
+    /// then every webhook, mark-log line and erased id older than that. In
+    /// batches of their own transactions.
     pub async fn purge(&self, cutoff_ms: i64) -> Result<Removed, String> {
         let fail = |e: sqlx::Error| format!("cannot purge the inbox: {e}");
         let mut removed = Removed::default();
         loop {
-            let sql = format!("SELECT id {INACTIVE} LIMIT $5");
+            // Taken inside the transaction that forgets them: a webhook or a mark
+            // arriving meanwhile either comes first (and the session is active,
+            // so kept) or after (and brings it back, as a purged session may).
+            let mut tx = self.pool().begin().await.map_err(fail)?;
+            let sql = format!("DELETE FROM sessions WHERE id IN (SELECT id {INACTIVE} LIMIT $5) RETURNING id");
             let ids: Vec<String> = sqlx::query_scalar(&sql)
                 .bind(cutoff_ms)
                 .bind(cutoff_ms)
                 .bind(cutoff_ms)
                 .bind(cutoff_ms)
                 .bind(PURGE_BATCH)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *tx)
                 .await
                 .map_err(fail)?;
             if ids.is_empty() {
                 break;
             }
-            let mut tx = self.pool().begin().await.map_err(fail)?;
-            let batch = self.forget_rows(&mut tx, &ids).await.map_err(fail)?;
+            let mut batch = self.forget_rows(&mut tx, &ids).await.map_err(fail)?;
+            batch.sessions = ids.len() as u64;
             // Open browsers look again; the line names no session.
             self.log_change(&mut tx, "", "purged", None, "purge", now_ms())
                 .await
                 .map_err(fail)?;
             tx.commit().await.map_err(fail)?;
             removed.add(batch);
+        }
+        // The mark log and the erased list keep no longer than the sessions do.
+        for statement in [
+            "DELETE FROM mark_log WHERE at_ms < $1",
+            "DELETE FROM erased WHERE erased_ms < $1",
+        ] {
+            sqlx::query(statement)
+                .bind(cutoff_ms)
+                .execute(self.pool())
+                .await
+                .map_err(fail)?;
         }
         // What is left that old: webhooks of no session, and old webhooks of
         // sessions still active.
@@ -178,7 +203,7 @@ impl Store {
                 break;
             }
         }
-        self.scrub().await;
+        removed.wal_busy = !self.scrub().await;
         Ok(removed)
     }
 
@@ -214,6 +239,7 @@ impl Store {
             tags: get("tags")?,
             notes: get("notes")?,
             log_lines: get("log_lines")?,
+            wal_busy: false,
         };
         Ok((plan, get("total")?))
     }
@@ -263,6 +289,50 @@ impl Store {
         Ok(removed)
     }
 
+    /// PostgreSQL: holds `sessions` (sorted, so two writers never deadlock) until
+    /// the transaction ends, against an erasure, a mark or a webhook of the same
+    /// session. SQLite has one writer at a time already.
+    pub(super) async fn lock_sessions(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        sessions: &[&str],
+    ) -> Result<(), sqlx::Error> {
+        if !self.postgres || sessions.is_empty() {
+            return Ok(());
+        }
+        let mut sorted: Vec<&str> = sessions.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for chunk in sorted.chunks(500) {
+            let values = (1..=chunk.len())
+                .map(|i| format!("(${i})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT COUNT(pg_advisory_xact_lock(hashtext(v))) FROM (SELECT v FROM (VALUES {values}) AS s(v) ORDER BY v) AS o"
+            );
+            let mut q = sqlx::query_scalar::<_, i64>(&sql);
+            for session in chunk {
+                q = q.bind((*session).to_owned());
+            }
+            q.fetch_one(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether `session` was erased here, read in `tx` (after [`Store::lock_sessions`]).
+    pub(super) async fn erased_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        session: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT erased_ms FROM erased WHERE id_hash = $1")
+            .bind(self.erasure_key.token(session))
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// The indexes of `batch`'s webhooks whose session was erased here.
     pub(super) async fn erased_among(
         &self,
@@ -299,29 +369,33 @@ impl Store {
     /// `secure_delete` zeroed) and truncates it: deleted bytes leave both files.
     /// A reader holding the WAL can delay it; tried for a few seconds, then left
     /// to SQLite's next checkpoint (and logged).
-    async fn scrub(&self) {
+    /// Whether it was done (PostgreSQL: nothing to do).
+    async fn scrub(&self) -> bool {
         if self.postgres {
-            return;
+            return true;
         }
         for _ in 0..50 {
             match sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .fetch_one(self.pool())
                 .await
             {
-                Ok(row) if row.try_get::<i64, _>(0).unwrap_or(1) == 0 => return,
+                Ok(row) if row.try_get::<i64, _>(0).unwrap_or(1) == 0 => return true,
                 Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
                 Err(e) => {
                     tracing::warn!("inbox: cannot checkpoint the WAL after a deletion: {e}");
-                    return;
+                    return false;
                 }
             }
         }
         tracing::warn!("inbox: the WAL stayed busy; deleted bytes leave it at SQLite's next checkpoint");
+        false
     }
 }
 
 impl Removed {
-    fn add(&mut self, other: Removed) {
+    /// Counts `other` in too (a purge's batches, an erasure in several inboxes).
+    pub fn add(&mut self, other: Removed) {
+        self.wal_busy |= other.wal_busy;
         self.sessions += other.sessions;
         self.webhooks += other.webhooks;
         self.claims += other.claims;

@@ -104,6 +104,14 @@ fn time(value: Option<&Value>) -> Option<i64> {
 }
 
 pub fn facts(kind: Kind, body: &Value) -> Facts {
+    let mut facts = facts_as_sent(kind, body);
+    // Ids are compared as `find_id` reads them: an upper-case copy of an erased
+    // session's id is the same session.
+    facts.session_id = facts.session_id.map(|id| id.to_lowercase());
+    facts
+}
+
+fn facts_as_sent(kind: Kind, body: &Value) -> Facts {
     match kind {
         Kind::Decision => decision_facts(body),
         Kind::Event => Facts {

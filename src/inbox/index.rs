@@ -14,6 +14,8 @@ use super::{Incoming, Store};
 #[derive(Debug, Clone)]
 pub struct Indexer {
     tx: mpsc::UnboundedSender<Vec<u8>>,
+    /// Where it stores: an erasure reaches this inbox too.
+    store: Store,
 }
 
 /// The most decisions one transaction takes, so an export's burst is stored in
@@ -35,6 +37,7 @@ impl Indexer {
     /// every clone of the indexer is dropped.
     pub fn start(store: Store) -> (Indexer, JoinHandle<()>) {
         let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+        let indexed = store.clone();
         let task = tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut batch: Vec<Incoming> = decided(first).into_iter().collect();
@@ -51,7 +54,12 @@ impl Indexer {
                 }
             }
         });
-        (Indexer { tx }, task)
+        (Indexer { tx, store: indexed }, task)
+    }
+
+    /// The inbox it stores into.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// A session's decision, the bytes as the API sent them.

@@ -163,6 +163,14 @@ impl Store {
         let fail = |e: sqlx::Error| format!("cannot mark session {session} in the inbox: {e}");
         let at = now_ms();
         let mut tx = self.pool().begin().await.map_err(fail)?;
+        // An erased session takes no mark: it would name the session again.
+        self.lock_sessions(&mut tx, &[session]).await.map_err(fail)?;
+        if self.erased_in(&mut tx, session).await.map_err(fail)? {
+            return Err(format!(
+                "session {} was erased here: it takes no mark",
+                crate::ids::short(session)
+            ));
+        }
         let column = if matches!(change, MarkChange::Tag(_)) {
             "tag"
         } else {
@@ -272,15 +280,18 @@ impl Store {
         Ok(())
     }
 
-    /// A number that grows with every stored webhook and every change of marks:
+    /// A number that changes with every stored webhook and every change of marks:
     /// a view compares it with the one it shows, and reloads when it moved.
     pub async fn revision(&self) -> Result<i64, String> {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT (SELECT COALESCE(MAX(n), 0) FROM events) + (SELECT COALESCE(MAX(n), 0) FROM mark_log)",
+        let (events, marks): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COALESCE(MAX(n), 0) FROM events), (SELECT COALESCE(MAX(n), 0) FROM mark_log)",
         )
         .fetch_one(self.pool())
         .await
-        .map_err(read_failed)
+        .map_err(read_failed)?;
+        // Mixed, not added: an erasure removes the newest webhook and adds a
+        // mark-log line, and the sum of the two would not move.
+        Ok(events.wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as i64) ^ marks)
     }
 }
 

@@ -302,6 +302,11 @@ impl Store {
         self.postgres
     }
 
+    /// Whether `other` is a handle on the same store (the same URL).
+    pub fn same_store(&self, other: &Store) -> bool {
+        self.url == other.url
+    }
+
     /// Who a change is recorded as: on a shared PostgreSQL store the database
     /// login (a team's members are its logins, and `$USER` is whatever anyone
     /// sets); on one person's SQLite file, `local` (`user@host`).
@@ -345,7 +350,14 @@ impl Store {
             .map(|item| hex::encode(Sha256::digest(&item.body)))
             .collect();
         let mut tx = self.pool.begin().await?;
-        // An erased session stays erased, however its webhook comes back.
+        // An erased session stays erased, however its webhook comes back: on
+        // PostgreSQL the batch's sessions are locked first, so an erasure
+        // running meanwhile either comes before (and is seen) or waits.
+        let sessions: Vec<&str> = order
+            .iter()
+            .filter_map(|&i| batch[i].facts.session_id.as_deref())
+            .collect();
+        self.lock_sessions(&mut tx, &sessions).await?;
         let erased = self.erased_among(&mut tx, batch).await?;
         order.retain(|i| !erased.contains(i));
         // Many rows a statement: a statement's round trip costs more than its rows.

@@ -368,6 +368,12 @@ impl Effects {
                 let answered = write.clone();
                 let copies = write::Copies {
                     inbox: self.inbox.as_ref().map(|(inbox, _)| inbox.clone()),
+                    indexed: self
+                        .indexer
+                        .read()
+                        .expect("indexer lock")
+                        .as_ref()
+                        .map(|indexer| indexer.store().clone()),
                     cache: dirs.cache.clone(),
                     previewed: self.preview_bytes.clone(),
                 };

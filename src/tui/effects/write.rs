@@ -28,6 +28,9 @@ pub struct ProfileInUse {
 #[derive(Clone)]
 pub struct Copies {
     pub inbox: Option<InboxInUse>,
+    /// Where what is fetched goes now: after a profile switch, another inbox
+    /// than the one the browser opened with.
+    pub indexed: Option<crate::inbox::Store>,
     /// Where files fetched to be opened go.
     pub cache: PathBuf,
     pub previewed: Arc<ByteCache>,
@@ -60,9 +63,16 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
             let recorded = append(&log, &mut entry);
             match result {
                 Ok(_) => {
+                    let mut inboxes: Vec<&crate::inbox::Store> =
+                        copies.inbox.iter().map(|inbox| &*inbox.store).collect();
+                    if let Some(indexed) = &copies.indexed
+                        && !inboxes.iter().any(|known| known.same_store(indexed))
+                    {
+                        inboxes.push(indexed);
+                    }
                     let places = crate::erasure::Places {
                         history: None,
-                        inbox: copies.inbox.as_ref().map(|inbox| &*inbox.store),
+                        inboxes: &inboxes,
                         cache: Some(&copies.cache),
                     };
                     let who = copies
