@@ -498,9 +498,9 @@ fn watchlist_table(response: &WatchlistResponse) -> String {
             .map(|d| format!(", born {d}"))
             .unwrap_or_default();
         let id = hit.id.as_ref().map(|id| format!(" [{id}]")).unwrap_or_default();
-        let reviewed = match hit.extra.get("matchStatus").and_then(|s| s.as_str()) {
-            Some(status) => format!(", {}", status.replace('_', " ")),
-            None => String::new(),
+        let reviewed = match hit.review() {
+            review if review.is_empty() => review,
+            review => format!(", {}", review.replace(" · ", ", ")),
         };
         rows.push(vec![
             "hit".into(),
