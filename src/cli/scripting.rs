@@ -178,8 +178,16 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             print(&output, redact, answer, person_table)
         }
         Command::Watchlist { output, .. } => {
+            // Kept in the inbox as a decision is: `watchlist:` finds the session.
             let session = SessionId::from(id);
-            let answer = client.answer(Read::Watchlist(&session)).await;
+            let (indexer, answer) = tokio::join!(
+                super::inbox::indexer(global),
+                client.answer::<WatchlistResponse>(Read::Watchlist(&session))
+            );
+            if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
+                indexer.watchlist(body.clone());
+            }
+            super::inbox::indexed(indexer).await;
             print(&output, redact, answer, watchlist_table)
         }
         Command::Download { output, force, .. } => {
