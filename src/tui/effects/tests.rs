@@ -921,6 +921,7 @@ async fn a_watchlist_read_in_the_browser_is_found_by_watchlist_in_the_inbox() {
     rig.effects.set_inbox(super::InboxInUse {
         store: store.clone(),
         who: "ann@desk1".into(),
+        index_fetched: true,
     });
     let declined = crate::ids::SessionId::from("dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a");
     rig.effects.run(load(1, Req::Watchlist(declined.clone()), false));
