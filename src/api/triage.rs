@@ -319,11 +319,51 @@ pub struct WatchlistHit {
     /// `{sourceName, sourceUrl, date}` (or snake_case in some payloads).
     #[serde(default)]
     pub listings_related_to_match: Option<Value>,
+    /// As reviewed (`false_positive`, `potential_match`, `true_match`,
+    /// `inconclusive`); newer answers only.
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub match_status: Option<String>,
+    /// `low` or `high`, given with a `true_match`.
+    #[serde(default, deserialize_with = "flexible_text", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<String>,
+    /// Whitelisted: ongoing monitoring alerts no more for it.
+    #[serde(default, deserialize_with = "flexible_bool", skip_serializing_if = "Option::is_none")]
+    pub is_whitelisted: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
+/// A flag sent as a boolean or as the text `true`/`false`; anything else is
+/// not known.
+fn flexible_bool<'de, D: Deserializer<'de>>(de: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Option::<Value>::deserialize(de)? {
+        Some(Value::Bool(b)) => Some(b),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
 impl WatchlistHit {
+    /// Its review as Veriff has it, in words: `false positive · whitelisted`,
+    /// `true match · high risk`; empty when the answer says none.
+    pub fn review(&self) -> String {
+        let status = self.match_status.as_deref().unwrap_or_default().replace('_', " ");
+        let risk = self
+            .risk_level
+            .as_deref()
+            .map(|level| format!("{level} risk"))
+            .unwrap_or_default();
+        let whitelisted = match self.is_whitelisted {
+            Some(true) => "whitelisted",
+            _ => "",
+        };
+        [status, risk, whitelisted.to_owned()]
+            .into_iter()
+            .filter(|p| !p.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// The kinds of list the hit is on (`PEP`, `sanctions`, ...), in the API's order.
     pub fn list_types(&self) -> Vec<String> {
         let Some(Value::Object(lists)) = &self.listings_related_to_match else {
@@ -393,6 +433,7 @@ fn list_type(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::api::model::DecisionResponse;
+    use serde_json::json;
 
     /// The doc's three examples, verbatim.
     pub(crate) const DOC_DECISION: &str = include_str!("../../tests/fixtures/doc_decision.json");
@@ -508,5 +549,24 @@ mod tests {
         let counted: WatchlistResponse =
             serde_json::from_str(r#"{"data":{"matchStatus":"no_match","totalHits":"0","hits":null}}"#).unwrap();
         assert_eq!(counted.data.unwrap().hit_count(), 0);
+    }
+
+    #[test]
+    fn a_reviewed_hit_says_its_status_and_whitelisting_in_words() {
+        let response: WatchlistResponse = serde_json::from_str(
+            r#"{"data":{"hits":[{"id":"h1","matchStatus":"false_positive","isWhitelisted":"true"},
+                {"id":"h2","matchStatus":"true_match","riskLevel":"high","isWhitelisted":false},{"id":"h3"}]}}"#,
+        )
+        .unwrap();
+        let hits = response.data.unwrap().hits;
+        let said: Vec<String> = hits.iter().map(WatchlistHit::review).collect();
+        assert_eq!(said, ["false positive · whitelisted", "true match · high risk", ""]);
+        // Echoed as they came, for --json.
+        let echoed = serde_json::to_value(&hits[1]).unwrap();
+        assert_eq!(
+            (&echoed["matchStatus"], &echoed["riskLevel"], &echoed["isWhitelisted"]),
+            (&json!("true_match"), &json!("high"), &json!(false))
+        );
+        assert!(serde_json::to_value(&hits[2]).unwrap().get("matchStatus").is_none());
     }
 }

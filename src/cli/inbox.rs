@@ -969,7 +969,7 @@ pub async fn indexed(indexer: Option<(Indexer, tokio::task::JoinHandle<()>)>) {
     if let Some((indexer, task)) = indexer {
         drop(indexer);
         if tokio::time::timeout(Duration::from_secs(2), task).await.is_err() {
-            eprintln!("warning: the inbox did not take this run's decisions within 2 s; some are not kept there");
+            eprintln!("warning: the inbox did not take what this run fetched within 2 s; some are not kept there");
         }
     }
 }

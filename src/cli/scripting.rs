@@ -178,8 +178,16 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             print(&output, redact, answer, person_table)
         }
         Command::Watchlist { output, .. } => {
+            // Kept in the inbox as a decision is: `watchlist:` finds the session.
             let session = SessionId::from(id);
-            let answer = client.answer(Read::Watchlist(&session)).await;
+            let (indexer, answer) = tokio::join!(
+                super::inbox::indexer(global),
+                client.answer::<WatchlistResponse>(Read::Watchlist(&session))
+            );
+            if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
+                indexer.watchlist(body.clone());
+            }
+            super::inbox::indexed(indexer).await;
             print(&output, redact, answer, watchlist_table)
         }
         Command::Download { output, force, .. } => {
@@ -498,9 +506,9 @@ fn watchlist_table(response: &WatchlistResponse) -> String {
             .map(|d| format!(", born {d}"))
             .unwrap_or_default();
         let id = hit.id.as_ref().map(|id| format!(" [{id}]")).unwrap_or_default();
-        let reviewed = match hit.extra.get("matchStatus").and_then(|s| s.as_str()) {
-            Some(status) => format!(", {}", status.replace('_', " ")),
-            None => String::new(),
+        let reviewed = match hit.review() {
+            review if review.is_empty() => review,
+            review => format!(", {}", review.replace(" · ", ", ")),
         };
         rows.push(vec![
             "hit".into(),

@@ -42,7 +42,8 @@ impl Kind {
     pub fn from_shape(body: &Value) -> Kind {
         if body.get("verification").is_some_and(Value::is_object) {
             Kind::Decision
-        } else if body.get("checkType").is_some() || body.get("matchStatus").is_some() {
+        } else if is_watchlist(body) || body.get("data").is_some_and(is_watchlist) {
+            // The webhook, or the API's answer holding it as `data`.
             Kind::Watchlist
         } else if body.get("eventType").is_some() && body.pointer("/data/verification").is_some() {
             Kind::Status
@@ -52,6 +53,10 @@ impl Kind {
             Kind::Unknown
         }
     }
+}
+
+fn is_watchlist(body: &Value) -> bool {
+    body.get("checkType").is_some() || body.get("matchStatus").is_some()
 }
 
 /// The index fields one webhook gives its session; `None` leaves the stored value.
@@ -122,6 +127,10 @@ fn facts_as_sent(kind: Kind, body: &Value) -> Facts {
             end_user_id: text(body.get("endUserId")),
             ..Facts::default()
         },
+        // The API's answer (`{status, data}`) says what the webhook says, in `data`.
+        Kind::Watchlist if !is_watchlist(body) && body.get("data").is_some_and(is_watchlist) => {
+            facts(kind, &body["data"])
+        }
         Kind::Watchlist => Facts {
             session_id: text(body.get("sessionId")),
             time_ms: time(body.get("createdAt")),
@@ -194,6 +203,25 @@ mod tests {
         assert_eq!(Kind::from_shape(&watchlist), Kind::Watchlist);
         assert_eq!(Kind::from_shape(&status), Kind::Status);
         assert_eq!(Kind::from_shape(&json!({"hello": 1})), Kind::Unknown);
+    }
+
+    #[test]
+    fn a_fetched_watchlist_answer_gives_what_its_webhook_would() {
+        let webhook = json!({"checkType": "initial_result", "sessionId": "s1", "matchStatus": "possible_match",
+            "vendorData": "ticket-4711", "createdAt": "2026-11-28T14:21:40.870Z", "hits": []});
+        let answer = json!({"status": "success", "data": webhook.clone()});
+        assert_eq!(Kind::from_shape(&answer), Kind::Watchlist);
+        let fetched = facts(Kind::Watchlist, &answer);
+        assert_eq!(fetched, facts(Kind::Watchlist, &webhook));
+        assert_eq!(
+            (fetched.session_id.as_deref(), fetched.watchlist_status.as_deref()),
+            (Some("s1"), Some("possible_match"))
+        );
+        // Not screened: nothing to index.
+        assert_eq!(
+            Kind::from_shape(&json!({"status": "success", "data": null})),
+            Kind::Unknown
+        );
     }
 
     #[test]

@@ -150,9 +150,24 @@ impl Cmd {
 pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Result<Done, Failure>) -> Vec<Cmd> {
     match (write, result) {
         (Write::NewSession(_), Ok(done)) => super::overlays::new_link::made(model, done),
-        (Write::ReviewHit(session, _), Ok(done)) => {
+        (Write::ReviewHit(session, review), Ok(done)) => {
             model.status = Some(Status::success(done.said));
-            // The card shows the review as Veriff now has it.
+            // Shown as reviewed by you until the watchlist, read again, shows it.
+            let name = match model.store.watchlist(&session) {
+                Some(Load::Ready(Some(watchlist))) => watchlist
+                    .hits
+                    .iter()
+                    .find(|hit| hit.id.as_deref() == Some(review.hit.as_str()))
+                    .and_then(|hit| hit.matched_name.clone()),
+                _ => None,
+            };
+            let reviewed = crate::tui::app::store::Reviewed {
+                hit: review.hit.clone(),
+                name: name.unwrap_or_else(|| format!("hit {}", review.hit)),
+                review,
+                at: done.at,
+            };
+            model.store.reviewed(&session, reviewed);
             model.want(Req::Watchlist(session), true, false).into_iter().collect()
         }
         (Write::ReviewHit(_, review), Err(failure)) => {

@@ -71,6 +71,41 @@ pub(super) fn additional_verified(data: &serde_json::Value) -> String {
     joined(&[licence, age])
 }
 
+/// A card line's text, in parts.
+type Parts = Vec<(String, Tone)>;
+
+/// A watchlist hit's review, as parts after its name: Veriff's (`status`, in
+/// words `said`), or this browser's `mine` while Veriff's answer does not show it
+/// yet; then, for `mine`, a line of its own (a narrow card cuts a long line):
+/// `reviewed by you at 14:02 UTC`, with what Veriff still says.
+fn hit_review(status: Option<&str>, said: &str, mine: Option<&super::store::Reviewed>) -> (Parts, Option<Parts>) {
+    let tone = |status: &str| match status {
+        "false_positive" => Tone::Good,
+        _ => Tone::Warn,
+    };
+    let Some(mine) = mine else {
+        return match status {
+            Some(status) => (vec![(format!(" · {said}"), tone(status))], None),
+            None => (Vec::new(), None),
+        };
+    };
+    let words = mine.review.match_status.replace('_', " ");
+    let whitelisting = match mine.review.whitelisted {
+        Some(true) => " · whitelisted",
+        Some(false) => " · off the whitelist",
+        None => "",
+    };
+    let at = mine.at.as_ref().map(|at| format!(" at {at}")).unwrap_or_default();
+    let mut note = vec![(format!("reviewed by you{at}"), Tone::Dim)];
+    if !said.is_empty() {
+        note.push((format!(" · Veriff still says {said}"), Tone::Dim));
+    }
+    (
+        vec![(format!(" · {words}{whitelisting}"), tone(&mine.review.match_status))],
+        Some(note),
+    )
+}
+
 /// Non-empty texts joined with ` · `.
 fn joined(parts: &[String]) -> String {
     parts
@@ -353,6 +388,7 @@ impl Model {
             }
         }
 
+        let reviews = self.store.reviews(session);
         match self.store.watchlist(session) {
             Some(Load::Ready(Some(w))) => {
                 let status = opt(&w.match_status);
@@ -362,27 +398,44 @@ impl Model {
                 };
                 let hits = w.hit_count();
                 let s = if hits == 1 { "" } else { "s" };
-                push(
-                    4,
-                    "watchlist",
-                    vec![
-                        (status.replace('_', " "), tone),
-                        (format!(" · {hits} hit{s}"), Tone::Plain),
-                    ],
-                );
+                let mut header = vec![
+                    (status.replace('_', " "), tone),
+                    (format!(" · {hits} hit{s}"), Tone::Plain),
+                ];
+                let reviewed = w.hits.iter().filter(|h| h.match_status.is_some()).count();
+                if reviewed > 0 {
+                    header.push((format!(" · {reviewed} reviewed"), Tone::Plain));
+                }
+                push(4, "watchlist", header);
                 for hit in w.hits.iter().take(3) {
-                    push(
-                        4,
-                        "",
-                        text(joined(&[
-                            opt(&hit.matched_name),
-                            hit.countries.join(", "),
-                            hit.summary(),
-                        ])),
-                    );
+                    // The review first: a narrow card cuts the line's end.
+                    let mine = reviews.iter().find(|r| hit.id.as_deref() == Some(r.hit.as_str()));
+                    let name = hit.matched_name.clone().filter(|n| !n.trim().is_empty());
+                    let mut parts = vec![(name.unwrap_or_else(|| "(no name)".into()), Tone::Plain)];
+                    let (review, note) = hit_review(hit.match_status.as_deref(), &hit.review(), mine);
+                    parts.extend(review);
+                    let rest = joined(&[hit.countries.join(", "), hit.summary()]);
+                    if !rest.is_empty() {
+                        parts.push((format!(" · {rest}"), Tone::Plain));
+                    }
+                    push(4, "", parts);
+                    if let Some(note) = note {
+                        push(4, "", note);
+                    }
                 }
                 if w.hits.len() > 3 {
                     push(4, "", dim(&format!("and {} more", w.hits.len() - 3)));
+                }
+            }
+            // Read again after a review: the review shows meanwhile.
+            Some(Load::Loading(_)) if !reviews.is_empty() => {
+                push(4, "watchlist", dim("reading it again…"));
+                for mine in reviews {
+                    let (review, note) = hit_review(None, "", Some(mine));
+                    let mut parts = vec![(mine.name.clone(), Tone::Plain)];
+                    parts.extend(review);
+                    push(4, "", parts);
+                    push(4, "", note.unwrap_or_default());
                 }
             }
             Some(Load::Ready(None)) => push(4, "watchlist", dim("not screened")),

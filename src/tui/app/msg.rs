@@ -427,6 +427,8 @@ pub struct Done {
     pub said: String,
     /// A new session's id and its link for the end user.
     pub created: Option<(SessionId, Option<String>)>,
+    /// When Veriff answered (`14:02 UTC`), stamped by the effects.
+    pub at: Option<String>,
 }
 
 impl Done {
@@ -434,6 +436,7 @@ impl Done {
         Done {
             said: text.into(),
             created: None,
+            at: None,
         }
     }
 }

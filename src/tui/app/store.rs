@@ -35,6 +35,35 @@ pub struct Entry {
     pub marked: bool,
     /// The newest changes of its marks in the inbox.
     pub mark_log: Option<Load<Vec<MarkEntry>>>,
+    /// Watchlist hits reviewed here whose review Veriff's answer does not show yet.
+    pub reviews: Vec<Reviewed>,
+}
+
+/// A watchlist hit reviewed in this browser, shown on the card as "reviewed by
+/// you" until a watchlist answer shows the review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewed {
+    pub hit: String,
+    /// The hit's matched name, as the card showed it.
+    pub name: String,
+    pub review: crate::api::HitReview,
+    /// When Veriff took it (`14:02 UTC`), where known.
+    pub at: Option<String>,
+}
+
+impl Reviewed {
+    /// Whether `watchlist` shows the review: the hit with its status (and its
+    /// whitelisting, where that was set).
+    pub fn shown_by(&self, watchlist: &Watchlist) -> bool {
+        watchlist.hits.iter().any(|hit| {
+            hit.id.as_deref() == Some(self.hit.as_str())
+                && hit.match_status.as_deref() == Some(self.review.match_status.as_str())
+                && self
+                    .review
+                    .whitelisted
+                    .is_none_or(|w| hit.is_whitelisted.unwrap_or(false) == w)
+        })
+    }
 }
 
 impl Entry {
@@ -163,6 +192,18 @@ impl Store {
 
     pub fn mark_log(&self, session: &SessionId) -> Option<&Load<Vec<MarkEntry>>> {
         self.entry(session)?.mark_log.as_ref()
+    }
+
+    /// The hits of `session` reviewed here that Veriff's answer does not show yet.
+    pub fn reviews(&self, session: &SessionId) -> &[Reviewed] {
+        self.entry(session).map_or(&[], |e| e.reviews.as_slice())
+    }
+
+    /// A hit of `session` reviewed here: shown until a watchlist answer shows it.
+    pub fn reviewed(&mut self, session: &SessionId, reviewed: Reviewed) {
+        let reviews = &mut self.entry_mut(session).reviews;
+        reviews.retain(|r| r.hit != reviewed.hit);
+        reviews.push(reviewed);
     }
 
     /// Forgets the mark histories known of sessions other than `kept` (the
@@ -404,7 +445,12 @@ impl Store {
             (Req::SessionMedia(_), Err(e)) => put(&mut entry.session_media, Err(e)),
             (Req::Person(_), Ok(Payload::Person(v))) => put(&mut entry.person, Ok(v)),
             (Req::Person(_), Err(e)) => put(&mut entry.person, Err(e)),
-            (Req::Watchlist(_), Ok(Payload::Watchlist(v))) => put(&mut entry.watchlist, Ok(v)),
+            (Req::Watchlist(_), Ok(Payload::Watchlist(v))) => {
+                if let Some(watchlist) = &v {
+                    entry.reviews.retain(|r| !r.shown_by(watchlist));
+                }
+                put(&mut entry.watchlist, Ok(v))
+            }
             (Req::Watchlist(_), Err(e)) => put(&mut entry.watchlist, Err(e)),
             (Req::MarkLog(_), Ok(Payload::MarkLog(v))) => put(&mut entry.mark_log, Ok(v)),
             (Req::MarkLog(_), Err(e)) => put(&mut entry.mark_log, Err(e)),
@@ -533,6 +579,9 @@ impl Store {
             mask(entry.decision.as_mut(), |d| d.map(|d| redact.model(d)));
             mask(entry.person.as_mut(), |p| p.map(|p| redact.model(p)));
             mask(entry.watchlist.as_mut(), |w| w.map(|w| redact.model(w)));
+            for reviewed in &mut entry.reviews {
+                reviewed.name = redact.name(&reviewed.name);
+            }
             mask(entry.mark_log.as_mut(), |log| {
                 log.into_iter().map(|e| e.masked(redact)).collect()
             });

@@ -1195,6 +1195,7 @@ fn n_makes_a_new_link_from_a_prefilled_form_after_a_confirmation() {
             result: Ok(Done {
                 said: format!("created session {NEW}"),
                 created: Some((NEW.into(), Some(url.into()))),
+                at: None,
             }),
         },
     );
@@ -1237,6 +1238,8 @@ fn h_reviews_a_watchlist_hit_after_choosing_it_and_its_status() {
     let _ = update(&mut model, key(KeyCode::Esc));
     assert_eq!(model.overlay.mode(), crate::tui::keymap::Mode::Review);
     let _ = update(&mut model, key(KeyCode::Enter));
+    // Then the whitelisting, left as it is.
+    let _ = update(&mut model, key(KeyCode::Enter));
     assert!(
         update(&mut model, key(KeyCode::Enter)).is_empty(),
         "a confirmation first"
@@ -1255,6 +1258,7 @@ fn h_reviews_a_watchlist_hit_after_choosing_it_and_its_status() {
         (session.as_str(), review.hit.as_str(), review.match_status.as_str()),
         (S1, "h-2", "false_positive")
     );
+    assert_eq!(review.whitelisted, None, "whitelisting left as it is");
     let after = update(
         &mut model,
         Msg::Written {

@@ -185,7 +185,14 @@ async fn fetch(context: Context, req: Req) -> Result<Payload, Failure> {
             Payload::Person(client.session_person(&session).await?.person.filter(|p| !p.is_empty()))
         }
         Req::Watchlist(session) => {
-            Payload::Watchlist(client.session_watchlist(&session).await?.data.filter(|w| !w.is_empty()))
+            let (answer, body) = client
+                .answer::<crate::api::WatchlistResponse>(crate::api::Read::Watchlist(&session))
+                .await?;
+            // Kept in the inbox as a decision is: `watchlist:` finds the session.
+            if let Some(indexer) = &context.indexer {
+                indexer.watchlist(body);
+            }
+            Payload::Watchlist(answer.data.filter(|w| !w.is_empty()))
         }
         Req::Nfc(_, media) => {
             let mut buffer = PreviewBuffer::default();

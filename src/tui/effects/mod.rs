@@ -377,7 +377,14 @@ impl Effects {
                     cache: dirs.cache.clone(),
                     previewed: self.preview_bytes.clone(),
                 };
-                let work = write::write(client, (*profile).clone(), write, copies);
+                let writing = write::write(client, (*profile).clone(), write, copies);
+                let work = async move {
+                    let mut done = writing.await?;
+                    // When Veriff took it, for the card's "reviewed by you at".
+                    let clock = utc_time_of_day(std::time::SystemTime::now());
+                    done.at = Some(format!("{} UTC", &clock[..5]));
+                    Ok::<_, Failure>(done)
+                };
                 spawn_answered(&self.tx, work, move |result| Msg::Written {
                     id,
                     write: answered,

@@ -909,6 +909,44 @@ async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_i
     );
 }
 
+/// A watchlist read in the browser is kept in the inbox: the saved view
+/// `watchlist possible match` finds its session.
+#[tokio::test]
+async fn a_watchlist_read_in_the_browser_is_found_by_watchlist_in_the_inbox() {
+    use crate::inbox::{Page, Query, Store};
+    use crate::tui::app::Payload;
+    let mut rig = rig().await;
+    let url = format!("sqlite://{}", rig.dir.path().join("inbox.db").display());
+    let store = std::sync::Arc::new(Store::open(&url).await.unwrap());
+    rig.effects.set_inbox(super::InboxInUse {
+        store: store.clone(),
+        who: "ann@desk1".into(),
+        index_fetched: true,
+    });
+    let declined = crate::ids::SessionId::from("dec11ned-7b8c-4d9e-8f0a-1b2c3d4e5f6a");
+    rig.effects.run(load(1, Req::Watchlist(declined.clone()), false));
+    let replies = rig.replies().await;
+    assert!(
+        replies.iter().any(|m| matches!(
+            m,
+            Msg::Loaded { id: 1, result: Ok(Payload::Watchlist(Some(w))), .. } if w.hits.len() == 2
+        )),
+        "{replies:?}"
+    );
+    let query = Query::parse("watchlist:possible_match").unwrap();
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        let page = Page { after: None, limit: 10 };
+        found = store.list(&query, page).await.unwrap();
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let found: Vec<&str> = found.iter().map(|row| row.id.as_str()).collect();
+    assert_eq!(found, [declined.as_str()], "the fetched watchlist is in the inbox");
+}
+
 /// The browser's export is signed with the profile's team key like the CLI's,
 /// and a key that cannot be read stops it before anything is fetched.
 #[tokio::test]

@@ -117,6 +117,7 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
             Ok(Done {
                 said: format!("created session {} ({recorded})", crate::text::clean(&created.id)),
                 created: Some((created.id.as_str().into(), created.url)),
+                at: None,
             })
         }
     }

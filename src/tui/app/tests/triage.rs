@@ -515,3 +515,164 @@ fn a_decision_linking_half_a_million_sessions_is_worked_out_once_and_capped() {
     // Printed, not asserted: timing belongs to the benchmarks, not to a test.
     eprintln!("60 keys with the card: {:?} in all", started.elapsed());
 }
+
+const HIT_1: &str = "h0000001-0000-4000-8000-000000000001";
+const HIT_2: &str = "h0000002-0000-4000-8000-000000000002";
+
+/// The declined demo session's watchlist: two hits, the first reviewed as
+/// `first` says (its status, whitelisted) where given.
+fn two_hits(first: Option<(&str, bool)>) -> Option<crate::api::Watchlist> {
+    let mut hit = serde_json::json!({"id": HIT_1, "matchedName": "Karl Spezimen", "countries": ["Latvia"],
+        "matchTypes": ["name_fuzzy"]});
+    if let Some((status, whitelisted)) = first {
+        hit["matchStatus"] = status.into();
+        hit["isWhitelisted"] = whitelisted.into();
+    }
+    let other = serde_json::json!({"id": HIT_2, "matchedName": "Karl Specimen-Muster", "countries": ["Estonia"]});
+    serde_json::from_value(serde_json::json!({"matchStatus": "possible_match", "totalHits": 2, "hits": [hit, other]}))
+        .ok()
+}
+
+/// The card's lines under its watchlist header.
+fn hit_lines(model: &Model) -> Vec<String> {
+    model
+        .card()
+        .iter()
+        .filter(|l| l.section == 4 && l.label.is_empty())
+        .map(|l| l.parts.iter().map(|(t, _)| t.as_str()).collect())
+        .collect()
+}
+
+/// `H`, the first hit, the `status`-th status, the `listing`-th whitelisting, and
+/// the confirmation: the write asked for.
+fn review_first_hit(model: &mut Model, status: usize, listing: usize) -> (ReqId, Write) {
+    press(model, "H");
+    let _ = key(model, KeyCode::Enter);
+    for _ in 0..status {
+        press(model, "j");
+    }
+    let _ = key(model, KeyCode::Enter);
+    for _ in 0..listing {
+        press(model, "j");
+    }
+    let _ = key(model, KeyCode::Enter);
+    assert!(matches!(model.overlay, Overlay::Confirm(_)), "{:?}", model.overlay);
+    let cmds = key(model, KeyCode::Enter);
+    let [Cmd::Write { id, write }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    (*id, write.clone())
+}
+
+/// The chooser lists each hit with its status now; whitelisting is offered after
+/// the status and goes into the write.
+#[test]
+fn the_hit_chooser_shows_each_hits_status_and_whitelisting_goes_into_the_write() {
+    let mut model = opened("declined", &[]);
+    model.store.entry_for_test(S1).watchlist = Some(Load::Ready(two_hits(Some(("potential_match", false)))));
+    press(&mut model, "H");
+    let text = screen(&mut model, 80, 24);
+    assert!(text.contains("h0000001  Karl Spezimen · potential match"), "{text}");
+    assert!(text.contains("h0000002  Karl Specimen-Muster · not reviewed"), "{text}");
+    let _ = key(&mut model, KeyCode::Enter);
+    let _ = key(&mut model, KeyCode::Enter);
+    let text = screen(&mut model, 80, 24);
+    assert!(text.contains("hit h0000001, a false positive, is"), "{text}");
+    assert!(text.contains("whitelisted: monitoring alerts no more for it"), "{text}");
+    // Esc goes back a step at a time.
+    let _ = key(&mut model, KeyCode::Esc);
+    let _ = key(&mut model, KeyCode::Esc);
+    let _ = key(&mut model, KeyCode::Esc);
+    assert_eq!(model.overlay, Overlay::None);
+
+    let (_, write) = review_first_hit(&mut model, 0, 1);
+    let Write::ReviewHit(session, review) = write else {
+        panic!("{write:?}")
+    };
+    assert_eq!(
+        (session.as_str(), review.hit.as_str(), review.match_status.as_str()),
+        (S1, HIT_1, "false_positive")
+    );
+    assert_eq!(review.whitelisted, Some(true), "whitelisted, as chosen");
+    assert_eq!(
+        review.body().unwrap()["hit"]["isWhitelisted"],
+        true,
+        "and so in what is sent"
+    );
+}
+
+/// After `H` the card shows the hit's new status, as reviewed by you, while the
+/// watchlist is read again and while Veriff's answer does not show it; once it
+/// does, Veriff's status is what shows, after `r` too.
+#[test]
+fn after_h_the_card_shows_the_status_and_reviewed_by_you_until_veriff_shows_it() {
+    let mut model = opened("declined", &[]);
+    model.store.entry_for_test(S1).watchlist = Some(Load::Ready(two_hits(None)));
+    let text = screen(&mut model, 80, 24);
+    assert!(text.contains("possible match · 2 hits"), "{text}");
+    assert!(!text.contains("false positive"), "{text}");
+
+    let (id, write) = review_first_hit(&mut model, 0, 1);
+    let done = Done {
+        at: Some("14:02 UTC".into()),
+        ..Done::said(format!("hit {HIT_1} of session dec11ned recorded as false_positive"))
+    };
+    let cmds = update(
+        &mut model,
+        Msg::Written {
+            id,
+            write,
+            result: Ok(done),
+        },
+    );
+    let yours = "Karl Spezimen · false positive · whitelisted";
+    let when = "reviewed by you at 14:02 UTC";
+    // While the watchlist is read again.
+    assert_eq!(card_says(&model, "watchlist"), ["reading it again…"]);
+    assert_eq!(hit_lines(&model), [yours, when], "{:?}", model.card());
+    // At 80x24 the card's end is a scroll away.
+    press(&mut model, "JJJJ");
+    let text = screen(&mut model, 80, 24);
+    assert!(text.contains(yours) && text.contains(when), "{text}");
+
+    // Veriff's answer does not show it yet: still yours, the other hit as it was.
+    let _ = reply(
+        &mut model,
+        &cmds,
+        Req::Watchlist(S1.into()),
+        Ok(Payload::Watchlist(two_hits(None))),
+    );
+    let hits = hit_lines(&model);
+    assert!(hits[0].starts_with(&format!("{yours} · Latvia")), "{hits:?}");
+    assert_eq!(hits[1], when);
+    assert!(hits[2].starts_with("Karl Specimen-Muster · Estonia"), "{hits:?}");
+    let text = screen(&mut model, 80, 24);
+    assert!(text.contains(yours) && text.contains(when), "{text}");
+
+    // `r` reads it again; now Veriff shows the review, and that is what shows.
+    let cmds = press(&mut model, "r");
+    let _ = reply(
+        &mut model,
+        &cmds,
+        Req::Watchlist(S1.into()),
+        Ok(Payload::Watchlist(two_hits(Some(("false_positive", true))))),
+    );
+    assert_eq!(card_says(&model, "watchlist"), ["possible match · 2 hits · 1 reviewed"]);
+    let hits = hit_lines(&model);
+    assert!(
+        hits.iter()
+            .any(|l| l.starts_with("Karl Spezimen · false positive · whitelisted · Latvia")),
+        "{hits:?}"
+    );
+    assert!(!hits.iter().any(|l| l.contains("reviewed by you")), "{hits:?}");
+    let text = screen(&mut model, 80, 24);
+    assert!(text.contains("Karl Spezimen · false positive · whitelisted"), "{text}");
+    assert!(!text.contains("reviewed by you"), "{text}");
+    // The chooser says so too.
+    press(&mut model, "H");
+    let text = screen(&mut model, 80, 24);
+    assert!(
+        text.contains("h0000001  Karl Spezimen · false positive · whitelisted"),
+        "{text}"
+    );
+}
