@@ -11,7 +11,8 @@
 //!   both `cli` and `tui`); [`inbox`]: webhooks received, stored and indexed by
 //!   session in SQLite or PostgreSQL;
 //! - [`config`]: flags, environment, config file and profiles resolved into settings,
-//!   and the hints that name them;
+//!   and the hints that name them; [`erasure`]: a session deleted at Veriff forgotten
+//!   everywhere the tool keeps it;
 //! - [`server`]: the embedded Veriff-compatible server behind `--demo` and the tests;
 //! - [`cli`], [`tui`]: the scripting subcommands and argument definitions, and the
 //!   terminal browser (which takes resolved settings, never clap's types); neither
