@@ -4,6 +4,8 @@
 
 #[path = "support/postgres.rs"]
 mod postgres;
+#[path = "support/receiver.rs"]
+mod receiver;
 
 use serde_json::json;
 use veriff_tui::inbox::{Incoming, Kind, MarkChange, Store, facts, known_schema, now_ms};
@@ -259,46 +261,18 @@ async fn a_purge_says_what_it_does_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_under_a_running_receiver_holds_every_session_and_is_private() {
     use std::os::unix::fs::PermissionsExt;
-    use tokio::io::AsyncBufReadExt;
     let home = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", home.path().join("inbox.db").display());
-    let mut receiver = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("VERIFF_API_KEY", veriff_tui::server::DEMO_API_KEY)
-        .env("VERIFF_SHARED_SECRET", veriff_tui::server::DEMO_SHARED_SECRET)
-        .args(["inbox", "--inbox-url", &url, "receive", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(receiver.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    let address = format!("{}/decision", line.strip_prefix("listening on ").unwrap());
-    let secret = veriff_tui::api::Secret::new(veriff_tui::server::DEMO_SHARED_SECRET);
+    let receiver = receiver::start_with_demo_key(home.path(), &url).await;
+    let address = format!("{}/decision", receiver.url);
     let post = move |n: usize| {
-        let (address, secret) = (address.clone(), secret.clone());
+        let address = address.clone();
         async move {
             let id = format!("bac0{n:04}-0000-4000-8000-000000000000");
             let body = serde_json::to_vec(&json!({"status": "success", "verification": {
                 "id": id, "status": "approved", "code": 9001, "decisionTime": "2026-12-01T10:00:00Z"}}))
             .unwrap();
-            let answer = reqwest::Client::new()
-                .post(address)
-                .header("content-type", "application/json")
-                .header("x-auth-client", veriff_tui::server::DEMO_API_KEY)
-                .header("x-hmac-signature", secret.sign(&body))
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(answer.status().as_u16(), 200);
+            assert_eq!(receiver::post_signed(&address, &body).await.0, 200);
             id
         }
     };
@@ -524,27 +498,9 @@ async fn a_postgres_restore_erases_again_what_was_erased_since() {
 /// A receiver keeps only the headers that prove and trace a webhook: never the
 /// API key, nor what a proxy adds; and migration 6 cleans what older versions kept.
 async fn only_the_headers_that_prove_a_webhook_are_kept(url: &str) {
-    use tokio::io::AsyncBufReadExt;
     let home = tempfile::tempdir().unwrap();
-    let mut receiver = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("VERIFF_API_KEY", veriff_tui::server::DEMO_API_KEY)
-        .env("VERIFF_SHARED_SECRET", veriff_tui::server::DEMO_SHARED_SECRET)
-        .args(["inbox", "--inbox-url", url, "receive", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(receiver.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
-    let address = format!("{}/decision", line.strip_prefix("listening on ").unwrap());
+    let mut running = receiver::start_with_demo_key(home.path(), url).await;
+    let address = format!("{}/decision", running.url);
     let body = serde_json::to_vec(&json!({"status": "success", "verification": {
         "id": "4eade450-0000-4000-8000-000000000001", "status": "approved", "code": 9001}}))
     .unwrap();
@@ -563,7 +519,7 @@ async fn only_the_headers_that_prove_a_webhook_are_kept(url: &str) {
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 200);
-    receiver.kill().await.unwrap();
+    running.child.kill().await.unwrap();
 
     // A row as an older version stored it.
     execute(

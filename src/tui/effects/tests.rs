@@ -888,7 +888,7 @@ async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_i
     assert_eq!(marks[declined.as_str()].claimed_by.as_deref(), Some("ann@desk1"));
     // And the watcher says the inbox moved.
     assert!(
-        replies.iter().any(|m| matches!(m, Msg::InboxChanged(r) if *r > 0)),
+        replies.iter().any(|m| matches!(m, Msg::InboxChanged(r) if *r != 0)),
         "{replies:?}"
     );
     // The card's history of the marks comes from the same inbox.
