@@ -693,6 +693,8 @@ async fn views_and_inbox_url_come_from_the_config_file() {
         names,
         [
             ("1", "needs review"),
+            ("0", "mine"),
+            ("1", "unclaimed"),
             ("0", "declined 24h"),
             ("0", "watchlist possible match"),
             ("0", "started not submitted over 1h"),
