@@ -810,8 +810,9 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str) {
         wait(&ann, "has claimed session 5e55a221");
         ann.send(&["Enter"]);
         wait(&ann, "tag session 5e55a221");
-        ann.send(&["Enter"]);
-        wait(&bob, "done (ann@");
+        // Escalated, not done: `needs review` leaves out what is done.
+        ann.send(&["j", "Enter"]);
+        wait(&bob, "escalated (ann@");
         ann.send(&["n"]);
         wait(&ann, "has claimed session 5e55a221");
         ann.send(&["Enter"]);
@@ -855,7 +856,7 @@ async fn the_demo_is_a_live_queue_with_nothing_set_up() {
         let wait = |text: &str| app.wait_for(text, std::time::Duration::from_secs(20));
         wait("needs review");
         // To the `all` view: the demo sessions' own decisions arrived as webhooks.
-        app.send(&["]", "]", "]", "]"]);
+        app.send(&["]", "]", "]", "]", "]", "]"]);
         wait("KARL SPECIMEN");
         // Then the first new session, with no key pressed.
         wait("ANNA SPECIMEN");
