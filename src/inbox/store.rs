@@ -307,13 +307,16 @@ impl Store {
         &self.pool
     }
 
-    /// SQLite: writes the WAL into the database and truncates it (`wal_checkpoint(TRUNCATE)`),
-    /// waiting for a writer in progress; nothing on PostgreSQL.
-    pub async fn checkpoint(&self) -> Result<(), String> {
+    /// SQLite: writes the WAL into the database; `truncate`, also empties the
+    /// file (`wal_checkpoint(TRUNCATE)`, waiting for a writer in progress), else
+    /// without waiting for anyone (`PASSIVE`: the next write starts the WAL over,
+    /// cut back to `journal_size_limit`). Nothing on PostgreSQL.
+    pub async fn checkpoint(&self, truncate: bool) -> Result<(), String> {
         if self.postgres {
             return Ok(());
         }
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        let mode = if truncate { "TRUNCATE" } else { "PASSIVE" };
+        sqlx::query(&format!("PRAGMA wal_checkpoint({mode})"))
             .execute(&self.pool)
             .await
             .map(drop)
