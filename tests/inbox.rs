@@ -745,6 +745,8 @@ async fn views_and_inbox_url_come_from_the_config_file() {
         names,
         [
             ("1", "needs review"),
+            ("0", "mine"),
+            ("1", "unclaimed"),
             ("0", "declined 24h"),
             ("0", "watchlist possible match"),
             ("0", "started not submitted over 1h"),
@@ -863,8 +865,9 @@ async fn browsers_follow_the_inbox_live(test: &str, inbox_url: &str, ann: (Strin
         wait(&ann, "has claimed session 5e55a221");
         ann.send(&["Enter"]);
         wait(&ann, "tag session 5e55a221");
-        ann.send(&["Enter"]);
-        wait(&bob, &format!("done ({ann_is}"));
+        // Escalated, not done: `needs review` leaves out what is done.
+        ann.send(&["j", "Enter"]);
+        wait(&bob, &format!("escalated ({ann_is}"));
         ann.send(&["n"]);
         wait(&ann, "has claimed session 5e55a221");
         ann.send(&["Enter"]);
@@ -912,7 +915,7 @@ async fn the_demo_is_a_live_queue_with_nothing_set_up() {
         let wait = |text: &str| app.wait_for(text, std::time::Duration::from_secs(20));
         wait("needs review");
         // To the `all` view: the demo sessions' own decisions arrived as webhooks.
-        app.send(&["]", "]", "]", "]"]);
+        app.send(&["]", "]", "]", "]", "]", "]"]);
         wait("KARL SPECIMEN");
         // Then the first new session, with no key pressed.
         wait("ANNA SPECIMEN");

@@ -518,7 +518,8 @@ async fn d_in_an_inbox_view_takes_the_row_out_of_every_browser() {
         let (ann, bob) = (browser("ann"), browser("bob"));
         for tmux in [&ann, &bob] {
             wait(tmux, "needs review 0");
-            tmux.send(&["]"]);
+            // Past `mine` and `unclaimed` to `declined 24h`.
+            tmux.send(&["]", "]", "]"]);
             wait(tmux, "declined 24h 1");
             wait(tmux, "KARL SPECIMEN");
         }

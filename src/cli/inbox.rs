@@ -46,11 +46,10 @@ pub enum InboxAction {
         #[arg(long)]
         public: bool,
     },
-    /// List the sessions a query finds, newest activity first.
+    /// List the sessions a query finds, newest activity first (`sort:` for another order).
     ///
-    /// QUERY is words to find anywhere plus field:value terms: status:review,declined
-    /// code:9102 reason:102 since:24h before:1h vendor:TEXT user:ID name:PART doc:NUMBER
-    /// label:LABEL watchlist:possible_match.
+    /// QUERY is words plus field:value terms (listed below).
+    #[command(after_help = crate::inbox::terms_help())]
     List {
         #[arg(value_name = "QUERY")]
         query: Vec<String>,
@@ -157,6 +156,12 @@ pub enum InboxAction {
 const IMPORT_BATCH: usize = 1000;
 /// And how many bytes of them at most: a thousand bodies of 1 MiB would be a GiB.
 const IMPORT_BATCH_BYTES: usize = 32 << 20;
+
+/// An import checkpoints SQLite's WAL into the database, and truncates it,
+/// after this many batches and at its end: the WAL holds at most about
+/// 10,000 webhooks' pages (tens of MB) beside the database, and is empty
+/// when the import returns.
+const CHECKPOINT_EVERY: u64 = 10;
 /// A page read by `inbox list --limit 0`.
 const LIST_PAGE: u32 = 500;
 
@@ -230,15 +235,24 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             };
             text.push(' ');
             text.push_str(&query.join(" "));
-            let query = Query::parse(&text).map_err(|e| e.to_string())?;
+            let mut query = match Query::parse(&text) {
+                Ok(query) => query,
+                Err(e) => {
+                    // A usage error, as clap's own: exit status 2.
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
+                    std::process::exit(2);
+                }
+            };
             let store = open(&url, &config).await?;
+            query.me = Some(store.who(&crate::audit::user_at_host()));
             list(&store, &query, limit, json, redact).await
         }
         InboxAction::Views => {
             let store = open(&url, &config).await?;
             let mut out = std::io::stdout().lock();
             for view in views(&config) {
-                let query = Query::parse(&view.query).map_err(|e| format!("view {:?}: {e}", view.name))?;
+                let mut query = Query::parse(&view.query).map_err(|e| format!("view {:?}: {e}", view.name))?;
+                query.me = Some(store.who(&crate::audit::user_at_host()));
                 let count = store.count(&query, None).await?;
                 let _ = writeln!(out, "{count:>8}  {:<32} {}", view.name, view.query);
             }
@@ -783,6 +797,7 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(Tally, Skipped), Strin
     let mut line = Vec::new();
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
     let mut batch_bytes = 0;
+    let mut batches = 0u64;
     let mut committing: Option<tokio::task::JoinHandle<Result<Vec<store::Outcome>, String>>> = None;
     let started = Instant::now();
     let mut last_report = Instant::now();
@@ -804,17 +819,26 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(Tally, Skipped), Strin
         }
         if batch.len() >= IMPORT_BATCH || batch_bytes >= IMPORT_BATCH_BYTES || (done && !batch.is_empty()) {
             batch_bytes = 0;
-            // The next batch is read and parsed while this one is written.
-            let previous = committing.replace(tokio::spawn({
+            batches += 1;
+            // One batch written at a time (two transactions at once made
+            // SQLite answer busy past the retries); the next is read and
+            // parsed meanwhile.
+            if let Some(previous) = committing.take() {
+                tally.add(previous.await.map_err(|e| e.to_string())??);
+            }
+            // Left alone, the WAL grew to 1.5 GB in an import of 200,000
+            // webhooks and every later command paid for reading it.
+            if batches.is_multiple_of(CHECKPOINT_EVERY) {
+                store.checkpoint(true).await?;
+            }
+            committing = Some(tokio::spawn({
                 let (store, batch) = (store.clone(), std::mem::take(&mut batch));
                 async move { store.ingest(&batch).await }
             }));
-            if let Some(previous) = previous {
-                tally.add(previous.await.map_err(|e| e.to_string())??);
-            }
         }
         if done && let Some(last) = committing.take() {
             tally.add(last.await.map_err(|e| e.to_string())??);
+            store.checkpoint(true).await?;
         }
         if done || last_report.elapsed() >= Duration::from_secs(1) {
             last_report = Instant::now();

@@ -24,7 +24,7 @@ pub use erase::Removed;
 pub use event::{Facts, Kind, facts};
 pub use index::Indexer;
 pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
-pub use query::{Query, QueryError};
+pub use query::{Order, Query, QueryError, TERMS, Term, field_names, terms_help};
 pub use schema::{Status, known as known_schema};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use team_audit::TeamLine;
@@ -42,10 +42,17 @@ pub struct View {
     pub query: String,
 }
 
-/// The views every inbox starts with, before the config file's own.
+/// The views every inbox starts with, before the config file's own. `needs
+/// review` leaves out sessions the team tagged done (`tag:open`); `mine` is
+/// what I claimed and is not done; `unclaimed`, what needs review and is nobody's.
 pub fn default_views() -> Vec<View> {
     [
-        ("needs review", "status:review,resubmission_requested"),
+        ("needs review", "status:review,resubmission_requested tag:open"),
+        ("mine", "claimed:me tag:open"),
+        (
+            "unclaimed",
+            "status:review,resubmission_requested claimed:none tag:open",
+        ),
         ("declined 24h", "status:declined since:24h"),
         ("watchlist possible match", "watchlist:possible_match"),
         ("started not submitted over 1h", "status:started before:1h"),

@@ -1,9 +1,13 @@
 //! `inbox list` queries: free text plus `field:value` terms, turned into SQL that both
-//! SQLite and PostgreSQL run (text search is the one clause that differs).
+//! SQLite and PostgreSQL run (text search is the one clause that differs). Every
+//! term is described once, in [`TERMS`]: the parser, the CLI's help, the README's
+//! table (a test keeps it in step) and the query-plan test all read it.
 
 use std::fmt;
 
 /// A parsed query. Terms of different fields all hold (AND); `status:a,b` is either.
+/// A single-value term given twice keeps the later one: `/` text added after a
+/// view's query replaces the view's own term.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query {
     pub words: Vec<String>,
@@ -14,12 +18,97 @@ pub struct Query {
     pub since_ms: Option<i64>,
     /// Sessions not active for so many milliseconds (`before:1h`).
     pub before_ms: Option<i64>,
-    pub vendor_data: Option<String>,
-    pub end_user_id: Option<String>,
+    pub vendor_data: Option<Exact>,
+    pub end_user_id: Option<Exact>,
     pub name: Option<String>,
-    pub document_number: Option<String>,
+    pub document_number: Option<Exact>,
     pub label: Option<String>,
     pub watchlist: Option<String>,
+    pub claimed: Option<Claimed>,
+    pub tag: Option<TagTerm>,
+    pub note: Option<String>,
+    pub order: Order,
+    /// `in:view`: the browser's search keeps the view's own query.
+    pub in_view: bool,
+    /// Who `claimed:me` is: set by the caller (the store's login on PostgreSQL,
+    /// `user@host` on SQLite); unset, `claimed:me` finds nothing.
+    pub me: Option<String>,
+}
+
+/// A value matched whole, or as a prefix (`vendor:ORDER-58*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exact {
+    Is(String),
+    StartsWith(String),
+}
+
+impl Exact {
+    fn parse(value: &str) -> Exact {
+        match value.strip_suffix('*') {
+            Some(prefix) => Exact::StartsWith(prefix.to_owned()),
+            None => Exact::Is(value.to_owned()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claimed {
+    Me,
+    Nobody,
+    By(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagTerm {
+    Is(String),
+    /// Not tagged `done`: untagged, or tagged anything else.
+    Open,
+    Untagged,
+}
+
+/// How rows are ordered; `sort:` in a query, a key in the browser.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest activity first.
+    #[default]
+    Newest,
+    /// Oldest activity first: the session waiting longest, as a queue with a
+    /// service level is worked.
+    Oldest,
+    /// By status (a to z), newest first within one.
+    Status,
+    /// By name (a to z), newest first within one.
+    Name,
+}
+
+impl Order {
+    pub const ALL: [Order; 4] = [Order::Newest, Order::Oldest, Order::Status, Order::Name];
+
+    /// Its `sort:` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Order::Newest => "newest",
+            Order::Oldest => "oldest",
+            Order::Status => "status",
+            Order::Name => "name",
+        }
+    }
+
+    /// What a title says of it.
+    pub fn said(self) -> &'static str {
+        match self {
+            Order::Newest => "newest activity first",
+            Order::Oldest => "oldest waiting first",
+            Order::Status => "by status",
+            Order::Name => "by name",
+        }
+    }
+
+    /// The next order (the browser's sort key walks them).
+    pub fn next(self) -> Order {
+        let i = Order::ALL.iter().position(|o| *o == self).unwrap_or(0);
+        Order::ALL[(i + 1) % Order::ALL.len()]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,45 +120,240 @@ impl fmt::Display for QueryError {
     }
 }
 
-pub const FIELDS: &str = "status: code: reason: since: before: vendor: user: name: doc: label: watchlist:";
+/// One `field:value` term: what it is called, an example, what it finds, how it
+/// is matched (the README's table), and what it sets in a [`Query`].
+pub struct Term {
+    pub name: &'static str,
+    pub example: &'static str,
+    pub help: &'static str,
+    pub matches: &'static str,
+    set: fn(&mut Query, &str) -> Result<(), QueryError>,
+}
+
+/// Every term a query knows, in the order the help lists them.
+pub const TERMS: &[Term] = &[
+    Term {
+        name: "status",
+        example: "status:declined,resubmission_requested",
+        help: "the session's status, one of a list",
+        matches: "whole, any of the list",
+        set: |q, v| {
+            q.statuses
+                .extend(v.split(',').filter(|s| !s.is_empty()).map(str::to_lowercase));
+            Ok(())
+        },
+    },
+    Term {
+        name: "code",
+        example: "code:9102",
+        help: "the decision's code",
+        matches: "a number",
+        set: |q, v| integer("code", v).map(|n| q.code = Some(n)),
+    },
+    Term {
+        name: "reason",
+        example: "reason:102",
+        help: "the decision's reason code",
+        matches: "a number",
+        set: |q, v| integer("reason", v).map(|n| q.reason_code = Some(n)),
+    },
+    Term {
+        name: "since",
+        example: "since:24h",
+        help: "active in the last 30m, 24h, 7d, 2w",
+        matches: "a duration",
+        set: |q, v| duration_ms("since", v).map(|ms| q.since_ms = Some(ms)),
+    },
+    Term {
+        name: "before",
+        example: "before:1h",
+        help: "not active for 30m, 1h, 7d, 2w",
+        matches: "a duration",
+        set: |q, v| duration_ms("before", v).map(|ms| q.before_ms = Some(ms)),
+    },
+    Term {
+        name: "vendor",
+        example: "vendor:ORDER-58*",
+        help: "the session's vendorData",
+        matches: "whole; ending in * a prefix",
+        set: |q, v| {
+            q.vendor_data = Some(Exact::parse(v));
+            Ok(())
+        },
+    },
+    Term {
+        name: "user",
+        example: "user:crm-0000101",
+        help: "the session's endUserId",
+        matches: "whole; ending in * a prefix",
+        set: |q, v| {
+            q.end_user_id = Some(Exact::parse(v));
+            Ok(())
+        },
+    },
+    Term {
+        name: "name",
+        example: "name:tamm",
+        help: "the person's name",
+        matches: "any part, any case",
+        set: |q, v| {
+            q.name = Some(v.to_owned());
+            Ok(())
+        },
+    },
+    Term {
+        name: "doc",
+        example: "doc:AB123*",
+        help: "the document's number",
+        matches: "whole; ending in * a prefix",
+        set: |q, v| {
+            q.document_number = Some(Exact::parse(v));
+            Ok(())
+        },
+    },
+    Term {
+        name: "label",
+        example: "label:document_integrity",
+        help: "a risk label",
+        matches: "whole label, any case",
+        set: |q, v| {
+            q.label = Some(v.to_lowercase());
+            Ok(())
+        },
+    },
+    Term {
+        name: "watchlist",
+        example: "watchlist:possible_match",
+        help: "the watchlist screening's status",
+        matches: "whole, any case",
+        set: |q, v| {
+            q.watchlist = Some(v.to_lowercase());
+            Ok(())
+        },
+    },
+    Term {
+        name: "claimed",
+        example: "claimed:me",
+        help: "claimed by me, by none (nobody), or by a user",
+        matches: "me, none or a user's name, whole",
+        set: |q, v| {
+            q.claimed = Some(match v {
+                "me" => Claimed::Me,
+                "none" => Claimed::Nobody,
+                user => Claimed::By(user.to_owned()),
+            });
+            Ok(())
+        },
+    },
+    Term {
+        name: "tag",
+        example: "tag:done",
+        help: "the team's tag: done, escalated, waiting; open (not done) or none",
+        matches: "a tag's first word",
+        set: |q, v| {
+            let v = v.to_lowercase();
+            q.tag = Some(match v.as_str() {
+                "open" => TagTerm::Open,
+                "none" => TagTerm::Untagged,
+                word => match super::marks::TAGS.iter().find(|t| t.split(' ').next() == Some(word)) {
+                    Some(tag) => TagTerm::Is((*tag).to_owned()),
+                    None => {
+                        return Err(QueryError(format!(
+                            "tag:{v}: the tags are done, escalated, waiting; open (not done) and none"
+                        )));
+                    }
+                },
+            });
+            Ok(())
+        },
+    },
+    Term {
+        name: "note",
+        example: "note:callback",
+        help: "a word in the team's note",
+        matches: "any part, any case",
+        set: |q, v| {
+            q.note = Some(v.to_owned());
+            Ok(())
+        },
+    },
+    Term {
+        name: "sort",
+        example: "sort:oldest",
+        help: "the order: newest (activity), oldest (waiting longest), status, name",
+        matches: "one of the four",
+        set: |q, v| match Order::ALL.into_iter().find(|o| o.name() == v) {
+            Some(order) => {
+                q.order = order;
+                Ok(())
+            }
+            None => Err(QueryError(format!("sort:{v}: sort by newest, oldest, status or name"))),
+        },
+    },
+    Term {
+        name: "in",
+        example: "in:view",
+        help: "the browser's search keeps the view's own query",
+        matches: "view",
+        set: |q, v| match v {
+            "view" => {
+                q.in_view = true;
+                Ok(())
+            }
+            _ => Err(QueryError(format!("in:{v}: only in:view is known"))),
+        },
+    },
+];
+
+/// The terms, as `status: code: ...` (errors and help name them).
+pub fn field_names() -> String {
+    TERMS
+        .iter()
+        .map(|t| format!("{}:", t.name))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The CLI's help on queries: one line a term, from [`TERMS`].
+pub fn terms_help() -> String {
+    let mut help = String::from(
+        "Words match the start of any word of a session (id, status, reason, vendorData, endUserId, name, \
+         document, labels); 4 or more characters also any part of an id, vendorData or document number.\n\
+         Terms:\n",
+    );
+    for term in TERMS {
+        help.push_str(&format!("  {:<40} {}\n", term.example, term.help));
+    }
+    help
+}
 
 impl Query {
     pub fn parse(text: &str) -> Result<Query, QueryError> {
         let mut query = Query::default();
         for term in text.split_whitespace() {
-            let Some((field, value)) = term.split_once(':').filter(|(f, _)| is_field(f)) else {
+            let Some((field, value)) = term.split_once(':') else {
+                query.words.push(term.to_owned());
+                continue;
+            };
+            let Some(known) = TERMS.iter().find(|t| t.name == field) else {
+                // `12:30` or `a:b:c`-like ids stay words; `colour:red` is a mistake.
+                if !field.is_empty() && field.chars().all(|c| c.is_ascii_alphabetic()) {
+                    return Err(QueryError(format!(
+                        "{field}: is not a field; the fields are {}",
+                        field_names()
+                    )));
+                }
                 query.words.push(term.to_owned());
                 continue;
             };
             if value.is_empty() {
-                return Err(QueryError(format!("{field}: needs a value, as in {field}:something")));
+                return Err(QueryError(format!("{field}: needs a value, as in {}", known.example)));
             }
-            let value = value.to_owned();
-            match field {
-                "status" => query
-                    .statuses
-                    .extend(value.split(',').filter(|s| !s.is_empty()).map(str::to_lowercase)),
-                "code" => query.code = Some(integer(field, &value)?),
-                "reason" => query.reason_code = Some(integer(field, &value)?),
-                "since" => query.since_ms = Some(duration_ms(field, &value)?),
-                "before" => query.before_ms = Some(duration_ms(field, &value)?),
-                "vendor" => query.vendor_data = Some(value),
-                "user" => query.end_user_id = Some(value),
-                "name" => query.name = Some(value),
-                "doc" => query.document_number = Some(value),
-                "label" => query.label = Some(value.to_lowercase()),
-                "watchlist" => query.watchlist = Some(value.to_lowercase()),
-                _ => unreachable!("is_field lists the fields matched here"),
-            }
+            (known.set)(&mut query, value)?;
         }
         Ok(query)
     }
 }
-
-fn is_field(name: &str) -> bool {
-    FIELDS.split_whitespace().any(|f| f.trim_end_matches(':') == name)
-}
-
 fn integer(field: &str, value: &str) -> Result<i64, QueryError> {
     value
         .parse()
@@ -113,19 +397,32 @@ pub(crate) struct Where {
     pub matches: Vec<TextMatch>,
 }
 
-/// An FTS5 match: the table, the placeholder of its match expression, and the
-/// expression itself (to count its sessions before choosing how to read).
+/// SQLite: sessions found in text indexes: any of its alternatives (a table,
+/// the placeholder of its match expression, the expression itself, to count
+/// its sessions before choosing how to read).
 #[derive(Debug, Clone)]
 pub(crate) struct TextMatch {
-    pub table: &'static str,
-    pub param: String,
-    pub text: String,
+    pub alternatives: Vec<(&'static str, String, String)>,
 }
 
 impl TextMatch {
+    /// The rowids it matches, with the placeholders given.
+    pub fn rowids(&self, params: &[String]) -> String {
+        self.alternatives
+            .iter()
+            .zip(params)
+            .map(|((table, _, _), p)| format!("SELECT rowid AS hit FROM {table} WHERE {table} MATCH {p}"))
+            .collect::<Vec<_>>()
+            .join(" UNION ")
+    }
+
+    fn own_rowids(&self) -> String {
+        let params: Vec<String> = self.alternatives.iter().map(|(_, p, _)| p.clone()).collect();
+        self.rowids(&params)
+    }
+
     fn among(&self) -> String {
-        let TextMatch { table, param, .. } = self;
-        format!("+n IN (SELECT rowid FROM {table} WHERE {table} MATCH {param})")
+        format!("+n IN ({})", self.own_rowids())
     }
 }
 
@@ -135,6 +432,29 @@ impl Where {
         format!("${}", self.params.len())
     }
 
+    /// `column = value`, or for a prefix a range an index reads (SQLite) or a
+    /// `LIKE` its trigram index reads (PostgreSQL, where a range would follow
+    /// the database's collation).
+    fn exact(&mut self, column: &str, value: &Option<Exact>, postgres: bool) {
+        match value {
+            None => {}
+            Some(Exact::Is(value)) => {
+                let p = self.bind(Param::Text(value.clone()));
+                self.clauses.push(format!("{column} = {p}"));
+            }
+            Some(Exact::StartsWith(prefix)) if postgres => {
+                let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let p = self.bind(Param::Text(format!("{escaped}%")));
+                self.clauses.push(format!("{column} LIKE {p} ESCAPE '\\'"));
+            }
+            Some(Exact::StartsWith(prefix)) => {
+                let from = self.bind(Param::Text(prefix.clone()));
+                let to = self.bind(Param::Text(format!("{prefix}\u{10FFFF}")));
+                self.clauses.push(format!("{column} >= {from} AND {column} < {to}"));
+            }
+        }
+    }
+
     fn equals(&mut self, column: &str, value: &Option<String>) {
         if let Some(value) = value {
             let p = self.bind(Param::Text(value.clone()));
@@ -142,9 +462,12 @@ impl Where {
         }
     }
 
-    fn text_match(&mut self, table: &'static str, text: String) {
-        let param = self.bind(Param::Text(text.clone()));
-        self.matches.push(TextMatch { table, param, text });
+    fn text_match(&mut self, alternatives: Vec<(&'static str, String)>) {
+        let alternatives = alternatives
+            .into_iter()
+            .map(|(table, text)| (table, self.bind(Param::Text(text.clone())), text))
+            .collect();
+        self.matches.push(TextMatch { alternatives });
     }
 
     /// `FROM sessions WHERE ...`: rows read through an index on sessions (newest
@@ -162,15 +485,15 @@ impl Where {
     /// order): quick when it matches few sessions, where reading sessions
     /// newest first would walk all of them to find one.
     pub fn reading_text_first(&self, lead: usize) -> String {
-        let Some(TextMatch { table, param, .. }) = self.matches.get(lead) else {
+        let Some(first) = self.matches.get(lead) else {
             return self.reading_sessions();
         };
         let mut clauses = self.clauses.clone();
         let others = self.matches.iter().enumerate().filter(|(i, _)| *i != lead);
         clauses.extend(others.map(|(_, m)| m.among()));
         format!(
-            "FROM (SELECT rowid AS hit FROM {table} WHERE {table} MATCH {param}) AS hits \
-             CROSS JOIN sessions ON sessions.n = hits.hit {}",
+            "FROM ({}) AS hits CROSS JOIN sessions ON sessions.n = hits.hit {}",
+            first.own_rowids(),
             where_sql(&clauses)
         )
     }
@@ -195,12 +518,22 @@ fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// A word this long or longer is also found inside an id, a vendorData or a
+/// document number (their trigram indexes need 3; 4 keeps a match meaningful).
+pub const PART_MIN: usize = 4;
+
 impl Query {
     pub(crate) fn conditions(&self, postgres: bool, now_ms: i64) -> Where {
         let mut w = Where::default();
+        // SQLite: with an id, vendorData, user or document given, its index leads;
+        // `+` keeps the status index (which also orders) from being chosen instead.
+        let narrow = [&self.vendor_data, &self.end_user_id, &self.document_number]
+            .iter()
+            .any(|e| matches!(e, Some(Exact::Is(_))));
         if !self.statuses.is_empty() {
             let ps: Vec<String> = self.statuses.iter().map(|s| w.bind(Param::Text(s.clone()))).collect();
-            w.clauses.push(format!("status IN ({})", ps.join(", ")));
+            let column = if narrow && !postgres { "+status" } else { "status" };
+            w.clauses.push(format!("{column} IN ({})", ps.join(", ")));
         }
         if let Some(code) = self.code {
             let p = w.bind(Param::Int(code));
@@ -218,15 +551,15 @@ impl Query {
             let p = w.bind(Param::Int(now_ms - ms));
             w.clauses.push(format!("updated_ms <= {p}"));
         }
-        w.equals("vendor_data", &self.vendor_data);
-        w.equals("end_user_id", &self.end_user_id);
-        w.equals("document_number", &self.document_number);
+        w.exact("vendor_data", &self.vendor_data, postgres);
+        w.exact("end_user_id", &self.end_user_id, postgres);
+        w.exact("document_number", &self.document_number, postgres);
         w.equals("watchlist_status", &self.watchlist);
         if let Some(name) = &self.name {
             let key = name.to_uppercase();
             if !postgres && key.chars().count() >= 3 {
                 // Its trigrams, one after the other: exactly the names holding it.
-                w.text_match("names_fts", fts_string(&key));
+                w.text_match(vec![("names_fts", fts_string(&key))]);
             } else {
                 // PostgreSQL answers this from its trigram index (pg_trgm).
                 let p = w.bind(Param::Text(contains_pattern(&key)));
@@ -237,16 +570,83 @@ impl Query {
             let p = w.bind(Param::Text(contains_pattern(&format!(",{label},"))));
             w.clauses.push(format!("risk_labels LIKE {p} ESCAPE '\\'"));
         }
-        if !self.words.is_empty() {
-            if postgres {
-                let p = w.bind(Param::Text(self.words.join(" ")));
-                w.clauses.push(format!("words @@ plainto_tsquery('simple', {p})"));
-            } else {
-                let strings: Vec<String> = self.words.iter().map(|word| fts_string(word)).collect();
-                w.text_match("sessions_fts", strings.join(" "));
+        // The team's marks: sessions named by the marks table (small, its own indexes).
+        let marked = |condition: &str| format!("id IN (SELECT session_id FROM marks WHERE {condition})");
+        match &self.claimed {
+            None => {}
+            Some(Claimed::Nobody) => w
+                .clauses
+                .push("id NOT IN (SELECT session_id FROM marks WHERE claimed_by IS NOT NULL)".to_owned()),
+            Some(who) => {
+                let user = match who {
+                    Claimed::By(user) => user.clone(),
+                    _ => self.me.clone().unwrap_or_default(),
+                };
+                let p = w.bind(Param::Text(user));
+                w.clauses.push(marked(&format!("claimed_by = {p}")));
             }
         }
+        match &self.tag {
+            None => {}
+            Some(TagTerm::Is(tag)) => {
+                let p = w.bind(Param::Text(tag.clone()));
+                w.clauses.push(marked(&format!("tag = {p}")));
+            }
+            Some(TagTerm::Open) => w
+                .clauses
+                .push("id NOT IN (SELECT session_id FROM marks WHERE tag = 'done')".to_owned()),
+            Some(TagTerm::Untagged) => w
+                .clauses
+                .push("id NOT IN (SELECT session_id FROM marks WHERE tag IS NOT NULL)".to_owned()),
+        }
+        if let Some(note) = &self.note {
+            let p = w.bind(Param::Text(contains_pattern(&note.to_lowercase())));
+            w.clauses.push(marked(&format!("lower(note) LIKE {p} ESCAPE '\\'")));
+        }
+        if !self.words.is_empty() {
+            self.word_conditions(&mut w, postgres);
+        }
         w
+    }
+
+    /// Every word starts a word of the session; a long one may instead be part
+    /// of its id, vendorData or document number.
+    fn word_conditions(&self, w: &mut Where, postgres: bool) {
+        let long = |word: &str| word.chars().count() >= PART_MIN;
+        if postgres {
+            for word in &self.words {
+                let p = w.bind(Param::Text(word.clone()));
+                // Each of the word's lexemes as a prefix (`mar:*`), quoted: the
+                // user's text is never tsquery syntax.
+                let prefix = format!(
+                    "words @@ (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme) || ':*', ' & ')) \
+                     FROM unnest(to_tsvector('simple', {p})))"
+                );
+                if long(word.as_str()) {
+                    let part = w.bind(Param::Text(contains_pattern(word)));
+                    w.clauses.push(format!(
+                        "({prefix} OR id ILIKE {part} ESCAPE '\\' OR vendor_data ILIKE {part} ESCAPE '\\' \
+                         OR document_number ILIKE {part} ESCAPE '\\')"
+                    ));
+                } else {
+                    w.clauses.push(prefix);
+                }
+            }
+            return;
+        }
+        let prefix = |word: &str| format!("{}*", fts_string(word));
+        let short: Vec<String> = self
+            .words
+            .iter()
+            .filter(|word| !long(word.as_str()))
+            .map(|word| prefix(word.as_str()))
+            .collect();
+        if !short.is_empty() {
+            w.text_match(vec![("sessions_fts", short.join(" "))]);
+        }
+        for word in self.words.iter().filter(|word| long(word.as_str())) {
+            w.text_match(vec![("sessions_fts", prefix(word)), ("parts_fts", fts_string(word))]);
+        }
     }
 }
 
@@ -257,8 +657,8 @@ mod tests {
     #[test]
     fn fields_and_words_are_told_apart() {
         let q =
-            Query::parse("SPECIMEN status:review,resubmission_requested since:24h code:9102 reason:102 x:y").unwrap();
-        assert_eq!(q.words, ["SPECIMEN", "x:y"]);
+            Query::parse("SPECIMEN status:review,resubmission_requested since:24h code:9102 reason:102 12:30").unwrap();
+        assert_eq!(q.words, ["SPECIMEN", "12:30"]);
         assert_eq!(q.statuses, ["review", "resubmission_requested"]);
         assert_eq!(q.since_ms, Some(86_400_000));
         assert_eq!((q.code, q.reason_code), (Some(9102), Some(102)));
@@ -269,5 +669,54 @@ mod tests {
         assert!(Query::parse("since:yesterday").unwrap_err().0.contains("since:24h"));
         assert!(Query::parse("code:abc").unwrap_err().0.contains("number"));
         assert!(Query::parse("status:").unwrap_err().0.contains("needs a value"));
+        assert!(Query::parse("tag:urgent").unwrap_err().0.contains("escalated"));
+        assert!(Query::parse("sort:age").unwrap_err().0.contains("oldest"));
+    }
+
+    #[test]
+    fn an_unknown_field_names_the_fields() {
+        let e = Query::parse("colour:red").unwrap_err().0;
+        assert!(e.starts_with("colour: is not a field"), "{e}");
+        for term in TERMS {
+            assert!(e.contains(&format!("{}:", term.name)), "{e}");
+        }
+    }
+
+    /// The README's table of terms, as [`TERMS`] says it.
+    fn table() -> Vec<String> {
+        TERMS
+            .iter()
+            .map(|t| format!("| `{}:` | `{}` | {} | {} |", t.name, t.example, t.help, t.matches))
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_query_table_is_the_terms_table() {
+        let readme = include_str!("../../README.md");
+        let written: Vec<&str> = readme
+            .split("| term | example | finds | how it matches |")
+            .nth(1)
+            .expect("the README has its query table")
+            .lines()
+            .skip(2)
+            .take_while(|line| line.starts_with('|'))
+            .collect();
+        let expected = table();
+        assert_eq!(
+            written,
+            expected,
+            "the README's table should be:\n{}",
+            expected.join("\n")
+        );
+    }
+
+    /// Every term's example parses, and sets something a plain query does not.
+    #[test]
+    fn every_example_parses_to_a_term() {
+        for term in TERMS {
+            let q = Query::parse(term.example).unwrap_or_else(|e| panic!("{}: {e}", term.example));
+            assert_ne!(q, Query::default(), "{}", term.example);
+            assert!(q.words.is_empty(), "{}", term.example);
+        }
     }
 }

@@ -7,7 +7,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 use super::event::Facts;
-use super::query::{Param, Query, TextMatch};
+use super::query::{Order, Param, Query, TextMatch};
 use super::time::now_ms;
 
 /// One webhook to store, checked and parsed by the receiver or the importer.
@@ -318,6 +318,22 @@ impl Store {
         &self.pool
     }
 
+    /// SQLite: writes the WAL into the database; `truncate`, also empties the
+    /// file (`wal_checkpoint(TRUNCATE)`, waiting for a writer in progress), else
+    /// without waiting for anyone (`PASSIVE`: the next write starts the WAL over,
+    /// cut back to `journal_size_limit`). Nothing on PostgreSQL.
+    pub async fn checkpoint(&self, truncate: bool) -> Result<(), String> {
+        if self.postgres {
+            return Ok(());
+        }
+        let mode = if truncate { "TRUNCATE" } else { "PASSIVE" };
+        sqlx::query(&format!("PRAGMA wal_checkpoint({mode})"))
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(|e| format!("cannot checkpoint the inbox: {e}"))
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
@@ -469,7 +485,10 @@ impl Store {
         Ok(outcomes)
     }
 
-    /// One page of the sessions matching `query`, newest activity first.
+    /// One page of the sessions matching `query`, in its order (newest activity
+    /// first unless `sort:` says otherwise). `page.after` is the last row's
+    /// `(updated_ms, n)`; by status or name, that row's status or name is read
+    /// again by its `n`.
     pub async fn list(&self, query: &Query, page: Page) -> Result<Vec<SessionRow>, String> {
         // SQLite: the text match with the fewest sessions leads, if it has few.
         let mut lead = None;
@@ -485,24 +504,9 @@ impl Store {
 
     /// [`Store::list`], reading text match `lead` first, or an index on sessions.
     async fn list_reading(&self, query: &Query, page: Page, lead: Option<usize>) -> Result<Vec<SessionRow>, String> {
-        let mut w = query.conditions(self.postgres, now_ms());
-        if let Some((updated, n)) = page.after {
-            let (a, b, c) = (
-                w.bind(Param::Int(updated)),
-                w.bind(Param::Int(updated)),
-                w.bind(Param::Int(n)),
-            );
-            w.clauses
-                .push(format!("(updated_ms < {a} OR (updated_ms = {b} AND n < {c}))"));
-        }
-        let limit = w.bind(Param::Int(i64::from(page.limit)));
-        let from = match lead {
-            Some(lead) => w.reading_text_first(lead),
-            None => w.reading_sessions(),
-        };
-        let sql = format!("SELECT {COLUMNS} {from} ORDER BY updated_ms DESC, n DESC LIMIT {limit}");
+        let (sql, params) = list_sql(query, page, lead, self.postgres);
         let mut q = sqlx::query(&sql);
-        for param in w.params {
+        for param in params {
             q = match param {
                 Param::Text(t) => q.bind(t),
                 Param::Int(i) => q.bind(i),
@@ -522,14 +526,57 @@ impl Store {
     /// [`FEW_TEXT_MATCHES`]: as quick for a word in every session as for a
     /// ticket number.
     async fn text_matches(&self, m: &TextMatch) -> Result<i64, String> {
-        let table = m.table;
-        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH $1 LIMIT $2) AS found");
-        sqlx::query_scalar(&sql)
-            .bind(&m.text)
-            .bind(FEW_TEXT_MATCHES)
+        let params: Vec<String> = (1..=m.alternatives.len()).map(|i| format!("${i}")).collect();
+        let limit = m.alternatives.len() + 1;
+        let sql = format!("SELECT COUNT(*) FROM ({} LIMIT ${limit}) AS found", m.rowids(&params));
+        let mut q = sqlx::query_scalar(&sql);
+        for (_, _, text) in &m.alternatives {
+            q = q.bind(text.clone());
+        }
+        q.bind(FEW_TEXT_MATCHES)
             .fetch_one(&self.pool)
             .await
             .map_err(|e| format!("cannot read the inbox: {e}"))
+    }
+
+    /// SQLite's plan for the first page of `query`, read as [`Store::list`]
+    /// would: one line a step (`SCAN sessions USING INDEX ...`). The query-plan
+    /// test fails on a step that reads every session.
+    #[doc(hidden)]
+    pub async fn query_plan(&self, query: &Query) -> Result<Vec<String>, String> {
+        let mut lead = None;
+        let mut fewest = FEW_TEXT_MATCHES;
+        for (i, m) in query.conditions(self.postgres, 0).matches.iter().enumerate() {
+            let found = self.text_matches(m).await?;
+            if found < fewest {
+                (lead, fewest) = (Some(i), found);
+            }
+        }
+        let (sql, params) = list_sql(
+            query,
+            Page {
+                after: None,
+                limit: 200,
+            },
+            lead,
+            self.postgres,
+        );
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut q = sqlx::query(&explain);
+        for param in params {
+            q = match param {
+                Param::Text(t) => q.bind(t),
+                Param::Int(i) => q.bind(i),
+            };
+        }
+        let rows = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| format!("cannot read the plan: {e}"))?;
+        rows.iter()
+            .map(|row| row.try_get::<String, _>("detail"))
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("cannot read the plan: {e}"))
     }
 
     /// How many sessions match `query` (a view's count); past `at_most`, only
@@ -590,6 +637,52 @@ impl Store {
     }
 }
 
+/// The statement [`Store::list`] runs, and its parameters.
+fn list_sql(query: &Query, page: Page, lead: Option<usize>, postgres: bool) -> (String, Vec<Param>) {
+    let mut w = query.conditions(postgres, now_ms());
+    // The column rows are ordered by before the time, a status or a name (read
+    // in the order of its index; missing ones first on both databases).
+    let key = match query.order {
+        Order::Status => Some("status"),
+        Order::Name => Some("name_key"),
+        Order::Newest | Order::Oldest => None,
+    };
+    let same = if postgres { "IS NOT DISTINCT FROM" } else { "IS" };
+    if let Some((updated, n)) = page.after {
+        let (a, b, c) = (
+            w.bind(Param::Int(updated)),
+            w.bind(Param::Int(updated)),
+            w.bind(Param::Int(n)),
+        );
+        let later = if query.order == Order::Oldest { ">" } else { "<" };
+        let in_time = format!("(updated_ms {later} {a} OR (updated_ms = {b} AND n {later} {c}))");
+        let after = match key {
+            None => in_time,
+            Some(key) => {
+                let mut was = || {
+                    let p = w.bind(Param::Int(n));
+                    format!("(SELECT {key} FROM sessions WHERE n = {p})")
+                };
+                let (w1, w2, w3) = (was(), was(), was());
+                format!("(({key} IS NOT NULL AND {w1} IS NULL) OR {key} > {w2} OR ({key} {same} {w3} AND {in_time}))")
+            }
+        };
+        w.clauses.push(after);
+    }
+    let limit = w.bind(Param::Int(i64::from(page.limit)));
+    let from = match lead {
+        Some(lead) => w.reading_text_first(lead),
+        None => w.reading_sessions(),
+    };
+    let order = match (query.order, key) {
+        (Order::Oldest, _) => "updated_ms ASC, n ASC".to_owned(),
+        (_, Some(key)) => format!("{key} ASC, updated_ms DESC, n DESC"),
+        _ => "updated_ms DESC, n DESC".to_owned(),
+    };
+    let sql = format!("SELECT {COLUMNS} {from} ORDER BY {order} LIMIT {limit}");
+    (sql, w.params)
+}
+
 /// A pool on the store at `url`, not yet checked for its schema. A PostgreSQL on
 /// another host without TLS is refused (unless `insecure`); a SQLite file and its
 /// folder are made private first.
@@ -622,6 +715,10 @@ async fn connect(url: &str, insecure: bool) -> Result<(AnyPool, bool), String> {
                         "PRAGMA synchronous = FULL",
                         "PRAGMA busy_timeout = 10000",
                         "PRAGMA secure_delete = ON",
+                        // After a checkpoint resets the WAL (SQLite's own every
+                        // 1,000 pages, or an import's), it is cut back to 64 MB:
+                        // a receiver under load leaves no larger file behind.
+                        "PRAGMA journal_size_limit = 67108864",
                     ] {
                         sqlx::query(pragma).execute(&mut *conn).await?;
                     }

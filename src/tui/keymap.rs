@@ -71,6 +71,8 @@ pub enum Action {
     /// The inbox's next view (tab).
     NextView,
     PrevView,
+    /// The inbox rows' next order (newest, oldest waiting, status, name).
+    Sort,
     /// Claim the session in the inbox, or give up one's claim.
     Claim,
     /// The session's tag in the inbox, chosen from a menu: done, escalated,
@@ -366,7 +368,7 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["N"], Action::NewSession, "a new verification link (a form)", None),
     (Mode::Browse, &["H"], Action::ReviewHit, "review a watchlist hit", None),
     (Mode::Browse, &["r"], Action::Reload, "reload (retry after an error)", Some("reload")),
-    (Mode::Browse, &["/"], Action::Filter, "filter the focused pane", Some("filter")),
+    (Mode::Browse, &["/"], Action::Filter, "filter the pane; on an inbox view, search all", Some("filter")),
     (Mode::Browse, &["y"], Action::Copy, "copy the selected id (OSC 52)", Some("copy id")),
     (Mode::Browse, &["p"], Action::Profiles, "switch config profile", Some("profile")),
     (Mode::Browse, &["J"], Action::ScrollDetailsDown, "scroll the details (card, NFC data) down", None),
@@ -381,10 +383,11 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["E"], Action::Export, "export the marked (or selected) sessions", None),
     (Mode::Browse, &["]"], Action::NextView, "inbox: the next view (tab)", None),
     (Mode::Browse, &["["], Action::PrevView, "inbox: the previous view", None),
+    (Mode::Browse, &["="], Action::Sort, "inbox: next order (newest, oldest, status, name)", None),
     (Mode::Browse, &["c"], Action::Claim, "inbox: claim the session (again: give it up)", None),
     (Mode::Browse, &["t"], Action::Tag, "inbox: choose a tag from a menu", None),
     (Mode::Browse, &["n"], Action::Note, "inbox: a one-line note for the team", None),
-    (Mode::Browse, &["esc"], Action::Cancel, "cancel a transfer or an export; clear the filter", None),
+    (Mode::Browse, &["esc"], Action::Cancel, "cancel a transfer or export; clear filter or search", None),
     (Mode::Browse, &["M"], Action::Messages, "every error and notice in full, the fix first", None),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
     (Mode::Browse, &["q", "ctrl-c"], Action::Quit, "quit", Some("quit")),

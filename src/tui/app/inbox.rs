@@ -10,7 +10,7 @@ use super::overlays::confirm::Confirm;
 use super::overlays::note::NoteEdit;
 use super::overlays::tag::TagMenu;
 use crate::ids::SessionId;
-use crate::inbox::{MarkChange, NOTE_MAX, Query, View};
+use crate::inbox::{MarkChange, NOTE_MAX, Order, Query, View};
 use crate::tui::keymap::Action;
 
 /// Rows asked for at first, and added each time the cursor nears the last one:
@@ -34,6 +34,24 @@ pub struct Inbox {
     pub limit: u32,
     /// Who marks, as `user@host`.
     pub who: String,
+    /// How every view's rows are ordered (the sort key walks the orders).
+    pub order: Order,
+    /// `/` on a view: a search of every session, shown as a tab of its own
+    /// until `Esc` returns to the view.
+    pub search: Option<Search>,
+    /// The row a page arriving puts the cursor on, once: where a search left.
+    pub return_to: Option<SessionId>,
+}
+
+/// A search of the whole inbox, and where `Esc` returns to: the view's tab and
+/// the row the cursor was on. The search's text is the sessions pane's filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    /// Shown as the tab's name and the pane's title (`search: tamm`).
+    pub view: View,
+    pub back_cursor: usize,
+    pub back_offset: usize,
+    pub back_session: Option<SessionId>,
 }
 
 impl Inbox {
@@ -43,6 +61,9 @@ impl Inbox {
             views,
             limit: PAGE,
             who,
+            order: Order::default(),
+            search: None,
+            return_to: None,
         }
     }
 
@@ -53,8 +74,18 @@ impl Inbox {
 }
 
 impl Model {
-    /// The view the sessions pane shows, when a view's tab is selected.
+    /// The view the sessions pane shows, when a view's tab is selected, or
+    /// the search started from it.
     pub fn inbox_view(&self) -> Option<&View> {
+        let inbox = self.inbox.as_ref()?;
+        if let Some(search) = &inbox.search {
+            return Some(&search.view);
+        }
+        self.inbox_tab_view()
+    }
+
+    /// The view whose tab is selected (under a search too).
+    fn inbox_tab_view(&self) -> Option<&View> {
         let inbox = self.inbox.as_ref()?;
         inbox.tab.checked_sub(1).and_then(|i| inbox.views.get(i))
     }
@@ -76,17 +107,90 @@ impl Model {
         self.store.inbox.shown.as_ref()?.counts.get(view).copied().flatten()
     }
 
-    /// The query the view's rows come from: the view's own, then what `/` added.
+    /// The query the view's rows come from, in the order chosen: the view's
+    /// own, then what `/` added; a search's text alone (with `in:view`, after
+    /// the view's). A `sort:` typed wins over the sort key's.
     fn inbox_ask(&self) -> Option<InboxAsk> {
         let inbox = self.inbox.as_ref()?;
-        let query = self
-            .inbox_view()
-            .map(|view| format!("{} {}", view.query, self.pane(Pane::Sessions).filter));
+        let filter = &self.pane(Pane::Sessions).filter;
+        let sort = match inbox.order {
+            Order::Newest => String::new(),
+            order => format!("sort:{} ", order.name()),
+        };
+        let query = match (&inbox.search, self.inbox_tab_view()) {
+            (Some(_), Some(view)) if filter.split_whitespace().any(|w| w == "in:view") => {
+                Some(format!("{sort}{} {filter}", view.query))
+            }
+            (Some(_), _) => Some(format!("{sort}{filter}")),
+            (None, view) => view.map(|view| format!("{sort}{} {filter}", view.query)),
+        };
         Some(InboxAsk {
             query,
             limit: inbox.limit,
             counts: inbox.views.iter().map(|v| v.query.clone()).collect(),
+            me: inbox.who.clone(),
         })
+    }
+
+    /// `/` on an inbox view: a search of every session starts, its text typed
+    /// in the status line. `false`: no view is shown (the filter is the pane's).
+    pub(super) fn start_search(&mut self) -> bool {
+        if self.inbox_view().is_none() {
+            return false;
+        }
+        let state = self.pane(Pane::Sessions).clone();
+        let back_session = self.selected_session().cloned();
+        let Some(inbox) = self.inbox.as_mut() else {
+            return false;
+        };
+        if inbox.search.is_none() {
+            inbox.search = Some(Search {
+                view: View {
+                    name: "search:".to_owned(),
+                    query: String::new(),
+                },
+                back_cursor: state.cursor,
+                back_offset: state.offset,
+                back_session,
+            });
+            inbox.limit = PAGE;
+            let state = self.pane_mut(Pane::Sessions);
+            state.filter.clear();
+            state.cursor = 0;
+            state.offset = 0;
+            // The view's rows are not the search's: loading until they come.
+            if let Some(page) = self.store.inbox.shown.as_mut() {
+                page.rows.clear();
+                page.more = false;
+            }
+        }
+        true
+    }
+
+    /// The search's tab is named after its text.
+    pub(super) fn search_typed(&mut self) {
+        let text = self.pane(Pane::Sessions).filter.trim().to_owned();
+        if let Some(search) = self.inbox.as_mut().and_then(|inbox| inbox.search.as_mut()) {
+            search.view.name = format!("search: {text}");
+        }
+    }
+
+    /// `Esc` on a search: back to the view it started from, on the row it was on.
+    pub(super) fn end_search(&mut self) -> Option<Vec<Cmd>> {
+        let search = self.inbox.as_mut()?.search.take()?;
+        if let Some(inbox) = self.inbox.as_mut() {
+            inbox.limit = PAGE.max(u32::try_from(search.back_cursor + 1).unwrap_or(u32::MAX));
+            inbox.return_to = search.back_session;
+        }
+        let state = self.pane_mut(Pane::Sessions);
+        state.filter.clear();
+        state.cursor = search.back_cursor;
+        state.offset = search.back_offset;
+        if let Some(page) = self.store.inbox.shown.as_mut() {
+            page.rows.clear();
+            page.more = false;
+        }
+        Some(self.want_inbox())
     }
 
     /// Asks the inbox for the view's rows and the counts again (what is shown
@@ -163,7 +267,15 @@ pub(super) fn arrived(model: &mut Model, before: Option<SessionId>, failed: Opti
         return Vec::new();
     };
     let len = rows.len();
-    let kept = before.as_ref().and_then(|id| rows.iter().position(|row| &row.id == id));
+    // Back from a search: the row it started from, wherever it is now.
+    let back = model.inbox.as_ref().and_then(|inbox| inbox.return_to.clone());
+    let kept = back
+        .as_ref()
+        .or(before.as_ref())
+        .and_then(|id| rows.iter().position(|row| &row.id == id));
+    if let Some(inbox) = model.inbox.as_mut() {
+        inbox.return_to = None;
+    }
     let state = model.pane(Pane::Sessions);
     let cursor = kept.unwrap_or(state.cursor).min(len.saturating_sub(1));
     let rows_shown = model.list_rows.max(1);
@@ -189,6 +301,8 @@ pub(super) fn switch_view(model: &mut Model, step: isize) -> Vec<Cmd> {
         return Vec::new();
     };
     let tabs = inbox.views.len() as isize + 1;
+    inbox.search = None;
+    inbox.return_to = None;
     inbox.tab = (inbox.tab as isize + step).rem_euclid(tabs) as usize;
     inbox.limit = PAGE;
     let state = model.pane_mut(Pane::Sessions);
@@ -402,4 +516,22 @@ pub(super) fn marked(
             model.want_inbox()
         }
     }
+}
+
+/// The sort key: the next order for every view, from the first row.
+pub(super) fn next_order(model: &mut Model) -> Vec<Cmd> {
+    let Some(inbox) = model.inbox.as_mut() else {
+        model.status = Some(Status::info(
+            "no inbox in this run: `veriff-tui inbox` opens the browser on one",
+        ));
+        return Vec::new();
+    };
+    inbox.order = inbox.order.next();
+    inbox.limit = PAGE;
+    let said = inbox.order.said();
+    model.status = Some(Status::info(format!("inbox rows {said}")));
+    let state = model.pane_mut(Pane::Sessions);
+    state.cursor = 0;
+    state.offset = 0;
+    model.want_inbox()
 }

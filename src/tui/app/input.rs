@@ -221,6 +221,10 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ReviewHit => overlays::hit_review::open(model),
         Action::Reload => model.reload(),
         Action::Filter => {
+            // On an inbox view, `/` searches every session (a tab of its own).
+            if model.focus == Pane::Sessions && model.start_search() {
+                model.search_typed();
+            }
             let current = model.pane(model.focus).filter.clone();
             model.overlay = Overlay::Filter {
                 input: LineEdit(tui_input::Input::new(current)),
@@ -272,6 +276,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Reveal => overlays::look_closer::reveal(model),
         Action::Mark => super::export::toggle_mark(model),
         Action::NextView => super::inbox::switch_view(model, 1),
+        Action::Sort => super::inbox::next_order(model),
         Action::PrevView => super::inbox::switch_view(model, -1),
         Action::Claim => super::inbox::claim(model),
         Action::Tag => super::inbox::tag(model),
@@ -296,6 +301,11 @@ fn cancel(model: &mut Model) -> Vec<Cmd> {
         return cmds;
     }
     let pane = model.focus;
+    if pane == Pane::Sessions
+        && let Some(cmds) = model.end_search()
+    {
+        return cmds;
+    }
     if model.pane(pane).filter.is_empty() {
         return Vec::new();
     }

@@ -126,6 +126,8 @@ pub struct InboxAsk {
     /// The newest this many rows: more are asked for as the cursor nears the end.
     pub limit: u32,
     pub counts: Vec<String>,
+    /// Who `claimed:me` is.
+    pub me: String,
 }
 
 /// One session of an inbox view: its index fields and the team's marks.

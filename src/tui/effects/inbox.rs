@@ -29,13 +29,17 @@ pub(super) async fn page(store: &Store, ask: InboxAsk) -> Result<InboxPage, Fail
     for query in &ask.counts {
         // A view whose query no longer parses counts nothing; its tab says so.
         counts.push(match Query::parse(query) {
-            Ok(query) => Some(store.count(&query, Some(COUNTED_AT_MOST)).await?),
+            Ok(mut query) => {
+                query.me = Some(ask.me.clone());
+                Some(store.count(&query, Some(COUNTED_AT_MOST)).await?)
+            }
             Err(_) => None,
         });
     }
     let (mut rows, mut more) = (Vec::new(), false);
     if let Some(text) = &ask.query {
-        let query = Query::parse(text).map_err(|e| Failure::from(format!("query: {e}")))?;
+        let mut query = Query::parse(text).map_err(|e| Failure::from(format!("query: {e}")))?;
+        query.me = Some(ask.me.clone());
         let page = Page {
             after: None,
             limit: ask.limit.saturating_add(1),

@@ -843,6 +843,7 @@ async fn with_an_inbox_pages_and_marks_go_through_it_and_fetched_decisions_are_i
         query: Some("KARL".into()),
         limit: 10,
         counts: vec!["status:declined".into(), "status:approved".into()],
+        me: String::new(),
     };
     let mut page = None;
     for _ in 0..50 {

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::overlays as app_overlays;
-use super::app::{COUNTED_AT_MOST, Model, Overlay};
+use super::app::{COUNTED_AT_MOST, Model, Overlay, Pane};
 use super::keymap::Action;
 use crate::text::clean;
 pub use theme::Theme;
@@ -143,7 +143,7 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
     let Some(inbox) = &model.inbox else {
         return Vec::new();
     };
-    let labels: Vec<String> = inbox
+    let mut labels: Vec<String> = inbox
         .tab_names()
         .enumerate()
         .map(
@@ -154,6 +154,15 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
             },
         )
         .collect();
+    // A search is a tab of its own after the views, selected while it lasts.
+    let mut selected = inbox.tab;
+    if let Some(search) = &inbox.search {
+        let page = model.store.inbox.shown.as_ref();
+        let found = page.map_or(0, |page| page.rows.len());
+        let more = if page.is_some_and(|page| page.more) { "+" } else { "" };
+        labels.push(format!(" {} {found}{more} ", clean(&search.view.name)));
+        selected = labels.len() - 1;
+    }
     let width = |range: std::ops::Range<usize>| -> usize {
         labels[range.clone()]
             .iter()
@@ -162,7 +171,7 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
             + range.len()
             + 2
     };
-    let (mut first, mut end) = (inbox.tab, inbox.tab + 1);
+    let (mut first, mut end) = (selected, selected + 1);
     loop {
         let grown = if end < labels.len() && width(first..end + 1) <= room {
             end += 1;
@@ -178,7 +187,7 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
     }
     let mut spans = vec![Span::styled(if first > 0 { "‹" } else { " " }, theme.dim())];
     for (i, label) in labels.iter().enumerate().take(end).skip(first) {
-        let style = if i == inbox.tab {
+        let style = if i == selected {
             theme.selected(true)
         } else {
             theme.dim()
@@ -192,7 +201,13 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
 
 fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let line = if let Overlay::Filter { input } = &model.overlay {
-        let mut spans = vec![Span::styled(format!("filter {}: /", model.focus.name()), theme.key())];
+        let searching = model.inbox.as_ref().is_some_and(|inbox| inbox.search.is_some());
+        let what = if searching && model.focus == Pane::Sessions {
+            "search every session".to_owned()
+        } else {
+            format!("filter {}", model.focus.name())
+        };
+        let mut spans = vec![Span::styled(format!("{what}: /"), theme.key())];
         spans.extend(overlays::edited_line(theme, input));
         Line::from(spans)
     } else if let Some(transfer) = &model.transfer {

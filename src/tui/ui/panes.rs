@@ -181,8 +181,12 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
             if more { "+" } else { "" }
         ),
     };
-    if !state.filter.is_empty() {
+    let searching = model.inbox.as_ref().is_some_and(|inbox| inbox.search.is_some());
+    if !state.filter.is_empty() && !searching {
         title.push_str(&format!("/{} ", clean(&state.filter)));
+    }
+    if let Some(inbox) = &model.inbox {
+        title.push_str(&format!("· {} ", inbox.order.name()));
     }
     if loading {
         title.push_str(&format!("{} ", spinner(model)));
@@ -198,8 +202,10 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
         return placeholder(frame, area, block, vec![Line::default(), Line::from(said)]);
     }
     let who = model.inbox.as_ref().map(|inbox| inbox.who.as_str());
-    // The time goes first where the pane has room for it.
+    // The time goes first where the pane has room for it; else the row's age
+    // (`3h`) and a short status (`resub`), so the name still shows.
     let timed = area.width >= 44;
+    let now = crate::inbox::now_ms();
     let row = |i: usize| {
         let Some(row) = rows.get(i) else {
             return Row::default();
@@ -222,8 +228,11 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
         if timed {
             let time = crate::inbox::format_time_ms(index.updated_ms);
             cells.push(Line::from(short_time(&time, model.this_year, 11)));
+        } else {
+            cells.push(Line::from(Span::styled(age(now - index.updated_ms), theme.dim())));
         }
-        cells.push(Line::from(Span::styled(clean(status), theme.outcome(status))));
+        let shown = if timed { status } else { short_status(status) };
+        cells.push(Line::from(Span::styled(clean(shown), theme.outcome(status))));
         let mut said = vec![Span::raw(clean(name))];
         if index.imported {
             said.push(Span::styled(format!(" · {}", crate::inbox::IMPORTED), theme.warn()));
@@ -232,10 +241,8 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
         Row::new(cells)
     };
     let mut widths = vec![Constraint::Length(1)];
-    if timed {
-        widths.push(Constraint::Length(11));
-    }
-    widths.extend([Constraint::Length(9), Constraint::Fill(1)]);
+    widths.push(Constraint::Length(if timed { 11 } else { 3 }));
+    widths.extend([Constraint::Length(if timed { 9 } else { 8 }), Constraint::Fill(1)]);
     window(
         model,
         theme,
@@ -247,6 +254,29 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
         rows.len(),
         row,
     );
+}
+
+/// How long ago, in 3 characters at most: `now`, `42m`, `3h`, `6d`, `9w`, `2y`.
+fn age(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    match minutes {
+        0 => "now".to_owned(),
+        1..60 => format!("{minutes}m"),
+        60..1_440 => format!("{}h", minutes / 60),
+        1_440..10_080 => format!("{}d", minutes / 1_440),
+        10_080..525_600 => format!("{}w", minutes / 10_080),
+        _ => format!("{}y", minutes / 525_600),
+    }
+}
+
+/// A status in the few characters a narrow pane gives it.
+fn short_status(status: &str) -> &str {
+    match status {
+        "resubmission_requested" => "resub",
+        "no decision" => "none",
+        "watchlist possible_match" => "watchlst",
+        other => other.get(..8).unwrap_or(other),
+    }
 }
 
 pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -10,8 +10,14 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Opti
     let pane = model.focus;
     match action {
         Some(Action::Cancel) => {
-            model.pane_mut(pane).filter.clear();
             model.overlay = Overlay::None;
+            // A search given up: back to the view and the row it started from.
+            if pane == Pane::Sessions
+                && let Some(cmds) = model.end_search()
+            {
+                return cmds;
+            }
+            model.pane_mut(pane).filter.clear();
         }
         Some(Action::Submit) => model.overlay = Overlay::None,
         _ => {
@@ -20,6 +26,7 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Opti
             {
                 let text = input.value().to_owned();
                 set_filter(model, pane, text);
+                model.search_typed();
             }
         }
     }

@@ -171,10 +171,10 @@ fn tabs_switch_views_and_slash_runs_a_query_with_the_views_own() {
     assert_eq!(asked(&cmds).query, None);
     assert!(model.inbox_view().is_none());
     press(&mut model, "[");
-    // `/` on a view: what is typed runs in the inbox, after the view's query.
+    // `/` on a view: what is typed searches the whole inbox.
     press(&mut model, "/");
     let cmds = press(&mut model, "name:spec");
-    assert_eq!(asked(&cmds).query.as_deref(), Some(" name:spec"));
+    assert_eq!(asked(&cmds).query.as_deref(), Some("name:spec"));
     // A query that does not parse says so at once and asks nothing.
     press(&mut model, " since:eve");
     let cmds = press(&mut model, "r");
