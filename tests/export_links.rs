@@ -186,3 +186,30 @@ async fn session_folders_swapped_for_links_mid_export_get_nothing_written_throug
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
+
+/// A download that fails once its bytes have started to land (a bad signature,
+/// a body cut short) leaves nothing in the folder: its `.part` goes with it.
+#[tokio::test]
+async fn the_part_of_a_failed_download_is_removed() {
+    use veriff_tui::api::Client;
+    use veriff_tui::files::Folder;
+    use veriff_tui::ids::MediaId;
+    use veriff_tui::server::{self, ServerOptions, faults};
+    let server = server::start(ServerOptions::default()).await.unwrap();
+    let client = Client::new(server.client_config()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = Folder::open(dir.path()).unwrap();
+    for (media, said) in [
+        (faults::MEDIA_BAD_SIGNATURE, "signature"),
+        (faults::MEDIA_TRUNCATED, "incomplete"),
+    ] {
+        let part = folder.part("face.jpg").unwrap();
+        let error = client
+            .download_evidence(&MediaId::from(media), part, |_| {})
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains(said), "{error}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{media}: {left:?}");
+    }
+}

@@ -532,8 +532,8 @@ async fn d_in_an_inbox_view_takes_the_row_out_of_every_browser() {
         assert!(asked, "{}", ann.screen());
         ann.send(&["-l", &format!("{} DSR-2291", &DECLINED[..8])]);
         ann.send(&["Enter"]);
-        // Two webhooks: the one received, and the decision the card fetched.
-        let screen = wait(&ann, "removed from the inbox: 2 webhooks");
+        // Three webhooks: the one received, and the decision and the watchlist the card fetched.
+        let screen = wait(&ann, "removed from the inbox: 3 webhooks");
         assert!(screen.contains("declined 24h 0"), "{screen}");
         wait(&ann, "declined 24h 0");
         wait(&bob, "declined 24h 0");

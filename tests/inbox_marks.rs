@@ -34,6 +34,10 @@ macro_rules! on_both {
                 let Some(db) = super::postgres::database(concat!("inbox_marks::", stringify!($check))).await else {
                     return;
                 };
+                // The store records each analyst by their login.
+                db.login_named("ann@desk1").await;
+                db.login_named("bob@desk2").await;
+                db.login_named("cat@desk3").await;
                 super::$check(&db.url).await;
             }
         }
@@ -57,26 +61,29 @@ fn in_review(id: &str) -> Incoming {
     }
 }
 
-async fn mark(store: &Store, session: &str, change: MarkChange, who: &str) {
+/// Marks as `who`: on PostgreSQL through their own login, as a team works.
+async fn mark(url: &str, session: &str, change: MarkChange, who: &str) {
+    let store = Store::open(&postgres::as_who(url, who)).await.unwrap();
     store.mark(session, &change, who).await.unwrap();
+    store.close().await;
 }
 
 /// A session ann claimed, tagged and noted, that bob took over and noted, and
 /// whose first note was cleared; another session with a mark of its own.
-async fn a_worked_session(store: &Store) {
+async fn a_worked_session(store: &Store, url: &str) {
     store.ingest(&[in_review(SESSION), in_review(OTHER)]).await.unwrap();
-    mark(store, SESSION, MarkChange::Claim { from: None }, "ann@desk1").await;
-    mark(store, SESSION, MarkChange::Tag(Some("escalated".into())), "ann@desk1").await;
+    mark(url, SESSION, MarkChange::Claim { from: None }, "ann@desk1").await;
+    mark(url, SESSION, MarkChange::Tag(Some("escalated".into())), "ann@desk1").await;
     mark(
-        store,
+        url,
         SESSION,
         MarkChange::Note(Some("MARTA TAMM asked for a call".into())),
         "ann@desk1",
     )
     .await;
-    mark(store, SESSION, MarkChange::Note(None), "ann@desk1").await;
+    mark(url, SESSION, MarkChange::Note(None), "ann@desk1").await;
     mark(
-        store,
+        url,
         SESSION,
         MarkChange::Claim {
             from: Some("ann@desk1".into()),
@@ -84,20 +91,14 @@ async fn a_worked_session(store: &Store) {
         "bob@desk2",
     )
     .await;
-    mark(store, SESSION, MarkChange::Tag(None), "bob@desk2").await;
-    mark(
-        store,
-        SESSION,
-        MarkChange::Note(Some("called back".into())),
-        "bob@desk2",
-    )
-    .await;
-    mark(store, OTHER, MarkChange::Claim { from: None }, "cat@desk3").await;
+    mark(url, SESSION, MarkChange::Tag(None), "bob@desk2").await;
+    mark(url, SESSION, MarkChange::Note(Some("called back".into())), "bob@desk2").await;
+    mark(url, OTHER, MarkChange::Claim { from: None }, "cat@desk3").await;
 }
 
 async fn the_mark_log_is_one_sessions_changes_newest_first(url: &str) {
     let store = Store::open(url).await.unwrap();
-    a_worked_session(&store).await;
+    a_worked_session(&store, url).await;
     let log = store.mark_log(SESSION, 100).await.unwrap();
     let said: Vec<(String, String)> = log.iter().map(|c| (c.who.clone(), c.said())).collect();
     let expected = [
@@ -167,7 +168,7 @@ fn inbox_log(home: &std::path::Path, url: &str, redact: bool, args: &[&str]) -> 
 
 async fn inbox_log_prints_who_changed_what_and_when(url: &str) {
     let store = Store::open(url).await.unwrap();
-    a_worked_session(&store).await;
+    a_worked_session(&store, url).await;
     store.close().await;
     let home = tempfile::tempdir().unwrap();
     let (home, url) = (home.path().to_owned(), url.to_owned());
@@ -254,7 +255,7 @@ async fn a_colleagues_claim_and_note_survive_a_look(test: &str, url: &str) {
     let (home_path, inbox_url) = (home.path().to_owned(), url.to_owned());
     let (ann, bob) = tokio::task::spawn_blocking(move || {
         let wait = |tmux: &tmux::Tmux, text: &str| tmux.wait_for(text, Duration::from_secs(15));
-        let ann = browser(&home_path, &inbox_url, "ann", false);
+        let ann = browser(&home_path, &postgres::as_who(&inbox_url, "ann@desk1"), "ann", false);
         wait(&ann, "needs review 1");
         // No API behind it: its failure is said once, then the status line is
         // the marks' own.
@@ -266,7 +267,7 @@ async fn a_colleagues_claim_and_note_survive_a_look(test: &str, url: &str) {
         ann.send(&["-l", "MARTA TAMM asked for a call"]);
         ann.send(&["Enter"]);
         wait(&ann, "note kept on session 5e55a221");
-        let bob = browser(&home_path, &inbox_url, "bob", true);
+        let bob = browser(&home_path, &postgres::as_who(&inbox_url, "bob@desk2"), "bob", true);
         wait(&bob, "claimed by ann@");
         wait(&bob, "attempts of 5e55a221 failed");
         (ann, bob)
@@ -372,5 +373,7 @@ async fn a_colleagues_claim_and_note_survive_a_look_on_postgres() {
     else {
         return;
     };
+    db.login_named("ann@desk1").await;
+    db.login_named("bob@desk2").await;
     a_colleagues_claim_and_note_survive_a_look("a_colleagues_claim_and_note_survive_a_look_on_postgres", &db.url).await;
 }

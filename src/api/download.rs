@@ -248,33 +248,3 @@ fn content_type(response: &Response) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::files::Folder;
-    use crate::server::{self, ServerOptions, faults};
-
-    /// A download that fails once its bytes have started to land (a bad
-    /// signature, a body cut short) leaves nothing in the folder.
-    #[tokio::test]
-    async fn the_part_of_a_failed_download_is_removed() {
-        let server = server::start(ServerOptions::default()).await.unwrap();
-        let client = Client::new(server.client_config()).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let folder = Folder::open(dir.path()).unwrap();
-        for (media, said) in [
-            (faults::MEDIA_BAD_SIGNATURE, "signature"),
-            (faults::MEDIA_TRUNCATED, "incomplete"),
-        ] {
-            let part = folder.part("face.jpg").unwrap();
-            let error = client
-                .download_evidence(&MediaId::from(media), part, |_| {})
-                .await
-                .unwrap_err();
-            assert!(error.to_string().contains(said), "{error}");
-            let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-            assert!(left.is_empty(), "{media}: {left:?}");
-        }
-    }
-}

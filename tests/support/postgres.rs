@@ -56,7 +56,41 @@ pub async fn empty_database(test: &str) -> Option<TempDatabase> {
     })
 }
 
+/// `url` as `who` would open it: on PostgreSQL, as the login of that name
+/// (made by [`TempDatabase::login_named`]); a SQLite URL as it is.
+pub fn as_who(url: &str, who: &str) -> String {
+    match url.strip_prefix("postgres://") {
+        Some(rest) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+            format!("postgres://{}@{host}", who.replace('@', "%40"))
+        }
+        None => url.to_owned(),
+    }
+}
+
 impl TempDatabase {
+    /// A login named `name` as it is (`ann@desk1`: an analyst of a test that
+    /// names them so), with every right on this database's tables. Shared by the
+    /// tests that use the name, so made if missing and never dropped.
+    pub async fn login_named(&self, name: &str) {
+        let mut conn = PgConnection::connect(&self.url).await.expect("the test database");
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        let literal = name.replace('\'', "''");
+        let make = format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{literal}') THEN \
+             CREATE ROLE {quoted} LOGIN; END IF; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        );
+        for statement in [
+            make,
+            format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {quoted}"),
+            format!("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {quoted}"),
+        ] {
+            sqlx::query(&statement).execute(&mut conn).await.expect("make a login");
+        }
+        let _ = conn.close().await;
+    }
+
     /// A login of the test's own on this database (a person of a team: the store
     /// records them by it), named `prefix_XXXXXXXX`: in `role` where given
     /// (`docs/postgres-roles.sql`), else with every right on the inbox's tables.
