@@ -680,3 +680,24 @@ async fn the_team_audit_lists_a_deletion_made_from_another_login() {
     let table = String::from_utf8_lossy(&one.stdout);
     assert!(table.contains(&ann) && table.contains("delete_session"), "{table}");
 }
+
+/// `--inbox-url` is taken where people type it: after the inbox's action too.
+#[tokio::test]
+async fn the_inbox_url_is_taken_after_the_action_too() {
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", home.path().join("inbox.db").display());
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .args(["inbox", "status", "--inbox-url", &url])
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        said.contains(&url["sqlite://".len()..]),
+        "the inbox named after `status`: {said}"
+    );
+}

@@ -25,7 +25,13 @@ pub struct InboxArgs {
     /// profile's inbox_url, else
     /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
     // Its value is not shown in --help: a URL may hold a password.
-    #[arg(long, env = "VERIFF_INBOX_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "VERIFF_INBOX_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub inbox_url: Option<String>,
     /// Without one: the browser, on the inbox's views.
     #[command(subcommand)]
