@@ -431,9 +431,11 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
 /// The sessions the audit log says were deleted at Veriff: a restored backup
 /// must not bring them back. A missing log is none.
 fn deleted_at_veriff(log: &std::path::Path) -> Vec<String> {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    text.lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+    // Read as `veriff-tui audit` reads it: under the log's lock, a line cut short skipped.
+    crate::audit::read(log)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, entry)| entry)
         // An unverified deletion may have happened: erased again all the same.
         .filter(|entry| {
             entry["action"] == "delete_session"
@@ -944,7 +946,21 @@ async fn profile_inbox(
     given: Option<String>,
     make: bool,
 ) -> Result<Option<(Store, Config)>, String> {
+    profile_inbox_if(global, given, make, |_| true).await
+}
+
+/// [`profile_inbox`], where `wanted` says the config wants it opened at all:
+/// nothing is opened (nor, for SQLite, migrated) only to be dropped.
+async fn profile_inbox_if(
+    global: &GlobalArgs,
+    given: Option<String>,
+    make: bool,
+    wanted: impl FnOnce(&Config) -> bool,
+) -> Result<Option<(Store, Config)>, String> {
     let config = Config::load(global.overrides(), &process_env)?;
+    if !wanted(&config) {
+        return Ok(None);
+    }
     let given = given.or_else(|| std::env::var("VERIFF_INBOX_URL").ok());
     let url = match given {
         Some(url) => url,
@@ -965,8 +981,8 @@ pub async fn indexer(global: &GlobalArgs) -> Option<(Indexer, tokio::task::JoinH
     if global.demo {
         return None;
     }
-    match profile_inbox(global, None, false).await {
-        Ok(Some((_, config))) if !config.index_fetched(config.selected_profile()) => None,
+    let keeps_fetched = |config: &Config| config.index_fetched(config.selected_profile());
+    match profile_inbox_if(global, None, false, keeps_fetched).await {
         Ok(found) => found.map(|(store, _)| Indexer::start(store)),
         Err(e) => {
             eprintln!("warning: {e}; what this fetches is not kept in the inbox");

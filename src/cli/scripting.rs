@@ -18,7 +18,6 @@ use crate::redact::Redact;
 use crate::text::{clean, display_width, human_duration, human_size};
 use serde::de::DeserializeOwned;
 
-/// Runs a scripting subcommand. `Err` is the one-line message for stderr.
 /// A command's outcome once its audit lines are in the team's audit.
 async fn shared(team: Option<crate::config::writes::TeamShare>, outcome: Result<(), String>) -> Result<(), String> {
     if let Some(team) = team {
@@ -27,7 +26,26 @@ async fn shared(team: Option<crate::config::writes::TeamShare>, outcome: Result<
     outcome
 }
 
+/// Runs a scripting subcommand. `Err` is the one-line message for stderr.
 pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
+    use super::inbox::InboxAction;
+    // What writes to Veriff or changes the inbox is shared with the team's
+    // audit where the inbox is a team's store.
+    let team = match &command {
+        Command::Export(_)
+        | Command::NewSession(_)
+        | Command::DeleteSession(_)
+        | Command::Watchlist { review: Some(_), .. } => super::inbox::team_share(global, None).await,
+        Command::Inbox(args)
+            if matches!(
+                args.action,
+                Some(InboxAction::Purge { .. } | InboxAction::Import { .. } | InboxAction::Restore { .. })
+            ) =>
+        {
+            super::inbox::team_share(global, args.inbox_url.clone()).await
+        }
+        _ => None,
+    };
     // Commands that need no credentials.
     match command {
         Command::ServeDemo {
@@ -54,39 +72,14 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             };
             return serve_demo(options).await;
         }
-        // What writes to Veriff or changes the inbox is shared with the team's
-        // audit where the inbox is a team's store.
-        Command::Export(args) => {
-            let team = super::inbox::team_share(global, None).await;
-            return shared(team, super::export::run(args, global).await).await;
-        }
-        Command::NewSession(args) => {
-            let team = super::inbox::team_share(global, None).await;
-            return shared(team, super::actions::new_session(args, global).await).await;
-        }
+        Command::Export(args) => return shared(team, super::export::run(args, global).await).await,
+        Command::NewSession(args) => return shared(team, super::actions::new_session(args, global).await).await,
         Command::Watchlist {
             review: Some(super::WatchlistAction::Review(args)),
             ..
-        } => {
-            let team = super::inbox::team_share(global, None).await;
-            return shared(team, super::actions::review_hit(args, global).await).await;
-        }
-        Command::DeleteSession(args) => {
-            let team = super::inbox::team_share(global, None).await;
-            return shared(team, super::actions::delete_session(args, global).await).await;
-        }
-        Command::Inbox(args) => {
-            let changes = matches!(
-                args.action,
-                Some(super::inbox::InboxAction::Purge { .. } | super::inbox::InboxAction::Import { .. })
-                    | Some(super::inbox::InboxAction::Restore { .. })
-            );
-            let team = match changes {
-                true => super::inbox::team_share(global, args.inbox_url.clone()).await,
-                false => None,
-            };
-            return shared(team, super::inbox::run(args, global).await).await;
-        }
+        } => return shared(team, super::actions::review_hit(args, global).await).await,
+        Command::DeleteSession(args) => return shared(team, super::actions::delete_session(args, global).await).await,
+        Command::Inbox(args) => return shared(team, super::inbox::run(args, global).await).await,
         Command::Verify(args) => return super::verify::run(args, global).await,
         Command::Keygen(args) => return super::keygen::run(&args, global),
         Command::Audit(args) => return super::audit::run(args),
