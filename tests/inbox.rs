@@ -7,9 +7,12 @@ mod postgres;
 mod tmux;
 #[path = "support/tools.rs"]
 mod tools;
+#[path = "support/webhooks.rs"]
+mod webhooks;
 
 use serde_json::{Value, json};
-use veriff_tui::inbox::{Incoming, Kind, Outcome, Page, Query, SessionRow, Store, facts, parse_time_ms};
+use veriff_tui::inbox::{Incoming, Outcome, Page, Query, SessionRow, Store, parse_time_ms};
+use webhooks::incoming;
 
 /// Runs a check against a fresh SQLite store and a fresh PostgreSQL database.
 macro_rules! on_both {
@@ -34,18 +37,6 @@ macro_rules! on_both {
             }
         }
     };
-}
-
-fn incoming(body: &Value) -> Incoming {
-    let kind = Kind::from_shape(body);
-    Incoming {
-        kind,
-        facts: facts(kind, body),
-        body: serde_json::to_vec(body).unwrap(),
-        headers: "{}".to_owned(),
-        source: "test".to_owned(),
-        received_ms: veriff_tui::inbox::now_ms(),
-    }
 }
 
 fn decision(id: &str, status: &str, code: i64, time: &str) -> Value {

@@ -10,13 +10,16 @@ mod postgres;
 mod tmux;
 #[path = "support/tools.rs"]
 mod tools;
+#[path = "support/webhooks.rs"]
+mod webhooks;
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use sqlx::Row;
-use veriff_tui::inbox::{Incoming, Kind, MarkChange, Outcome, Page, Query, Store, facts, now_ms};
+use veriff_tui::inbox::{Incoming, MarkChange, Outcome, Page, Query, Store, now_ms};
+use webhooks::incoming;
 
 const ERASED: &str = "e4a5ed00-0000-4000-8000-000000000001";
 const KEPT: &str = "4ee90000-0000-4000-8000-000000000002";
@@ -51,18 +54,6 @@ macro_rules! on_both {
             }
         }
     };
-}
-
-fn incoming(body: &Value) -> Incoming {
-    let kind = Kind::from_shape(body);
-    Incoming {
-        kind,
-        facts: facts(kind, body),
-        body: serde_json::to_vec(body).unwrap(),
-        headers: "{}".to_owned(),
-        source: "test".to_owned(),
-        received_ms: now_ms(),
-    }
 }
 
 fn decision(id: &str, status: &str, time: &str, first: &str, last: &str, document: &str) -> Value {

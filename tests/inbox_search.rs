@@ -9,11 +9,14 @@ mod postgres;
 mod tmux;
 #[path = "support/tools.rs"]
 mod tools;
+#[path = "support/webhooks.rs"]
+mod webhooks;
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use veriff_tui::inbox::{Incoming, Kind, MarkChange, Page, Query, Store, TERMS, facts, format_time_ms, now_ms};
+use veriff_tui::inbox::{Incoming, MarkChange, Page, Query, Store, TERMS, format_time_ms, now_ms};
+use webhooks::incoming;
 
 /// Runs a check against a fresh SQLite store and a fresh PostgreSQL database.
 macro_rules! on_both {
@@ -49,18 +52,6 @@ const ANNA: &str = "a0000005-0005-4000-8000-000000000005";
 /// Who the marks below are made by (on PostgreSQL the store records its login).
 const ANN: &str = "ann@desk1";
 const BOB: &str = "bob@desk2";
-
-fn incoming(body: &Value) -> Incoming {
-    let kind = Kind::from_shape(body);
-    Incoming {
-        kind,
-        facts: facts(kind, body),
-        body: serde_json::to_vec(body).unwrap(),
-        headers: "{}".to_owned(),
-        source: "test".to_owned(),
-        received_ms: now_ms(),
-    }
-}
 
 /// A decision webhook; `extra` is merged into its `verification`.
 fn decision(id: &str, status: &str, code: i64, time: &str, extra: Value) -> Value {
