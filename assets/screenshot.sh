@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Takes a real screenshot of veriff-tui for the README: assets/screenshot.png.
+# Takes real screenshots of veriff-tui for the README and the guides.
 #
 # Runs the debug build against its built-in demo server (loopback only, no
-# config, throwaway HOME) inside a private, detached tmux server, presses `l` so
-# the media pane has focus and the details area shows the first document photo
-# as a half-block preview, captures the pane with its colours
-# (`tmux capture-pane -e`) and draws that, cell by cell, into a PNG with Pillow.
+# config, throwaway HOME) inside a private, detached tmux server, captures the
+# pane with its colours (`tmux capture-pane -e`) and draws that, cell by cell,
+# into a PNG with Pillow. What it shows (SHOT):
+#   media  (default) assets/screenshot.png, 120x36: `l` gives the media pane
+#          focus and the details area shows the first document photo as a
+#          half-block preview
+#   inbox  assets/inbox-80x24.png: `--demo inbox`, the queue's first view
+#   card   assets/card-80x24.png: `--demo`, the first session's triage card
+#   all    the three above, each into its default file
 # Box-drawing and block characters are drawn as shapes, so borders and the
 # preview join up exactly; text uses DejaVu Sans Mono.
 #
@@ -16,8 +21,9 @@
 #
 # Usage: assets/screenshot.sh [OUT.png]      (from any directory)
 # Environment knobs:
-#   COLS, ROWS    terminal size in cells (default 120x36)
-#   MEDIA_STEPS   how many times to press `j` in the media pane (default 0:
+#   SHOT          media, inbox, card or all (above; default media)
+#   COLS, ROWS    terminal size in cells (default 120x36 for media, else 80x24)
+#   MEDIA_STEPS   SHOT=media: how many times to press `j` in the media pane (default 0:
 #                 document-front; 1 document-back, 2 face, 3 face-pre)
 #   VERIFF_TUI    binary to run (default target/debug/veriff-tui)
 #   PYTHON        a python3 with Pillow (default: python3, else /usr/bin/python3)
@@ -25,9 +31,21 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
-OUT="${1:-$HERE/screenshot.png}"
-COLS="${COLS:-120}"
-ROWS="${ROWS:-36}"
+SHOT="${SHOT:-media}"
+if [[ "$SHOT" == all ]]; then
+  for shot in media inbox card; do SHOT="$shot" "${BASH_SOURCE[0]}"; done
+  exit 0
+fi
+# What to run, at what size, into which file, and the text that says it is drawn.
+case "$SHOT" in
+  media) DEFAULT_SIZE=(120 36); DEFAULT_OUT=screenshot.png; ARGS=(--demo); READY="media 1/" ;;
+  inbox) DEFAULT_SIZE=(80 24); DEFAULT_OUT=inbox-80x24.png; ARGS=(--demo inbox); READY="needs review" ;;
+  card) DEFAULT_SIZE=(80 24); DEFAULT_OUT=card-80x24.png; ARGS=(--demo); READY="attempts 1/" ;;
+  *) echo "screenshot.sh: SHOT is media, inbox, card or all, not '$SHOT'" >&2; exit 1 ;;
+esac
+OUT="${1:-$HERE/$DEFAULT_OUT}"
+COLS="${COLS:-${DEFAULT_SIZE[0]}}"
+ROWS="${ROWS:-${DEFAULT_SIZE[1]}}"
 MEDIA_STEPS="${MEDIA_STEPS:-0}"
 BIN="${VERIFF_TUI:-$ROOT/target/debug/veriff-tui}"
 FONT_DIR=/usr/share/fonts/truetype/dejavu
@@ -61,13 +79,18 @@ mkdir -p "$TMP/home"
 
 # Polls the visible screen until it contains the fixed string $1.
 wait_for() {
+  shows "$1" 150 && return 0
+  tmx capture-pane -p -t shot >&2 || true
+  die "timed out waiting for '$1' on screen"
+}
+# Whether the visible screen shows the fixed string $1 within $2 tenths of a second.
+shows() {
   local i
-  for ((i = 0; i < 150; i++)); do
+  for ((i = 0; i < $2; i++)); do
     if tmx capture-pane -p -t shot | grep -qF -- "$1"; then return 0; fi
     sleep 0.1
   done
-  tmx capture-pane -p -t shot >&2 || true
-  die "timed out waiting for '$1' on screen"
+  return 1
 }
 # Waits until the screen (with colours) stops changing for a second.
 wait_settled() {
@@ -83,20 +106,27 @@ wait_settled() {
 # A clean environment: no proxies, no VERIFF_* settings, throwaway HOME. The
 # demo server listens on 127.0.0.1 only and the app talks to nothing else.
 printf -v CMD '%q ' env -i HOME="$TMP/home" PATH=/usr/bin:/bin LANG=C.UTF-8 \
-  TERM=xterm-256color COLORTERM=truecolor "$BIN" --demo --image-protocol halfblocks
+  TERM=xterm-256color COLORTERM=truecolor "$BIN" --image-protocol halfblocks "${ARGS[@]}"
 tmx -f /dev/null new-session -d -s shot -x "$COLS" -y "$ROWS" "$CMD"
 tmx set-option -g status off
 tmx resize-window -t shot -x "$COLS" -y "$ROWS"
 
-wait_for "media 1/"
+wait_for "$READY"
 wait_settled
-tmx send-keys -t shot l
-for ((i = 0; i < MEDIA_STEPS; i++)); do
-  sleep 0.3
-  tmx send-keys -t shot j
-done
-wait_for "▀"
-wait_settled
+if [[ "$SHOT" == media ]]; then
+  # The media pane is right of the attempts pane, which is right of the sessions
+  # pane: `l` until the preview's half blocks show, whichever pane has focus.
+  for ((i = 0; i < 3; i++)); do
+    tmx send-keys -t shot l
+    if shows "▀" 50; then break; fi
+  done
+  for ((i = 0; i < MEDIA_STEPS; i++)); do
+    sleep 0.3
+    tmx send-keys -t shot j
+  done
+  wait_for "▀"
+  wait_settled
+fi
 
 read -r PW PH < <(tmx display-message -p -t shot '#{pane_width} #{pane_height}')
 [[ "$PW" == "$COLS" && "$PH" == "$ROWS" ]] || die "pane is ${PW}x${PH}, wanted ${COLS}x${ROWS}"

@@ -932,30 +932,42 @@ mod tests {
     }
 }
 
-/// The README's table of browsing keys is written by hand, with more to say than
-/// a keymap row: this keeps it true to the keymap, both ways.
+/// The guides' tables of browsing keys are written by hand, with more to say than
+/// a keymap row: this keeps them true to the keymap, both ways. The browser's keys
+/// are in docs/triage.md, the inbox's and the team's in docs/inbox.md; together
+/// they are every key of browsing.
 #[cfg(test)]
-mod readme {
+mod guides {
     use super::*;
 
-    /// The keys of the README's `| keys | what they do |` table, as written.
-    fn readme_keys() -> Vec<String> {
-        let readme = include_str!("../../README.md");
-        let table = readme
-            .split("| keys | what they do |")
-            .nth(1)
-            .expect("the README has its key table");
-        table
-            .lines()
-            .skip(2)
-            .take_while(|line| line.starts_with('|'))
-            .flat_map(|line| {
-                let keys = line.split('|').nth(1).unwrap_or_default();
-                keys.split('`')
-                    .skip(1)
-                    .step_by(2)
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
+    /// The guides that hold a `| keys | what they do |` table, and their text.
+    const KEY_TABLES: [(&str, &str); 2] = [
+        ("docs/triage.md", include_str!("../../docs/triage.md")),
+        ("docs/inbox.md", include_str!("../../docs/inbox.md")),
+    ];
+
+    /// The keys of each guide's `| keys | what they do |` tables, as written.
+    fn written_keys() -> Vec<String> {
+        KEY_TABLES
+            .iter()
+            .flat_map(|(path, text)| {
+                let tables: Vec<&str> = text.split("| keys | what they do |").skip(1).collect();
+                assert!(!tables.is_empty(), "{path} has lost its key table");
+                tables
+            })
+            .flat_map(|table| {
+                table
+                    .lines()
+                    .skip(2)
+                    .take_while(|line| line.starts_with('|'))
+                    .flat_map(|line| {
+                        let keys = line.split('|').nth(1).unwrap_or_default();
+                        keys.split('`')
+                            .skip(1)
+                            .step_by(2)
+                            .map(str::to_owned)
+                            .collect::<Vec<_>>()
+                    })
             })
             .collect()
     }
@@ -968,13 +980,13 @@ mod readme {
             "←" => "left",
             other => other,
         };
-        Key::parse(named).unwrap_or_else(|e| panic!("README: {e}"))
+        Key::parse(named).unwrap_or_else(|e| panic!("a guide's key table: {e}"))
     }
 
     #[test]
-    fn the_readme_key_table_says_what_the_keymap_binds_and_nothing_else() {
-        let written: Vec<Key> = readme_keys().iter().map(|k| parse(k)).collect();
-        assert!(written.len() > 20, "the table was found: {written:?}");
+    fn the_guides_key_tables_say_what_the_keymap_binds_and_nothing_else() {
+        let written: Vec<Key> = written_keys().iter().map(|k| parse(k)).collect();
+        assert!(written.len() > 20, "the tables were found: {written:?}");
         let browse: Vec<(Action, Vec<Key>)> = DEFAULTS
             .iter()
             .filter(|(mode, ..)| *mode == Mode::Browse)
@@ -983,15 +995,48 @@ mod readme {
         for key in &written {
             assert!(
                 browse.iter().any(|(_, keys)| keys.contains(key)),
-                "the README lists {key:?}, which browsing does not bind"
+                "a key table in docs/ lists {key:?}, which browsing does not bind"
             );
         }
         for (action, keys) in &browse {
             assert!(
                 keys.iter().any(|k| written.contains(k)),
-                "{} ({keys:?}) is bound but missing from the README's key table",
+                "{} ({keys:?}) is bound but missing from the key tables of docs/triage.md and docs/inbox.md",
                 action.name()
             );
         }
+    }
+
+    /// The backticked words of the paragraph of `guide` that starts with `label`.
+    fn listed(guide: &str, label: &str) -> Vec<String> {
+        let start = guide
+            .find(&format!("\n{label}"))
+            .unwrap_or_else(|| panic!("docs/configuration.md has lost its `{label}` list"));
+        let paragraph = guide[start + 1..].split("\n\n").next().unwrap_or_default();
+        paragraph.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    }
+
+    /// `[keys]` takes action and mode names: configuration.md lists every one the
+    /// keymap knows, and no other, so a name read there works in the config file.
+    #[test]
+    fn the_configuration_guide_names_every_action_and_mode_of_keys() {
+        let guide = include_str!("../../docs/configuration.md");
+        let mut actions: Vec<String> = DEFAULTS.iter().map(|(_, _, action, ..)| action.name()).collect();
+        actions.sort();
+        actions.dedup();
+        let mut written = listed(guide, "Actions:");
+        written.sort();
+        assert_eq!(
+            written, actions,
+            "docs/configuration.md's `Actions:` should list exactly these"
+        );
+        let mut modes: Vec<String> = Mode::ALL.iter().map(|m| m.name().to_owned()).collect();
+        modes.sort();
+        let mut written = listed(guide, "Modes:");
+        written.sort();
+        assert_eq!(
+            written, modes,
+            "docs/configuration.md's `Modes:` should list exactly these"
+        );
     }
 }
