@@ -391,6 +391,19 @@ impl Effects {
                     result,
                 });
             }
+            Cmd::OpenLink(url) => {
+                let (display, opener, asked) = (self.display, self.opener, url.clone());
+                let work = async move {
+                    if !display {
+                        return Err(Failure::from("no display here to open a browser on"));
+                    }
+                    tokio::task::spawn_blocking(move || opener(std::path::Path::new(&asked)))
+                        .await
+                        .map_err(|e| Failure::from(format!("the browser's opener stopped: {e}")))?
+                        .map_err(|e| Failure::from(format!("no browser opened it: {e}")))
+                };
+                spawn_answered(&self.tx, work, move |result| Msg::LinkOpened { url, result });
+            }
             Cmd::Mark { id, session, change } => {
                 let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.clone());
                 let (answered, asked) = (session.clone(), change.clone());
@@ -477,10 +490,13 @@ impl Effects {
                 ..(*dirs).clone()
             };
             // The list's changes go to the new profile's history from now on.
-            let sessions = history_dir.map(|(dir, default)| {
-                let path = crate::history::path_for(&dir, settings.profile.as_deref(), default.as_deref());
-                Arc::new(History(path)) as Arc<dyn SessionSource>
-            });
+            let history = history_dir
+                .map(|(dir, default)| crate::history::path_for(&dir, settings.profile.as_deref(), default.as_deref()));
+            let searches = history
+                .as_deref()
+                .map(crate::history::load_searches)
+                .unwrap_or_default();
+            let sessions = history.map(|path| Arc::new(History(path)) as Arc<dyn SessionSource>);
             let policy = ProfileInUse {
                 profile: settings.profile.clone(),
                 read_only: settings.read_only,
@@ -488,6 +504,7 @@ impl Effects {
                 ..(*policy).clone()
             };
             let read_only = policy.read_only;
+            let portal_url = settings.portal_url.clone();
             // Nothing more goes out with the old client: its loads are aborted
             // (they answer as cancelled) as the new one takes its place.
             *team_key.lock().unwrap_or_else(|e| e.into_inner()) = settings.team_key.clone();
@@ -497,7 +514,12 @@ impl Effects {
             });
             // Verified with the other integration's secret: not to be opened as this one's.
             previewed.clear();
-            Ok(Switched { host, read_only })
+            Ok(Switched {
+                host,
+                read_only,
+                portal_url,
+                searches,
+            })
         };
         spawn_answered(&self.tx, work, move |result| Msg::ProfileSwitched { profile, result });
     }

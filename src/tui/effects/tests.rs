@@ -540,6 +540,7 @@ async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
         redact: Default::default(),
         read_only: false,
         team_key: None,
+        portal_url: crate::config::PORTAL_URL.to_owned(),
     };
     let profiles = Profiles::new(config, Some(("new".into(), settings)));
     let dirs = Dirs {
