@@ -113,6 +113,10 @@ pub struct Effects {
     /// The inbox the browser opened with (its views and marks), and the task
     /// that says when it changes.
     inbox: Option<(InboxInUse, JoinHandle<()>)>,
+    /// Held by each mark while it writes: a claim of many sessions goes one
+    /// mark at a time (two SQLite transactions that read, then write, would
+    /// have one of them refused as busy).
+    marking: Arc<tokio::sync::Mutex<()>>,
     /// Keeps what the browser fetches (decisions, exports) in the profile's
     /// inbox; replaced by a profile switch with the client, under the loads' lock.
     indexer: Arc<RwLock<Option<Indexer>>>,
@@ -139,6 +143,7 @@ impl Effects {
             recorder: sources::recorder(),
             history_dir: None,
             inbox: None,
+            marking: Arc::default(),
             indexer: Arc::default(),
         }
         .purging_the_cache()
@@ -407,8 +412,10 @@ impl Effects {
             Cmd::Mark { id, session, change } => {
                 let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.clone());
                 let (answered, asked) = (session.clone(), change.clone());
+                let marking = self.marking.clone();
                 let work = async move {
                     let inbox = inbox.ok_or_else(|| Failure::from("this run has no inbox"))?;
+                    let _one_at_a_time = marking.lock().await;
                     inbox::mark(inbox, session, change).await
                 };
                 spawn_answered(&self.tx, work, move |result| Msg::Marked {
