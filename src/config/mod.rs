@@ -915,6 +915,33 @@ shared_secret_command = "printf 'from-command\n'"
     }
 
     #[test]
+    fn each_profile_has_its_portal_url_or_veriffs_and_a_bad_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES.replace(
+            "[profiles.live]",
+            "[profiles.live]\nportal_url = \"https://portal.example/sessions/\"",
+        );
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let overrides = Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let config = Config::load(overrides.clone(), &env).unwrap();
+        let link = |profile| portal_link(&config.settings(Some(profile), &env).unwrap().portal_url, "c0ffee00");
+        assert_eq!(link("test"), "https://station.veriff.com/verifications/c0ffee00");
+        assert_eq!(link("live"), "https://portal.example/sessions/c0ffee00");
+
+        let broken = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nportal_url = \"station.veriff\"");
+        write_config(dir.path(), &broken);
+        let e = Config::load(overrides, &env)
+            .unwrap()
+            .settings(Some("live"), &env)
+            .unwrap_err();
+        assert!(e.contains("portal_url `station.veriff` is not a web address"), "{e}");
+    }
+
+    #[test]
     fn the_config_file_fills_what_flags_and_environment_leave_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = write_config(dir.path(), TWO_PROFILES);
