@@ -20,19 +20,8 @@ use crate::text::clean_short;
 
 #[derive(Debug, Clone, Args)]
 pub struct InboxArgs {
-    /// The inbox database: `postgres://user@host/db?sslmode=verify-full&sslrootcert=CA.pem`
-    /// for a team (another host only over TLS), `sqlite://PATH` [default: the
-    /// profile's inbox_url, else
-    /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
-    // Its value is not shown in --help: a URL may hold a password.
-    #[arg(
-        long,
-        global = true,
-        env = "VERIFF_INBOX_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub inbox_url: Option<String>,
+    // `--inbox-url` is one of the options every command takes (`GlobalArgs`):
+    // typed before `inbox`, between it and the action, or after the action.
     /// Without one: the browser, on the inbox's views.
     #[command(subcommand)]
     pub action: Option<InboxAction>,
@@ -185,7 +174,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         .and_then(|p| config.file.profiles.get(p))
         .cloned()
         .unwrap_or_default();
-    let url = inbox_url(args.inbox_url.clone(), &config, global.demo)?;
+    let url = inbox_url(global.inbox_url.clone(), &config, global.demo)?;
     let redact = profile.redaction(global.redact).map_err(|e| match &profile_name {
         Some(name) => format!("{}, profile {name}: {e}", config.path.display()),
         None => e,
@@ -927,7 +916,9 @@ pub async fn for_browser(
         };
         return Ok((Some(inbox), Some(webhooks)));
     }
-    let Some((store, config)) = profile_inbox(global, asked.and_then(|a| a.inbox_url), on_a_view).await? else {
+    // Only `veriff-tui inbox` opens the inbox named; a plain run keeps to the profile's.
+    let given = asked.and(global.inbox_url.clone());
+    let Some((store, config)) = profile_inbox(global, given, on_a_view).await? else {
         return Ok((None, None));
     };
     let inbox = BrowserInbox {

@@ -42,7 +42,7 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
                 Some(InboxAction::Purge { .. } | InboxAction::Import { .. } | InboxAction::Restore { .. })
             ) =>
         {
-            super::inbox::team_share(global, args.inbox_url.clone()).await
+            super::inbox::team_share(global, global.inbox_url.clone()).await
         }
         _ => None,
     };

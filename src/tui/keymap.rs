@@ -80,6 +80,14 @@ pub enum Action {
     Tag,
     /// A one-line note on the session in the inbox.
     Note,
+    /// Back along the jump list (the sessions and views left).
+    Back,
+    /// Forward along the jump list, after going back.
+    Forward,
+    /// Copy the session's Customer Portal link.
+    CopyPortalLink,
+    /// Open the session's Customer Portal link in a browser (else show it).
+    OpenPortalLink,
 }
 
 impl Action {
@@ -363,13 +371,15 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["s"], Action::Save, "save the media to the download dir", Some("save")),
     (Mode::Browse, &["S"], Action::SaveAll, "save every file of the attempt", Some("save all")),
     (Mode::Browse, &["a"], Action::AddSession, "add a session (paste an id or link)", Some("add")),
-    (Mode::Browse, &["x"], Action::RemoveSession, "remove the session from the list", None),
+    (Mode::Browse, &["x"], Action::RemoveSession, "remove the session from the opened tab", None),
     (Mode::Browse, &["D"], Action::DeleteSession, "delete at Veriff, for good (its id typed first)", None),
     (Mode::Browse, &["N"], Action::NewSession, "a new verification link (a form)", None),
     (Mode::Browse, &["H"], Action::ReviewHit, "review a watchlist hit", None),
     (Mode::Browse, &["r"], Action::Reload, "reload (retry after an error)", Some("reload")),
     (Mode::Browse, &["/"], Action::Filter, "filter the pane; on an inbox view, search all", Some("filter")),
     (Mode::Browse, &["y"], Action::Copy, "copy the selected id (OSC 52)", Some("copy id")),
+    (Mode::Browse, &["Y"], Action::CopyPortalLink, "copy the session's Customer Portal link", None),
+    (Mode::Browse, &["O"], Action::OpenPortalLink, "open the Customer Portal link (else show it)", None),
     (Mode::Browse, &["p"], Action::Profiles, "switch config profile", Some("profile")),
     (Mode::Browse, &["J"], Action::ScrollDetailsDown, "scroll the details (card, NFC data) down", None),
     (Mode::Browse, &["K"], Action::ScrollDetailsUp, "scroll the details up", None),
@@ -379,14 +389,16 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["z"], Action::Zoom, "the selected picture on the whole screen", None),
     (Mode::Browse, &["v"], Action::Compare, "document front versus the best face image", None),
     (Mode::Browse, &["X"], Action::Reveal, "show the picture hidden by --redact (until you move)", None),
-    (Mode::Browse, &["m", "space"], Action::Mark, "mark or unmark a session for export", None),
+    (Mode::Browse, &["m", "space"], Action::Mark, "mark or unmark a session (export, claim, tag)", None),
     (Mode::Browse, &["E"], Action::Export, "export the marked (or selected) sessions", None),
     (Mode::Browse, &["]"], Action::NextView, "inbox: the next view (tab)", None),
     (Mode::Browse, &["["], Action::PrevView, "inbox: the previous view", None),
     (Mode::Browse, &["="], Action::Sort, "inbox: next order (newest, oldest, status, name)", None),
-    (Mode::Browse, &["c"], Action::Claim, "inbox: claim the session (again: give it up)", None),
-    (Mode::Browse, &["t"], Action::Tag, "inbox: choose a tag from a menu", None),
+    (Mode::Browse, &["c"], Action::Claim, "inbox: claim it (again: give it up), or the marked", None),
+    (Mode::Browse, &["t"], Action::Tag, "inbox: a tag from a menu, for the marked too", None),
     (Mode::Browse, &["n"], Action::Note, "inbox: a one-line note for the team", None),
+    (Mode::Browse, &["ctrl-o"], Action::Back, "back to the session or view left (jump list)", None),
+    (Mode::Browse, &["ctrl-p"], Action::Forward, "forward again along the jump list", None),
     (Mode::Browse, &["esc"], Action::Cancel, "cancel a transfer or export; clear filter or search", None),
     (Mode::Browse, &["M"], Action::Messages, "every error and notice in full, the fix first", None),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
@@ -408,6 +420,8 @@ const DEFAULTS: &[Default] = &[
     (Mode::Review, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Filter, &["enter"], Action::Submit, "keep the filter", Some("keep")),
     (Mode::Filter, &["esc"], Action::Cancel, "clear the filter", Some("clear")),
+    (Mode::Filter, &["up"], Action::Up, "inbox search: an earlier search (kept with Enter)", None),
+    (Mode::Filter, &["down"], Action::Down, "inbox search: a later search", None),
     (Mode::Filter, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Help, &["j", "down"], Action::Down, "scroll down", None),
     (Mode::Help, &["k", "up"], Action::Up, "scroll up", None),
