@@ -132,7 +132,11 @@ async fn search_back_sort_and_a_bulk_claim_in_the_browser() {
         assert!(!screen.contains("take over a claim"), "no second question: {screen}");
         // Said once for both (the message log keeps it: a late failure of
         // the API behind may take the status line).
+        // The log's own title first: the status line may say the same words
+        // before `M` is read, and an `Esc` sent then would reach the terminal
+        // with the `q` after it as one Alt-q.
         tmux.send(&["M"]);
+        wait("j k scroll");
         wait("claimed 2 sessions (in the inbox only");
         tmux.send(&["Escape"]);
         wait("needs review 3/3");
