@@ -8,6 +8,7 @@ mod download;
 mod error;
 pub mod model;
 pub mod names;
+pub mod pacing;
 mod sign;
 pub mod triage;
 mod write;

@@ -326,7 +326,12 @@ impl Effects {
                     jobs: crate::export::DEFAULT_JOBS,
                     max_rps: None,
                     force: false,
-                    indexer: self.indexer.read().expect("indexer lock").clone(),
+                    decisions: self
+                        .indexer
+                        .read()
+                        .expect("indexer lock")
+                        .as_ref()
+                        .map(|indexer| crate::export::Sink(indexer.decision_sink())),
                     team_key: None,
                 };
                 let source = self.team_key.lock().unwrap_or_else(|e| e.into_inner()).clone();
