@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::GlobalArgs;
-use super::scripting::{emit, json_text, say, stopped};
+use super::output::{emit, json_text, say, stopped};
 use crate::export::{self, Counters, SessionRecord, SessionStatus};
 use crate::ids::find_id;
 use crate::text::{clean, human_size};
@@ -191,7 +191,7 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     super::inbox::indexed(indexer).await;
     let outcome = outcome?;
     let snapshot = counters.snapshot(started.elapsed());
-    super::actions::record_export(&resolved.settings, &snapshot, outcome.interrupted);
+    super::audit::record_export(&resolved.settings, &snapshot, outcome.interrupted);
     let path = outcome.manifest_path.display();
     if args.json {
         emit((json_text(&outcome.manifest)? + "\n").as_bytes())?;
