@@ -10,6 +10,7 @@ pub mod model;
 pub mod names;
 pub mod pacing;
 mod sign;
+mod tolerant;
 pub mod triage;
 mod write;
 

@@ -17,15 +17,17 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use super::manifest;
 use crate::api::Secret;
 use crate::api::names;
 use crate::files::Folder;
 
+/// The manifest's name in the export folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
 /// Names the export writes itself, in the export folder or a session's: an id
 /// never takes one of them.
 pub const RESERVED: &[&str] = &[
-    manifest::FILE_NAME,
+    MANIFEST_FILE,
     "attempts.json",
     "decision.json",
     "person.json",

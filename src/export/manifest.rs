@@ -10,10 +10,10 @@ use crate::files::Folder;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::folder::{self, MANIFEST_FILE};
 use super::seal::{self, TeamKey};
 use crate::api::Secret;
 
-pub const FILE_NAME: &str = "manifest.json";
 /// 3: sealed, with `hmac` and `team_key`.
 const VERSION: u32 = 3;
 /// Bigger than any manifest an export writes; a larger file is not read.
@@ -145,11 +145,11 @@ impl Manifest {
     /// The manifest in `dir`, if there is a readable one.
     pub fn load(dir: &Path) -> Option<Manifest> {
         // Never through a link, never blocking on a FIFO planted in its place.
-        let bytes = super::folder::read_regular(&dir.join(FILE_NAME), None, MAX_MANIFEST).ok()??;
+        let bytes = folder::read_regular(&dir.join(MANIFEST_FILE), None, MAX_MANIFEST).ok()??;
         match serde_json::from_slice::<Manifest>(&bytes) {
             Ok(manifest) => Some(manifest),
             Err(e) => {
-                tracing::warn!("ignoring an unreadable {FILE_NAME} in {}: {e}", dir.display());
+                tracing::warn!("ignoring an unreadable {MANIFEST_FILE} in {}: {e}", dir.display());
                 None
             }
         }
@@ -192,8 +192,8 @@ impl Manifest {
     /// signature of an earlier run is removed: it no longer signs this manifest.
     pub fn save(&self, dir: &Folder, team_key: Option<&TeamKey>) -> Result<(), String> {
         let bytes = self.to_json();
-        dir.write(FILE_NAME, bytes.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", dir.join(FILE_NAME).display()))?;
+        dir.write(MANIFEST_FILE, bytes.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(MANIFEST_FILE).display()))?;
         let signature_path = dir.join(seal::SIGNATURE_FILE);
         match team_key {
             Some(key) => {

@@ -387,7 +387,7 @@ pub async fn run(
         manifest,
         sessions,
         interrupted,
-        manifest_path: out.join(manifest::FILE_NAME),
+        manifest_path: out.join(folder::MANIFEST_FILE),
     })
 }
 

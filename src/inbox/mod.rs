@@ -7,6 +7,7 @@
 mod address;
 mod backup;
 mod erase;
+mod erasure_key;
 mod event;
 mod index;
 mod marks;
