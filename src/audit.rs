@@ -81,7 +81,7 @@ impl Entry {
         session: Option<String>,
     ) -> Entry {
         Entry {
-            time: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            time: crate::time::now_utc(),
             user: user_at_host(),
             profile,
             api_url,

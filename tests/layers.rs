@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// Each top-level module and the layer it is in (lower numbers are lower layers).
 const LAYERS: &[(&str, u8)] = &[
     ("text", 0),
+    ("time", 0),
     ("ids", 0),
     ("files", 0),
     ("process", 0),

@@ -279,7 +279,7 @@ pub async fn run(
     manifest.tool = fresh.tool;
     manifest.api = fresh.api;
     manifest.api_url = client.config().api_url.to_string();
-    manifest.started = manifest::now();
+    manifest.started = crate::time::now_utc();
     manifest.finished = String::new();
     let mut ids: Vec<String> = Vec::new();
     for id in sessions {
@@ -377,7 +377,7 @@ pub async fn run(
             manifest.put(record);
         }
     }
-    manifest.finished = manifest::now();
+    manifest.finished = crate::time::now_utc();
     save(&mut manifest, &root, &context.client, options.team_key.as_deref())?;
     let sessions = ids
         .iter()
@@ -484,7 +484,7 @@ impl Context {
             .request(priority, || self.client.get_signed(segments, signed_id))
             .await?;
         let relative = self.names.claim(relative, &endpoint);
-        let fetched = manifest::now();
+        let fetched = crate::time::now_utc();
         let written = {
             let (out, relative, bytes) = (self.out.clone(), relative.clone(), bytes.clone());
             tokio::task::spawn_blocking(move || save_json(&out, &relative, &bytes)).await
@@ -563,7 +563,7 @@ impl Context {
             .map_err(std::io::Error::other)
             .and_then(|r| r)
             .map_err(io_error)?;
-        let fetched = manifest::now();
+        let fetched = crate::time::now_utc();
         let media_id = MediaId::from(media.id.as_str());
         let evidence = self
             .request(FILE_LEVEL, || {

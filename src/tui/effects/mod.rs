@@ -539,12 +539,8 @@ impl Effects {
 
 /// `HH:MM:SS` in UTC, for "updated at" in the title.
 fn utc_time_of_day(now: std::time::SystemTime) -> String {
-    let seconds = now
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-        % 86_400;
-    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    // `2026-12-02T18:51:53Z`'s clock.
+    crate::time::format_utc(now)[11..19].to_owned()
 }
 
 /// Runs `work` on its own task and answers with `reply` exactly once, however the
