@@ -19,6 +19,8 @@
 //!   terminal browser (which takes resolved settings, never clap's types); neither
 //!   imports the other. `main.rs` wires them.
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod audit;
 pub mod cli;
