@@ -6,6 +6,8 @@ mod audit;
 mod export;
 pub mod inbox;
 mod keygen;
+mod output;
+mod reads;
 mod scripting;
 mod verify;
 

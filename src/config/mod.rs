@@ -659,8 +659,7 @@ fn run_command_text(command: &str, timeout: Duration, name: &str) -> Result<Stri
 fn command_refusal(path: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = rustix::process::geteuid().as_raw();
     if meta.uid() != me {
         return Some(format!(
             "{} is not owned by you, so its shared_secret_command is not run; chown it, or use VERIFF_SHARED_SECRET or --shared-secret-file",
@@ -1259,12 +1258,10 @@ shared_secret_command = "printf 'from-command\n'"
             // A profile with the secret inline needs no command: still usable.
             assert!(config.settings(Some("test"), &env).is_ok());
         }
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } == 0 {
+        if rustix::process::geteuid().is_root() {
             // Root (as in CI) can give the file away: owned by someone else, refused.
-            let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-            // SAFETY: a valid NUL-terminated path.
-            assert_eq!(unsafe { libc::chown(c_path.as_ptr(), 65534, 65534) }, 0);
+            let nobody = (rustix::fs::Uid::from_raw(65534), rustix::fs::Gid::from_raw(65534));
+            rustix::fs::chown(&path, Some(nobody.0), Some(nobody.1)).unwrap();
             let config = Config::load(
                 Overrides {
                     config: Some(path.clone()),

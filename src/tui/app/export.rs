@@ -98,10 +98,7 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     }
     // A folder per case: exports never pile up in the download folder's root.
-    let stamp: String = crate::export::manifest::now()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
+    let stamp: String = crate::time::now_utc().chars().filter(char::is_ascii_digit).collect();
     let name = format!("case-{}-{}", &stamp[..8], &stamp[8..]);
     model.overlay = Overlay::CaseFolder {
         input: LineEdit(tui_input::Input::new(name)),

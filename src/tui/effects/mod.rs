@@ -326,7 +326,12 @@ impl Effects {
                     jobs: crate::export::DEFAULT_JOBS,
                     max_rps: None,
                     force: false,
-                    indexer: self.indexer.read().expect("indexer lock").clone(),
+                    decisions: self
+                        .indexer
+                        .read()
+                        .expect("indexer lock")
+                        .as_ref()
+                        .map(|indexer| crate::export::Sink(indexer.decision_sink())),
                     team_key: None,
                 };
                 let source = self.team_key.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -534,12 +539,8 @@ impl Effects {
 
 /// `HH:MM:SS` in UTC, for "updated at" in the title.
 fn utc_time_of_day(now: std::time::SystemTime) -> String {
-    let seconds = now
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-        % 86_400;
-    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    // `2026-12-02T18:51:53Z`'s clock.
+    crate::time::format_utc(now)[11..19].to_owned()
 }
 
 /// Runs `work` on its own task and answers with `reply` exactly once, however the
