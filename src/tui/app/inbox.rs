@@ -3,7 +3,6 @@
 //! first, a page at a time from the store, kept live as webhooks arrive; and the
 //! team's marks: a claim, a tag, a one-line note, never sent to Veriff.
 
-use super::input::session_for;
 use super::model::{Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, InboxAsk, InboxRow, Req, ReqId};
 use super::overlays::confirm::Confirm;
@@ -671,7 +670,7 @@ fn marking(model: &mut Model, action: Action, what: &str) -> Option<(SessionId, 
         )));
         return None;
     };
-    Some((session_for(model, action, what)?, who))
+    Some((model.session_for(action, what)?, who))
 }
 
 fn mark(model: &mut Model, session: SessionId, change: MarkChange) -> Vec<Cmd> {

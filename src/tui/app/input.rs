@@ -6,7 +6,6 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, TransferKind};
 use super::overlays;
-use crate::ids::SessionId;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::layout;
 
@@ -93,11 +92,11 @@ pub(super) fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Cmd> {
     match mouse.kind {
         MouseEventKind::ScrollDown => {
             model.focus = pane;
-            move_cursor(model, 1)
+            model.move_cursor(1)
         }
         MouseEventKind::ScrollUp => {
             model.focus = pane;
-            move_cursor(model, -1)
+            model.move_cursor(-1)
         }
         MouseEventKind::Down(MouseButton::Left) => {
             model.focus = pane;
@@ -112,7 +111,7 @@ pub(super) fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Cmd> {
                 return Vec::new();
             }
             let delta = target as isize - state.cursor as isize;
-            move_cursor(model, delta)
+            model.move_cursor(delta)
         }
         _ => Vec::new(),
     }
@@ -168,14 +167,14 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
 fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
     let page = model.list_rows.max(1) as isize;
     match action {
-        Action::Down => move_cursor(model, 1),
-        Action::Up => move_cursor(model, -1),
-        Action::HalfPageDown => move_cursor(model, (page / 2).max(1)),
-        Action::HalfPageUp => move_cursor(model, -(page / 2).max(1)),
-        Action::PageDown => move_cursor(model, page),
-        Action::PageUp => move_cursor(model, -page),
-        Action::First => move_cursor(model, isize::MIN / 2),
-        Action::Last => move_cursor(model, isize::MAX / 2),
+        Action::Down => model.move_cursor(1),
+        Action::Up => model.move_cursor(-1),
+        Action::HalfPageDown => model.move_cursor((page / 2).max(1)),
+        Action::HalfPageUp => model.move_cursor(-(page / 2).max(1)),
+        Action::PageDown => model.move_cursor(page),
+        Action::PageUp => model.move_cursor(-page),
+        Action::First => model.move_cursor(isize::MIN / 2),
+        Action::Last => model.move_cursor(isize::MAX / 2),
         Action::NextPane => {
             model.focus = match model.focus {
                 Pane::Sessions => Pane::Attempts,
@@ -215,7 +214,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             };
             Vec::new()
         }
-        Action::RemoveSession => remove_session(model),
+        Action::RemoveSession => model.remove_session(),
         Action::DeleteSession => super::actions::delete_session(model),
         Action::NewSession => overlays::new_link::open(model),
         Action::ReviewHit => overlays::hit_review::open(model),
@@ -316,103 +315,6 @@ fn cancel(model: &mut Model) -> Vec<Cmd> {
     }
     overlays::filter::set_filter(model, pane, String::new());
     overlays::filter::filtered(model, pane)
-}
-
-pub(super) fn move_cursor(model: &mut Model, delta: isize) -> Vec<Cmd> {
-    let pane = model.focus;
-    let len = model.pane_len(pane);
-    if len == 0 {
-        return Vec::new();
-    }
-    let before = model.pane(pane).cursor;
-    let after = (before as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
-    if after == before {
-        return Vec::new();
-    }
-    model.pane_mut(pane).cursor = after;
-    match pane {
-        Pane::Sessions => {
-            let mut cmds = model.select_session(after);
-            cmds.extend(model.inbox_more());
-            cmds
-        }
-        Pane::Attempts => model.attempt_selected(),
-        Pane::Media => Vec::new(),
-    }
-}
-
-/// The selected session, for `action` (`what` it does) taken only from the
-/// sessions pane; elsewhere the status line says where to go.
-pub(super) fn session_for(model: &mut Model, action: Action, what: &str) -> Option<SessionId> {
-    if model.focus != Pane::Sessions {
-        model.status = Some(Status::info(format!(
-            "{} {what} a session: go to the sessions pane first ({})",
-            model.browse_key(action),
-            model.browse_key(Action::PrevPane)
-        )));
-        return None;
-    }
-    model.selected_session().cloned()
-}
-
-fn remove_session(model: &mut Model) -> Vec<Cmd> {
-    // A view is the team's queue, as the inbox holds it: a row hidden in one
-    // browser would make its counts disagree with everyone else's. What takes
-    // a session off a queue is a mark the team sees.
-    if model.inbox_view().is_some() {
-        model.status = Some(Status::info(format!(
-            "{} removes sessions from the opened tab only: in a view, {} tags it done (it leaves needs review), {} \
-             claims it",
-            model.browse_key(Action::RemoveSession),
-            model.browse_key(Action::Tag),
-            model.browse_key(Action::Claim)
-        )));
-        return Vec::new();
-    }
-    let Some(removed) = session_for(model, Action::RemoveSession, "removes") else {
-        return Vec::new();
-    };
-    model.status = Some(Status::info(format!("removed session {}", removed.short())));
-    forget_session(model, &removed, Forgetting::FromTheList)
-}
-
-/// Why a session is forgotten.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Forgetting {
-    /// `x`: off the sessions opened here; the inbox keeps it.
-    FromTheList,
-    /// Deleted at Veriff: out of every tab at once, and no line of the history
-    /// names it (the effects erase the inbox's and the cache's copies).
-    Erased,
-}
-
-/// Takes `removed` off the list with everything loaded for it (its loads still
-/// on their way aborted, its previews and export mark gone), selects the row
-/// that takes its place, and saves the list.
-pub(super) fn forget_session(model: &mut Model, removed: &crate::ids::SessionId, how: Forgetting) -> Vec<Cmd> {
-    let index = model.pane(Pane::Sessions).cursor;
-    model.sessions.remove(removed);
-    let loading = model.store.remove(removed);
-    let mut cmds = Vec::new();
-    if how == Forgetting::Erased {
-        model.store.inbox.drop_row(removed);
-        // The searches that could name it go too (the effects rewrite their file).
-        model
-            .searches
-            .retain(|search| !crate::history::search_names(search, removed));
-        // The tabs' counts and the view's rows, as the inbox now has them.
-        cmds.extend(model.want_inbox());
-    }
-    let last = model.visible_session_count().saturating_sub(1);
-    cmds.extend(model.select_session(index.min(last)));
-    if !loading.is_empty() {
-        cmds.push(Cmd::Cancel(loading));
-    }
-    cmds.push(Cmd::Remember(match how {
-        Forgetting::FromTheList => crate::history::Change::Removed(removed.clone()),
-        Forgetting::Erased => crate::history::Change::Erased(removed.clone()),
-    }));
-    cmds
 }
 
 fn copy_selected(model: &mut Model) -> Vec<Cmd> {

@@ -18,6 +18,7 @@ mod actions;
 mod card;
 pub mod dates;
 mod export;
+mod forget;
 pub mod inbox;
 mod input;
 pub mod jumps;

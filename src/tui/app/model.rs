@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::msg::{Failure, Load, PreviewKey, ReqId};
+use super::msg::{Cmd, Failure, Load, PreviewKey, ReqId};
 use super::sessions::SessionList;
 use super::store::Store;
 use crate::api::{Attempt, Media, MediaKind, MediaList};
@@ -552,6 +552,43 @@ impl Model {
     }
 
     /// Whether anything on screen animates (so the runtime sends ticks).
+    pub(super) fn move_cursor(&mut self, delta: isize) -> Vec<Cmd> {
+        let pane = self.focus;
+        let len = self.pane_len(pane);
+        if len == 0 {
+            return Vec::new();
+        }
+        let before = self.pane(pane).cursor;
+        let after = (before as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize;
+        if after == before {
+            return Vec::new();
+        }
+        self.pane_mut(pane).cursor = after;
+        match pane {
+            Pane::Sessions => {
+                let mut cmds = self.select_session(after);
+                cmds.extend(self.inbox_more());
+                cmds
+            }
+            Pane::Attempts => self.attempt_selected(),
+            Pane::Media => Vec::new(),
+        }
+    }
+
+    /// The selected session, for `action` (`what` it does) taken only from the
+    /// sessions pane; elsewhere the status line says where to go.
+    pub(super) fn session_for(&mut self, action: Action, what: &str) -> Option<SessionId> {
+        if self.focus != Pane::Sessions {
+            self.status = Some(Status::info(format!(
+                "{} {what} a session: go to the sessions pane first ({})",
+                self.browse_key(action),
+                self.browse_key(Action::PrevPane)
+            )));
+            return None;
+        }
+        self.selected_session().cloned()
+    }
+
     pub fn animating(&self) -> bool {
         let session = self.selected_session();
         self.transfer.is_some()
