@@ -27,6 +27,7 @@ mod messages;
 pub mod model;
 pub mod msg;
 pub mod overlays;
+mod screen;
 pub mod sessions;
 pub mod store;
 #[cfg(test)]
