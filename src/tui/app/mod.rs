@@ -30,6 +30,7 @@ pub mod overlays;
 mod screen;
 pub mod sessions;
 pub mod store;
+mod team_marks;
 #[cfg(test)]
 pub mod testkit;
 mod transfer;
@@ -154,7 +155,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             session,
             change,
             result,
-        } => inbox::marked(model, id, &session, &change, result),
+        } => team_marks::marked(model, id, &session, &change, result),
         Msg::Terminate => {
             model.quit = true;
             Vec::new()
