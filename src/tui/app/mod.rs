@@ -16,6 +16,7 @@
 
 mod actions;
 mod card;
+mod card_layout;
 pub mod dates;
 mod export;
 mod forget;
@@ -36,7 +37,8 @@ pub mod testkit;
 mod transfer;
 mod watch;
 
-pub use card::{CardLine, Tone as CardTone, card_columns};
+pub use card::{CardLine, Tone as CardTone};
+pub use card_layout::card_columns;
 pub use export::{ExportJob, ExportSummary, VerifySummary};
 pub use inbox::{COUNTED_AT_MOST, HISTORY_ON_CARD};
 pub use load::PREFETCH_ATTEMPTS;
