@@ -5,7 +5,6 @@ use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, TransferKind};
-use super::overlays;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::layout;
 
@@ -20,36 +19,38 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         (Mode::Browse, Some(action)) => act(model, action),
         (Mode::Browse, None) => Vec::new(),
         (Mode::Prompt, action) if matches!(model.overlay, Overlay::CaseFolder { .. }) => {
-            overlays::case_folder::on_key(model, key, action)
+            super::overlays::case_folder::on_key(model, key, action)
         }
         (Mode::Prompt, action) if matches!(model.overlay, Overlay::NewLink(_)) => {
-            overlays::new_link::on_key(model, key, action)
+            super::overlays::new_link::on_key(model, key, action)
         }
         (Mode::Prompt, action) if matches!(model.overlay, Overlay::Note(_)) => {
-            overlays::note::on_key(model, key, action)
+            super::overlays::note::on_key(model, key, action)
         }
-        (Mode::Prompt, action) => overlays::add_session::on_key(model, key, action),
+        (Mode::Prompt, action) => super::overlays::add_session::on_key(model, key, action),
         (Mode::Link, Some(Action::Cancel)) => {
             model.overlay = Overlay::None;
             Vec::new()
         }
         (Mode::Link, _) => Vec::new(),
-        (Mode::Review, action) if matches!(model.overlay, Overlay::Tag(_)) => overlays::tag::on_key(model, action),
-        (Mode::Review, action) => overlays::hit_review::on_key(model, action),
-        (Mode::Filter, action) => overlays::filter::on_key(model, key, action),
+        (Mode::Review, action) if matches!(model.overlay, Overlay::Tag(_)) => {
+            super::overlays::tag::on_key(model, action)
+        }
+        (Mode::Review, action) => super::overlays::hit_review::on_key(model, action),
+        (Mode::Filter, action) => super::overlays::filter::on_key(model, key, action),
         (Mode::Help, action) => {
-            overlays::help::on_key(model, action);
+            super::overlays::help::on_key(model, action);
             Vec::new()
         }
-        (Mode::Profiles, action) => overlays::profiles::on_key(model, action),
+        (Mode::Profiles, action) => super::overlays::profiles::on_key(model, action),
         (Mode::Messages, action) => {
-            overlays::messages::on_key(model, action);
+            super::overlays::messages::on_key(model, action);
             Vec::new()
         }
-        (Mode::Linked, action) => overlays::linked::on_key(model, action),
-        (Mode::LookCloser, action) => overlays::look_closer::on_key(model, action),
+        (Mode::Linked, action) => super::overlays::linked::on_key(model, action),
+        (Mode::LookCloser, action) => super::overlays::look_closer::on_key(model, action),
         (Mode::Confirm, action) => {
-            use crate::tui::app::overlays::confirm::Answer;
+            use super::overlays::confirm::Answer;
             let Overlay::Confirm(confirm) = &mut model.overlay else {
                 return Vec::new();
             };
@@ -144,8 +145,8 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
         Overlay::Filter { input, .. } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());
-            overlays::filter::set_filter(model, pane, value);
-            return overlays::filter::filtered(model, pane);
+            super::overlays::filter::set_filter(model, pane, value);
+            return super::overlays::filter::filtered(model, pane);
         }
         // A link pasted anywhere else is most likely a session to open.
         Overlay::None
@@ -216,8 +217,8 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::RemoveSession => model.remove_session(),
         Action::DeleteSession => super::actions::delete_session(model),
-        Action::NewSession => overlays::new_link::open(model),
-        Action::ReviewHit => overlays::hit_review::open(model),
+        Action::NewSession => super::overlays::new_link::open(model),
+        Action::ReviewHit => super::overlays::hit_review::open(model),
         Action::Reload => model.reload(),
         Action::Filter => {
             // On an inbox view, `/` searches every session (a tab of its own).
@@ -269,11 +270,11 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             model.scroll_details(-1);
             Vec::new()
         }
-        Action::Linked => overlays::linked::open(model),
+        Action::Linked => super::overlays::linked::open(model),
         Action::Watch => super::watch::toggle_watch(model),
-        Action::Zoom => overlays::look_closer::zoom(model),
-        Action::Compare => overlays::look_closer::compare(model),
-        Action::Reveal => overlays::look_closer::reveal(model),
+        Action::Zoom => super::overlays::look_closer::zoom(model),
+        Action::Compare => super::overlays::look_closer::compare(model),
+        Action::Reveal => super::overlays::look_closer::reveal(model),
         Action::Mark => super::export::toggle_mark(model),
         Action::NextView => super::inbox::switch_view(model, 1),
         Action::Sort => super::inbox::next_order(model),
@@ -284,8 +285,8 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Export => super::export::start(model),
         Action::Back => super::jumps::jump(model, true),
         Action::Forward => super::jumps::jump(model, false),
-        Action::CopyPortalLink => overlays::portal_link::copy(model),
-        Action::OpenPortalLink => overlays::portal_link::open(model),
+        Action::CopyPortalLink => super::overlays::portal_link::copy(model),
+        Action::OpenPortalLink => super::overlays::portal_link::open(model),
         // Prompt and overlay actions mean nothing while browsing.
         Action::Submit => Vec::new(),
     }
@@ -313,8 +314,8 @@ fn cancel(model: &mut Model) -> Vec<Cmd> {
     if model.pane(pane).filter.is_empty() {
         return Vec::new();
     }
-    overlays::filter::set_filter(model, pane, String::new());
-    overlays::filter::filtered(model, pane)
+    super::overlays::filter::set_filter(model, pane, String::new());
+    super::overlays::filter::filtered(model, pane)
 }
 
 fn copy_selected(model: &mut Model) -> Vec<Cmd> {
