@@ -4,14 +4,18 @@
 //! without a terminal.
 //!
 //! - [`msg`]: what comes in and goes out;
-//! - [`model`]: the state and the questions asked of it; [`store`]: everything
-//!   fetched, one entry per session; [`sessions`]: the listed sessions;
+//! - [`model`]: the state, the questions asked of it and the moves every feature
+//!   makes (`move_cursor`, `session_for`); `screen`: the panes, overlay and status
+//!   it holds; [`store`]: everything fetched, one entry per session;
+//!   [`sessions`]: the listed sessions; `forget`: a session taken off them;
 //! - `load`: asking for data (`Model::want`, the one way) and taking replies;
-//! - `input`: keys by mode, pastes, the mouse; [`overlays`]: one file per overlay;
+//! - `input`: keys by mode, pastes, the mouse, each turned into one call into the
+//!   files below (none of which calls back); [`overlays`]: one file per overlay;
 //! - `actions`: the writes, behind a confirmation; `transfer`: opening and saving
 //!   files; `export`: marking and exporting; `watch`: polling until decided;
-//! - `card`: the triage card's lines; `messages`: the message log and banner;
-//! - [`inbox`]: the inbox's views as tabs, live, and the team's marks;
+//! - `card`: the triage card's lines; `card_layout`: its columns and scrolling;
+//!   `messages`: the message log and banner;
+//! - [`inbox`]: the inbox's views as tabs, live; `team_marks`: the team's marks;
 //!   [`jumps`]: a session opened where you are, back and forward.
 
 mod actions;
