@@ -49,27 +49,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         (Mode::Linked, action) => super::overlays::linked::on_key(model, action),
         (Mode::LookCloser, action) => super::overlays::look_closer::on_key(model, action),
-        (Mode::Confirm, action) => {
-            use super::overlays::confirm::Answer;
-            let Overlay::Confirm(confirm) = &mut model.overlay else {
-                return Vec::new();
-            };
-            match confirm.on_key(action, key) {
-                Answer::Open => Vec::new(),
-                Answer::Yes(then) => {
-                    model.overlay = match std::mem::take(&mut model.overlay) {
-                        Overlay::Confirm(confirm) => confirm.next.map_or(Overlay::None, |next| *next),
-                        _ => Overlay::None,
-                    };
-                    then
-                }
-                Answer::No => {
-                    model.overlay = Overlay::None;
-                    model.status = Some(Status::info("cancelled: nothing was done"));
-                    Vec::new()
-                }
-            }
-        }
+        (Mode::Confirm, action) => super::overlays::confirm::on_key(model, key, action),
     }
 }
 
@@ -220,39 +200,9 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::NewSession => super::overlays::new_link::open(model),
         Action::ReviewHit => super::overlays::hit_review::open(model),
         Action::Reload => model.reload(),
-        Action::Filter => {
-            // On an inbox view, `/` searches every session (a tab of its own).
-            if model.focus == Pane::Sessions && model.start_search() {
-                model.search_typed();
-            }
-            let current = model.pane(model.focus).filter.clone();
-            model.overlay = Overlay::Filter {
-                input: LineEdit(tui_input::Input::new(current)),
-                recalled: None,
-            };
-            Vec::new()
-        }
+        Action::Filter => super::overlays::filter::open(model),
         Action::Copy => copy_selected(model),
-        Action::Profiles => {
-            if let Some(name) = &model.switching {
-                // One at a time: switches finishing out of order would leave the
-                // title naming one integration while requests go to another.
-                model.status = Some(Status::info(format!("still switching to profile {name}…")));
-            } else if model.profiles.is_empty() {
-                model.status = Some(Status::info(
-                    "no profiles: add [profiles.NAME] tables to the config file",
-                ));
-            } else {
-                let current = model
-                    .profile
-                    .as_ref()
-                    .and_then(|p| model.profiles.iter().position(|n| n == p));
-                model.overlay = Overlay::Profiles {
-                    cursor: current.unwrap_or(0),
-                };
-            }
-            Vec::new()
-        }
+        Action::Profiles => super::overlays::profiles::open(model),
         Action::Help => {
             model.overlay = Overlay::Help { scroll: 0 };
             Vec::new()
