@@ -251,12 +251,16 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     }
     // The first new session arrives one interval after the demo's own.
     let arrivals_start = crate::inbox::now_ms() + options.webhooks.as_ref().map_or(0, |w| w.every.as_millis() as i64);
-    let mut arrivals = Vec::new();
+    let (mut morning, mut arrivals) = (Vec::new(), Vec::new());
     if let Some(webhooks) = &options.webhooks {
-        for (session, triage) in arrivals::make(&data, arrivals_start, webhooks.every) {
-            arrivals.push(session.id.clone());
-            data.triage.insert(session.id.clone(), triage);
-            data.insert(session);
+        let queued = arrivals::morning(&data, crate::inbox::now_ms());
+        let coming = arrivals::make(&data, arrivals_start, webhooks.every);
+        for (ids, made) in [(&mut morning, queued), (&mut arrivals, coming)] {
+            for (session, triage) in made {
+                ids.push(session.id.clone());
+                data.triage.insert(session.id.clone(), triage);
+                data.insert(session);
+            }
         }
     }
     let state = Arc::new(AppState {
@@ -299,7 +303,13 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         }
     });
     let posting = state.options.webhooks.clone().map(|webhooks| {
-        let task = tokio::spawn(arrivals::post(state.clone(), webhooks, arrivals, arrivals_start));
+        let task = tokio::spawn(arrivals::post(
+            state.clone(),
+            webhooks,
+            morning,
+            arrivals,
+            arrivals_start,
+        ));
         AbortOnDrop(task.abort_handle())
     });
     Ok(RunningServer {
