@@ -495,7 +495,6 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             tmux.wait_for("case folder");
             tmux.keys(&["Enter"]);
             let screen = tmux.wait_for("exported 2 sessions into");
-            assert!(screen.contains("manifest.json"), "{screen}");
             let case = case_folder(&tmux.downloads());
             assert!(screen.contains(case.to_str().unwrap()), "the absolute path: {screen}");
             let manifest: serde_json::Value =
@@ -515,7 +514,19 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             tmux.wait_for("verify the export?");
             tmux.keys(&["Enter"]);
             tmux.wait_for("files match the manifest");
-            tmux.keys(&["q"]);
+            // The export's message whole, where the status line said the rest is.
+            tmux.keys(&["M"]);
+            let log = tmux.wait_for(" messages ");
+            let flat = log
+                .lines()
+                .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                flat.contains("(manifest.json) · check it any time: veriff-tui verify"),
+                "{log}"
+            );
+            tmux.keys(&["Escape", "q"]);
             tmux.assert_restored();
             assert!(tmux.screen().contains("EXIT=0"));
         },
@@ -684,8 +695,8 @@ async fn at_80x24_old_dates_show_their_year_and_filters_match_the_screen() {
 }
 
 /// A wrong secret: one banner for every session instead of an `error` per row
-/// that says nothing more, and `M` shows every message in full, the fix first,
-/// at 80x24 where the status line cuts it.
+/// that says nothing more, short enough for 80 columns, and `M` shows every
+/// message in full, the fix first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
     in_tmux(
@@ -699,8 +710,12 @@ async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
                 &[SESSION, DECLINED],
                 &[("VERIFF_SHARED_SECRET", "not-the-secret".to_owned())],
             );
-            let screen = tmux.wait_for("every session (2) failed: the request signature was rejected");
-            assert!(screen.contains("every session (2) failed"), "{screen}");
+            let screen = tmux.wait_for("2 sessions: wrong shared secret: check VERIFF_SHARED_SECRET (M: details)");
+            assert_eq!(
+                screen.lines().nth(22).map(str::trim_end),
+                Some("2 sessions: wrong shared secret: check VERIFF_SHARED_SECRET (M: details)"),
+                "the status line holds the banner whole:\n{screen}"
+            );
             tmux.keys(&["M"]);
             let log = tmux.wait_for(" messages ");
             let flat = log
