@@ -164,6 +164,9 @@ async fn the_demo_opens_on_a_morning_queue_with_the_inbox_keys() {
             assert!(screen.contains(part), "{part} missing:\n{screen}");
         }
         assert!(screen.lines().next().unwrap().contains("needs review"), "{screen}");
+        // The cursor on the newest of the queue: the whole queue was in before the first view.
+        let selected = screen.lines().find(|l| l.contains('▶')).unwrap_or_default();
+        assert!(selected.contains("ELLEN SPECIMEN"), "{screen}");
         assert!(!screen.contains("5ca1e000"), "the stress session is in view:\n{screen}");
         let hints = screen.lines().last().unwrap();
         for hint in ["/ search", "c claim", "t tag", "n note"] {

@@ -327,50 +327,46 @@ fn title_case(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Posts the morning's queue and the demo sessions' decisions (and the queue's
-/// possible watchlist matches), then one synthetic session's at each of its
-/// times, until the server stops. A refused or failed post is logged and not
-/// retried: the demo goes on.
-pub(super) async fn post(
-    state: Arc<super::AppState>,
-    webhooks: Webhooks,
-    morning: Vec<String>,
-    arrivals: Vec<String>,
-    start_ms: i64,
-) {
+/// Posts the morning's queue and the demo sessions' decisions, then the
+/// queue's possible watchlist matches. Awaited before the browser starts (the
+/// receiver answers once it has stored), so the first view is the whole queue
+/// and its cursor on the newest, not on whichever row came in first.
+pub(super) async fn post_queue(state: &super::AppState, webhooks: &Webhooks, morning: &[String]) {
     let client = reqwest::Client::new();
-    let base = webhooks.url.trim_end_matches('/').to_owned();
-    let decision = |id: String| {
-        let (client, state, target) = (client.clone(), state.clone(), format!("{base}/decision"));
-        async move {
-            if let Some(body) = super::decision_answer(&state, &id) {
-                post_signed(&client, &state, &target, &id, body).await;
-            }
+    let base = webhooks.url.trim_end_matches('/');
+    let mut decided: Vec<&String> = morning.iter().chain(&state.data.featured).collect();
+    decided.retain(|id| state.data.sessions.get(*id).is_some_and(|s| s.decision.is_some()));
+    for id in decided {
+        if let Some(body) = super::decision_answer(state, id) {
+            post_signed(&client, state, &format!("{base}/decision"), id, body).await;
         }
-    };
-    // The morning's queue first, then the demo sessions.
-    let mut featured: Vec<String> = morning.clone();
-    featured.extend(state.data.featured.iter().cloned());
-    featured.retain(|id| state.data.sessions.get(id).is_some_and(|s| s.decision.is_some()));
-    for id in featured {
-        decision(id).await;
     }
     // A possible match is said by a webhook of its own, as Veriff sends it.
     for id in morning {
-        let Some(watchlist) = state.data.triage.get(&id).and_then(|t| t.watchlist.clone()) else {
+        let Some(watchlist) = state.data.triage.get(id).and_then(|t| t.watchlist.clone()) else {
             continue;
         };
         if watchlist["matchStatus"] == "possible_match" {
-            post_signed(&client, &state, &format!("{base}/watchlist"), &id, watchlist).await;
+            post_signed(&client, state, &format!("{base}/watchlist"), id, watchlist).await;
         }
     }
+}
+
+/// Posts one synthetic session's decision at each of its times, until the
+/// server stops. A refused or failed post is logged and not retried: the demo
+/// goes on.
+pub(super) async fn post(state: Arc<super::AppState>, webhooks: Webhooks, arrivals: Vec<String>, start_ms: i64) {
+    let client = reqwest::Client::new();
+    let target = format!("{}/decision", webhooks.url.trim_end_matches('/'));
     for (i, id) in arrivals.into_iter().enumerate() {
         let due = start_ms + i as i64 * webhooks.every.as_millis() as i64;
         let wait = due - crate::inbox::now_ms();
         if wait > 0 {
             tokio::time::sleep(Duration::from_millis(wait as u64)).await;
         }
-        decision(id).await;
+        if let Some(body) = super::decision_answer(&state, &id) {
+            post_signed(&client, &state, &target, &id, body).await;
+        }
     }
 }
 

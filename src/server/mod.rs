@@ -302,16 +302,18 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
             tracing::error!("demo server stopped: {e}");
         }
     });
-    let posting = state.options.webhooks.clone().map(|webhooks| {
-        let task = tokio::spawn(arrivals::post(
-            state.clone(),
-            webhooks,
-            morning,
-            arrivals,
-            arrivals_start,
-        ));
-        AbortOnDrop(task.abort_handle())
-    });
+    let posting = match state.options.webhooks.clone() {
+        Some(webhooks) => {
+            // A receiver that does not answer delays the start by this much at most.
+            let queued = arrivals::post_queue(&state, &webhooks, &morning);
+            if tokio::time::timeout(Duration::from_secs(5), queued).await.is_err() {
+                tracing::warn!("demo webhooks: the receiver took over 5 s for the queue");
+            }
+            let task = tokio::spawn(arrivals::post(state.clone(), webhooks, arrivals, arrivals_start));
+            Some(AbortOnDrop(task.abort_handle()))
+        }
+        None => None,
+    };
     Ok(RunningServer {
         addr,
         featured,
