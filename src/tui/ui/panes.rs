@@ -136,21 +136,32 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             vec![Line::default(), Line::from("no session matches the filter")],
         );
     }
+    // Borders, the selection mark, the short id and the gap after it.
+    let status_width = area.width.saturating_sub(12) as usize;
     let row = |i: usize| {
         let Some(id) = model.visible_session(i) else {
             return Row::default();
         };
+        let marked = model.store.is_marked(id);
+        let room = status_width.saturating_sub(if marked { 2 } else { 0 });
         let decision = match model.store.decision(id) {
             Some(Load::Loading(_)) => Span::raw(spinner(model)),
             Some(Load::Ready(Some(Decision {
                 status: Some(status), ..
-            }))) => Span::styled(clean(status), theme.outcome(status)),
+            }))) => {
+                let shown = if status.chars().count() <= room {
+                    status.as_str()
+                } else {
+                    short_status(status)
+                };
+                Span::styled(clean(shown), theme.outcome(status))
+            }
             Some(Load::Ready(_)) => Span::styled("pending", theme.dim()),
             Some(Load::Failed(_)) => Span::styled("error", theme.error()),
             None => Span::raw(""),
         };
         let mut cells = vec![decision];
-        if model.store.is_marked(id) {
+        if marked {
             cells.insert(0, Span::styled("● ", theme.key()));
         }
         Row::new(vec![Line::from(id.short().to_owned()), Line::from(cells)])
