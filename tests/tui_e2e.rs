@@ -72,6 +72,19 @@ impl App {
         self.tmux.format(format)
     }
 
+    /// `M`'s message log: the screen, and its lines joined back into one text
+    /// (a message wrapped over lines reads whole).
+    fn message_log(&self) -> (String, String) {
+        self.keys(&["M"]);
+        let log = self.wait_for(" messages ");
+        let flat = log
+            .lines()
+            .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (log, flat)
+    }
+
     /// The pid of veriff-tui, the pane shell's child.
     fn app_pid(&self) -> String {
         let shell = self.format("#{pane_pid}");
@@ -515,13 +528,7 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             tmux.keys(&["Enter"]);
             tmux.wait_for("files match the manifest");
             // The export's message whole, where the status line said the rest is.
-            tmux.keys(&["M"]);
-            let log = tmux.wait_for(" messages ");
-            let flat = log
-                .lines()
-                .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let (log, flat) = tmux.message_log();
             assert!(
                 flat.contains("(manifest.json) · check it any time: veriff-tui verify"),
                 "{log}"
@@ -716,13 +723,7 @@ async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
                 Some("2 sessions: wrong shared secret: check VERIFF_SHARED_SECRET (M: details)"),
                 "the status line holds the banner whole:\n{screen}"
             );
-            tmux.keys(&["M"]);
-            let log = tmux.wait_for(" messages ");
-            let flat = log
-                .lines()
-                .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let (log, flat) = tmux.message_log();
             for part in [
                 "fix: the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret \
                  (the integration's shared secret, not its API key)",
