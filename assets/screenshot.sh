@@ -1,30 +1,29 @@
 #!/usr/bin/env bash
-# Takes real screenshots of veriff-tui for the README and the guides:
-#   assets/screenshot.png        the browser, 120x36: presses `l` twice so the media
-#                                pane has focus and the details area shows the
-#                                first document photo as a half-block preview
-#   assets/inbox-80x24.png       `--demo inbox` at 80x24: the morning's queue,
-#                                the first review's card below it
-#   assets/card-80x24.png        that card scrolled (J) to why Veriff asks a
-#                                human, its risk labels and the watchlist
+# Takes real screenshots of veriff-tui for the README and the guides.
 #
 # Runs the debug build against its built-in demo server (loopback only, no
 # config, throwaway HOME) inside a private, detached tmux server, captures the
 # pane with its colours (`tmux capture-pane -e`) and draws that, cell by cell,
-# into a PNG with Pillow. Box-drawing and block characters are drawn as shapes,
-# so borders and the preview join up exactly; text uses DejaVu Sans Mono.
+# into a PNG with Pillow. What it shows (SHOT):
+#   media  (default) assets/screenshot.png, 120x36: `l` gives the media pane
+#          focus and the details area shows the first document photo as a
+#          half-block preview
+#   inbox  assets/inbox-80x24.png: `--demo inbox`, the queue's first view
+#   card   assets/card-80x24.png: `--demo`, the first session's triage card
+#   all    the three above, each into its default file
+# Box-drawing and block characters are drawn as shapes, so borders and the
+# preview join up exactly; text uses DejaVu Sans Mono.
 #
 # Needs these Debian/Ubuntu packages:
 #   apt-get install tmux python3 python3-pil fonts-dejavu-core
 # Optional: optipng (makes the PNG smaller).
 # And the debug binary: it runs `cargo build` if target/debug/veriff-tui is missing.
 #
-# Usage: assets/screenshot.sh [OUT.png]      (from any directory; OUT names the
-#                                           browser's shot, the others go beside it)
+# Usage: assets/screenshot.sh [OUT.png]      (from any directory)
 # Environment knobs:
-#   COLS, ROWS    the browser shot's size in cells (default 120x36)
-#   CARD_STEPS    how far (J presses) the card shot is scrolled (default 7)
-#   MEDIA_STEPS   how many times to press `j` in the media pane (default 0:
+#   SHOT          media, inbox, card or all (above; default media)
+#   COLS, ROWS    terminal size in cells (default 120x36 for media, else 80x24)
+#   MEDIA_STEPS   SHOT=media: how many times to press `j` in the media pane (default 0:
 #                 document-front; 1 document-back, 2 face, 3 face-pre)
 #   VERIFF_TUI    binary to run (default target/debug/veriff-tui)
 #   PYTHON        a python3 with Pillow (default: python3, else /usr/bin/python3)
@@ -32,11 +31,21 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
-OUT="${1:-$HERE/screenshot.png}"
-OUT_DIR="$(dirname "$OUT")"
-COLS="${COLS:-120}"
-ROWS="${ROWS:-36}"
-CARD_STEPS="${CARD_STEPS:-7}"
+SHOT="${SHOT:-media}"
+if [[ "$SHOT" == all ]]; then
+  for shot in media inbox card; do SHOT="$shot" "${BASH_SOURCE[0]}"; done
+  exit 0
+fi
+# What to run, at what size, into which file, and the text that says it is drawn.
+case "$SHOT" in
+  media) DEFAULT_SIZE=(120 36); DEFAULT_OUT=screenshot.png; ARGS=(--demo); READY="media 1/" ;;
+  inbox) DEFAULT_SIZE=(80 24); DEFAULT_OUT=inbox-80x24.png; ARGS=(--demo inbox); READY="needs review" ;;
+  card) DEFAULT_SIZE=(80 24); DEFAULT_OUT=card-80x24.png; ARGS=(--demo); READY="attempts 1/" ;;
+  *) echo "screenshot.sh: SHOT is media, inbox, card or all, not '$SHOT'" >&2; exit 1 ;;
+esac
+OUT="${1:-$HERE/$DEFAULT_OUT}"
+COLS="${COLS:-${DEFAULT_SIZE[0]}}"
+ROWS="${ROWS:-${DEFAULT_SIZE[1]}}"
 MEDIA_STEPS="${MEDIA_STEPS:-0}"
 BIN="${VERIFF_TUI:-$ROOT/target/debug/veriff-tui}"
 FONT_DIR=/usr/share/fonts/truetype/dejavu
@@ -66,16 +75,22 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+mkdir -p "$TMP/home"
 
 # Polls the visible screen until it contains the fixed string $1.
 wait_for() {
+  shows "$1" 150 && return 0
+  tmx capture-pane -p -t shot >&2 || true
+  die "timed out waiting for '$1' on screen"
+}
+# Whether the visible screen shows the fixed string $1 within $2 tenths of a second.
+shows() {
   local i
-  for ((i = 0; i < 150; i++)); do
+  for ((i = 0; i < $2; i++)); do
     if tmx capture-pane -p -t shot | grep -qF -- "$1"; then return 0; fi
     sleep 0.1
   done
-  tmx capture-pane -p -t shot >&2 || true
-  die "timed out waiting for '$1' on screen"
+  return 1
 }
 # Waits until the screen (with colours) stops changing for a second.
 wait_settled() {
@@ -88,64 +103,35 @@ wait_settled() {
   done
 }
 
-# Starts the app in a fresh tmux server of $1 x $2 cells with the arguments
-# after them. A clean environment: no proxies, no VERIFF_* settings, throwaway
-# HOME. The demo server listens on 127.0.0.1 only and the app talks to nothing
-# else.
-start() {
-  local cols="$1" rows="$2" cmd
-  shift 2
-  rm -rf "$TMP/home" && mkdir -p "$TMP/home"
-  printf -v cmd '%q ' env -i HOME="$TMP/home" PATH=/usr/bin:/bin LANG=C.UTF-8 USER=analyst \
-    TERM=xterm-256color COLORTERM=truecolor "$BIN" "$@"
-  tmx -f /dev/null new-session -d -s shot -x "$cols" -y "$rows" "$cmd"
-  tmx set-option -g status off
-  tmx resize-window -t shot -x "$cols" -y "$rows"
-}
-# Captures the screen, $1 x $2 cells, into $3 (ANSI) and ends the app.
-capture() {
-  local pw ph
-  read -r pw ph < <(tmx display-message -p -t shot '#{pane_width} #{pane_height}')
-  [[ "$pw" == "$1" && "$ph" == "$2" ]] || die "pane is ${pw}x${ph}, wanted ${1}x${2}"
-  tmx capture-pane -p -e -t shot > "$3"
-  tmx send-keys -t shot q
-  sleep 0.3
-  tmx kill-server >/dev/null 2>&1 || true
-}
+# A clean environment: no proxies, no VERIFF_* settings, throwaway HOME. The
+# demo server listens on 127.0.0.1 only and the app talks to nothing else.
+printf -v CMD '%q ' env -i HOME="$TMP/home" PATH=/usr/bin:/bin LANG=C.UTF-8 \
+  TERM=xterm-256color COLORTERM=truecolor "$BIN" --image-protocol halfblocks "${ARGS[@]}"
+tmx -f /dev/null new-session -d -s shot -x "$COLS" -y "$ROWS" "$CMD"
+tmx set-option -g status off
+tmx resize-window -t shot -x "$COLS" -y "$ROWS"
 
-# The browser, with the first document photo previewed.
-start "$COLS" "$ROWS" --demo --image-protocol halfblocks
-wait_for "media 1/"
+wait_for "$READY"
 wait_settled
-# From the sessions pane, where the browser starts, to the media pane.
-tmx send-keys -t shot l
-sleep 0.3
-tmx send-keys -t shot l
-for ((i = 0; i < MEDIA_STEPS; i++)); do
-  sleep 0.3
-  tmx send-keys -t shot j
-done
-wait_for "▀"
-wait_settled
-capture "$COLS" "$ROWS" "$TMP/screen.ans"
+if [[ "$SHOT" == media ]]; then
+  # The media pane is right of the attempts pane, which is right of the sessions
+  # pane: `l` until the preview's half blocks show, whichever pane has focus.
+  for ((i = 0; i < 3; i++)); do
+    tmx send-keys -t shot l
+    if shows "▀" 50; then break; fi
+  done
+  for ((i = 0; i < MEDIA_STEPS; i++)); do
+    sleep 0.3
+    tmx send-keys -t shot j
+  done
+  wait_for "▀"
+  wait_settled
+fi
 
-# The inbox at 80x24, as the demo opens it: a morning's queue and the first
-# review's card. Shot before the first new session arrives (5 s in).
-start 80 24 --demo inbox
-wait_for "PRIIT"
-wait_for "Veriff asks a human"
-sleep 1
-capture 80 24 "$TMP/inbox.ans"
-
-# The same card scrolled to why a human is asked and what Veriff points at.
-start 80 24 --demo inbox
-wait_for "Veriff asks a human"
-for ((i = 0; i < CARD_STEPS; i++)); do
-  tmx send-keys -t shot J
-  sleep 0.2
-done
-sleep 1
-capture 80 24 "$TMP/card.ans"
+read -r PW PH < <(tmx display-message -p -t shot '#{pane_width} #{pane_height}')
+[[ "$PW" == "$COLS" && "$PH" == "$ROWS" ]] || die "pane is ${PW}x${PH}, wanted ${COLS}x${ROWS}"
+tmx capture-pane -p -e -t shot > "$TMP/screen.ans"
+tmx send-keys -t shot q
 
 cat > "$TMP/ansi2png.py" <<'PY'
 """Renders `tmux capture-pane -p -e` output (SGR escapes) into a PNG, cell by cell.
@@ -419,16 +405,10 @@ if __name__ == "__main__":
     main()
 PY
 
-# Draws $1 (ANSI, $3 x $4 cells) into $2.
-draw() {
-  "$PY" "$TMP/ansi2png.py" "$1" "$TMP/out.png" "$3" "$4"
-  if command -v optipng >/dev/null 2>&1; then
-    optipng -quiet -o5 -strip all "$TMP/out.png"
-  fi
-  mkdir -p "$(dirname "$2")"
-  mv -f "$TMP/out.png" "$2"
-  echo "wrote $2 ($(wc -c < "$2") bytes)"
-}
-draw "$TMP/screen.ans" "$OUT" "$COLS" "$ROWS"
-draw "$TMP/inbox.ans" "$OUT_DIR/inbox-80x24.png" 80 24
-draw "$TMP/card.ans" "$OUT_DIR/card-80x24.png" 80 24
+"$PY" "$TMP/ansi2png.py" "$TMP/screen.ans" "$TMP/screenshot.png" "$COLS" "$ROWS"
+if command -v optipng >/dev/null 2>&1; then
+  optipng -quiet -o5 -strip all "$TMP/screenshot.png"
+fi
+mkdir -p "$(dirname "$OUT")"
+mv -f "$TMP/screenshot.png" "$OUT"
+echo "wrote $OUT ($(wc -c < "$OUT") bytes)"

@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::fd::AsRawFd;
 use std::path::Path;
 
 use serde::Serialize;
@@ -81,7 +80,7 @@ impl Entry {
         session: Option<String>,
     ) -> Entry {
         Entry {
-            time: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            time: crate::time::now_utc(),
             user: user_at_host(),
             profile,
             api_url,
@@ -118,15 +117,17 @@ struct Locked<'a>(&'a File);
 
 impl<'a> Locked<'a> {
     fn new(file: &'a File, exclusive: bool) -> std::io::Result<Locked<'a>> {
-        let operation = if exclusive { libc::LOCK_EX } else { libc::LOCK_SH };
+        use rustix::fs::FlockOperation;
+        let operation = if exclusive {
+            FlockOperation::LockExclusive
+        } else {
+            FlockOperation::LockShared
+        };
         loop {
-            // SAFETY: the descriptor is the open file's, valid while `file` lives.
-            if unsafe { libc::flock(file.as_raw_fd(), operation) } == 0 {
-                return Ok(Locked(file));
-            }
-            let error = std::io::Error::last_os_error();
-            if error.kind() != std::io::ErrorKind::Interrupted {
-                return Err(error);
+            match rustix::fs::flock(file, operation) {
+                Ok(()) => return Ok(Locked(file)),
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -134,8 +135,7 @@ impl<'a> Locked<'a> {
 
 impl Drop for Locked<'_> {
     fn drop(&mut self) {
-        // SAFETY: as above.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+        let _ = rustix::fs::flock(self.0, rustix::fs::FlockOperation::Unlock);
     }
 }
 
@@ -290,14 +290,8 @@ pub fn user_at_host() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".into());
-    let mut name = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname writes at most that.
-    let host = if unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) } == 0 {
-        let end = name.iter().position(|b| *b == 0).unwrap_or(name.len());
-        String::from_utf8_lossy(&name[..end]).into_owned()
-    } else {
-        "unknown".into()
-    };
+    // gethostname(3) is uname(2)'s nodename.
+    let host = rustix::system::uname().nodename().to_string_lossy().into_owned();
     crate::text::clean_short(&format!("{user}@{host}"), 120)
 }
 

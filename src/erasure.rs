@@ -3,7 +3,7 @@
 //! remembered sessions and the files fetched only to be opened. `delete-session`
 //! and the browser's `D` both come here; the browser first drops what it holds in
 //! memory (its lists, previews, marks for export). What the tool cannot reach
-//! (exports, backups, other machines' histories) the README lists.
+//! (exports, backups, other machines' histories) docs/inbox.md lists.
 
 use std::fmt;
 use std::path::Path;

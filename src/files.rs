@@ -98,8 +98,7 @@ impl Folder {
             Err(e) => return Err(e.into()),
         };
         let stat = fs::fstat(&fd)?;
-        // SAFETY: getuid has no preconditions and cannot fail.
-        if stat.st_uid != unsafe { libc::getuid() } {
+        if stat.st_uid != rustix::process::getuid().as_raw() {
             return Err(refused(&path, "a folder of another user"));
         }
         Ok(Folder { fd: Arc::new(fd), path })

@@ -3,6 +3,10 @@
 //! recent) and `- ID` (forgotten). A change is one appended line, never a
 //! rewrite of the file; the file is rewritten as a plain list (atomically) only
 //! once the changes outgrow it.
+//!
+//! Beside it (`history-PROFILE.searches`) are the inbox searches kept with
+//! Enter, one a line, newest last, recalled with ↑ ↓ in the search line. An
+//! erasure reaches both: a search may name a session by a part of its id.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +15,9 @@ use crate::ids::{SessionId, find_id};
 
 /// At most this many are kept.
 const KEEP: usize = 200;
+
+/// At most this many searches are kept.
+pub const KEEP_SEARCHES: usize = 100;
 
 /// Where `profile`'s sessions are remembered: `history-NAME` in `data_dir`, so a
 /// test session never shows as "not found" under `live`; `history` when no
@@ -50,8 +57,11 @@ pub enum Change {
     /// Put on top, in this order (the first is the most recent).
     Added(Vec<SessionId>),
     Removed(SessionId),
-    /// Gone for good (deleted at Veriff): no line names it any more.
+    /// Gone for good (deleted at Veriff): no line names it any more, the
+    /// searches' included.
     Erased(SessionId),
+    /// An inbox search kept (Enter): the newest of the searches.
+    Searched(String),
 }
 
 /// The remembered sessions; a missing or unreadable file is an empty history.
@@ -106,6 +116,7 @@ pub fn append(path: &Path, change: &Change) -> std::io::Result<()> {
             .for_each(|id| lines.push_str(&format!("+ {id}\n"))),
         Change::Removed(id) => lines.push_str(&format!("- {id}\n")),
         Change::Erased(id) => return erase(path, id).map(drop),
+        Change::Searched(text) => return add_search(path, text),
     }
     let mut file = crate::files::private_file_options()
         .create(true)
@@ -134,20 +145,97 @@ pub fn save(path: &Path, sessions: &[SessionId]) -> std::io::Result<()> {
 }
 
 /// Rewrites the file without a line that names `session`, its change lines
-/// included (an erasure: appending `- ID` would keep the id in the file). Says
-/// whether the file named it; a missing file stays missing.
+/// included (an erasure: appending `- ID` would keep the id in the file), and
+/// the searches beside it without one that could name it. Says whether either
+/// named it; a missing file stays missing.
 pub fn erase(path: &Path, session: &SessionId) -> std::io::Result<bool> {
+    let searched = erase_searches(path, session)?;
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(searched),
         Err(e) => return Err(e),
     };
     if !text.contains(session.as_str()) {
-        return Ok(false);
+        return Ok(searched);
     }
     let (mut sessions, _) = replay(&text);
     sessions.retain(|s| s != session);
     save(path, &sessions)?;
+    Ok(true)
+}
+
+/// Where the searches of the profile whose sessions are remembered at
+/// `history` are kept: beside them.
+pub fn searches_path(history: &Path) -> PathBuf {
+    let mut name = history.file_name().unwrap_or_default().to_os_string();
+    name.push(".searches");
+    history.with_file_name(name)
+}
+
+/// The searches kept beside `history`, newest last; none when there is no file.
+pub fn load_searches(history: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(searches_path(history)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `searches` with `text` the newest (once), no more than are kept.
+pub fn with_search(mut searches: Vec<String>, text: &str) -> Vec<String> {
+    searches.retain(|s| s != text);
+    searches.push(text.to_owned());
+    let over = searches.len().saturating_sub(KEEP_SEARCHES);
+    searches.drain(..over);
+    searches
+}
+
+fn add_search(history: &Path, text: &str) -> std::io::Result<()> {
+    // One line each: a search typed is one line already.
+    let text = text.replace(['\r', '\n'], " ");
+    save_searches(history, &with_search(load_searches(history), text.trim()))
+}
+
+/// Replaces the searches file as a whole (private, like the list).
+fn save_searches(history: &Path, searches: &[String]) -> std::io::Result<()> {
+    let path = searches_path(history);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::files::create_private_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    for search in searches {
+        writeln!(file, "{search}")?;
+    }
+    file.persist(&path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Whether `search` could name `session`: one of its words (a field's value
+/// too) of 4 characters or more, an id's characters only, is part of the
+/// session's id, as the inbox finds ids by their parts.
+pub fn search_names(search: &str, session: &SessionId) -> bool {
+    let id = session.as_str().to_ascii_lowercase();
+    search.split_whitespace().any(|word| {
+        let value = word.rsplit(':').next().unwrap_or(word).trim_end_matches('*');
+        let value = value.to_ascii_lowercase();
+        value.len() >= 4 && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && id.contains(&value)
+    })
+}
+
+/// Rewrites the searches without those that could name `session`; says
+/// whether one did.
+fn erase_searches(history: &Path, session: &SessionId) -> std::io::Result<bool> {
+    let searches = load_searches(history);
+    let kept: Vec<String> = searches
+        .iter()
+        .filter(|search| !search_names(search, session))
+        .cloned()
+        .collect();
+    if kept.len() == searches.len() {
+        return Ok(false);
+    }
+    save_searches(history, &kept)?;
     Ok(true)
 }
 
@@ -196,6 +284,50 @@ mod tests {
         let loaded = load(&path);
         assert_eq!(loaded.len(), KEEP);
         assert_eq!(loaded[0], id(10 + KEEP + 4), "the most recent first");
+    }
+
+    #[test]
+    fn searches_are_kept_beside_the_list_newest_last_once_each_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-live");
+        assert!(load_searches(&path).is_empty());
+        for text in ["tamm", "status:declined", "tamm"] {
+            append(&path, &Change::Searched(text.into())).unwrap();
+        }
+        assert_eq!(load_searches(&path), vec!["status:declined", "tamm"]);
+        assert_eq!(searches_path(&path), dir.path().join("history-live.searches"));
+        assert!(load(&path).is_empty(), "the list of sessions is another file");
+        for i in 0..KEEP_SEARCHES + 5 {
+            append(&path, &Change::Searched(format!("word{i}"))).unwrap();
+        }
+        let kept = load_searches(&path);
+        assert_eq!(kept.len(), KEEP_SEARCHES);
+        assert_eq!(kept.last().map(String::as_str), Some("word104"));
+    }
+
+    /// An erasure reaches every search that could name the session: its id,
+    /// its first 8 characters, a part of 4 or more; other searches stay.
+    #[test]
+    fn an_erasure_forgets_the_searches_that_could_name_the_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-live");
+        let gone = SessionId::from("b7e3c1d2-0001-4000-8000-000000000001");
+        let searches = [
+            "b7e3c1d2-0001-4000-8000-000000000001",
+            "b7e3c1d2",
+            "status:declined c1d2",
+            "tamm",
+            "ORDER-58213",
+            "ab12",
+        ];
+        for text in searches {
+            append(&path, &Change::Searched(text.into())).unwrap();
+        }
+        assert!(erase(&path, &gone).unwrap(), "the searches named it");
+        assert_eq!(load_searches(&path), vec!["tamm", "ORDER-58213", "ab12"]);
+        let text = std::fs::read_to_string(searches_path(&path)).unwrap();
+        assert!(!text.contains("c1d2"), "{text}");
+        assert!(!erase(&path, &gone).unwrap(), "nothing left to forget");
     }
 
     #[test]

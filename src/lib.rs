@@ -2,9 +2,10 @@
 //!
 //! Layers, each depending only on those listed before it (ARCHITECTURE.md has the
 //! whole map):
-//! - [`text`], [`ids`], [`files`], [`process`], [`logging`], [`redact`]: small helpers
-//!   shared by everything (server text made inert, typed ids, private files, child
-//!   processes without secrets, the log file, personal values masked);
+//! - [`text`], [`time`], [`ids`], [`files`], [`process`], [`logging`], [`redact`]:
+//!   small helpers shared by everything (server text made inert, times as text,
+//!   typed ids, private files, child processes without secrets, the log file,
+//!   personal values masked);
 //! - [`api`]: the signed Station API client; knows nothing of terminals, flags or
 //!   environment variables;
 //! - [`export`]: many sessions at once into a verified, resumable folder (used by
@@ -17,6 +18,8 @@
 //! - [`cli`], [`tui`]: the scripting subcommands and argument definitions, and the
 //!   terminal browser (which takes resolved settings, never clap's types); neither
 //!   imports the other. `main.rs` wires them.
+
+#![forbid(unsafe_code)]
 
 pub mod api;
 pub mod audit;
@@ -34,4 +37,5 @@ pub mod qr;
 pub mod redact;
 pub mod server;
 pub mod text;
+pub mod time;
 pub mod tui;

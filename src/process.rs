@@ -69,7 +69,7 @@ pub fn output_within(command: &mut Command, timeout: Duration) -> Result<(ExitSt
         .process_group(0)
         .spawn()
         .map_err(RunError::Spawn)?;
-    let group = child.id() as i32;
+    let group = rustix::process::Pid::from_child(&child);
     let mut stdout = child.stdout.take().expect("stdout is piped");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -79,8 +79,8 @@ pub fn output_within(command: &mut Command, timeout: Duration) -> Result<(ExitSt
     });
     let deadline = Instant::now() + timeout;
     let kill = |child: &mut std::process::Child| {
-        // SAFETY: kill(2) on the process group this function created.
-        unsafe { libc::kill(-group, libc::SIGKILL) };
+        // The process group this function created (its leader is the child).
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         let _ = child.wait();
         RunError::TimedOut
     };

@@ -533,9 +533,9 @@ async fn ctrl_c_sigterm_or_sighup_during_a_download_leave_nothing_behind() {
     let url = trickling_server().await;
     // Ctrl-C; a `kill`; a closed terminal or dropped SSH connection.
     for (signal, said) in [
-        (libc::SIGINT, "interrupted"),
-        (libc::SIGTERM, "terminated"),
-        (libc::SIGHUP, "hung up"),
+        (rustix::process::Signal::INT, "interrupted"),
+        (rustix::process::Signal::TERM, "terminated"),
+        (rustix::process::Signal::HUP, "hung up"),
     ] {
         let home = Home::new();
         let downloads = home.path().join("Downloads");
@@ -563,8 +563,11 @@ async fn ctrl_c_sigterm_or_sighup_during_a_download_leave_nothing_behind() {
             assert!(std::time::Instant::now() < deadline, "the download never started");
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
-        // SAFETY: signals our own child.
-        assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
+        rustix::process::kill_process(
+            rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap(),
+            signal,
+        )
+        .unwrap();
         let output = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait_with_output())
             .await
             .expect("the download stops")

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
+use rustix::process::Signal;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use veriff_tui::server::{self, DEMO_API_KEY, DEMO_SHARED_SECRET, RunningServer, ServerOptions, faults};
@@ -308,15 +309,15 @@ async fn ctrl_c_sigterm_or_sighup_leave_no_partial_file_and_a_manifest_of_what_c
     .unwrap();
     // Ctrl-C; a `kill`; a closed terminal or dropped SSH connection.
     for (signal, said) in [
-        (libc::SIGINT, "interrupted"),
-        (libc::SIGTERM, "terminated"),
-        (libc::SIGHUP, "hung up"),
+        (Signal::INT, "interrupted"),
+        (Signal::TERM, "terminated"),
+        (Signal::HUP, "hung up"),
     ] {
         interrupt(&server, signal, said).await;
     }
 }
 
-async fn interrupt(server: &RunningServer, signal: i32, said: &str) {
+async fn interrupt(server: &RunningServer, signal: Signal, said: &str) {
     let home = tempfile::tempdir().unwrap();
     let out = home.path().join("out");
     let ids: Vec<String> = (0..server::BULK_SESSIONS).map(server::bulk_session).collect();
@@ -337,8 +338,11 @@ async fn interrupt(server: &RunningServer, signal: i32, said: &str) {
         assert!(std::time::Instant::now() < deadline, "no download in flight");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    // SAFETY: signals our own child.
-    assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap(),
+        signal,
+    )
+    .unwrap();
     let mut rest = Vec::new();
     while let Ok(Some(line)) = lines.next_line().await {
         rest.push(line);
@@ -722,9 +726,7 @@ async fn a_planted_link_folder_fifo_and_dev_zero_link_are_not_followed_read_or_w
     symlink("/dev/zero", out.join(&media_file)).unwrap();
     let decision = out.join(format!("{UNDECIDED_SESSION}/decision.json"));
     std::fs::remove_file(&decision).unwrap();
-    let c = std::ffi::CString::new(decision.to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    rustix::fs::mkfifoat(rustix::fs::CWD, &decision, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     symlink(elsewhere.path(), out.join(SESSION)).unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
@@ -774,17 +776,20 @@ async fn a_signal_stops_the_export_within_two_seconds_while_requests_hang() {
     })
     .await
     .unwrap();
-    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+    for signal in [Signal::INT, Signal::TERM, Signal::HUP] {
         let home = tempfile::tempdir().unwrap();
         let out = home.path().join("out");
         let child = export(&server, home.path(), &[SESSION, "--out", out.to_str().unwrap()], None);
         tokio::time::sleep(Duration::from_millis(500)).await;
-        // SAFETY: signals our own child.
-        assert_eq!(unsafe { libc::kill(child.id().unwrap() as i32, signal) }, 0);
+        rustix::process::kill_process(
+            rustix::process::Pid::from_raw(child.id().unwrap() as i32).unwrap(),
+            signal,
+        )
+        .unwrap();
         let stopped = std::time::Instant::now();
         let output = tokio::time::timeout(Duration::from_secs(2), child.wait_with_output())
             .await
-            .unwrap_or_else(|_| panic!("signal {signal} stopped the export within 2 s"))
+            .unwrap_or_else(|_| panic!("signal {} stopped the export within 2 s", signal.as_raw()))
             .unwrap();
         assert!(!output.status.success());
         assert!(stopped.elapsed() < Duration::from_secs(2));

@@ -517,8 +517,11 @@ async fn kill_9_during_a_burst_loses_nothing_answered() {
     }
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let pid = receiver.child.id().unwrap() as i32;
-    // SAFETY: a plain kill(2) of the child this test started.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid).unwrap(),
+        rustix::process::Signal::KILL,
+    )
+    .unwrap();
     let _ = receiver.child.wait().await;
     for sender in senders {
         sender.await.unwrap();

@@ -378,21 +378,10 @@ async fn a_decision_from_the_future_pins_nothing_postgres() {
 
 /// This process's soft open-file limit set to `soft` (at most the hard one).
 fn set_open_files_limit(soft: u64) -> std::io::Result<()> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit only read and write the struct given.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        limit.rlim_cur = soft.min(limit.rlim_max);
-        if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
-    Ok(())
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    limit.current = Some(limit.maximum.map_or(soft, |hard| soft.min(hard)));
+    Ok(setrlimit(Resource::Nofile, limit)?)
 }
 
 const IDLE: usize = 2_000;
@@ -408,16 +397,14 @@ async fn two_thousand_idle_connections_and_a_webhook_answered_within_a_second() 
     let home = tempfile::tempdir().unwrap();
     let inbox_url = sqlite_url(home.path());
     let receiver = start_receiver_with(home.path(), "live", &inbox_url, &[], |command| {
-        // SAFETY: only setrlimit runs between fork and exec.
+        // SAFETY: only getrlimit and setrlimit (system calls, no allocation) run
+        // between fork and exec; pre_exec itself is what needs unsafe.
         unsafe {
             command.pre_exec(|| {
-                let mut limit = libc::rlimit {
-                    rlim_cur: 0,
-                    rlim_max: 0,
-                };
-                libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-                limit.rlim_cur = 1024;
-                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+                use rustix::process::{Resource, getrlimit, setrlimit};
+                let mut limit = getrlimit(Resource::Nofile);
+                limit.current = Some(1024);
+                let _ = setrlimit(Resource::Nofile, limit);
                 Ok(())
             });
         }

@@ -89,7 +89,13 @@ impl App {
                 Some((at, of)) if at < of => {
                     seen.push(body[0].clone());
                     self.keys(&["J"]);
-                    self.wait_for(&format!("· {}/{of} ", at + 1));
+                    // One line further down; how far it goes may grow meanwhile
+                    // (a late answer adds lines), so only the position is waited for.
+                    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+                    while rows(&self.tmux.screen()).1.is_none_or(|(now, _)| now <= at) {
+                        assert!(std::time::Instant::now() < deadline, "J did not scroll");
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
                 }
                 _ => {
                     seen.extend(body);

@@ -298,8 +298,12 @@ async fn over_ssh_browse_preview_save_resize_then_a_dropped_link_leaves_nothing(
         // The link drops: the ssh client dies without a word.
         let client: i32 = tmux.format("#{pane_pid}").parse().unwrap();
         let dropped = Instant::now();
-        // SAFETY: signals the ssh client this test started in its own tmux.
-        assert_eq!(unsafe { libc::kill(client, libc::SIGKILL) }, 0);
+        // The ssh client this test started in its own tmux.
+        rustix::process::kill_process(
+            rustix::process::Pid::from_raw(client).unwrap(),
+            rustix::process::Signal::KILL,
+        )
+        .unwrap();
         while running(pid) {
             assert!(
                 dropped.elapsed() < Duration::from_secs(2),

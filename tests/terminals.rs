@@ -2,7 +2,8 @@
 //! never answers a query while an image protocol is forced.
 
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -85,18 +86,25 @@ struct SilentTerminal {
 
 impl SilentTerminal {
     fn run(args: &[&str], home: &std::path::Path) -> SilentTerminal {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
+        // openpty(3), in its steps.
+        use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let size = rustix::termios::Winsize {
             ws_row: 30,
             ws_col: 100,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
-        // SAFETY: openpty writes two descriptors we then own.
-        let opened = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
-        assert_eq!(opened, 0, "openpty failed");
-        // SAFETY: fresh descriptors from openpty, owned here and nowhere else.
-        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        rustix::termios::tcsetwinsize(&master, size).unwrap();
+        let slave: OwnedFd = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+            .open(ptsname(&master, Vec::new()).unwrap().to_str().unwrap())
+            .unwrap()
+            .into();
         let mut command = Command::new(BIN);
         command
             .args(args)
@@ -108,12 +116,12 @@ impl SilentTerminal {
             .stdin(slave.try_clone().unwrap())
             .stdout(slave.try_clone().unwrap())
             .stderr(slave);
-        // SAFETY: only async-signal-safe calls between fork and exec.
+        // SAFETY: only async-signal-safe calls (two system calls) between fork and
+        // exec; pre_exec itself is what needs unsafe.
         unsafe {
             command.pre_exec(|| {
-                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
+                rustix::process::setsid()?;
+                rustix::process::ioctl_tiocsctty(rustix::stdio::stdin())?;
                 Ok(())
             });
         }

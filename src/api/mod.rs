@@ -8,7 +8,9 @@ mod download;
 mod error;
 pub mod model;
 pub mod names;
+pub mod pacing;
 mod sign;
+mod tolerant;
 pub mod triage;
 mod write;
 

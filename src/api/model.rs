@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::triage::{Biometric, DecisionPerson, Document, RiskLabel, TechnicalData, flexible_text};
+use super::tolerant::{flexible_f64, flexible_text, flexible_u64, null_as_empty};
+use super::triage::{Biometric, DecisionPerson, Document, RiskLabel, TechnicalData};
 
 /// `GET /v1/sessions/{id}/attempts`
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -280,14 +281,6 @@ pub fn plain_value(value: &Option<Value>) -> String {
     }
 }
 
-pub(crate) fn null_as_empty<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(de)?.unwrap_or_default())
-}
-
 /// Media entries that can be fetched (they have an id); others are skipped rather
 /// than failing the whole list.
 fn fetchable<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Media>, D::Error> {
@@ -298,31 +291,83 @@ fn fetchable<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Media>, D::Error> {
         .collect())
 }
 
-/// A number that may arrive as a JSON number or as a numeric string. Anything else
-/// (text, a negative or fractional size, an object) makes this one field unknown:
-/// one odd value must not cost the person the whole listing.
-pub(crate) fn numeric<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    let number = match Option::<Value>::deserialize(de)? {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
-    Ok(number.filter(|n| n.is_finite() && *n >= 0.0))
-}
-
-pub(crate) fn flexible_f64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    numeric(de)
-}
-
-pub(crate) fn flexible_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
-    Ok(numeric(de)?
-        .filter(|n| n.fract() == 0.0 && *n <= u64::MAX as f64)
-        .map(|n| n as u64))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The doc's decision, verbatim.
+    const DOC_DECISION: &str = include_str!("../../tests/fixtures/doc_decision.json");
+
+    #[test]
+    fn the_docs_decision_parses_with_every_part_typed() {
+        let response: DecisionResponse = serde_json::from_str(DOC_DECISION).unwrap();
+        let decision = response.clone().into_decision().unwrap();
+        assert_eq!(decision.code, Some(9102));
+        assert_eq!(decision.reason_code_number(), Some(102));
+        let person = decision.person.as_ref().unwrap();
+        assert_eq!(person.first_name.as_deref(), Some("JOHANNA"));
+        assert_eq!(person.year_of_birth.as_deref(), Some("1985"));
+        assert_eq!(person.id_number.as_deref(), Some("48511020000"));
+        let document = decision.document.as_ref().unwrap();
+        assert_eq!(document.kind.as_deref(), Some("ID_CARD"));
+        assert_eq!(document.expired_at(decision.decision_time.as_deref()), Some(false));
+        assert_eq!(decision.risk_labels.len(), 1);
+        assert_eq!(
+            decision.risk_labels[0].humanised(),
+            "document integration level crosslinked with tampering"
+        );
+        assert_eq!(
+            decision.risk_labels[0].session_ids,
+            ["5e551011-aaaa-4bbb-8ccc-000000000000"]
+        );
+        assert_eq!(
+            decision.biometric_authentication.as_ref().unwrap().matched_session_id,
+            None
+        );
+        assert_eq!(decision.vendor_data.as_deref(), Some("ticket-88123"));
+        assert_eq!(decision.ip.as_deref(), Some("192.0.2.44"));
+        assert_eq!(decision.linked_sessions().len(), 1);
+        // Echoed with the API's names, technicalData where it was.
+        let echoed = serde_json::to_value(&response).unwrap();
+        assert_eq!(echoed["technicalData"]["ip"], "192.0.2.44");
+        assert_eq!(echoed["verification"]["riskLabels"][0]["category"], "document");
+        assert_eq!(echoed["verification"]["document"]["type"], "ID_CARD");
+        assert_eq!(echoed["verification"]["additionalVerifiedData"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn a_sparse_decision_parses() {
+        let sparse = r#"{"status":"success","verification":{"id":"s","attemptId":null,"code":"9103",
+            "status":"resubmission_requested","reason":null,"reasonCode":"204","vendorData":null,"endUserId":null,
+            "decisionTime":"2024-09-06T21:11:48.476108Z","acceptanceTime":"2024-09-06T21:01:02.000001Z",
+            "comments":[],"additionalVerifiedData":{},
+            "person":{"firstName":null,"lastName":null,"dateOfBirth":null,"yearOfBirth":null,"idNumber":null,
+                      "addresses":[{"fullAddress":null,"parsedAddress":{"houseNumber":"null"}}]},
+            "document":{"type":null,"number":null,"country":null,"validUntil":null,"nfcValidated":"false"},
+            "riskLabels":null,"biometricAuthentication":null,"brandNewField":{"x":1}},"technicalData":null}"#;
+        let response: DecisionResponse = serde_json::from_str(sparse).unwrap();
+        let decision = response.clone().into_decision().unwrap();
+        assert_eq!(decision.code, Some(9103));
+        assert_eq!(decision.reason_code_number(), Some(204));
+        assert_eq!(decision.decision_time.as_deref(), Some("2024-09-06T21:11:48.476108Z"));
+        assert!(decision.risk_labels.is_empty());
+        assert_eq!(decision.document.unwrap().nfc_validated.as_deref(), Some("false"));
+        assert_eq!(decision.ip, None);
+        let echoed = serde_json::to_value(&response).unwrap();
+        assert_eq!(
+            echoed["verification"]["brandNewField"]["x"], 1,
+            "unknown fields are echoed"
+        );
+        assert_eq!(
+            echoed["verification"]["person"]["addresses"][0]["parsedAddress"]["houseNumber"], "null",
+            "the text null stays text"
+        );
+        // A decision with nothing at all.
+        let bare: DecisionResponse = serde_json::from_str(r#"{"verification":{}}"#).unwrap();
+        assert!(bare.into_decision().is_some());
+        let none: DecisionResponse = serde_json::from_str(r#"{"status":"success","verification":null}"#).unwrap();
+        assert!(none.into_decision().is_none());
+    }
 
     #[test]
     fn sizes_and_durations_may_be_strings_or_fractions() {

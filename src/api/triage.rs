@@ -10,30 +10,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::model::{flexible_u64, null_as_empty, numeric};
-
-/// Text that may arrive as a string or as another scalar (a number, a boolean):
-/// shown as it came. The string `"null"` stays the text `null`.
-pub(crate) fn flexible_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<Value>::deserialize(de)? {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(other) => Some(other.to_string()),
-    })
-}
-
-/// A list of texts; null or missing is empty, a lone scalar is a list of one.
-pub(crate) fn flexible_texts<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
-    let text = |v: Value| match v {
-        Value::String(s) => s,
-        other => other.to_string(),
-    };
-    Ok(match Option::<Value>::deserialize(de)? {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.into_iter().filter(|v| !v.is_null()).map(text).collect(),
-        Some(other) => vec![text(other)],
-    })
-}
+use super::tolerant::{flexible_text, flexible_texts, flexible_u64, null_as_empty, numeric};
 
 /// `verification.person`: data read from the document.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -432,84 +409,11 @@ fn list_type(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::DecisionResponse;
     use serde_json::json;
 
-    /// The doc's three examples, verbatim.
-    pub(crate) const DOC_DECISION: &str = include_str!("../../tests/fixtures/doc_decision.json");
+    /// The doc's examples, verbatim (its decision is read in `model.rs`'s tests).
     const DOC_PERSON: &str = include_str!("../../tests/fixtures/doc_person.json");
     const DOC_WATCHLIST: &str = include_str!("../../tests/fixtures/doc_watchlist.json");
-
-    #[test]
-    fn the_docs_decision_parses_with_every_part_typed() {
-        let response: DecisionResponse = serde_json::from_str(DOC_DECISION).unwrap();
-        let decision = response.clone().into_decision().unwrap();
-        assert_eq!(decision.code, Some(9102));
-        assert_eq!(decision.reason_code_number(), Some(102));
-        let person = decision.person.as_ref().unwrap();
-        assert_eq!(person.first_name.as_deref(), Some("JOHANNA"));
-        assert_eq!(person.year_of_birth.as_deref(), Some("1985"));
-        assert_eq!(person.id_number.as_deref(), Some("48511020000"));
-        let document = decision.document.as_ref().unwrap();
-        assert_eq!(document.kind.as_deref(), Some("ID_CARD"));
-        assert_eq!(document.expired_at(decision.decision_time.as_deref()), Some(false));
-        assert_eq!(decision.risk_labels.len(), 1);
-        assert_eq!(
-            decision.risk_labels[0].humanised(),
-            "document integration level crosslinked with tampering"
-        );
-        assert_eq!(
-            decision.risk_labels[0].session_ids,
-            ["5e551011-aaaa-4bbb-8ccc-000000000000"]
-        );
-        assert_eq!(
-            decision.biometric_authentication.as_ref().unwrap().matched_session_id,
-            None
-        );
-        assert_eq!(decision.vendor_data.as_deref(), Some("ticket-88123"));
-        assert_eq!(decision.ip.as_deref(), Some("192.0.2.44"));
-        assert_eq!(decision.linked_sessions().len(), 1);
-        // Echoed with the API's names, technicalData where it was.
-        let echoed = serde_json::to_value(&response).unwrap();
-        assert_eq!(echoed["technicalData"]["ip"], "192.0.2.44");
-        assert_eq!(echoed["verification"]["riskLabels"][0]["category"], "document");
-        assert_eq!(echoed["verification"]["document"]["type"], "ID_CARD");
-        assert_eq!(echoed["verification"]["additionalVerifiedData"], serde_json::json!({}));
-    }
-
-    #[test]
-    fn a_sparse_decision_parses() {
-        let sparse = r#"{"status":"success","verification":{"id":"s","attemptId":null,"code":"9103",
-            "status":"resubmission_requested","reason":null,"reasonCode":"204","vendorData":null,"endUserId":null,
-            "decisionTime":"2024-09-06T21:11:48.476108Z","acceptanceTime":"2024-09-06T21:01:02.000001Z",
-            "comments":[],"additionalVerifiedData":{},
-            "person":{"firstName":null,"lastName":null,"dateOfBirth":null,"yearOfBirth":null,"idNumber":null,
-                      "addresses":[{"fullAddress":null,"parsedAddress":{"houseNumber":"null"}}]},
-            "document":{"type":null,"number":null,"country":null,"validUntil":null,"nfcValidated":"false"},
-            "riskLabels":null,"biometricAuthentication":null,"brandNewField":{"x":1}},"technicalData":null}"#;
-        let response: DecisionResponse = serde_json::from_str(sparse).unwrap();
-        let decision = response.clone().into_decision().unwrap();
-        assert_eq!(decision.code, Some(9103));
-        assert_eq!(decision.reason_code_number(), Some(204));
-        assert_eq!(decision.decision_time.as_deref(), Some("2024-09-06T21:11:48.476108Z"));
-        assert!(decision.risk_labels.is_empty());
-        assert_eq!(decision.document.unwrap().nfc_validated.as_deref(), Some("false"));
-        assert_eq!(decision.ip, None);
-        let echoed = serde_json::to_value(&response).unwrap();
-        assert_eq!(
-            echoed["verification"]["brandNewField"]["x"], 1,
-            "unknown fields are echoed"
-        );
-        assert_eq!(
-            echoed["verification"]["person"]["addresses"][0]["parsedAddress"]["houseNumber"], "null",
-            "the text null stays text"
-        );
-        // A decision with nothing at all.
-        let bare: DecisionResponse = serde_json::from_str(r#"{"verification":{}}"#).unwrap();
-        assert!(bare.into_decision().is_some());
-        let none: DecisionResponse = serde_json::from_str(r#"{"status":"success","verification":null}"#).unwrap();
-        assert!(none.into_decision().is_none());
-    }
 
     #[test]
     fn the_docs_person_parses_and_empty_answers_are_nothing() {

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::GlobalArgs;
-use super::scripting::{emit, json_text, say};
+use super::audit::audit_log_path;
+use super::output::{emit, json_text, say};
 use crate::api::{ApiError, Client, DELETABLE_STATUSES, HitReview, NewSession};
 use crate::audit::Entry;
 use crate::config::{Settings, describe_error, process_env, writes};
@@ -81,10 +82,6 @@ pub struct ReviewArgs {
     pub json: bool,
 }
 
-fn audit_log_path() -> Option<PathBuf> {
-    writes::audit_log_path(&process_env)
-}
-
 fn audit_log_ready() -> Result<PathBuf, String> {
     writes::audit_log_ready(audit_log_path())
 }
@@ -108,42 +105,6 @@ async fn refuse_invalid(global: &GlobalArgs, why: String, entry: impl FnOnce(&Se
     match super::resolve(global).await {
         Ok(resolved) => refuse(entry(&resolved.settings), "invalid_request", why),
         Err(_) => why,
-    }
-}
-
-/// Records an inbox purge with what it removed.
-pub(super) fn record_purge(profile: Option<String>, removed: &crate::inbox::Removed) {
-    let counts = [
-        ("sessions", removed.sessions),
-        ("webhooks", removed.webhooks),
-        ("claims", removed.claims),
-        ("tags", removed.tags),
-        ("notes", removed.notes),
-    ];
-    record_run("inbox_purge", profile, None, "done", &counts);
-}
-
-/// Records an export with its figures.
-pub(super) fn record_export(settings: &Settings, snapshot: &crate::export::Snapshot, interrupted: bool) {
-    let log = audit_log_path();
-    let api_url = &settings.client.api_url;
-    if let Err(e) = writes::record_export(log.as_deref(), settings.profile.clone(), api_url, snapshot, interrupted) {
-        say(&format!("warning: {e}; this export is not in the audit log\n"));
-    }
-}
-
-/// Records a run that changed things here (an export, an inbox import or
-/// purge), with its counts; a log that cannot be written is said.
-pub(super) fn record_run(
-    action: &'static str,
-    profile: Option<String>,
-    api_url: Option<&reqwest::Url>,
-    outcome: &'static str,
-    counts: &[(&'static str, u64)],
-) {
-    let log = audit_log_path();
-    if let Err(e) = writes::record_run(log.as_deref(), action, profile, api_url, outcome, counts) {
-        say(&format!("warning: {e}; this {action} is not in the audit log\n"));
     }
 }
 

@@ -1,14 +1,16 @@
 //! `veriff-tui audit`: the audit log read back (a table, newest last, or its
 //! lines as JSON), and `--verify`, which checks each line's `prev` against the
-//! line before it ([`crate::audit::verify`]).
+//! line before it ([`crate::audit::verify`]); and the CLI's runs that change
+//! things here (an export, an inbox import, purge or restore) recorded in it.
 
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 use clap::Args;
 use serde_json::Value;
 
-use super::scripting::{emit, json_text, say, table};
-use crate::config::{process_env, writes};
+use super::output::{emit, json_text, say, table};
+use crate::config::{Settings, process_env, writes};
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -31,8 +33,7 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<(), String> {
-    let path =
-        writes::audit_log_path(&process_env).ok_or("no data dir for the audit log (set HOME or XDG_DATA_HOME)")?;
+    let path = audit_log_path().ok_or("no data dir for the audit log (set HOME or XDG_DATA_HOME)")?;
     if !path.exists() {
         let said = format!("no audit log at {}: nothing recorded yet", path.display());
         if args.verify {
@@ -199,4 +200,33 @@ fn row(line: &Value) -> Vec<String> {
         what.join("; "),
         text(line, "request_id"),
     ]
+}
+
+/// The audit log's path under this process's environment.
+pub(super) fn audit_log_path() -> Option<PathBuf> {
+    writes::audit_log_path(&process_env)
+}
+
+/// Records a run that changed things here (an export, an inbox import or
+/// purge), with its counts; a log that cannot be written is said.
+pub(super) fn record_run(
+    action: &'static str,
+    profile: Option<String>,
+    api_url: Option<&reqwest::Url>,
+    outcome: &'static str,
+    counts: &[(&'static str, u64)],
+) {
+    let log = audit_log_path();
+    if let Err(e) = writes::record_run(log.as_deref(), action, profile, api_url, outcome, counts) {
+        say(&format!("warning: {e}; this {action} is not in the audit log\n"));
+    }
+}
+
+/// Records an export with its figures.
+pub(super) fn record_export(settings: &Settings, snapshot: &crate::export::Snapshot, interrupted: bool) {
+    let log = audit_log_path();
+    let api_url = &settings.client.api_url;
+    if let Err(e) = writes::record_export(log.as_deref(), settings.profile.clone(), api_url, snapshot, interrupted) {
+        say(&format!("warning: {e}; this export is not in the audit log\n"));
+    }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use super::GlobalArgs;
-use super::scripting::{emit, json_text, say, stopped};
+use super::output::{emit, json_text, say, stopped};
 use crate::export::{self, Counters, SessionRecord, SessionStatus};
 use crate::ids::find_id;
 use crate::text::{clean, human_size};
@@ -53,7 +53,7 @@ pub struct ExportArgs {
 /// like 1e-300 would mean waiting longer than time can be counted).
 fn positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(r) if r.is_finite() && r >= export::SLOWEST_RPS => Ok(r),
+        Ok(r) if r.is_finite() && r >= crate::api::pacing::SLOWEST_RPS => Ok(r),
         Ok(r) if r.is_finite() && r > 0.0 => Err(format!("{text:?} is slower than one request a minute")),
         _ => Err(format!("{text:?} is not a positive number")),
     }
@@ -142,7 +142,9 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
         jobs: args.jobs,
         max_rps: args.max_rps,
         force: args.force,
-        indexer: indexer.as_ref().map(|(indexer, _)| indexer.clone()),
+        decisions: indexer
+            .as_ref()
+            .map(|(indexer, _)| export::Sink(indexer.decision_sink())),
     };
     let counters = Arc::new(Counters::default());
     let (finished, mut reports) = tokio::sync::mpsc::unbounded_channel::<SessionRecord>();
@@ -189,7 +191,7 @@ pub async fn run(args: ExportArgs, global: &GlobalArgs) -> Result<(), String> {
     super::inbox::indexed(indexer).await;
     let outcome = outcome?;
     let snapshot = counters.snapshot(started.elapsed());
-    super::actions::record_export(&resolved.settings, &snapshot, outcome.interrupted);
+    super::audit::record_export(&resolved.settings, &snapshot, outcome.interrupted);
     let path = outcome.manifest_path.display();
     if args.json {
         emit((json_text(&outcome.manifest)? + "\n").as_bytes())?;

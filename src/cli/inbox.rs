@@ -20,19 +20,8 @@ use crate::text::clean_short;
 
 #[derive(Debug, Clone, Args)]
 pub struct InboxArgs {
-    /// The inbox database: `postgres://user@host/db?sslmode=verify-full&sslrootcert=CA.pem`
-    /// for a team (another host only over TLS), `sqlite://PATH` [default: the
-    /// profile's inbox_url, else
-    /// $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
-    // Its value is not shown in --help: a URL may hold a password.
-    #[arg(
-        long,
-        global = true,
-        env = "VERIFF_INBOX_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
-    pub inbox_url: Option<String>,
+    // `--inbox-url` is one of the options every command takes (`GlobalArgs`):
+    // typed before `inbox`, between it and the action, or after the action.
     /// Without one: the browser, on the inbox's views.
     #[command(subcommand)]
     pub action: Option<InboxAction>,
@@ -185,7 +174,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         .and_then(|p| config.file.profiles.get(p))
         .cloned()
         .unwrap_or_default();
-    let url = inbox_url(args.inbox_url.clone(), &config, global.demo)?;
+    let url = inbox_url(global.inbox_url.clone(), &config, global.demo)?;
     let redact = profile.redaction(global.redact).map_err(|e| match &profile_name {
         Some(name) => format!("{}, profile {name}: {e}", config.path.display()),
         None => e,
@@ -284,7 +273,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 ),
                 Err(_) => ("failed", Vec::new()),
             };
-            super::actions::record_run("inbox_import", profile_name.clone(), None, outcome, &counts);
+            super::audit::record_run("inbox_import", profile_name.clone(), None, outcome, &counts);
             match imported? {
                 (_, skipped) if skipped.count > 0 => Err(skipped.summary()),
                 _ => Ok(()),
@@ -327,7 +316,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 ));
             }
             let removed = store.purge(cutoff).await?;
-            super::actions::record_purge(profile_name.clone(), &removed);
+            record_purge(profile_name.clone(), &removed);
             println!(
                 "purged {} sessions with no activity (webhook, claim, tag or note) for {older_than} days; \
                  removed from the inbox: {removed}",
@@ -367,7 +356,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 }
             };
             let counts = [("sessions", sessions.max(0) as u64), ("erased_again", again)];
-            super::actions::record_run("inbox_restore", profile_name.clone(), None, "done", &counts);
+            super::audit::record_run("inbox_restore", profile_name.clone(), None, "done", &counts);
             println!("the restored inbox holds {sessions} sessions; {again} erased since the backup erased again");
             Ok(())
         }
@@ -387,7 +376,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let mut out = std::io::stdout().lock();
             for line in lines.iter().filter(|l| wanted.is_none() || l.session_hash == wanted) {
                 let printed = if json {
-                    super::scripting::json_line(&serde_json::to_value(line).map_err(|e| e.to_string())?)?
+                    super::output::json_line(&serde_json::to_value(line).map_err(|e| e.to_string())?)?
                 } else {
                     format!(
                         "{:<24} {:<20} {:<22} {:<12} {}",
@@ -419,7 +408,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             let status = store.status().await?;
             store.close().await;
             if json {
-                println!("{}", super::scripting::json_line(&status)?);
+                println!("{}", super::output::json_line(&status)?);
                 return Ok(());
             }
             print!("{}", status_text(&status, &store::shown_url(&url), now_ms()));
@@ -592,7 +581,7 @@ async fn list(store: &Store, query: &Query, limit: u64, json: bool, redact: Reda
 /// as every `--json` is, so no string can drive a terminal).
 pub fn list_line(row: &SessionRow, redact: Redact, json: bool) -> Result<String, String> {
     if json {
-        super::scripting::json_line(&row.masked_json(redact))
+        super::output::json_line(&row.masked_json(redact))
     } else if row.imported {
         // Its status is an archive's word: no signature of Veriff's was checked.
         Ok(format!("{}  {}", table_line(row, redact), store::IMPORTED))
@@ -664,7 +653,7 @@ async fn mark_log(store: &Store, session: &str, limit: u32, json: bool, redact: 
                 })
             })
             .collect();
-        return super::scripting::emit((super::scripting::json_text(&changes)? + "\n").as_bytes());
+        return super::output::emit((super::output::json_text(&changes)? + "\n").as_bytes());
     }
     if log.is_empty() {
         eprintln!("no change of marks is logged for session {session}");
@@ -679,7 +668,7 @@ async fn mark_log(store: &Store, session: &str, limit: u32, json: bool, redact: 
             clean_short(&change.said(), 240)
         ));
     }
-    super::scripting::emit(text.as_bytes())
+    super::output::emit(text.as_bytes())
 }
 
 /// Why a line of an archive was not taken.
@@ -926,7 +915,9 @@ pub async fn for_browser(
         };
         return Ok((Some(inbox), Some(webhooks)));
     }
-    let Some((store, config)) = profile_inbox(global, asked.and_then(|a| a.inbox_url), on_a_view).await? else {
+    // Only `veriff-tui inbox` opens the inbox named; a plain run keeps to the profile's.
+    let given = asked.and(global.inbox_url.clone());
+    let Some((store, config)) = profile_inbox(global, given, on_a_view).await? else {
         return Ok((None, None));
     };
     let inbox = BrowserInbox {
@@ -1053,4 +1044,16 @@ pub(super) fn inbox_url(given: Option<String>, config: &Config, demo: bool) -> R
     }
     let profile = if demo { Some("demo") } else { config.selected_profile() };
     config.inbox_url(profile, &process_env).map(|(url, _)| url)
+}
+
+/// Records an inbox purge with what it removed.
+fn record_purge(profile: Option<String>, removed: &crate::inbox::Removed) {
+    let counts = [
+        ("sessions", removed.sessions),
+        ("webhooks", removed.webhooks),
+        ("claims", removed.claims),
+        ("tags", removed.tags),
+        ("notes", removed.notes),
+    ];
+    super::audit::record_run("inbox_purge", profile, None, "done", &counts);
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::GlobalArgs;
-use super::scripting::{emit, say};
+use super::output::{emit, say};
 use crate::export::seal::TeamKey;
 
 #[derive(Debug, Clone, Args)]

@@ -6,6 +6,8 @@ mod audit;
 mod export;
 pub mod inbox;
 mod keygen;
+mod output;
+mod reads;
 mod scripting;
 mod verify;
 
@@ -143,6 +145,21 @@ pub struct GlobalArgs {
     /// Write the log here [default: veriff-tui.log in the data dir].
     #[arg(long, global = true, env = "VERIFF_LOG_FILE", value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// The inbox database the `inbox` commands use:
+    /// `postgres://user@host/db?sslmode=verify-full&sslrootcert=CA.pem` for a team
+    /// (another host only over TLS), `sqlite://PATH` [default: the profile's
+    /// inbox_url, else $XDG_DATA_HOME/veriff-tui/<profile>/inbox.db].
+    // Its value is not shown in --help: a URL may hold a password. Global, so
+    // it is taken before `inbox` as well as after it or its action.
+    #[arg(
+        long,
+        global = true,
+        env = "VERIFF_INBOX_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub inbox_url: Option<String>,
 }
 
 impl GlobalArgs {
@@ -385,6 +402,7 @@ pub async fn resolve_with(global: &GlobalArgs, webhooks: Option<crate::server::W
             redact: crate::redact::Redact::new(global.redact),
             read_only: global.read_only,
             team_key: crate::config::TeamKeySource::from_env(&env),
+            portal_url: crate::config::PORTAL_URL.to_owned(),
         };
         warn_about(&settings);
         return Ok(Resolved {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::GlobalArgs;
-use super::scripting::{emit, say};
+use super::output::{emit, say};
 use crate::export::seal::PublicKey;
 use crate::export::verify;
 use crate::text::clean;

@@ -135,6 +135,31 @@ pub struct Profile {
     /// Where this profile's inbox is: `postgres://...` for a team [default: SQLite
     /// in the data dir].
     pub inbox_url: Option<String>,
+    /// Where the Customer Portal shows a session, its id appended (`Y`, `O`)
+    /// [default: [`PORTAL_URL`]].
+    pub portal_url: Option<String>,
+}
+
+/// Where Veriff's Customer Portal shows a session: its id is appended.
+pub const PORTAL_URL: &str = "https://station.veriff.com/verifications";
+
+/// The Customer Portal's page of `session`, under `base`.
+pub fn portal_link(base: &str, session: &str) -> String {
+    format!("{}/{session}", base.trim_end_matches('/'))
+}
+
+/// A profile's `portal_url`, checked: a web address, said back cleaned when not.
+fn portal_url(configured: Option<String>) -> Result<String, String> {
+    let Some(url) = configured else {
+        return Ok(PORTAL_URL.to_owned());
+    };
+    match reqwest::Url::parse(&url) {
+        Ok(parsed) if matches!(parsed.scheme(), "https" | "http") && parsed.host().is_some() => Ok(url),
+        _ => Err(format!(
+            "portal_url `{}` is not a web address: write it like {PORTAL_URL}",
+            crate::text::clean_short(&url, 80)
+        )),
+    }
 }
 
 /// `redact = true` or `redact = "initials"`.
@@ -189,6 +214,8 @@ pub struct Settings {
     /// Where the team's signing key comes from, if anywhere; read when an export
     /// signs its manifest.
     pub team_key: Option<TeamKeySource>,
+    /// Where the Customer Portal shows a session (the profile's `portal_url`).
+    pub portal_url: String,
 }
 
 /// The variable that names the team's signing key file, over the profile's.
@@ -440,6 +467,7 @@ impl Config {
             (None, None) => default_download_dir(env),
         };
 
+        let portal_url = portal_url(from_profile.portal_url)?;
         let mut client = ClientConfig::new(api_url, api_key.trim(), secret);
         client.allow_unsigned = from_profile.allow_unsigned.unwrap_or(false);
         client.insecure_http = from_profile.insecure_http.unwrap_or(false);
@@ -451,6 +479,7 @@ impl Config {
             redact,
             read_only: o.read_only || from_profile.read_only.unwrap_or(false),
             team_key,
+            portal_url,
         })
     }
 }
@@ -549,6 +578,8 @@ shared_secret_command = "pass show veriff/test"
 # signing_key_command = "pass show veriff/team-key"
 # The inbox (`veriff-tui inbox`): a team's shared PostgreSQL (default: SQLite in your data dir).
 # inbox_url = "postgres://inbox@db.internal/veriff?sslmode=verify-full&sslrootcert=/etc/veriff/db-ca.pem"
+# Where `Y` and `O` find a session in the Customer Portal, its id appended.
+# portal_url = "https://station.veriff.com/verifications"
 
 # [profiles.live]
 # api_url = "https://stationapi.veriff.com"
@@ -628,8 +659,7 @@ fn run_command_text(command: &str, timeout: Duration, name: &str) -> Result<Stri
 fn command_refusal(path: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
+    let me = rustix::process::geteuid().as_raw();
     if meta.uid() != me {
         return Some(format!(
             "{} is not owned by you, so its shared_secret_command is not run; chown it, or use VERIFF_SHARED_SECRET or --shared-secret-file",
@@ -881,6 +911,33 @@ shared_secret_command = "printf 'from-command\n'"
             e.contains("profile live") && e.contains("redact_references") && e.contains("^ORDER-("),
             "{e}"
         );
+    }
+
+    #[test]
+    fn each_profile_has_its_portal_url_or_veriffs_and_a_bad_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = TWO_PROFILES.replace(
+            "[profiles.live]",
+            "[profiles.live]\nportal_url = \"https://portal.example/sessions/\"",
+        );
+        let path = write_config(dir.path(), &text);
+        let env = env_of(&[("VERIFF_SHARED_SECRET", "s")]);
+        let overrides = Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        };
+        let config = Config::load(overrides.clone(), &env).unwrap();
+        let link = |profile| portal_link(&config.settings(Some(profile), &env).unwrap().portal_url, "c0ffee00");
+        assert_eq!(link("test"), "https://station.veriff.com/verifications/c0ffee00");
+        assert_eq!(link("live"), "https://portal.example/sessions/c0ffee00");
+
+        let broken = TWO_PROFILES.replace("[profiles.live]", "[profiles.live]\nportal_url = \"station.veriff\"");
+        write_config(dir.path(), &broken);
+        let e = Config::load(overrides, &env)
+            .unwrap()
+            .settings(Some("live"), &env)
+            .unwrap_err();
+        assert!(e.contains("portal_url `station.veriff` is not a web address"), "{e}");
     }
 
     #[test]
@@ -1201,12 +1258,10 @@ shared_secret_command = "printf 'from-command\n'"
             // A profile with the secret inline needs no command: still usable.
             assert!(config.settings(Some("test"), &env).is_ok());
         }
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } == 0 {
+        if rustix::process::geteuid().is_root() {
             // Root (as in CI) can give the file away: owned by someone else, refused.
-            let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-            // SAFETY: a valid NUL-terminated path.
-            assert_eq!(unsafe { libc::chown(c_path.as_ptr(), 65534, 65534) }, 0);
+            let nobody = (rustix::fs::Uid::from_raw(65534), rustix::fs::Gid::from_raw(65534));
+            rustix::fs::chown(&path, Some(nobody.0), Some(nobody.1)).unwrap();
             let config = Config::load(
                 Overrides {
                     config: Some(path.clone()),

@@ -17,15 +17,17 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
-use super::manifest;
 use crate::api::Secret;
 use crate::api::names;
 use crate::files::Folder;
 
+/// The manifest's name in the export folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
 /// Names the export writes itself, in the export folder or a session's: an id
 /// never takes one of them.
 pub const RESERVED: &[&str] = &[
-    manifest::FILE_NAME,
+    MANIFEST_FILE,
     "attempts.json",
     "decision.json",
     "person.json",
@@ -121,7 +123,9 @@ pub fn open_regular(path: &Path, expected: Option<u64>, max: u64) -> io::Result<
     use std::os::unix::fs::OpenOptionsExt;
     let opened = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+        .custom_flags(
+            (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32,
+        )
         .open(path);
     regular(opened, expected, max)
 }
@@ -134,7 +138,10 @@ pub fn open_regular_in(dir: &Folder, name: &str, expected: Option<u64>, max: u64
 fn regular(opened: io::Result<File>, expected: Option<u64>, max: u64) -> io::Result<Option<(File, u64)>> {
     let file = match opened {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ELOOP) => {
+        Err(e)
+            if e.kind() == io::ErrorKind::NotFound
+                || e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) =>
+        {
             return Ok(None);
         }
         Err(e) => return Err(e),
@@ -306,9 +313,7 @@ mod tests {
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 
         let fifo = dir.path().join("decision.json");
-        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
         assert_eq!(read_regular(&fifo, None, 1 << 20).unwrap(), None);
         let zero = dir.path().join("zero.jpg");
         std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();

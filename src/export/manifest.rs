@@ -10,10 +10,10 @@ use crate::files::Folder;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::folder::{self, MANIFEST_FILE};
 use super::seal::{self, TeamKey};
 use crate::api::Secret;
 
-pub const FILE_NAME: &str = "manifest.json";
 /// 3: sealed, with `hmac` and `team_key`.
 const VERSION: u32 = 3;
 /// Bigger than any manifest an export writes; a larger file is not read.
@@ -145,11 +145,11 @@ impl Manifest {
     /// The manifest in `dir`, if there is a readable one.
     pub fn load(dir: &Path) -> Option<Manifest> {
         // Never through a link, never blocking on a FIFO planted in its place.
-        let bytes = super::folder::read_regular(&dir.join(FILE_NAME), None, MAX_MANIFEST).ok()??;
+        let bytes = folder::read_regular(&dir.join(MANIFEST_FILE), None, MAX_MANIFEST).ok()??;
         match serde_json::from_slice::<Manifest>(&bytes) {
             Ok(manifest) => Some(manifest),
             Err(e) => {
-                tracing::warn!("ignoring an unreadable {FILE_NAME} in {}: {e}", dir.display());
+                tracing::warn!("ignoring an unreadable {MANIFEST_FILE} in {}: {e}", dir.display());
                 None
             }
         }
@@ -192,8 +192,8 @@ impl Manifest {
     /// signature of an earlier run is removed: it no longer signs this manifest.
     pub fn save(&self, dir: &Folder, team_key: Option<&TeamKey>) -> Result<(), String> {
         let bytes = self.to_json();
-        dir.write(FILE_NAME, bytes.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", dir.join(FILE_NAME).display()))?;
+        dir.write(MANIFEST_FILE, bytes.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(MANIFEST_FILE).display()))?;
         let signature_path = dir.join(seal::SIGNATURE_FILE);
         match team_key {
             Some(key) => {
@@ -201,7 +201,7 @@ impl Manifest {
                     "veriff-tui export manifest, {} sessions, key {}, signed {}",
                     self.sessions.len(),
                     key.id(),
-                    now()
+                    crate::time::now_utc()
                 );
                 let signature = key.sign(bytes.as_bytes(), &comment)?;
                 dir.write(seal::SIGNATURE_FILE, signature.as_bytes())
@@ -216,40 +216,4 @@ impl Manifest {
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// `SystemTime` as UTC RFC 3339 to the second, e.g. `2026-12-02T18:51:53Z`.
-pub fn utc(time: std::time::SystemTime) -> String {
-    let secs = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-pub fn now() -> String {
-    utc(std::time::SystemTime::now())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn times_are_utc_rfc3339() {
-        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_237_513);
-        assert_eq!(super::utc(at), "2026-12-02T18:51:53Z");
-        assert_eq!(super::utc(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
-    }
 }

@@ -8,9 +8,7 @@
 
 pub mod folder;
 pub mod manifest;
-pub mod pacing;
 pub mod seal;
-pub use pacing::SLOWEST_RPS;
 
 /// Why an export is refused under `--redact`, in the CLI and the browser alike.
 pub const REDACTED_REFUSAL: &str = "refusing to export under --redact: an export is evidence, every answer \
@@ -29,12 +27,23 @@ use tokio::task::JoinSet;
 
 use manifest::{Failure, Unavailable};
 pub use manifest::{FileRecord, Manifest, SessionRecord, SessionStatus};
-use pacing::{Gate, Pacing};
 
+use crate::api::pacing::{Gate, Pacing};
 use crate::api::{ApiError, AttemptList, Client, ClientConfig, Media, MediaKind, MediaList, names, parse_json};
 use crate::files::Folder;
 use crate::ids::MediaId;
 use crate::text::clean_short;
+
+/// Takes each decision fetched, its bytes as the API sent them. The export does
+/// not know where they go: the caller above it (the CLI, the browser) decides.
+#[derive(Clone)]
+pub struct Sink(pub Arc<dyn Fn(Vec<u8>) + Send + Sync>);
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sink(..)")
+    }
+}
 
 pub const DEFAULT_JOBS: usize = 8;
 
@@ -60,8 +69,9 @@ pub struct Options {
     /// The pacer to share (the browser's, whose own loads go through it too);
     /// `None`: one of its own, from `jobs` and `max_rps`.
     pub pacer: Option<Arc<Gate>>,
-    /// Where the decisions fetched are kept too (the profile's inbox), if anywhere.
-    pub indexer: Option<crate::inbox::Indexer>,
+    /// Where the decisions fetched go too (the profile's inbox, handed in by
+    /// the caller), if anywhere.
+    pub decisions: Option<Sink>,
     /// The team's key, which signs the manifest for those without the shared
     /// secret (`manifest.json.minisig`); `None`: the manifest carries its HMAC only.
     pub team_key: Option<Arc<seal::TeamKey>>,
@@ -220,7 +230,7 @@ struct Context {
     /// and renamed through this handle and those opened from it.
     out: Folder,
     force: bool,
-    indexer: Option<crate::inbox::Indexer>,
+    decisions: Option<Sink>,
     /// Files of the earlier run, by endpoint.
     previous: HashMap<String, FileRecord>,
     /// Which endpoint each path holds.
@@ -269,7 +279,7 @@ pub async fn run(
     manifest.tool = fresh.tool;
     manifest.api = fresh.api;
     manifest.api_url = client.config().api_url.to_string();
-    manifest.started = manifest::now();
+    manifest.started = crate::time::now_utc();
     manifest.finished = String::new();
     let mut ids: Vec<String> = Vec::new();
     for id in sessions {
@@ -293,7 +303,7 @@ pub async fn run(
             .unwrap_or_else(|| Gate::new(Pacing::new(options.jobs, options.max_rps))),
         out: root.clone(),
         force: options.force,
-        indexer: options.indexer.clone(),
+        decisions: options.decisions.clone(),
         previous,
         names: folder::Names::default(),
         counters,
@@ -367,7 +377,7 @@ pub async fn run(
             manifest.put(record);
         }
     }
-    manifest.finished = manifest::now();
+    manifest.finished = crate::time::now_utc();
     save(&mut manifest, &root, &context.client, options.team_key.as_deref())?;
     let sessions = ids
         .iter()
@@ -377,7 +387,7 @@ pub async fn run(
         manifest,
         sessions,
         interrupted,
-        manifest_path: out.join(manifest::FILE_NAME),
+        manifest_path: out.join(folder::MANIFEST_FILE),
     })
 }
 
@@ -474,7 +484,7 @@ impl Context {
             .request(priority, || self.client.get_signed(segments, signed_id))
             .await?;
         let relative = self.names.claim(relative, &endpoint);
-        let fetched = manifest::now();
+        let fetched = crate::time::now_utc();
         let written = {
             let (out, relative, bytes) = (self.out.clone(), relative.clone(), bytes.clone());
             tokio::task::spawn_blocking(move || save_json(&out, &relative, &bytes)).await
@@ -553,7 +563,7 @@ impl Context {
             .map_err(std::io::Error::other)
             .and_then(|r| r)
             .map_err(io_error)?;
-        let fetched = manifest::now();
+        let fetched = crate::time::now_utc();
         let media_id = MediaId::from(media.id.as_str());
         let evidence = self
             .request(FILE_LEVEL, || {
@@ -757,8 +767,8 @@ async fn export_session(context: Arc<Context>, session: String) -> SessionRecord
     let decision_route = ["sessions", session.as_str(), "decision"];
     let decision = async {
         let bytes = context.fetch_required(&session, &decision_route, &decision_file).await;
-        if let (Some(bytes), Some(indexer)) = (bytes, &context.indexer) {
-            indexer.decision(bytes);
+        if let (Some(bytes), Some(decisions)) = (bytes, &context.decisions) {
+            (decisions.0)(bytes);
         }
     };
     let person = context.fetch_optional(&session, &dir, "person", "person.json");

@@ -107,7 +107,7 @@ impl Report {
 /// Checks every file of the export in `dir`: signatures and the manifest's HMAC
 /// too with `secret`, the team's signature of the manifest with `team`.
 pub fn verify(dir: &Path, secret: Option<&Secret>, team: Option<&PublicKey>) -> Result<Report, String> {
-    let manifest_path = dir.join(manifest::FILE_NAME);
+    let manifest_path = dir.join(folder::MANIFEST_FILE);
     let bytes = folder::read_regular(&manifest_path, None, u64::MAX)
         .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?
         .ok_or_else(|| format!("{} is not there or not a regular file", manifest_path.display()))?;
@@ -125,7 +125,7 @@ pub fn verify(dir: &Path, secret: Option<&Secret>, team: Option<&PublicKey>) -> 
         &mut report,
     );
     let mut listed = HashSet::new();
-    listed.insert(manifest::FILE_NAME.to_owned());
+    listed.insert(folder::MANIFEST_FILE.to_owned());
     listed.insert(seal::SIGNATURE_FILE.to_owned());
     let mut held = HashSet::new();
     for file in manifest.sessions.iter().flat_map(|s| &s.files) {
@@ -160,7 +160,7 @@ fn check_manifest(
     team: Option<&PublicKey>,
     report: &mut Report,
 ) {
-    let name = manifest::FILE_NAME.to_owned();
+    let name = folder::MANIFEST_FILE.to_owned();
     if let Some(secret) = secret {
         if manifest.hmac.is_none() {
             report.problems.push((

@@ -1,6 +1,6 @@
 //! Backing up a SQLite inbox while a receiver writes to it, and restoring a
 //! backup without bringing back a session erased since it was taken. A
-//! PostgreSQL inbox is backed up with `pg_dump`; the README says how.
+//! PostgreSQL inbox is backed up with `pg_dump`; docs/inbox.md says how.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -15,7 +15,7 @@ impl Store {
     pub async fn backup(&self, path: &Path) -> Result<u64, String> {
         if self.is_postgres() {
             return Err(
-                "a PostgreSQL inbox is backed up with pg_dump (see the README's \"Backup and restore\")".to_owned(),
+                "a PostgreSQL inbox is backed up with pg_dump (see docs/inbox.md, \"Backup and restore\")".to_owned(),
             );
         }
         if path.exists() {
@@ -97,7 +97,7 @@ pub async fn restore(backup: &Path, url: &str, deleted: &[String], who: &str) ->
     let target = url
         .strip_prefix("sqlite://")
         .map(|p| Path::new(p.split('?').next().unwrap_or(p)).to_path_buf())
-        .ok_or("a PostgreSQL inbox is restored with pg_restore (see the README's \"Backup and restore\")")?;
+        .ok_or("a PostgreSQL inbox is restored with pg_restore (see docs/inbox.md, \"Backup and restore\")")?;
     let hashes = if target.exists() {
         let current = Store::open(url).await?;
         let hashes = current.erased_hashes().await?;

@@ -77,6 +77,13 @@ impl Indexer {
         let _ = self.tx.send(Fetched::Decision(body));
     }
 
+    /// [`Indexer::decision`] as a function that names no inbox: for work below
+    /// the inbox's layer (an export) that is handed where its decisions go.
+    pub fn decision_sink(&self) -> std::sync::Arc<dyn Fn(Vec<u8>) + Send + Sync> {
+        let indexer = self.clone();
+        std::sync::Arc::new(move |body| indexer.decision(body))
+    }
+
     /// A session's watchlist screening (`{status, data}`), the bytes as the API
     /// sent them: found by `watchlist:` as its webhook would be.
     pub fn watchlist(&self, body: Vec<u8>) {

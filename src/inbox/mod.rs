@@ -7,6 +7,7 @@
 mod address;
 mod backup;
 mod erase;
+mod erasure_key;
 mod event;
 mod index;
 mod marks;
@@ -16,7 +17,6 @@ mod schema;
 mod store;
 pub mod sync;
 mod team_audit;
-mod time;
 
 pub use address::{cleartext_host, refuse_cleartext, shown_url};
 pub use backup::restore;
@@ -28,6 +28,9 @@ pub use query::{Order, Query, QueryError, TERMS, Term, field_names, terms_help};
 pub use schema::{Status, known as known_schema};
 pub use store::{Incoming, Outcome, Page, SessionRow, Store};
 pub use team_audit::TeamLine;
+// The tool's one time module, named here too: the inbox's files (and its users)
+// reach it as `inbox::time`.
+use crate::time;
 pub use time::{format_time_ms, now_ms, parse_time_ms};
 
 /// What a session known only from `inbox import` is shown with, wherever a

@@ -1,7 +1,7 @@
 //! `inbox list` queries: free text plus `field:value` terms, turned into SQL that both
 //! SQLite and PostgreSQL run (text search is the one clause that differs). Every
-//! term is described once, in [`TERMS`]: the parser, the CLI's help, the README's
-//! table (a test keeps it in step) and the query-plan test all read it.
+//! term is described once, in [`TERMS`]: the parser, the CLI's help, the table in
+//! docs/inbox.md (a test keeps it in step) and the query-plan test all read it.
 
 use std::fmt;
 
@@ -121,7 +121,7 @@ impl fmt::Display for QueryError {
 }
 
 /// One `field:value` term: what it is called, an example, what it finds, how it
-/// is matched (the README's table), and what it sets in a [`Query`].
+/// is matched (docs/inbox.md's table), and what it sets in a [`Query`].
 pub struct Term {
     pub name: &'static str,
     pub example: &'static str,
@@ -682,7 +682,7 @@ mod tests {
         }
     }
 
-    /// The README's table of terms, as [`TERMS`] says it.
+    /// The inbox guide's table of terms, as [`TERMS`] says it.
     fn table() -> Vec<String> {
         TERMS
             .iter()
@@ -691,12 +691,12 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_query_table_is_the_terms_table() {
-        let readme = include_str!("../../README.md");
-        let written: Vec<&str> = readme
+    fn the_inbox_guides_query_table_is_the_terms_table() {
+        let guide = include_str!("../../docs/inbox.md");
+        let written: Vec<&str> = guide
             .split("| term | example | finds | how it matches |")
             .nth(1)
-            .expect("the README has its query table")
+            .expect("docs/inbox.md has its query table")
             .lines()
             .skip(2)
             .take_while(|line| line.starts_with('|'))
@@ -705,7 +705,7 @@ mod tests {
         assert_eq!(
             written,
             expected,
-            "the README's table should be:\n{}",
+            "docs/inbox.md's table should be:\n{}",
             expected.join("\n")
         );
     }

@@ -144,29 +144,23 @@ fn connection_cap(files: u64) -> usize {
 fn raise_open_files_limit() -> u64 {
     // Linux refuses more than its fs.nr_open (1,048,576 by default), as an
     // unlimited hard limit would ask.
-    const AT_MOST: libc::rlim_t = 1 << 20;
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
+    // (`None` is unlimited.)
+    const AT_MOST: u64 = 1 << 20;
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let wanted = limit.maximum.unwrap_or(AT_MOST).min(AT_MOST);
+    let soft = limit.current.unwrap_or(u64::MAX);
+    if soft >= wanted {
+        return soft;
+    }
+    let raised = Rlimit {
+        current: Some(wanted),
+        maximum: limit.maximum,
     };
-    // SAFETY: getrlimit and setrlimit only read and write the struct given.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
-        return 1024;
+    match setrlimit(Resource::Nofile, raised) {
+        Ok(()) => wanted,
+        Err(_) => soft,
     }
-    let wanted = limit.rlim_max.min(AT_MOST);
-    if limit.rlim_cur < wanted {
-        let raised = libc::rlimit {
-            rlim_cur: wanted,
-            rlim_max: limit.rlim_max,
-        };
-        // SAFETY: as above.
-        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-            limit = raised;
-        }
-    }
-    #[allow(clippy::unnecessary_cast, reason = "rlim_t is u64 on Linux, not everywhere")]
-    let soft = limit.rlim_cur as u64;
-    soft
 }
 
 /// Whether an address may listen without `--public`.

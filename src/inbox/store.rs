@@ -144,7 +144,7 @@ pub struct Store {
     /// For a PostgreSQL listener of its own (LISTEN needs a dedicated connection).
     pub(super) url: String,
     /// What erased session ids are hashed with (the store's own, made by migration 4).
-    pub(super) erasure_key: super::erase::ErasureKey,
+    pub(super) erasure_key: super::erasure_key::ErasureKey,
     /// PostgreSQL: the database login this store was opened as, who every claim,
     /// tag, note and erasure is recorded as.
     login: Option<String>,
@@ -262,7 +262,7 @@ impl Store {
         super::schema::ready(&pool, postgres, &shown, !postgres)
             .await
             .map_err(|e| super::address::without_password(&e, url))?;
-        let erasure_key = super::erase::ErasureKey::read(&pool).await?;
+        let erasure_key = super::erasure_key::ErasureKey::read(&pool).await?;
         let login = match postgres {
             true => Some(
                 sqlx::query_scalar::<_, String>("SELECT CAST(session_user AS TEXT)")

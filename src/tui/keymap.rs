@@ -80,6 +80,14 @@ pub enum Action {
     Tag,
     /// A one-line note on the session in the inbox.
     Note,
+    /// Back along the jump list (the sessions and views left).
+    Back,
+    /// Forward along the jump list, after going back.
+    Forward,
+    /// Copy the session's Customer Portal link.
+    CopyPortalLink,
+    /// Open the session's Customer Portal link in a browser (else show it).
+    OpenPortalLink,
 }
 
 impl Action {
@@ -363,13 +371,15 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["s"], Action::Save, "save the media to the download dir", Some("save")),
     (Mode::Browse, &["S"], Action::SaveAll, "save every file of the attempt", Some("save all")),
     (Mode::Browse, &["a"], Action::AddSession, "add a session (paste an id or link)", Some("add")),
-    (Mode::Browse, &["x"], Action::RemoveSession, "remove the session from the list", None),
+    (Mode::Browse, &["x"], Action::RemoveSession, "remove the session from the opened tab", None),
     (Mode::Browse, &["D"], Action::DeleteSession, "delete at Veriff, for good (its id typed first)", None),
     (Mode::Browse, &["N"], Action::NewSession, "a new verification link (a form)", None),
     (Mode::Browse, &["H"], Action::ReviewHit, "review a watchlist hit", None),
     (Mode::Browse, &["r"], Action::Reload, "reload (retry after an error)", Some("reload")),
     (Mode::Browse, &["/"], Action::Filter, "filter the pane; on an inbox view, search all", Some("filter")),
     (Mode::Browse, &["y"], Action::Copy, "copy the selected id (OSC 52)", Some("copy id")),
+    (Mode::Browse, &["Y"], Action::CopyPortalLink, "copy the session's Customer Portal link", None),
+    (Mode::Browse, &["O"], Action::OpenPortalLink, "open the Customer Portal link (else show it)", None),
     (Mode::Browse, &["p"], Action::Profiles, "switch config profile", Some("profile")),
     (Mode::Browse, &["J"], Action::ScrollDetailsDown, "scroll the details (card, NFC data) down", None),
     (Mode::Browse, &["K"], Action::ScrollDetailsUp, "scroll the details up", None),
@@ -379,14 +389,16 @@ const DEFAULTS: &[Default] = &[
     (Mode::Browse, &["z"], Action::Zoom, "the selected picture on the whole screen", None),
     (Mode::Browse, &["v"], Action::Compare, "document front versus the best face image", None),
     (Mode::Browse, &["X"], Action::Reveal, "show the picture hidden by --redact (until you move)", None),
-    (Mode::Browse, &["m", "space"], Action::Mark, "mark or unmark a session for export", None),
+    (Mode::Browse, &["m", "space"], Action::Mark, "mark or unmark a session (export, claim, tag)", None),
     (Mode::Browse, &["E"], Action::Export, "export the marked (or selected) sessions", None),
     (Mode::Browse, &["]"], Action::NextView, "inbox: the next view (tab)", None),
     (Mode::Browse, &["["], Action::PrevView, "inbox: the previous view", None),
     (Mode::Browse, &["="], Action::Sort, "inbox: next order (newest, oldest, status, name)", None),
-    (Mode::Browse, &["c"], Action::Claim, "inbox: claim the session (again: give it up)", None),
-    (Mode::Browse, &["t"], Action::Tag, "inbox: choose a tag from a menu", None),
+    (Mode::Browse, &["c"], Action::Claim, "inbox: claim it (again: give it up), or the marked", None),
+    (Mode::Browse, &["t"], Action::Tag, "inbox: a tag from a menu, for the marked too", None),
     (Mode::Browse, &["n"], Action::Note, "inbox: a one-line note for the team", None),
+    (Mode::Browse, &["ctrl-o"], Action::Back, "back to the session or view left (jump list)", None),
+    (Mode::Browse, &["ctrl-p"], Action::Forward, "forward again along the jump list", None),
     (Mode::Browse, &["esc"], Action::Cancel, "cancel a transfer or export; clear filter or search", None),
     (Mode::Browse, &["M"], Action::Messages, "every error and notice in full, the fix first", None),
     (Mode::Browse, &["?"], Action::Help, "all keys", Some("help")),
@@ -408,6 +420,8 @@ const DEFAULTS: &[Default] = &[
     (Mode::Review, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Filter, &["enter"], Action::Submit, "keep the filter", Some("keep")),
     (Mode::Filter, &["esc"], Action::Cancel, "clear the filter", Some("clear")),
+    (Mode::Filter, &["up"], Action::Up, "inbox search: an earlier search (kept with Enter)", None),
+    (Mode::Filter, &["down"], Action::Down, "inbox search: a later search", None),
     (Mode::Filter, &["ctrl-c"], Action::Quit, "quit", Some("quit")),
     (Mode::Help, &["j", "down"], Action::Down, "scroll down", None),
     (Mode::Help, &["k", "up"], Action::Up, "scroll up", None),
@@ -932,30 +946,42 @@ mod tests {
     }
 }
 
-/// The README's table of browsing keys is written by hand, with more to say than
-/// a keymap row: this keeps it true to the keymap, both ways.
+/// The guides' tables of browsing keys are written by hand, with more to say than
+/// a keymap row: this keeps them true to the keymap, both ways. The browser's keys
+/// are in docs/triage.md, the inbox's and the team's in docs/inbox.md; together
+/// they are every key of browsing.
 #[cfg(test)]
-mod readme {
+mod guides {
     use super::*;
 
-    /// The keys of the README's `| keys | what they do |` table, as written.
-    fn readme_keys() -> Vec<String> {
-        let readme = include_str!("../../README.md");
-        let table = readme
-            .split("| keys | what they do |")
-            .nth(1)
-            .expect("the README has its key table");
-        table
-            .lines()
-            .skip(2)
-            .take_while(|line| line.starts_with('|'))
-            .flat_map(|line| {
-                let keys = line.split('|').nth(1).unwrap_or_default();
-                keys.split('`')
-                    .skip(1)
-                    .step_by(2)
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
+    /// The guides that hold a `| keys | what they do |` table, and their text.
+    const KEY_TABLES: [(&str, &str); 2] = [
+        ("docs/triage.md", include_str!("../../docs/triage.md")),
+        ("docs/inbox.md", include_str!("../../docs/inbox.md")),
+    ];
+
+    /// The keys of each guide's `| keys | what they do |` tables, as written.
+    fn written_keys() -> Vec<String> {
+        KEY_TABLES
+            .iter()
+            .flat_map(|(path, text)| {
+                let tables: Vec<&str> = text.split("| keys | what they do |").skip(1).collect();
+                assert!(!tables.is_empty(), "{path} has lost its key table");
+                tables
+            })
+            .flat_map(|table| {
+                table
+                    .lines()
+                    .skip(2)
+                    .take_while(|line| line.starts_with('|'))
+                    .flat_map(|line| {
+                        let keys = line.split('|').nth(1).unwrap_or_default();
+                        keys.split('`')
+                            .skip(1)
+                            .step_by(2)
+                            .map(str::to_owned)
+                            .collect::<Vec<_>>()
+                    })
             })
             .collect()
     }
@@ -968,13 +994,13 @@ mod readme {
             "←" => "left",
             other => other,
         };
-        Key::parse(named).unwrap_or_else(|e| panic!("README: {e}"))
+        Key::parse(named).unwrap_or_else(|e| panic!("a guide's key table: {e}"))
     }
 
     #[test]
-    fn the_readme_key_table_says_what_the_keymap_binds_and_nothing_else() {
-        let written: Vec<Key> = readme_keys().iter().map(|k| parse(k)).collect();
-        assert!(written.len() > 20, "the table was found: {written:?}");
+    fn the_guides_key_tables_say_what_the_keymap_binds_and_nothing_else() {
+        let written: Vec<Key> = written_keys().iter().map(|k| parse(k)).collect();
+        assert!(written.len() > 20, "the tables were found: {written:?}");
         let browse: Vec<(Action, Vec<Key>)> = DEFAULTS
             .iter()
             .filter(|(mode, ..)| *mode == Mode::Browse)
@@ -983,15 +1009,48 @@ mod readme {
         for key in &written {
             assert!(
                 browse.iter().any(|(_, keys)| keys.contains(key)),
-                "the README lists {key:?}, which browsing does not bind"
+                "a key table in docs/ lists {key:?}, which browsing does not bind"
             );
         }
         for (action, keys) in &browse {
             assert!(
                 keys.iter().any(|k| written.contains(k)),
-                "{} ({keys:?}) is bound but missing from the README's key table",
+                "{} ({keys:?}) is bound but missing from the key tables of docs/triage.md and docs/inbox.md",
                 action.name()
             );
         }
+    }
+
+    /// The backticked words of the paragraph of `guide` that starts with `label`.
+    fn listed(guide: &str, label: &str) -> Vec<String> {
+        let start = guide
+            .find(&format!("\n{label}"))
+            .unwrap_or_else(|| panic!("docs/configuration.md has lost its `{label}` list"));
+        let paragraph = guide[start + 1..].split("\n\n").next().unwrap_or_default();
+        paragraph.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    }
+
+    /// `[keys]` takes action and mode names: configuration.md lists every one the
+    /// keymap knows, and no other, so a name read there works in the config file.
+    #[test]
+    fn the_configuration_guide_names_every_action_and_mode_of_keys() {
+        let guide = include_str!("../../docs/configuration.md");
+        let mut actions: Vec<String> = DEFAULTS.iter().map(|(_, _, action, ..)| action.name()).collect();
+        actions.sort();
+        actions.dedup();
+        let mut written = listed(guide, "Actions:");
+        written.sort();
+        assert_eq!(
+            written, actions,
+            "docs/configuration.md's `Actions:` should list exactly these"
+        );
+        let mut modes: Vec<String> = Mode::ALL.iter().map(|m| m.name().to_owned()).collect();
+        modes.sort();
+        let mut written = listed(guide, "Modes:");
+        written.sort();
+        assert_eq!(
+            written, modes,
+            "docs/configuration.md's `Modes:` should list exactly these"
+        );
     }
 }

@@ -130,6 +130,11 @@ pub async fn run(
     model.keymap = std::sync::Arc::new(keymap);
     model.redact = settings.redact;
     model.read_only = settings.read_only;
+    model.portal_url = settings.portal_url.clone();
+    model.searches = history
+        .as_deref()
+        .map(crate::history::load_searches)
+        .unwrap_or_default();
     if let Some(every) = options.watch {
         model.watch_every = every;
     }

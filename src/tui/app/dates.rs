@@ -4,24 +4,7 @@
 
 /// The current year (UTC), from the system clock.
 pub fn this_year() -> i32 {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    year_of_day((seconds / 86_400) as i64)
-}
-
-/// The civil (proleptic Gregorian) year of a day counted from 1970-01-01, after
-/// Howard Hinnant's `civil_from_days`.
-fn year_of_day(days: i64) -> i32 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153; // March = 0
-    let year = year_of_era + era * 400 + i64::from(month_index >= 10);
-    year as i32
+    crate::time::year_of_ms(crate::time::now_ms()) as i32
 }
 
 /// `2025-12-30T10:42:05.000Z` in at most `width` columns: this year's as
@@ -68,16 +51,6 @@ mod tests {
         assert_eq!(short_time(old, 2025, 11), "12-30 10:42");
         assert_eq!(short_time(old, 2025, 5), "10:42");
         assert_eq!(short_time("yesterday\u{1b}[2J", 2026, 16), "yesterday�[2J");
-    }
-
-    #[test]
-    fn the_year_of_a_day_is_the_calendars() {
-        assert_eq!(year_of_day(0), 1970);
-        assert_eq!(year_of_day(364), 1970);
-        assert_eq!(year_of_day(365), 1971);
-        // 2024-12-31 and 2025-01-01.
-        assert_eq!(year_of_day(20_088), 2024);
-        assert_eq!(year_of_day(20_089), 2025);
         assert!(this_year() >= 2025);
     }
 }

@@ -39,15 +39,24 @@ pub struct ExportSummary {
     pub first_error: Option<String>,
 }
 
-/// Marks or unmarks the selected session; in the sessions pane the cursor then
-/// moves on, so a run of Space marks a run of sessions.
+/// Marks or unmarks the selected session, in any tab; in the sessions pane the
+/// cursor then moves on, so a run of Space marks a run of sessions.
 pub(super) fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
     let Some(session) = model.selected_session().cloned() else {
         return Vec::new();
     };
-    model.store.toggle_mark(&session);
+    let claim = model.inbox_row(&session).and_then(|row| row.marks.claimed_by.clone());
+    model.store.toggle_mark(&session, claim);
+    let also = match model.inbox {
+        Some(_) => format!(
+            ", {} claims and {} tags them",
+            model.browse_key(Action::Claim),
+            model.browse_key(Action::Tag)
+        ),
+        None => String::new(),
+    };
     model.status = Some(Status::info(format!(
-        "{} marked · {} exports them",
+        "{} marked · {} exports them{also}",
         model.store.marked_count(),
         model.browse_key(Action::Export)
     )));
@@ -58,7 +67,8 @@ pub(super) fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
     }
 }
 
-/// Exports the marked sessions, in list order, or else the selected one.
+/// Exports the marked sessions (those shown in the order shown, then the others
+/// in the order marked, from every tab), or else the selected one.
 pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
     if let Some(job) = &model.export {
         model.status = Some(Status::info(format!(
@@ -78,12 +88,7 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
     let sessions: Vec<SessionId> = if model.store.marked_count() == 0 {
         model.selected_session().cloned().into_iter().collect()
     } else {
-        model
-            .sessions
-            .iter()
-            .filter(|s| model.store.is_marked(s))
-            .cloned()
-            .collect()
+        marked_in_order(model)
     };
     if sessions.is_empty() {
         model.status = Some(Status::info(format!(
@@ -93,16 +98,30 @@ pub(super) fn start(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     }
     // A folder per case: exports never pile up in the download folder's root.
-    let stamp: String = crate::export::manifest::now()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
+    let stamp: String = crate::time::now_utc().chars().filter(char::is_ascii_digit).collect();
     let name = format!("case-{}-{}", &stamp[..8], &stamp[8..]);
     model.overlay = Overlay::CaseFolder {
         input: LineEdit(tui_input::Input::new(name)),
         sessions,
     };
     Vec::new()
+}
+
+/// The marked sessions: those the pane shows, in its order, then the others
+/// (marked in another tab) in the order they were marked.
+pub(super) fn marked_in_order(model: &Model) -> Vec<SessionId> {
+    let mut sessions: Vec<SessionId> = model
+        .visible_sessions()
+        .into_iter()
+        .filter(|s| model.store.is_marked(s))
+        .cloned()
+        .collect();
+    for session in model.store.marked_sessions() {
+        if !sessions.contains(&session) {
+            sessions.push(session);
+        }
+    }
+    sessions
 }
 
 /// Enter in the case folder prompt: the export starts into it.

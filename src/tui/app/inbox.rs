@@ -5,7 +5,7 @@
 
 use super::input::session_for;
 use super::model::{Model, Overlay, Pane, Status};
-use super::msg::{Cmd, Failure, InboxAsk, InboxRow, Req};
+use super::msg::{Cmd, Failure, InboxAsk, InboxRow, Req, ReqId};
 use super::overlays::confirm::Confirm;
 use super::overlays::note::NoteEdit;
 use super::overlays::tag::TagMenu;
@@ -41,6 +41,21 @@ pub struct Inbox {
     pub search: Option<Search>,
     /// The row a page arriving puts the cursor on, once: where a search left.
     pub return_to: Option<SessionId>,
+    /// A claim or a tag of the marked sessions on its way: its answers are
+    /// said together, once all are in.
+    pub bulk: Option<Bulk>,
+}
+
+/// The marks of many sessions on their way (`c`, `t` with sessions marked).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Bulk {
+    /// The marks not answered yet.
+    pub waiting: Vec<ReqId>,
+    /// What was done to each, for the status line: `claimed`, `tagged done`.
+    pub said: String,
+    pub done: usize,
+    /// Each refusal, with its session.
+    pub refused: Vec<String>,
 }
 
 /// A search of the whole inbox, and where `Esc` returns to: the view's tab and
@@ -64,6 +79,7 @@ impl Inbox {
             order: Order::default(),
             search: None,
             return_to: None,
+            bulk: None,
         }
     }
 
@@ -292,32 +308,47 @@ pub(super) fn arrived(model: &mut Model, before: Option<SessionId>, failed: Opti
     model.select_session(cursor)
 }
 
-/// `]` and `[`: the next or previous tab, from its first row and without a query.
+/// `]` and `[`: the next or previous tab, from its first row and without a
+/// query; the place left is a jump back.
 pub(super) fn switch_view(model: &mut Model, step: isize) -> Vec<Cmd> {
-    let Some(inbox) = model.inbox.as_mut() else {
+    let Some(inbox) = model.inbox.as_ref() else {
         model.status = Some(Status::info(
             "no inbox in this run: `veriff-tui inbox` opens the browser on one",
         ));
         return Vec::new();
     };
     let tabs = inbox.views.len() as isize + 1;
-    inbox.search = None;
-    inbox.return_to = None;
-    inbox.tab = (inbox.tab as isize + step).rem_euclid(tabs) as usize;
-    inbox.limit = PAGE;
-    let state = model.pane_mut(Pane::Sessions);
-    state.filter.clear();
-    state.cursor = 0;
-    state.offset = 0;
-    model.focus = Pane::Sessions;
-    // The last view's rows are not this one's: the pane says loading until they come.
-    if let Some(page) = model.store.inbox.shown.as_mut() {
-        page.rows.clear();
-        page.more = false;
+    let tab = (inbox.tab as isize + step).rem_euclid(tabs) as usize;
+    let here = model.here();
+    model.jumps.leave(here);
+    show_tab(model, tab, 0, None)
+}
+
+/// Shows tab `tab` (0: the sessions opened here) without a query, on
+/// `session`'s row, else on row `cursor`.
+pub(super) fn show_tab(model: &mut Model, tab: usize, cursor: usize, session: Option<SessionId>) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    if let Some(inbox) = model.inbox.as_mut() {
+        inbox.search = None;
+        inbox.tab = tab.min(inbox.views.len());
+        inbox.limit = PAGE.max(u32::try_from(cursor + 1).unwrap_or(u32::MAX));
+        inbox.return_to = session.clone().filter(|_| tab > 0);
+        let state = model.pane_mut(Pane::Sessions);
+        state.filter.clear();
+        state.cursor = cursor;
+        state.offset = 0;
+        // The last view's rows are not this one's: the pane says loading until they come.
+        if let Some(page) = model.store.inbox.shown.as_mut() {
+            page.rows.clear();
+            page.more = false;
+        }
+        cmds = model.want_inbox();
     }
-    let mut cmds = model.want_inbox();
+    model.focus = Pane::Sessions;
     if model.inbox_view().is_none() {
-        cmds.extend(model.select_session(0));
+        let found = session.and_then(|s| model.visible_sessions().iter().position(|v| **v == s));
+        let last = model.visible_session_count().saturating_sub(1);
+        cmds.extend(model.select_session(found.unwrap_or(cursor).min(last)));
     }
     cmds
 }
@@ -325,6 +356,9 @@ pub(super) fn switch_view(model: &mut Model, step: isize) -> Vec<Cmd> {
 /// `c`: claim the selected session, or give up one's own claim. Someone else's
 /// claim is taken over only once that is confirmed, naming them.
 pub(super) fn claim(model: &mut Model) -> Vec<Cmd> {
+    if let Some(who) = marking_many(model) {
+        return claim_marked(model, &who);
+    }
     let Some((session, who)) = marking(model, Action::Claim, "claims") else {
         return Vec::new();
     };
@@ -356,6 +390,9 @@ pub(super) fn claim(model: &mut Model) -> Vec<Cmd> {
 /// `t`: the selected session's tag, chosen from a menu; on someone else's
 /// claim, after a question naming them.
 pub(super) fn tag(model: &mut Model) -> Vec<Cmd> {
+    if let Some(who) = marking_many(model) {
+        return tag_marked(model, &who);
+    }
     let Some((session, row)) = marking_row(model, Action::Tag, "tags") else {
         return Vec::new();
     };
@@ -435,6 +472,164 @@ pub(super) fn submit_note(model: &mut Model) -> Vec<Cmd> {
     )
 }
 
+/// Who marks, when sessions are marked and the inbox is there to mark them in:
+/// then `c` and `t` act on every marked session.
+fn marking_many(model: &Model) -> Option<String> {
+    let who = model.inbox.as_ref()?.who.clone();
+    (model.store.marked_count() > 0).then_some(who)
+}
+
+/// Who holds `session`'s claim: its row where the view shows it, else as its
+/// row showed it when it was marked. A claim taken since is not overridden:
+/// the store refuses a take-over from anyone but the holder named.
+fn holder_of(model: &Model, session: &SessionId) -> Option<String> {
+    match model.inbox_row(session) {
+        Some(row) => row.marks.claimed_by.clone(),
+        None => model.store.claim_when_marked(session).map(str::to_owned),
+    }
+}
+
+/// The marked sessions' claims held by others, counted per holder:
+/// `2 from ann@desk1, 1 from bob@desk2`.
+fn others_claims(model: &Model, sessions: &[SessionId], who: &str) -> Vec<(String, usize)> {
+    let mut held: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for session in sessions {
+        if let Some(holder) = holder_of(model, session).filter(|h| h != who) {
+            *held.entry(holder).or_default() += 1;
+        }
+    }
+    held.into_iter().collect()
+}
+
+fn counted(held: &[(String, usize)]) -> String {
+    held.iter()
+        .map(|(holder, n)| format!("{n} from {holder}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `c` with sessions marked: one question, saying how many and whose claims
+/// are taken over, then a claim of each (one's own left as they are).
+fn claim_marked(model: &mut Model, who: &str) -> Vec<Cmd> {
+    let sessions = super::export::marked_in_order(model);
+    let count = sessions.len();
+    let held = others_claims(model, &sessions, who);
+    let marks: Vec<(SessionId, MarkChange)> = sessions
+        .iter()
+        .filter_map(|session| {
+            let from = holder_of(model, session);
+            (from.as_deref() != Some(who)).then(|| (session.clone(), MarkChange::Claim { from }))
+        })
+        .collect();
+    let mine = count - marks.len();
+    if marks.is_empty() {
+        model.status = Some(Status::info(format!(
+            "the {count} marked sessions are yours already: nothing to claim"
+        )));
+        return Vec::new();
+    }
+    let mut lines = vec![format!("Claim the {count} marked sessions in the inbox?")];
+    if mine > 0 {
+        lines.push(format!("{mine} of them are yours already: they stay so."));
+    }
+    if held.is_empty() {
+        lines.push("Nobody else has claimed any of them.".to_owned());
+    } else {
+        lines.push(format!(
+            "Takes over {}: they see it is yours at their next look.",
+            counted(&held)
+        ));
+    }
+    let then = mark_many(model, marks, "claimed".to_owned());
+    model.overlay = Overlay::Confirm(Confirm::new(format!("claim {count} sessions"), lines, None, then));
+    Vec::new()
+}
+
+/// `t` with sessions marked: one question, saying how many and whose claims
+/// they are under, then the tag menu for all of them.
+fn tag_marked(model: &mut Model, who: &str) -> Vec<Cmd> {
+    let sessions = super::export::marked_in_order(model);
+    let count = sessions.len();
+    let held = others_claims(model, &sessions, who);
+    let mut lines = vec![format!("Tag the {count} marked sessions in the inbox?")];
+    if held.is_empty() {
+        lines.push("None of them is claimed by anyone else.".to_owned());
+    } else {
+        lines.push(format!(
+            "Claimed by others ({}): they see your tag at their next look; no claim is taken over.",
+            counted(&held)
+        ));
+    }
+    model.overlay = Overlay::Confirm(
+        Confirm::new(format!("tag {count} sessions"), lines, None, Vec::new())
+            .then_open(Overlay::Tag(TagMenu::many(sessions))),
+    );
+    Vec::new()
+}
+
+/// A mark for each session, their answers said together once all are in.
+pub(super) fn mark_many(model: &mut Model, marks: Vec<(SessionId, MarkChange)>, said: String) -> Vec<Cmd> {
+    let cmds: Vec<Cmd> = marks
+        .into_iter()
+        .map(|(session, change)| Cmd::Mark {
+            id: model.req(),
+            session,
+            change,
+        })
+        .collect();
+    let waiting = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Mark { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    if let Some(inbox) = model.inbox.as_mut() {
+        inbox.bulk = Some(Bulk {
+            waiting,
+            said,
+            ..Bulk::default()
+        });
+    }
+    cmds
+}
+
+/// A mark of many answered: counted; once the last is in, said for all, and
+/// the view asked for again. `None`: the mark was not one of many.
+fn marked_one_of_many(
+    model: &mut Model,
+    id: ReqId,
+    session: &SessionId,
+    result: &Result<(), Failure>,
+) -> Option<Vec<Cmd>> {
+    let bulk = model.inbox.as_mut()?.bulk.as_mut()?;
+    let at = bulk.waiting.iter().position(|w| *w == id)?;
+    bulk.waiting.swap_remove(at);
+    match result {
+        Ok(()) => bulk.done += 1,
+        Err(e) => bulk.refused.push(format!("session {}: {}", session.short(), e.message)),
+    }
+    if !bulk.waiting.is_empty() {
+        return Some(Vec::new());
+    }
+    let bulk = model.inbox.as_mut()?.bulk.take()?;
+    let Bulk {
+        said, done, refused, ..
+    } = bulk;
+    model.status = Some(if refused.is_empty() {
+        Status::success(format!("{said} {done} sessions (in the inbox only, not at Veriff)"))
+    } else {
+        Status::error(format!(
+            "{said} {done} sessions; {} refused: {}",
+            refused.len(),
+            refused.join("; ")
+        ))
+    });
+    let mut cmds = model.want_inbox();
+    cmds.extend(model.want_history(true));
+    Some(cmds)
+}
+
 /// The question's lines before changing a session someone else claimed.
 fn holder_lines(holder: &str, session: &SessionId, question: &str) -> Vec<String> {
     vec![
@@ -487,10 +682,14 @@ fn mark(model: &mut Model, session: SessionId, change: MarkChange) -> Vec<Cmd> {
 /// A mark was set (or refused): said, and the view asked for again at once.
 pub(super) fn marked(
     model: &mut Model,
+    id: ReqId,
     session: &SessionId,
     change: &MarkChange,
     result: Result<(), Failure>,
 ) -> Vec<Cmd> {
+    if let Some(cmds) = marked_one_of_many(model, id, session, &result) {
+        return cmds;
+    }
     let short = session.short();
     match result {
         Ok(()) => {

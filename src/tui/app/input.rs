@@ -141,8 +141,8 @@ pub(super) fn on_paste(model: &mut Model, text: &str) -> Vec<Cmd> {
             let focus = form.focus;
             insert(&mut form.fields[focus]);
         }
-        Overlay::LinkMade { .. } | Overlay::HitReview(_) | Overlay::Tag(_) => {}
-        Overlay::Filter { input } => {
+        Overlay::LinkMade { .. } | Overlay::PortalLink { .. } | Overlay::HitReview(_) | Overlay::Tag(_) => {}
+        Overlay::Filter { input, .. } => {
             insert(input);
             let (pane, value) = (model.focus, input.value().to_owned());
             overlays::filter::set_filter(model, pane, value);
@@ -228,6 +228,7 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             let current = model.pane(model.focus).filter.clone();
             model.overlay = Overlay::Filter {
                 input: LineEdit(tui_input::Input::new(current)),
+                recalled: None,
             };
             Vec::new()
         }
@@ -282,6 +283,10 @@ fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Tag => super::inbox::tag(model),
         Action::Note => super::inbox::note(model),
         Action::Export => super::export::start(model),
+        Action::Back => super::jumps::jump(model, true),
+        Action::Forward => super::jumps::jump(model, false),
+        Action::CopyPortalLink => overlays::portal_link::copy(model),
+        Action::OpenPortalLink => overlays::portal_link::open(model),
         // Prompt and overlay actions mean nothing while browsing.
         Action::Submit => Vec::new(),
     }
@@ -351,6 +356,19 @@ pub(super) fn session_for(model: &mut Model, action: Action, what: &str) -> Opti
 }
 
 fn remove_session(model: &mut Model) -> Vec<Cmd> {
+    // A view is the team's queue, as the inbox holds it: a row hidden in one
+    // browser would make its counts disagree with everyone else's. What takes
+    // a session off a queue is a mark the team sees.
+    if model.inbox_view().is_some() {
+        model.status = Some(Status::info(format!(
+            "{} removes sessions from the opened tab only: in a view, {} tags it done (it leaves needs review), {} \
+             claims it",
+            model.browse_key(Action::RemoveSession),
+            model.browse_key(Action::Tag),
+            model.browse_key(Action::Claim)
+        )));
+        return Vec::new();
+    }
     let Some(removed) = session_for(model, Action::RemoveSession, "removes") else {
         return Vec::new();
     };
@@ -378,6 +396,10 @@ pub(super) fn forget_session(model: &mut Model, removed: &crate::ids::SessionId,
     let mut cmds = Vec::new();
     if how == Forgetting::Erased {
         model.store.inbox.drop_row(removed);
+        // The searches that could name it go too (the effects rewrite their file).
+        model
+            .searches
+            .retain(|search| !crate::history::search_names(search, removed));
         // The tabs' counts and the view's rows, as the inbox now has them.
         cmds.extend(model.want_inbox());
     }

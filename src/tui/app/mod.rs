@@ -11,7 +11,8 @@
 //! - `actions`: the writes, behind a confirmation; `transfer`: opening and saving
 //!   files; `export`: marking and exporting; `watch`: polling until decided;
 //! - `card`: the triage card's lines; `messages`: the message log and banner;
-//! - [`inbox`]: the inbox's views as tabs, live, and the team's marks.
+//! - [`inbox`]: the inbox's views as tabs, live, and the team's marks;
+//!   [`jumps`]: a session opened where you are, back and forward.
 
 mod actions;
 mod card;
@@ -19,6 +20,7 @@ pub mod dates;
 mod export;
 pub mod inbox;
 mod input;
+pub mod jumps;
 mod load;
 mod messages;
 pub mod model;
@@ -107,8 +109,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::ProfileSwitched { profile, result } => {
             model.switching = None;
             match result {
-                Ok(Switched { host, read_only }) => {
+                Ok(Switched {
+                    host,
+                    read_only,
+                    portal_url,
+                    searches,
+                }) => {
                     model.read_only = read_only;
+                    model.portal_url = portal_url;
+                    model.searches = searches;
                     // Everything cached came from the other integration; the
                     // effects have aborted its loads already.
                     model.store.clear();
@@ -137,12 +146,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Written { id, write, result } => actions::written(model, id, write, result),
         Msg::InboxChanged(revision) => inbox::changed(model, revision),
+        Msg::LinkOpened { url, result } => overlays::portal_link::opened(model, url, result),
         Msg::Marked {
-            id: _,
+            id,
             session,
             change,
             result,
-        } => inbox::marked(model, &session, &change, result),
+        } => inbox::marked(model, id, &session, &change, result),
         Msg::Terminate => {
             model.quit = true;
             Vec::new()

@@ -57,8 +57,12 @@ pub enum Overlay {
         sessions: Vec<crate::ids::SessionId>,
     },
     /// Typing the focused pane's filter (the filter itself lives in its
-    /// [`PaneState`], so the pane follows as it is typed).
-    Filter { input: LineEdit },
+    /// [`PaneState`], so the pane follows as it is typed). In an inbox search,
+    /// ↑ ↓ recall the searches kept: which one, and the line typed before.
+    Filter {
+        input: LineEdit,
+        recalled: Option<(usize, String)>,
+    },
     /// Choosing a config profile: the highlighted one.
     Profiles { cursor: usize },
     /// The sessions the selected one's decision links to: the highlighted one.
@@ -84,6 +88,8 @@ pub enum Overlay {
     Note(crate::tui::app::overlays::note::NoteEdit),
     /// A session's tag in the inbox, being chosen.
     Tag(crate::tui::app::overlays::tag::TagMenu),
+    /// A session's Customer Portal link no browser opened, shown to copy.
+    PortalLink { link: String },
 }
 
 impl Overlay {
@@ -100,7 +106,7 @@ impl Overlay {
             Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. } => Mode::LookCloser,
             Overlay::Confirm(_) => Mode::Confirm,
             Overlay::NewLink(_) | Overlay::Note(_) => Mode::Prompt,
-            Overlay::LinkMade { .. } => Mode::Link,
+            Overlay::LinkMade { .. } | Overlay::PortalLink { .. } => Mode::Link,
             Overlay::HitReview(_) | Overlay::Tag(_) => Mode::Review,
         }
     }
@@ -262,6 +268,15 @@ pub struct Model {
     pub export: Option<super::export::ExportJob>,
     /// The inbox's views and the marks' author, when the run has an inbox.
     pub inbox: Option<super::inbox::Inbox>,
+    /// Where the Customer Portal shows a session: its id is appended (the
+    /// profile's `portal_url`, else Veriff's).
+    pub portal_url: String,
+    /// The inbox searches kept with Enter, newest last, for ↑ ↓ in the search
+    /// line (the profile's, kept beside its remembered sessions).
+    pub searches: Vec<String>,
+    /// The places left by jumps (a session opened, another view), for back
+    /// and forward.
+    pub jumps: super::jumps::Jumps,
     pub(super) next_req: ReqId,
 }
 
@@ -313,6 +328,9 @@ impl Model {
             watch_every: super::watch::DEFAULT_WATCH,
             export: None,
             inbox: None,
+            portal_url: crate::config::PORTAL_URL.to_owned(),
+            searches: Vec::new(),
+            jumps: super::jumps::Jumps::default(),
             next_req: 1,
         }
     }

@@ -339,6 +339,11 @@ pub enum Msg {
     },
     /// The inbox changed (a webhook stored, a mark set): its revision now.
     InboxChanged(i64),
+    /// The one reply to [`Cmd::OpenLink`]: the browser opened it, or why not.
+    LinkOpened {
+        url: String,
+        result: Result<(), Failure>,
+    },
     /// The one reply to [`Cmd::Mark`] `id`.
     Marked {
         id: ReqId,
@@ -413,6 +418,9 @@ pub enum Cmd {
         session: Option<crate::ids::SessionId>,
         reason: &'static str,
     },
+    /// Open `url` in a browser, where there is a display to open one on;
+    /// answered by [`Msg::LinkOpened`].
+    OpenLink(String),
     /// A change of a session's marks in the inbox (local, never sent to Veriff);
     /// answered by [`Msg::Marked`].
     Mark {
@@ -449,6 +457,10 @@ pub struct Switched {
     pub host: String,
     /// Writes to Veriff are refused.
     pub read_only: bool,
+    /// Where the Customer Portal shows its sessions.
+    pub portal_url: String,
+    /// The inbox searches it keeps, newest last.
+    pub searches: Vec<String>,
 }
 
 impl Cmd {
@@ -462,6 +474,7 @@ impl Cmd {
             | Cmd::Export { .. }
             | Cmd::Write { .. }
             | Cmd::Mark { .. }
+            | Cmd::OpenLink(_)
             | Cmd::Verify { .. } => 1,
             Cmd::Cancel(_)
             | Cmd::CancelTransfer { .. }

@@ -31,8 +31,12 @@ pub struct Entry {
     pub media: HashMap<AttemptId, Load<MediaList>>,
     /// NFC documents' JSON, by media id.
     pub nfc: HashMap<MediaId, Load<serde_json::Value>>,
-    /// Marked for export.
-    pub marked: bool,
+    /// Marked (`m`) for export and the inbox's bulk claims and tags: when, as
+    /// the store's count of marks made, so the marked go in the order marked.
+    pub marked: Option<u64>,
+    /// Who held its claim when it was marked in an inbox view: a bulk claim's
+    /// question names them where the row is no longer shown.
+    pub claim_when_marked: Option<String>,
     /// The newest changes of its marks in the inbox.
     pub mark_log: Option<Load<Vec<MarkEntry>>>,
     /// Watchlist hits reviewed here whose review Veriff's answer does not show yet.
@@ -148,6 +152,8 @@ pub struct Store {
     /// Bumped at every change of a session's entry: what is worked out from the
     /// entries (the rows a filter leaves) is worked out again only then.
     generation: u64,
+    /// Marks made this run, numbering each one.
+    marks_made: u64,
 }
 
 impl Store {
@@ -236,24 +242,48 @@ impl Store {
     }
 
     pub fn is_marked(&self, session: &SessionId) -> bool {
-        self.entry(session).is_some_and(|e| e.marked)
+        self.entry(session).is_some_and(|e| e.marked.is_some())
     }
 
-    /// Marks or unmarks `session` for export; says whether it is marked now.
-    pub fn toggle_mark(&mut self, session: &SessionId) -> bool {
+    /// Marks or unmarks `session`; says whether it is marked now. `claim`: who
+    /// holds its claim, as its inbox row shows it.
+    pub fn toggle_mark(&mut self, session: &SessionId, claim: Option<String>) -> bool {
+        self.marks_made += 1;
+        let made = self.marks_made;
         let entry = self.entry_mut(session);
-        entry.marked = !entry.marked;
-        entry.marked
+        entry.marked = match entry.marked {
+            Some(_) => None,
+            None => Some(made),
+        };
+        entry.claim_when_marked = claim.filter(|_| entry.marked.is_some());
+        entry.marked.is_some()
     }
 
     pub fn marked_count(&self) -> usize {
-        self.entries.values().filter(|e| e.marked).count()
+        self.entries.values().filter(|e| e.marked.is_some()).count()
+    }
+
+    /// Every marked session, in the order they were marked.
+    pub fn marked_sessions(&self) -> Vec<SessionId> {
+        let mut marked: Vec<(u64, &SessionId)> = self
+            .entries
+            .iter()
+            .filter_map(|(id, e)| Some((e.marked?, id)))
+            .collect();
+        marked.sort_unstable();
+        marked.into_iter().map(|(_, id)| id.clone()).collect()
+    }
+
+    /// Who held `session`'s claim when it was marked, as its row showed it.
+    pub fn claim_when_marked(&self, session: &SessionId) -> Option<&str> {
+        self.entry(session)?.claim_when_marked.as_deref()
     }
 
     pub fn clear_marks(&mut self) {
         self.generation += 1;
         for entry in self.entries.values_mut() {
-            entry.marked = false;
+            entry.marked = None;
+            entry.claim_when_marked = None;
         }
     }
 

@@ -29,6 +29,8 @@ pub fn switched_to_live() -> Msg {
         result: Ok(super::Switched {
             host: "live.example".into(),
             read_only: false,
+            portal_url: "https://portal.live.example/sessions/".into(),
+            searches: vec!["status:declined".into()],
         }),
     }
 }

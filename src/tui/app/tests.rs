@@ -1126,6 +1126,7 @@ fn d_deletes_a_session_only_once_its_first_eight_characters_are_typed() {
 }
 
 mod inbox;
+mod moves;
 mod triage;
 
 /// `N`: a form prefilled from the selected session, edited in place, refused

@@ -21,7 +21,7 @@ use tokio::task::AbortHandle;
 
 use super::Target;
 use crate::api::Client;
-use crate::export::pacing::{Gate, Pacing};
+use crate::api::pacing::{Gate, Pacing};
 use crate::tui::app::{Failure, Msg, Payload, PreviewKey, Req, ReqId};
 use crate::tui::preview::{ByteCache, PreviewBuffer, PreviewImage, Renderer, encode, too_large, video_frame};
 

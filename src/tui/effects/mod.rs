@@ -113,6 +113,10 @@ pub struct Effects {
     /// The inbox the browser opened with (its views and marks), and the task
     /// that says when it changes.
     inbox: Option<(InboxInUse, JoinHandle<()>)>,
+    /// Held by each mark while it writes: a claim of many sessions goes one
+    /// mark at a time (two SQLite transactions that read, then write, would
+    /// have one of them refused as busy).
+    marking: Arc<tokio::sync::Mutex<()>>,
     /// Keeps what the browser fetches (decisions, exports) in the profile's
     /// inbox; replaced by a profile switch with the client, under the loads' lock.
     indexer: Arc<RwLock<Option<Indexer>>>,
@@ -139,6 +143,7 @@ impl Effects {
             recorder: sources::recorder(),
             history_dir: None,
             inbox: None,
+            marking: Arc::default(),
             indexer: Arc::default(),
         }
         .purging_the_cache()
@@ -321,7 +326,12 @@ impl Effects {
                     jobs: crate::export::DEFAULT_JOBS,
                     max_rps: None,
                     force: false,
-                    indexer: self.indexer.read().expect("indexer lock").clone(),
+                    decisions: self
+                        .indexer
+                        .read()
+                        .expect("indexer lock")
+                        .as_ref()
+                        .map(|indexer| crate::export::Sink(indexer.decision_sink())),
                     team_key: None,
                 };
                 let source = self.team_key.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -391,11 +401,26 @@ impl Effects {
                     result,
                 });
             }
+            Cmd::OpenLink(url) => {
+                let (display, opener, asked) = (self.display, self.opener, url.clone());
+                let work = async move {
+                    if !display {
+                        return Err(Failure::from("no display here to open a browser on"));
+                    }
+                    tokio::task::spawn_blocking(move || opener(std::path::Path::new(&asked)))
+                        .await
+                        .map_err(|e| Failure::from(format!("the browser's opener stopped: {e}")))?
+                        .map_err(|e| Failure::from(format!("no browser opened it: {e}")))
+                };
+                spawn_answered(&self.tx, work, move |result| Msg::LinkOpened { url, result });
+            }
             Cmd::Mark { id, session, change } => {
                 let inbox = self.inbox.as_ref().map(|(inbox, _)| inbox.clone());
                 let (answered, asked) = (session.clone(), change.clone());
+                let marking = self.marking.clone();
                 let work = async move {
                     let inbox = inbox.ok_or_else(|| Failure::from("this run has no inbox"))?;
+                    let _one_at_a_time = marking.lock().await;
                     inbox::mark(inbox, session, change).await
                 };
                 spawn_answered(&self.tx, work, move |result| Msg::Marked {
@@ -477,10 +502,13 @@ impl Effects {
                 ..(*dirs).clone()
             };
             // The list's changes go to the new profile's history from now on.
-            let sessions = history_dir.map(|(dir, default)| {
-                let path = crate::history::path_for(&dir, settings.profile.as_deref(), default.as_deref());
-                Arc::new(History(path)) as Arc<dyn SessionSource>
-            });
+            let history = history_dir
+                .map(|(dir, default)| crate::history::path_for(&dir, settings.profile.as_deref(), default.as_deref()));
+            let searches = history
+                .as_deref()
+                .map(crate::history::load_searches)
+                .unwrap_or_default();
+            let sessions = history.map(|path| Arc::new(History(path)) as Arc<dyn SessionSource>);
             let policy = ProfileInUse {
                 profile: settings.profile.clone(),
                 read_only: settings.read_only,
@@ -488,6 +516,7 @@ impl Effects {
                 ..(*policy).clone()
             };
             let read_only = policy.read_only;
+            let portal_url = settings.portal_url.clone();
             // Nothing more goes out with the old client: its loads are aborted
             // (they answer as cancelled) as the new one takes its place.
             *team_key.lock().unwrap_or_else(|e| e.into_inner()) = settings.team_key.clone();
@@ -497,7 +526,12 @@ impl Effects {
             });
             // Verified with the other integration's secret: not to be opened as this one's.
             previewed.clear();
-            Ok(Switched { host, read_only })
+            Ok(Switched {
+                host,
+                read_only,
+                portal_url,
+                searches,
+            })
         };
         spawn_answered(&self.tx, work, move |result| Msg::ProfileSwitched { profile, result });
     }
@@ -505,12 +539,8 @@ impl Effects {
 
 /// `HH:MM:SS` in UTC, for "updated at" in the title.
 fn utc_time_of_day(now: std::time::SystemTime) -> String {
-    let seconds = now
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-        % 86_400;
-    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    // `2026-12-02T18:51:53Z`'s clock.
+    crate::time::format_utc(now)[11..19].to_owned()
 }
 
 /// Runs `work` on its own task and answers with `reply` exactly once, however the

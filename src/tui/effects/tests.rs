@@ -321,6 +321,35 @@ async fn open_reuses_the_bytes_a_preview_already_verified() {
     assert!(path.starts_with(rig.dir.path().join("cache")), "{}", path.display());
 }
 
+/// `O`: the Customer Portal link goes to the opener where there is a display;
+/// without one (over SSH) the answer says so, for the link to be shown.
+#[tokio::test]
+async fn a_link_is_opened_where_a_display_is_and_said_unopened_elsewhere() {
+    static OPENED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut rig = rig().await;
+    let url = "https://station.veriff.com/verifications/c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
+    rig.effects.set_opener(|link| {
+        OPENED.lock().unwrap().push(link.to_owned());
+        Ok(())
+    });
+    rig.effects.set_display(false);
+    rig.effects.run(Cmd::OpenLink(url.into()));
+    let replies = rig.replies().await;
+    assert!(
+        matches!(replies.as_slice(), [Msg::LinkOpened { url: u, result: Err(e) }] if u == url && e.message.contains("no display")),
+        "{replies:?}"
+    );
+    assert!(OPENED.lock().unwrap().is_empty(), "nothing opened without a display");
+    rig.effects.set_display(true);
+    rig.effects.run(Cmd::OpenLink(url.into()));
+    let replies = rig.replies().await;
+    assert!(
+        matches!(replies.as_slice(), [Msg::LinkOpened { result: Ok(()), .. }]),
+        "{replies:?}"
+    );
+    assert_eq!(*OPENED.lock().unwrap(), vec![std::path::PathBuf::from(url)]);
+}
+
 #[tokio::test]
 async fn a_profile_switch_without_a_config_file_answers_with_why() {
     let mut rig = rig().await;
@@ -540,6 +569,7 @@ async fn after_a_profile_switch_the_old_profile_sends_nothing_more() {
         redact: Default::default(),
         read_only: false,
         team_key: None,
+        portal_url: crate::config::PORTAL_URL.to_owned(),
     };
     let profiles = Profiles::new(config, Some(("new".into(), settings)));
     let dirs = Dirs {

@@ -57,6 +57,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         }
         Overlay::Note(note) => app_overlays::note::draw(model, theme, frame, note),
         Overlay::Tag(menu) => app_overlays::tag::draw(menu, model, theme, frame),
+        Overlay::PortalLink { link } => app_overlays::portal_link::draw(link, model, theme, frame),
         Overlay::Filter { .. } | Overlay::None | Overlay::Zoom | Overlay::Compare | Overlay::Faces { .. } => {}
     }
 }
@@ -208,7 +209,7 @@ fn inbox_tabs<'a>(model: &Model, theme: &Theme, room: usize) -> Vec<Span<'a>> {
 }
 
 fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let line = if let Overlay::Filter { input } = &model.overlay {
+    let line = if let Overlay::Filter { input, .. } = &model.overlay {
         let searching = model.inbox.as_ref().is_some_and(|inbox| inbox.search.is_some());
         let what = if searching && model.focus == Pane::Sessions {
             "search every session".to_owned()

@@ -206,6 +206,11 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
     if loading {
         title.push_str(&format!("{} ", spinner(model)));
     }
+    // Marks reach across tabs: the title counts them all, as the opened tab's does.
+    let marked = model.store.marked_count();
+    if marked > 0 {
+        title.push_str(&format!("● {marked} "));
+    }
     let block = block(model, theme, Pane::Sessions, title);
     if rows.is_empty() {
         let said = match &model.store.inbox.failed {
@@ -256,6 +261,9 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
         };
         cells.push(Line::from(Span::styled(clean(shown), theme.outcome(status))));
         let mut said = vec![Span::raw(clean(name))];
+        if model.store.is_marked(&row.id) {
+            said.insert(0, Span::styled("● ", theme.key()));
+        }
         if index.imported {
             said.push(Span::styled(format!(" · {}", crate::inbox::IMPORTED), theme.warn()));
         }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use crate::ids::find_id;
 use crate::text::clean;
-use crate::tui::app::{Cmd, LineEdit, Model, Overlay, Pane, Status};
+use crate::tui::app::{Cmd, LineEdit, Model, Overlay, Status};
 use crate::tui::keymap::Action;
 use crate::tui::ui::Theme;
 use crate::tui::ui::overlays::asking;
@@ -42,16 +42,14 @@ fn submit(model: &mut Model) -> Vec<Cmd> {
         Ok(_) => {
             model.overlay = Overlay::None;
             model.sessions.put_first(&ids);
-            // The new session must be visible to be selected.
-            model.pane_mut(Pane::Sessions).filter.clear();
-            // The card first: the verdict is what a session is opened for.
-            model.focus = Pane::Sessions;
             let more = match ids.len() {
                 1 => String::new(),
                 n => format!(", {} more added below it", n - 1),
             };
             model.status = Some(Status::info(format!("opened session {}{more}", ids[0].short())));
-            let mut cmds = model.select_session(0);
+            // The card first, where the person is: the verdict is what a
+            // session is opened for.
+            let mut cmds = crate::tui::app::jumps::open_here(model, &ids[0]);
             let added: Vec<_> = ids[1..].to_vec();
             cmds.extend(model.load_decisions(added));
             cmds.push(Cmd::Remember(crate::history::Change::Added(ids)));

@@ -1,9 +1,10 @@
 //! `/`: the focused pane's filter, typed in place; the pane follows as it is
-//! typed (the filter itself lives in the pane's state).
+//! typed (the filter itself lives in the pane's state). In an inbox search,
+//! Enter keeps the search in the profile's history, ↑ ↓ recall them.
 
 use crossterm::event::KeyEvent;
 
-use crate::tui::app::{Cmd, Model, Overlay, Pane};
+use crate::tui::app::{Cmd, LineEdit, Model, Overlay, Pane};
 use crate::tui::keymap::Action;
 
 pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
@@ -19,11 +20,16 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Opti
             }
             model.pane_mut(pane).filter.clear();
         }
-        Some(Action::Submit) => model.overlay = Overlay::None,
+        Some(Action::Submit) => {
+            model.overlay = Overlay::None;
+            return keep_search(model);
+        }
+        Some(action @ (Action::Up | Action::Down)) => return recall(model, action == Action::Up),
         _ => {
-            if let Overlay::Filter { input } = &mut model.overlay
+            if let Overlay::Filter { input, recalled } = &mut model.overlay
                 && input.edit(key)
             {
+                *recalled = None;
                 let text = input.value().to_owned();
                 set_filter(model, pane, text);
                 model.search_typed();
@@ -32,6 +38,49 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Opti
     }
     // The selection may have changed under the filter: what it shows is loaded.
     filtered(model, pane)
+}
+
+/// Whether `/` is searching every session (not filtering a pane).
+fn searching(model: &Model) -> bool {
+    model.focus == Pane::Sessions && model.inbox.as_ref().is_some_and(|inbox| inbox.search.is_some())
+}
+
+/// Enter on a search: kept as the newest of the profile's searches.
+fn keep_search(model: &mut Model) -> Vec<Cmd> {
+    let text = model.pane(Pane::Sessions).filter.trim().to_owned();
+    if !searching(model) || text.is_empty() {
+        return Vec::new();
+    }
+    model.searches = crate::history::with_search(std::mem::take(&mut model.searches), &text);
+    vec![Cmd::Remember(crate::history::Change::Searched(text))]
+}
+
+/// ↑ (`earlier`) or ↓ in a search: the searches kept, newest first; past the
+/// newest, the line typed before.
+fn recall(model: &mut Model, earlier: bool) -> Vec<Cmd> {
+    if !searching(model) || model.searches.is_empty() {
+        return Vec::new();
+    }
+    let newest = model.searches.len() - 1;
+    let Overlay::Filter { input, recalled } = &mut model.overlay else {
+        return Vec::new();
+    };
+    let (at, typed) = match recalled.take() {
+        None if !earlier => return Vec::new(),
+        None => (Some(newest), input.value().to_owned()),
+        Some((at, typed)) if earlier => (Some(at.saturating_sub(1)), typed),
+        Some((at, typed)) if at < newest => (Some(at + 1), typed),
+        Some((_, typed)) => (None, typed),
+    };
+    let text = match at {
+        Some(at) => model.searches[at].clone(),
+        None => typed.clone(),
+    };
+    *recalled = at.map(|at| (at, typed));
+    *input = LineEdit(tui_input::Input::new(text.clone()));
+    set_filter(model, Pane::Sessions, text);
+    model.search_typed();
+    filtered(model, Pane::Sessions)
 }
 
 /// The pane's filter becomes `text`; its cursor starts over at the first match.

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::api::{Decision, ErrorKind};
 use crate::ids::SessionId;
 use crate::text::{clean, wrap_words};
-use crate::tui::app::{Cmd, Load, Model, Overlay, Pane, Status};
+use crate::tui::app::{Cmd, Load, Model, Overlay, Status};
 use crate::tui::keymap::Action;
 use crate::tui::ui::Theme;
 use crate::tui::ui::overlays::{boxed, choice};
@@ -76,22 +76,15 @@ fn elsewhere(model: &Model, id: &SessionId) -> Option<String> {
     })
 }
 
-/// Selects a linked session where it is listed, else adds it on top, and shows
-/// its card.
+/// Shows the linked session where the person is (its row, else the sessions
+/// opened here), its card shown; back returns to the session followed from.
 fn follow(model: &mut Model, id: SessionId, why: &str) -> Vec<Cmd> {
-    model.focus = Pane::Sessions;
-    model.status = Some(Status::info(format!("opened linked session {} ({why})", id.short())));
-    // Where the sessions pane shows it: a filter that hides it gives way.
-    if !model.visible_sessions().contains(&&id) {
-        model.pane_mut(Pane::Sessions).filter.clear();
-    }
-    if let Some(index) = model.visible_sessions().iter().position(|s| **s == id) {
-        return model.select_session(index);
-    }
-    model.sessions.put_first(std::slice::from_ref(&id));
-    let mut cmds = model.select_session(0);
-    cmds.push(Cmd::Remember(crate::history::Change::Added(vec![id])));
-    cmds
+    model.status = Some(Status::info(format!(
+        "opened linked session {} ({why}) · {} goes back",
+        id.short(),
+        model.browse_key(Action::Back)
+    )));
+    crate::tui::app::jumps::open_here(model, &id)
 }
 
 /// The selected session's face beside the highlighted linked session's: the

@@ -14,5 +14,6 @@ pub mod look_closer;
 pub mod messages;
 pub mod new_link;
 pub mod note;
+pub mod portal_link;
 pub mod profiles;
 pub mod tag;

@@ -12,7 +12,7 @@ use super::confirm::Confirm;
 use crate::api::NewSession;
 use crate::ids::SessionId;
 use crate::text::clean;
-use crate::tui::app::{Cmd, Done, LineEdit, Model, Overlay, Pane, Status, Write};
+use crate::tui::app::{Cmd, Done, LineEdit, Model, Overlay, Status, Write};
 use crate::tui::keymap::Action;
 use crate::tui::ui::Theme;
 use crate::tui::ui::overlays::{boxed, edited_line};
@@ -121,8 +121,7 @@ pub(in crate::tui::app) fn made(model: &mut Model, done: Done) -> Vec<Cmd> {
         return Vec::new();
     };
     model.sessions.put_first(std::slice::from_ref(&session));
-    model.pane_mut(Pane::Sessions).filter.clear();
-    let mut cmds = model.select_session(0);
+    let mut cmds = crate::tui::app::jumps::open_here(model, &session);
     cmds.push(Cmd::Remember(crate::history::Change::Added(vec![session.clone()])));
     if let Some(url) = &link {
         cmds.push(Cmd::Copy(url.clone()));

@@ -1,6 +1,7 @@
 //! `t`: a session's tag in the inbox, chosen from a menu (done, escalated,
 //! waiting on customer, none); one write for the one chosen, none when it is
-//! the tag the session already has.
+//! the tag the session already has. With sessions marked, the tag goes to
+//! every one of them.
 
 use ratatui::Frame;
 use ratatui::text::Line;
@@ -15,8 +16,9 @@ use crate::tui::ui::overlays::{boxed, choice};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagMenu {
-    pub session: SessionId,
-    /// The tag it has now.
+    /// The session tagged, or the marked sessions.
+    pub sessions: Vec<SessionId>,
+    /// The tag it has now (one session only).
     pub current: Option<String>,
     /// The highlighted row: a tag of [`TAGS`], or past them, none.
     pub cursor: usize,
@@ -30,9 +32,26 @@ impl TagMenu {
             .and_then(|tag| TAGS.iter().position(|t| *t == tag))
             .unwrap_or(0);
         TagMenu {
-            session,
+            sessions: vec![session],
             current,
             cursor,
+        }
+    }
+
+    /// For every marked session: each is written, whatever tag it has.
+    pub fn many(sessions: Vec<SessionId>) -> TagMenu {
+        TagMenu {
+            sessions,
+            current: None,
+            cursor: 0,
+        }
+    }
+
+    /// `session 1a2b3c4d`, or `3 marked sessions`.
+    fn what(&self) -> String {
+        match self.sessions.as_slice() {
+            [one] => format!("session {}", one.short()),
+            many => format!("{} marked sessions", many.len()),
         }
     }
 
@@ -55,21 +74,29 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) -> 
                 return Vec::new();
             };
             let chosen = TagMenu::tag_at(menu.cursor);
-            if chosen == menu.current.as_deref() {
-                let short = menu.session.short();
-                model.status = Some(Status::info(match chosen {
-                    Some(tag) => format!("session {short} is tagged {tag} already: nothing written"),
-                    None => format!("session {short} has no tag: nothing written"),
-                }));
-                return Vec::new();
-            }
-            let id = model.req();
             let change = MarkChange::Tag(chosen.map(str::to_owned));
-            return vec![Cmd::Mark {
-                id,
-                session: menu.session,
-                change,
-            }];
+            if let [session] = menu.sessions.as_slice() {
+                if chosen == menu.current.as_deref() {
+                    let short = session.short();
+                    model.status = Some(Status::info(match chosen {
+                        Some(tag) => format!("session {short} is tagged {tag} already: nothing written"),
+                        None => format!("session {short} has no tag: nothing written"),
+                    }));
+                    return Vec::new();
+                }
+                let id = model.req();
+                return vec![Cmd::Mark {
+                    id,
+                    session: session.clone(),
+                    change,
+                }];
+            }
+            let said = match chosen {
+                Some(tag) => format!("tagged {tag}"),
+                None => "untagged".to_owned(),
+            };
+            let marks = menu.sessions.into_iter().map(|s| (s, change.clone())).collect();
+            return crate::tui::app::inbox::mark_many(model, marks, said);
         }
         _ => {}
     }
@@ -78,8 +105,8 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) -> 
 
 pub fn draw(menu: &TagMenu, model: &Model, theme: &Theme, frame: &mut Frame) {
     let title = format!(
-        " tag session {} · {} chooses · {} closes ",
-        menu.session.short(),
+        " tag {} · {} chooses · {} closes ",
+        menu.what(),
         model.key_for(Action::Submit),
         model.key_for(Action::Cancel)
     );

@@ -9,7 +9,7 @@ use crate::tui::app::inbox::{COUNTED_AT_MOST, Inbox, PAGE};
 use crate::tui::app::testkit::{press, press_code, said};
 use crate::tui::app::{Cmd, InboxAsk, InboxPage, InboxRow, Model, Msg, Overlay, Payload, Req, update};
 
-fn views() -> Vec<View> {
+pub(super) fn views() -> Vec<View> {
     [("needs review", "status:review"), ("all", "")]
         .map(|(name, query)| View {
             name: name.into(),
@@ -19,7 +19,7 @@ fn views() -> Vec<View> {
 }
 
 /// A browser opened as `veriff-tui inbox`, on its first view, as `me@desk`.
-fn on_the_inbox() -> (Model, Vec<Cmd>) {
+pub(super) fn on_the_inbox() -> (Model, Vec<Cmd>) {
     let mut model = Model::new("h".into(), None);
     model.inbox = Some(Inbox::new(views(), "me@desk".into(), true));
     let (mut model, cmds) = model.start(vec![], vec![]);
@@ -27,7 +27,7 @@ fn on_the_inbox() -> (Model, Vec<Cmd>) {
     (model, cmds)
 }
 
-fn row(id: &str, name: &str, marks: Marks) -> InboxRow {
+pub(super) fn row(id: &str, name: &str, marks: Marks) -> InboxRow {
     InboxRow {
         id: SessionId::from(id),
         index: SessionRow {
@@ -41,7 +41,7 @@ fn row(id: &str, name: &str, marks: Marks) -> InboxRow {
 }
 
 /// The inbox load among `cmds`, answered with `rows`.
-fn answer_page(model: &mut Model, cmds: &[Cmd], rows: Vec<InboxRow>, revision: i64) -> Vec<Cmd> {
+pub(super) fn answer_page(model: &mut Model, cmds: &[Cmd], rows: Vec<InboxRow>, revision: i64) -> Vec<Cmd> {
     let (id, req) = inbox_load(cmds);
     let page = InboxPage {
         more: false,
@@ -60,12 +60,12 @@ fn answer_page(model: &mut Model, cmds: &[Cmd], rows: Vec<InboxRow>, revision: i
 }
 
 /// The screen at 160x45, as one string.
-fn screen(model: &Model) -> String {
+pub(super) fn screen(model: &Model) -> String {
     screen_of(model, 160, 45)
 }
 
 /// The screen at `width` x `height`, a line each.
-fn screen_of(model: &Model, width: u16, height: u16) -> String {
+pub(super) fn screen_of(model: &Model, width: u16, height: u16) -> String {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -83,7 +83,7 @@ fn screen_of(model: &Model, width: u16, height: u16) -> String {
 }
 
 /// The last inbox load among `cmds` (typing asks at each key).
-fn inbox_load(cmds: &[Cmd]) -> (u64, Req) {
+pub(super) fn inbox_load(cmds: &[Cmd]) -> (u64, Req) {
     cmds.iter()
         .rev()
         .find_map(|c| match c {
@@ -97,7 +97,7 @@ fn inbox_load(cmds: &[Cmd]) -> (u64, Req) {
         .unwrap_or_else(|| panic!("no inbox load in {cmds:?}"))
 }
 
-fn asked(cmds: &[Cmd]) -> InboxAsk {
+pub(super) fn asked(cmds: &[Cmd]) -> InboxAsk {
     match inbox_load(cmds).1 {
         Req::Inbox(ask) => ask,
         _ => unreachable!(),
@@ -301,7 +301,7 @@ fn under_redaction_every_inbox_column_is_masked_and_the_tabs_still_count() {
 
 /// A browser on the inbox at 80x24 as `me@desk`, its first view showing `rows`
 /// (the first selected), redacted or not.
-fn at_80x24(rows: Vec<InboxRow>, redacted: bool) -> Model {
+pub(super) fn at_80x24(rows: Vec<InboxRow>, redacted: bool) -> Model {
     let (mut model, cmds) = on_the_inbox();
     let _ = update(&mut model, Msg::Resize { width: 80, height: 24 });
     let _ = update(&mut model, Msg::Redaction(crate::redact::Redact::new(redacted)));
@@ -309,7 +309,7 @@ fn at_80x24(rows: Vec<InboxRow>, redacted: bool) -> Model {
     model
 }
 
-fn marks_of(cmds: &[Cmd]) -> Vec<&MarkChange> {
+pub(super) fn marks_of(cmds: &[Cmd]) -> Vec<&MarkChange> {
     cmds.iter()
         .filter_map(|c| match c {
             Cmd::Mark { change, .. } => Some(change),

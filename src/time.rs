@@ -1,4 +1,7 @@
-//! ISO 8601 UTC times as milliseconds since 1970, the store's sortable form, and back.
+//! Times as text, one implementation for the whole tool: ISO 8601 UTC times as
+//! milliseconds since 1970 (the inbox's sortable form) and back, and RFC 3339 to
+//! the second (the manifest's, the audit log's). Any year, before 1970 too: a
+//! time read from a webhook is whatever its sender wrote.
 
 /// `2026-01-02T03:04:05Z`, with any number of fractional digits and `Z` or an
 /// offset (`+02:00`); a bare date `2026-01-02` is its midnight UTC.
@@ -64,6 +67,27 @@ pub fn format_time_ms(ms: i64) -> String {
     )
 }
 
+/// `SystemTime` as UTC RFC 3339 to the second, e.g. `2026-12-02T18:51:53Z`.
+pub fn format_utc(time: std::time::SystemTime) -> String {
+    let seconds = match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_secs() as i64,
+        Err(before) => -(before.duration().as_secs() as i64),
+    };
+    let text = format_time_ms(seconds * 1000);
+    // `2026-12-02T18:51:53.000Z` without its milliseconds.
+    format!("{}Z", &text[..text.len() - 5])
+}
+
+/// Now, as [`format_utc`] writes it.
+pub fn now_utc() -> String {
+    format_utc(std::time::SystemTime::now())
+}
+
+/// The civil (proleptic Gregorian) year of `ms` since 1970, UTC.
+pub fn year_of_ms(ms: i64) -> i64 {
+    civil_from_days(ms.div_euclid(86_400_000)).0
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -107,5 +131,28 @@ mod tests {
         assert!(parse_time_ms("2025-01-02T03:04:05.1Z") < parse_time_ms("2025-01-02T03:04:05.12Z"));
         assert_eq!(parse_time_ms("null"), None);
         assert_eq!(parse_time_ms("2025-13-02"), None);
+    }
+
+    #[test]
+    fn times_to_the_second_are_utc_rfc3339() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_237_513);
+        assert_eq!(format_utc(at), "2026-12-02T18:51:53Z");
+        assert_eq!(format_utc(std::time::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            format_utc(std::time::UNIX_EPOCH - std::time::Duration::from_secs(1)),
+            "1969-12-31T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn the_year_of_a_time_is_the_calendars() {
+        let day = 86_400_000;
+        assert_eq!(year_of_ms(0), 1970);
+        assert_eq!(year_of_ms(364 * day), 1970);
+        assert_eq!(year_of_ms(365 * day), 1971);
+        // 2024-12-31 and 2025-01-01.
+        assert_eq!(year_of_ms(20_088 * day), 2024);
+        assert_eq!(year_of_ms(20_089 * day), 2025);
+        assert_eq!(year_of_ms(-1), 1969);
     }
 }

@@ -1,6 +1,8 @@
-//! How fast an export may go: at most `jobs` requests in flight, fewer after the
+//! How fast the API is asked: at most `jobs` requests in flight, fewer after the
 //! server answers 429 (halved, then grown back by one per window of successes:
 //! AIMD), a pause for `Retry-After`, and a cap on requests started per second.
+//! It is the API's, not one caller's: an export, the browser's background loads
+//! and the inbox's sync all wait at a [`Gate`].
 //!
 //! [`Pacing`] is the arithmetic alone, with time passed in, so it is tested without
 //! a clock; [`Gate`] puts it behind a lock and makes requests wait their turn, the
@@ -161,7 +163,7 @@ impl Pacing {
     }
 }
 
-/// Requests of an export wait here for their turn.
+/// Requests wait here for their turn.
 #[derive(Debug)]
 pub struct Gate {
     state: Mutex<GateState>,
