@@ -719,9 +719,8 @@ impl Skipped {
         let first: Vec<String> = self.first.iter().map(u64::to_string).collect();
         let why: Vec<&str> = self.why.iter().map(|w| w.says()).collect();
         format!(
-            "{} line{} skipped (first: {}): {}",
-            self.count,
-            if self.count == 1 { "" } else { "s" },
+            "{} skipped (first: {}): {}",
+            crate::text::counted(self.count as usize, "line"),
             first.join(", "),
             why.join(" / ")
         )

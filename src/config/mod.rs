@@ -12,7 +12,7 @@ use crate::api::{ClientConfig, Secret, normalize_api_url};
 mod hints;
 mod keys;
 pub mod writes;
-pub use hints::{describe_error, security_warnings};
+pub use hints::{describe_error, headline, security_warnings};
 pub use keys::KeyOverrides;
 
 pub const DEFAULT_API_URL: &str = "https://stationapi.veriff.com";

@@ -117,6 +117,44 @@ fn joined(parts: &[String]) -> String {
 }
 
 impl Model {
+    /// Why Veriff wants a human to look at the selected session: what its
+    /// decision and screening carry (each shown in full further down the card),
+    /// or that it gave no reason.
+    fn why_review(&self, d: &Decision, has_reason: bool) -> Parts {
+        let mut carries = Vec::new();
+        if has_reason {
+            carries.push("its reason".to_owned());
+        }
+        if !d.risk_labels.is_empty() {
+            carries.push(crate::text::counted(d.risk_labels.len(), "risk label"));
+        }
+        if let Some(Load::Ready(Some(w))) = self.selected_session().and_then(|s| self.store.watchlist(s))
+            && w.match_status.as_deref().is_some_and(|m| m != "no_match")
+        {
+            let status = w.match_status.as_deref().unwrap_or_default().replace('_', " ");
+            carries.push(format!("a watchlist {status}"));
+        }
+        if d.additional_verified_data
+            .as_ref()
+            .is_some_and(|v| !additional_verified(v).is_empty())
+        {
+            carries.push("verified data".to_owned());
+        }
+        if d.biometric_authentication
+            .as_ref()
+            .is_some_and(|b| b.matched_session_id.is_some())
+        {
+            carries.push("a face seen before".to_owned());
+        }
+        if carries.is_empty() {
+            return vec![(
+                "Veriff asked for a human review and gave no reason".to_owned(),
+                Tone::Warn,
+            )];
+        }
+        vec![(format!("Veriff points at {}, below", carries.join(", ")), Tone::Warn)]
+    }
+
     /// The decision of the selected session, once known.
     pub fn selected_decision(&self) -> Option<&Decision> {
         match self.store.decision(self.selected_session()?) {
@@ -167,12 +205,20 @@ impl Model {
                         Tone::Plain,
                     ));
                 }
+                // What the status asks of the reader, in words: the status word is
+                // the authority, not the code.
+                if let Some(meaning) = d.status.as_deref().and_then(crate::api::codes::status_meaning) {
+                    verdict.push((format!(" · {meaning}"), Tone::Dim));
+                }
                 push(0, "verdict", verdict);
                 // Under redaction the reason's free text is gone: the code table says it.
                 let said = if r.on { None } else { d.reason_text() };
                 let reason = crate::api::codes::describe_reason(d.reason_code.as_ref(), said);
                 if !reason.is_empty() {
-                    push(0, "reason", text(reason));
+                    push(0, "reason", text(reason.clone()));
+                }
+                if d.status.as_deref() == Some("review") {
+                    push(0, "why", self.why_review(d, !reason.is_empty()));
                 }
                 if let Some(time) = &d.decision_time {
                     push(0, "decided", text(when(time)));
@@ -187,7 +233,14 @@ impl Model {
                 push(
                     0,
                     "verdict",
-                    vec![(format!("decision failed: {}", e.message), Tone::Error)],
+                    vec![(
+                        match self.brief(&e.message) {
+                            // What to fix, in one line: that it is the verdict the label says.
+                            Some(brief) => brief,
+                            None => format!("decision failed: {}", e.message),
+                        },
+                        Tone::Error,
+                    )],
                 );
                 None
             }
@@ -397,10 +450,12 @@ impl Model {
                     _ => Tone::Warn,
                 };
                 let hits = w.hit_count();
-                let s = if hits == 1 { "" } else { "s" };
                 let mut header = vec![
                     (status.replace('_', " "), tone),
-                    (format!(" · {hits} hit{s}"), Tone::Plain),
+                    (
+                        format!(" · {}", crate::text::counted(hits as usize, "hit")),
+                        Tone::Plain,
+                    ),
                 ];
                 let reviewed = w.hits.iter().filter(|h| h.match_status.is_some()).count();
                 if reviewed > 0 {
@@ -439,7 +494,12 @@ impl Model {
                 }
             }
             Some(Load::Ready(None)) => push(4, "watchlist", dim("not screened")),
-            Some(Load::Failed(e)) => push(4, "watchlist", dim(&format!("unavailable: {}", e.message))),
+            Some(Load::Failed(e)) => {
+                let why = self
+                    .brief(&e.message)
+                    .unwrap_or_else(|| format!("unavailable: {}", e.message));
+                push(4, "watchlist", dim(&why))
+            }
             _ => push(4, "watchlist", dim("loading…")),
         }
 
@@ -514,17 +574,54 @@ impl Model {
 /// Below this many columns a second column would cut the card's lines short.
 const TWO_COLUMNS_FROM: u16 = 120;
 
-/// How the card is laid out in an area of `width` x `height` cells: one column,
-/// or (where it is wide enough and one would not fit) two, split at the section
-/// boundary nearest the middle.
-pub fn card_columns(card: &[CardLine], width: u16, height: u16) -> Vec<&[CardLine]> {
-    if width < TWO_COLUMNS_FROM || card.len() <= height as usize {
-        return vec![card];
+/// Columns the label takes before a card line's text (`{:>10} `).
+pub const LABEL_WIDTH: usize = 11;
+
+/// `card` as drawn in a column `width` cells wide: a line longer than the
+/// column goes on over as many lines as it needs, broken between words, under
+/// its label (nothing said is cut at the edge). The parts are cleaned first, so
+/// what is measured is what is drawn.
+fn wrapped(card: &[CardLine], width: u16) -> Vec<CardLine> {
+    let room = (width as usize).saturating_sub(LABEL_WIDTH).max(8);
+    let mut lines = Vec::new();
+    for line in card {
+        let parts: Vec<(String, Tone)> = line
+            .parts
+            .iter()
+            .map(|(text, tone)| (crate::text::clean(text), tone.clone()))
+            .collect();
+        let mut rows = crate::text::wrap_parts(&parts, room).into_iter();
+        let first = rows.next().unwrap_or_default();
+        lines.push(CardLine {
+            section: line.section,
+            label: line.label,
+            parts: first,
+        });
+        lines.extend(rows.map(|parts| CardLine {
+            section: line.section,
+            label: "",
+            parts,
+        }));
     }
+    lines
+}
+
+/// How the card is laid out in an area of `width` x `height` cells, wrapped to
+/// its columns: one column, or (where it is wide enough and one would not fit)
+/// two, split at the section boundary nearest the middle.
+pub fn card_columns(card: &[CardLine], width: u16, height: u16) -> Vec<Vec<CardLine>> {
+    let one = wrapped(card, width);
+    if width < TWO_COLUMNS_FROM || one.len() <= height as usize {
+        return vec![one];
+    }
+    // As the view splits it: two halves with 2 cells between them.
+    let half_width = width.saturating_sub(2) / 2;
+    let card = wrapped(card, half_width);
     let half = card.len().div_ceil(2);
     let split = (1..card.len())
         .filter(|&i| card[i].section != card[i - 1].section)
         .min_by_key(|&i| i.abs_diff(half))
         .unwrap_or(half);
-    vec![&card[..split], &card[split..]]
+    let (left, right) = card.split_at(split);
+    vec![left.to_vec(), right.to_vec()]
 }

@@ -33,12 +33,12 @@ pub mod testkit;
 mod transfer;
 mod watch;
 
-pub use card::{CardLine, Tone as CardTone, card_columns};
+pub use card::{CardLine, LABEL_WIDTH as CARD_LABEL_WIDTH, Tone as CardTone, card_columns};
 pub use export::{ExportJob, ExportSummary, VerifySummary};
 pub use inbox::{COUNTED_AT_MOST, HISTORY_ON_CARD};
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
-pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
+pub use model::{LineEdit, Logged, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{
     Cmd, Done, Failure, InboxAsk, InboxPage, InboxRow, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched,
     TransferItem, TransferKind, TransferOutcome, Write,

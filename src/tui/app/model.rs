@@ -180,6 +180,13 @@ impl Status {
     }
 }
 
+/// A message of the log and when it was said (ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub status: Status,
+    pub at_ms: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
     pub id: ReqId,
@@ -223,7 +230,7 @@ pub struct Model {
     /// The year times are shown without (`12-30 10:42`); others show theirs.
     pub this_year: i32,
     /// Every status and failure of the run, newest first (see `messages.rs`).
-    pub messages: Vec<Status>,
+    pub messages: Vec<Logged>,
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
@@ -477,15 +484,21 @@ impl Model {
         self.visible_attempts().get(self.pane(Pane::Attempts).cursor).copied()
     }
 
+    /// Why no session is selected, as the panes beside the sessions say it: a
+    /// filter is named only where one is set.
+    pub fn why_no_session(&self) -> &'static str {
+        if self.inbox_view().is_some() {
+            "no session in this view"
+        } else if self.sessions.is_empty() {
+            "no session"
+        } else {
+            "no session matches the filter"
+        }
+    }
+
     pub fn media_view(&self) -> MediaView<'_> {
         let Some(session) = self.selected_session() else {
-            return MediaView::Empty(if self.inbox_view().is_some() {
-                "no session in this view"
-            } else if self.sessions.is_empty() {
-                "no session"
-            } else {
-                "no session matches the filter"
-            });
+            return MediaView::Empty(self.why_no_session());
         };
         let newest = self.attempt_list().first().map(|a| &a.id);
         let on_newest = newest.is_none() || newest == self.selected_attempt().map(|a| &a.id);
