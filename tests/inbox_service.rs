@@ -246,20 +246,8 @@ async fn a_stop_mid_burst_keeps_every_answered_webhook() {
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let id = session(i);
-                match tokio::time::timeout(
-                    Duration::from_secs(15),
-                    client
-                        .post(&target)
-                        .header("x-auth-client", veriff_tui::server::DEMO_API_KEY)
-                        .header(
-                            "x-hmac-signature",
-                            veriff_tui::api::Secret::new(veriff_tui::server::DEMO_SHARED_SECRET).sign(&decision(&id)),
-                        )
-                        .body(decision(&id))
-                        .send(),
-                )
-                .await
-                {
+                let sent = receiver::signed(&client, &target, &decision(&id)).send();
+                match tokio::time::timeout(Duration::from_secs(15), sent).await {
                     Ok(Ok(answer)) if answer.status().is_success() => answered.push(id),
                     Ok(Ok(_)) => {}
                     // Refused or reset: the receiver has stopped.
@@ -536,18 +524,9 @@ async fn only_allowed_senders_and_trusted_proxies() {
     let forwarded = |from: &'static str, chain: &'static str, i: usize| {
         let target = target.clone();
         async move {
-            let signature = veriff_tui::api::Secret::new(veriff_tui::server::DEMO_SHARED_SECRET).sign(&body(i));
-            client_from(from)
-                .post(&target)
-                .header("x-auth-client", veriff_tui::server::DEMO_API_KEY)
-                .header("x-hmac-signature", signature)
-                .header("x-forwarded-for", chain)
-                .body(body(i))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+            let request = receiver::signed(&client_from(from), &target, &body(i));
+            let answer = request.header("x-forwarded-for", chain).send().await.unwrap();
+            answer.status().as_u16()
         }
     };
     // Through the proxy, for an allowed sender (the leftmost hop is the sender's own word).
@@ -635,4 +614,50 @@ async fn metrics_beyond_loopback_need_public() {
         said.contains("0.0.0.0:0 (--metrics) is not a loopback address"),
         "{said}"
     );
+}
+
+/// As systemd starts it (`LoadCredential=`): the profile's shared secret and
+/// the inbox's URL are files in `$CREDENTIALS_DIRECTORY`, the config file holds
+/// only the API key; a webhook signed with that secret lands in that inbox.
+#[tokio::test]
+async fn the_secret_and_store_come_from_systemd_credentials() {
+    const KEY: &str = "c4ed0000-0000-4000-8000-00000000c4ed";
+    const SECRET: &str = "specimen-secret-from-a-credential";
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    let text = format!("[profiles.live]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY}\"\n");
+    veriff_tui::files::write_private(&config, text.as_bytes()).unwrap();
+    let credentials = home.path().join("credentials");
+    std::fs::create_dir(&credentials).unwrap();
+    let inbox = sqlite_url(&home.path().join("state"));
+    std::fs::write(credentials.join("shared-secret"), format!("{SECRET}\n")).unwrap();
+    std::fs::write(credentials.join("inbox-url"), format!("{inbox}\n")).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_veriff-tui"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("CREDENTIALS_DIRECTORY", &credentials)
+        .args(["--config", config.to_str().unwrap(), "--profile", "live"])
+        .args(["inbox", "receive", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = receiver::said(&mut lines, "listening on ").await;
+    let body = decision(&session(1));
+    let signature = veriff_tui::api::Secret::new(SECRET).sign(&body);
+    let status = reqwest::Client::new()
+        .post(format!("{url}/decision"))
+        .header("x-auth-client", KEY)
+        .header("x-hmac-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let store = Store::open(&inbox).await.unwrap();
+    assert_eq!(store.event_count(&session(1)).await.unwrap(), 1);
 }

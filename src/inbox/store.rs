@@ -765,7 +765,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the receiver waits for one: a webhook is answered within a second
 /// even while the store is down (Veriff retries), and a PostgreSQL across a
 /// region still connects (TLS and login, 3 to 4 round trips) within it.
-pub const INTAKE_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(700);
+pub const INTAKE_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(600);
 
 /// A pool on the store at `url`, not yet checked for its schema. A PostgreSQL on
 /// another host without TLS is refused (unless `insecure`); a SQLite file and its

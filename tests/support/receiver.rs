@@ -47,8 +47,8 @@ pub async fn start_with_args(home: &std::path::Path, inbox_url: &str, args: &[&s
     Running { child, url, metrics }
 }
 
-/// The URL of the receiver's next line on standard output, which starts with `what`.
-async fn said(lines: &mut tokio::io::Lines<impl tokio::io::AsyncBufRead + Unpin>, what: &str) -> String {
+/// The URL in the receiver's next line on standard output, which starts with `what`.
+pub async fn said(lines: &mut tokio::io::Lines<impl tokio::io::AsyncBufRead + Unpin>, what: &str) -> String {
     let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
         .await
         .expect("the receiver says where it listens")
@@ -66,15 +66,17 @@ pub async fn post_signed(url: &str, body: &[u8]) -> (u16, String) {
 
 /// [`post_signed`] through `client` (bound to another address, trusting a test CA).
 pub async fn post_signed_with(client: &reqwest::Client, url: &str, body: &[u8]) -> (u16, String) {
+    let answer = signed(client, url, body).send().await.unwrap();
+    (answer.status().as_u16(), answer.text().await.unwrap_or_default())
+}
+
+/// The POST of `body` signed with the demo's secret, for more headers before it is sent.
+pub fn signed(client: &reqwest::Client, url: &str, body: &[u8]) -> reqwest::RequestBuilder {
     let signature = veriff_tui::api::Secret::new(veriff_tui::server::DEMO_SHARED_SECRET).sign(body);
-    let answer = client
+    client
         .post(url)
         .header("content-type", "application/json")
         .header("x-auth-client", veriff_tui::server::DEMO_API_KEY)
         .header("x-hmac-signature", signature)
         .body(body.to_vec())
-        .send()
-        .await
-        .unwrap();
-    (answer.status().as_u16(), answer.text().await.unwrap_or_default())
 }
