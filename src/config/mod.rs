@@ -764,6 +764,15 @@ pub fn log_path(env: Env) -> PathBuf {
         .join("veriff-tui.log")
 }
 
+/// A receiver's own log (`inbox receive`), beside its profile's inbox: never the
+/// file the analysts' commands share.
+pub fn receiver_log_path(env: Env, profile: Option<&str>) -> PathBuf {
+    data_dir(env)
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(profile.unwrap_or("default"))
+        .join("receiver.log")
+}
+
 /// Files downloaded only to be opened.
 pub fn cache_dir(env: Env) -> Option<PathBuf> {
     xdg_dir(env, "XDG_CACHE_HOME", ".cache")
