@@ -2,14 +2,18 @@
 //! PostgreSQL side by side, with the release binary: the receiver under 16
 //! concurrent senders, an import of 1,000,000 decision webhooks, queries on the
 //! million, and the browser's first screen and keys on it (in tmux). Needs tmux,
-//! GNU time and a PostgreSQL at postgres://postgres@127.0.0.1:5432/test (or
-//! VERIFF_TEST_POSTGRES); exits non-zero when a figure misses.
+//! GNU time, openssl (the receiver over TLS) and a PostgreSQL at
+//! postgres://postgres@127.0.0.1:5432/test (or VERIFF_TEST_POSTGRES); exits
+//! non-zero when a figure misses. `cargo bench --bench inbox -- receiver`
+//! measures the receiver only (plain HTTP and TLS).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/certificates.rs"]
+mod certificates;
 #[path = "support/measure.rs"]
 mod measure;
 #[path = "../tests/support/postgres.rs"]
@@ -35,14 +39,25 @@ fn main() {
         "default_profile = \"bench\"\n[profiles.bench]\napi_url = \"http://127.0.0.1:9\"\napi_key = \"{KEY}\"\nshared_secret = \"{SECRET}\"\n"
     );
     veriff_tui::files::write_private(&config, text.as_bytes()).unwrap();
+    let receiver_only = std::env::args().any(|a| a == "receiver");
     let archive = work.path().join("million.ndjson");
-    let started = Instant::now();
-    write_archive(&archive);
-    println!(
-        "inbox benchmarks: {} decision webhooks written in {:.1} s",
-        MILLION,
-        started.elapsed().as_secs_f64()
-    );
+    if !receiver_only {
+        let started = Instant::now();
+        write_archive(&archive);
+        println!(
+            "inbox benchmarks: {} decision webhooks written in {:.1} s",
+            MILLION,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    // The receiver over TLS: a certificate from a CA made for the run.
+    certificates::make_ca(work.path(), "ca", "/CN=veriff-tui bench CA");
+    certificates::make_server(work.path(), "ca", "server");
+    let tls = Tls {
+        cert: work.path().join("server.pem"),
+        key: work.path().join("server.key"),
+        ca: work.path().join("ca.pem"),
+    };
 
     let mut report = Report::default();
     let postgres = runtime
@@ -55,7 +70,7 @@ fn main() {
             report.add(&format!("{database}: {name}"), measured, target.to_owned(), ok)
         };
         // A fresh receiver's store takes the burst; the import then adds the million.
-        let (rate, p99, durable) = runtime.block_on(receive(&home, &config, url));
+        let (rate, p99, durable) = runtime.block_on(receive(&home, &config, url, None, 0));
         add(
             &format!("{SENDERS} senders, {SENT} webhooks: sustained rate"),
             format!("{rate:.0}/s"),
@@ -82,6 +97,28 @@ fn main() {
                 "<= 64 MiB",
                 file_kib(&wal) <= WAL_BOUND_KIB,
             );
+        }
+        let (rate, p99, durable) = runtime.block_on(receive(&home, &config, url, Some(&tls), SENT));
+        add(
+            &format!("TLS: {SENDERS} senders, {SENT} webhooks: sustained rate"),
+            format!("{rate:.0}/s"),
+            ">= 1,000/s",
+            rate >= 1000.0,
+        );
+        add(
+            "TLS: 16 senders: p99 answer",
+            ms(p99),
+            "<= 25 ms",
+            p99 <= Duration::from_millis(25),
+        );
+        add(
+            "TLS: every answered webhook stored",
+            format!("{durable} of {SENT}"),
+            "all",
+            durable == SENT,
+        );
+        if receiver_only {
+            continue;
         }
         // The WAL's size is sampled while the import runs: its largest is what a
         // disk must hold, and what every command after it would read through.
@@ -236,22 +273,45 @@ fn veriff(home: &Path, config: &Path, url: &str) -> Command {
     command
 }
 
-/// Starts a receiver on `url`, then 16 senders post [`SENT`] distinct signed
-/// webhooks as fast as it answers: the rate, the 99th percentile answer, and how
-/// many of the answered ones the store holds afterwards.
-async fn receive(home: &Path, config: &Path, url: &str) -> (f64, Duration, usize) {
-    let mut receiver = veriff(home, config, url)
-        .args(["receive", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+/// A receiver's certificate and key, and the CA a sender trusts.
+struct Tls {
+    cert: std::path::PathBuf,
+    key: std::path::PathBuf,
+    ca: std::path::PathBuf,
+}
+
+/// Starts a receiver on `url` (over `tls` where given), then 16 senders post
+/// [`SENT`] distinct signed webhooks (ids from `first`) as fast as it answers:
+/// the rate, the 99th percentile answer, and how many of the answered ones the
+/// store holds afterwards.
+async fn receive(home: &Path, config: &Path, url: &str, tls: Option<&Tls>, first: usize) -> (f64, Duration, usize) {
+    let count = || async {
+        let store = veriff_tui::inbox::Store::open(url).await.unwrap();
+        let stored = store.count(&veriff_tui::inbox::Query::default(), None).await.unwrap() as usize;
+        store.close().await;
+        stored
+    };
+    let before = count().await;
+    let mut command = veriff(home, config, url);
+    command.args(["receive", "--listen", "127.0.0.1:0"]);
+    if let Some(tls) = tls {
+        command.arg("--tls-cert").arg(&tls.cert).arg("--tls-key").arg(&tls.key);
+    }
+    let mut receiver = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(receiver.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let target = format!("{}/decision", line.trim().strip_prefix("listening on ").unwrap());
-    let client = reqwest::Client::new();
+    let listening = line.trim().strip_prefix("listening on ").unwrap();
+    let client = match tls {
+        None => reqwest::Client::new(),
+        Some(tls) => {
+            let ca = reqwest::Certificate::from_pem(&std::fs::read(&tls.ca).unwrap()).unwrap();
+            reqwest::Client::builder().tls_certs_only([ca]).build().unwrap()
+        }
+    };
+    // The certificate names localhost, not 127.0.0.1's URL form.
+    let target = format!("{}/decision", listening.replace("://127.0.0.1:", "://localhost:"));
     let secret = veriff_tui::api::Secret::new(SECRET);
     let now = veriff_tui::inbox::now_ms();
     let started = Instant::now();
@@ -262,7 +322,7 @@ async fn receive(home: &Path, config: &Path, url: &str) -> (f64, Duration, usize
             let mut answered = Vec::new();
             for i in (sender..SENT).step_by(SENDERS) {
                 // Ids the import's million does not use.
-                let body = decision(MILLION + i, now);
+                let body = decision(MILLION + first + i, now);
                 let sent = Instant::now();
                 let answer = client
                     .post(&target)
@@ -289,9 +349,7 @@ async fn receive(home: &Path, config: &Path, url: &str) -> (f64, Duration, usize
     // As hard as a crash: what was answered must already be in the store.
     let _ = receiver.kill();
     let _ = receiver.wait();
-    let store = veriff_tui::inbox::Store::open(url).await.unwrap();
-    let stored = store.count(&veriff_tui::inbox::Query::default(), None).await.unwrap() as usize;
-    store.close().await;
+    let stored = count().await - before;
     (rate, p99, stored.min(latencies.len()))
 }
 

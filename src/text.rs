@@ -58,6 +58,71 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Text in parts of different kinds (styles, tones) in lines of at most `width`
+/// columns, broken between words as [`wrap_words`] breaks it; each part keeps its
+/// kind on whichever line its words land.
+pub fn wrap_parts<T: Clone>(parts: &[(String, T)], width: usize) -> Vec<Vec<(String, T)>> {
+    let chars: Vec<(char, usize)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (text, _))| text.chars().map(move |c| (c, i)))
+        .collect();
+    let whole: String = chars.iter().map(|(c, _)| *c).collect();
+    // The wrapped lines are the text in order less the spaces broken at, so each
+    // line's characters are found again walking the text, skipping only spaces.
+    let mut at = 0;
+    let mut lines = Vec::new();
+    for line in wrap_words(&whole, width) {
+        let mut out: Vec<(String, T)> = Vec::new();
+        let mut last_part = None;
+        for c in line.chars() {
+            while at < chars.len() && chars[at].0 != c && chars[at].0 == ' ' {
+                at += 1;
+            }
+            let part = chars.get(at).map_or(parts.len().saturating_sub(1), |(_, i)| *i);
+            at += 1;
+            match out.last_mut() {
+                Some((text, _)) if last_part == Some(part) => text.push(c),
+                _ => out.push((c.to_string(), parts[part].1.clone())),
+            }
+            last_part = Some(part);
+        }
+        lines.push(out);
+    }
+    lines
+}
+
+/// `n` and its noun, plural but for one: `1 attempt`, `2 attempts`, `0 problems`.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `text` cut to fit `width` columns with `more` after it (` … M shows all`),
+/// for a line that cannot grow; as it is where it fits. Cut between words
+/// unless that would leave a third of the room empty (a long path is cut
+/// inside, not dropped whole).
+pub fn fitted(text: &str, width: usize, more: &str) -> String {
+    if display_width(text) <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(display_width(more)).max(1);
+    let mut first = wrap_words(text, room).into_iter().next().unwrap_or_default();
+    if display_width(&first) * 3 < room * 2 {
+        first = String::new();
+        for c in text.chars() {
+            if display_width(&first) + display_width(c.encode_utf8(&mut [0; 4])) > room {
+                break;
+            }
+            first.push(c);
+        }
+    }
+    format!("{}{more}", first.trim_end())
+}
+
 /// Like [`clean`], also cut to `max` characters with an ellipsis, for messages that
 /// a hostile or broken server could make arbitrarily long.
 pub fn clean_short(s: &str, max: usize) -> String {
@@ -133,6 +198,49 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn wrapped_parts_keep_their_kind_and_every_word() {
+        let parts = vec![
+            ("document: ".to_owned(), 1),
+            ("integration level crosslinked with fraud".to_owned(), 2),
+            (" · 2 linked".to_owned(), 3),
+        ];
+        let lines = wrap_parts(&parts, 20);
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.iter().map(|(t, _)| t.as_str()).collect())
+            .collect();
+        assert_eq!(
+            text,
+            ["document:", "integration level", "crosslinked with", "fraud · 2 linked"]
+        );
+        assert_eq!(lines[0], [("document:".to_owned(), 1)]);
+        assert_eq!(lines[3], [("fraud".to_owned(), 2), (" · 2 linked".to_owned(), 3)]);
+        assert!(text.iter().all(|l| display_width(l) <= 20));
+    }
+
+    #[test]
+    fn counts_read_in_the_singular_for_one() {
+        assert_eq!(counted(1, "attempt"), "1 attempt");
+        assert_eq!(counted(2, "attempt"), "2 attempts");
+        assert_eq!(counted(0, "problem"), "0 problems");
+    }
+
+    #[test]
+    fn a_line_that_cannot_grow_says_where_the_rest_is() {
+        let long = "attempts of c0ffee00 failed: the request signature was rejected";
+        let cut = fitted(long, 40, " … M shows all");
+        assert_eq!(cut, "attempts of c0ffee00 … M shows all");
+        assert!(display_width(&cut) <= 40);
+        assert_eq!(fitted("short", 40, " … M shows all"), "short");
+        // A long word is cut inside rather than dropped whole.
+        let saved = "saved to /home/ann/Downloads/c0ffee00_a1000003_face_face0001.jpg";
+        assert_eq!(
+            fitted(saved, 50, " … M shows all"),
+            "saved to /home/ann/Downloads/c0ffee0 … M shows all"
+        );
+    }
 
     #[test]
     fn escape_sequences_become_inert() {

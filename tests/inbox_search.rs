@@ -396,7 +396,12 @@ async fn the_browser_searches_every_session_and_returns_to_the_row() {
         tmux.send(&["/"]);
         tmux.send(&["-l", "tamm"]);
         let screen = wait("MARTA TAMM");
-        assert!(screen.contains("search: tamm 1 "), "the search's tab: {screen}");
+        // One found, the tab's last word (the host gives way where it does not fit whole).
+        let title = screen.lines().next().unwrap_or_default().trim_end();
+        assert!(
+            title.ends_with("search: tamm 1") || title.contains("search: tamm 1 "),
+            "the search's tab: {screen}"
+        );
         // At 80 columns the row shows its age, a short status and the name.
         assert!(screen.contains("approved"), "{screen}");
         tmux.send(&["Enter"]);

@@ -4,12 +4,14 @@
 //! would carry the team's data in clear, refused before any connection and never
 //! echoed with their password.
 
+#[path = "support/certificates.rs"]
+mod certificates;
 #[path = "support/tools.rs"]
 mod tools;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use sqlx::Connection;
@@ -19,62 +21,12 @@ const SESSION: &str = "5ec1e2a0-7b8c-4d9e-8f0a-1b2c3d4e5f6a";
 /// The test cluster's superuser (initdb's `-U`), trusted over TLS only.
 const USER: &str = "inbox";
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let status = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "openssl {args:?}");
-}
-
-/// A new key on the P-256 curve (made in milliseconds), no passphrase.
-const EC: [&str; 5] = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-
-/// A self-signed CA: `NAME.pem` and `NAME.key` in `dir`.
-fn make_ca(dir: &Path, name: &str, subject: &str) {
-    let (key, pem) = (format!("{name}.key"), format!("{name}.pem"));
-    let args = [
-        &["req", "-x509"][..],
-        &EC[..],
-        &["-keyout", &key, "-out", &pem, "-days", "2", "-subj", subject],
-    ];
-    openssl(dir, &args.concat());
-}
-
 /// `ca.pem`, and `server.pem` / `server.key` it signed for localhost and 127.0.0.1;
 /// `other.pem`, a CA that signed nothing here.
 fn certificates(dir: &Path) {
-    make_ca(dir, "ca", "/CN=veriff-tui test CA");
-    make_ca(dir, "other", "/CN=another CA");
-    let args = [
-        &["req"][..],
-        &EC[..],
-        &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
-    ];
-    openssl(dir, &args.concat());
-    std::fs::write(dir.join("san"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "san",
-        ],
-    );
+    certificates::make_ca(dir, "ca", "/CN=veriff-tui test CA");
+    certificates::make_ca(dir, "other", "/CN=another CA");
+    certificates::make_server(dir, "ca", "server");
 }
 
 /// PostgreSQL's server programs: the newest Debian cluster version's, else `PATH`'s.

@@ -3,6 +3,8 @@
 //! of a directory. The server is `openssl s_server` on loopback with a CA made for
 //! the test, so only the bundle decides whether the handshake succeeds.
 
+#[path = "support/certificates.rs"]
+mod certificates;
 #[path = "support/tools.rs"]
 mod tools;
 
@@ -12,70 +14,10 @@ use std::process::{Child, Command, Stdio};
 
 const SESSION: &str = "c0ffee00-1d3a-4b5c-9d7e-0a1b2c3d4e5f";
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let status = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "openssl {args:?}");
-}
-
 /// A CA (`ca.pem`) and a certificate it signed for 127.0.0.1 (`server.pem`).
-/// Keys on the P-256 curve: made in milliseconds.
-const EC: [&str; 5] = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-
 fn certificates(dir: &Path) {
-    let ec = EC;
-    openssl(
-        dir,
-        &[
-            &["req", "-x509"],
-            &ec[..],
-            &[
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=veriff-tui test CA",
-            ],
-        ]
-        .concat(),
-    );
-    openssl(
-        dir,
-        &[
-            &["req"],
-            &ec[..],
-            &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"],
-        ]
-        .concat(),
-    );
-    std::fs::write(dir.join("san"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "san",
-        ],
-    );
+    certificates::make_ca(dir, "ca", "/CN=veriff-tui test CA");
+    certificates::make_server(dir, "ca", "server");
 }
 
 /// `openssl s_server` answering every request with its status page: a TLS
@@ -145,21 +87,7 @@ fn https_trusts_the_one_bundle_it_is_given_and_names_a_bundle_it_cannot_use() {
     assert!(!said.to_lowercase().contains("certificate"), "{said}");
     assert!(said.contains("signature") || said.contains("signed"), "{said}");
     // A bundle of another CA: the certificate is refused.
-    let other = [
-        &["req", "-x509"],
-        &EC[..],
-        &[
-            "-keyout",
-            "other.key",
-            "-out",
-            "other.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=another CA",
-        ],
-    ];
-    openssl(dir.path(), &other.concat());
+    certificates::make_ca(dir.path(), "other", "/CN=another CA");
     let said = attempts(dir.path(), &server.1, &dir.path().join("other.pem"));
     assert!(said.to_lowercase().contains("certificate"), "{said}");
     // A bundle that is not there: said, with its path and the way out.

@@ -72,6 +72,19 @@ impl App {
         self.tmux.format(format)
     }
 
+    /// `M`'s message log: the screen, and its lines joined back into one text
+    /// (a message wrapped over lines reads whole).
+    fn message_log(&self) -> (String, String) {
+        self.keys(&["M"]);
+        let log = self.wait_for(" messages ");
+        let flat = log
+            .lines()
+            .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (log, flat)
+    }
+
     /// The pid of veriff-tui, the pane shell's child.
     fn app_pid(&self) -> String {
         let shell = self.format("#{pane_pid}");
@@ -495,7 +508,6 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             tmux.wait_for("case folder");
             tmux.keys(&["Enter"]);
             let screen = tmux.wait_for("exported 2 sessions into");
-            assert!(screen.contains("manifest.json"), "{screen}");
             let case = case_folder(&tmux.downloads());
             assert!(screen.contains(case.to_str().unwrap()), "the absolute path: {screen}");
             let manifest: serde_json::Value =
@@ -515,7 +527,13 @@ async fn sessions_read_from_standard_input_are_marked_and_exported() {
             tmux.wait_for("verify the export?");
             tmux.keys(&["Enter"]);
             tmux.wait_for("files match the manifest");
-            tmux.keys(&["q"]);
+            // The export's message whole, where the status line said the rest is.
+            let (log, flat) = tmux.message_log();
+            assert!(
+                flat.contains("(manifest.json) · check it any time: veriff-tui verify"),
+                "{log}"
+            );
+            tmux.keys(&["Escape", "q"]);
             tmux.assert_restored();
             assert!(tmux.screen().contains("EXIT=0"));
         },
@@ -684,8 +702,8 @@ async fn at_80x24_old_dates_show_their_year_and_filters_match_the_screen() {
 }
 
 /// A wrong secret: one banner for every session instead of an `error` per row
-/// that says nothing more, and `M` shows every message in full, the fix first,
-/// at 80x24 where the status line cuts it.
+/// that says nothing more, short enough for 80 columns, and `M` shows every
+/// message in full, the fix first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
     in_tmux(
@@ -699,15 +717,13 @@ async fn at_80x24_a_wrong_secret_is_one_banner_and_the_log_reads_in_full() {
                 &[SESSION, DECLINED],
                 &[("VERIFF_SHARED_SECRET", "not-the-secret".to_owned())],
             );
-            let screen = tmux.wait_for("every session (2) failed: the request signature was rejected");
-            assert!(screen.contains("every session (2) failed"), "{screen}");
-            tmux.keys(&["M"]);
-            let log = tmux.wait_for(" messages ");
-            let flat = log
-                .lines()
-                .map(|l| l.trim_matches(|c| c == '║' || c == ' '))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let screen = tmux.wait_for("2 sessions: wrong shared secret: check VERIFF_SHARED_SECRET (M: details)");
+            assert_eq!(
+                screen.lines().nth(22).map(str::trim_end),
+                Some("2 sessions: wrong shared secret: check VERIFF_SHARED_SECRET (M: details)"),
+                "the status line holds the banner whole:\n{screen}"
+            );
+            let (log, flat) = tmux.message_log();
             for part in [
                 "fix: the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret \
                  (the integration's shared secret, not its API key)",

@@ -283,11 +283,11 @@ pub async fn delete_session(args: DeleteSessionArgs, global: &GlobalArgs) -> Res
     }
     let name = doomed.name.map(|n| format!(", {}", clean(&n))).unwrap_or_default();
     say(&format!(
-        "This deletes session {session} at Veriff for good: {}{name}, {} attempts, {} media files. Its data is \
+        "This deletes session {session} at Veriff for good: {}{name}, {}, {}. Its data is \
          erased within 12 hours.\n",
         clean(&doomed.verdict),
-        doomed.attempts,
-        doomed.media
+        crate::text::counted(doomed.attempts, "attempt"),
+        crate::text::counted(doomed.media, "media file")
     ));
     let expected = &session[..8];
     let typed = match args.confirm {

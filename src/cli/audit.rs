@@ -106,8 +106,8 @@ fn verify(path: &std::path::Path) -> Result<(), String> {
     let before = match chain.unchained {
         0 => String::new(),
         n => format!(
-            "; the {n} line{} before it {} written before the chain existed and {} not proven",
-            if n == 1 { "" } else { "s" },
+            "; the {} before it {} written before the chain existed and {} not proven",
+            crate::text::counted(n, "line"),
             if n == 1 { "was" } else { "were" },
             if n == 1 { "is" } else { "are" },
         ),

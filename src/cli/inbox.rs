@@ -36,10 +36,34 @@ pub enum InboxAction {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8791")]
         listen: SocketAddr,
-        /// Allow listening on an address that is not loopback (put it behind a TLS
-        /// proxy: webhooks carry personal data).
+        /// Allow listening on an address that is not loopback (with --tls-cert, or
+        /// behind a TLS proxy: webhooks carry personal data); and --metrics there.
         #[arg(long)]
         public: bool,
+        /// Serve HTTPS with this certificate chain (PEM, leaf first); SIGHUP reads
+        /// it and the key again (a renewed certificate needs no restart).
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Take webhooks only from these senders: `veriff` (the addresses Veriff
+        /// publishes for its webhooks), an address, or a CIDR; repeatable. Others
+        /// are answered 403 [default: any sender].
+        #[arg(long, value_name = "SOURCE")]
+        allow_from: Vec<crate::inbox::senders::Ranges>,
+        /// A reverse proxy (address or CIDR; repeatable): from it, the sender is
+        /// the rightmost X-Forwarded-For hop that is not a trusted proxy.
+        #[arg(long, value_name = "CIDR")]
+        trusted_proxy: Vec<crate::inbox::senders::Ranges>,
+        /// Serve Prometheus metrics on http://ADDR/metrics (loopback unless --public).
+        #[arg(long, value_name = "ADDR")]
+        metrics: Option<SocketAddr>,
+        /// The log's lines: text, or one JSON object a line for a log shipper.
+        /// The log is --log-file (`-`: standard error), else the profile's own
+        /// receiver.log beside its inbox; SIGHUP reopens it.
+        #[arg(long, value_enum, default_value_t)]
+        log_format: crate::logging::Format,
     },
     /// List the sessions a query finds, newest activity first (`sort:` for another order).
     ///
@@ -162,7 +186,9 @@ const LIST_PAGE: u32 = 500;
 
 pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
     let env = process_env;
-    // The receiver's refusals and failed batches go to the log, never a body.
+    if let Some(InboxAction::Receive { .. }) = &args.action {
+        return receive(args, global).await;
+    }
     let log_path = global.log_file.clone().unwrap_or_else(|| crate::config::log_path(&env));
     let _log = crate::logging::init(log_path)
         .inspect_err(|e| eprintln!("warning: {e}; running without a log"))
@@ -183,37 +209,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         return Err("the inbox's browser is started by main (a bug: it came here)".to_owned());
     };
     match action {
-        InboxAction::Receive { listen, public } => {
-            if !receiver::is_loopback(&listen) && !public {
-                return Err(format!(
-                    "{listen} is not a loopback address: add --public to listen there, behind a TLS proxy \
-                     (webhooks carry personal data)"
-                ));
-            }
-            let (integration, whose) = integration(&config, global)?;
-            let store = open(&url, &config).await?;
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            if public {
-                eprintln!("listening beyond this machine: serve it only behind TLS (a reverse proxy)");
-            }
-            // Which integration, said before any webhook: never the secret.
-            let key: String = integration.api_key.chars().take(8).collect();
-            eprintln!(
-                "inbox: accepts only webhooks of {whose}, API key {key}..., into {}",
-                if store.is_postgres() { "PostgreSQL" } else { "SQLite" }
-            );
-            // Tests and scripts read the address (port 0 picks a free one).
-            let mut out = std::io::stdout();
-            let _ = writeln!(out, "listening on http://{addr}");
-            let _ = out.flush();
-            tokio::select! {
-                served = receiver::serve(listener, store, vec![integration]) => served.map_err(|e| format!("the receiver stopped: {e}")),
-                _ = tokio::signal::ctrl_c() => Ok(()),
-            }
-        }
+        InboxAction::Receive { .. } => unreachable!("handled above"),
         InboxAction::List {
             query,
             view,
@@ -487,7 +483,198 @@ fn demo_integration() -> Integration {
 /// where no profile is configured (`environment`): they never stand in for a
 /// profile's, whose receiver would then store another integration's webhooks.
 /// Returned with how to name it to the person starting the receiver.
-fn integration(config: &Config, global: &GlobalArgs) -> Result<(Integration, String), String> {
+/// `inbox receive`: the receiver, run until SIGTERM or SIGINT (then it drains
+/// and exits 0); SIGHUP reopens its log and reloads its certificate.
+async fn receive(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
+    let Some(InboxAction::Receive {
+        listen,
+        public,
+        tls_cert,
+        tls_key,
+        allow_from,
+        trusted_proxy,
+        metrics,
+        log_format,
+    }) = args.action
+    else {
+        unreachable!("called for receive only")
+    };
+    let env = process_env;
+    let config = Config::load(global.overrides(), &env)?;
+    // Its own log, not the one the analysts' commands share: refusals, one line
+    // per webhook, failed batches; never a body, a name or a key.
+    let target = match &global.log_file {
+        Some(path) => crate::logging::Target::from_arg(path.clone()),
+        None => crate::logging::Target::File(crate::config::receiver_log_path(&env, config.selected_profile())),
+    };
+    let log = crate::logging::init_with(target, log_format)
+        .inspect_err(|e| eprintln!("warning: {e}; running without a log"))
+        .ok();
+    for (addr, what) in [(Some(listen), "listen"), (metrics, "metrics")] {
+        if let Some(addr) = addr
+            && !receiver::is_loopback(&addr)
+            && !public
+        {
+            return Err(format!(
+                "{addr} (--{what}) is not a loopback address: add --public to listen there, with --tls-cert \
+                 or behind a TLS proxy (webhooks carry personal data)"
+            ));
+        }
+    }
+    let credentials = Credentials::from_env();
+    let (integration, whose) = integration(&config, global, &credentials)?;
+    let url = match (global.inbox_url.clone(), credentials.read("inbox-url")?) {
+        (Some(url), _) => url,
+        (None, Some(url)) => url,
+        (None, None) => inbox_url(None, &config, global.demo)?,
+    };
+    let tls = match (&tls_cert, &tls_key) {
+        (Some(cert), Some(key)) => Some(crate::inbox::tls::Certificates::load(cert, key)?),
+        _ => None,
+    };
+    let store = open_as(&url, &config, true).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let metrics_listener = match metrics {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen on {at} for metrics: {e}"))?,
+        ),
+        None => None,
+    };
+    if public && tls.is_none() {
+        eprintln!("listening beyond this machine: serve it only behind TLS (--tls-cert, or a reverse proxy)");
+    }
+    // Which integration, said before any webhook: never the secret.
+    let key: String = integration.api_key.chars().take(8).collect();
+    eprintln!(
+        "inbox: accepts only webhooks of {whose}, API key {key}..., into {}, from {}",
+        if store.is_postgres() { "PostgreSQL" } else { "SQLite" },
+        if allow_from.is_empty() {
+            "any sender"
+        } else {
+            "--allow-from's senders"
+        }
+    );
+    let options = receiver::Options {
+        senders: crate::inbox::senders::Senders::new(allow_from, trusted_proxy),
+        tls: tls.clone(),
+        metrics: Default::default(),
+    };
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    // Tests and scripts read the addresses (port 0 picks a free one).
+    let mut out = std::io::stdout();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let _ = writeln!(out, "listening on {scheme}://{addr}");
+    let metrics_served = match metrics_listener {
+        Some(listener) => {
+            let at = listener.local_addr().map_err(|e| e.to_string())?;
+            let _ = writeln!(out, "metrics on http://{at}/metrics");
+            let served = receiver::serve_metrics(listener, options.metrics.clone(), stop.clone());
+            Some(tokio::spawn(served))
+        }
+        None => None,
+    };
+    let _ = out.flush();
+    let reopener = log.as_ref().map(crate::logging::Log::reopener).unwrap_or_default();
+    let signals = tokio::spawn(signals(stop_tx, reopener, tls, options.metrics.clone()));
+    let served = receiver::serve_with(listener, store.clone(), vec![integration], options, stop).await;
+    signals.abort();
+    if let Some(metrics) = metrics_served {
+        metrics.abort();
+    }
+    let drained = served.map_err(|e| format!("the receiver stopped: {e}"))?;
+    if !drained {
+        tracing::warn!(
+            "inbox: stopped with requests still in flight after 8 s (not answered 2xx: Veriff sends them again)"
+        );
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), store.close()).await;
+    tracing::info!("inbox: stopped");
+    drop(log);
+    Ok(())
+}
+
+/// SIGTERM or SIGINT: stop (drain, then exit). SIGHUP: reopen the log (after
+/// logrotate) and reload the certificate, keeping the old one if the new is unusable.
+async fn signals(
+    stop: tokio::sync::watch::Sender<bool>,
+    log: crate::logging::Reopener,
+    tls: Option<std::sync::Arc<crate::inbox::tls::Certificates>>,
+    metrics: std::sync::Arc<crate::inbox::metrics::Metrics>,
+) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        eprintln!("warning: cannot watch for signals: SIGTERM ends the receiver without draining");
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => {
+                if let Err(e) = log.reopen() {
+                    eprintln!("warning: {e}; the log goes on in the file it had");
+                }
+                tracing::info!("inbox: SIGHUP: log reopened");
+                if let Some(tls) = &tls {
+                    let reloaded = tls.reload();
+                    match &reloaded {
+                        Ok(()) => tracing::info!("inbox: SIGHUP: certificate and key reloaded"),
+                        Err(e) => tracing::error!(error = %e, "inbox: SIGHUP: certificate not reloaded; the previous one stays"),
+                    }
+                    metrics.tls_reload(reloaded.is_ok());
+                }
+            }
+        }
+    }
+    tracing::info!("inbox: stopping: no new connections; answering what is in flight");
+    let _ = stop.send(true);
+    // Held until the receiver has drained (this task is then aborted).
+    std::future::pending::<()>().await;
+}
+
+/// systemd's credentials (`LoadCredential=`): files in `$CREDENTIALS_DIRECTORY`,
+/// readable only by the service, never in its environment or command line.
+struct Credentials {
+    dir: Option<PathBuf>,
+}
+
+impl Credentials {
+    fn from_env() -> Credentials {
+        Credentials {
+            dir: std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from),
+        }
+    }
+
+    /// The credential `name`'s path, where it was given.
+    fn path(&self, name: &str) -> Option<PathBuf> {
+        self.dir.as_ref().map(|dir| dir.join(name)).filter(|p| p.is_file())
+    }
+
+    /// The credential `name`, trimmed, where it was given.
+    fn read(&self, name: &str) -> Result<Option<String>, String> {
+        let Some(path) = self.path(name) else {
+            return Ok(None);
+        };
+        std::fs::read_to_string(&path)
+            .map(|text| Some(text.trim().to_owned()))
+            .map_err(|e| format!("cannot read the credential {}: {e}", path.display()))
+    }
+}
+
+fn integration(
+    config: &Config,
+    global: &GlobalArgs,
+    credentials: &Credentials,
+) -> Result<(Integration, String), String> {
     if global.demo {
         return Ok((demo_integration(), "the demo server".to_owned()));
     }
@@ -521,11 +708,12 @@ fn integration(config: &Config, global: &GlobalArgs) -> Result<(Integration, Str
         eprintln!("inbox: {what} ignored: the receiver checks webhooks with profile {name}'s own API key and secret");
     }
     let own_env = |var: &str| (var != "VERIFF_SHARED_SECRET").then(|| process_env(var)).flatten();
+    // Under systemd the profile's key and secret may come as credentials.
     let own = Config::load(
         crate::config::Overrides {
             api_key: None,
-            api_key_file: None,
-            shared_secret_file: None,
+            api_key_file: credentials.path("api-key"),
+            shared_secret_file: credentials.path("shared-secret"),
             ..global.overrides()
         },
         &own_env,
@@ -719,9 +907,8 @@ impl Skipped {
         let first: Vec<String> = self.first.iter().map(u64::to_string).collect();
         let why: Vec<&str> = self.why.iter().map(|w| w.says()).collect();
         format!(
-            "{} line{} skipped (first: {}): {}",
-            self.count,
-            if self.count == 1 { "" } else { "s" },
+            "{} skipped (first: {}): {}",
+            crate::text::counted(self.count as usize, "line"),
             first.join(", "),
             why.join(" / ")
         )
@@ -1017,6 +1204,11 @@ const DEMO_ARRIVALS: Duration = Duration::from_secs(5);
 /// Opens the inbox at `url`: a PostgreSQL on another host without TLS only where
 /// `insecure_inbox` allows it, and then said on stderr, as `insecure_http` is.
 pub(super) async fn open(url: &str, config: &Config) -> Result<Store, String> {
+    open_as(url, config, false).await
+}
+
+/// [`open`]; `intake`: for a receiver (see [`Store::open_for_intake`]).
+async fn open_as(url: &str, config: &Config, intake: bool) -> Result<Store, String> {
     let insecure = config.insecure_inbox();
     let in_clear = store::cleartext_host(url).ok().flatten();
     if let Some(host) = &in_clear
@@ -1026,7 +1218,11 @@ pub(super) async fn open(url: &str, config: &Config) -> Result<Store, String> {
             "warning: insecure_inbox is on: names, document numbers and webhook headers travel in clear to {host}"
         );
     }
-    match Store::open_with(url, insecure).await {
+    let opened = match intake {
+        true => Store::open_for_intake(url, insecure).await,
+        false => Store::open_with(url, insecure).await,
+    };
+    match opened {
         Err(e) if in_clear.is_some() && !insecure => Err(format!(
             "{e}, or set insecure_inbox = true (--insecure-inbox) if you must"
         )),

@@ -130,6 +130,10 @@ async fn serve_demo(options: crate::server::ServerOptions) -> Result<(), String>
     for session in server.featured_sessions() {
         println!("  {session}");
     }
+    println!(
+        "Stress session (60 attempts, the newest with 2,000 media): {}",
+        crate::server::LARGE_SESSION
+    );
     if bulk {
         println!(
             "Bulk sessions: {} to {}",

@@ -51,9 +51,9 @@ pub async fn run(args: VerifyArgs, global: &GlobalArgs) -> Result<(), String> {
     say(&format!("{}\n", report.summary()));
     if !report.holds() {
         Err(format!(
-            "{} does not hold: {} problems",
+            "{} does not hold: {}",
             args.dir.display(),
-            report.problems.len()
+            crate::text::counted(report.problems.len(), "problem")
         ))
     } else if !report.proves() && !args.sums_only {
         Err(format!(

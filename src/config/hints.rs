@@ -30,21 +30,62 @@ pub fn describe_error(e: &ApiError) -> String {
     }
 }
 
+/// The request signature rejected: the integration's shared secret is not the one given.
+const SECRET_REJECTED: &str = "the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret (the integration's shared secret, not its API key)";
+
+/// Veriff's credential codes: what to check, in full and in one short line
+/// (where room is short: a pane, the card, the status line).
+const CREDENTIAL_FIXES: &[(&str, &str, &str)] = &[
+    (
+        "1801",
+        "the API key is missing: set VERIFF_API_KEY, pass --api-key-file, or set api_key in the profile",
+        "no API key: set VERIFF_API_KEY",
+    ),
+    (
+        "1802",
+        "the API key is not a UUID: check VERIFF_API_KEY or the profile's api_key",
+        "API key not a UUID: check VERIFF_API_KEY",
+    ),
+    (
+        "1803",
+        "this API key is unknown here: check VERIFF_API_KEY and that VERIFF_API_URL is the API URL of its integration",
+        "unknown API key: check VERIFF_API_KEY, VERIFF_API_URL",
+    ),
+    (
+        "1804",
+        "the integration is not active: check it in Veriff's Customer Portal",
+        "integration not active: check the Customer Portal",
+    ),
+    (
+        "1812",
+        SECRET_REJECTED,
+        "wrong shared secret: check VERIFF_SHARED_SECRET",
+    ),
+    (
+        "1818",
+        SECRET_REJECTED,
+        "wrong shared secret: check VERIFF_SHARED_SECRET",
+    ),
+];
+
+/// The short line for a message [`describe_error`] made of a credential
+/// failure (`wrong shared secret: check VERIFF_SHARED_SECRET`), if it is one.
+pub fn headline(message: &str) -> Option<&'static str> {
+    CREDENTIAL_FIXES
+        .iter()
+        .find(|(_, fix, _)| message.ends_with(fix))
+        .map(|(_, _, short)| *short)
+}
+
 /// What to check or change about `e`, if anything.
 fn hint(e: &ApiError) -> Option<&'static str> {
     Some(match e {
-        ApiError::Veriff { code, .. } => match code.as_str() {
-            "1801" => "the API key is missing: set VERIFF_API_KEY, pass --api-key-file, or set api_key in the profile",
-            "1802" => "the API key is not a UUID: check VERIFF_API_KEY or the profile's api_key",
-            "1803" => {
-                "this API key is unknown here: check VERIFF_API_KEY and that VERIFF_API_URL is the API URL of its integration"
-            }
-            "1804" => "the integration is not active: check it in Veriff's Customer Portal",
-            "1812" | "1818" => {
-                "the request signature was rejected: check VERIFF_SHARED_SECRET or the profile's shared secret (the integration's shared secret, not its API key)"
-            }
-            _ => return None,
-        },
+        ApiError::Veriff { code, .. } => {
+            return CREDENTIAL_FIXES
+                .iter()
+                .find(|(c, _, _)| c == code)
+                .map(|(_, fix, _)| *fix);
+        }
         ApiError::Timeout(_) => "raise --timeout if the link is slow",
         ApiError::Connect { detail, .. } if detail == crate::api::NO_ANSWER => {
             "raise --connect-timeout if the link is slow"
@@ -84,5 +125,9 @@ mod tests {
         };
         assert_eq!(describe_error(&other), "Veriff error 1404 (HTTP 404): Not found");
         assert!(describe_error(&ApiError::Unsigned).contains("--allow-unsigned"));
+        // Where room is short, one line that fits 80 columns with room to spare.
+        assert_eq!(headline(&text), Some("wrong shared secret: check VERIFF_SHARED_SECRET"));
+        assert_eq!(headline(&describe_error(&other)), None);
+        assert!(CREDENTIAL_FIXES.iter().all(|(_, _, short)| short.len() <= 56));
     }
 }

@@ -12,7 +12,7 @@ use crate::api::{ClientConfig, Secret, normalize_api_url};
 mod hints;
 mod keys;
 pub mod writes;
-pub use hints::{describe_error, security_warnings};
+pub use hints::{describe_error, headline, security_warnings};
 pub use keys::KeyOverrides;
 
 pub const DEFAULT_API_URL: &str = "https://stationapi.veriff.com";
@@ -762,6 +762,15 @@ pub fn log_path(env: Env) -> PathBuf {
     data_dir(env)
         .unwrap_or_else(|| PathBuf::from("."))
         .join("veriff-tui.log")
+}
+
+/// A receiver's own log (`inbox receive`), beside its profile's inbox: never the
+/// file the analysts' commands share.
+pub fn receiver_log_path(env: Env, profile: Option<&str>) -> PathBuf {
+    data_dir(env)
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(profile.unwrap_or("default"))
+        .join("receiver.log")
 }
 
 /// Files downloaded only to be opened.

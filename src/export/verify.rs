@@ -14,6 +14,7 @@ use super::folder;
 use super::manifest::{self, Manifest, SessionStatus};
 use super::seal::{self, PublicKey};
 use crate::api::{Media, MediaKind, MediaList, Secret};
+use crate::text::counted;
 
 /// Bigger than any JSON answer the export keeps; a larger one is not parsed.
 const MAX_JSON: u64 = 64 * 1024 * 1024;
@@ -76,13 +77,14 @@ impl Report {
 
     /// The last line: what was proven, by what, for how many files.
     pub fn summary(&self) -> String {
-        let (n, problems) = (self.verified, self.problems.len());
+        let n = self.verified;
+        let (files, problems) = (counted(n, "file"), counted(self.problems.len(), "problem"));
         if !self.proves() {
             return format!(
-                "{n} files match the manifest's sums only: nothing proven, anyone who edits a file can recompute them; {problems} problems"
+                "{files} match the manifest's sums only: nothing proven, anyone who edits a file can recompute them; {problems}"
             );
         }
-        let files = match self.signed {
+        let signed = match self.signed {
             0 => String::new(),
             signed if signed == n => ", each against Veriff's signature".to_owned(),
             signed => format!(", {signed} against Veriff's signature"),
@@ -98,7 +100,7 @@ impl Report {
             true => "the manifest itself unproven".to_owned(),
             false => format!("the manifest, sums and places, proven by {}", by.join(" and ")),
         };
-        format!("{n} files match the manifest{files}; {manifest}; {problems} problems")
+        format!("{files} match the manifest{signed}; {manifest}; {problems}")
     }
 }
 

@@ -17,6 +17,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order metrics list them.
+    pub const ALL: [Kind; 5] = [
+        Kind::Decision,
+        Kind::Event,
+        Kind::Watchlist,
+        Kind::Status,
+        Kind::Unknown,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Decision => "decision",

@@ -11,12 +11,15 @@ mod erasure_key;
 mod event;
 mod index;
 mod marks;
+pub mod metrics;
 mod query;
 pub mod receiver;
 mod schema;
+pub mod senders;
 mod store;
 pub mod sync;
 mod team_audit;
+pub mod tls;
 
 pub use address::{cleartext_host, refuse_cleartext, shown_url};
 pub use backup::restore;
@@ -26,7 +29,7 @@ pub use index::Indexer;
 pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
 pub use query::{Order, Query, QueryError, TERMS, Term, field_names, terms_help};
 pub use schema::{Status, known as known_schema};
-pub use store::{Incoming, Outcome, Page, SessionRow, Store};
+pub use store::{INTAKE_ACQUIRE_TIMEOUT, Incoming, Outcome, Page, SessionRow, Store, StoreError};
 pub use team_audit::TeamLine;
 // The tool's one time module, named here too: the inbox's files (and its users)
 // reach it as `inbox::time`.

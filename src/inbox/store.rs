@@ -1,6 +1,7 @@
 //! The store: raw events and the session index, in SQLite or PostgreSQL.
 
 use std::path::Path;
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -257,7 +258,19 @@ impl Store {
     /// only by [`Store::migrate`] (`inbox migrate`): one whose schema this client
     /// does not match is refused, saying what to do.
     pub async fn open_with(url: &str, insecure: bool) -> Result<Store, String> {
-        let (pool, postgres) = connect(url, insecure).await?;
+        Store::open_waiting(url, insecure, ACQUIRE_TIMEOUT).await
+    }
+
+    /// As [`Store::open_with`], for `inbox receive`: a connection not had within
+    /// [`INTAKE_ACQUIRE_TIMEOUT`] is an unreachable store, so that a webhook is
+    /// answered 503 (Veriff sends it again) within a second, not after 30 s of
+    /// connection attempts.
+    pub async fn open_for_intake(url: &str, insecure: bool) -> Result<Store, String> {
+        Store::open_waiting(url, insecure, INTAKE_ACQUIRE_TIMEOUT).await
+    }
+
+    async fn open_waiting(url: &str, insecure: bool, acquire: Duration) -> Result<Store, String> {
+        let (pool, postgres) = connect(url, insecure, acquire).await?;
         let shown = super::address::shown_url(url);
         super::schema::ready(&pool, postgres, &shown, !postgres)
             .await
@@ -284,7 +297,7 @@ impl Store {
     /// Brings the store at `url` to this client's schema (`inbox migrate`): the
     /// schema versions before and after.
     pub async fn migrate(url: &str, insecure: bool) -> Result<(Option<i64>, i64), String> {
-        let (pool, _) = connect(url, insecure).await?;
+        let (pool, _) = connect(url, insecure, ACQUIRE_TIMEOUT).await?;
         let migrated = super::schema::migrate(&pool, super::address::is_postgres(url))
             .await
             .map_err(|e| {
@@ -342,18 +355,49 @@ impl Store {
     /// returns, each with whether it was new. Postgres deadlocks between receivers
     /// are retried.
     pub async fn ingest(&self, batch: &[Incoming]) -> Result<Vec<Outcome>, String> {
+        self.try_ingest(batch).await.map_err(|e| e.message)
+    }
+
+    /// [`Store::ingest`], saying whether a failure is an unreachable store
+    /// (then it is not retried: the caller answers "later" at once).
+    pub async fn try_ingest(&self, batch: &[Incoming]) -> Result<Vec<Outcome>, StoreError> {
         let mut attempt = 0;
         loop {
             match self.ingest_once(batch).await {
                 Ok(outcomes) => return Ok(outcomes),
-                Err(e) if attempt < 3 => {
+                Err(e) if attempt < 3 && !unreachable(&e) => {
                     attempt += 1;
                     tracing::warn!(error = %e, attempt, "inbox batch failed, retrying");
-                    tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+                    tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
                 }
-                Err(e) => return Err(format!("cannot store webhooks: {e}")),
+                Err(e) => {
+                    return Err(StoreError {
+                        unreachable: unreachable(&e),
+                        message: format!(
+                            "cannot store webhooks: {}",
+                            super::address::without_password(&e.to_string(), &self.url)
+                        ),
+                    });
+                }
             }
         }
+    }
+
+    /// Whether the store takes a write now: a transaction that would insert
+    /// (nothing) into the events, rolled back. On SQLite it takes the write
+    /// lock; on PostgreSQL it needs the receiver's INSERT right and a server
+    /// that is not read-only.
+    pub async fn takes_a_write(&self) -> Result<(), StoreError> {
+        let failed = |e: sqlx::Error| StoreError {
+            unreachable: unreachable(&e),
+            message: super::address::without_password(&e.to_string(), &self.url),
+        };
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        sqlx::query("INSERT INTO events (body_hash) SELECT 'probe' WHERE 1 = 0")
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        tx.rollback().await.map_err(failed)
     }
 
     async fn ingest_once(&self, batch: &[Incoming]) -> Result<Vec<Outcome>, sqlx::Error> {
@@ -683,10 +727,50 @@ fn list_sql(query: &Query, page: Page, lead: Option<usize>, postgres: bool) -> (
     (sql, w.params)
 }
 
+/// Why a batch was not stored.
+#[derive(Debug, Clone)]
+pub struct StoreError {
+    /// No connection to the store (down, unreachable, restarting), as opposed
+    /// to a store that answered and refused.
+    pub unreachable: bool,
+    /// Without the URL's password.
+    pub message: String,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Whether `e` means no store to talk to, rather than a statement it refused:
+/// no connection had in time, a broken one, or a server shutting down or
+/// starting up (SQLSTATE class 08, 57P01-57P03).
+fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// How long a command waits for a connection to the store (sqlx's default).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the receiver waits for one: a webhook is answered within a second
+/// even while the store is down (Veriff retries), and a PostgreSQL across a
+/// region still connects (TLS and login, 3 to 4 round trips) within it.
+pub const INTAKE_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(600);
+
 /// A pool on the store at `url`, not yet checked for its schema. A PostgreSQL on
 /// another host without TLS is refused (unless `insecure`); a SQLite file and its
 /// folder are made private first.
-async fn connect(url: &str, insecure: bool) -> Result<(AnyPool, bool), String> {
+async fn connect(url: &str, insecure: bool, acquire: Duration) -> Result<(AnyPool, bool), String> {
     sqlx::any::install_default_drivers();
     let postgres = super::address::is_postgres(url);
     let shown = super::address::shown_url(url);
@@ -702,6 +786,7 @@ async fn connect(url: &str, insecure: bool) -> Result<(AnyPool, bool), String> {
     }
     let pool = AnyPoolOptions::new()
         .max_connections(if postgres { 8 } else { 4 })
+        .acquire_timeout(acquire)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if !postgres {

@@ -179,7 +179,7 @@ pub struct DemoData {
     /// attempt id -> (session id, index in its session)
     pub attempts: HashMap<String, (String, usize)>,
     pub media: HashMap<String, DemoMedia>,
-    /// The sessions `--demo` opens, in order.
+    /// The sessions `--demo` opens, in order (not the stress session).
     pub featured: Vec<String>,
     /// By session id; sessions without any have none.
     pub triage: HashMap<String, DemoTriage>,
@@ -244,8 +244,8 @@ impl DemoData {
                 attempts,
             });
         }
+        // Not featured: it is for benchmarks, opened by its id, not for a first look.
         data.insert(large_session());
-        data.featured.push(LARGE_SESSION.to_owned());
         data
     }
 
@@ -437,6 +437,8 @@ mod tests {
                 .any(|a| !a.media.is_empty() && a.media.iter().all(DemoMedia::is_video)),
             "a video-only attempt"
         );
+        // The stress session is served, for benchmarks, but opened by no default.
+        assert!(!data.featured.iter().any(|s| s == LARGE_SESSION));
         let large = &data.sessions[LARGE_SESSION];
         assert_eq!(large.attempts.len(), 60);
         assert_eq!(large.attempts[0].media.len(), 2000);

@@ -251,12 +251,16 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
     }
     // The first new session arrives one interval after the demo's own.
     let arrivals_start = crate::inbox::now_ms() + options.webhooks.as_ref().map_or(0, |w| w.every.as_millis() as i64);
-    let mut arrivals = Vec::new();
+    let (mut morning, mut arrivals) = (Vec::new(), Vec::new());
     if let Some(webhooks) = &options.webhooks {
-        for (session, triage) in arrivals::make(&data, arrivals_start, webhooks.every) {
-            arrivals.push(session.id.clone());
-            data.triage.insert(session.id.clone(), triage);
-            data.insert(session);
+        let queued = arrivals::morning(&data, crate::inbox::now_ms());
+        let coming = arrivals::make(&data, arrivals_start, webhooks.every);
+        for (ids, made) in [(&mut morning, queued), (&mut arrivals, coming)] {
+            for (session, triage) in made {
+                ids.push(session.id.clone());
+                data.triage.insert(session.id.clone(), triage);
+                data.insert(session);
+            }
         }
     }
     let state = Arc::new(AppState {
@@ -298,10 +302,18 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
             tracing::error!("demo server stopped: {e}");
         }
     });
-    let posting = state.options.webhooks.clone().map(|webhooks| {
-        let task = tokio::spawn(arrivals::post(state.clone(), webhooks, arrivals, arrivals_start));
-        AbortOnDrop(task.abort_handle())
-    });
+    let posting = match state.options.webhooks.clone() {
+        Some(webhooks) => {
+            // A receiver that does not answer delays the start by this much at most.
+            let queued = arrivals::post_queue(&state, &webhooks, &morning);
+            if tokio::time::timeout(Duration::from_secs(5), queued).await.is_err() {
+                tracing::warn!("demo webhooks: the receiver took over 5 s for the queue");
+            }
+            let task = tokio::spawn(arrivals::post(state.clone(), webhooks, arrivals, arrivals_start));
+            Some(AbortOnDrop(task.abort_handle()))
+        }
+        None => None,
+    };
     Ok(RunningServer {
         addr,
         featured,

@@ -98,12 +98,13 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
             })
             .collect();
         let files = known.iter().sum::<usize>();
+        let files = crate::text::counted(files, "media file");
         let files = if known.len() == list.len() {
-            format!("{files} media files")
+            files
         } else {
-            format!("at least {files} media files")
+            format!("at least {files}")
         };
-        lines.push(format!("  {} attempts, {files}", list.len()));
+        lines.push(format!("  {}, {files}", crate::text::counted(list.len(), "attempt")));
     }
     lines.push("Its data is erased within 12 hours. Veriff allows 5 deletions an hour, 10 a day.".into());
     lines.push("Here it leaves the inbox, the remembered sessions and the opened files.".into());

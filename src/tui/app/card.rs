@@ -3,6 +3,7 @@
 //! redaction is on. The view draws these lines; building them here keeps the
 //! drawing pure and lets `update` know how far the details can scroll.
 
+use super::card_words::{Parts, additional_verified, hit_review, joined, when};
 use super::model::Model;
 use super::msg::Load;
 use crate::api::{Decision, MediaKind};
@@ -30,92 +31,45 @@ pub struct CardLine {
     pub parts: Vec<(String, Tone)>,
 }
 
-/// `2026-11-28T14:21:37.204Z` as `2026-11-28 14:21:37 UTC` (3 or 6 fractional
-/// digits alike); other text as it came.
-fn when(time: &str) -> String {
-    // Only ASCII up to the seconds can be cut there: the text is the server's.
-    match (time.get(..10), time.get(10..11), time.get(11..19)) {
-        (Some(date), Some("T"), Some(clock)) if time[..19].is_ascii() => {
-            let utc = if time.ends_with('Z') { " UTC" } else { "" };
-            format!("{date} {clock}{utc}")
-        }
-        _ => time.to_owned(),
-    }
-}
-
-/// What `additionalVerifiedData` adds that a person reads at a glance: the
-/// licence categories held and the estimated age. Other keys stay in `--json`.
-pub(super) fn additional_verified(data: &serde_json::Value) -> String {
-    let mut categories: Vec<String> = data
-        .get("driversLicenseCategory")
-        .and_then(|c| c.as_object())
-        .map(|c| {
-            c.iter()
-                .filter(|(_, held)| held.as_bool() == Some(true))
-                .map(|(name, _)| name.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    categories.sort();
-    let age = match data.get("estimatedAge") {
-        Some(serde_json::Value::Number(n)) => format!("estimated age {n}"),
-        Some(serde_json::Value::String(s)) if !s.is_empty() => format!("estimated age {s}"),
-        _ => String::new(),
-    };
-    let licence = if categories.is_empty() {
-        String::new()
-    } else {
-        format!("licence categories {}", categories.join(" "))
-    };
-    joined(&[licence, age])
-}
-
-/// A card line's text, in parts.
-type Parts = Vec<(String, Tone)>;
-
-/// A watchlist hit's review, as parts after its name: Veriff's (`status`, in
-/// words `said`), or this browser's `mine` while Veriff's answer does not show it
-/// yet; then, for `mine`, a line of its own (a narrow card cuts a long line):
-/// `reviewed by you at 14:02 UTC`, with what Veriff still says.
-fn hit_review(status: Option<&str>, said: &str, mine: Option<&super::store::Reviewed>) -> (Parts, Option<Parts>) {
-    let tone = |status: &str| match status {
-        "false_positive" => Tone::Good,
-        _ => Tone::Warn,
-    };
-    let Some(mine) = mine else {
-        return match status {
-            Some(status) => (vec![(format!(" · {said}"), tone(status))], None),
-            None => (Vec::new(), None),
-        };
-    };
-    let words = mine.review.match_status.replace('_', " ");
-    let whitelisting = match mine.review.whitelisted {
-        Some(true) => " · whitelisted",
-        Some(false) => " · off the whitelist",
-        None => "",
-    };
-    let at = mine.at.as_ref().map(|at| format!(" at {at}")).unwrap_or_default();
-    let mut note = vec![(format!("reviewed by you{at}"), Tone::Dim)];
-    if !said.is_empty() {
-        note.push((format!(" · Veriff still says {said}"), Tone::Dim));
-    }
-    (
-        vec![(format!(" · {words}{whitelisting}"), tone(&mine.review.match_status))],
-        Some(note),
-    )
-}
-
-/// Non-empty texts joined with ` · `.
-fn joined(parts: &[String]) -> String {
-    parts
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 impl Model {
+    /// Why Veriff wants a human to look at the selected session: what its
+    /// decision and screening carry (each shown in full further down the card),
+    /// or that it gave no reason.
+    fn why_review(&self, d: &Decision, has_reason: bool) -> Parts {
+        let mut carries = Vec::new();
+        if has_reason {
+            carries.push("its reason".to_owned());
+        }
+        if !d.risk_labels.is_empty() {
+            carries.push(crate::text::counted(d.risk_labels.len(), "risk label"));
+        }
+        if let Some(Load::Ready(Some(w))) = self.selected_session().and_then(|s| self.store.watchlist(s))
+            && w.match_status.as_deref().is_some_and(|m| m != "no_match")
+        {
+            let status = w.match_status.as_deref().unwrap_or_default().replace('_', " ");
+            carries.push(format!("a watchlist {status}"));
+        }
+        if d.additional_verified_data
+            .as_ref()
+            .is_some_and(|v| !additional_verified(v).is_empty())
+        {
+            carries.push("verified data".to_owned());
+        }
+        if d.biometric_authentication
+            .as_ref()
+            .is_some_and(|b| b.matched_session_id.is_some())
+        {
+            carries.push("a face seen before".to_owned());
+        }
+        if carries.is_empty() {
+            return vec![(
+                "Veriff asked for a human review and gave no reason".to_owned(),
+                Tone::Warn,
+            )];
+        }
+        vec![(format!("Veriff points at {}, below", carries.join(", ")), Tone::Warn)]
+    }
+
     /// The decision of the selected session, once known.
     pub fn selected_decision(&self) -> Option<&Decision> {
         match self.store.decision(self.selected_session()?) {
@@ -166,12 +120,20 @@ impl Model {
                         Tone::Plain,
                     ));
                 }
+                // What the status asks of the reader, in words: the status word is
+                // the authority, not the code.
+                if let Some(meaning) = d.status.as_deref().and_then(crate::api::codes::status_meaning) {
+                    verdict.push((format!(" · {meaning}"), Tone::Dim));
+                }
                 push(0, "verdict", verdict);
                 // Under redaction the reason's free text is gone: the code table says it.
                 let said = if r.on { None } else { d.reason_text() };
                 let reason = crate::api::codes::describe_reason(d.reason_code.as_ref(), said);
                 if !reason.is_empty() {
-                    push(0, "reason", text(reason));
+                    push(0, "reason", text(reason.clone()));
+                }
+                if d.status.as_deref() == Some("review") {
+                    push(0, "why", self.why_review(d, !reason.is_empty()));
                 }
                 if let Some(time) = &d.decision_time {
                     push(0, "decided", text(when(time)));
@@ -186,7 +148,14 @@ impl Model {
                 push(
                     0,
                     "verdict",
-                    vec![(format!("decision failed: {}", e.message), Tone::Error)],
+                    vec![(
+                        match self.brief(&e.message) {
+                            // What to fix, in one line: that it is the verdict the label says.
+                            Some(brief) => brief,
+                            None => format!("decision failed: {}", e.message),
+                        },
+                        Tone::Error,
+                    )],
                 );
                 None
             }
@@ -396,10 +365,12 @@ impl Model {
                     _ => Tone::Warn,
                 };
                 let hits = w.hit_count();
-                let s = if hits == 1 { "" } else { "s" };
                 let mut header = vec![
                     (status.replace('_', " "), tone),
-                    (format!(" · {hits} hit{s}"), Tone::Plain),
+                    (
+                        format!(" · {}", crate::text::counted(hits as usize, "hit")),
+                        Tone::Plain,
+                    ),
                 ];
                 let reviewed = w.hits.iter().filter(|h| h.match_status.is_some()).count();
                 if reviewed > 0 {
@@ -438,7 +409,12 @@ impl Model {
                 }
             }
             Some(Load::Ready(None)) => push(4, "watchlist", dim("not screened")),
-            Some(Load::Failed(e)) => push(4, "watchlist", dim(&format!("unavailable: {}", e.message))),
+            Some(Load::Failed(e)) => {
+                let why = self
+                    .brief(&e.message)
+                    .unwrap_or_else(|| format!("unavailable: {}", e.message));
+                push(4, "watchlist", dim(&why))
+            }
             _ => push(4, "watchlist", dim("loading…")),
         }
 

@@ -222,12 +222,13 @@ pub(super) fn verified(model: &mut Model, dir: &std::path::Path, result: Result<
     model.status = Some(match result {
         Err(e) => Status::error(format!("cannot verify {dir}: {}", e.message)),
         Ok(found) if found.problems.is_empty() => Status::success(format!(
-            "{dir} holds: {} files match the manifest, {} of them Veriff's signature",
-            found.verified, found.signed
+            "{dir} holds: {} match the manifest, {} of them Veriff's signature",
+            crate::text::counted(found.verified, "file"),
+            found.signed
         )),
         Ok(found) => Status::error(format!(
-            "{dir} does not hold: {} problems: {} · veriff-tui verify {dir} lists them all",
-            found.problems.len(),
+            "{dir} does not hold: {}: {} · veriff-tui verify {dir} lists them all",
+            crate::text::counted(found.problems.len(), "problem"),
             found.problems.join("; ")
         )),
     });

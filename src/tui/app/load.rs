@@ -290,13 +290,27 @@ impl Model {
         let Some(session) = self.selected_session().cloned() else {
             return Vec::new();
         };
-        self.status = Some(Status::info(format!("reloading session {}", session.short())));
+        self.status = Some(Status::info(reloading(&session)));
         // Media of its attempts too, once the fresh attempt list arrives.
         if let Some(Load::Ready(list)) = self.store.attempts(&session) {
             let attempts: Vec<AttemptId> = list.iter().map(|a| a.id.as_str().into()).collect();
             self.store.forget_media(&session, attempts);
         }
         self.load_session(&session, true)
+    }
+
+    /// `reloading session …` is over once the session's attempts, decision,
+    /// person and watchlist are all in (or failed, which says so itself).
+    fn reload_over(&mut self, session: &SessionId) {
+        let said = self.status.as_ref().is_some_and(|s| s.text == reloading(session));
+        let store = &self.store;
+        let pending = matches!(store.attempts(session), Some(Load::Loading(_)))
+            || matches!(store.decision(session), Some(Load::Loading(_)))
+            || matches!(store.person(session), Some(Load::Loading(_)))
+            || matches!(store.watchlist(session), Some(Load::Loading(_)));
+        if said && !pending {
+            self.status = None;
+        }
     }
 
     /// What to say of a failure, with the way out its kind offers.
@@ -327,6 +341,9 @@ pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payl
     if !model.store.accept(id, &req, result, model.redact) {
         return Vec::new();
     }
+    if let Some(session) = req.session().cloned() {
+        model.reload_over(&session);
+    }
     match (req, failed) {
         (Req::Attempts(session), None) if model.selected_session() == Some(&session) => model.prefetch_media(&session),
         (Req::Attempts(session), Some(e)) => {
@@ -346,4 +363,9 @@ pub(super) fn loaded(model: &mut Model, id: ReqId, req: Req, result: Result<Payl
         // failure there is not worth a message, that list will say it.
         _ => Vec::new(),
     }
+}
+
+/// The status while `r` fetches a session again.
+fn reloading(session: &SessionId) -> String {
+    format!("reloading session {}", session.short())
 }

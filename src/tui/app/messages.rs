@@ -4,7 +4,7 @@
 //! session failed for the same credential reason, one banner says so instead of
 //! one `error` per row.
 
-use super::model::{Model, Status};
+use super::model::{Logged, Model, Status};
 use super::msg::{Load, Msg};
 use crate::api::ErrorKind;
 
@@ -23,10 +23,11 @@ pub fn fix_first(text: &str) -> (Option<&str>, &str) {
 impl Model {
     /// Adds `status` to the log, unless it is the newest entry already.
     pub(super) fn log(&mut self, status: Status) {
-        if self.messages.first() == Some(&status) {
+        if self.messages.first().is_some_and(|m| m.status == status) {
             return;
         }
-        self.messages.insert(0, status);
+        let at_ms = crate::inbox::now_ms();
+        self.messages.insert(0, Logged { status, at_ms });
         self.messages.truncate(KEPT);
     }
 
@@ -59,14 +60,19 @@ impl Model {
         if !reasons.all(|r| r == Some(first)) {
             return None;
         }
-        let (fix, what) = fix_first(first);
-        let count = self.sessions.len();
+        let sessions = crate::text::counted(self.sessions.len(), "session");
+        let said = self
+            .brief(first)
+            .unwrap_or_else(|| fix_first(first).0.unwrap_or(first).to_owned());
+        Some(format!("{sessions}: {said}"))
+    }
+
+    /// A credential failure's message where room is short (a pane, the card,
+    /// the status line): one line that fits 80 columns and says where the rest
+    /// is (`wrong shared secret: check VERIFF_SHARED_SECRET (M: details)`).
+    pub fn brief(&self, message: &str) -> Option<String> {
         let key = self.browse_key(crate::tui::keymap::Action::Messages);
-        // The fix first: on a narrow status line the end is what is cut.
-        Some(format!(
-            "every session ({count}) failed: {}; {key} shows every message",
-            fix.unwrap_or(what)
-        ))
+        crate::config::headline(message).map(|short| format!("{short} ({key}: details)"))
     }
 }
 

@@ -13,7 +13,8 @@
 //!   files below (none of which calls back); [`overlays`]: one file per overlay;
 //! - `actions`: the writes, behind a confirmation; `transfer`: opening and saving
 //!   files; `export`: marking and exporting; `watch`: polling until decided;
-//! - `card`: the triage card's lines; `card_layout`: its columns and scrolling;
+//! - `card`: the triage card's lines; `card_words`: its small texts;
+//!   `card_layout`: its wrapping, columns and scrolling;
 //!   `messages`: the message log and banner;
 //! - [`inbox`]: the inbox's views as tabs, live; `team_marks`: the team's marks;
 //!   [`jumps`]: a session opened where you are, back and forward.
@@ -21,6 +22,7 @@
 mod actions;
 mod card;
 mod card_layout;
+mod card_words;
 pub mod dates;
 mod export;
 mod forget;
@@ -42,12 +44,12 @@ mod transfer;
 mod watch;
 
 pub use card::{CardLine, Tone as CardTone};
-pub use card_layout::card_columns;
+pub use card_layout::{LABEL_WIDTH as CARD_LABEL_WIDTH, card_columns};
 pub use export::{ExportJob, ExportSummary, VerifySummary};
 pub use inbox::{COUNTED_AT_MOST, HISTORY_ON_CARD};
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
-pub use model::{LineEdit, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
+pub use model::{LineEdit, Logged, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
 pub use msg::{
     Cmd, Done, Failure, InboxAsk, InboxPage, InboxRow, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched,
     TransferItem, TransferKind, TransferOutcome, Write,

@@ -16,7 +16,7 @@ use crate::ids::{MediaId, SessionId};
 use crate::redact::Redact;
 use crate::tui::keymap::{Action, Keymap, Mode};
 
-pub use super::screen::{LineEdit, MediaView, Overlay, Pane, PaneState, Status, Tone, Transfer};
+pub use super::screen::{LineEdit, Logged, MediaView, Overlay, Pane, PaneState, Status, Tone, Transfer};
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -34,7 +34,7 @@ pub struct Model {
     /// The year times are shown without (`12-30 10:42`); others show theirs.
     pub this_year: i32,
     /// Every status and failure of the run, newest first (see `messages.rs`).
-    pub messages: Vec<Status>,
+    pub messages: Vec<Logged>,
     /// Cells the preview may fill; (0, 0) when previews are off.
     pub preview_size: (u16, u16),
     pub previews_on: bool,
@@ -288,15 +288,21 @@ impl Model {
         self.visible_attempts().get(self.pane(Pane::Attempts).cursor).copied()
     }
 
+    /// Why no session is selected, as the panes beside the sessions say it: a
+    /// filter is named only where one is set.
+    pub fn why_no_session(&self) -> &'static str {
+        if self.inbox_view().is_some() {
+            "no session in this view"
+        } else if self.sessions.is_empty() {
+            "no session"
+        } else {
+            "no session matches the filter"
+        }
+    }
+
     pub fn media_view(&self) -> MediaView<'_> {
         let Some(session) = self.selected_session() else {
-            return MediaView::Empty(if self.inbox_view().is_some() {
-                "no session in this view"
-            } else if self.sessions.is_empty() {
-                "no session"
-            } else {
-                "no session matches the filter"
-            });
+            return MediaView::Empty(self.why_no_session());
         };
         let newest = self.attempt_list().first().map(|a| &a.id);
         let on_newest = newest.is_none() || newest == self.selected_attempt().map(|a| &a.id);

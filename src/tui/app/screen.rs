@@ -174,6 +174,13 @@ impl Status {
     }
 }
 
+/// A message of the log and when it was said (ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub status: Status,
+    pub at_ms: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
     pub id: ReqId,

@@ -96,9 +96,10 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
             writes::record(&mut entry, &result);
             let recorded = append(&log, &mut entry);
             result?;
+            // Short ids, as the panes show them: what was recorded fits the status line.
             Ok(Done::said(format!(
                 "hit {} of session {} recorded as {} ({recorded})",
-                crate::text::clean(&review.hit),
+                crate::text::clean(crate::ids::short(&review.hit)),
                 session.short(),
                 review.match_status
             )))

@@ -42,7 +42,7 @@ pub fn card(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rects = Layout::horizontal(vec![Constraint::Fill(1); columns.len()])
         .spacing(2)
         .split(area);
-    for (lines, rect) in columns.into_iter().zip(rects.iter()) {
+    for (lines, rect) in columns.iter().zip(rects.iter()) {
         let lines: Vec<Line> = lines.iter().map(|l| line(theme, l)).collect();
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), *rect);
     }

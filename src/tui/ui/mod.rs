@@ -16,7 +16,7 @@ use ratatui::widgets::Paragraph;
 use super::app::overlays as app_overlays;
 use super::app::{COUNTED_AT_MOST, Model, Overlay, Pane};
 use super::keymap::Action;
-use crate::text::clean;
+use crate::text::{clean, fitted};
 pub use theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -88,21 +88,29 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Span::styled("· ", theme.dim()),
     ];
     if model.inbox.is_some() {
-        let tabs = inbox_tabs(model, theme, area.width.saturating_sub(14) as usize);
-        let width = Line::from(tabs.clone()).width() as u16;
-        let [left, right] = Layout::horizontal([Constraint::Length(14 + width), Constraint::Fill(1)]).areas(area);
-        spans.extend(tabs);
-        frame.render_widget(Paragraph::new(Line::from(spans)), left);
-        // Where the sessions come from, where there is room.
-        let mut rest = vec![Span::styled(" · ", theme.dim())];
+        // What must show at any width (the profile, that redaction is on, for
+        // someone sharing their screen) is measured first; the tabs get what is
+        // left, and the host shows where they leave room.
+        let mut kept = Vec::new();
         if let Some(profile) = &model.profile {
-            rest.push(Span::raw(format!("profile {} · ", clean(profile))));
+            kept.push(Span::raw(format!(" · profile {}", clean(profile))));
         }
-        rest.push(Span::raw(clean(&model.host)));
+        let host = Span::raw(format!(" · {}", clean(&model.host)));
+        let mut last = Vec::new();
         if model.redact.on {
-            rest.push(Span::styled(" · redacted", theme.warn()));
+            last.push(Span::styled(" · redacted", theme.warn()));
         }
-        frame.render_widget(Paragraph::new(Line::from(rest)), right);
+        let kept_width = Line::from(kept.clone()).width() + Line::from(last.clone()).width();
+        let used = Line::from(spans.clone()).width() + kept_width;
+        let tabs = inbox_tabs(model, theme, (area.width as usize).saturating_sub(used));
+        let used = used + Line::from(tabs.clone()).width();
+        spans.extend(tabs);
+        spans.extend(kept);
+        if used + host.width() <= area.width as usize {
+            spans.push(host);
+        }
+        spans.extend(last);
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
     if let Some(profile) = &model.profile {
@@ -224,7 +232,10 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled(format!("  {} cancels", model.browse_key(Action::Cancel)), theme.dim()),
         ])
     } else if let Some(status) = &model.status {
-        Line::from(Span::styled(clean(&status.text), theme.tone(status.tone)))
+        // One row that cannot grow: where it is cut, it says where the rest is.
+        let more = format!(" … {} shows all", model.browse_key(Action::Messages));
+        let text = fitted(&clean(&status.text), area.width as usize, &more);
+        Line::from(Span::styled(text, theme.tone(status.tone)))
     } else if !model.pane(model.focus).filter.is_empty() {
         Line::from(Span::styled(
             format!(
@@ -246,20 +257,34 @@ fn status_line(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// give way to their first key; then whole items give way from the right. A word
 /// is never cut.
 fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let rows: Vec<&crate::tui::keymap::Row> = model.rows(model.overlay.mode()).collect();
+    // Each row with the word it shows: this screen's own where it has them, the
+    // keymap's otherwise. Keys always come from the keymap, as remapped.
+    let rows: Vec<(&crate::tui::keymap::Row, &str)> = match screen_hints(model) {
+        Some(words) => words
+            .iter()
+            .filter_map(|(action, word)| {
+                let row = model.rows(model.overlay.mode()).find(|r| r.action == *action)?;
+                Some((row, *word))
+            })
+            .collect(),
+        None => model
+            .rows(model.overlay.mode())
+            .filter_map(|row| Some((row, row.hint?)))
+            .collect(),
+    };
     let item = |every: bool| {
-        move |row: &crate::tui::keymap::Row| {
+        move |(row, word): &(&crate::tui::keymap::Row, &'static str)| {
             let keys: Vec<String> = row.keys.iter().map(ToString::to_string).collect();
             let key = if every {
                 keys.join("/")
             } else {
                 keys.first().cloned().unwrap_or_default()
             };
-            (key, row.hint.unwrap_or_default())
+            (key, *word)
         }
     };
-    let pinned = |row: &&crate::tui::keymap::Row| matches!(row.action, Action::Help | Action::Quit);
-    let hinted = || rows.iter().copied().filter(|r| r.hint.is_some());
+    let pinned = |(row, _): &&(&crate::tui::keymap::Row, &str)| matches!(row.action, Action::Help | Action::Quit);
+    let hinted = || rows.iter();
     let width = |items: &[(String, &str)]| -> usize {
         items
             .iter()
@@ -293,6 +318,41 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right.width() as u16)]).areas(area);
     frame.render_widget(Paragraph::new(spans(&left)), left_area);
     frame.render_widget(Paragraph::new(right), right_area);
+}
+
+/// The hint words of a screen whose keys are not the keymap's hints for its
+/// mode: an inbox view's search and team keys, each form's own keys.
+fn screen_hints(model: &Model) -> Option<&'static [(Action, &'static str)]> {
+    Some(match &model.overlay {
+        Overlay::None if model.inbox_view().is_some() => &[
+            (Action::Filter, "search"),
+            (Action::Claim, "claim"),
+            (Action::Tag, "tag"),
+            (Action::Note, "note"),
+            (Action::NextView, "view"),
+            (Action::Messages, "messages"),
+            (Action::NextPane, "pane"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        Overlay::Note(_) => &[
+            (Action::Submit, "save note"),
+            (Action::Cancel, "cancel"),
+            (Action::Quit, "quit"),
+        ],
+        Overlay::NewLink(_) => &[
+            (Action::Down, "next field"),
+            (Action::Submit, "make link"),
+            (Action::Cancel, "cancel"),
+            (Action::Quit, "quit"),
+        ],
+        Overlay::CaseFolder { .. } => &[
+            (Action::Submit, "export"),
+            (Action::Cancel, "cancel"),
+            (Action::Quit, "quit"),
+        ],
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ fn placeholder(frame: &mut Frame, area: Rect, block: Block, lines: Vec<Line>) {
 
 /// A failure in place of a list, with the way out its kind offers.
 fn failed<'a>(model: &Model, theme: &Theme, failure: &Failure) -> Vec<Line<'a>> {
+    // A wrong credential in a line the pane holds whole; the log has the rest.
+    if let Some(brief) = model.brief(&failure.message) {
+        return vec![Line::default(), Line::from(Span::styled(clean(&brief), theme.error()))];
+    }
     let way_out = match failure.kind {
         ErrorKind::Credentials => "check the API key and shared secret of this profile".to_owned(),
         ErrorKind::NotFound => "check the id".to_owned(),
@@ -132,21 +136,32 @@ pub fn sessions(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             vec![Line::default(), Line::from("no session matches the filter")],
         );
     }
+    // Borders, the selection mark, the short id and the gap after it.
+    let status_width = area.width.saturating_sub(12) as usize;
     let row = |i: usize| {
         let Some(id) = model.visible_session(i) else {
             return Row::default();
         };
+        let marked = model.store.is_marked(id);
+        let room = status_width.saturating_sub(if marked { 2 } else { 0 });
         let decision = match model.store.decision(id) {
             Some(Load::Loading(_)) => Span::raw(spinner(model)),
             Some(Load::Ready(Some(Decision {
                 status: Some(status), ..
-            }))) => Span::styled(clean(status), theme.outcome(status)),
+            }))) => {
+                let shown = if status.chars().count() <= room {
+                    status.as_str()
+                } else {
+                    short_status(status)
+                };
+                Span::styled(clean(shown), theme.outcome(status))
+            }
             Some(Load::Ready(_)) => Span::styled("pending", theme.dim()),
             Some(Load::Failed(_)) => Span::styled("error", theme.error()),
             None => Span::raw(""),
         };
         let mut cells = vec![decision];
-        if model.store.is_marked(id) {
+        if marked {
             cells.insert(0, Span::styled("● ", theme.key()));
         }
         Row::new(vec![Line::from(id.short().to_owned()), Line::from(cells)])
@@ -210,6 +225,7 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
     // The time goes first where the pane has room for it; else the row's age
     // (`3h`) and a short status (`resub`), so the name still shows.
     let timed = area.width >= 44;
+    let status_width: u16 = if timed { 9 } else { 8 };
     let now = crate::inbox::now_ms();
     let row = |i: usize| {
         let Some(row) = rows.get(i) else {
@@ -236,7 +252,13 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
         } else {
             cells.push(Line::from(Span::styled(age(now - index.updated_ms), theme.dim())));
         }
-        let shown = if timed { status } else { short_status(status) };
+        // Whole where the column holds it (`abandoned`), else a short form no
+        // narrower column cuts (`resub`, not `resubmiss`).
+        let shown = if status.chars().count() <= status_width as usize {
+            status
+        } else {
+            short_status(status)
+        };
         cells.push(Line::from(Span::styled(clean(shown), theme.outcome(status))));
         let mut said = vec![Span::raw(clean(name))];
         if model.store.is_marked(&row.id) {
@@ -250,7 +272,7 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
     };
     let mut widths = vec![Constraint::Length(1)];
     widths.push(Constraint::Length(if timed { 11 } else { 3 }));
-    widths.extend([Constraint::Length(if timed { 9 } else { 8 }), Constraint::Fill(1)]);
+    widths.extend([Constraint::Length(status_width), Constraint::Fill(1)]);
     window(
         model,
         theme,
@@ -296,7 +318,7 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         // A sessions filter that matches none: nothing is on its way.
         None if model.selected_session().is_none() => {
-            let lines = vec![Line::default(), Line::from("no session matches the filter")];
+            let lines = vec![Line::default(), Line::from(model.why_no_session())];
             return placeholder(frame, area, block(model, theme, Pane::Attempts, title), lines);
         }
         None | Some(Load::Loading(_)) => {
@@ -328,9 +350,16 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         24..44 => 11,
         _ => 16,
     };
+    // Borders, the selection mark and the gap after the time.
+    let status_width = area.width.saturating_sub(time_width + 4) as usize;
     let row = |i: usize| {
         let attempt = list[i];
         let status = attempt.status.as_deref().unwrap_or("?");
+        let shown = if status.chars().count() <= status_width {
+            status
+        } else {
+            short_status(status)
+        };
         Row::new(vec![
             Line::from(
                 attempt
@@ -339,7 +368,7 @@ pub fn attempts(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     .map(|t| short_time(t, model.this_year, time_width as usize))
                     .unwrap_or_default(),
             ),
-            Line::from(Span::styled(clean(status), theme.outcome(status))),
+            Line::from(Span::styled(clean(shown), theme.outcome(status))),
         ])
     };
     let widths = vec![Constraint::Length(time_width), Constraint::Fill(1)];

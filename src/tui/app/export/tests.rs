@@ -128,7 +128,7 @@ fn space_marks_and_moves_on_and_e_exports_the_marked_in_list_order() {
     );
     let status = &model.status.as_ref().unwrap().text;
     assert!(
-        status.starts_with("/dl does not hold: 1 problems: altered s/face.jpg"),
+        status.starts_with("/dl does not hold: 1 problem: altered s/face.jpg"),
         "{status}"
     );
     let all_hold = VerifySummary {

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use crate::text::{clean, wrap_words};
-use crate::tui::app::{Model, Overlay, Tone, fix_first};
+use crate::tui::app::dates::short_time;
+use crate::tui::app::{Logged, Model, Overlay, Tone, fix_first};
 use crate::tui::keymap::Action;
 use crate::tui::ui::Theme;
 
@@ -17,10 +18,13 @@ fn log_lines(model: &Model, theme: &Theme, inner_width: usize) -> Vec<Line<'stat
     if model.messages.is_empty() {
         lines.push(Line::from("no errors or notices yet"));
     }
-    for (i, message) in model.messages.iter().enumerate() {
+    for (i, Logged { status: message, at_ms }) in model.messages.iter().enumerate() {
         if i > 0 {
             lines.push(Line::default());
         }
+        // When, as the panes show times: the year only where it is not this one.
+        let at = short_time(&crate::inbox::format_time_ms(*at_ms), model.this_year, 16);
+        lines.push(Line::from(Span::styled(at, theme.dim())));
         let text = clean(&message.text);
         let (fix, what) = fix_first(&text);
         let style = match message.tone {
@@ -88,7 +92,7 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) {
 #[cfg(test)]
 mod tests {
     use crate::tui::app::testkit::{key, press};
-    use crate::tui::app::{Model, Msg, Overlay, Status, update};
+    use crate::tui::app::{Logged, Model, Msg, Overlay, Status, update};
 
     /// A key past the end does not scroll into nothing: one key back up moves
     /// the view at once.
@@ -97,7 +101,10 @@ mod tests {
         let (mut model, _) = Model::new("h".into(), None).start(vec![], vec![]);
         let _ = update(&mut model, Msg::Resize { width: 80, height: 24 });
         for i in 0..30 {
-            model.messages.push(Status::error(format!("failure number {i}")));
+            model.messages.push(Logged {
+                status: Status::error(format!("failure number {i}")),
+                at_ms: 0,
+            });
         }
         let _ = update(&mut model, key(crossterm::event::KeyCode::Esc));
         press(&mut model, "M");
@@ -105,8 +112,9 @@ mod tests {
         let Overlay::Messages { scroll: at_end } = model.overlay else {
             panic!("{:?}", model.overlay)
         };
-        // 30 messages and the blank lines between them, 22 rows on screen.
-        assert_eq!(at_end, 59 - 22);
+        // 30 messages, each under its time, and the blank lines between them,
+        // 22 rows on screen.
+        assert_eq!(at_end, 89 - 22);
         press(&mut model, "k");
         assert_eq!(model.overlay, Overlay::Messages { scroll: at_end - 1 });
     }
