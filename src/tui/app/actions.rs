@@ -1,7 +1,7 @@
 //! The writes the browser asks of Veriff, each behind a typed confirmation:
 //! deleting a session. Refused under `read_only` before anything is asked.
 
-use super::input::{Forgetting, forget_session, session_for};
+use super::forget::Forgetting;
 use super::model::{Model, Overlay, Status};
 use super::msg::{Cmd, Done, Failure, Load, Req, ReqId};
 use crate::api::DELETABLE_STATUSES;
@@ -43,7 +43,7 @@ pub(super) fn delete_session(model: &mut Model) -> Vec<Cmd> {
     if let Some(refused) = refused_read_only(model, "delete_session") {
         return refused;
     }
-    let Some(session) = session_for(model, Action::DeleteSession, "deletes") else {
+    let Some(session) = model.session_for(Action::DeleteSession, "deletes") else {
         return Vec::new();
     };
     // Veriff's own rule, checked before asking: a refusal after a typed
@@ -186,7 +186,7 @@ pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Resul
         (Write::DeleteSession { session, .. }, Ok(done)) => {
             model.status = Some(Status::success(done.said));
             // Gone at Veriff: gone from every list, tab and copy here too.
-            forget_session(model, &session, Forgetting::Erased)
+            model.forget_session(&session, Forgetting::Erased)
         }
         (Write::DeleteSession { session, .. }, Err(failure)) => {
             model.status = Some(Status::error(format!(

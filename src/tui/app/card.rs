@@ -3,11 +3,11 @@
 //! redaction is on. The view draws these lines; building them here keeps the
 //! drawing pure and lets `update` know how far the details can scroll.
 
-use super::model::{Model, Pane};
+use super::card_words::{Parts, additional_verified, hit_review, joined, when};
+use super::model::Model;
 use super::msg::Load;
 use crate::api::{Decision, MediaKind};
 use crate::tui::keymap::Action;
-use crate::tui::layout;
 
 /// How a part of a card line is drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,91 +29,6 @@ pub struct CardLine {
     pub section: u8,
     pub label: &'static str,
     pub parts: Vec<(String, Tone)>,
-}
-
-/// `2026-11-28T14:21:37.204Z` as `2026-11-28 14:21:37 UTC` (3 or 6 fractional
-/// digits alike); other text as it came.
-fn when(time: &str) -> String {
-    // Only ASCII up to the seconds can be cut there: the text is the server's.
-    match (time.get(..10), time.get(10..11), time.get(11..19)) {
-        (Some(date), Some("T"), Some(clock)) if time[..19].is_ascii() => {
-            let utc = if time.ends_with('Z') { " UTC" } else { "" };
-            format!("{date} {clock}{utc}")
-        }
-        _ => time.to_owned(),
-    }
-}
-
-/// What `additionalVerifiedData` adds that a person reads at a glance: the
-/// licence categories held and the estimated age. Other keys stay in `--json`.
-pub(super) fn additional_verified(data: &serde_json::Value) -> String {
-    let mut categories: Vec<String> = data
-        .get("driversLicenseCategory")
-        .and_then(|c| c.as_object())
-        .map(|c| {
-            c.iter()
-                .filter(|(_, held)| held.as_bool() == Some(true))
-                .map(|(name, _)| name.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    categories.sort();
-    let age = match data.get("estimatedAge") {
-        Some(serde_json::Value::Number(n)) => format!("estimated age {n}"),
-        Some(serde_json::Value::String(s)) if !s.is_empty() => format!("estimated age {s}"),
-        _ => String::new(),
-    };
-    let licence = if categories.is_empty() {
-        String::new()
-    } else {
-        format!("licence categories {}", categories.join(" "))
-    };
-    joined(&[licence, age])
-}
-
-/// A card line's text, in parts.
-type Parts = Vec<(String, Tone)>;
-
-/// A watchlist hit's review, as parts after its name: Veriff's (`status`, in
-/// words `said`), or this browser's `mine` while Veriff's answer does not show it
-/// yet; then, for `mine`, a line of its own (a narrow card cuts a long line):
-/// `reviewed by you at 14:02 UTC`, with what Veriff still says.
-fn hit_review(status: Option<&str>, said: &str, mine: Option<&super::store::Reviewed>) -> (Parts, Option<Parts>) {
-    let tone = |status: &str| match status {
-        "false_positive" => Tone::Good,
-        _ => Tone::Warn,
-    };
-    let Some(mine) = mine else {
-        return match status {
-            Some(status) => (vec![(format!(" · {said}"), tone(status))], None),
-            None => (Vec::new(), None),
-        };
-    };
-    let words = mine.review.match_status.replace('_', " ");
-    let whitelisting = match mine.review.whitelisted {
-        Some(true) => " · whitelisted",
-        Some(false) => " · off the whitelist",
-        None => "",
-    };
-    let at = mine.at.as_ref().map(|at| format!(" at {at}")).unwrap_or_default();
-    let mut note = vec![(format!("reviewed by you{at}"), Tone::Dim)];
-    if !said.is_empty() {
-        note.push((format!(" · Veriff still says {said}"), Tone::Dim));
-    }
-    (
-        vec![(format!(" · {words}{whitelisting}"), tone(&mine.review.match_status))],
-        Some(note),
-    )
-}
-
-/// Non-empty texts joined with ` · `.
-fn joined(parts: &[String]) -> String {
-    parts
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" · ")
 }
 
 impl Model {
@@ -541,87 +456,4 @@ impl Model {
             Load::Loading(_) => return None,
         })
     }
-
-    /// Lines of the details area below its fold: how far it can scroll. The view
-    /// draws with the same figure, so J and K never run past what is shown.
-    pub fn details_overflow(&self) -> usize {
-        let (width, height) = self.size;
-        let inner = layout::areas(ratatui::layout::Rect::new(0, 0, width, height))
-            .details
-            .inner(ratatui::layout::Margin::new(1, 1));
-        match self.focus {
-            Pane::Sessions => card_columns(&self.card(), inner.width, inner.height)
-                .iter()
-                .map(|c| c.len())
-                .max()
-                .unwrap_or(0)
-                .saturating_sub(inner.height as usize),
-            Pane::Media => self
-                .nfc_lines()
-                .and_then(Result::ok)
-                .map_or(0, |l| l.len().saturating_sub(inner.height as usize)),
-            Pane::Attempts => 0,
-        }
-    }
-
-    /// Scrolls the details by `delta` lines, no further than its last line.
-    pub(super) fn scroll_details(&mut self, delta: i32) {
-        let max = self.details_overflow() as i32;
-        self.details_scroll = (self.details_scroll as i32 + delta).clamp(0, max) as u16;
-    }
-}
-
-/// Below this many columns a second column would cut the card's lines short.
-const TWO_COLUMNS_FROM: u16 = 120;
-
-/// Columns the label takes before a card line's text (`{:>10} `).
-pub const LABEL_WIDTH: usize = 11;
-
-/// `card` as drawn in a column `width` cells wide: a line longer than the
-/// column goes on over as many lines as it needs, broken between words, under
-/// its label (nothing said is cut at the edge). The parts are cleaned first, so
-/// what is measured is what is drawn.
-fn wrapped(card: &[CardLine], width: u16) -> Vec<CardLine> {
-    let room = (width as usize).saturating_sub(LABEL_WIDTH).max(8);
-    let mut lines = Vec::new();
-    for line in card {
-        let parts: Vec<(String, Tone)> = line
-            .parts
-            .iter()
-            .map(|(text, tone)| (crate::text::clean(text), tone.clone()))
-            .collect();
-        let mut rows = crate::text::wrap_parts(&parts, room).into_iter();
-        let first = rows.next().unwrap_or_default();
-        lines.push(CardLine {
-            section: line.section,
-            label: line.label,
-            parts: first,
-        });
-        lines.extend(rows.map(|parts| CardLine {
-            section: line.section,
-            label: "",
-            parts,
-        }));
-    }
-    lines
-}
-
-/// How the card is laid out in an area of `width` x `height` cells, wrapped to
-/// its columns: one column, or (where it is wide enough and one would not fit)
-/// two, split at the section boundary nearest the middle.
-pub fn card_columns(card: &[CardLine], width: u16, height: u16) -> Vec<Vec<CardLine>> {
-    let one = wrapped(card, width);
-    if width < TWO_COLUMNS_FROM || one.len() <= height as usize {
-        return vec![one];
-    }
-    // As the view splits it: two halves with 2 cells between them.
-    let half_width = width.saturating_sub(2) / 2;
-    let card = wrapped(card, half_width);
-    let half = card.len().div_ceil(2);
-    let split = (1..card.len())
-        .filter(|&i| card[i].section != card[i - 1].section)
-        .min_by_key(|&i| i.abs_diff(half))
-        .unwrap_or(half);
-    let (left, right) = card.split_at(split);
-    vec![left.to_vec(), right.to_vec()]
 }

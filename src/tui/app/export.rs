@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use super::input::move_cursor;
 use super::model::{LineEdit, Model, Overlay, Pane, Status};
 use super::msg::{Cmd, Failure, ReqId};
 use super::overlays::confirm::Confirm;
@@ -61,7 +60,7 @@ pub(super) fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
         model.browse_key(Action::Export)
     )));
     if model.focus == Pane::Sessions {
-        move_cursor(model, 1)
+        model.move_cursor(1)
     } else {
         Vec::new()
     }

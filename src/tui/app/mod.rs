@@ -4,20 +4,28 @@
 //! without a terminal.
 //!
 //! - [`msg`]: what comes in and goes out;
-//! - [`model`]: the state and the questions asked of it; [`store`]: everything
-//!   fetched, one entry per session; [`sessions`]: the listed sessions;
+//! - [`model`]: the state, the questions asked of it and the moves every feature
+//!   makes (`move_cursor`, `session_for`); `screen`: the panes, overlay and status
+//!   it holds; [`store`]: everything fetched, one entry per session;
+//!   [`sessions`]: the listed sessions; `forget`: a session taken off them;
 //! - `load`: asking for data (`Model::want`, the one way) and taking replies;
-//! - `input`: keys by mode, pastes, the mouse; [`overlays`]: one file per overlay;
+//! - `input`: keys by mode, pastes, the mouse, each turned into one call into the
+//!   files below (none of which calls back); [`overlays`]: one file per overlay;
 //! - `actions`: the writes, behind a confirmation; `transfer`: opening and saving
 //!   files; `export`: marking and exporting; `watch`: polling until decided;
-//! - `card`: the triage card's lines; `messages`: the message log and banner;
-//! - [`inbox`]: the inbox's views as tabs, live, and the team's marks;
+//! - `card`: the triage card's lines; `card_words`: its small texts;
+//!   `card_layout`: its wrapping, columns and scrolling;
+//!   `messages`: the message log and banner;
+//! - [`inbox`]: the inbox's views as tabs, live; `team_marks`: the team's marks;
 //!   [`jumps`]: a session opened where you are, back and forward.
 
 mod actions;
 mod card;
+mod card_layout;
+mod card_words;
 pub mod dates;
 mod export;
+mod forget;
 pub mod inbox;
 mod input;
 pub mod jumps;
@@ -26,14 +34,17 @@ mod messages;
 pub mod model;
 pub mod msg;
 pub mod overlays;
+mod screen;
 pub mod sessions;
 pub mod store;
+mod team_marks;
 #[cfg(test)]
 pub mod testkit;
 mod transfer;
 mod watch;
 
-pub use card::{CardLine, LABEL_WIDTH as CARD_LABEL_WIDTH, Tone as CardTone, card_columns};
+pub use card::{CardLine, Tone as CardTone};
+pub use card_layout::{LABEL_WIDTH as CARD_LABEL_WIDTH, card_columns};
 pub use export::{ExportJob, ExportSummary, VerifySummary};
 pub use inbox::{COUNTED_AT_MOST, HISTORY_ON_CARD};
 pub use load::PREFETCH_ATTEMPTS;
@@ -152,7 +163,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             session,
             change,
             result,
-        } => inbox::marked(model, id, &session, &change, result),
+        } => team_marks::marked(model, id, &session, &change, result),
         Msg::Terminate => {
             model.quit = true;
             Vec::new()

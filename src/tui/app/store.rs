@@ -6,97 +6,24 @@
 //! on their way, for the effects to abort. What a load asks for is a [`Req`]; the
 //! store knows which slot each one fills, so asking, taking the reply and
 //! forgetting are written once for every kind of data.
+//!
+//! `entry.rs`: one session's [`Entry`]; `marks.rs`: the sessions marked (`m`);
+//! `previews.rs`: the previews, the least recently asked for evicted first.
 
 use std::collections::HashMap;
 
-use super::msg::{Failure, InboxAsk, InboxPage, Load, Payload, PreviewKey, Req, ReqId};
+use super::msg::{Failure, Load, Payload, PreviewKey, Req, ReqId};
 use crate::api::{Attempt, Decision, MediaList, Person, Watchlist};
-use crate::ids::{AttemptId, MediaId, SessionId};
+use crate::ids::{AttemptId, SessionId};
 use crate::inbox::MarkEntry;
 use crate::redact::Redact;
 use crate::tui::preview::PreviewImage;
 
-/// Encoded previews kept: the least recently asked for go first.
-pub const MAX_PREVIEWS: usize = 48;
+mod entry;
+mod marks;
+mod previews;
 
-/// One session's data.
-#[derive(Debug, Clone, Default)]
-pub struct Entry {
-    pub attempts: Option<Load<Vec<Attempt>>>,
-    pub decision: Option<Load<Option<Decision>>>,
-    /// The session's own media listing: a stand-in for its newest attempt's.
-    pub session_media: Option<Load<MediaList>>,
-    pub person: Option<Load<Option<Person>>>,
-    pub watchlist: Option<Load<Option<Watchlist>>>,
-    pub media: HashMap<AttemptId, Load<MediaList>>,
-    /// NFC documents' JSON, by media id.
-    pub nfc: HashMap<MediaId, Load<serde_json::Value>>,
-    /// Marked (`m`) for export and the inbox's bulk claims and tags: when, as
-    /// the store's count of marks made, so the marked go in the order marked.
-    pub marked: Option<u64>,
-    /// Who held its claim when it was marked in an inbox view: a bulk claim's
-    /// question names them where the row is no longer shown.
-    pub claim_when_marked: Option<String>,
-    /// The newest changes of its marks in the inbox.
-    pub mark_log: Option<Load<Vec<MarkEntry>>>,
-    /// Watchlist hits reviewed here whose review Veriff's answer does not show yet.
-    pub reviews: Vec<Reviewed>,
-}
-
-/// A watchlist hit reviewed in this browser, shown on the card as "reviewed by
-/// you" until a watchlist answer shows the review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reviewed {
-    pub hit: String,
-    /// The hit's matched name, as the card showed it.
-    pub name: String,
-    pub review: crate::api::HitReview,
-    /// When Veriff took it (`14:02 UTC`), where known.
-    pub at: Option<String>,
-}
-
-impl Reviewed {
-    /// Whether `watchlist` shows the review: the hit with its status (and its
-    /// whitelisting, where that was set).
-    pub fn shown_by(&self, watchlist: &Watchlist) -> bool {
-        watchlist.hits.iter().any(|hit| {
-            hit.id.as_deref() == Some(self.hit.as_str())
-                && hit.match_status.as_deref() == Some(self.review.match_status.as_str())
-                && self
-                    .review
-                    .whitelisted
-                    .is_none_or(|w| hit.is_whitelisted.unwrap_or(false) == w)
-        })
-    }
-}
-
-impl Entry {
-    /// Requests of this entry still on their way.
-    fn loading(&self, session: &SessionId) -> Vec<Req> {
-        let mut reqs = Vec::new();
-        let mut add = |loading: bool, req: Req| {
-            if loading {
-                reqs.push(req);
-            }
-        };
-        add(is_loading(self.attempts.as_ref()), Req::Attempts(session.clone()));
-        add(is_loading(self.decision.as_ref()), Req::Decision(session.clone()));
-        add(
-            is_loading(self.session_media.as_ref()),
-            Req::SessionMedia(session.clone()),
-        );
-        add(is_loading(self.person.as_ref()), Req::Person(session.clone()));
-        add(is_loading(self.watchlist.as_ref()), Req::Watchlist(session.clone()));
-        add(is_loading(self.mark_log.as_ref()), Req::MarkLog(session.clone()));
-        for (attempt, load) in &self.media {
-            add(is_loading(Some(load)), Req::Media(session.clone(), attempt.clone()));
-        }
-        for (media, load) in &self.nfc {
-            add(is_loading(Some(load)), Req::Nfc(session.clone(), media.clone()));
-        }
-        reqs
-    }
-}
+pub use entry::{Entry, InboxSlot, Reviewed};
 
 fn is_loading<T>(load: Option<&Load<T>>) -> bool {
     matches!(load, Some(Load::Loading(_)))
@@ -115,26 +42,6 @@ fn state<T>(load: Option<&Load<T>>) -> SlotState {
         None => SlotState::Empty,
         Some(Load::Loading(id)) => SlotState::Loading(*id),
         Some(_) => SlotState::Done,
-    }
-}
-
-/// The inbox's last page, kept on screen while the next one (a live update, a
-/// new query) is on its way.
-#[derive(Debug, Clone, Default)]
-pub struct InboxSlot {
-    pub shown: Option<InboxPage>,
-    /// The load whose reply is wanted, and what it asked.
-    pub pending: Option<(ReqId, InboxAsk)>,
-    pub failed: Option<Failure>,
-}
-
-impl InboxSlot {
-    /// Takes an erased session's row out of the view shown, before the view is
-    /// read again.
-    pub fn drop_row(&mut self, session: &SessionId) {
-        if let Some(page) = &mut self.shown {
-            page.rows.retain(|row| &row.id != session);
-        }
     }
 }
 
@@ -237,56 +144,6 @@ impl Store {
         self.entry(session)?.nfc.get(media)
     }
 
-    pub fn preview(&self, key: &PreviewKey) -> Option<&Load<PreviewImage>> {
-        self.previews.get(key).map(|(load, _, _)| load)
-    }
-
-    pub fn is_marked(&self, session: &SessionId) -> bool {
-        self.entry(session).is_some_and(|e| e.marked.is_some())
-    }
-
-    /// Marks or unmarks `session`; says whether it is marked now. `claim`: who
-    /// holds its claim, as its inbox row shows it.
-    pub fn toggle_mark(&mut self, session: &SessionId, claim: Option<String>) -> bool {
-        self.marks_made += 1;
-        let made = self.marks_made;
-        let entry = self.entry_mut(session);
-        entry.marked = match entry.marked {
-            Some(_) => None,
-            None => Some(made),
-        };
-        entry.claim_when_marked = claim.filter(|_| entry.marked.is_some());
-        entry.marked.is_some()
-    }
-
-    pub fn marked_count(&self) -> usize {
-        self.entries.values().filter(|e| e.marked.is_some()).count()
-    }
-
-    /// Every marked session, in the order they were marked.
-    pub fn marked_sessions(&self) -> Vec<SessionId> {
-        let mut marked: Vec<(u64, &SessionId)> = self
-            .entries
-            .iter()
-            .filter_map(|(id, e)| Some((e.marked?, id)))
-            .collect();
-        marked.sort_unstable();
-        marked.into_iter().map(|(_, id)| id.clone()).collect()
-    }
-
-    /// Who held `session`'s claim when it was marked, as its row showed it.
-    pub fn claim_when_marked(&self, session: &SessionId) -> Option<&str> {
-        self.entry(session)?.claim_when_marked.as_deref()
-    }
-
-    pub fn clear_marks(&mut self) {
-        self.generation += 1;
-        for entry in self.entries.values_mut() {
-            entry.marked = None;
-            entry.claim_when_marked = None;
-        }
-    }
-
     /// Where the slot `req` fills stands.
     pub fn state(&self, req: &Req) -> SlotState {
         if let Req::Preview { key, .. } = req {
@@ -358,53 +215,6 @@ impl Store {
             }
             Req::Preview { .. } | Req::Remembered | Req::Inbox(_) => unreachable!("handled above"),
         }
-    }
-
-    /// A preview known without asking (too large to fetch, say).
-    pub fn set_preview(&mut self, key: PreviewKey, load: Load<PreviewImage>) {
-        self.preview_clock += 1;
-        self.previews.insert(key, (load, self.preview_clock, None));
-        self.evict_previews();
-    }
-
-    /// Marks a known preview as just asked for again, so it is evicted last.
-    pub fn touch_preview(&mut self, key: &PreviewKey) {
-        self.preview_clock += 1;
-        if let Some((_, used, _)) = self.previews.get_mut(key) {
-            *used = self.preview_clock;
-        }
-    }
-
-    fn evict_previews(&mut self) {
-        while self.previews.len() > MAX_PREVIEWS {
-            let oldest = self
-                .previews
-                .iter()
-                .min_by_key(|(_, (_, used, _))| *used)
-                .map(|(key, _)| key.clone());
-            match oldest {
-                Some(key) => self.previews.remove(&key),
-                None => return,
-            };
-        }
-    }
-
-    /// Forgets the previews on their way other than `keep` (a selection left
-    /// behind), so they are asked for again when wanted; returns their loads,
-    /// to be aborted.
-    pub fn abandon_previews_except(&mut self, keep: &[PreviewKey]) -> Vec<Req> {
-        let mut abandoned = Vec::new();
-        self.previews.retain(|key, (load, _, video)| {
-            let left = matches!(load, Load::Loading(_)) && !keep.contains(key);
-            if left {
-                abandoned.push(Req::Preview {
-                    key: key.clone(),
-                    video: video.clone(),
-                });
-            }
-            !left
-        });
-        abandoned
     }
 
     /// Takes the reply to request `id` if it is the one `req`'s slot waits for,

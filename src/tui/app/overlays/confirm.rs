@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::text::clean;
-use crate::tui::app::{Cmd, LineEdit, Overlay};
+use crate::tui::app::{Cmd, LineEdit, Model, Overlay, Status};
 use crate::tui::keymap::{Action, Keymap, Mode};
 use crate::tui::ui::Theme;
 
@@ -145,6 +145,29 @@ impl Confirm {
             &format!(" {} ", clean(&self.title)),
             Paragraph::new(lines).wrap(Wrap { trim: false }),
         );
+    }
+}
+
+/// A key while the question is open: the commands it carried once answered yes
+/// (and the form it opens next, if any), nothing once answered no.
+pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    let Overlay::Confirm(confirm) = &mut model.overlay else {
+        return Vec::new();
+    };
+    match confirm.on_key(action, key) {
+        Answer::Open => Vec::new(),
+        Answer::Yes(then) => {
+            model.overlay = match std::mem::take(&mut model.overlay) {
+                Overlay::Confirm(confirm) => confirm.next.map_or(Overlay::None, |next| *next),
+                _ => Overlay::None,
+            };
+            then
+        }
+        Answer::No => {
+            model.overlay = Overlay::None;
+            model.status = Some(Status::info("cancelled: nothing was done"));
+            Vec::new()
+        }
     }
 }
 

@@ -7,6 +7,20 @@ use crossterm::event::KeyEvent;
 use crate::tui::app::{Cmd, LineEdit, Model, Overlay, Pane};
 use crate::tui::keymap::Action;
 
+/// `/`: the focused pane's filter to type, starting from the one it has.
+pub(in crate::tui::app) fn open(model: &mut Model) -> Vec<Cmd> {
+    // On an inbox view, `/` searches every session (a tab of its own).
+    if model.focus == Pane::Sessions && model.start_search() {
+        model.search_typed();
+    }
+    let current = model.pane(model.focus).filter.clone();
+    model.overlay = Overlay::Filter {
+        input: LineEdit(tui_input::Input::new(current)),
+        recalled: None,
+    };
+    Vec::new()
+}
+
 pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
     let pane = model.focus;
     match action {

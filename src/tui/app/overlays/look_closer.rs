@@ -11,7 +11,6 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use crate::api::{Media, MediaKind};
 use crate::ids::MediaId;
 use crate::text::clean;
-use crate::tui::app::input::move_cursor;
 use crate::tui::app::{Cmd, Load, MediaView, Model, Overlay, Pane, PreviewKey, Status};
 use crate::tui::keymap::Action;
 use crate::tui::layout;
@@ -143,8 +142,8 @@ pub(in crate::tui::app) fn compare(model: &mut Model) -> Vec<Cmd> {
 /// viewer; reveal under redaction; close.
 pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
     match (&model.overlay, action) {
-        (Overlay::Zoom, Some(Action::Down)) => move_cursor(model, 1),
-        (Overlay::Zoom, Some(Action::Up)) => move_cursor(model, -1),
+        (Overlay::Zoom, Some(Action::Down)) => model.move_cursor(1),
+        (Overlay::Zoom, Some(Action::Up)) => model.move_cursor(-1),
         (_, Some(Action::Reveal)) => reveal(model),
         // Back to the linked list it came from, on the same row.
         (Overlay::Faces { cursor, .. }, Some(Action::Cancel)) => {

@@ -1,6 +1,6 @@
 //! Overlays that own themselves: each file holds an overlay's keys and its
 //! drawing (and its state, where it has more than a cursor). `Overlay` in
-//! `model.rs` says which one is open and the keymap `Mode` it puts keys in; the
+//! `screen.rs` says which one is open and the keymap `Mode` it puts keys in; the
 //! boxes they are drawn in are `ui::overlays`'s.
 
 pub mod add_session;

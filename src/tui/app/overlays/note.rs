@@ -43,7 +43,7 @@ impl NoteEdit {
 pub(in crate::tui::app) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
     match action {
         Some(Action::Cancel) => model.overlay = Overlay::None,
-        Some(Action::Submit) => return crate::tui::app::inbox::submit_note(model),
+        Some(Action::Submit) => return crate::tui::app::team_marks::submit_note(model),
         _ => {
             if let Overlay::Note(note) = &mut model.overlay {
                 note.input.edit(key);

@@ -10,6 +10,28 @@ use crate::tui::keymap::Action;
 use crate::tui::ui::Theme;
 use crate::tui::ui::overlays::{boxed, choice};
 
+/// `p`: the profiles, the one in use highlighted; not while a switch is on its way.
+pub(in crate::tui::app) fn open(model: &mut Model) -> Vec<Cmd> {
+    if let Some(name) = &model.switching {
+        // One at a time: switches finishing out of order would leave the
+        // title naming one integration while requests go to another.
+        model.status = Some(Status::info(format!("still switching to profile {name}…")));
+    } else if model.profiles.is_empty() {
+        model.status = Some(Status::info(
+            "no profiles: add [profiles.NAME] tables to the config file",
+        ));
+    } else {
+        let current = model
+            .profile
+            .as_ref()
+            .and_then(|p| model.profiles.iter().position(|n| n == p));
+        model.overlay = Overlay::Profiles {
+            cursor: current.unwrap_or(0),
+        };
+    }
+    Vec::new()
+}
+
 pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
     let Overlay::Profiles { cursor } = &mut model.overlay else {
         return Vec::new();

@@ -96,7 +96,7 @@ pub(in crate::tui::app) fn on_key(model: &mut Model, action: Option<Action>) -> 
                 None => "untagged".to_owned(),
             };
             let marks = menu.sessions.into_iter().map(|s| (s, change.clone())).collect();
-            return crate::tui::app::inbox::mark_many(model, marks, said);
+            return crate::tui::app::team_marks::mark_many(model, marks, said);
         }
         _ => {}
     }

@@ -371,11 +371,7 @@ fn the_search_line_keeps_searches_and_recalls_them_with_up_and_down() {
 fn an_erased_session_takes_the_searches_naming_it_along() {
     let mut model = on_four_rows();
     model.searches = vec!["a0000002".into(), "tamm".into(), "0002-4000".into()];
-    let cmds = crate::tui::app::input::forget_session(
-        &mut model,
-        &SessionId::from(S2),
-        crate::tui::app::input::Forgetting::Erased,
-    );
+    let cmds = model.forget_session(&SessionId::from(S2), crate::tui::app::forget::Forgetting::Erased);
     assert_eq!(model.searches, vec!["tamm"]);
     assert!(cmds.contains(&Cmd::Remember(crate::history::Change::Erased(S2.into()))));
 }

@@ -6,7 +6,7 @@ use super::*;
 use crate::api::{Attempt, MediaList};
 use crate::api::{Decision, MediaKind};
 use crate::ids::SessionId;
-use crate::tui::app::card::additional_verified;
+use crate::tui::app::card_words::additional_verified;
 use crate::tui::app::testkit::{answer, reply, req_of, said, switched_to_live};
 use crate::tui::app::watch::DEFAULT_WATCH;
 use crate::tui::app::{Failure, Msg, Overlay, Payload, PreviewKey, Req, update};
