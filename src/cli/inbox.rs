@@ -1022,7 +1022,7 @@ async fn import(store: &Store, file: &PathBuf) -> Result<(Tally, Skipped), Strin
         }
         if done && let Some(last) = committing.take() {
             tally.add(last.await.map_err(|e| e.to_string())??);
-            store.checkpoint(true).await?;
+            store.settle().await?;
         }
         if done || last_report.elapsed() >= Duration::from_secs(1) {
             last_report = Instant::now();
