@@ -244,7 +244,7 @@ fn decision(i: usize, now_ms: i64) -> String {
         ("resubmission_requested", 9103),
     ];
     let (status, code) = STATUSES[i % 4];
-    let at = veriff_tui::inbox::format_time_ms(now_ms - (i as i64 * 2_591) % 2_592_000_000);
+    let at = veriff_tui::time::format_time_ms(now_ms - (i as i64 * 2_591) % 2_592_000_000);
     let name = NAMES[i % NAMES.len()];
     format!(
         r#"{{"status":"success","verification":{{"id":"{i:08x}-be7c-4000-8000-000000000000","attemptId":"{i:08x}-a77e-4000-8000-000000000000","code":{code},"status":"{status}","reason":null,"reasonCode":null,"decisionTime":"{at}","vendorData":"ticket-{i}","endUserId":null,"person":{{"firstName":"{name}","lastName":"SPECIMEN","idNumber":"{i:011}"}},"document":{{"type":"ID_CARD","number":"D{i:08}","country":"EE"}},"riskLabels":[]}},"technicalData":{{"ip":null}}}}"#
@@ -252,7 +252,7 @@ fn decision(i: usize, now_ms: i64) -> String {
 }
 
 fn write_archive(path: &Path) {
-    let now = veriff_tui::inbox::now_ms();
+    let now = veriff_tui::time::now_ms();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).unwrap());
     for i in 0..MILLION {
         writeln!(out, "{}", decision(i, now)).unwrap();
@@ -313,7 +313,7 @@ async fn receive(home: &Path, config: &Path, url: &str, tls: Option<&Tls>, first
     // The certificate names localhost, not 127.0.0.1's URL form.
     let target = format!("{}/decision", listening.replace("://127.0.0.1:", "://localhost:"));
     let secret = veriff_tui::api::Secret::new(SECRET);
-    let now = veriff_tui::inbox::now_ms();
+    let now = veriff_tui::time::now_ms();
     let started = Instant::now();
     let mut senders = Vec::new();
     for sender in 0..SENDERS {

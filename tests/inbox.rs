@@ -11,7 +11,8 @@ mod tools;
 mod webhooks;
 
 use serde_json::{Value, json};
-use veriff_tui::inbox::{Incoming, Outcome, Page, Query, SessionRow, Store, parse_time_ms};
+use veriff_tui::inbox::{Incoming, Outcome, Page, Query, SessionRow, Store};
+use veriff_tui::time::parse_time_ms;
 use webhooks::incoming;
 
 /// Runs a check against a fresh SQLite store and a fresh PostgreSQL database.
@@ -244,7 +245,7 @@ async fn out_of_order_within_one_batch_holds_as_well(store: &Store) {
 on_both!(out_of_order_within_one_batch_holds_as_well);
 
 async fn a_query_finds_each_field(store: &Store) {
-    let now = veriff_tui::inbox::format_time_ms(veriff_tui::inbox::now_ms());
+    let now = veriff_tui::time::format_time_ms(veriff_tui::time::now_ms());
     let full = json!({"status": "success", "verification": {
         "id": "s-full", "status": "declined", "code": 9102, "reason": "Physical document not used",
         "reasonCode": "105", "decisionTime": now, "vendorData": "order-42", "endUserId": "user-7",
@@ -323,10 +324,10 @@ on_both!(pages_follow_each_other_without_gaps_or_repeats);
 
 async fn purge_removes_only_what_is_older(store: &Store) {
     let old = incoming(&decision("s-old", "approved", 9001, "2020-01-01T00:00:00Z"));
-    let now = veriff_tui::inbox::format_time_ms(veriff_tui::inbox::now_ms());
+    let now = veriff_tui::time::format_time_ms(veriff_tui::time::now_ms());
     let new = incoming(&decision("s-new", "approved", 9001, &now));
     store.ingest(&[old, new]).await.unwrap();
-    let cutoff = veriff_tui::inbox::now_ms() - 30 * 86_400_000;
+    let cutoff = veriff_tui::time::now_ms() - 30 * 86_400_000;
     let removed = store.purge(cutoff).await.unwrap();
     assert_eq!((removed.sessions, removed.webhooks), (1, 1));
     assert_eq!(ids(store, "").await, ["s-new"]);

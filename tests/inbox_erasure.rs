@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use sqlx::Row;
-use veriff_tui::inbox::{Incoming, MarkChange, Outcome, Page, Query, Store, now_ms};
+use veriff_tui::inbox::{Incoming, MarkChange, Outcome, Page, Query, Store};
+use veriff_tui::time::now_ms;
 use webhooks::incoming;
 
 const ERASED: &str = "e4a5ed00-0000-4000-8000-000000000001";

@@ -9,7 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use veriff_tui::inbox::{Incoming, Kind, Page, Query, SessionRow, Store, facts, format_time_ms, now_ms};
+use veriff_tui::inbox::{Incoming, Kind, Page, Query, SessionRow, Store, facts};
+use veriff_tui::time::{format_time_ms, now_ms};
 
 const LIVE_KEY: &str = "11ee0000-0000-4000-8000-0000000011ee";
 const LIVE_SECRET: &str = "specimen-secret-live";

@@ -57,7 +57,7 @@ fn in_review(id: &str) -> Incoming {
         body: serde_json::to_vec(&body).unwrap(),
         headers: "{}".to_owned(),
         source: "test".to_owned(),
-        received_ms: veriff_tui::inbox::now_ms(),
+        received_ms: veriff_tui::time::now_ms(),
     }
 }
 
@@ -189,7 +189,7 @@ async fn inbox_log_prints_who_changed_what_and_when(url: &str) {
             "{table}"
         );
         let when = lines[7].split_whitespace().next().unwrap();
-        assert!(veriff_tui::inbox::parse_time_ms(when).is_some(), "{when}");
+        assert!(veriff_tui::time::parse_time_ms(when).is_some(), "{when}");
         // --json: the same changes, with their values.
         let json: Value = serde_json::from_str(&inbox_log(&home, &url, false, &[SESSION, "--json"])).unwrap();
         let changes = json.as_array().unwrap();
@@ -198,7 +198,7 @@ async fn inbox_log_prints_who_changed_what_and_when(url: &str) {
         assert_eq!(changes[0]["value"], "called back");
         assert_eq!(changes[0]["who"], "bob@desk2");
         assert_eq!(changes[0]["valueRemoved"], false);
-        assert!(veriff_tui::inbox::parse_time_ms(changes[0]["at"].as_str().unwrap()).is_some());
+        assert!(veriff_tui::time::parse_time_ms(changes[0]["at"].as_str().unwrap()).is_some());
         assert_eq!(changes[2]["value"], "ann@desk1", "whose claim was taken over");
         // --limit.
         let two: Value =

@@ -15,7 +15,8 @@ mod webhooks;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use veriff_tui::inbox::{Incoming, MarkChange, Page, Query, Store, TERMS, format_time_ms, now_ms};
+use veriff_tui::inbox::{Incoming, MarkChange, Page, Query, Store, TERMS};
+use veriff_tui::time::{format_time_ms, now_ms};
 use webhooks::incoming;
 
 /// Runs a check against a fresh SQLite store and a fresh PostgreSQL database.

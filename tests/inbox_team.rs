@@ -8,7 +8,8 @@ mod postgres;
 mod receiver;
 
 use serde_json::json;
-use veriff_tui::inbox::{Incoming, Kind, MarkChange, Store, facts, known_schema, now_ms};
+use veriff_tui::inbox::{Incoming, Kind, MarkChange, Store, facts, known_schema};
+use veriff_tui::time::now_ms;
 
 struct Run {
     success: bool,
@@ -224,7 +225,7 @@ async fn a_purge_says_what_it_does(url: &str) {
         .mark(noted, &MarkChange::Note(Some("called back".into())), "ann@desk1")
         .await
         .unwrap();
-    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    let today = veriff_tui::time::format_time_ms(now_ms());
     let recent = decision("4ece0000-0000-4000-8000-00000000000c", &today);
     store.ingest(&[recent]).await.unwrap();
     store.close().await;
@@ -329,7 +330,7 @@ async fn a_restore_erases_again_what_was_erased_since_the_backup() {
         "4ee90000-0000-4000-8000-0000000000bb",
     );
     let store = Store::open(&url).await.unwrap();
-    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    let today = veriff_tui::time::format_time_ms(now_ms());
     store
         .ingest(&[decision(gone, &today), decision(kept, &today)])
         .await
@@ -379,7 +380,7 @@ async fn each_role_does_its_job_and_is_refused_outside_it() {
 
     // The receiver stores a webhook, and cannot touch a mark.
     let as_receiver = Store::open(&receiver.1).await.unwrap();
-    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    let today = veriff_tui::time::format_time_ms(now_ms());
     let stored = as_receiver.ingest(&[decision(session, &today)]).await.unwrap();
     assert_eq!(stored, [veriff_tui::inbox::Outcome::Stored]);
 
@@ -444,7 +445,7 @@ async fn a_postgres_restore_erases_again_what_was_erased_since() {
         "de1e7ed0-0000-4000-8000-0000000000d2",
         "4ee90000-0000-4000-8000-0000000000d3",
     );
-    let today = veriff_tui::inbox::format_time_ms(now_ms());
+    let today = veriff_tui::time::format_time_ms(now_ms());
     let batch = || {
         [
             decision(erased, &today),

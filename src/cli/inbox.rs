@@ -12,11 +12,10 @@ use serde_json::Value;
 use super::GlobalArgs;
 use crate::config::{Config, process_env};
 use crate::inbox::receiver::{self, Integration};
-use crate::inbox::{
-    self as store, Incoming, Indexer, MarkEntry, Page, Query, SessionRow, Store, format_time_ms, now_ms,
-};
+use crate::inbox::{self as store, Incoming, Indexer, MarkEntry, Page, Query, SessionRow, Store};
 use crate::redact::Redact;
 use crate::text::clean_short;
+use crate::time::{format_time_ms, now_ms};
 
 #[derive(Debug, Clone, Args)]
 pub struct InboxArgs {

@@ -63,7 +63,7 @@ impl Store {
         for hash in &erased {
             sqlx::query("INSERT INTO erased (id_hash, erased_ms) VALUES ($1, $2) ON CONFLICT (id_hash) DO NOTHING")
                 .bind(hash.clone())
-                .bind(super::now_ms())
+                .bind(crate::time::now_ms())
                 .execute(self.pool())
                 .await
                 .map_err(|e| format!("cannot restore the erased list: {e}"))?;

@@ -10,7 +10,7 @@ use std::fmt;
 use sqlx::Row;
 
 use super::store::{Incoming, Store};
-use super::time::now_ms;
+use crate::time::now_ms;
 
 /// What an erasure or a purge removed from the inbox.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::time::parse_time_ms;
+use crate::time::parse_time_ms;
 
 /// The webhook types Veriff sends (shared/docs/veriff-api.md, "Webhooks").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

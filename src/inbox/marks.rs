@@ -7,8 +7,8 @@ use std::time::Duration;
 use sqlx::Row;
 
 use super::store::Store;
-use super::time::now_ms;
 use crate::redact::Redact;
+use crate::time::now_ms;
 
 /// The tags a session can carry (`None` clears it).
 pub const TAGS: [&str; 3] = ["done", "escalated", "waiting on customer"];

@@ -31,11 +31,6 @@ pub use query::{Order, Query, QueryError, TERMS, Term, field_names, terms_help};
 pub use schema::{Status, known as known_schema};
 pub use store::{INTAKE_ACQUIRE_TIMEOUT, Incoming, Outcome, Page, SessionRow, Store, StoreError};
 pub use team_audit::TeamLine;
-// The tool's one time module, named here too: the inbox's files (and its users)
-// reach it as `inbox::time`.
-use crate::time;
-pub use time::{format_time_ms, now_ms, parse_time_ms};
-
 /// What a session known only from `inbox import` is shown with, wherever a
 /// signed webhook would otherwise be assumed (`SessionRow::imported`).
 pub const IMPORTED: &str = "imported, unsigned";

@@ -30,9 +30,9 @@ use super::event::{Kind, facts};
 use super::metrics::Metrics;
 use super::senders::Senders;
 use super::store::{Incoming, Outcome, Store, StoreError};
-use super::time::now_ms;
 use super::tls::Certificates;
 use crate::api::Secret;
+use crate::time::now_ms;
 
 /// The largest body accepted (413 beyond).
 pub const MAX_BODY: usize = 1 << 20;

@@ -9,7 +9,7 @@ use sqlx::{AnyPool, Row};
 
 use super::event::Facts;
 use super::query::{Order, Param, Query, TextMatch};
-use super::time::now_ms;
+use crate::time::now_ms;
 
 /// One webhook to store, checked and parsed by the receiver or the importer.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ impl Incoming {
             body: raw,
             headers: "{}".to_owned(),
             source: "import".to_owned(),
-            received_ms: super::now_ms(),
+            received_ms: crate::time::now_ms(),
         }
     }
 
@@ -95,8 +95,8 @@ impl SessionRow {
             "code": self.code,
             "reasonCode": self.reason_code,
             "reason": self.reason,
-            "decisionTime": self.decision_ms.map(super::format_time_ms),
-            "updatedAt": super::format_time_ms(self.updated_ms),
+            "decisionTime": self.decision_ms.map(crate::time::format_time_ms),
+            "updatedAt": crate::time::format_time_ms(self.updated_ms),
             "vendorData": self.vendor_data,
             "endUserId": self.end_user_id,
             "personName": self.person_name,

@@ -9,9 +9,9 @@ use futures_util::StreamExt;
 
 use super::event::{Kind, facts};
 use super::store::{Incoming, Outcome, Store};
-use super::time::now_ms;
 use crate::api::pacing::{Gate, Pacing};
 use crate::api::{ApiError, Client};
+use crate::time::now_ms;
 
 /// Tries of one session's request while the API answers 429.
 const RATE_LIMITED_TRIES: u32 = 5;

@@ -41,7 +41,7 @@ impl Store {
             .and_then(|s| s.as_str().map(str::to_owned));
         let text = |key: &str| line[key].as_str().unwrap_or_default().to_owned();
         sqlx::query("INSERT INTO team_audit (at_ms, action, outcome, session_hash, line) VALUES ($1, $2, $3, $4, $5)")
-            .bind(super::now_ms())
+            .bind(crate::time::now_ms())
             .bind(text("action"))
             .bind(text("outcome"))
             .bind(session.map(|s| self.session_hash(&s)))

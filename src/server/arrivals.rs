@@ -49,7 +49,7 @@ pub(super) fn make(data: &DemoData, start_ms: i64, every: Duration) -> Vec<(Demo
         if let Some(decision) = session.decision.as_mut() {
             decision["status"] = json!(status);
             decision["code"] = json!(code);
-            decision["decisionTime"] = json!(crate::inbox::format_time_ms(at));
+            decision["decisionTime"] = json!(crate::time::format_time_ms(at));
             decision["vendorData"] = json!(format!("ticket-{}", 5000 + i));
             if status == "review" || status == "approved" {
                 decision["reason"] = Value::Null;
@@ -210,8 +210,8 @@ pub(super) fn morning(data: &DemoData, now_ms: i64) -> Vec<(DemoSession, DemoTri
         if let Some(decision) = session.decision.as_mut() {
             decision["status"] = json!(queued.status);
             decision["code"] = json!(queued.code);
-            decision["decisionTime"] = json!(crate::inbox::format_time_ms(at));
-            decision["acceptanceTime"] = json!(crate::inbox::format_time_ms(at - 9 * 60_000));
+            decision["decisionTime"] = json!(crate::time::format_time_ms(at));
+            decision["acceptanceTime"] = json!(crate::time::format_time_ms(at - 9 * 60_000));
             decision["vendorData"] = json!(format!("ticket-{}", 4200 + n));
             let (code, reason) = match queued.reason {
                 Some((code, reason)) => (json!(code), json!(reason)),
@@ -228,7 +228,7 @@ pub(super) fn morning(data: &DemoData, now_ms: i64) -> Vec<(DemoSession, DemoTri
             }
         }
         if let Some(watchlist) = triage.watchlist.as_mut() {
-            watchlist["createdAt"] = json!(crate::inbox::format_time_ms(at + 3_000));
+            watchlist["createdAt"] = json!(crate::time::format_time_ms(at + 3_000));
             if !queued.watchlist_match {
                 watchlist["matchStatus"] = json!("no_match");
                 watchlist["totalHits"] = json!(0);
@@ -360,7 +360,7 @@ pub(super) async fn post(state: Arc<super::AppState>, webhooks: Webhooks, arriva
     let target = format!("{}/decision", webhooks.url.trim_end_matches('/'));
     for (i, id) in arrivals.into_iter().enumerate() {
         let due = start_ms + i as i64 * webhooks.every.as_millis() as i64;
-        let wait = due - crate::inbox::now_ms();
+        let wait = due - crate::time::now_ms();
         if wait > 0 {
             tokio::time::sleep(Duration::from_millis(wait as u64)).await;
         }
@@ -420,7 +420,7 @@ mod tests {
         // Declines of the last 24 hours.
         let declined_today = queue.iter().filter(|(s, _)| {
             let d = decision(s);
-            let at = d["decisionTime"].as_str().and_then(crate::inbox::parse_time_ms);
+            let at = d["decisionTime"].as_str().and_then(crate::time::parse_time_ms);
             d["status"] == "declined" && at.is_some_and(|at| now - at < 86_400_000)
         });
         assert!(declined_today.count() >= 1);

@@ -250,10 +250,10 @@ pub async fn start(options: ServerOptions) -> std::io::Result<RunningServer> {
         data.insert(data::big_session(BIG_SESSION, BIG_ATTEMPT, BIG_MEDIA, bytes.clone()));
     }
     // The first new session arrives one interval after the demo's own.
-    let arrivals_start = crate::inbox::now_ms() + options.webhooks.as_ref().map_or(0, |w| w.every.as_millis() as i64);
+    let arrivals_start = crate::time::now_ms() + options.webhooks.as_ref().map_or(0, |w| w.every.as_millis() as i64);
     let (mut morning, mut arrivals) = (Vec::new(), Vec::new());
     if let Some(webhooks) = &options.webhooks {
-        let queued = arrivals::morning(&data, crate::inbox::now_ms());
+        let queued = arrivals::morning(&data, crate::time::now_ms());
         let coming = arrivals::make(&data, arrivals_start, webhooks.every);
         for (ids, made) in [(&mut morning, queued), (&mut arrivals, coming)] {
             for (session, triage) in made {

@@ -2,8 +2,9 @@
 //! deleting a session. Refused under `read_only` before anything is asked.
 
 use super::forget::Forgetting;
-use super::model::{Model, Overlay, Status};
+use super::model::Model;
 use super::msg::{Cmd, Done, Failure, Load, Req, ReqId};
+use super::screen::{Overlay, Status};
 use crate::api::DELETABLE_STATUSES;
 use crate::tui::app::overlays::confirm::Confirm;
 use crate::tui::keymap::Action;

@@ -167,7 +167,7 @@ impl Model {
 
         // The team's marks in the inbox, beside the verdict they are about.
         let at = |ms: Option<i64>| {
-            ms.map(|ms| super::dates::short_time(&crate::inbox::format_time_ms(ms), self.this_year, 16))
+            ms.map(|ms| super::dates::short_time(&crate::time::format_time_ms(ms), self.this_year, 16))
                 .unwrap_or_default()
         };
         if let Some(marks) = self.inbox_row(session).map(|row| &row.marks).filter(|m| !m.is_empty()) {

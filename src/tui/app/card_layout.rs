@@ -3,7 +3,8 @@
 //! `K` never run past what is shown).
 
 use super::card::{CardLine, Tone};
-use super::model::{Model, Pane};
+use super::model::Model;
+use super::screen::Pane;
 use crate::tui::layout;
 
 impl Model {

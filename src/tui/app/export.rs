@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use super::model::{LineEdit, Model, Overlay, Pane, Status};
+use super::model::Model;
 use super::msg::{Cmd, Failure, ReqId};
 use super::overlays::confirm::Confirm;
+use super::screen::{LineEdit, Overlay, Pane, Status};
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
 

@@ -1,8 +1,9 @@
 //! A session forgotten: `x` takes it off the sessions opened here, a deletion at
 //! Veriff erases it everywhere; both through one [`Model::forget_session`].
 
-use super::model::{Model, Pane, Status};
+use super::model::Model;
 use super::msg::Cmd;
+use super::screen::{Pane, Status};
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
 

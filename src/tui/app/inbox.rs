@@ -3,8 +3,9 @@
 //! first, a page at a time from the store, kept live as webhooks arrive, and a
 //! search of the whole inbox. The team's marks on it are `team_marks.rs`'s.
 
-use super::model::{Model, Pane, Status};
+use super::model::Model;
 use super::msg::{Cmd, Failure, InboxAsk, InboxRow, Req, ReqId};
+use super::screen::{Pane, Status};
 use crate::ids::SessionId;
 use crate::inbox::{Order, Query, View};
 

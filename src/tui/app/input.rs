@@ -3,8 +3,9 @@
 
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
-use super::model::{LineEdit, Model, Overlay, Pane, Status};
+use super::model::Model;
 use super::msg::{Cmd, TransferKind};
+use super::screen::{LineEdit, Overlay, Pane, Status};
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::layout;
 

@@ -2,8 +2,9 @@
 //! the person is, and a jump list walks back (`Ctrl-O`, as in vim and helix)
 //! and forward through the sessions and views left behind.
 
-use super::model::{Model, Pane, Status};
+use super::model::Model;
 use super::msg::Cmd;
+use super::screen::{Pane, Status};
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
 

@@ -2,8 +2,9 @@
 //! attempts and decisions, media lists (the newest attempts' ahead of time) and
 //! previews. Only the reply to the request still wanted is ever stored.
 
-use super::model::{Model, Overlay, Pane, Status};
+use super::model::Model;
 use super::msg::{Cmd, Failure, Load, Payload, Req, ReqId};
+use super::screen::{Overlay, Pane, Status};
 use crate::api::MediaKind;
 use crate::history::Change;
 use crate::ids::{AttemptId, MediaId, SessionId};

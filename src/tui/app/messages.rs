@@ -4,8 +4,9 @@
 //! session failed for the same credential reason, one banner says so instead of
 //! one `error` per row.
 
-use super::model::{Logged, Model, Status};
+use super::model::Model;
 use super::msg::{Load, Msg};
+use super::screen::{Logged, Status};
 use crate::api::ErrorKind;
 
 /// Messages kept; the oldest go first.
@@ -26,7 +27,7 @@ impl Model {
         if self.messages.first().is_some_and(|m| m.status == status) {
             return;
         }
-        let at_ms = crate::inbox::now_ms();
+        let at_ms = crate::time::now_ms();
         self.messages.insert(0, Logged { status, at_ms });
         self.messages.truncate(KEPT);
     }

@@ -49,12 +49,13 @@ pub use export::{ExportJob, ExportSummary, VerifySummary};
 pub use inbox::{COUNTED_AT_MOST, HISTORY_ON_CARD};
 pub use load::PREFETCH_ATTEMPTS;
 pub use messages::fix_first;
-pub use model::{LineEdit, Logged, MediaView, Model, Overlay, Pane, PaneState, Status, Tone, Transfer, Watch};
+pub use model::{Model, Watch};
 pub use msg::{
     Cmd, Done, Failure, InboxAsk, InboxPage, InboxRow, Load, Msg, Payload, PreviewKey, Req, ReqId, Switched,
     TransferItem, TransferKind, TransferOutcome, Write,
 };
 pub use overlays::look_closer::Picture;
+pub use screen::{LineEdit, Logged, MediaView, Overlay, Pane, PaneState, Status, Tone, Transfer};
 
 /// Applies `msg` to the model and returns the work it asks for. The commands
 /// must reach the effects: a dropped command is a reply the model waits for in vain.

@@ -16,7 +16,7 @@ use crate::ids::{MediaId, SessionId};
 use crate::redact::Redact;
 use crate::tui::keymap::{Action, Keymap, Mode};
 
-pub use super::screen::{LineEdit, Logged, MediaView, Overlay, Pane, PaneState, Status, Tone, Transfer};
+use super::screen::{Logged, MediaView, Overlay, Pane, PaneState, Status, Transfer};
 
 #[derive(Debug, Clone)]
 pub struct Model {

@@ -3,11 +3,12 @@
 //! after a question naming whose claims are taken over.
 
 use super::inbox::Bulk;
-use super::model::{Model, Overlay, Status};
+use super::model::Model;
 use super::msg::{Cmd, Failure, InboxRow, ReqId};
 use super::overlays::confirm::Confirm;
 use super::overlays::note::NoteEdit;
 use super::overlays::tag::TagMenu;
+use super::screen::{Overlay, Status};
 use crate::ids::SessionId;
 use crate::inbox::{MarkChange, NOTE_MAX};
 use crate::tui::keymap::Action;

@@ -1,8 +1,9 @@
 //! Opening and saving files: what to fetch and where it goes is decided here; the
 //! effects do the fetching and answer with how it went.
 
-use super::model::{Model, Status, Transfer};
+use super::model::Model;
 use super::msg::{Cmd, Failure, Load, TransferItem, TransferKind, TransferOutcome};
+use super::screen::{Status, Transfer};
 use crate::api::Media;
 use crate::tui::keymap::Action;
 

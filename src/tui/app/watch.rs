@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use super::model::{Model, Status, Watch};
+use super::model::{Model, Watch};
 use super::msg::{Cmd, Load};
+use super::screen::Status;
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
 

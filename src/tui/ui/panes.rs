@@ -226,7 +226,7 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
     // (`3h`) and a short status (`resub`), so the name still shows.
     let timed = area.width >= 44;
     let status_width: u16 = if timed { 9 } else { 8 };
-    let now = crate::inbox::now_ms();
+    let now = crate::time::now_ms();
     let row = |i: usize| {
         let Some(row) = rows.get(i) else {
             return Row::default();
@@ -247,7 +247,7 @@ fn inbox_view(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, rows:
             .unwrap_or(row.id.short());
         let mut cells = vec![Line::from(mark)];
         if timed {
-            let time = crate::inbox::format_time_ms(index.updated_ms);
+            let time = crate::time::format_time_ms(index.updated_ms);
             cells.push(Line::from(short_time(&time, model.this_year, 11)));
         } else {
             cells.push(Line::from(Span::styled(age(now - index.updated_ms), theme.dim())));

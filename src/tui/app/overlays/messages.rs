@@ -23,7 +23,7 @@ fn log_lines(model: &Model, theme: &Theme, inner_width: usize) -> Vec<Line<'stat
             lines.push(Line::default());
         }
         // When, as the panes show times: the year only where it is not this one.
-        let at = short_time(&crate::inbox::format_time_ms(*at_ms), model.this_year, 16);
+        let at = short_time(&crate::time::format_time_ms(*at_ms), model.this_year, 16);
         lines.push(Line::from(Span::styled(at, theme.dim())));
         let text = clean(&message.text);
         let (fix, what) = fix_first(&text);

@@ -512,7 +512,7 @@ fn change(what: &str, value: Option<&str>, who: &str, at_ms: i64) -> crate::inbo
 
 /// The history of `s-1` as the inbox keeps it: newest first.
 fn history() -> Vec<crate::inbox::MarkEntry> {
-    let at = crate::inbox::parse_time_ms("2026-12-03T14:20:00Z").unwrap();
+    let at = crate::time::parse_time_ms("2026-12-03T14:20:00Z").unwrap();
     vec![
         change("note", Some("MARTA TAMM asked to call back"), "bob@desk3", at + 3),
         change("note", None, "ann@desk2", at + 2),

@@ -216,7 +216,7 @@ fn row(id: &str, name: &str, status: &str, marks: Marks) -> InboxRow {
             id: id.into(),
             status: Some(status.into()),
             person_name: Some(name.into()),
-            updated_ms: crate::inbox::now_ms() - 600_000,
+            updated_ms: crate::time::now_ms() - 600_000,
             ..Default::default()
         },
         marks,
@@ -361,13 +361,13 @@ fn the_message_log_shows_when_each_message_was_said() {
     assert_eq!(at("saved face.jpg"), "12-07 09:41", "{screen}");
     assert_eq!(at("cannot open it"), "2025-12-30 10:42", "{screen}");
     // And a message logged now is stamped now.
-    let before = crate::inbox::now_ms();
+    let before = crate::time::now_ms();
     let _ = update(&mut model, key(KeyCode::Esc));
     model.status = None;
     let _ = press(&mut model, "x");
     let logged = &model.messages[0];
     assert!(logged.status.text.starts_with("removed session"), "{logged:?}");
-    assert!((before..=crate::inbox::now_ms()).contains(&logged.at_ms), "{logged:?}");
+    assert!((before..=crate::time::now_ms()).contains(&logged.at_ms), "{logged:?}");
 }
 
 #[test]
