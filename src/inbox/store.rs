@@ -551,7 +551,13 @@ impl Store {
     /// `(updated_ms, n)`; by status or name, that row's status or name is read
     /// again by its `n`.
     pub async fn list(&self, query: &Query, page: Page) -> Result<Vec<SessionRow>, String> {
-        // SQLite: the text match with the fewest sessions leads, if it has few.
+        let lead = self.text_lead(query).await?;
+        self.list_reading(query, page, lead).await
+    }
+
+    /// SQLite: the text match of `query` with the fewest sessions, to be read
+    /// first, if it has fewer than [`FEW_TEXT_MATCHES`].
+    async fn text_lead(&self, query: &Query) -> Result<Option<usize>, String> {
         let mut lead = None;
         let mut fewest = FEW_TEXT_MATCHES;
         for (i, m) in query.conditions(self.postgres, 0).matches.iter().enumerate() {
@@ -560,20 +566,13 @@ impl Store {
                 (lead, fewest) = (Some(i), found);
             }
         }
-        self.list_reading(query, page, lead).await
+        Ok(lead)
     }
 
     /// [`Store::list`], reading text match `lead` first, or an index on sessions.
     async fn list_reading(&self, query: &Query, page: Page, lead: Option<usize>) -> Result<Vec<SessionRow>, String> {
         let (sql, params) = list_sql(query, page, lead, self.postgres);
-        let mut q = sqlx::query(&sql);
-        for param in params {
-            q = match param {
-                Param::Text(t) => q.bind(t),
-                Param::Int(i) => q.bind(i),
-            };
-        }
-        let rows = q
+        let rows = with_params(&sql, params)
             .fetch_all(&self.pool)
             .await
             .map_err(|e| format!("cannot read the inbox: {e}"))?;
@@ -605,14 +604,7 @@ impl Store {
     /// test fails on a step that reads every session.
     #[doc(hidden)]
     pub async fn query_plan(&self, query: &Query) -> Result<Vec<String>, String> {
-        let mut lead = None;
-        let mut fewest = FEW_TEXT_MATCHES;
-        for (i, m) in query.conditions(self.postgres, 0).matches.iter().enumerate() {
-            let found = self.text_matches(m).await?;
-            if found < fewest {
-                (lead, fewest) = (Some(i), found);
-            }
-        }
+        let lead = self.text_lead(query).await?;
         let (sql, params) = list_sql(
             query,
             Page {
@@ -623,14 +615,7 @@ impl Store {
             self.postgres,
         );
         let explain = format!("EXPLAIN QUERY PLAN {sql}");
-        let mut q = sqlx::query(&explain);
-        for param in params {
-            q = match param {
-                Param::Text(t) => q.bind(t),
-                Param::Int(i) => q.bind(i),
-            };
-        }
-        let rows = q
+        let rows = with_params(&explain, params)
             .fetch_all(&self.pool)
             .await
             .map_err(|e| format!("cannot read the plan: {e}"))?;
@@ -699,6 +684,14 @@ impl Store {
 }
 
 /// The statement [`Store::list`] runs, and its parameters.
+/// `sql` with `params` bound in order.
+fn with_params(sql: &str, params: Vec<Param>) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    params.into_iter().fold(sqlx::query(sql), |q, param| match param {
+        Param::Text(t) => q.bind(t),
+        Param::Int(i) => q.bind(i),
+    })
+}
+
 fn list_sql(query: &Query, page: Page, lead: Option<usize>, postgres: bool) -> (String, Vec<Param>) {
     let mut w = query.conditions(postgres, now_ms());
     // The column rows are ordered by before the time, a status or a name (read
