@@ -12,8 +12,8 @@ use crate::tui::keymap::Action;
 pub(super) enum Forgetting {
     /// `x`: off the sessions opened here; the inbox keeps it.
     FromTheList,
-    /// Deleted at Veriff: out of every tab at once, and no line of the history
-    /// names it (the effects erase the inbox's and the cache's copies).
+    /// Deleted at Veriff: out of every tab at once, no place of the jump list
+    /// and no line of the history names it (the effects erase the inbox's and the cache's copies).
     Erased,
 }
 
@@ -50,6 +50,7 @@ impl Model {
         let mut cmds = Vec::new();
         if how == Forgetting::Erased {
             self.store.inbox.drop_row(removed);
+            self.jumps.forget(removed);
             // The searches that could name it go too (the effects rewrite their file).
             self.searches
                 .retain(|search| !crate::history::search_names(search, removed));

@@ -65,6 +65,15 @@ impl Jumps {
         self.at += 1;
         self.places.get(self.at).cloned()
     }
+
+    /// An erased session is named by no place: each keeps its tab and row.
+    pub fn forget(&mut self, session: &SessionId) {
+        for place in &mut self.places {
+            if place.session.as_ref() == Some(session) {
+                place.session = None;
+            }
+        }
+    }
 }
 
 impl Model {
@@ -173,6 +182,17 @@ mod tests {
         jumps.leave(place(2, "b"));
         assert_eq!(jumps.forward(place(0, "d")), None);
         assert_eq!(jumps.back(place(0, "d")), Some(place(2, "b")));
+    }
+
+    #[test]
+    fn an_erased_session_is_named_by_no_place_and_its_row_stays_a_place() {
+        let mut jumps = Jumps::default();
+        jumps.leave(place(1, "a"));
+        jumps.leave(place(2, "b"));
+        jumps.forget(&SessionId::from("a"));
+        assert_eq!(jumps.back(place(0, "c")), Some(place(2, "b")));
+        let erased = jumps.back(place(2, "b")).unwrap();
+        assert_eq!((erased.tab, erased.session, erased.cursor), (1, None, 0));
     }
 
     #[test]
