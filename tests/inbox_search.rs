@@ -437,3 +437,81 @@ async fn the_browser_searches_every_session_and_returns_to_the_row() {
     .await
     .unwrap();
 }
+
+/// Every way a page may be read (through an index on sessions, a word's
+/// sessions first, a window of the first sessions in the page's order) finds
+/// the same sessions in the same order, page after page, with the other
+/// conditions and each order applied alike; a window finds the first of them.
+async fn every_way_of_reading_finds_the_same_pages(store: &Store) {
+    let bodies: Vec<Value> = (0..30)
+        .map(|i| {
+            decision(
+                &format!("c0000000-{i:04}-4000-8000-000000000000"),
+                if i % 3 == 0 { "declined" } else { "approved" },
+                9001,
+                &format!("2026-01-01T00:00:{i:02}Z"),
+                json!({
+                    "vendorData": format!("ticket-{}", i % 2),
+                    "person": person(if i % 5 == 0 { "KAISA" } else { "ANNA" }, "SPECIMEN"),
+                }),
+            )
+        })
+        .collect();
+    let batch: Vec<Incoming> = bodies
+        .iter()
+        .map(|body| Incoming::fetched(body, body.to_string().into_bytes()))
+        .collect();
+    store.ingest(&batch).await.unwrap();
+    let queries: &[(&str, usize)] = &[
+        ("specimen", 30),
+        ("kaisa", 6),
+        ("ticket-1 status:declined", 5),
+        ("kaisa since:1d", 0),
+        ("nobody", 0),
+        ("name:ais", 6),
+        ("name:aisa ticket-0", 3),
+        ("name:an", 24),
+        ("0012", 1),
+        ("sort:oldest kaisa", 6),
+        ("sort:status ticket-1", 15),
+        ("sort:name anna ticket", 24),
+    ];
+    for (text, expected) in queries {
+        let query = Query::parse(text).unwrap();
+        let mut page = Page { after: None, limit: 4 };
+        let mut seen = Vec::new();
+        loop {
+            let ways = store.list_every_way(&query, page).await.unwrap();
+            let ids = |rows: &[veriff_tui::inbox::SessionRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+            let all = ids(&ways[0].1);
+            for (way, rows) in &ways {
+                let rows = ids(rows);
+                if way.starts_with("Window") {
+                    assert_eq!(rows, all[..rows.len()], "{text}, {way}");
+                } else {
+                    assert_eq!(rows, all, "{text}, {way}");
+                }
+            }
+            assert_eq!(ids(&store.list(&query, page).await.unwrap()), all, "{text}");
+            let Some(last) = ways[0].1.last() else { break };
+            page.after = Some((last.updated_ms, last.n));
+            seen.extend(all);
+            assert!(seen.len() <= 30, "{text}: {seen:?}");
+        }
+        assert_eq!(seen.len(), *expected, "{text}: {seen:?}");
+    }
+    let kaisa = Query::parse("kaisa").unwrap();
+    let first = Page { after: None, limit: 10 };
+    let ids: Vec<String> = store
+        .list(&kaisa, first)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let newest_first: Vec<String> = [25, 20, 15, 10, 5, 0]
+        .map(|i| format!("c0000000-{i:04}-4000-8000-000000000000"))
+        .into();
+    assert_eq!(ids, newest_first);
+}
+on_both!(every_way_of_reading_finds_the_same_pages);

@@ -391,39 +391,65 @@ pub(crate) enum Param {
 pub(crate) struct Where {
     pub clauses: Vec<String>,
     pub params: Vec<Param>,
-    /// SQLite: matches in a text index, kept apart from the clauses: whether a
-    /// text index or an index on sessions leads depends on how many sessions
-    /// each matches (see [`Where::reading_text_first`]).
+    /// The words' matches, kept apart from the clauses: whether they or an
+    /// index on sessions lead depends on how many sessions they find (see
+    /// [`Reading`]).
     pub matches: Vec<TextMatch>,
 }
 
-/// SQLite: sessions found in text indexes: any of its alternatives (a table,
-/// the placeholder of its match expression, the expression itself, to count
-/// its sessions before choosing how to read).
+/// Sessions a word finds.
 #[derive(Debug, Clone)]
-pub(crate) struct TextMatch {
-    pub alternatives: Vec<(&'static str, String, String)>,
+pub(crate) enum TextMatch {
+    /// SQLite: sessions found in text indexes: any of its alternatives (a
+    /// table, the placeholder of its match expression, the expression itself,
+    /// to count its sessions before choosing how to read).
+    Indexed(Vec<(&'static str, String, String)>),
+    /// PostgreSQL: a condition on the session's own columns (its words, id,
+    /// vendorData, document number), each read from a GIN index.
+    Columns(String),
+}
+
+/// SQLite: the rowids text indexes match (any of `alternatives`), with the
+/// placeholders given.
+pub(crate) fn rowids(alternatives: &[(&'static str, String, String)], params: &[String]) -> String {
+    alternatives
+        .iter()
+        .zip(params)
+        .map(|((table, _, _), p)| format!("SELECT rowid AS hit FROM {table} WHERE {table} MATCH {p}"))
+        .collect::<Vec<_>>()
+        .join(" UNION ")
 }
 
 impl TextMatch {
-    /// The rowids it matches, with the placeholders given.
-    pub fn rowids(&self, params: &[String]) -> String {
-        self.alternatives
-            .iter()
-            .zip(params)
-            .map(|((table, _, _), p)| format!("SELECT rowid AS hit FROM {table} WHERE {table} MATCH {p}"))
-            .collect::<Vec<_>>()
-            .join(" UNION ")
-    }
-
-    fn own_rowids(&self) -> String {
-        let params: Vec<String> = self.alternatives.iter().map(|(_, p, _)| p.clone()).collect();
-        self.rowids(&params)
-    }
-
+    /// The condition on a session read through another index.
     fn among(&self) -> String {
-        format!("+n IN ({})", self.own_rowids())
+        match self {
+            TextMatch::Indexed(alternatives) => format!("+n IN ({})", own_rowids(alternatives)),
+            TextMatch::Columns(condition) => condition.clone(),
+        }
     }
+}
+
+/// SQLite: [`rowids`] with the match's own placeholders.
+fn own_rowids(alternatives: &[(&'static str, String, String)]) -> String {
+    let params: Vec<String> = alternatives.iter().map(|(_, p, _)| p.clone()).collect();
+    rowids(alternatives, &params)
+}
+
+/// How a page's sessions are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Reading {
+    /// Through an index on sessions in the page's order, each checked against
+    /// the words: quick when they match many sessions (the first page is near).
+    Sessions,
+    /// What the words find first, then sorted: quick when they match few,
+    /// where reading sessions in order would walk all of them to find one.
+    /// SQLite reads the text match given (the rarest); PostgreSQL every
+    /// word's, which its planner combines from their indexes.
+    WordsFirst(usize),
+    /// PostgreSQL: as [`Reading::Sessions`], but only the first this many
+    /// sessions in the page's order are checked against the words.
+    Window(i64),
 }
 
 impl Where {
@@ -467,33 +493,62 @@ impl Where {
             .into_iter()
             .map(|(table, text)| (table, self.bind(Param::Text(text.clone())), text))
             .collect();
-        self.matches.push(TextMatch { alternatives });
+        self.matches.push(TextMatch::Indexed(alternatives));
     }
 
     /// `FROM sessions WHERE ...`: rows read through an index on sessions (newest
-    /// first, or by status), each text match checked against the list of its
-    /// sessions, built once. Quick when the text matches many sessions (the first
-    /// page is near); SQLite's planner would rather read each match's row and
-    /// sort them all, a second for a common word, so `+n` keeps it from that.
+    /// first, or by status), each text match checked. SQLite checks against the
+    /// list of a match's sessions, built once: its planner would rather read
+    /// each match's row and sort them all, a second for a common word, so `+n`
+    /// keeps it from that.
     pub fn reading_sessions(&self) -> String {
         let mut clauses = self.clauses.clone();
         clauses.extend(self.matches.iter().map(TextMatch::among));
         format!("FROM sessions {}", where_sql(&clauses))
     }
 
-    /// The same rows, read from text match `lead` first (CROSS JOIN fixes the
-    /// order): quick when it matches few sessions, where reading sessions
-    /// newest first would walk all of them to find one.
-    pub fn reading_text_first(&self, lead: usize) -> String {
-        let Some(first) = self.matches.get(lead) else {
-            return self.reading_sessions();
+    /// `FROM ...` as `reading` says; `order` is the page's `ORDER BY` (a window
+    /// is the first sessions in it) and `rows` the placeholder of the window's size.
+    pub fn reading(&self, reading: Reading, order: &str, rows: &str) -> String {
+        match reading {
+            Reading::Sessions => self.reading_sessions(),
+            Reading::WordsFirst(lead) => self.reading_words_first(lead),
+            Reading::Window(_) => {
+                let words: Vec<String> = self.matches.iter().map(TextMatch::among).collect();
+                format!(
+                    "FROM (SELECT * FROM sessions {} ORDER BY {order} LIMIT {rows}) AS sessions {}",
+                    where_sql(&self.clauses),
+                    where_sql(&words)
+                )
+            }
+        }
+    }
+
+    fn reading_words_first(&self, lead: usize) -> String {
+        let alternatives = match self.matches.get(lead) {
+            None => return self.reading_sessions(),
+            Some(TextMatch::Indexed(alternatives)) => alternatives,
+            Some(TextMatch::Columns(_)) => {
+                // PostgreSQL: every matching session gathered at once, then
+                // sorted. `OFFSET 0` keeps the planner from merging this into
+                // the outer `ORDER BY ... LIMIT` and walking the sessions in
+                // order again: planned for all its rows, it reads the words'
+                // GIN indexes (a BitmapOr, a BitmapAnd for several words).
+                let mut clauses: Vec<String> = self.matches.iter().map(TextMatch::among).collect();
+                clauses.extend(self.clauses.iter().cloned());
+                return format!(
+                    "FROM (SELECT * FROM sessions {} OFFSET 0) AS sessions",
+                    where_sql(&clauses)
+                );
+            }
         };
+        // SQLite: CROSS JOIN fixes the order, the text match first.
         let mut clauses = self.clauses.clone();
         let others = self.matches.iter().enumerate().filter(|(i, _)| *i != lead);
         clauses.extend(others.map(|(_, m)| m.among()));
         format!(
             "FROM ({}) AS hits CROSS JOIN sessions ON sessions.n = hits.hit {}",
-            first.own_rowids(),
+            own_rowids(alternatives),
             where_sql(&clauses)
         )
     }
@@ -623,15 +678,16 @@ impl Query {
                 let quoted = format!("'{}':*", word.replace('\\', "\\\\").replace('\'', "''"));
                 let p = w.bind(Param::Text(quoted));
                 let prefix = format!("words @@ to_tsquery('simple', {p})");
-                if long(word.as_str()) {
+                let condition = if long(word.as_str()) {
                     let part = w.bind(Param::Text(contains_pattern(word)));
-                    w.clauses.push(format!(
+                    format!(
                         "({prefix} OR id ILIKE {part} ESCAPE '\\' OR vendor_data ILIKE {part} ESCAPE '\\' \
                          OR document_number ILIKE {part} ESCAPE '\\')"
-                    ));
+                    )
                 } else {
-                    w.clauses.push(prefix);
-                }
+                    prefix
+                };
+                w.matches.push(TextMatch::Columns(condition));
             }
             return;
         }
