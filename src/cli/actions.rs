@@ -375,7 +375,7 @@ async fn existing_inbox(config: &crate::config::Config, demo: bool) -> Option<cr
     {
         return None;
     }
-    match super::inbox::open(&url, config).await {
+    match super::inbox::open(&url, config, crate::inbox::Purpose::Work).await {
         Ok(store) => Some(store),
         Err(e) => {
             say(&format!("warning: {e}; the session is not erased from the inbox\n"));

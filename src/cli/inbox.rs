@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::GlobalArgs;
 use crate::config::{Config, process_env};
 use crate::inbox::receiver::{self, Integration};
-use crate::inbox::{self as store, Incoming, Indexer, MarkEntry, Page, Query, SessionRow, Store};
+use crate::inbox::{self as store, Incoming, Indexer, MarkEntry, Page, Purpose, Query, SessionRow, Store};
 use crate::redact::Redact;
 use crate::text::clean_short;
 use crate::time::{format_time_ms, now_ms};
@@ -233,12 +233,12 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                     std::process::exit(2);
                 }
             };
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Reading).await?;
             query.me = Some(store.who(&crate::audit::user_at_host()));
             list(&store, &query, limit, json, redact).await
         }
         InboxAction::Views => {
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Reading).await?;
             let mut out = std::io::stdout().lock();
             for view in views(&config) {
                 let mut query = Query::parse(&view.query).map_err(|e| format!("view {:?}: {e}", view.name))?;
@@ -250,11 +250,11 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         }
         InboxAction::Log { session, limit, json } => {
             let session = crate::ids::find_id(&session).map_err(|e| e.to_string())?;
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Reading).await?;
             mark_log(&store, &session, limit, json, redact).await
         }
         InboxAction::Import { file } => {
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Work).await?;
             let imported = import(&store, &file).await;
             let (outcome, counts) = match &imported {
                 Ok((tally, skipped)) => (
@@ -277,7 +277,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         InboxAction::Sync { limit, jobs, max_rps } => {
             let resolved = super::resolve(global).await?;
             let client = crate::api::Client::new(resolved.settings.client).map_err(|e| e.to_string())?;
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Work).await?;
             let counts = store::sync::sync(&store, &client, limit, jobs, max_rps).await?;
             println!(
                 "asked about {} sessions: {} decisions stored, {} unchanged, {} failed (see the log)",
@@ -293,7 +293,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             dry_run,
             all,
         } => {
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Work).await?;
             let cutoff = now_ms() - i64::from(older_than) * 86_400_000;
             let (plan, total) = store.purge_plan(cutoff).await?;
             let what = format!(
@@ -320,7 +320,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             Ok(())
         }
         InboxAction::Backup { file } => {
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Work).await?;
             let bytes = store.backup(&file).await?;
             store.close().await;
             println!("backed up the inbox to {} ({bytes} bytes, mode 0600)", file.display());
@@ -336,14 +336,14 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
                 None => {
                     let hashes = match erased_from {
                         Some(old) => {
-                            let old = open(&old, &config).await?;
+                            let old = open(&old, &config, Purpose::Work).await?;
                             let hashes = old.erased_hashes().await?;
                             old.close().await;
                             hashes
                         }
                         None => Vec::new(),
                     };
-                    let store = open(&url, &config).await?;
+                    let store = open(&url, &config, Purpose::Work).await?;
                     let again = store.erase_again(&hashes, &deleted, &who).await?;
                     let sessions = store.status().await?.sessions;
                     store.close().await;
@@ -356,7 +356,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             Ok(())
         }
         InboxAction::Audit { since, session, json } => {
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Reading).await?;
             if !store.is_postgres() {
                 return Err(
                     "a team's audit is kept in a shared PostgreSQL inbox; this one is one person's SQLite file: \
@@ -399,7 +399,7 @@ pub async fn run(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
             Ok(())
         }
         InboxAction::Status { json } => {
-            let store = open(&url, &config).await?;
+            let store = open(&url, &config, Purpose::Reading).await?;
             let status = store.status().await?;
             store.close().await;
             if json {
@@ -531,7 +531,7 @@ async fn receive(args: InboxArgs, global: &GlobalArgs) -> Result<(), String> {
         (Some(cert), Some(key)) => Some(crate::inbox::tls::Certificates::load(cert, key)?),
         _ => None,
     };
-    let store = open_as(&url, &config, true).await?;
+    let store = open(&url, &config, Purpose::Intake).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -1147,7 +1147,7 @@ async fn profile_inbox_if(
             None => return Ok(None),
         },
     };
-    Ok(Some((open(&url, &config).await?, config)))
+    Ok(Some((open(&url, &config, Purpose::Work).await?, config)))
 }
 
 /// Where a command keeps the decisions it fetches: the profile's inbox where one
@@ -1200,14 +1200,10 @@ pub async fn indexed(indexer: Option<(Indexer, tokio::task::JoinHandle<()>)>) {
 /// How often `--demo`'s server sends a new session.
 const DEMO_ARRIVALS: Duration = Duration::from_secs(5);
 
-/// Opens the inbox at `url`: a PostgreSQL on another host without TLS only where
-/// `insecure_inbox` allows it, and then said on stderr, as `insecure_http` is.
-pub(super) async fn open(url: &str, config: &Config) -> Result<Store, String> {
-    open_as(url, config, false).await
-}
-
-/// [`open`]; `intake`: for a receiver (see [`Store::open_for_intake`]).
-async fn open_as(url: &str, config: &Config, intake: bool) -> Result<Store, String> {
+/// Opens the inbox at `url` for `purpose`: a PostgreSQL on another host without
+/// TLS only where `insecure_inbox` allows it, and then said on stderr, as
+/// `insecure_http` is.
+pub(super) async fn open(url: &str, config: &Config, purpose: Purpose) -> Result<Store, String> {
     let insecure = config.insecure_inbox();
     let in_clear = store::cleartext_host(url).ok().flatten();
     if let Some(host) = &in_clear
@@ -1217,11 +1213,7 @@ async fn open_as(url: &str, config: &Config, intake: bool) -> Result<Store, Stri
             "warning: insecure_inbox is on: names, document numbers and webhook headers travel in clear to {host}"
         );
     }
-    let opened = match intake {
-        true => Store::open_for_intake(url, insecure).await,
-        false => Store::open_with(url, insecure).await,
-    };
-    match opened {
+    match Store::open_for(url, insecure, purpose).await {
         Err(e) if in_clear.is_some() && !insecure => Err(format!(
             "{e}, or set insecure_inbox = true (--insecure-inbox) if you must"
         )),

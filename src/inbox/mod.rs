@@ -29,7 +29,7 @@ pub use index::Indexer;
 pub use marks::{MarkChange, MarkEntry, Marks, NOTE_MAX, TAGS};
 pub use query::{Order, Query, QueryError, TERMS, Term, field_names, terms_help};
 pub use schema::{Status, known as known_schema};
-pub use store::{INTAKE_ACQUIRE_TIMEOUT, Incoming, Outcome, Page, SessionRow, Store, StoreError};
+pub use store::{INTAKE_ACQUIRE_TIMEOUT, Incoming, Outcome, Page, Purpose, SessionRow, Store, StoreError};
 pub use team_audit::TeamLine;
 /// What a session known only from `inbox import` is shown with, wherever a
 /// signed webhook would otherwise be assumed (`SessionRow::imported`).

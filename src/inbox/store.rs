@@ -263,19 +263,12 @@ impl Store {
     /// only by [`Store::migrate`] (`inbox migrate`): one whose schema this client
     /// does not match is refused, saying what to do.
     pub async fn open_with(url: &str, insecure: bool) -> Result<Store, String> {
-        Store::open_waiting(url, insecure, ACQUIRE_TIMEOUT).await
+        Store::open_for(url, insecure, Purpose::Work).await
     }
 
-    /// As [`Store::open_with`], for `inbox receive`: a connection not had within
-    /// [`INTAKE_ACQUIRE_TIMEOUT`] is an unreachable store, so that a webhook is
-    /// answered 503 (Veriff sends it again) within a second, not after 30 s of
-    /// connection attempts.
-    pub async fn open_for_intake(url: &str, insecure: bool) -> Result<Store, String> {
-        Store::open_waiting(url, insecure, INTAKE_ACQUIRE_TIMEOUT).await
-    }
-
-    async fn open_waiting(url: &str, insecure: bool, acquire: Duration) -> Result<Store, String> {
-        let (pool, postgres) = connect(url, insecure, acquire).await?;
+    /// As [`Store::open_with`], its connections as `purpose` needs them.
+    pub async fn open_for(url: &str, insecure: bool, purpose: Purpose) -> Result<Store, String> {
+        let (pool, postgres) = connect(url, insecure, purpose).await?;
         let shown = super::address::shown_url(url);
         super::schema::ready(&pool, postgres, &shown, !postgres)
             .await
@@ -302,7 +295,7 @@ impl Store {
     /// Brings the store at `url` to this client's schema (`inbox migrate`): the
     /// schema versions before and after.
     pub async fn migrate(url: &str, insecure: bool) -> Result<(Option<i64>, i64), String> {
-        let (pool, _) = connect(url, insecure, ACQUIRE_TIMEOUT).await?;
+        let (pool, _) = connect(url, insecure, Purpose::Work).await?;
         let migrated = super::schema::migrate(&pool, super::address::is_postgres(url))
             .await
             .map_err(|e| {
@@ -816,17 +809,50 @@ fn unreachable(e: &sqlx::Error) -> bool {
     }
 }
 
-/// How long a command waits for a connection to the store (sqlx's default).
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long the receiver waits for one: a webhook is answered within a second
-/// even while the store is down (Veriff retries), and a PostgreSQL across a
-/// region still connects (TLS and login, 3 to 4 round trips) within it.
+/// What a store is opened for, which sets how many connections its pool
+/// holds and how long a query waits for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The browser, or a command that writes: up to 8 connections on
+    /// PostgreSQL (4 on SQLite), waited for 30 s (sqlx's default).
+    Work,
+    /// A command that reads, one query after another (`inbox list`, `views`,
+    /// `log`, `status`, `audit`): one connection. sqlx pings a connection as it goes
+    /// back to the pool, in a task of its own, so the next query finds none
+    /// idle and opens a second one: 7 ms of a 20 ms `inbox list` over TLS.
+    Reading,
+    /// `inbox receive`: a connection not had within [`INTAKE_ACQUIRE_TIMEOUT`]
+    /// is an unreachable store, so that a webhook is answered 503 (Veriff sends
+    /// it again) within a second, not after 30 s of connection attempts.
+    Intake,
+}
+
+impl Purpose {
+    fn connections(self, postgres: bool) -> u32 {
+        match (self, postgres) {
+            (Purpose::Reading, _) => 1,
+            (_, true) => 8,
+            (_, false) => 4,
+        }
+    }
+
+    fn acquire_timeout(self) -> Duration {
+        match self {
+            Purpose::Intake => INTAKE_ACQUIRE_TIMEOUT,
+            Purpose::Work | Purpose::Reading => Duration::from_secs(30),
+        }
+    }
+}
+
+/// How long the receiver waits for a connection: a webhook is answered within
+/// a second even while the store is down (Veriff retries), and a PostgreSQL
+/// across a region still connects (TLS and login, 3 to 4 round trips) within it.
 pub const INTAKE_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(600);
 
 /// A pool on the store at `url`, not yet checked for its schema. A PostgreSQL on
 /// another host without TLS is refused (unless `insecure`); a SQLite file and its
 /// folder are made private first.
-async fn connect(url: &str, insecure: bool, acquire: Duration) -> Result<(AnyPool, bool), String> {
+async fn connect(url: &str, insecure: bool, purpose: Purpose) -> Result<(AnyPool, bool), String> {
     sqlx::any::install_default_drivers();
     let postgres = super::address::is_postgres(url);
     let shown = super::address::shown_url(url);
@@ -841,8 +867,8 @@ async fn connect(url: &str, insecure: bool, acquire: Duration) -> Result<(AnyPoo
         prepare_sqlite_file(Path::new(path)).map_err(|e| format!("cannot create the inbox at {path}: {e}"))?;
     }
     let pool = AnyPoolOptions::new()
-        .max_connections(if postgres { 8 } else { 4 })
-        .acquire_timeout(acquire)
+        .max_connections(purpose.connections(postgres))
+        .acquire_timeout(purpose.acquire_timeout())
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if !postgres {
