@@ -8,6 +8,7 @@
 use std::fmt;
 use std::path::Path;
 
+use crate::history::FoundBy;
 use crate::ids::SessionId;
 use crate::inbox::{Removed, Store};
 
@@ -33,6 +34,9 @@ pub struct Forgotten {
     pub cached_files: usize,
     /// A copy that could not be removed, said in full.
     pub problems: Vec<String>,
+    /// What the inboxes found it by, for the searches kept that name it (the
+    /// browser's own, in memory and in its history's file).
+    pub found_by: FoundBy,
 }
 
 impl fmt::Display for Forgotten {
@@ -67,6 +71,10 @@ impl fmt::Display for Forgotten {
 pub async fn forget(places: Places<'_>, session: &SessionId, who: &str) -> Forgotten {
     let mut forgotten = Forgotten::default();
     for store in places.inboxes {
+        match store.found_by(session.as_str()).await {
+            Ok(texts) => forgotten.found_by.add(texts.iter().map(String::as_str)),
+            Err(e) => forgotten.problems.push(e),
+        }
         match store.erase(session.as_str(), who).await {
             Ok(removed) => {
                 if removed.wal_busy {
@@ -80,7 +88,7 @@ pub async fn forget(places: Places<'_>, session: &SessionId, who: &str) -> Forgo
         }
     }
     if let Some(path) = places.history {
-        match crate::history::erase(path, session) {
+        match crate::history::erase(path, session, &forgotten.found_by) {
             Ok(named) => forgotten.history = named,
             Err(e) => forgotten
                 .problems

@@ -6,7 +6,8 @@
 //!
 //! Beside it (`history-PROFILE.searches`) are the inbox searches kept with
 //! Enter, one a line, newest last, recalled with ↑ ↓ in the search line. An
-//! erasure reaches both: a search may name a session by a part of its id.
+//! erasure reaches both: a search may name a session by a part of its id, or
+//! by its person's name, vendorData or document number ([`FoundBy`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,7 +60,7 @@ pub enum Change {
     Removed(SessionId),
     /// Gone for good (deleted at Veriff): no line names it any more, the
     /// searches' included.
-    Erased(SessionId),
+    Erased(SessionId, FoundBy),
     /// An inbox search kept (Enter): the newest of the searches.
     Searched(String),
 }
@@ -115,7 +116,7 @@ pub fn append(path: &Path, change: &Change) -> std::io::Result<()> {
             .rev()
             .for_each(|id| lines.push_str(&format!("+ {id}\n"))),
         Change::Removed(id) => lines.push_str(&format!("- {id}\n")),
-        Change::Erased(id) => return erase(path, id).map(drop),
+        Change::Erased(id, found_by) => return erase(path, id, found_by).map(drop),
         Change::Searched(text) => return add_search(path, text),
     }
     let mut file = crate::files::private_file_options()
@@ -146,10 +147,11 @@ pub fn save(path: &Path, sessions: &[SessionId]) -> std::io::Result<()> {
 
 /// Rewrites the file without a line that names `session`, its change lines
 /// included (an erasure: appending `- ID` would keep the id in the file), and
-/// the searches beside it without one that could name it. Says whether either
-/// named it; a missing file stays missing.
-pub fn erase(path: &Path, session: &SessionId) -> std::io::Result<bool> {
-    let searched = erase_searches(path, session)?;
+/// the searches beside it without one that could name it (by its id, or by
+/// what else it is `found_by`). Says whether either named it; a missing file
+/// stays missing.
+pub fn erase(path: &Path, session: &SessionId, found_by: &FoundBy) -> std::io::Result<bool> {
+    let searched = erase_searches(path, session, found_by)?;
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(searched),
@@ -211,25 +213,80 @@ fn save_searches(history: &Path, searches: &[String]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Whether `search` could name `session`: one of its words (a field's value
-/// too) of 4 characters or more, an id's characters only, is part of the
-/// session's id, as the inbox finds ids by their parts.
-pub fn search_names(search: &str, session: &SessionId) -> bool {
+/// What an inbox search finds a session by besides its id: its person's name,
+/// vendorData, end user id and document number, folded as the search folds
+/// them (lower case, no diacritics). Only compared, never shown: `Debug` says
+/// how many texts, not which.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct FoundBy(Vec<String>);
+
+impl FoundBy {
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> FoundBy {
+        let mut found_by = FoundBy::default();
+        found_by.add(texts);
+        found_by
+    }
+
+    /// `texts` besides those known already.
+    pub fn add<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
+        for text in texts {
+            let text = crate::text::folded(text.trim());
+            if !text.is_empty() && !self.0.contains(&text) {
+                self.0.push(text);
+            }
+        }
+    }
+
+    /// Whether `value` (folded) finds one of the texts: as a word's start (as
+    /// every word of a search is matched), or of 3 characters or more anywhere
+    /// (`name:` finds a part of a name, a long word a part of a vendorData).
+    fn finds(&self, value: &str) -> bool {
+        let long = value.chars().count() >= 3;
+        self.0.iter().any(|text| {
+            (long && text.contains(value)) || text.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(value))
+        })
+    }
+}
+
+impl std::fmt::Debug for FoundBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FoundBy({} texts)", self.0.len())
+    }
+}
+
+/// The terms whose value is matched against a session's texts: what a person
+/// is found by. Others (`status:`, `claimed:`, `sort:`...) name no one.
+const TEXT_TERMS: [&str; 5] = ["vendor", "user", "name", "doc", "note"];
+
+/// Whether `search` could name `session`: one of its words, or the value of a
+/// text term, is a part of 4 or more of the session's id (an id's characters
+/// only, as the inbox finds ids by their parts), or finds one of the texts it
+/// is `found_by`.
+pub fn search_names(search: &str, session: &SessionId, found_by: &FoundBy) -> bool {
     let id = session.as_str().to_ascii_lowercase();
     search.split_whitespace().any(|word| {
-        let value = word.rsplit(':').next().unwrap_or(word).trim_end_matches('*');
-        let value = value.to_ascii_lowercase();
-        value.len() >= 4 && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && id.contains(&value)
+        let value = match word.split_once(':') {
+            Some((field, value)) if TEXT_TERMS.contains(&field) => value,
+            Some((field, _)) if crate::inbox::TERMS.iter().any(|t| t.name == field) => return false,
+            _ => word,
+        };
+        let value = crate::text::folded(value.trim_matches('*'));
+        if value.is_empty() {
+            return false;
+        }
+        let id_part =
+            value.len() >= 4 && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && id.contains(&value);
+        id_part || found_by.finds(&value)
     })
 }
 
 /// Rewrites the searches without those that could name `session`; says
 /// whether one did.
-fn erase_searches(history: &Path, session: &SessionId) -> std::io::Result<bool> {
+fn erase_searches(history: &Path, session: &SessionId, found_by: &FoundBy) -> std::io::Result<bool> {
     let searches = load_searches(history);
     let kept: Vec<String> = searches
         .iter()
-        .filter(|search| !search_names(search, session))
+        .filter(|search| !search_names(search, session, found_by))
         .cloned()
         .collect();
     if kept.len() == searches.len() {
@@ -323,11 +380,52 @@ mod tests {
         for text in searches {
             append(&path, &Change::Searched(text.into())).unwrap();
         }
-        assert!(erase(&path, &gone).unwrap(), "the searches named it");
+        assert!(
+            erase(&path, &gone, &FoundBy::default()).unwrap(),
+            "the searches named it"
+        );
         assert_eq!(load_searches(&path), vec!["tamm", "ORDER-58213", "ab12"]);
         let text = std::fs::read_to_string(searches_path(&path)).unwrap();
         assert!(!text.contains("c1d2"), "{text}");
-        assert!(!erase(&path, &gone).unwrap(), "nothing left to forget");
+        assert!(
+            !erase(&path, &gone, &FoundBy::default()).unwrap(),
+            "nothing left to forget"
+        );
+    }
+
+    /// Where the inbox knew the person, the searches that found her by her
+    /// name, a part of it, her vendorData or document number go too, however
+    /// they were written; searches that name no one stay.
+    #[test]
+    fn an_erasure_forgets_the_searches_that_found_the_person() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history-live");
+        let gone = SessionId::from("b7e3c1d2-0001-4000-8000-000000000001");
+        let found_by = FoundBy::new(["MARTA TÕNISSON-TAMM", "ORDER-58213", "EE1234567"]);
+        let searches = [
+            "tamm",
+            "mar",
+            "name:ONISS",
+            "tonisson",
+            "Tõnisson status:approved",
+            "vendor:order-58*",
+            "5821",
+            "doc:EE1234567",
+            "kask",
+            "status:approved",
+            "claimed:me",
+            "sort:name",
+            "ee12",
+        ];
+        for text in searches {
+            append(&path, &Change::Searched(text.into())).unwrap();
+        }
+        assert!(erase(&path, &gone, &found_by).unwrap(), "the searches named her");
+        assert_eq!(
+            load_searches(&path),
+            vec!["kask", "status:approved", "claimed:me", "sort:name"]
+        );
+        assert_eq!(format!("{found_by:?}"), "FoundBy(3 texts)", "never what");
     }
 
     #[test]

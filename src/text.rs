@@ -123,6 +123,17 @@ pub fn fitted(text: &str, width: usize, more: &str) -> String {
     format!("{}{more}", first.trim_end())
 }
 
+/// `s` as a search compares it: lower case, without diacritics (`Tõnisson`
+/// is `tonisson`), as SQLite's text index folds them.
+pub fn folded(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// Like [`clean`], also cut to `max` characters with an ellipsis, for messages that
 /// a hostile or broken server could make arbitrarily long.
 pub fn clean_short(s: &str, max: usize) -> String {

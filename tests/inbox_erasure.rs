@@ -384,6 +384,10 @@ async fn delete_session_erases_every_copy_and_nothing_brings_it_back() {
     let data = home.join("data/veriff-tui");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("history"), format!("{DECLINED}\n+ {DECLINED}\n+ {KEPT}\n")).unwrap();
+    // Searches kept in the browser: two found her (her surname's start, a part
+    // of her document number), one names no one.
+    let found_her = format!("tamms\nstatus:declined\ndoc:{}*\n", &DOCUMENT[..5].to_lowercase());
+    std::fs::write(data.join("history.searches"), found_her).unwrap();
     // Where the browser puts a file fetched to be opened, named as it names them.
     let cache = home.join("cache/veriff-tui");
     std::fs::create_dir_all(&cache).unwrap();
@@ -425,6 +429,8 @@ async fn delete_session_erases_every_copy_and_nothing_brings_it_back() {
     );
     let history = std::fs::read_to_string(data.join("history")).unwrap();
     assert!(!history.contains(DECLINED) && history.contains(KEPT), "{history}");
+    let searches = std::fs::read_to_string(data.join("history.searches")).unwrap();
+    assert_eq!(searches, "status:declined\n", "the searches that found her are gone");
     assert!(!cached.exists(), "the opened file is gone");
     let left = still_held(&url, &needles(DECLINED)).await;
     assert!(left.is_empty(), "{left:?}");

@@ -96,6 +96,28 @@ impl Store {
         Ok(removed)
     }
 
+    /// What a search finds `session` by besides its id: its person's name,
+    /// vendorData, end user id and document number. Read before it is erased,
+    /// so that the searches kept that found it go with it.
+    pub async fn found_by(&self, session: &str) -> Result<Vec<String>, String> {
+        const TEXTS: [&str; 4] = ["person_name", "vendor_data", "end_user_id", "document_number"];
+        let fail = |e: sqlx::Error| format!("cannot read the inbox: {e}");
+        let sql = format!("SELECT {} FROM sessions WHERE id = $1", TEXTS.join(", "));
+        let Some(row) = sqlx::query(&sql)
+            .bind(session.to_lowercase())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(fail)?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut texts = Vec::new();
+        for column in TEXTS {
+            texts.extend(row.try_get::<Option<String>, _>(column).map_err(fail)?);
+        }
+        Ok(texts)
+    }
+
     /// What stands for `session` in the erased list.
     pub(super) fn erasure_token(&self, session: &str) -> String {
         self.erasure_key.token(session)

@@ -187,7 +187,7 @@ pub(super) fn written(model: &mut Model, _id: ReqId, write: Write, result: Resul
         (Write::DeleteSession { session, .. }, Ok(done)) => {
             model.status = Some(Status::success(done.said));
             // Gone at Veriff: gone from every list, tab and copy here too.
-            model.forget_session(&session, Forgetting::Erased)
+            model.forget_session(&session, Forgetting::Erased(done.found_by))
         }
         (Write::DeleteSession { session, .. }, Err(failure)) => {
             model.status = Some(Status::error(format!(

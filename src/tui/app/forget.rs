@@ -2,19 +2,22 @@
 //! Veriff erases it everywhere; both through one [`Model::forget_session`].
 
 use super::model::Model;
-use super::msg::Cmd;
+use super::msg::{Cmd, Load};
 use super::screen::{Pane, Status};
+use crate::history::FoundBy;
 use crate::ids::SessionId;
 use crate::tui::keymap::Action;
 
 /// Why a session is forgotten.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Forgetting {
     /// `x`: off the sessions opened here; the inbox keeps it.
     FromTheList,
     /// Deleted at Veriff: out of every tab at once, no place of the jump list
-    /// and no line of the history names it (the effects erase the inbox's and the cache's copies).
-    Erased,
+    /// and no line of the history names it, no search kept that found it by
+    /// what the inbox found it by (given) or what is loaded of it here (the
+    /// effects erase the inbox's and the cache's copies).
+    Erased(FoundBy),
 }
 
 impl Model {
@@ -45,15 +48,23 @@ impl Model {
     /// that takes its place, and saves the list.
     pub(super) fn forget_session(&mut self, removed: &SessionId, how: Forgetting) -> Vec<Cmd> {
         let index = self.pane(Pane::Sessions).cursor;
+        let how = match how {
+            // Read before it is dropped from memory below.
+            Forgetting::Erased(mut found_by) => {
+                found_by.add(self.found_by(removed).iter().map(String::as_str));
+                Forgetting::Erased(found_by)
+            }
+            how => how,
+        };
         self.sessions.remove(removed);
         let loading = self.store.remove(removed);
         let mut cmds = Vec::new();
-        if how == Forgetting::Erased {
+        if let Forgetting::Erased(found_by) = &how {
             self.store.inbox.drop_row(removed);
             self.jumps.forget(removed);
             // The searches that could name it go too (the effects rewrite their file).
             self.searches
-                .retain(|search| !crate::history::search_names(search, removed));
+                .retain(|search| !crate::history::search_names(search, removed, found_by));
             // The tabs' counts and the view's rows, as the inbox now has them.
             cmds.extend(self.want_inbox());
         }
@@ -64,8 +75,47 @@ impl Model {
         }
         cmds.push(Cmd::Remember(match how {
             Forgetting::FromTheList => crate::history::Change::Removed(removed.clone()),
-            Forgetting::Erased => crate::history::Change::Erased(removed.clone()),
+            Forgetting::Erased(found_by) => crate::history::Change::Erased(removed.clone(), found_by),
         }));
         cmds
+    }
+
+    /// What a search may have found `session` by, as loaded here: its inbox
+    /// row's name, vendorData, end user and document number, and its decision's.
+    fn found_by(&self, session: &SessionId) -> Vec<String> {
+        let mut texts = Vec::new();
+        if let Some(row) = self.inbox_row(session) {
+            let row = &row.index;
+            texts.extend(
+                [
+                    &row.person_name,
+                    &row.vendor_data,
+                    &row.end_user_id,
+                    &row.document_number,
+                ]
+                .into_iter()
+                .flatten()
+                .cloned(),
+            );
+        }
+        let decision = self.store.entry(session).and_then(|entry| match &entry.decision {
+            Some(Load::Ready(Some(decision))) => Some(decision),
+            _ => None,
+        });
+        if let Some(decision) = decision {
+            let person = decision.person.as_ref();
+            texts.extend(
+                [
+                    person.and_then(|p| p.first_name.clone()),
+                    person.and_then(|p| p.last_name.clone()),
+                    decision.vendor_data.clone(),
+                    decision.end_user_id.clone(),
+                    decision.document.as_ref().and_then(|d| d.number.clone()),
+                ]
+                .into_iter()
+                .flatten(),
+            );
+        }
+        texts
     }
 }

@@ -439,6 +439,9 @@ pub struct Done {
     pub created: Option<(SessionId, Option<String>)>,
     /// When Veriff answered (`14:02 UTC`), stamped by the effects.
     pub at: Option<String>,
+    /// A deleted session: what the inbox found it by, so that the searches
+    /// kept that found it are forgotten too.
+    pub found_by: crate::history::FoundBy,
 }
 
 impl Done {
@@ -447,6 +450,7 @@ impl Done {
             said: text.into(),
             created: None,
             at: None,
+            found_by: crate::history::FoundBy::default(),
         }
     }
 }

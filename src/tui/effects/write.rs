@@ -82,10 +82,13 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
                     let forgotten = crate::erasure::forget(places, &session, &who).await;
                     // Its pictures' bytes among them; the rest are fetched again.
                     copies.previewed.clear();
-                    Ok(Done::said(format!(
-                        "deleted session {} at Veriff ({recorded}); here, {forgotten}",
-                        session.short()
-                    )))
+                    Ok(Done {
+                        found_by: forgotten.found_by.clone(),
+                        ..Done::said(format!(
+                            "deleted session {} at Veriff ({recorded}); here, {forgotten}",
+                            session.short()
+                        ))
+                    })
                 }
                 Err(ApiError::RateLimited { retry_after }) => Err(writes::deletion_rate_limited(retry_after).into()),
                 Err(e) => Err(e.into()),
@@ -116,9 +119,11 @@ pub(super) async fn write(client: Client, policy: ProfileInUse, write: Write, co
             result?;
             let created = created.ok_or_else(|| Failure::from("Veriff's answer has no verification"))?;
             Ok(Done {
-                said: format!("created session {} ({recorded})", crate::text::clean(&created.id)),
                 created: Some((created.id.as_str().into(), created.url)),
-                at: None,
+                ..Done::said(format!(
+                    "created session {} ({recorded})",
+                    crate::text::clean(&created.id)
+                ))
             })
         }
     }

@@ -365,13 +365,30 @@ fn the_search_line_keeps_searches_and_recalls_them_with_up_and_down() {
     assert_eq!(model.searches, vec!["status:declined"]);
 }
 
-/// A session erased here leaves no search that could name it in memory (its
-/// file is rewritten by the same erasure, `history::erase`).
+/// A session erased here leaves no search that could name it in memory: by
+/// its id, by what the inbox found it by (said by the erasure), or by what is
+/// loaded of it here (its row's name). The history's file is rewritten by the
+/// same rule, given both (`history::erase`).
 #[test]
 fn an_erased_session_takes_the_searches_naming_it_along() {
+    use crate::history::{Change, FoundBy, search_names};
     let mut model = on_four_rows();
-    model.searches = vec!["a0000002".into(), "tamm".into(), "0002-4000".into()];
-    let cmds = model.forget_session(&SessionId::from(S2), crate::tui::app::forget::Forgetting::Erased);
-    assert_eq!(model.searches, vec!["tamm"]);
-    assert!(cmds.contains(&Cmd::Remember(crate::history::Change::Erased(S2.into()))));
+    model.searches = ["a0000002", "tamm", "0002-4000", "anns", "vendor:order-5*", "kask"]
+        .map(String::from)
+        .into();
+    let erased = crate::tui::app::forget::Forgetting::Erased(FoundBy::new(["ORDER-58213"]));
+    let cmds = model.forget_session(&SessionId::from(S2), erased);
+    assert_eq!(model.searches, vec!["tamm", "kask"]);
+    let remembered = cmds.iter().find_map(|cmd| match cmd {
+        Cmd::Remember(Change::Erased(id, found_by)) => Some((id, found_by)),
+        _ => None,
+    });
+    let (id, found_by) = remembered.expect("the history's erasure");
+    assert_eq!(id.as_str(), S2);
+    assert!(search_names("Anns", id, found_by), "the row's name");
+    assert!(
+        search_names("58213", id, found_by),
+        "the vendorData the inbox found it by"
+    );
+    assert!(!search_names("kask", id, found_by));
 }
