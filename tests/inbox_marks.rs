@@ -230,6 +230,42 @@ async fn inbox_log_prints_who_changed_what_and_when(url: &str) {
 }
 on_both!(inbox_log_prints_who_changed_what_and_when);
 
+/// Writers on one inbox at once (a browser marking while the receiver stores
+/// webhooks, a colleague marking beside it): every mark and every webhook is
+/// taken. On SQLite a write that began as a read could not take the write
+/// lock once another writer had committed ("database is locked", at once,
+/// whatever the busy timeout).
+async fn marks_and_webhooks_at_once_all_land(url: &str) {
+    let store = Store::open(url).await.unwrap();
+    store.ingest(&[in_review(SESSION), in_review(OTHER)]).await.unwrap();
+    let marking = |session: &'static str, who: &'static str| async move {
+        let analyst = Store::open(&postgres::as_who(url, who)).await.unwrap();
+        for i in 0..40 {
+            let note = MarkChange::Note(Some(format!("call {i}")));
+            if let Err(e) = analyst.mark(session, &note, who).await {
+                panic!("{who}'s mark {i}: {e}");
+            }
+        }
+        analyst.close().await;
+    };
+    let receiving = async {
+        for i in 0..40 {
+            let id = format!("5e55a221-0000-4000-8000-{:012}", 100 + i);
+            if let Err(e) = store.ingest(&[in_review(&id)]).await {
+                panic!("webhook {i}: {e}");
+            }
+        }
+    };
+    tokio::join!(marking(SESSION, "ann@desk1"), marking(OTHER, "bob@desk2"), receiving);
+    for session in [SESSION, OTHER] {
+        assert_eq!(store.mark_log(session, 100).await.unwrap().len(), 40, "{session}");
+    }
+    let all = veriff_tui::inbox::Query::default();
+    assert_eq!(store.count(&all, None).await.unwrap(), 42);
+    store.close().await;
+}
+on_both!(marks_and_webhooks_at_once_all_land);
+
 /// A browser on the inbox at `url` in tmux, marking as `user` (`--redact` when
 /// `redact`), with no API behind it: the inbox is what is looked at.
 fn browser(home: &std::path::Path, url: &str, user: &str, redact: bool) -> tmux::Tmux {

@@ -76,7 +76,7 @@ impl Store {
         let session = &session.to_lowercase();
         let fail = |e: sqlx::Error| format!("cannot erase the session from the inbox: {e}");
         let token = self.erasure_key.token(session);
-        let mut tx = self.pool().begin().await.map_err(fail)?;
+        let mut tx = self.begin_writing().await.map_err(fail)?;
         // A webhook of it being stored meanwhile commits first, or waits and is dropped.
         self.lock_sessions(&mut tx, &[session]).await.map_err(fail)?;
         let removed = self.forget_rows(&mut tx, &[session.to_owned()]).await.map_err(fail)?;
@@ -144,7 +144,7 @@ impl Store {
             // Taken inside the transaction that forgets them: a webhook or a mark
             // arriving meanwhile either comes first (and the session is active,
             // so kept) or after (and brings it back, as a purged session may).
-            let mut tx = self.pool().begin().await.map_err(fail)?;
+            let mut tx = self.begin_writing().await.map_err(fail)?;
             let sql = format!("DELETE FROM sessions WHERE id IN (SELECT id {INACTIVE} LIMIT $5) RETURNING id");
             let ids: Vec<String> = sqlx::query_scalar(&sql)
                 .bind(cutoff_ms)

@@ -162,7 +162,7 @@ impl Store {
         let who = &self.who(who);
         let fail = |e: sqlx::Error| format!("cannot mark session {session} in the inbox: {e}");
         let at = now_ms();
-        let mut tx = self.pool().begin().await.map_err(fail)?;
+        let mut tx = self.begin_writing().await.map_err(fail)?;
         // An erased session takes no mark: it would name the session again.
         self.lock_sessions(&mut tx, &[session]).await.map_err(fail)?;
         if self.erased_in(&mut tx, session).await.map_err(fail)? {

@@ -329,6 +329,18 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting for another writer as long as the busy
+    /// timeout allows: one begun as a read cannot wait for the lock once
+    /// another writer has committed, and fails "database is locked" at once
+    /// (a browser's mark while the receiver stores webhooks).
+    pub(super) async fn begin_writing(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.postgres {
+            true => self.pool.begin().await,
+            false => self.pool.begin_with("BEGIN IMMEDIATE").await,
+        }
+    }
+
     /// SQLite: writes the WAL into the database; `truncate`, also empties the
     /// file (`wal_checkpoint(TRUNCATE)`, waiting for a writer in progress), else
     /// without waiting for anyone (`PASSIVE`: the next write starts the WAL over,
@@ -407,7 +419,7 @@ impl Store {
             unreachable: unreachable(&e),
             message: super::address::without_password(&e.to_string(), &self.url),
         };
-        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let mut tx = self.begin_writing().await.map_err(failed)?;
         sqlx::query("INSERT INTO events (body_hash) SELECT 'probe' WHERE 1 = 0")
             .execute(&mut *tx)
             .await
@@ -424,7 +436,7 @@ impl Store {
             .iter()
             .map(|item| hex::encode(Sha256::digest(&item.body)))
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_writing().await?;
         // An erased session stays erased, however its webhook comes back: on
         // PostgreSQL the batch's sessions are locked first, so an erasure
         // running meanwhile either comes before (and is seen) or waits.
