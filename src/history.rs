@@ -237,15 +237,24 @@ impl FoundBy {
         }
     }
 
-    /// Whether `value` (folded) finds one of the texts: as a word's start (as
-    /// every word of a search is matched), or of 3 characters or more anywhere
-    /// (`name:` finds a part of a name, a long word a part of a vendorData).
-    fn finds(&self, value: &str) -> bool {
-        let long = value.chars().count() >= 3;
+    /// Whether `value` (folded) finds one of the texts: as it finds a word,
+    /// each of its pieces (the stores split a word at punctuation as they split
+    /// the text: `"tamm,` is `tamm`) starting a word of a text; or anywhere
+    /// inside one, at any length for `name:`, from 3 characters for the rest
+    /// (a long word finds a part of a vendorData).
+    fn finds(&self, value: &str, anywhere_from: usize) -> bool {
+        let pieces: Vec<&str> = words(value).collect();
+        let inside = value.chars().count() >= anywhere_from;
         self.0.iter().any(|text| {
-            (long && text.contains(value)) || text.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(value))
+            (inside && text.contains(value))
+                || (!pieces.is_empty() && pieces.iter().all(|piece| words(text).any(|w| w.starts_with(piece))))
         })
     }
+}
+
+/// The words of `text`, split at anything but a letter or a digit.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 impl std::fmt::Debug for FoundBy {
@@ -265,10 +274,13 @@ const TEXT_TERMS: [&str; 5] = ["vendor", "user", "name", "doc", "note"];
 pub fn search_names(search: &str, session: &SessionId, found_by: &FoundBy) -> bool {
     let id = session.as_str().to_ascii_lowercase();
     search.split_whitespace().any(|word| {
-        let value = match word.split_once(':') {
-            Some((field, value)) if TEXT_TERMS.contains(&field) => value,
-            Some((field, _)) if crate::inbox::TERMS.iter().any(|t| t.name == field) => return false,
-            _ => word,
+        let (value, anywhere_from) = match word.split_once(':') {
+            Some(("name", value)) => (value, 1),
+            Some((field, value)) if TEXT_TERMS.contains(&field) => (value, 3),
+            // Another term (letters before the colon, as the query reads them);
+            // `12:30` is a word.
+            Some((field, _)) if !field.is_empty() && field.chars().all(|c| c.is_ascii_alphabetic()) => return false,
+            _ => (word, 3),
         };
         let value = crate::text::folded(value.trim_matches('*'));
         if value.is_empty() {
@@ -276,7 +288,7 @@ pub fn search_names(search: &str, session: &SessionId, found_by: &FoundBy) -> bo
         }
         let id_part =
             value.len() >= 4 && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && id.contains(&value);
-        id_part || found_by.finds(&value)
+        id_part || found_by.finds(&value, anywhere_from)
     })
 }
 
@@ -416,6 +428,10 @@ mod tests {
             "claimed:me",
             "sort:name",
             "ee12",
+            "\"tamm,",
+            "(marta)",
+            "name:rt",
+            "order-5",
         ];
         for text in searches {
             append(&path, &Change::Searched(text.into())).unwrap();
