@@ -776,7 +776,7 @@ fn list_sql(query: &Query, page: Page, reading: Reading, postgres: bool) -> (Str
     let limit = w.bind(Param::Int(i64::from(page.limit)));
     let order = match (query.order, key) {
         (Order::Oldest, _) => "updated_ms ASC, n ASC".to_owned(),
-        (_, Some(key)) => format!("{key} ASC, updated_ms DESC, n DESC"),
+        (_, Some(key)) => format!("{key} ASC NULLS FIRST, updated_ms DESC, n DESC"),
         _ => "updated_ms DESC, n DESC".to_owned(),
     };
     let window = match reading {
