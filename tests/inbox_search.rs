@@ -218,6 +218,10 @@ async fn words_match_as_prefixes_and_long_ones_as_parts(store: &Store) {
         ("5821", &["marta"]),
         ("8213", &["marta"]),
         ("ORDER-58213", &["marta"]),
+        // Only a word's last piece is a prefix: the pieces before a separator
+        // were typed whole, on both stores.
+        ("order-582", &["marta"]),
+        ("ord-58213", &[]),
         // A part of an id and of a document number, 4 characters or more...
         ("3c1d", &["marta"]),
         ("1234", &["marta"]),

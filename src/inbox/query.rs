@@ -562,6 +562,20 @@ fn where_sql(clauses: &[String]) -> String {
     }
 }
 
+/// PostgreSQL: the tsquery of the quoted word `p` with only its last piece a
+/// prefix. `to_tsquery` makes every piece one (`ticket-77` is `'ticket':* <->
+/// '-77':*`), and the GIN index gathers a common first piece whole before it
+/// reads the rest: every `ticket-N` of a million, 60 ms. A piece typed before a
+/// separator is complete; the last, and a compound ending with it (`mari-li`
+/// is `'mari-li':* <-> 'mari' <-> 'li':*`), stay prefixes. Immutable, so the
+/// planner folds it to a constant.
+fn last_piece_a_prefix(p: &str) -> String {
+    format!(
+        "CAST(regexp_replace(CAST(to_tsquery('simple', {p}) AS TEXT), \
+         '''([[:alnum:]]+)'':\\*(?=.*:\\*)', '''\\1''', 'g') AS tsquery)"
+    )
+}
+
 /// A quoted FTS5 string: the user's text is never FTS syntax.
 fn fts_string(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
@@ -677,7 +691,7 @@ impl Query {
                 // million, 1.3 s when it could not tell and walked the newest).
                 let quoted = format!("'{}':*", word.replace('\\', "\\\\").replace('\'', "''"));
                 let p = w.bind(Param::Text(quoted));
-                let prefix = format!("words @@ to_tsquery('simple', {p})");
+                let prefix = format!("words @@ {}", last_piece_a_prefix(&p));
                 let condition = if long(word.as_str()) {
                     let part = w.bind(Param::Text(contains_pattern(word)));
                     format!(
