@@ -16,6 +16,7 @@ use crate::api::{
 };
 use crate::config::describe_error;
 use crate::ids::{AttemptId, MediaId, SessionId, find_id};
+use crate::inbox::Indexer;
 use crate::redact::Redact;
 use crate::text::{human_duration, human_size};
 
@@ -65,16 +66,9 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
             print(&output, redact, answer, media_table)
         }
         Command::Decision { output, .. } => {
-            // The inbox opens while the request is out: the answer waits for neither.
             let session = SessionId::from(id);
-            let (indexer, answer) = tokio::join!(
-                super::inbox::indexer(global),
-                client.answer::<DecisionResponse>(Read::Decision(&session))
-            );
-            if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
-                indexer.decision(body.clone());
-            }
-            super::inbox::indexed(indexer).await;
+            let answer =
+                answer_kept::<DecisionResponse>(global, &client, Read::Decision(&session), Indexer::decision).await;
             print(&output, redact, answer, |d| decision_table(d, redact))
         }
         Command::Person { output, .. } => {
@@ -85,14 +79,8 @@ pub async fn run(command: Command, global: &GlobalArgs) -> Result<(), String> {
         Command::Watchlist { output, .. } => {
             // Kept in the inbox as a decision is: `watchlist:` finds the session.
             let session = SessionId::from(id);
-            let (indexer, answer) = tokio::join!(
-                super::inbox::indexer(global),
-                client.answer::<WatchlistResponse>(Read::Watchlist(&session))
-            );
-            if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
-                indexer.watchlist(body.clone());
-            }
-            super::inbox::indexed(indexer).await;
+            let answer =
+                answer_kept::<WatchlistResponse>(global, &client, Read::Watchlist(&session), Indexer::watchlist).await;
             print(&output, redact, answer, watchlist_table)
         }
         Command::Download { output, force, .. } => {
@@ -136,6 +124,23 @@ fn command_line(command: &Command) -> String {
 /// a terminal. Under redaction the answer is masked once, before either form is
 /// made: the table and the JSON show only what the allow-list let through (that
 /// JSON is the tool's, not Veriff's bytes).
+/// `read`'s answer, its body also given to the profile's inbox by `keep` (where
+/// the profile keeps what it fetches). The inbox opens while the request is
+/// out: the answer waits for neither.
+async fn answer_kept<T: DeserializeOwned>(
+    global: &GlobalArgs,
+    client: &Client,
+    read: Read<'_>,
+    keep: fn(&Indexer, Vec<u8>),
+) -> Result<(T, Vec<u8>), ApiError> {
+    let (indexer, answer) = tokio::join!(super::inbox::indexer(global), client.answer::<T>(read));
+    if let (Some((indexer, _)), Ok((_, body))) = (&indexer, &answer) {
+        keep(indexer, body.clone());
+    }
+    super::inbox::indexed(indexer).await;
+    answer
+}
+
 fn print<T: Serialize + DeserializeOwned + Default + Clone>(
     output: &Output,
     redact: Redact,
