@@ -57,22 +57,13 @@ pub(super) fn tag(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let menu = Overlay::Tag(TagMenu::new(session.clone(), row.marks.tag.clone()));
-    model.overlay = match others_claim(model, &row) {
-        Some(holder) => Overlay::Confirm(
-            Confirm::new(
-                "tag another's claim",
-                holder_lines(
-                    &holder,
-                    &session,
-                    "Tag it anyway? They see your tag at their next look.",
-                ),
-                None,
-                Vec::new(),
-            )
-            .then_open(menu),
-        ),
-        None => menu,
-    };
+    model.overlay = asking_the_holder_first(
+        model,
+        &row,
+        "tag another's claim",
+        "Tag it anyway? They see your tag at their next look.",
+        menu,
+    );
     Vec::new()
 }
 
@@ -84,22 +75,13 @@ pub(super) fn note(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let editor = Overlay::Note(NoteEdit::new(session.clone(), row.marks.note.clone(), model.redact.on));
-    model.overlay = match others_claim(model, &row) {
-        Some(holder) => Overlay::Confirm(
-            Confirm::new(
-                "note on another's claim",
-                holder_lines(
-                    &holder,
-                    &session,
-                    "Write a note on it anyway? They see it at their next look.",
-                ),
-                None,
-                Vec::new(),
-            )
-            .then_open(editor),
-        ),
-        None => editor,
-    };
+    model.overlay = asking_the_holder_first(
+        model,
+        &row,
+        "note on another's claim",
+        "Write a note on it anyway? They see it at their next look.",
+        editor,
+    );
     Vec::new()
 }
 
@@ -296,6 +278,17 @@ fn holder_lines(holder: &str, session: &SessionId, question: &str) -> Vec<String
         format!("{holder} has claimed session {}.", session.short()),
         question.to_owned(),
     ]
+}
+
+/// `then` (a tag's menu, a note's editor) for `row`'s session; on someone
+/// else's claim, first a question naming them, `then` opened on yes.
+fn asking_the_holder_first(model: &Model, row: &InboxRow, title: &str, question: &str, then: Overlay) -> Overlay {
+    match others_claim(model, row) {
+        Some(holder) => Overlay::Confirm(
+            Confirm::new(title, holder_lines(&holder, &row.id, question), None, Vec::new()).then_open(then),
+        ),
+        None => then,
+    }
 }
 
 /// Who holds the claim on `row`'s session, when it is not the one marking.
