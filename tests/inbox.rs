@@ -788,11 +788,7 @@ async fn a_body_not_sent_within_10_s_is_refused() {
 
 /// A browser on the inbox at `inbox_url` in tmux, marking as `user`.
 fn browser(home: &std::path::Path, inbox_url: &str, user: &str) -> tmux::Tmux {
-    let mut env = tmux::app_env(home, "http://127.0.0.1:9");
-    env.push(("USER", user.to_owned()));
-    let binary = env!("CARGO_BIN_EXE_veriff-tui");
-    let command = format!("{binary} inbox --inbox-url '{inbox_url}'; echo EXIT=$?; sleep 600");
-    tmux::Tmux::start(120, 30, &env, &command)
+    tmux::inbox_browser((120, 30), home, "http://127.0.0.1:9", inbox_url, Some(user), "")
 }
 
 /// The browser on an inbox, as two analysts use it: a webhook that arrives while

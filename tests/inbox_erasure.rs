@@ -506,12 +506,7 @@ async fn d_in_an_inbox_view_takes_the_row_out_of_every_browser() {
 
     let (home_path, api, inbox) = (home.path().to_owned(), server.url(), url.clone());
     tokio::task::spawn_blocking(move || {
-        let browser = |user: &str| {
-            let mut env = tmux::app_env(&home_path, &api);
-            env.push(("USER", user.to_owned()));
-            let command = format!("{BIN} inbox --inbox-url '{inbox}'; echo EXIT=$?; sleep 600");
-            tmux::Tmux::start(200, 30, &env, &command)
-        };
+        let browser = |user: &str| tmux::inbox_browser((200, 30), &home_path, &api, &inbox, Some(user), "");
         let wait = |tmux: &tmux::Tmux, text: &str| tmux.wait_for(text, Duration::from_secs(15));
         let (ann, bob) = (browser("ann"), browser("bob"));
         for tmux in [&ann, &bob] {

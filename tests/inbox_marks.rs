@@ -269,12 +269,8 @@ on_both!(marks_and_webhooks_at_once_all_land);
 /// A browser on the inbox at `url` in tmux, marking as `user` (`--redact` when
 /// `redact`), with no API behind it: the inbox is what is looked at.
 fn browser(home: &std::path::Path, url: &str, user: &str, redact: bool) -> tmux::Tmux {
-    let mut env = tmux::app_env(home, "http://127.0.0.1:9");
-    env.push(("USER", user.to_owned()));
-    let binary = env!("CARGO_BIN_EXE_veriff-tui");
-    let redact = if redact { " --redact" } else { "" };
-    let command = format!("{binary}{redact} inbox --inbox-url '{url}'; echo EXIT=$?; sleep 600");
-    tmux::Tmux::start(120, 30, &env, &command)
+    let flags = if redact { " --redact" } else { "" };
+    tmux::inbox_browser((120, 30), home, "http://127.0.0.1:9", url, Some(user), flags)
 }
 
 /// Ann claims a session and notes it; Bob, sharing his screen (`--redact`),

@@ -65,10 +65,7 @@ async fn search_back_sort_and_a_bulk_claim_in_the_browser() {
     let home_path = home.path().to_owned();
     let inbox_url = url.clone();
     tokio::task::spawn_blocking(move || {
-        let env = tmux::app_env(&home_path, "http://127.0.0.1:9");
-        let binary = env!("CARGO_BIN_EXE_veriff-tui");
-        let command = format!("{binary} inbox --inbox-url '{inbox_url}'; echo EXIT=$?; sleep 600");
-        let tmux = tmux::Tmux::start(80, 24, &env, &command);
+        let tmux = tmux::inbox_browser((80, 24), &home_path, "http://127.0.0.1:9", &inbox_url, None, "");
         let wait = |text: &str| tmux.wait_for(text, Duration::from_secs(15));
         // No API behind it: the first row's failure is said once it settled.
         wait("needs review 3");
@@ -80,6 +77,8 @@ async fn search_back_sort_and_a_bulk_claim_in_the_browser() {
         // `/` and a surname: Marta, approved, is in no queue but is found.
         tmux.send(&["/"]);
         tmux.send(&["-l", "tamm"]);
+        // `tam` finds her too: the screen is read once the whole word is searched.
+        wait("search: tamm 1");
         let screen = wait("MARTA TAMM");
         // The tab counts one (the title bar may end with it).
         let title = screen.lines().next().unwrap_or_default().trim_end();

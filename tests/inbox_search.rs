@@ -394,10 +394,7 @@ async fn the_browser_searches_every_session_and_returns_to_the_row() {
     store.close().await;
     let home_path = home.path().to_owned();
     tokio::task::spawn_blocking(move || {
-        let env = tmux::app_env(&home_path, "http://127.0.0.1:9");
-        let binary = env!("CARGO_BIN_EXE_veriff-tui");
-        let command = format!("{binary} inbox --inbox-url '{url}'; echo EXIT=$?; sleep 600");
-        let tmux = tmux::Tmux::start(80, 24, &env, &command);
+        let tmux = tmux::inbox_browser((80, 24), &home_path, "http://127.0.0.1:9", &url, None, "");
         let wait = |text: &str| tmux.wait_for(text, Duration::from_secs(15));
         wait("needs review 2");
         // The second row of the view: Jaan (Liis is newer).
@@ -408,6 +405,8 @@ async fn the_browser_searches_every_session_and_returns_to_the_row() {
         wait("needs review 2/2");
         tmux.send(&["/"]);
         tmux.send(&["-l", "tamm"]);
+        // `tam` finds her too: the screen is read once the whole word is searched.
+        wait("search: tamm 1");
         let screen = wait("MARTA TAMM");
         // One found, the tab's last word (the host gives way where it does not fit whole).
         let title = screen.lines().next().unwrap_or_default().trim_end();

@@ -95,6 +95,26 @@ impl Drop for Tmux {
     }
 }
 
+/// The browser on the inbox at `inbox_url`, started in a `width` x `height`
+/// pane: the API at `api_url` (a closed port where only the inbox is looked
+/// at), marking as `user` where given, `flags` before `inbox` (`--redact`). The
+/// pane stays after the app exits, saying `EXIT=` and its status.
+#[allow(dead_code, reason = "only the inbox's tests use it")]
+pub fn inbox_browser(
+    (width, height): (u16, u16),
+    home: &std::path::Path,
+    api_url: &str,
+    inbox_url: &str,
+    user: Option<&str>,
+    flags: &str,
+) -> Tmux {
+    let mut env = app_env(home, api_url);
+    env.extend(user.map(|user| ("USER", user.to_owned())));
+    let binary = env!("CARGO_BIN_EXE_veriff-tui");
+    let command = format!("{binary}{flags} inbox --inbox-url '{inbox_url}'; echo EXIT=$?; sleep 600");
+    Tmux::start(width, height, &env, &command)
+}
+
 /// The environment of the app under test: a private HOME (with the XDG folders and
 /// Downloads inside it), the server at `api_url` with the demo credentials, a
 /// common terminal and no display to open files on.
